@@ -1,0 +1,130 @@
+// The one entry point the server calls: bytes of one uploaded file → validated WGS-84 records of one layer.
+import type { Feature } from 'geojson';
+import {
+	DEFAULT_HOUSEHOLD_OPTIONS,
+	type FeatureIssue,
+	type LayerName,
+	type LayerRecordMap,
+	type ParsedLayer,
+	type ParseOptions,
+	type RecordBase
+} from '../types';
+import { featureIssue, type FeatureLocation } from '../issues';
+import { validateGeometry } from '../validate';
+import { DEFAULT_TAG_MAPPING } from '../osm/tag-mapping';
+import { PropertyReader, FIELD_ALIASES } from './properties';
+import { normaliseCode } from './codes';
+import { contentHash } from './source-id';
+import { LAYER_BUILDERS, type BuildInput } from './layers';
+import { readLayerSource, type SourceFeature } from './source';
+
+export { knownCategoryCodes } from './layers';
+export { isSubdistrictCode, isCommunityCode, isGridCode } from './codes';
+export { contentHash } from './source-id';
+export { toIsoTimestamp } from './dates';
+
+const CODE_ALIASES: Partial<Record<LayerName, readonly string[]>> = {
+	subdistricts: FIELD_ALIASES.subdistrictCode,
+	communities: FIELD_ALIASES.communityCode,
+	grids: FIELD_ALIASES.gridCode
+};
+
+/** How the record is identified: its own code/id, or (failing that) a hash of its content. */
+interface Identity {
+	/** Shown in messages; undefined when the feature has no id of its own. */
+	label?: string;
+	sourceId: string;
+	kind: 'code' | 'id' | 'hash';
+}
+
+function identify(layer: LayerName, source: SourceFeature, reader: PropertyReader, fromOsm: boolean): Identity {
+	const { feature } = source;
+	const codeAliases = CODE_ALIASES[layer];
+	const code = codeAliases ? reader.text(codeAliases) : undefined;
+	if (code !== undefined) return { label: normaliseCode(code), sourceId: normaliseCode(code), kind: 'code' };
+	const osmId = fromOsm ? String(feature.properties?.['@id'] ?? '') : '';
+	if (osmId) return { label: osmId, sourceId: osmId, kind: 'id' };
+	const ownId =
+		feature.id !== undefined && feature.id !== null && String(feature.id) !== ''
+			? String(feature.id)
+			: reader.text(layer === 'cases' ? FIELD_ALIASES.caseId : FIELD_ALIASES.featureId);
+	if (ownId !== undefined) return { label: ownId, sourceId: ownId, kind: 'id' };
+	return { sourceId: contentHash({ geometry: feature.geometry, properties: feature.properties }), kind: 'hash' };
+}
+
+function duplicateIssue(at: FeatureLocation, identity: Identity, firstIndex: number, csvRows: boolean): FeatureIssue {
+	const first = csvRows ? { zh: `第 ${firstIndex + 2} 行`, en: `row ${firstIndex + 2}` } : { zh: `第 ${firstIndex + 1} 个要素`, en: `feature ${firstIndex + 1}` };
+	if (identity.kind === 'code') {
+		return featureIssue(at, 'duplicate-code', {
+			zh: `编码 ${identity.sourceId} 与${first.zh}重复，本条未导入（保留${first.zh}）`,
+			en: `code ${identity.sourceId} repeats ${first.en}; this one was skipped (${first.en} kept)`
+		});
+	}
+	if (identity.kind === 'id') {
+		return featureIssue(at, 'duplicate-id', {
+			zh: `编号 ${identity.sourceId} 与${first.zh}重复，本条未导入`,
+			en: `id ${identity.sourceId} repeats ${first.en}; this one was skipped`
+		});
+	}
+	return featureIssue(at, 'duplicate-feature', {
+		zh: `与${first.zh}完全相同（几何和属性都一样），本条未导入`,
+		en: `identical to ${first.en} (same geometry and attributes); this one was skipped`
+	});
+}
+
+/** Drops undefined fields so records only carry what the file said (or what was derived). */
+function withoutUndefined<T extends object>(record: T): T {
+	return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * Detects the format of `bytes`, reads its features, converts them to WGS-84, validates them for
+ * `options.layer` and builds that layer's records. Throws ImportFileError for problems with the whole
+ * file; problems with single features are returned in `rejected` (not imported) and `repaired`
+ * (imported after a fix, or to be fixed by the server with ST_MakeValid).
+ */
+export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options: ParseOptions & { layer: L }): Promise<ParsedLayer<L>> {
+	const layer = options.layer;
+	const tagMapping = options.tagMapping ?? DEFAULT_TAG_MAPPING;
+	const households = { ...DEFAULT_HOUSEHOLD_OPTIONS, ...options.households };
+	const source = await readLayerSource(bytes, options, tagMapping);
+	const build = LAYER_BUILDERS[layer] as (input: BuildInput) => ReturnType<(typeof LAYER_BUILDERS)[L]>;
+
+	const records: LayerRecordMap[L][] = [];
+	const rejected: FeatureIssue[] = [];
+	const repaired: FeatureIssue[] = [];
+	const firstIndexBySourceId = new Map<string, number>();
+
+	for (const item of source.features) {
+		const { feature, index } = item;
+		if (item.readerIssue) {
+			rejected.push(item.readerIssue);
+			continue;
+		}
+		const reader = new PropertyReader(feature.properties);
+		const identity = identify(layer, item, reader, source.fromOsm);
+		const at: FeatureLocation = { fileName: options.fileName, index, id: identity.label, csvRow: source.csvRows };
+
+		const verdict = validateGeometry(feature.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: source.attributeOnly });
+		if (!verdict.ok) {
+			rejected.push(verdict.issue);
+			continue;
+		}
+		const built = build({ reader, feature: feature as Feature, geometry: verdict.geometry, fromOsm: source.fromOsm, tagMapping, households });
+		if (!built.ok) {
+			rejected.push(featureIssue(at, built.rule, built.text));
+			continue;
+		}
+		const firstIndex = firstIndexBySourceId.get(identity.sourceId);
+		if (firstIndex !== undefined) {
+			rejected.push(duplicateIssue(at, identity, firstIndex, source.csvRows));
+			continue;
+		}
+		firstIndexBySourceId.set(identity.sourceId, index);
+		repaired.push(...verdict.repaired);
+		const base: RecordBase = { index, sourceId: identity.sourceId, geometry: verdict.geometry, repair: verdict.repair };
+		records.push(withoutUndefined({ ...base, ...built.fields }) as LayerRecordMap[L]);
+	}
+
+	return { layer, format: source.format, read: source.features.length, records, rejected, repaired };
+}

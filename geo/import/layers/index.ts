@@ -1,0 +1,20 @@
+import type { LayerName } from '../../types';
+import type { LayerBuilder } from './types';
+import { buildCommunity, buildGrid, buildSubdistrict } from './hierarchy';
+import { buildBuilding } from './buildings';
+import { buildFacility, knownCategoryCodes } from './facilities';
+import { buildRoad } from './roads';
+import { buildCase } from './cases';
+
+export const LAYER_BUILDERS: { [L in LayerName]: LayerBuilder<L> } = {
+	subdistricts: buildSubdistrict,
+	communities: buildCommunity,
+	grids: buildGrid,
+	buildings: buildBuilding,
+	facilities: buildFacility,
+	roads: buildRoad,
+	cases: buildCase
+};
+
+export { knownCategoryCodes };
+export type { BuildInput, BuildResult, LayerBuilder, LayerFields } from './types';

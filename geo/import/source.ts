@@ -1,0 +1,120 @@
+// Step 1 of an import: bytes → the list of features to consider for the layer, whatever the format.
+import type { Feature } from 'geojson';
+import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
+import { fileError } from '../issues';
+import { decodeText, detectFormat, readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
+import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
+import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
+
+export interface SourceFeature {
+	/** Position in the file: feature number, OSM feature number, or CSV data row. */
+	index: number;
+	feature: Feature;
+	/** A problem the reader already found (CSV rows with bad coordinates). */
+	readerIssue?: FeatureIssue;
+}
+
+export interface LayerSource {
+	format: SourceFormat;
+	features: SourceFeature[];
+	fromOsm: boolean;
+	/** CSV rows are reported by line number. */
+	csvRows: boolean;
+	/** CRS of the raw coordinates (OSM is always WGS-84). */
+	crs: CrsName;
+	/** Attribute-only code list: features carry no geometry, and that is fine. */
+	attributeOnly: boolean;
+}
+
+const OSM_LAYERS: ReadonlySet<LayerName> = new Set(['buildings', 'roads', 'facilities']);
+
+/** The OSM features that belong to the layer (a building is a building=* area, a road a highway line…). */
+function osmCandidates(features: Feature[], layer: LayerName, mapping: TagMapping[]): SourceFeature[] {
+	const belongs: (feature: Feature) => boolean =
+		layer === 'buildings' ? isOsmBuilding : layer === 'roads' ? (f) => osmRoad(f) !== null : (f) => osmFacilityCategory(f, mapping) !== null;
+	return features.flatMap((feature, index) => (belongs(feature) ? [{ index, feature }] : []));
+}
+
+function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: ParseOptions, mapping: TagMapping[]): LayerSource {
+	if (!OSM_LAYERS.has(options.layer)) {
+		const label = LAYER_LABELS[options.layer];
+		throw fileError(options.fileName, 'osm-layer-unsupported', {
+			zh: `OSM 数据只能导入建筑、道路、设施图层，不能导入${label.zh}图层；${label.zh}请使用 GeoJSON、Shapefile 或 CSV`,
+			en: `OSM data can fill the buildings, roads and facilities layers only, not ${label.en}; use GeoJSON, Shapefile or CSV for ${label.en}`
+		});
+	}
+	let collection;
+	try {
+		collection = osmToGeoJSON(bytes, format);
+	} catch (error) {
+		throw fileError(options.fileName, 'invalid-osm', {
+			zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
+			en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
+		});
+	}
+	// OSM coordinates are WGS-84 by definition, whatever CRS the upload form says.
+	return { format, features: osmCandidates(collection.features, options.layer, mapping), fromOsm: true, csvRows: false, crs: 'wgs84', attributeOnly: false };
+}
+
+function readCsvSource(bytes: Uint8Array, options: ParseOptions): LayerSource {
+	const { layer, fileName } = options;
+	const csv = readCsv(decodeText(bytes), { ...options.csv, fileName });
+	const label = LAYER_LABELS[layer];
+	// A CSV cannot draw a boundary, so for subdistricts/communities it is always a code list;
+	// any point columns (e.g. the office location) are not boundaries and are not used.
+	if (ATTRIBUTE_ONLY_LAYERS.has(layer)) {
+		return {
+			format: 'csv',
+			features: csv.collection.features.map((feature, i) => ({ index: csv.rowIndexes[i], feature: { ...feature, geometry: null as unknown as Feature['geometry'] } })),
+			fromOsm: false,
+			csvRows: true,
+			crs: options.crs,
+			attributeOnly: true
+		};
+	}
+	if (!csv.coordinateColumns) {
+		throw fileError(fileName, 'csv-no-coordinates', {
+			zh: `CSV 中没有经纬度列；${label.zh}图层需要点位，请添加经度列（${LONGITUDE_COLUMNS.join('/')}）和纬度列（${LATITUDE_COLUMNS.join('/')}）。现有列：${csv.columns.join('、')}`,
+			en: `the CSV has no coordinate columns; the ${label.en} layer needs points: add a longitude column (${LONGITUDE_COLUMNS.join('/')}) and a latitude column (${LATITUDE_COLUMNS.join('/')}). Columns present: ${csv.columns.join(', ')}`
+		});
+	}
+	if (!ALLOWED_GEOMETRY_TYPES[layer].includes('Point')) {
+		throw fileError(fileName, 'geometry-type', {
+			zh: `CSV 只能提供点位，${label.zh}图层需要${layer === 'roads' ? '线' : '面'}；请改用 GeoJSON、Shapefile 或 OSM 数据`,
+			en: `a CSV can only carry points, but the ${label.en} layer needs ${layer === 'roads' ? 'lines' : 'polygons'}; use GeoJSON, a Shapefile or OSM data`
+		});
+	}
+	const issuesByRow = new Map(csv.rowIssues.map((issue) => [issue.index, issue]));
+	return {
+		format: 'csv',
+		features: csv.collection.features.map((feature, i) => ({ index: csv.rowIndexes[i], feature, readerIssue: issuesByRow.get(csv.rowIndexes[i]) })),
+		fromOsm: false,
+		csvRows: true,
+		crs: options.crs,
+		attributeOnly: false
+	};
+}
+
+/** Detects the format and reads the features that are candidates for the layer. */
+export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, mapping: TagMapping[]): Promise<LayerSource> {
+	const format = detectFormat(options.fileName, bytes);
+	const table = (features: Feature[]): LayerSource => ({
+		format,
+		features: features.map((feature, index) => ({ index, feature })),
+		fromOsm: false,
+		csvRows: false,
+		crs: options.crs,
+		attributeOnly: false
+	});
+	switch (format) {
+		case 'osm-xml':
+		case 'osm-pbf':
+			return readOsm(bytes, format, options, mapping);
+		case 'csv':
+			return readCsvSource(bytes, options);
+		case 'geojson':
+			return table(readGeoJSON(decodeText(bytes), options.fileName).features);
+		case 'shapefile-zip':
+			return table((await readShapefileZip(bytes, options.fileName)).features);
+	}
+}

@@ -1,0 +1,80 @@
+// The walking network as a graph: every walkable road line is cut at the vertices it shares with
+// another line (junctions) and at its ends; each piece becomes an edge with its length in metres.
+import type { LineString, MultiLineString, Position } from 'geojson';
+import { haversineMeters } from '../measure';
+
+export interface NetworkRoad {
+	sourceId: string;
+	geometry: LineString | MultiLineString;
+}
+
+export interface NetworkNode {
+	key: string;
+	lon: number;
+	lat: number;
+}
+
+export interface NetworkEdge {
+	roadSourceId: string;
+	from: string;
+	to: string;
+	lengthM: number;
+	coordinates: Position[];
+}
+
+export interface WalkNetwork {
+	nodes: NetworkNode[];
+	edges: NetworkEdge[];
+}
+
+/** Vertices closer than ~1 cm are the same junction (OSM shares node ids; files may not). */
+export const nodeKey = (p: Position) => `${p[0].toFixed(7)},${p[1].toFixed(7)}`;
+
+function linesOf(road: NetworkRoad): Position[][] {
+	return road.geometry.type === 'LineString' ? [road.geometry.coordinates] : road.geometry.coordinates;
+}
+
+export function buildWalkNetwork(roads: NetworkRoad[]): WalkNetwork {
+	const uses = new Map<string, number>();
+	for (const road of roads) {
+		for (const line of linesOf(road)) {
+			const seen = new Set<string>();
+			line.forEach((p, i) => {
+				const key = nodeKey(p);
+				// A line's ends always split; a vertex it passes twice (a loop) counts as a junction.
+				const weight = i === 0 || i === line.length - 1 ? 2 : seen.has(key) ? 2 : 1;
+				seen.add(key);
+				uses.set(key, (uses.get(key) ?? 0) + weight);
+			});
+		}
+	}
+	const nodes = new Map<string, NetworkNode>();
+	const edges: NetworkEdge[] = [];
+	const addNode = (p: Position) => {
+		const key = nodeKey(p);
+		if (!nodes.has(key)) nodes.set(key, { key, lon: p[0], lat: p[1] });
+		return key;
+	};
+	for (const road of roads) {
+		for (const line of linesOf(road)) {
+			if (line.length < 2) continue;
+			let piece: Position[] = [line[0]];
+			let length = 0;
+			for (let i = 1; i < line.length; i++) {
+				length += haversineMeters(line[i - 1], line[i]);
+				piece.push(line[i]);
+				const isJunction = (uses.get(nodeKey(line[i])) ?? 0) > 1;
+				if (isJunction || i === line.length - 1) {
+					const from = addNode(piece[0]);
+					const to = addNode(line[i]);
+					if (from !== to || length > 0) {
+						edges.push({ roadSourceId: road.sourceId, from, to, lengthM: length, coordinates: piece });
+					}
+					piece = [line[i]];
+					length = 0;
+				}
+			}
+		}
+	}
+	return { nodes: [...nodes.values()], edges };
+}

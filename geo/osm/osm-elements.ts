@@ -1,0 +1,94 @@
+/// <reference path="../vendor.d.ts" />
+// Raw OSM data in the Overpass-JSON shape ({elements:[...]}) that osmtogeojson accepts.
+// Both readers (XML and PBF) produce this shape so everything downstream is format-blind.
+import { XMLParser } from 'fast-xml-parser';
+import tinyOsmPbf from 'tiny-osmpbf';
+
+export interface OsmNode {
+	type: 'node';
+	id: number;
+	lat: number;
+	lon: number;
+	tags?: Record<string, string>;
+}
+export interface OsmWay {
+	type: 'way';
+	id: number;
+	nodes: number[];
+	tags?: Record<string, string>;
+}
+export interface OsmRelationMember {
+	type: 'node' | 'way' | 'relation';
+	ref: number;
+	role: string;
+}
+export interface OsmRelation {
+	type: 'relation';
+	id: number;
+	members: OsmRelationMember[];
+	tags?: Record<string, string>;
+}
+export type OsmElement = OsmNode | OsmWay | OsmRelation;
+
+/** Elements that repeat in OSM XML; the parser must always give arrays for them, even with one child. */
+const REPEATED_XML_ELEMENTS = new Set(['node', 'way', 'relation', 'tag', 'nd', 'member']);
+
+interface XmlTag {
+	k: string;
+	v: string;
+}
+interface XmlElement {
+	id: string;
+	lat?: string;
+	lon?: string;
+	tag?: XmlTag[];
+	nd?: { ref: string }[];
+	member?: { type: OsmRelationMember['type']; ref: string; role?: string }[];
+}
+
+function tagsOf(element: XmlElement): Record<string, string> {
+	const tags: Record<string, string> = {};
+	for (const tag of element.tag ?? []) tags[String(tag.k)] = String(tag.v);
+	return tags;
+}
+
+/** OSM XML (as written by JOSM, Overpass or the OSM API) → OSM JSON elements. */
+export function parseOsmXml(text: string): OsmElement[] {
+	const parser = new XMLParser({
+		ignoreAttributes: false,
+		attributeNamePrefix: '',
+		// Keep ids, names and tag values as strings: "0123" names and long ids must survive intact.
+		parseAttributeValue: false,
+		isArray: (name) => REPEATED_XML_ELEMENTS.has(name)
+	});
+	const doc = parser.parse(text) as { osm?: { node?: XmlElement[]; way?: XmlElement[]; relation?: XmlElement[] } };
+	const osm = doc.osm;
+	if (!osm || typeof osm !== 'object') throw new Error('no <osm> root element');
+	const elements: OsmElement[] = [];
+	for (const n of osm.node ?? []) {
+		elements.push({ type: 'node', id: Number(n.id), lat: Number(n.lat), lon: Number(n.lon), tags: tagsOf(n) });
+	}
+	for (const w of osm.way ?? []) {
+		elements.push({ type: 'way', id: Number(w.id), nodes: (w.nd ?? []).map((nd) => Number(nd.ref)), tags: tagsOf(w) });
+	}
+	for (const r of osm.relation ?? []) {
+		elements.push({
+			type: 'relation',
+			id: Number(r.id),
+			members: (r.member ?? []).map((m) => ({ type: m.type, ref: Number(m.ref), role: String(m.role ?? '') })),
+			tags: tagsOf(r)
+		});
+	}
+	return elements;
+}
+
+/** OSM PBF → OSM JSON elements (tiny-osmpbf; synchronous, whole file in memory — fine for district extracts). */
+export function parseOsmPbf(bytes: Uint8Array): OsmElement[] {
+	// tiny-osmpbf reads `input.buffer` from offset 0, so hand it a buffer that starts at the view's start.
+	const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+	return tinyOsmPbf(exact).elements;
+}
+
+export function readOsmElements(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf'): OsmElement[] {
+	return format === 'osm-pbf' ? parseOsmPbf(bytes) : parseOsmXml(new TextDecoder('utf-8').decode(bytes));
+}

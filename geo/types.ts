@@ -1,0 +1,169 @@
+// Shared contract between the pure geospatial core (geo/) and the server writers (src/lib/server).
+// geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+
+export type { Feature, FeatureCollection, Geometry, Position };
+
+export const LAYERS = [
+	'subdistricts',
+	'communities',
+	'grids',
+	'buildings',
+	'facilities',
+	'roads',
+	'cases'
+] as const;
+export type LayerName = (typeof LAYERS)[number];
+
+export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
+export type CrsName = (typeof CRS_NAMES)[number];
+
+export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'osm-xml' | 'osm-pbf';
+
+/** One feature that could not be taken, or was taken after a repair. */
+export interface FeatureIssue {
+	/** 0-based position of the feature (or CSV data row) in the file. */
+	index: number;
+	/** The feature's own id when it has one (OSM "way/123", a code, a GeoJSON id). */
+	id?: string;
+	/** Stable machine key of the rule, e.g. "geometry-type", "lat-lon-swapped". */
+	rule: string;
+	/** A sentence a planner understands: what is wrong and what to do. */
+	message: string;
+}
+
+/** A whole file refused before any feature is looked at. */
+export class ImportFileError extends Error {
+	constructor(
+		public readonly file: string,
+		public readonly rule: string,
+		message: string
+	) {
+		super(`${file}: ${message}`);
+		this.name = 'ImportFileError';
+	}
+}
+
+/** Common fields of every record handed to the writer. Geometry is WGS-84 (SRID 4326). */
+export interface RecordBase {
+	index: number;
+	/** Stable identity for idempotent re-import: a code, an OSM id, a file id, or a content hash. */
+	sourceId: string;
+	geometry: Geometry | null;
+	/** Set when geo/ fixed the geometry (closed a ring) or the writer must run ST_MakeValid on it. */
+	repair?: 'closed-ring' | 'make-valid';
+}
+
+export interface SubdistrictRecord extends RecordBase {
+	code: string; // 9 digits
+	name: string;
+	districtCode?: string;
+	districtName?: string;
+}
+
+export interface CommunityRecord extends RecordBase {
+	code: string; // 12 digits; first 9 = subdistrict code
+	name: string;
+	subdistrictCode: string;
+	subdistrictName?: string;
+	households?: number;
+	householdsEstimated?: boolean;
+	population?: number;
+	populationEstimated?: boolean;
+	serviceSpaceM2?: number;
+}
+
+export interface GridRecord extends RecordBase {
+	/** 15 digits when given; otherwise the writer numbers it inside its community. */
+	code?: string;
+	name?: string;
+	kind: 'basic' | 'dedicated';
+}
+
+export interface BuildingRecord extends RecordBase {
+	name?: string;
+	levels?: number;
+	heightM?: number;
+	footprintM2: number;
+	households: number;
+	householdsEstimated: boolean;
+	/** How floors were found: given levels, height/3 m, or the default. */
+	levelsSource: 'levels' | 'height' | 'default';
+}
+
+export interface FacilityRecord extends RecordBase {
+	category: string;
+	name?: string;
+	areaM2?: number;
+	tags?: Record<string, string>;
+}
+
+export interface RoadRecord extends RecordBase {
+	highway: string;
+	name?: string;
+	walkable: boolean;
+}
+
+export interface CaseRecord extends RecordBase {
+	category: string;
+	status: string;
+	source?: string;
+	reportedAt?: string; // ISO 8601
+	description?: string;
+}
+
+export interface LayerRecordMap {
+	subdistricts: SubdistrictRecord;
+	communities: CommunityRecord;
+	grids: GridRecord;
+	buildings: BuildingRecord;
+	facilities: FacilityRecord;
+	roads: RoadRecord;
+	cases: CaseRecord;
+}
+
+/** What geo/ hands to the server for one file and one layer. */
+export interface ParsedLayer<L extends LayerName = LayerName> {
+	layer: L;
+	format: SourceFormat;
+	/** Features (or rows) found in the file, before any rejection. */
+	read: number;
+	records: LayerRecordMap[L][];
+	rejected: FeatureIssue[];
+	repaired: FeatureIssue[];
+}
+
+/** Options geo/ needs to turn a file into records. */
+export interface ParseOptions {
+	layer: LayerName;
+	crs: CrsName;
+	/** Used in error messages. */
+	fileName: string;
+	/** OSM tag → facility category mapping (editable, from the database). */
+	tagMapping?: TagMapping[];
+	/** CSV column names. */
+	csv?: { lon?: string; lat?: string; delimiter?: string };
+	households?: HouseholdEstimateOptions;
+}
+
+export interface TagMapping {
+	key: string;
+	/** '*' matches any value. */
+	value: string;
+	category: string;
+}
+
+export interface HouseholdEstimateOptions {
+	/** m² of floor area per dwelling, default 90. */
+	dwellingSizeM2: number;
+	/** floors assumed when neither levels nor height is known, default 6. */
+	defaultLevels: number;
+	/** metres per storey when deriving floors from height, default 3. */
+	storeyHeightM: number;
+}
+
+export const DEFAULT_HOUSEHOLD_OPTIONS: HouseholdEstimateOptions = {
+	dwellingSizeM2: 90,
+	defaultLevels: 6,
+	storeyHeightM: 3
+};

@@ -1,0 +1,139 @@
+// gridatlas — command line for GridAtlas: import data, run migrations, load the demo city.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '../../geo/types';
+import { openDb, defaultDataDir } from '../lib/server/db';
+import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary } from '../lib/server/imports';
+import { loadDemo } from '../lib/server/demo';
+import { seedTagMapping } from '../lib/server/facilities';
+import { DEFAULT_TAG_MAPPING } from '../../geo/osm/tag-mapping';
+import { assertDataDirFree } from '../lib/server/datadir-lock';
+import { formatSummary } from './summary';
+
+const USAGE = `用法 / usage:
+  gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
+                   [--lon-column <name>] [--lat-column <name>] [--delimiter <c>] [--illustrative]
+                   [--dwelling-size <m²>] [--default-levels <n>]
+  gridatlas migrate           apply database migrations
+  gridatlas demo              (re)load the bundled Nanjing demo city
+
+Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
+and the official code-list CSVs (subdistricts / communities, no coordinates).
+Database: DATABASE_URL=postgres://… for a PostgreSQL + PostGIS server; otherwise the embedded database
+in GRIDATLAS_DATA_DIR (default ./data).`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	if (!command || command === 'help' || command === '--help' || command === '-h') {
+		console.log(USAGE);
+		return command ? 0 : 2;
+	}
+	if (command === 'import') return runImport(rest);
+	if (command === 'migrate') return withDb(async () => 0, 'migrate');
+	if (command === 'demo') {
+		return withDb(async (db) => {
+			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
+			await loadDemo(db, (m) => console.log(m));
+			return 0;
+		});
+	}
+	throw new UsageError(`未知命令 / unknown command: ${command}`);
+}
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>, what = 'open'): Promise<T> {
+	const databaseUrl = process.env.DATABASE_URL || undefined;
+	if (!databaseUrl) assertDataDirFree(defaultDataDir());
+	const db = await openDb({ databaseUrl });
+	try {
+		const result = await fn(db);
+		if (what === 'migrate') console.log(`migrations applied (${db.engine})`);
+		return result;
+	} finally {
+		await db.close();
+	}
+}
+
+async function runImport(args: string[]): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			layer: { type: 'string' },
+			crs: { type: 'string', default: 'wgs84' },
+			'dry-run': { type: 'boolean', default: false },
+			strict: { type: 'boolean', default: false },
+			illustrative: { type: 'boolean', default: false },
+			'lon-column': { type: 'string' },
+			'lat-column': { type: 'string' },
+			delimiter: { type: 'string' },
+			'dwelling-size': { type: 'string' },
+			'default-levels': { type: 'string' }
+		}
+	});
+	if (positionals.length !== 1) throw new UsageError('请给出一个文件 / give exactly one file to import');
+	const file = positionals[0];
+	const layer = values.layer as LayerName;
+	if (!LAYERS.includes(layer)) throw new UsageError(`--layer 必须是 / must be one of: ${LAYERS.join(', ')}`);
+	const crs = values.crs as CrsName;
+	if (!CRS_NAMES.includes(crs)) throw new UsageError(`--crs 必须是 / must be one of: ${CRS_NAMES.join(', ')}`);
+	if (!fs.existsSync(file)) throw new UsageError(`文件不存在 / no such file: ${file}`);
+	const households: Record<string, number> = {};
+	for (const [flag, key] of [['dwelling-size', 'dwellingSizeM2'], ['default-levels', 'defaultLevels']] as const) {
+		if (values[flag] === undefined) continue;
+		const n = Number(values[flag]);
+		if (!(n > 0)) throw new UsageError(`--${flag} 必须是正数 / must be a positive number`);
+		households[key] = n;
+	}
+	const bytes = new Uint8Array(fs.readFileSync(file));
+	const bar = new cliProgress.SingleBar(
+		{ format: `${path.basename(file)} → ${layer} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+		cliProgress.Presets.shades_classic
+	);
+	let started = false;
+	return withDb(async (db) => {
+		let summary: ImportSummary;
+		try {
+			summary = await importFile(db, {
+				fileName: file,
+				bytes,
+				layer,
+				crs,
+				dryRun: values['dry-run'],
+				strict: values.strict,
+				illustrative: values.illustrative,
+				csv: { lon: values['lon-column'], lat: values['lat-column'], delimiter: values.delimiter },
+				households,
+				onProgress: (done, total) => {
+					if (total < 2000) return;
+					if (!started) bar.start(total, 0);
+					started = true;
+					bar.update(done);
+				}
+			});
+		} finally {
+			if (started) bar.stop();
+		}
+		console.log(formatSummary(summary));
+		return 0;
+	});
+}
+
+main(process.argv.slice(2)).then(
+	(code) => process.exit(code),
+	(err) => {
+		if (err instanceof UsageError) {
+			console.error(`${err.message}\n\n${USAGE}`);
+			process.exit(2);
+		}
+		if (err instanceof ImportFileError || err instanceof ImportLimitError || err instanceof ImportRejectedError) {
+			console.error(`导入失败，未写入任何数据 / import refused, nothing written:\n  ${err.message}`);
+			process.exit(1);
+		}
+		console.error(err instanceof Error ? err.message : err);
+		process.exit(1);
+	}
+);

@@ -1,0 +1,38 @@
+// Numbered plain-SQL migrations, applied in order, each in its own transaction, recorded in
+// schema_migrations so a second run changes nothing. The same files run on both engines.
+import fs from 'node:fs';
+import { projectPath } from '../paths';
+import type { Db } from './index';
+
+export interface Migration {
+	name: string;
+	sql: string;
+}
+
+export function loadMigrations(dir = projectPath('migrations')): Migration[] {
+	return fs
+		.readdirSync(dir)
+		.filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
+		.sort()
+		.map((name) => ({ name, sql: fs.readFileSync(`${dir}/${name}`, 'utf8') }));
+}
+
+export async function runMigrations(db: Db, migrations = loadMigrations()): Promise<string[]> {
+	await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		name text PRIMARY KEY,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`);
+	const done = new Set(
+		(await db.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name)
+	);
+	const applied: string[] = [];
+	for (const m of migrations) {
+		if (done.has(m.name)) continue;
+		await db.transaction(async (tx) => {
+			await tx.exec(m.sql);
+			await tx.query('INSERT INTO schema_migrations (name) VALUES ($1) ON CONFLICT DO NOTHING', [m.name]);
+		});
+		applied.push(m.name);
+	}
+	return applied;
+}

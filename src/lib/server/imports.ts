@@ -1,0 +1,519 @@
+// One import = one file, one layer, one transaction. geo/ parses, converts and checks the file;
+// this module adds the checks only the database can make (validity via ST_MakeValid, containment in
+// communities, known categories and subdistricts) and writes everything or nothing.
+import { parseLayer } from '../../../geo/import';
+import {
+	DEFAULT_HOUSEHOLD_OPTIONS,
+	ImportFileError,
+	type CrsName,
+	type FeatureIssue,
+	type HouseholdEstimateOptions,
+	type LayerName,
+	type LayerRecordMap,
+	type ParsedLayer,
+	type RecordBase,
+	type SourceFormat
+} from '../../../geo/types';
+import type { Db, Queryable } from './db';
+import { upsertBuildings } from './buildings';
+import { upsertCases } from './cases';
+import { listCategories, loadTagMapping } from './facilities';
+import { upsertFacilities } from './facilities';
+import {
+	countCommunityBoundaries,
+	locateInHierarchy,
+	missingSubdistricts,
+	nextGridSeq,
+	placeGrids,
+	reassignToHierarchy,
+	refreshHouseholdEstimates,
+	upsertCommunities,
+	upsertGrids,
+	upsertSubdistricts,
+	type UpsertCounts
+} from './hierarchy';
+import { rebuildWalkNetwork, upsertRoads } from './roads';
+import { batches, geomFromJson } from './sql';
+
+export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+
+export class ImportLimitError extends Error {
+	constructor(
+		public readonly file: string,
+		public readonly bytes: number,
+		public readonly limit: number
+	) {
+		super(
+			`${file}: 文件大小 ${(bytes / 1048576).toFixed(1)} MB 超过上限 ${(limit / 1048576).toFixed(0)} MB，请拆分文件或调整 GRIDATLAS_MAX_IMPORT_MB / ` +
+				`file is ${(bytes / 1048576).toFixed(1)} MB, over the ${(limit / 1048576).toFixed(0)} MB limit: split it or raise GRIDATLAS_MAX_IMPORT_MB`
+		);
+		this.name = 'ImportLimitError';
+	}
+}
+
+/** --strict: any rejected feature refuses the whole file. */
+export class ImportRejectedError extends Error {
+	constructor(
+		public readonly file: string,
+		public readonly rejected: FeatureIssue[]
+	) {
+		super(
+			`${file}: ${rejected.length} 个要素被拒绝，严格模式下整个文件未导入 / ${rejected.length} features rejected; in strict mode nothing was imported. ` +
+				`First: ${rejected[0]?.message ?? ''}`
+		);
+		this.name = 'ImportRejectedError';
+	}
+}
+
+export interface ImportRequest {
+	fileName: string;
+	bytes: Uint8Array;
+	layer: LayerName;
+	crs?: CrsName;
+	dryRun?: boolean;
+	strict?: boolean;
+	/** Mark written boundaries as illustrative (示意), as the demo city does. */
+	illustrative?: boolean;
+	csv?: { lon?: string; lat?: string; delimiter?: string };
+	households?: Partial<HouseholdEstimateOptions>;
+	maxBytes?: number;
+	onProgress?: (done: number, total: number) => void;
+}
+
+export interface ImportSummary {
+	fileName: string;
+	layer: LayerName;
+	crs: CrsName;
+	format: SourceFormat;
+	read: number;
+	written: number;
+	/** Of the written: new rows, and rows that already existed (same code / source id) and were updated. */
+	inserted: number;
+	updated: number;
+	repaired: number;
+	rejected: number;
+	repairedIssues: FeatureIssue[];
+	rejectedIssues: FeatureIssue[];
+	dryRun: boolean;
+	durationMs: number;
+}
+
+class DryRunRollback extends Error {}
+
+export function maxImportBytes(): number {
+	const mb = Number(process.env.GRIDATLAS_MAX_IMPORT_MB);
+	return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_IMPORT_BYTES;
+}
+
+export async function importFile(db: Db, req: ImportRequest): Promise<ImportSummary> {
+	const started = Date.now();
+	const crs = req.crs ?? 'wgs84';
+	const limit = req.maxBytes ?? maxImportBytes();
+	if (req.bytes.byteLength > limit) throw new ImportLimitError(req.fileName, req.bytes.byteLength, limit);
+
+	const parsed = await parseLayer(req.bytes, {
+		layer: req.layer,
+		crs,
+		fileName: req.fileName,
+		tagMapping: req.layer === 'facilities' ? await loadTagMapping(db) : undefined,
+		csv: req.csv,
+		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households }
+	});
+	const issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired] };
+	let counts: UpsertCounts = { inserted: 0, updated: 0 };
+
+	try {
+		await db.transaction(async (tx) => {
+			counts = await writeLayer(tx, parsed, issues, req);
+			if (req.strict && issues.rejected.length > 0) throw new ImportRejectedError(req.fileName, issues.rejected);
+			if (req.dryRun) throw new DryRunRollback();
+			await tx.query(
+				`INSERT INTO import_runs (file_name, layer, crs, format, features_read, written, repaired, rejected, issues)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+				[
+					req.fileName,
+					req.layer,
+					crs,
+					parsed.format,
+					parsed.read,
+					counts.inserted + counts.updated,
+					issues.repaired.length,
+					issues.rejected.length,
+					JSON.stringify({ rejected: issues.rejected.slice(0, 1000), repaired: issues.repaired.slice(0, 1000) })
+				]
+			);
+		});
+	} catch (err) {
+		if (!(err instanceof DryRunRollback)) throw err;
+	}
+
+	const byIndex = (a: FeatureIssue, b: FeatureIssue) => a.index - b.index;
+	return {
+		fileName: req.fileName,
+		layer: req.layer,
+		crs,
+		format: parsed.format,
+		read: parsed.read,
+		written: counts.inserted + counts.updated,
+		inserted: counts.inserted,
+		updated: counts.updated,
+		repaired: issues.repaired.length,
+		rejected: issues.rejected.length,
+		repairedIssues: issues.repaired.sort(byIndex),
+		rejectedIssues: issues.rejected.sort(byIndex),
+		dryRun: !!req.dryRun,
+		durationMs: Date.now() - started
+	};
+}
+
+async function householdSettings(db: Queryable): Promise<Partial<HouseholdEstimateOptions>> {
+	const rows = await db.query<{ value: Partial<HouseholdEstimateOptions> }>(
+		`SELECT value FROM app_settings WHERE key = 'households'`
+	);
+	return rows[0]?.value ?? {};
+}
+
+interface Issues {
+	rejected: FeatureIssue[];
+	repaired: FeatureIssue[];
+}
+
+type Writer<L extends LayerName> = (
+	tx: Queryable,
+	records: LayerRecordMap[L][],
+	issues: Issues,
+	req: ImportRequest
+) => Promise<UpsertCounts>;
+
+const writers: { [L in LayerName]: Writer<L> } = {
+	subdistricts: writeSubdistricts,
+	communities: writeCommunities,
+	grids: writeGrids,
+	buildings: writeBuildings,
+	facilities: writeFacilities,
+	roads: writeRoads,
+	cases: writeCases
+};
+
+async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, req: ImportRequest) {
+	const records = await repairPolygons(tx, parsed.records as RecordBase[], issues);
+	const writer = writers[parsed.layer] as Writer<LayerName>;
+	return writer(tx, records as never, issues, req);
+}
+
+const json = (r: RecordBase) => (r.geometry ? JSON.stringify(r.geometry) : null);
+const add = (a: UpsertCounts, b: UpsertCounts) => ({ inserted: a.inserted + b.inserted, updated: a.updated + b.updated });
+const issue = (r: RecordBase & { code?: string }, rule: string, message: string): FeatureIssue => ({
+	index: r.index,
+	id: r.code ?? r.sourceId,
+	rule,
+	message
+});
+
+/**
+ * The database's verdict on polygon validity: anything invalid (or flagged by geo/ as
+ * self-intersecting) is repaired with ST_MakeValid, keeping only its polygons; a geometry that
+ * repairs to nothing is rejected.
+ */
+async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[], issues: Issues): Promise<R[]> {
+	const polygons = records.filter((r) => r.geometry && /Polygon$/.test(r.geometry.type));
+	if (polygons.length === 0) return records;
+	const verdicts = new Map<number, { valid: boolean; reason: string; fixed: string | null; empty: boolean }>();
+	for (const batch of batches(polygons, 1000)) {
+		const rows = await tx.query<{ i: number; valid: boolean; reason: string; fixed: string | null; empty: boolean }>(
+			`SELECT r.i, ST_IsValid(x.g) AS valid, ST_IsValidReason(x.g) AS reason,
+				ST_AsGeoJSON(y.f, 9) AS fixed, coalesce(ST_IsEmpty(y.f), false) AS empty
+			 FROM jsonb_to_recordset($1::jsonb) AS r(i int, geom text, fix boolean)
+			 CROSS JOIN LATERAL (SELECT ${geomFromJson('r.geom')} AS g) x
+			 CROSS JOIN LATERAL (SELECT CASE WHEN r.fix OR NOT ST_IsValid(x.g)
+				THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(x.g), 3)) END AS f) y`,
+			[JSON.stringify(batch.map((r) => ({ i: r.index, geom: json(r), fix: r.repair === 'make-valid' })))]
+		);
+		for (const row of rows) verdicts.set(row.i, row);
+	}
+	const kept: R[] = [];
+	for (const r of records) {
+		const v = verdicts.get(r.index);
+		if (!v || !v.fixed) {
+			kept.push(r);
+			continue;
+		}
+		if (v.empty) {
+			issues.rejected.push(
+				issue(r, 'invalid-geometry', `第 ${r.index + 1} 个要素：几何无效（${v.reason}），修复后为空，已拒绝 / feature ${r.index + 1}: invalid geometry (${v.reason}) repairs to nothing; rejected`)
+			);
+			continue;
+		}
+		if (!issues.repaired.some((x) => x.index === r.index && x.rule === 'self-intersection')) {
+			issues.repaired.push(
+				issue(r, 'make-valid', `第 ${r.index + 1} 个要素：几何无效（${v.reason}），已用 ST_MakeValid 修复 / feature ${r.index + 1}: invalid geometry (${v.reason}) repaired with ST_MakeValid`)
+			);
+		}
+		kept.push({ ...r, geometry: JSON.parse(v.fixed) });
+	}
+	return kept;
+}
+
+async function writeSubdistricts(
+	tx: Queryable,
+	records: LayerRecordMap['subdistricts'][],
+	_issues: Issues,
+	req: ImportRequest
+) {
+	const counts = await upsertSubdistricts(
+		tx,
+		records.map((r) => ({
+			code: r.code,
+			name: r.name,
+			district_code: r.districtCode ?? null,
+			district_name: r.districtName ?? null,
+			geom: json(r)
+		})),
+		{ file: req.fileName, illustrative: !!req.illustrative }
+	);
+	req.onProgress?.(records.length, records.length);
+	return counts;
+}
+
+async function writeCommunities(
+	tx: Queryable,
+	records: LayerRecordMap['communities'][],
+	issues: Issues,
+	req: ImportRequest
+) {
+	// Official community lists carry their subdistrict's name: create the subdistrict rows they need.
+	const missing = await missingSubdistricts(tx, records.map((r) => r.subdistrictCode));
+	const creatable = new Map<string, string>();
+	for (const r of records) if (missing.has(r.subdistrictCode) && r.subdistrictName) creatable.set(r.subdistrictCode, r.subdistrictName);
+	if (creatable.size > 0) {
+		await upsertSubdistricts(
+			tx,
+			[...creatable].map(([code, name]) => ({ code, name, geom: null })),
+			{ file: req.fileName, illustrative: false }
+		);
+	}
+	const accepted = records.filter((r) => {
+		if (!missing.has(r.subdistrictCode) || creatable.has(r.subdistrictCode)) return true;
+		issues.rejected.push(
+			issue(r, 'unknown-subdistrict', `社区 ${r.code} ${r.name}：所属街道 ${r.subdistrictCode} 不存在，请先导入街道 / community ${r.code}: subdistrict ${r.subdistrictCode} does not exist; import the subdistricts first`)
+		);
+		return false;
+	});
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(accepted, 1000)) {
+		counts = add(
+			counts,
+			await upsertCommunities(
+				tx,
+				batch.map((r) => ({
+					code: r.code,
+					name: r.name,
+					subdistrict_code: r.subdistrictCode,
+					households: r.households ?? null,
+					households_estimated: !!r.householdsEstimated,
+					population: r.population ?? null,
+					population_estimated: !!r.populationEstimated,
+					service_space_m2: r.serviceSpaceM2 ?? null,
+					geom: json(r)
+				})),
+				{ file: req.fileName, illustrative: !!req.illustrative }
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, accepted.length);
+	}
+	if (accepted.some((r) => r.geometry)) {
+		await reassignToHierarchy(tx);
+		await refreshHouseholdEstimates(tx);
+	}
+	return counts;
+}
+
+async function requireCommunityBoundaries(tx: Queryable, req: ImportRequest) {
+	if ((await countCommunityBoundaries(tx)) === 0) {
+		throw new ImportFileError(
+			req.fileName,
+			'no-communities',
+			`图层「${req.layer}」需要社区边界，但数据库中还没有：请先导入社区边界 / the ${req.layer} layer needs community boundaries and there are none yet: import communities first`
+		);
+	}
+}
+
+async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], issues: Issues, req: ImportRequest) {
+	await requireCommunityBoundaries(tx, req);
+	const placements = await placeGrids(
+		tx,
+		records.map((r) => ({ i: r.index, code: r.code ?? null, geom: json(r)! }))
+	);
+	const byIndex = new Map(placements.map((p) => [p.i, p]));
+	const placed: { r: LayerRecordMap['grids']; community: string; west: number; north: number }[] = [];
+	for (const r of records) {
+		const p = byIndex.get(r.index)!;
+		const label = r.code ?? r.name ?? `#${r.index + 1}`;
+		if (!p.community_code) {
+			issues.rejected.push(
+				r.code
+					? issue(r, 'unknown-community', `网格 ${label}：编码前 12 位 ${r.code.slice(0, 12)} 不是已有边界的社区 / grid ${label}: its first 12 digits ${r.code.slice(0, 12)} are not a community with a boundary`)
+					: issue(r, 'outside-communities', `网格 ${label}：不在任何社区内 / grid ${label} lies outside every community`)
+			);
+		} else if ((p.outside_share ?? 0) > 0.01) {
+			issues.rejected.push(
+				issue(r, 'outside-community', `网格 ${label}：${((p.outside_share ?? 0) * 100).toFixed(1)}% 的面积超出社区 ${p.community_code}，网格必须位于社区内 / grid ${label}: ${((p.outside_share ?? 0) * 100).toFixed(1)}% of its area lies outside community ${p.community_code}; a grid must lie inside its community`)
+			);
+		} else {
+			placed.push({ r, community: p.community_code, west: p.west, north: p.north });
+		}
+	}
+	// Uncoded grids are numbered after the community's existing ones, west→east, north→south.
+	const next = await nextGridSeq(tx, placed.filter((p) => !p.r.code).map((p) => p.community));
+	const uncoded = placed.filter((p) => !p.r.code).sort((a, b) => b.north - a.north || a.west - b.west);
+	const rows = placed.map((p) => {
+		let seq: number;
+		if (p.r.code) seq = Number(p.r.code.slice(12));
+		else {
+			seq = next.get(p.community)! + uncoded.indexOf(p);
+		}
+		const code = p.r.code ?? `${p.community}${String(seq).padStart(3, '0')}`;
+		return { code, community_code: p.community, seq, name: p.r.name ?? `第${seq}网格`, kind: p.r.kind, geom: json(p.r)! };
+	});
+	const tooMany = rows.filter((r) => r.seq > 999);
+	if (tooMany.length) {
+		throw new ImportFileError(req.fileName, 'grid-sequence', `社区 ${tooMany[0].community_code} 的网格序号超过 999 / community ${tooMany[0].community_code} would get more than 999 grids`);
+	}
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(rows, 1000)) {
+		counts = add(counts, await upsertGrids(tx, batch, { file: req.fileName, illustrative: !!req.illustrative }));
+		req.onProgress?.(counts.inserted + counts.updated, rows.length);
+	}
+	await reassignToHierarchy(tx);
+	return counts;
+}
+
+/** Buildings and cases must fall inside a community; both are placed in a community and grid. */
+async function placeInCommunities<R extends RecordBase>(
+	tx: Queryable,
+	records: R[],
+	issues: Issues,
+	what: { zh: string; en: string }
+) {
+	const placed: { r: R; community_code: string; grid_code: string | null }[] = [];
+	for (const batch of batches(records, 2000)) {
+		const locations = await locateInHierarchy(tx, batch.map((r) => ({ i: r.index, geom: json(r)! })));
+		const byIndex = new Map(locations.map((l) => [l.i, l]));
+		for (const r of batch) {
+			const loc = byIndex.get(r.index);
+			if (!loc?.community_code) {
+				issues.rejected.push(
+					issue(r, 'outside-communities', `第 ${r.index + 1} 个${what.zh}（${r.sourceId}）不在任何社区内 / ${what.en} ${r.index + 1} (${r.sourceId}) lies outside every community`)
+				);
+			} else placed.push({ r, community_code: loc.community_code, grid_code: loc.grid_code });
+		}
+	}
+	return placed;
+}
+
+async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
+	await requireCommunityBoundaries(tx, req);
+	const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' });
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(placed, 1000)) {
+		counts = add(
+			counts,
+			await upsertBuildings(
+				tx,
+				batch.map(({ r, community_code, grid_code }) => ({
+					source_id: r.sourceId,
+					name: r.name ?? null,
+					geom: json(r)!,
+					footprint_m2: r.footprintM2,
+					levels: r.levels ?? null,
+					levels_source: r.levelsSource,
+					height_m: r.heightM ?? null,
+					households: r.households,
+					households_estimated: r.householdsEstimated,
+					community_code,
+					grid_code
+				})),
+				req.fileName
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, placed.length);
+	}
+	await refreshHouseholdEstimates(tx);
+	return counts;
+}
+
+async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilities'][], issues: Issues, req: ImportRequest) {
+	const known = new Set((await listCategories(tx)).map((c) => c.code));
+	const accepted = records.filter((r) => {
+		if (known.has(r.category)) return true;
+		issues.rejected.push(
+			issue(r, 'unknown-category', `第 ${r.index + 1} 个设施：类别「${r.category}」不存在，可用类别：${[...known].join(', ')} / facility ${r.index + 1}: unknown category "${r.category}"`)
+		);
+		return false;
+	});
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(accepted, 1000)) {
+		counts = add(
+			counts,
+			await upsertFacilities(
+				tx,
+				batch.map((r) => ({
+					source_id: r.sourceId,
+					category_code: r.category,
+					name: r.name ?? null,
+					geom: json(r)!,
+					area_m2: r.areaM2 ?? null,
+					tags: r.tags ?? null
+				})),
+				req.fileName
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, accepted.length);
+	}
+	return counts;
+}
+
+async function writeRoads(tx: Queryable, records: LayerRecordMap['roads'][], _issues: Issues, req: ImportRequest) {
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(records, 1000)) {
+		counts = add(
+			counts,
+			await upsertRoads(
+				tx,
+				batch.map((r) => ({ source_id: r.sourceId, highway: r.highway, name: r.name ?? null, walkable: r.walkable, geom: json(r)! })),
+				req.fileName
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, records.length);
+	}
+	await rebuildWalkNetwork(tx);
+	return counts;
+}
+
+async function writeCases(tx: Queryable, records: LayerRecordMap['cases'][], issues: Issues, req: ImportRequest) {
+	await requireCommunityBoundaries(tx, req);
+	const placed = await placeInCommunities(tx, records, issues, { zh: '案件', en: 'case' });
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(placed, 1000)) {
+		counts = add(
+			counts,
+			await upsertCases(
+				tx,
+				batch.map(({ r, community_code, grid_code }) => ({
+					source_id: r.sourceId,
+					category: r.category,
+					status: r.status,
+					source: r.source ?? null,
+					description: r.description ?? null,
+					reported_at: r.reportedAt ?? null,
+					geom: json(r)!,
+					community_code,
+					grid_code
+				})),
+				req.fileName
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, placed.length);
+	}
+	return counts;
+}

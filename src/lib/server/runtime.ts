@@ -1,0 +1,59 @@
+// The app's one database, opened in the background at start-up so HTTP answers at once:
+// until it is ready, pages show a short "starting" state and the API answers 503.
+import { defaultDataDir, openDb, type Db } from './db';
+import { claimDataDir } from './datadir-lock';
+import { loadDemoIfEmpty } from './demo';
+
+export type RuntimeStatus = 'starting' | 'ok' | 'error';
+
+interface RuntimeState {
+	status: RuntimeStatus;
+	db?: Db;
+	error?: string;
+	startedAt: number;
+	readyAt?: number;
+	demo?: string;
+}
+
+const state: RuntimeState = { status: 'starting', startedAt: Date.now() };
+let starting: Promise<Db> | undefined;
+
+export class DatabaseStartingError extends Error {
+	constructor() {
+		super('数据库正在启动，请稍候 / The database is starting, try again in a moment');
+		this.name = 'DatabaseStartingError';
+	}
+}
+
+/** Opens the database once (idempotent); resolves when migrations and the demo load are done. */
+export function startRuntime(): Promise<Db> {
+	starting ??= (async () => {
+		try {
+			const databaseUrl = process.env.DATABASE_URL || undefined;
+			if (!databaseUrl) claimDataDir(defaultDataDir());
+			const db = await openDb({ databaseUrl });
+			if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db);
+			state.db = db;
+			state.status = 'ok';
+			state.readyAt = Date.now();
+			return db;
+		} catch (err) {
+			state.status = 'error';
+			state.error = err instanceof Error ? err.message : String(err);
+			console.error('GridAtlas: database failed to start:', err);
+			throw err;
+		}
+	})();
+	return starting;
+}
+
+export function runtimeState(): Readonly<RuntimeState> {
+	return state;
+}
+
+/** The ready database, or DatabaseStartingError while it opens. */
+export function requireDb(): Db {
+	if (state.status === 'ok' && state.db) return state.db;
+	if (state.status === 'error') throw new Error(`数据库启动失败 / database failed to start: ${state.error}`);
+	throw new DatabaseStartingError();
+}

@@ -1,0 +1,25 @@
+// GET /api/layers/<layer>[?bbox=minx,miny,maxx,maxy][&labels=1] → GeoJSON FeatureCollection.
+import { json } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, url }) => {
+	if (!isMapLayer(params.layer)) {
+		return json(
+			{ message: `未知图层 / unknown layer "${params.layer}"; known: ${MAP_LAYERS.join(', ')}` },
+			{ status: 404 }
+		);
+	}
+	const bboxText = url.searchParams.get('bbox');
+	const bbox = bboxText === null ? undefined : parseBBox(bboxText);
+	if (bbox === null) {
+		return json(
+			{ message: `bbox 格式错误 / bad bbox "${bboxText}": expected minLon,minLat,maxLon,maxLat in WGS-84` },
+			{ status: 400 }
+		);
+	}
+	const labels = url.searchParams.get('labels') === '1';
+	const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels });
+	return json(collection, { headers: { 'cache-control': 'no-store' } });
+};

@@ -1,0 +1,86 @@
+// The upload page: one form action that hands the file to the importer and returns its summary,
+// or the reason the whole file was refused.
+import { fail } from '@sveltejs/kit';
+import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '$geo/types';
+import { importFile, type ImportSummary } from '$lib/server/imports';
+import { requireDb } from '$lib/server/runtime';
+import { t } from '$lib/i18n';
+import { resolveLang } from '$lib/i18n/server';
+import type { Actions, PageServerLoad } from './$types';
+
+/** More rows than anyone reads in a browser table; the count says how many were left out. */
+const MAX_ISSUES_SHOWN = 500;
+
+export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies) });
+
+interface ImportValues {
+	layer: string;
+	crs: string;
+	dryRun: boolean;
+	strict: boolean;
+	illustrative: boolean;
+}
+
+export const actions: Actions = {
+	default: async ({ request, url, cookies }) => {
+		const lang = resolveLang(url, cookies);
+		const form = await request.formData();
+		const file = form.get('file');
+		const values: ImportValues = {
+			layer: String(form.get('layer') ?? ''),
+			crs: String(form.get('crs') ?? 'wgs84'),
+			dryRun: form.get('dryRun') === 'on',
+			strict: form.get('strict') === 'on',
+			illustrative: form.get('illustrative') === 'on'
+		};
+		const refuse = (status: number, title: string, message: string, extra: Record<string, unknown> = {}) =>
+			fail(status, { values, error: { title, message, ...extra } });
+
+		if (!(file instanceof File) || (file.size === 0 && file.name === '')) {
+			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.noFile'));
+		}
+		if (!(LAYERS as readonly string[]).includes(values.layer)) {
+			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.badLayer'));
+		}
+		if (!(CRS_NAMES as readonly string[]).includes(values.crs)) {
+			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.badCrs'));
+		}
+
+		try {
+			const summary = await importFile(requireDb(), {
+				fileName: file.name,
+				bytes: new Uint8Array(await file.arrayBuffer()),
+				layer: values.layer as LayerName,
+				crs: values.crs as CrsName,
+				dryRun: values.dryRun,
+				strict: values.strict,
+				illustrative: values.illustrative || undefined
+			});
+			return { values, summary: trimIssues(summary) };
+		} catch (err) {
+			const e = err as Error & { rule?: string; file?: string; rejected?: unknown[] };
+			if (err instanceof ImportFileError || e.name === 'ImportFileError') {
+				return refuse(422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
+			}
+			if (e.name === 'ImportLimitError') return refuse(413, t(lang, 'import.limitError'), e.message);
+			if (e.name === 'ImportRejectedError') {
+				return refuse(422, t(lang, 'import.rejectedError'), e.message, {
+					issues: (e.rejected ?? []).slice(0, MAX_ISSUES_SHOWN),
+					more: Math.max(0, (e.rejected?.length ?? 0) - MAX_ISSUES_SHOWN)
+				});
+			}
+			console.error('import failed:', err);
+			return refuse(500, t(lang, 'import.unexpectedError'), e.message ?? String(err));
+		}
+	}
+};
+
+function trimIssues(s: ImportSummary) {
+	return {
+		...s,
+		repairedIssues: s.repairedIssues.slice(0, MAX_ISSUES_SHOWN),
+		rejectedIssues: s.rejectedIssues.slice(0, MAX_ISSUES_SHOWN),
+		repairedMore: Math.max(0, s.repairedIssues.length - MAX_ISSUES_SHOWN),
+		rejectedMore: Math.max(0, s.rejectedIssues.length - MAX_ISSUES_SHOWN)
+	};
+}

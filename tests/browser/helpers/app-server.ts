@@ -1,0 +1,126 @@
+// Runs the real production build (adapter-node) for the browser tests: builds it when the sources
+// are newer than build/, starts it on a free port with a fresh embedded database,
+// waits for /api/health, and stops it afterwards.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BUILD_ENTRY = path.join(ROOT, 'build', 'handler.js');
+const SOURCES = ['src', 'geo', 'migrations', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
+
+function newestMtime(p: string): number {
+	if (!fs.existsSync(p)) return 0;
+	const st = fs.statSync(p);
+	if (!st.isDirectory()) return st.mtimeMs;
+	let newest = st.mtimeMs;
+	for (const entry of fs.readdirSync(p)) {
+		if (entry === 'node_modules' || entry.startsWith('.')) continue;
+		newest = Math.max(newest, newestMtime(path.join(p, entry)));
+	}
+	return newest;
+}
+
+/**
+ * Builds with `npx vite build` unless build/ is newer than every source file. A fresh clone (CI)
+ * has no build/, so it builds once per run; GRIDATLAS_TEST_REBUILD=1 forces a build.
+ */
+export function ensureBuild(): void {
+	const built = fs.existsSync(BUILD_ENTRY) ? fs.statSync(BUILD_ENTRY).mtimeMs : 0;
+	const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
+	if (!process.env.GRIDATLAS_TEST_REBUILD && built > sources) return;
+	const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+export interface AppServer {
+	url: string;
+	dataDir: string;
+	/** Everything the server printed, for failure messages. */
+	log(): string;
+	stop(): Promise<void>;
+}
+
+export interface StartOptions {
+	/** Load the Nanjing demo city on first start (slow: tens of seconds). Default true. */
+	demo?: boolean;
+	/** How long to wait for /api/health to say ok. */
+	timeoutMs?: number;
+}
+
+export async function startApp(options: StartOptions = {}): Promise<AppServer> {
+	const port = await freePort();
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		GRIDATLAS_DATA_DIR: dataDir,
+		GRIDATLAS_DEMO: options.demo === false ? 'off' : 'on',
+		// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses form posts
+		// from http://127.0.0.1 as cross-site.
+		ORIGIN: `http://127.0.0.1:${port}`,
+		// Test uploads are tiny, but keep the form action's limit above adapter-node's 512 kB default.
+		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M'
+	};
+	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
+	delete env.DATABASE_URL;
+	const child: ChildProcess = spawn(process.execPath, ['build/index.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout?.on('data', (d) => (output += d));
+	child.stderr?.on('data', (d) => (output += d));
+	let exited: number | null | undefined;
+	child.on('exit', (code) => (exited = code));
+
+	const url = `http://127.0.0.1:${port}`;
+	const server: AppServer = {
+		url,
+		dataDir,
+		log: () => output,
+		async stop() {
+			if (exited === undefined) {
+				const done = new Promise<void>((r) => child.once('exit', () => r()));
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+				await done;
+				clearTimeout(timer);
+			}
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+
+	const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+	let last = '';
+	while (Date.now() < deadline) {
+		if (exited !== undefined) {
+			await server.stop();
+			throw new Error(`the server exited with ${exited} before it was ready:\n${output}`);
+		}
+		try {
+			const res = await fetch(`${url}/api/health`);
+			last = await res.text();
+			if (res.ok && JSON.parse(last).status === 'ok') return server;
+			if (JSON.parse(last).status === 'error') break;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	await server.stop();
+	throw new Error(`the server did not become healthy (last /api/health: ${last}):\n${output}`);
+}

@@ -1,0 +1,116 @@
+// The upload page in a real browser: a good file gives a summary, a broken one a clear message.
+// Runs without the demo city (fast start): a facility needs nothing but its category.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
+import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
+
+const CLINIC = {
+	type: 'FeatureCollection',
+	features: [
+		{
+			type: 'Feature',
+			id: 'test-clinic-1',
+			properties: { name: '测试社区卫生服务站', category: 'clinic', amenity: 'clinic' },
+			geometry: { type: 'Point', coordinates: [118.7841, 32.0412] }
+		}
+	]
+};
+
+describe.skipIf(!hasChromium)('import page', () => {
+	let app: AppServer;
+	let browser: Browser;
+	let page: Page;
+	let rec: PageRecord;
+
+	beforeAll(async () => {
+		ensureBuild();
+		app = await startApp({ demo: false });
+		browser = await launchChromium();
+		page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+		rec = recordPage(page);
+	}, 420_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await app?.stop();
+	});
+
+	async function upload(name: string, body: string, layer = 'facilities') {
+		await page.goto(app.url + '/import');
+		await page.setInputFiles('#file', { name, mimeType: 'application/geo+json', buffer: Buffer.from(body) });
+		await page.selectOption('#layer', layer);
+		await page.selectOption('#crs', 'wgs84');
+		await page.getByTestId('import-submit').click();
+	}
+
+	it('imports one facility and shows the summary', async () => {
+		await upload('clinic.geojson', JSON.stringify(CLINIC));
+		const summary = page.getByTestId('import-summary');
+		await summary.waitFor({ timeout: 30_000 });
+		await expect(page.getByTestId('count-read').locator('dd').innerText()).resolves.toBe('1');
+		await expect(page.getByTestId('count-written').locator('dd').innerText()).resolves.toBe('1');
+		await expect(page.getByTestId('count-rejected').locator('dd').innerText()).resolves.toBe('0');
+		await expect(summary.innerText()).resolves.toContain('clinic.geojson');
+		await page.screenshot({ path: '/tmp/gridatlas-import-summary.png', fullPage: true });
+
+		const fc = await (await fetch(`${app.url}/api/layers/facilities`)).json();
+		const names = fc.features.map((f: { properties: { name?: string } }) => f.properties.name);
+		expect(names).toContain('测试社区卫生服务站');
+	});
+
+	it('shows the reason when a file is broken', async () => {
+		await upload('broken.geojson', '{"type": "FeatureCollection", "features": [ {"type": "Feat');
+		const error = page.getByTestId('import-error');
+		await error.waitFor({ timeout: 30_000 });
+		const text = await error.innerText();
+		expect(text).toContain('文件未导入');
+		expect(text).toContain('broken.geojson');
+		await page.screenshot({ path: '/tmp/gridatlas-import-error.png', fullPage: true });
+	});
+
+	it('lists rejected features in a dry run and writes nothing', async () => {
+		const mixed = {
+			type: 'FeatureCollection',
+			features: [
+				{ type: 'Feature', properties: { name: '试运行超市', category: 'supermarket' }, geometry: { type: 'Point', coordinates: [118.785, 32.042] } },
+				{ type: 'Feature', properties: { name: '未知设施', category: 'spaceport' }, geometry: { type: 'Point', coordinates: [118.786, 32.043] } }
+			]
+		};
+		await page.goto(app.url + '/import');
+		await page.setInputFiles('#file', { name: 'mixed.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(mixed)) });
+		await page.selectOption('#layer', 'facilities');
+		await page.check('input[name="dryRun"]');
+		await page.getByTestId('import-submit').click();
+		const summary = page.getByTestId('import-summary');
+		await summary.waitFor({ timeout: 30_000 });
+		await expect(summary.getAttribute('data-dry-run')).resolves.toBe('true');
+		await expect(page.getByTestId('count-written').locator('dd').innerText()).resolves.toBe('1');
+		await expect(page.getByTestId('count-rejected').locator('dd').innerText()).resolves.toBe('1');
+		const table = await page.getByTestId('rejected-table').innerText();
+		expect(table).toContain('unknown-category');
+		expect(table).toContain('spaceport');
+		await page.screenshot({ path: '/tmp/gridatlas-import-dryrun.png', fullPage: true });
+
+		const fc = await (await fetch(`${app.url}/api/layers/facilities`)).json();
+		expect(fc.features.map((f: { properties: { name?: string } }) => f.properties.name)).not.toContain('试运行超市');
+	});
+
+	it('answers the layer API with 404 and 400 for bad requests', async () => {
+		const unknown = await fetch(`${app.url}/api/layers/parks`);
+		expect(unknown.status).toBe(404);
+		expect((await unknown.json()).message).toMatch(/unknown layer/);
+		const bad = await fetch(`${app.url}/api/layers/grids?bbox=1,2,3`);
+		expect(bad.status).toBe(400);
+		expect((await bad.json()).message).toMatch(/bbox/);
+		const ok = await fetch(`${app.url}/api/layers/facilities?bbox=118.7,32.0,118.9,32.1`);
+		expect(ok.status).toBe(200);
+		expect((await ok.json()).features.length).toBe(1);
+	});
+
+	it('stays on this machine', () => {
+		expect(rec.requests.length).toBeGreaterThan(0);
+		expect(offHostRequests(rec.requests)).toEqual([]);
+		expect(rec.errors).toEqual([]);
+	});
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrations, loadMigrations } from '../src/lib/server/db/migrate';
+import type { Db } from '../src/lib/server/db';
+import { testEngines } from './helpers/engines';
+
+for (const engine of testEngines()) {
+	describe(`migrations on ${engine.name}`, () => {
+		let db: Db;
+		beforeAll(async () => {
+			db = await engine.open();
+		});
+		afterAll(() => engine.cleanup());
+
+		it('records every migration file once', async () => {
+			const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+			expect(rows.map((r) => r.name)).toEqual(loadMigrations().map((m) => m.name));
+		});
+
+		it('changes nothing when run a second time', async () => {
+			const before = await db.query<{ n: number }>('SELECT count(*)::int n FROM coverage_rules');
+			expect(await runMigrations(db)).toEqual([]);
+			// The files themselves are idempotent too: running them again directly is harmless.
+			for (const m of loadMigrations()) await db.transaction((tx) => tx.exec(m.sql));
+			const after = await db.query<{ n: number }>('SELECT count(*)::int n FROM coverage_rules');
+			expect(after[0].n).toBe(before[0].n);
+			expect(before[0].n).toBeGreaterThan(20);
+		});
+
+		it('has PostGIS, SRID 4326 geometry and GiST indexes', async () => {
+			const [v] = await db.query<{ v: string }>('SELECT postgis_lib_version() v');
+			expect(v.v).toMatch(/^3\./);
+			const cols = await db.query<{ t: string; srid: number }>(
+				`SELECT f_table_name t, srid FROM geometry_columns WHERE f_table_schema = current_schema() ORDER BY 1`
+			);
+			expect(cols.map((c) => c.t)).toEqual(
+				expect.arrayContaining(['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'cases'])
+			);
+			expect(cols.every((c) => c.srid === 4326)).toBe(true);
+			const idx = await db.query<{ n: number }>(
+				`SELECT count(*)::int n FROM pg_indexes WHERE schemaname = current_schema() AND indexdef ILIKE '%USING gist%'`
+			);
+			expect(idx[0].n).toBeGreaterThanOrEqual(9);
+		});
+
+		it('enforces the hierarchy with foreign keys and code checks', async () => {
+			await expect(
+				db.query(`INSERT INTO communities (code, subdistrict_code, name) VALUES ('320102003001', '320102003', 'x')`)
+			).rejects.toThrow(/foreign key/);
+			await expect(db.query(`INSERT INTO subdistricts (code, name) VALUES ('12345', 'x')`)).rejects.toThrow(/check/i);
+		});
+
+		it('rolls a failed transaction back completely', async () => {
+			await expect(
+				db.transaction(async (tx) => {
+					await tx.query(`INSERT INTO subdistricts (code, name) VALUES ('999999999', 'tmp')`);
+					throw new Error('boom');
+				})
+			).rejects.toThrow('boom');
+			const rows = await db.query(`SELECT 1 FROM subdistricts WHERE code = '999999999'`);
+			expect(rows).toHaveLength(0);
+		});
+	});
+}
