@@ -6,7 +6,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		alias: { $geo: 'geo' }
+		alias: { $geo: 'geo' },
+		// Intranet deployments are reached over plain http by IP or any hostname, which adapter-node's
+		// origin guess (https) would refuse; hooks.server.ts checks Origin against Host instead.
+		csrf: { trustedOrigins: ['*'] }
 	}
 };
 export default config;

@@ -53,12 +53,8 @@ export const DEMO_PARAMS = {
 	/** Road classes that may bound communities; grids may also follow every other road. */
 	communityRoads: ['trunk', 'primary', 'secondary', 'tertiary'],
 	gridRoads: ['trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential', 'living_street', 'pedestrian', 'service'],
-	decimals: 7,
-	/**
-	 * Buildings whose OSM tag says they are not housing get no households (schools, offices, malls…);
-	 * every other building (mostly building=yes) is estimated as footprint × floors ÷ 90 m².
-	 */
-	nonResidentialBuildings: ['school', 'university', 'college', 'kindergarten', 'hospital', 'office', 'commercial', 'retail', 'hotel', 'civic', 'public', 'government', 'church', 'temple', 'industrial', 'warehouse', 'train_station', 'transportation', 'parking', 'sports_hall', 'stadium']
+	decimals: 7
+	// Households per building come from geo/households (non-residential types count none).
 };
 
 /**
@@ -135,9 +131,7 @@ export function demoBuildings(fc: FeatureCollection = readDemoOsm().fc): DemoBui
 		if (!p.building || p.building === 'no') continue;
 		if (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon') continue;
 		const footprintM2 = turfArea(f);
-		const households = DEMO_PARAMS.nonResidentialBuildings.includes(p.building)
-			? 0
-			: estimateHouseholds({ footprintM2, levels: p['building:levels'], heightM: p.height }).households;
+		const households = estimateHouseholds({ footprintM2, levels: p['building:levels'], heightM: p.height, buildingType: p.building }).households;
 		out.push({ id: p['@id'], centroid: turfCentroid(f).geometry.coordinates, footprintM2, households });
 	}
 	return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -65,3 +65,12 @@ describe('estimateHouseholds', () => {
 		expect(estimateHouseholds({ footprintM2: 200 }, custom)).toEqual({ households: 10, levels: 3, levelsSource: 'default' });
 	});
 });
+
+describe('non-residential buildings', () => {
+	it('count no households but keep their floors', () => {
+		const office = estimateHouseholds({ footprintM2: 900, levels: 10, buildingType: 'office' });
+		expect(office).toEqual({ households: 0, levels: 10, levelsSource: 'levels' });
+		expect(estimateHouseholds({ footprintM2: 900, levels: 10, buildingType: 'residential' }).households).toBe(100);
+		expect(estimateHouseholds({ footprintM2: 900, levels: 10, buildingType: 'yes' }).households).toBe(100);
+	});
+});

@@ -4,6 +4,8 @@ import { DEFAULT_HOUSEHOLD_OPTIONS, type HouseholdEstimateOptions } from '../typ
 
 export interface BuildingSize {
 	footprintM2: number;
+	/** OSM `building=*` value; non-residential types hold no households. */
+	buildingType?: string | null;
 	/** Number or raw OSM tag text: "6", "6;7", " 12 ". */
 	levels?: number | string | null;
 	/** Number or raw OSM tag text: "20", "20 m", "12.5", "65 ft". */
@@ -60,13 +62,29 @@ export function estimateLevels(
 	return { levels: opts.defaultLevels, levelsSource: 'default' };
 }
 
-/** households = max(1, round(footprint × floors ÷ dwelling size)). */
+/**
+ * Building types with no dwellings: counting offices, malls and schools as homes inflates a
+ * city centre's households by about half (the Xinjiekou demo: ≈119k → ≈84k).
+ */
+export const NON_RESIDENTIAL_BUILDINGS: readonly string[] = [
+	'school', 'university', 'college', 'kindergarten', 'hospital', 'office', 'commercial', 'retail',
+	'hotel', 'civic', 'public', 'government', 'church', 'temple', 'industrial', 'warehouse',
+	'train_station', 'transportation', 'parking', 'sports_hall', 'stadium'
+];
+
+export function isResidentialType(buildingType: string | null | undefined): boolean {
+	return !buildingType || !NON_RESIDENTIAL_BUILDINGS.includes(buildingType.trim().toLowerCase());
+}
+
+/** households = max(1, round(footprint × floors ÷ dwelling size)); 0 for non-residential types. */
 export function estimateHouseholds(
 	size: BuildingSize,
 	opts: HouseholdEstimateOptions = DEFAULT_HOUSEHOLD_OPTIONS
 ): HouseholdEstimate {
 	const { levels, levelsSource } = estimateLevels(size, opts);
 	const floorAreaM2 = Math.max(0, size.footprintM2) * levels;
-	const households = Math.max(1, Math.round(floorAreaM2 / opts.dwellingSizeM2));
+	const households = isResidentialType(size.buildingType)
+		? Math.max(1, Math.round(floorAreaM2 / opts.dwellingSizeM2))
+		: 0;
 	return { households, levels, levelsSource };
 }

@@ -82,8 +82,59 @@ export function parseOsmXml(text: string): OsmElement[] {
 	return elements;
 }
 
+/** Reads a protobuf varint at `pos`; returns [value, next position]. */
+function readVarint(bytes: Uint8Array, pos: number): [number, number] {
+	let value = 0;
+	for (let shift = 0; shift < 35 && pos < bytes.length; shift += 7) {
+		const byte = bytes[pos++];
+		value += (byte & 0x7f) * 2 ** shift;
+		if (byte < 0x80) return [value, pos];
+	}
+	throw new Error('malformed varint');
+}
+
+/** The `datasize` field (3) of a PBF BlobHeader message. */
+function blobDataSize(header: Uint8Array): number {
+	let pos = 0;
+	while (pos < header.length) {
+		const [key, afterKey] = readVarint(header, pos);
+		const field = Math.floor(key / 8);
+		const wireType = key & 7;
+		if (wireType === 0) {
+			const [value, next] = readVarint(header, afterKey);
+			if (field === 3) return value;
+			pos = next;
+		} else if (wireType === 2) {
+			const [length, next] = readVarint(header, afterKey);
+			pos = next + length;
+		} else {
+			throw new Error(`unexpected wire type ${wireType} in BlobHeader`);
+		}
+	}
+	throw new Error('BlobHeader without datasize');
+}
+
+/**
+ * Walks the PBF framing (4-byte header length, BlobHeader, Blob)* and throws unless it ends exactly at the
+ * end of the file. tiny-osmpbf loops forever on a truncated file, and truncated uploads do happen.
+ */
+export function assertCompletePbf(bytes: Uint8Array): void {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let pos = 0;
+	while (pos < bytes.length) {
+		if (pos + 4 > bytes.length) throw new Error(`truncated PBF: ${bytes.length - pos} stray byte(s) at the end`);
+		const headerLength = view.getInt32(pos, false);
+		const headerStart = pos + 4;
+		if (headerLength <= 0 || headerStart + headerLength > bytes.length) throw new Error(`truncated or corrupt PBF at byte ${pos}`);
+		const dataSize = blobDataSize(bytes.subarray(headerStart, headerStart + headerLength));
+		pos = headerStart + headerLength + dataSize;
+		if (pos > bytes.length) throw new Error(`truncated PBF: a data block ends after the end of the file (${pos} > ${bytes.length} bytes)`);
+	}
+}
+
 /** OSM PBF → OSM JSON elements (tiny-osmpbf; synchronous, whole file in memory — fine for district extracts). */
 export function parseOsmPbf(bytes: Uint8Array): OsmElement[] {
+	assertCompletePbf(bytes);
 	// tiny-osmpbf reads `input.buffer` from offset 0, so hand it a buffer that starts at the view's start.
 	const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 	return tinyOsmPbf(exact).elements;

@@ -40,4 +40,11 @@ describe('osmToGeoJSON', () => {
 		expect(() => osmToGeoJSON(new TextEncoder().encode('<html></html>'), 'osm-xml')).toThrow();
 		expect(() => osmToGeoJSON(new TextEncoder().encode('not a pbf at all'), 'osm-pbf')).toThrow();
 	});
+
+	it('throws (instead of hanging in tiny-osmpbf) on a truncated PBF', () => {
+		const pbf = bytesOf('../../demo/osm/xinjiekou.osm.pbf');
+		for (const cut of [3, 20, 1000, Math.floor(pbf.length / 2), pbf.length - 1]) {
+			expect(() => osmToGeoJSON(pbf.subarray(0, cut), 'osm-pbf')).toThrow(/truncated|corrupt/);
+		}
+	});
 });

@@ -113,6 +113,9 @@ describe('readCsv', () => {
 	});
 
 	it('returns an attribute-only table when there are no coordinate columns', () => {
+		const shops = readCsv(decodeText(inFile('no-coordinates.csv')));
+		expect(shops.coordinateColumns).toBeNull();
+		expect(shops.collection.features).toEqual([{ type: 'Feature', properties: { name: '便利店', category: 'supermarket' }, geometry: null }]);
 		const result = readCsv(decodeText(demo('admin-codes/nanjing-3201-subdistricts.csv')));
 		expect(result.coordinateColumns).toBeNull();
 		expect(result.collection.features.length).toBeGreaterThan(90);

@@ -10,7 +10,8 @@ export const buildBuilding: LayerBuilder<'buildings'> = (input) => {
 	// OSM tag text ("6;7", "20 m") goes through the tolerant OSM parsers, as do table cells.
 	const levelsText = reader.text(F.levels);
 	const heightText = reader.text(F.height);
-	const estimate = estimateHouseholds({ footprintM2, levels: levelsText, heightM: heightText }, input.households);
+	const buildingType = reader.text(['building', '建筑类型']);
+	const estimate = estimateHouseholds({ footprintM2, levels: levelsText, heightM: heightText, buildingType }, input.households);
 	const given = input.fromOsm ? { ok: true as const, value: undefined } : optionalCount(input, F.households, { zh: '户数', en: 'households' });
 	if (!given.ok) return given;
 	return {

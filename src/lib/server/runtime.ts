@@ -57,3 +57,11 @@ export function requireDb(): Db {
 	if (state.status === 'error') throw new Error(`数据库启动失败 / database failed to start: ${state.error}`);
 	throw new DatabaseStartingError();
 }
+
+/** Closes the database (on shutdown). */
+export async function stopRuntime(): Promise<void> {
+	const db = state.db;
+	state.status = 'starting';
+	state.db = undefined;
+	await db?.close();
+}

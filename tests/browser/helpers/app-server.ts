@@ -72,9 +72,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		HOST: '127.0.0.1',
 		GRIDATLAS_DATA_DIR: dataDir,
 		GRIDATLAS_DEMO: options.demo === false ? 'off' : 'on',
-		// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses form posts
-		// from http://127.0.0.1 as cross-site.
-		ORIGIN: `http://127.0.0.1:${port}`,
+		// No ORIGIN, as under `npm start`: form posts over plain http must work without it.
 		// Test uploads are tiny, but keep the form action's limit above adapter-node's 512 kB default.
 		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M'
 	};

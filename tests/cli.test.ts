@@ -1,0 +1,56 @@
+// `npx gridatlas import …` end to end: the summary, exit codes, usage errors, and the guard that
+// keeps the CLI off an embedded database the running app holds.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-cli-'));
+const cli = (...args: string[]) =>
+	spawnSync(process.execPath, ['bin/gridatlas.js', ...args], {
+		encoding: 'utf8',
+		env: { ...process.env, GRIDATLAS_DATA_DIR: dataDir, DATABASE_URL: '' }
+	});
+
+describe('gridatlas CLI', () => {
+	afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+	it('imports the official subdistrict list and prints the summary; again without duplicates', () => {
+		const first = cli('import', 'demo/admin-codes/nanjing-3201-subdistricts.csv', '--layer', 'subdistricts');
+		expect(first.status, first.stderr).toBe(0);
+		expect(first.stdout).toMatch(/read:\s+140/);
+		expect(first.stdout).toMatch(/written:\s+140 \(新增 new 140, 更新 updated 0\)/);
+		const again = cli('import', 'demo/admin-codes/nanjing-3201-subdistricts.csv', '--layer', 'subdistricts', '--dry-run');
+		expect(again.stdout).toMatch(/dry run/);
+		expect(again.stdout).toMatch(/新增 new 0, 更新 updated 140/);
+	}, 120_000);
+
+	it('refuses a file that is not a known format with exit code 1 and the reason', () => {
+		const bad = path.join(dataDir, 'notes.txt');
+		fs.writeFileSync(bad, '\u0000\u0001binary junk\u0002');
+		const r = cli('import', bad, '--layer', 'facilities');
+		expect(r.status).toBe(1);
+		expect(r.stderr).toContain('nothing written');
+		expect(r.stderr).toContain('notes.txt');
+	}, 120_000);
+
+	it('explains usage errors with exit code 2, before opening any database', () => {
+		const r = cli('import', 'demo/nanjing/grids.geojson', '--layer', 'parcels');
+		expect(r.status).toBe(2);
+		expect(r.stderr).toMatch(/must be one of: subdistricts, communities, grids/);
+		expect(cli('import', '--layer', 'grids').status).toBe(2);
+		expect(cli('import', 'missing.geojson', '--layer', 'grids').stderr).toMatch(/no such file/);
+	});
+
+	it('will not open an embedded database that a running app holds', () => {
+		fs.writeFileSync(path.join(dataDir, 'gridatlas.pid'), String(process.pid));
+		try {
+			const r = cli('import', 'demo/nanjing/grids.geojson', '--layer', 'grids');
+			expect(r.status).toBe(1);
+			expect(r.stderr).toMatch(/in use by the running app/);
+		} finally {
+			fs.rmSync(path.join(dataDir, 'gridatlas.pid'));
+		}
+	});
+});
