@@ -11,6 +11,7 @@ export const LAYERS = [
 	'buildings',
 	'facilities',
 	'roads',
+	'landcover',
 	'cases'
 ] as const;
 export type LayerName = (typeof LAYERS)[number];
@@ -104,6 +105,14 @@ export interface RoadRecord extends RecordBase {
 	walkable: boolean;
 }
 
+/** Basemap land cover (water, green space, land use); the kinds and OSM rules are in geo/osm/landcover.ts. */
+export type LandcoverKind = 'water' | 'park' | 'green' | 'residential' | 'commercial' | 'education' | 'health';
+
+export interface LandcoverRecord extends RecordBase {
+	kind: LandcoverKind;
+	name?: string;
+}
+
 export interface CaseRecord extends RecordBase {
 	category: string;
 	status: string;
@@ -119,6 +128,7 @@ export interface LayerRecordMap {
 	buildings: BuildingRecord;
 	facilities: FacilityRecord;
 	roads: RoadRecord;
+	landcover: LandcoverRecord;
 	cases: CaseRecord;
 }
 

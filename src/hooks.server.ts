@@ -23,7 +23,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const { status } = runtimeState();
 	const path = event.url.pathname;
 	if (status !== 'ok' && path !== '/api/health' && !path.startsWith('/_app/')) {
-		if (path.startsWith('/api/')) {
+		if (path.startsWith('/api/') || path.startsWith('/tiles/')) {
 			return new Response(JSON.stringify({ status: 'starting' }), {
 				status: 503,
 				headers: { 'content-type': 'application/json', 'retry-after': '1' }

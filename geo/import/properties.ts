@@ -56,6 +56,8 @@ export const FIELD_ALIASES = {
 	facilityName: ['name', 'name:zh', '名称', '设施名称'],
 	highway: ['highway', 'road_class', '道路等级'],
 	walkable: ['walkable', '可步行'],
+	landcoverKind: ['kind', 'landcover', '类型', '地类', '用地类型'],
+	landcoverName: ['name', 'name:zh', '名称'],
 	caseCategory: ['category', '类别', '事件类别', '事件类型', '类型'],
 	caseStatus: ['status', '状态'],
 	caseSource: ['source', '来源'],

@@ -4,6 +4,7 @@ import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagM
 import { fileError } from '../issues';
 import { decodeText, detectFormat, readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
 import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
+import { osmLandcoverKind } from '../osm/landcover';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
 
 export interface SourceFeature {
@@ -26,12 +27,18 @@ export interface LayerSource {
 	attributeOnly: boolean;
 }
 
-const OSM_LAYERS: ReadonlySet<LayerName> = new Set(['buildings', 'roads', 'facilities']);
+const OSM_LAYERS: ReadonlySet<LayerName> = new Set(['buildings', 'roads', 'facilities', 'landcover']);
 
 /** The OSM features that belong to the layer (a building is a building=* area, a road a highway line…). */
 function osmCandidates(features: Feature[], layer: LayerName, mapping: TagMapping[]): SourceFeature[] {
 	const belongs: (feature: Feature) => boolean =
-		layer === 'buildings' ? isOsmBuilding : layer === 'roads' ? (f) => osmRoad(f) !== null : (f) => osmFacilityCategory(f, mapping) !== null;
+		layer === 'buildings'
+			? isOsmBuilding
+			: layer === 'roads'
+				? (f) => osmRoad(f) !== null
+				: layer === 'landcover'
+					? (f) => osmLandcoverKind(f) !== null
+					: (f) => osmFacilityCategory(f, mapping) !== null;
 	return features.flatMap((feature, index) => (belongs(feature) ? [{ index, feature }] : []));
 }
 
@@ -39,8 +46,8 @@ function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: Pars
 	if (!OSM_LAYERS.has(options.layer)) {
 		const label = LAYER_LABELS[options.layer];
 		throw fileError(options.fileName, 'osm-layer-unsupported', {
-			zh: `OSM 数据只能导入建筑、道路、设施图层，不能导入${label.zh}图层；${label.zh}请使用 GeoJSON、Shapefile 或 CSV`,
-			en: `OSM data can fill the buildings, roads and facilities layers only, not ${label.en}; use GeoJSON, Shapefile or CSV for ${label.en}`
+			zh: `OSM 数据只能导入建筑、道路、设施、地表覆盖图层，不能导入${label.zh}图层；${label.zh}请使用 GeoJSON、Shapefile 或 CSV`,
+			en: `OSM data can fill the buildings, roads, facilities and land cover layers only, not ${label.en}; use GeoJSON, Shapefile or CSV for ${label.en}`
 		});
 	}
 	let collection;

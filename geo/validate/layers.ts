@@ -9,6 +9,7 @@ export const LAYER_LABELS: Record<LayerName, { zh: string; en: string }> = {
 	buildings: { zh: '建筑', en: 'buildings' },
 	facilities: { zh: '设施', en: 'facilities' },
 	roads: { zh: '道路', en: 'roads' },
+	landcover: { zh: '地表覆盖', en: 'land cover' },
 	cases: { zh: '事件', en: 'cases' }
 };
 
@@ -24,6 +25,7 @@ export const ALLOWED_GEOMETRY_TYPES: Record<LayerName, GeometryType[]> = {
 	// A facility is a point (a clinic door) or an area (a park, a school campus).
 	facilities: ['Point', ...AREAS],
 	roads: ['LineString', 'MultiLineString'],
+	landcover: AREAS,
 	cases: ['Point']
 };
 

@@ -36,25 +36,15 @@ async function ensureCity(db: Db, label: string): Promise<string> {
 	const want = { grids: GRIDS, seed: SEED, buildings: 0 };
 	const [row] = await db.query<{ value: typeof want }>('SELECT value FROM app_settings WHERE key = $1', [MARKER]);
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grids');
-	if (row && JSON.stringify(row.value) === JSON.stringify(want) && n === GRIDS) return `reused (${n} grids)`;
+	const same = row && (Object.keys(want) as (keyof typeof want)[]).every((k) => row.value[k] === want[k]);
+	if (same && n === GRIDS) return `reused (${n} grids)`;
 	if (n > 0) {
 		// a database of our own: start from nothing so the counts are exact
 		await db.exec('TRUNCATE buildings, grids, communities, subdistricts CASCADE');
 	}
 	const t0 = performance.now();
-	let last = 0;
-	await writeSynthCity(db, {
-		grids: GRIDS,
-		buildings: 0,
-		seed: SEED,
-		onProgress: (d, plan) => {
-			const pct = Math.floor((d.copies * 10) / plan.copies);
-			if (pct > last) {
-				last = pct;
-				process.stdout.write(`  ${label}: ${d.grids} grids\r`);
-			}
-		}
-	});
+	console.log(`  ${label}: generating the synthetic city (${GRIDS} grids, seed ${SEED}) once…`);
+	await writeSynthCity(db, { grids: GRIDS, buildings: 0, seed: SEED });
 	await db.query(
 		`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
 		[MARKER, JSON.stringify(want)]
@@ -216,9 +206,11 @@ for (const r of results) {
 	if (r.p95 > GOAL_P95_MS) {
 		const worst = ZOOMS.find((z) => slow.includes(z))!;
 		const w = r.m.byZoom.get(worst)!;
+		const mid = quantile(ZOOMS.filter((z) => z >= 12).flatMap((z) => r.m.byZoom.get(z)?.ms ?? []), 0.95);
 		console.log(
 			`    why: a z${worst} tile holds about ${Math.round((geo.features.get(worst) ?? 0) / w.ms.length)} grids of this dense city (${kb(w.bytes / w.ms.length)} per tile); ` +
-				`every one is read, projected, clipped and encoded. Served from the cache after the first request.`
+				`every one is read, projected, clipped and encoded${r === results[0] ? ' (about 10 µs per grid here)' : ''}. z12–z16 alone: p95 ${f1(mid)} ms. ` +
+				`Such tiles are served from the cache after the first request; a map style that starts the grid layer at z12 (communities below) never asks for them.`
 		);
 	}
 }
@@ -227,7 +219,7 @@ const result: Record<string, number> = {
 	p95_ms: Number(f1(embedded.p95)),
 	cached_tiles_per_s: Math.round(embedded.m.cachedPerS),
 	grids: GRIDS,
-	p95_ms_z13_z16: Number(f1(quantile(ZOOMS.filter((z) => z >= 13).flatMap((z) => embedded.m.byZoom.get(z)?.ms ?? []), 0.95)))
+	p95_ms_z12_z16: Number(f1(quantile(ZOOMS.filter((z) => z >= 12).flatMap((z) => embedded.m.byZoom.get(z)?.ms ?? []), 0.95)))
 };
 if (results[1]) {
 	result.server_p95_ms = Number(f1(results[1].p95));

@@ -5,6 +5,7 @@ import { buildBuilding } from './buildings';
 import { buildFacility, knownCategoryCodes } from './facilities';
 import { buildRoad } from './roads';
 import { buildCase } from './cases';
+import { buildLandcover } from './landcover';
 
 export const LAYER_BUILDERS: { [L in LayerName]: LayerBuilder<L> } = {
 	subdistricts: buildSubdistrict,
@@ -13,6 +14,7 @@ export const LAYER_BUILDERS: { [L in LayerName]: LayerBuilder<L> } = {
 	buildings: buildBuilding,
 	facilities: buildFacility,
 	roads: buildRoad,
+	landcover: buildLandcover,
 	cases: buildCase
 };
 

@@ -1,6 +1,6 @@
 // The Nanjing demo city, loaded through the ordinary importers on first start (an empty database):
-// official code lists, illustrative (示意) boundaries, then the OSM extract's buildings, roads and
-// facilities. Loading is one transaction per file, so an interrupted start simply loads again.
+// official code lists, illustrative (示意) boundaries, then the OSM extract's roads, land cover,
+// buildings and facilities. Loading is one transaction per file, so an interrupted start simply loads again.
 import fs from 'node:fs';
 import type { CrsName, LayerName } from '../../../geo/types';
 import type { Db } from './db';
@@ -23,6 +23,7 @@ export const DEMO_STEPS: DemoStep[] = [
 	{ file: 'demo/nanjing/communities.geojson', layer: 'communities', illustrative: true },
 	{ file: 'demo/nanjing/grids.geojson', layer: 'grids', illustrative: true },
 	{ file: 'demo/osm/xinjiekou.osm.pbf', layer: 'roads' },
+	{ file: 'demo/osm/xinjiekou.osm.pbf', layer: 'landcover' },
 	{ file: 'demo/osm/xinjiekou.osm.pbf', layer: 'buildings' },
 	{ file: 'demo/osm/xinjiekou.osm.pbf', layer: 'facilities' }
 ];

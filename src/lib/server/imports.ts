@@ -33,7 +33,9 @@ import {
 	type UpsertCounts
 } from './hierarchy';
 import { rebuildWalkNetwork, upsertRoads } from './roads';
+import { upsertLandcover } from './landcover';
 import { batches, geomFromJson } from './sql';
+import { invalidateTiles } from './tiles';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -146,6 +148,7 @@ export async function importFile(db: Db, req: ImportRequest): Promise<ImportSumm
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 	}
+	if (!req.dryRun) invalidateTiles(req.layer); // committed: cached map tiles of this table are stale
 
 	const byIndex = (a: FeatureIssue, b: FeatureIssue) => a.index - b.index;
 	return {
@@ -192,6 +195,7 @@ const writers: { [L in LayerName]: Writer<L> } = {
 	buildings: writeBuildings,
 	facilities: writeFacilities,
 	roads: writeRoads,
+	landcover: writeLandcover,
 	cases: writeCases
 };
 
@@ -487,6 +491,22 @@ async function writeRoads(tx: Queryable, records: LayerRecordMap['roads'][], _is
 		req.onProgress?.(counts.inserted + counts.updated, records.length);
 	}
 	await rebuildWalkNetwork(tx);
+	return counts;
+}
+
+async function writeLandcover(tx: Queryable, records: LayerRecordMap['landcover'][], _issues: Issues, req: ImportRequest) {
+	let counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(records, 1000)) {
+		counts = add(
+			counts,
+			await upsertLandcover(
+				tx,
+				batch.map((r) => ({ source_id: r.sourceId, kind: r.kind, name: r.name ?? null, geom: json(r)! })),
+				req.fileName
+			)
+		);
+		req.onProgress?.(counts.inserted + counts.updated, records.length);
+	}
 	return counts;
 }
 

@@ -4,7 +4,7 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Queryable } from './db';
 
-export const MAP_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'cases'] as const;
+export const MAP_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'cases'] as const;
 export type MapLayer = (typeof MAP_LAYERS)[number];
 
 export function isMapLayer(name: string): name is MapLayer {
@@ -74,6 +74,13 @@ const LAYERS: Record<MapLayer, LayerSql> = {
 		from: `roads r`,
 		geom: 'r.geom',
 		order: 'r.id'
+	},
+	// Basemap water / green / land use; ordered so water is drawn last (on top) when one fill layer draws all.
+	landcover: {
+		columns: `l.id, l.source_id, l.kind, l.name`,
+		from: `landcover l`,
+		geom: 'l.geom',
+		order: `CASE l.kind WHEN 'water' THEN 3 WHEN 'park' THEN 2 WHEN 'green' THEN 1 ELSE 0 END, l.id`
 	},
 	cases: {
 		columns: `x.id, x.source_id, x.category, x.status, x.reported_at, x.community_code, x.grid_code`,
@@ -177,6 +184,7 @@ export async function layerCounts(db: Queryable): Promise<Record<MapLayer, numbe
 			(SELECT count(*)::int FROM buildings) AS buildings,
 			(SELECT count(*)::int FROM facilities) AS facilities,
 			(SELECT count(*)::int FROM roads) AS roads,
+			(SELECT count(*)::int FROM landcover) AS landcover,
 			(SELECT count(*)::int FROM cases) AS cases`
 	);
 	return row;

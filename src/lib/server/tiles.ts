@@ -1,0 +1,270 @@
+// Mapbox Vector Tiles for the map: GET /tiles/{layer}/{z}/{x}/{y}.pbf. One query per tile and layer,
+// with the same WHERE clause on both engines:
+//   - PostgreSQL + PostGIS: ST_AsMVT over ST_AsMVTGeom, all in the database;
+//   - PGlite (built without protobuf, so ST_AsMVT and ST_AsMVTGeom fail there): the same rows with
+//     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
+// Tiles are cached in process (LRU, per layer version) and invalidated when an import changes a table.
+import { createHash } from 'node:crypto';
+import { readWkbSequence, renderTile, parseTileCoord, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
+import type { Db, Queryable } from './db';
+
+export const TILE_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads'] as const;
+export type TileLayerName = (typeof TILE_LAYERS)[number];
+
+export function isTileLayer(name: string): name is TileLayerName {
+	return (TILE_LAYERS as readonly string[]).includes(name);
+}
+
+export const TILE_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
+/** Browsers may reuse a tile this long without asking; after that the ETag makes asking cheap. */
+export const TILE_MAX_AGE_S = 60;
+
+interface LayerSql {
+	/** Tile properties in this order (the MVT layer's keys): [SQL expression, property name]. */
+	props: [string, string][];
+	/** The geometry drawn; the filter always uses the table's indexed `geom`. */
+	geom: string;
+	order: string;
+}
+
+// The layer name in the tile is the table name. Property lists are the map style's contract.
+const LAYER_SQL: Record<TileLayerName, LayerSql> = {
+	subdistricts: { props: cols('code', 'name', 'illustrative'), geom: 'geom', order: 'code' },
+	communities: { props: cols('code', 'name', 'subdistrict_code', 'households', 'illustrative'), geom: 'geom', order: 'code' },
+	grids: { props: cols('code', 'name', 'kind', 'community_code', 'illustrative'), geom: 'geom', order: 'code' },
+	buildings: { props: cols('id', 'households', 'grid_code', 'community_code'), geom: 'geom', order: 'id' },
+	// Facilities are drawn as circles (as /api/layers does): one point inside each area.
+	facilities: { props: [['id', 'id'], ['category_code', 'category'], ['name', 'name']], geom: 'ST_PointOnSurface(geom)', order: 'id' },
+	roads: { props: cols('highway', 'name'), geom: 'geom', order: 'id' }
+};
+
+function cols(...names: string[]): [string, string][] {
+	return names.map((n) => [n, n]);
+}
+
+// ST_TileEnvelope's margin is a fraction of the tile: the buffer, so features reaching into the
+// buffer are fetched. It is a constant of the code, not a parameter.
+const MARGIN = DEFAULT_BUFFER / DEFAULT_EXTENT;
+const ENVELOPE_4326 = `ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${MARGIN}), 4326)`;
+
+/** How a tile is made: in the database (server engine only) or by geo/tiles (either engine). */
+export type TileMethod = 'postgis' | 'js';
+
+export function defaultTileMethod(db: Pick<Db, 'engine'>): TileMethod {
+	return db.engine === 'postgres' ? 'postgis' : 'js';
+}
+
+/**
+ * The SQL of one layer's tile, for the method asked; parameters are always [z, x, y].
+ * The 'js' query returns ONE row: properties as a JSON array of arrays, and the geometries' WKB laid
+ * end to end as one base64 text, both in feature order. On PGlite a row costs about 5 µs to hand
+ * over and bytea travels as hex text decoded in JS: one aggregated row made fetching a 30,000-grid
+ * tile 7× faster than a row per feature (1.3 s → 0.18 s), with full double precision kept.
+ */
+export function tileSql(layer: TileLayerName, method: TileMethod): string {
+	const s = LAYER_SQL[layer];
+	if (method === 'postgis') {
+		return `SELECT ST_AsMVT(t, '${layer}', ${DEFAULT_EXTENT}, 'geom') AS tile FROM (
+			SELECT ${s.props.map(([expr, name]) => `${expr} AS ${name}`).join(', ')},
+				ST_AsMVTGeom(ST_Transform(${s.geom}, 3857), ST_TileEnvelope($1::int, $2::int, $3::int), ${DEFAULT_EXTENT}, ${DEFAULT_BUFFER}, true) AS geom
+			FROM ${layer}
+			WHERE geom && ${ENVELOPE_4326}
+			ORDER BY ${s.order}
+		) t WHERE t.geom IS NOT NULL`;
+	}
+	return `SELECT count(*)::int AS n,
+			json_agg(json_build_array(${s.props.map(([expr]) => expr).join(', ')}) ORDER BY ${s.order})::text AS props,
+			encode(string_agg(ST_AsBinary(${s.geom}), ''::bytea ORDER BY ${s.order}), 'base64') AS geoms
+		FROM ${layer}
+		WHERE geom && ${ENVELOPE_4326}`;
+}
+
+/** Builds one tile without the cache. Zero bytes when the area holds nothing of the layer. */
+export async function buildTile(
+	db: Queryable & Pick<Db, 'engine'>,
+	layer: TileLayerName,
+	tile: TileCoord,
+	method: TileMethod = defaultTileMethod(db)
+): Promise<Uint8Array> {
+	const params = [tile.z, tile.x, tile.y];
+	if (method === 'postgis') {
+		const [row] = await db.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis'), params);
+		return row?.tile ? new Uint8Array(row.tile.buffer, row.tile.byteOffset, row.tile.byteLength) : new Uint8Array(0);
+	}
+	const [row] = await db.query<{ n: number; props: string | null; geoms: string | null }>(tileSql(layer, 'js'), params);
+	if (!row || row.n === 0 || row.props === null || row.geoms === null) return new Uint8Array(0);
+	const keys = LAYER_SQL[layer].props.map(([, name]) => name);
+	const values = JSON.parse(row.props) as unknown[][];
+	const wkb = Buffer.from(row.geoms, 'base64');
+	const geometries = readWkbSequence(new Uint8Array(wkb.buffer, wkb.byteOffset, wkb.byteLength), row.n);
+	const features = values.map((v, i) => {
+		const properties: Record<string, unknown> = {};
+		for (let k = 0; k < keys.length; k++) properties[keys[k]] = v[k];
+		return { geometry: geometries[i], properties };
+	});
+	return renderTile(layer, features, tile);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache
+
+interface CacheEntry {
+	body: Uint8Array;
+	etag: string;
+	version: number;
+}
+
+/** Least-recently-used map bounded by entry count and by bytes (a z10 tile can be a megabyte). */
+class TileCache {
+	private map = new Map<string, CacheEntry>();
+	private bytes = 0;
+	constructor(
+		private maxEntries: number,
+		private maxBytes: number
+	) {}
+	get(key: string): CacheEntry | undefined {
+		const e = this.map.get(key);
+		if (e) {
+			this.map.delete(key);
+			this.map.set(key, e);
+		}
+		return e;
+	}
+	set(key: string, e: CacheEntry) {
+		this.delete(key);
+		if (e.body.byteLength > this.maxBytes) return;
+		this.map.set(key, e);
+		this.bytes += e.body.byteLength;
+		while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
+			const oldest = this.map.keys().next().value as string;
+			this.delete(oldest);
+		}
+	}
+	delete(key: string) {
+		const e = this.map.get(key);
+		if (!e) return;
+		this.bytes -= e.body.byteLength;
+		this.map.delete(key);
+	}
+	deleteWhere(pred: (key: string) => boolean) {
+		for (const key of [...this.map.keys()]) if (pred(key)) this.delete(key);
+	}
+	clear() {
+		this.map.clear();
+		this.bytes = 0;
+	}
+	get size() {
+		return this.map.size;
+	}
+}
+
+const cache = new TileCache(
+	Number(process.env.GRIDATLAS_TILE_CACHE_ENTRIES) || 20_000,
+	(Number(process.env.GRIDATLAS_TILE_CACHE_MB) || 128) * 1024 * 1024
+);
+const versions = Object.fromEntries(TILE_LAYERS.map((l) => [l, 0])) as Record<TileLayerName, number>;
+const pending = new Map<string, Promise<CacheEntry>>();
+// Tests run both engines in one process: cache keys carry which database a tile came from.
+const dbIds = new WeakMap<object, number>();
+let nextDbId = 1;
+function dbId(db: object): number {
+	let id = dbIds.get(db);
+	if (id === undefined) dbIds.set(db, (id = nextDbId++));
+	return id;
+}
+
+// Which tile layers an import into a table can change: community imports create subdistricts from
+// code lists and move buildings to the boundaries they now fall in; building imports re-estimate
+// community households; grid imports move buildings to their new grids.
+const AFFECTS: Record<string, TileLayerName[]> = {
+	subdistricts: ['subdistricts'],
+	communities: ['communities', 'subdistricts', 'buildings'],
+	grids: ['grids', 'buildings'],
+	buildings: ['buildings', 'communities'],
+	facilities: ['facilities'],
+	roads: ['roads'],
+	cases: []
+};
+
+/**
+ * Forget cached tiles of a table that changed (and of the layers derived from it); no argument:
+ * every layer. Bumping the version also keeps a tile being built during the change out of the cache.
+ */
+export function invalidateTiles(layer?: string): void {
+	const layers = layer === undefined ? [...TILE_LAYERS] : (AFFECTS[layer] ?? (isTileLayer(layer) ? [layer] : []));
+	for (const l of layers) versions[l]++;
+	const prefixes = layers.map((l) => `|${l}/`);
+	cache.deleteWhere((key) => prefixes.some((p) => key.includes(p)));
+}
+
+export function tileCacheStats() {
+	return { entries: cache.size, versions: { ...versions } };
+}
+
+function etagOf(body: Uint8Array): string {
+	return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/** A tile through the cache; concurrent requests for the same tile share one build. */
+export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord): Promise<CacheEntry & { cached: boolean }> {
+	const key = `${dbId(db)}|${layer}/${tile.z}/${tile.x}/${tile.y}`;
+	const version = versions[layer];
+	const hit = cache.get(key);
+	if (hit && hit.version === version) return { ...hit, cached: true };
+	let build = pending.get(key);
+	if (!build) {
+		build = (async () => {
+			const body = await buildTile(db, layer, tile);
+			const entry = { body, etag: etagOf(body), version };
+			// a change during the build makes this tile stale: serve it once, do not keep it
+			if (versions[layer] === version) cache.set(key, entry);
+			return entry;
+		})().finally(() => pending.delete(key));
+		pending.set(key, build);
+	}
+	return { ...(await build), cached: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+export interface TileResponse {
+	status: number;
+	headers: Record<string, string>;
+	body: Uint8Array | string | null;
+}
+
+const jsonError = (status: number, message: string): TileResponse => ({
+	status,
+	headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+	body: JSON.stringify({ message })
+});
+
+/** The whole answer to GET /tiles/{layer}/{z}/{x}/{y}.pbf; the route only adapts it to a Response. */
+export async function serveTile(
+	db: Db,
+	params: { layer: string; z: string; x: string; y: string },
+	ifNoneMatch?: string | null
+): Promise<TileResponse> {
+	if (!isTileLayer(params.layer)) {
+		return jsonError(404, `未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`);
+	}
+	let tile: TileCoord;
+	try {
+		tile = parseTileCoord(params.z, params.x, params.y);
+	} catch (err) {
+		if (err instanceof TileCoordError) return jsonError(400, err.message);
+		throw err;
+	}
+	const entry = await getTile(db, params.layer, tile);
+	const headers: Record<string, string> = {
+		'content-type': TILE_CONTENT_TYPE,
+		'cache-control': `public, max-age=${TILE_MAX_AGE_S}`,
+		etag: entry.etag,
+		'x-tile-cache': entry.cached ? 'hit' : 'miss'
+	};
+	if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`)) {
+		return { status: 304, headers, body: null };
+	}
+	return { status: 200, headers: { ...headers, 'content-length': String(entry.body.byteLength) }, body: entry.body };
+}
