@@ -206,7 +206,21 @@ async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, re
 }
 
 const json = (r: RecordBase) => (r.geometry ? JSON.stringify(r.geometry) : null);
-const add = (a: UpsertCounts, b: UpsertCounts) => ({ inserted: a.inserted + b.inserted, updated: a.updated + b.updated });
+/** Writes rows batch by batch (bounded statement size), reporting progress; sums the counts. */
+async function inBatches<T>(
+	rows: T[],
+	req: ImportRequest,
+	write: (batch: T[]) => Promise<UpsertCounts>
+): Promise<UpsertCounts> {
+	const counts = { inserted: 0, updated: 0 };
+	for (const batch of batches(rows, 1000)) {
+		const c = await write(batch);
+		counts.inserted += c.inserted;
+		counts.updated += c.updated;
+		req.onProgress?.(counts.inserted + counts.updated, rows.length);
+	}
+	return counts;
+}
 const issue = (r: RecordBase & { code?: string }, rule: string, message: string): FeatureIssue => ({
 	index: r.index,
 	id: r.code ?? r.sourceId,
@@ -303,28 +317,23 @@ async function writeCommunities(
 		);
 		return false;
 	});
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(accepted, 1000)) {
-		counts = add(
-			counts,
-			await upsertCommunities(
-				tx,
-				batch.map((r) => ({
-					code: r.code,
-					name: r.name,
-					subdistrict_code: r.subdistrictCode,
-					households: r.households ?? null,
-					households_estimated: !!r.householdsEstimated,
-					population: r.population ?? null,
-					population_estimated: !!r.populationEstimated,
-					service_space_m2: r.serviceSpaceM2 ?? null,
-					geom: json(r)
-				})),
-				{ file: req.fileName, illustrative: !!req.illustrative }
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, accepted.length);
-	}
+	const counts = await inBatches(accepted, req, (batch) =>
+		upsertCommunities(
+			tx,
+			batch.map((r) => ({
+				code: r.code,
+				name: r.name,
+				subdistrict_code: r.subdistrictCode,
+				households: r.households ?? null,
+				households_estimated: !!r.householdsEstimated,
+				population: r.population ?? null,
+				population_estimated: !!r.populationEstimated,
+				service_space_m2: r.serviceSpaceM2 ?? null,
+				geom: json(r)
+			})),
+			{ file: req.fileName, illustrative: !!req.illustrative }
+		)
+	);
 	if (accepted.some((r) => r.geometry)) {
 		await reassignToHierarchy(tx);
 		await refreshHouseholdEstimates(tx);
@@ -383,11 +392,9 @@ async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], iss
 	if (tooMany.length) {
 		throw new ImportFileError(req.fileName, 'grid-sequence', `社区 ${tooMany[0].community_code} 的网格序号超过 999 / community ${tooMany[0].community_code} would get more than 999 grids`);
 	}
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(rows, 1000)) {
-		counts = add(counts, await upsertGrids(tx, batch, { file: req.fileName, illustrative: !!req.illustrative }));
-		req.onProgress?.(counts.inserted + counts.updated, rows.length);
-	}
+	const counts = await inBatches(rows, req, (batch) =>
+		upsertGrids(tx, batch, { file: req.fileName, illustrative: !!req.illustrative })
+	);
 	await reassignToHierarchy(tx);
 	return counts;
 }
@@ -418,30 +425,25 @@ async function placeInCommunities<R extends RecordBase>(
 async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
 	await requireCommunityBoundaries(tx, req);
 	const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' });
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(placed, 1000)) {
-		counts = add(
-			counts,
-			await upsertBuildings(
-				tx,
-				batch.map(({ r, community_code, grid_code }) => ({
-					source_id: r.sourceId,
-					name: r.name ?? null,
-					geom: json(r)!,
-					footprint_m2: r.footprintM2,
-					levels: r.levels ?? null,
-					levels_source: r.levelsSource,
-					height_m: r.heightM ?? null,
-					households: r.households,
-					households_estimated: r.householdsEstimated,
-					community_code,
-					grid_code
-				})),
-				req.fileName
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, placed.length);
-	}
+	const counts = await inBatches(placed, req, (batch) =>
+		upsertBuildings(
+			tx,
+			batch.map(({ r, community_code, grid_code }) => ({
+				source_id: r.sourceId,
+				name: r.name ?? null,
+				geom: json(r)!,
+				footprint_m2: r.footprintM2,
+				levels: r.levels ?? null,
+				levels_source: r.levelsSource,
+				height_m: r.heightM ?? null,
+				households: r.households,
+				households_estimated: r.householdsEstimated,
+				community_code,
+				grid_code
+			})),
+			req.fileName
+		)
+	);
 	await refreshHouseholdEstimates(tx);
 	return counts;
 }
@@ -455,85 +457,65 @@ async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilitie
 		);
 		return false;
 	});
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(accepted, 1000)) {
-		counts = add(
-			counts,
-			await upsertFacilities(
-				tx,
-				batch.map((r) => ({
-					source_id: r.sourceId,
-					category_code: r.category,
-					name: r.name ?? null,
-					geom: json(r)!,
-					area_m2: r.areaM2 ?? null,
-					tags: r.tags ?? null
-				})),
-				req.fileName
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, accepted.length);
-	}
+	const counts = await inBatches(accepted, req, (batch) =>
+		upsertFacilities(
+			tx,
+			batch.map((r) => ({
+				source_id: r.sourceId,
+				category_code: r.category,
+				name: r.name ?? null,
+				geom: json(r)!,
+				area_m2: r.areaM2 ?? null,
+				tags: r.tags ?? null
+			})),
+			req.fileName
+		)
+	);
 	return counts;
 }
 
 async function writeRoads(tx: Queryable, records: LayerRecordMap['roads'][], _issues: Issues, req: ImportRequest) {
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(records, 1000)) {
-		counts = add(
-			counts,
-			await upsertRoads(
-				tx,
-				batch.map((r) => ({ source_id: r.sourceId, highway: r.highway, name: r.name ?? null, walkable: r.walkable, geom: json(r)! })),
-				req.fileName
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, records.length);
-	}
+	const counts = await inBatches(records, req, (batch) =>
+		upsertRoads(
+			tx,
+			batch.map((r) => ({ source_id: r.sourceId, highway: r.highway, name: r.name ?? null, walkable: r.walkable, geom: json(r)! })),
+			req.fileName
+		)
+	);
 	await rebuildWalkNetwork(tx);
 	return counts;
 }
 
 async function writeLandcover(tx: Queryable, records: LayerRecordMap['landcover'][], _issues: Issues, req: ImportRequest) {
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(records, 1000)) {
-		counts = add(
-			counts,
-			await upsertLandcover(
-				tx,
-				batch.map((r) => ({ source_id: r.sourceId, kind: r.kind, name: r.name ?? null, geom: json(r)! })),
-				req.fileName
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, records.length);
-	}
+	const counts = await inBatches(records, req, (batch) =>
+		upsertLandcover(
+			tx,
+			batch.map((r) => ({ source_id: r.sourceId, kind: r.kind, name: r.name ?? null, geom: json(r)! })),
+			req.fileName
+		)
+	);
 	return counts;
 }
 
 async function writeCases(tx: Queryable, records: LayerRecordMap['cases'][], issues: Issues, req: ImportRequest) {
 	await requireCommunityBoundaries(tx, req);
 	const placed = await placeInCommunities(tx, records, issues, { zh: '案件', en: 'case' });
-	let counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(placed, 1000)) {
-		counts = add(
-			counts,
-			await upsertCases(
-				tx,
-				batch.map(({ r, community_code, grid_code }) => ({
-					source_id: r.sourceId,
-					category: r.category,
-					status: r.status,
-					source: r.source ?? null,
-					description: r.description ?? null,
-					reported_at: r.reportedAt ?? null,
-					geom: json(r)!,
-					community_code,
-					grid_code
-				})),
-				req.fileName
-			)
-		);
-		req.onProgress?.(counts.inserted + counts.updated, placed.length);
-	}
+	const counts = await inBatches(placed, req, (batch) =>
+		upsertCases(
+			tx,
+			batch.map(({ r, community_code, grid_code }) => ({
+				source_id: r.sourceId,
+				category: r.category,
+				status: r.status,
+				source: r.source ?? null,
+				description: r.description ?? null,
+				reported_at: r.reportedAt ?? null,
+				geom: json(r)!,
+				community_code,
+				grid_code
+			})),
+			req.fileName
+		)
+	);
 	return counts;
 }
