@@ -2,6 +2,7 @@
 // straight polyline (a road centreline), both expressed as the polygon of the low side
 // (west of a north–south cut, south of an east–west cut) over a box that covers the piece.
 import type { BBox, Feature, LineString, MultiLineString, Polygon, Position } from 'geojson';
+import { clipSegmentRange } from '../clip';
 
 /** 'x': the cut runs north–south and splits the x (longitude) range; 'y': runs east–west. */
 export type CutAxis = 'x' | 'y';
@@ -84,31 +85,11 @@ export function straightCut(axis: CutAxis, cross: number): Cut {
 }
 
 function clipSegment(a: Position, b: Position, box: BBox): [Position, Position] | null {
-	// Liang–Barsky.
-	let t0 = 0;
-	let t1 = 1;
+	const range = clipSegmentRange(a[0], a[1], b[0], b[1], box[0], box[1], box[2], box[3]);
+	if (!range) return null;
+	const [t0, t1] = range;
 	const dx = b[0] - a[0];
 	const dy = b[1] - a[1];
-	const checks: [number, number][] = [
-		[-dx, a[0] - box[0]],
-		[dx, box[2] - a[0]],
-		[-dy, a[1] - box[1]],
-		[dy, box[3] - a[1]]
-	];
-	for (const [p, q] of checks) {
-		if (p === 0) {
-			if (q < 0) return null;
-		} else {
-			const r = q / p;
-			if (p < 0) {
-				if (r > t1) return null;
-				if (r > t0) t0 = r;
-			} else {
-				if (r < t0) return null;
-				if (r < t1) t1 = r;
-			}
-		}
-	}
 	return [
 		[a[0] + t0 * dx, a[1] + t0 * dy],
 		[a[0] + t1 * dx, a[1] + t1 * dy]

@@ -4,6 +4,7 @@
 // Why not geojson-vt: it tiles a whole dataset into an in-memory index (built for the browser) and
 // clips in projected 0–1 space before any rounding; here one database query yields exactly the
 // features of one tile, which need one projection and one clip each.
+import { clipSegmentRange } from '../clip';
 
 export interface ClipBox {
 	min: number;
@@ -109,27 +110,9 @@ function clipSegment(
 	by: number,
 	box: ClipBox
 ): [number, number, number, number, boolean, boolean] | null {
-	let t0 = 0, t1 = 1;
+	const range = clipSegmentRange(ax, ay, bx, by, box.min, box.min, box.max, box.max);
+	if (!range) return null;
+	const [t0, t1] = range;
 	const dx = bx - ax, dy = by - ay;
-	const checks: [number, number][] = [
-		[-dx, ax - box.min],
-		[dx, box.max - ax],
-		[-dy, ay - box.min],
-		[dy, box.max - ay]
-	];
-	for (const [p, q] of checks) {
-		if (p === 0) {
-			if (q < 0) return null;
-			continue;
-		}
-		const r = q / p;
-		if (p < 0) {
-			if (r > t1) return null;
-			if (r > t0) t0 = r;
-		} else {
-			if (r < t0) return null;
-			if (r < t1) t1 = r;
-		}
-	}
 	return [ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy, t0 === 0, t1 === 1];
 }
