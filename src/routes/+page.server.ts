@@ -1,15 +1,20 @@
-// The map page: the data extent to open on, and what the legend lists. The layers themselves are
-// fetched by the browser from /api/layers.
+// The map page: the view asked for in the URL, what the legend lists, the basemaps the server is
+// configured for, and the selected unit's facts (so the panel is there on first paint). The layers
+// themselves are fetched by the browser from /api/layers.
 import { requireDb } from '$lib/server/runtime';
 import { dataExtent, facilityLegend, layerCounts } from '$lib/server/mapdata';
+import { availableBasemaps } from '$lib/server/basemaps';
+import { CITY_CODE, unitFacts } from '$lib/server/units';
 import { resolveLang } from '$lib/i18n/server';
+import { parseViewState } from '$lib/map/view-state';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => {
 	const lang = resolveLang(url, cookies);
 	const db = requireDb();
-	const extent = await dataExtent(db);
-	const categories = await facilityLegend(db);
-	const counts = await layerCounts(db);
-	return { lang, extent, categories, counts };
+	const view = parseViewState(url.searchParams);
+	const [extent, categories, counts] = [await dataExtent(db), await facilityLegend(db), await layerCounts(db)];
+	// An unknown code in a link opens the city rather than an error page.
+	const unit = (view.unit ? await unitFacts(db, view.unit) : null) ?? (await unitFacts(db, CITY_CODE));
+	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit };
 };

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
 import { countColor, decodePng, hexToRgb } from './helpers/png';
-import { COLORS } from '../../src/lib/components/map-theme';
+import { DAY as COLORS } from '../../src/lib/map/theme';
 
 if (!hasChromium) console.warn('browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)');
 

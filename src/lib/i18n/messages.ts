@@ -29,7 +29,7 @@ export const zh = {
 	'layer.landcover': '水域绿地',
 	'layer.cases': '事件',
 
-	'unit.city': '全市',
+	'unit.city': '全市概览',
 	'unit.kind.city': '全市',
 	'unit.kind.subdistrict': '街道',
 	'unit.kind.community': '社区',
@@ -116,6 +116,7 @@ export const zh = {
 	'info.grids': '网格数',
 	'info.buildings': '建筑数',
 	'info.community': '所属社区',
+	'info.grid': '所属网格',
 	'info.status': '状态',
 	'info.close': '关闭',
 
@@ -197,7 +198,7 @@ export const en: Record<MessageKey, string> = {
 	'layer.landcover': 'Water & green space',
 	'layer.cases': 'Cases',
 
-	'unit.city': 'Whole city',
+	'unit.city': 'City overview',
 	'unit.kind.city': 'City',
 	'unit.kind.subdistrict': 'Subdistrict',
 	'unit.kind.community': 'Community',
@@ -284,6 +285,7 @@ export const en: Record<MessageKey, string> = {
 	'info.grids': 'Grids',
 	'info.buildings': 'Buildings',
 	'info.community': 'Community',
+	'info.grid': 'Grid',
 	'info.status': 'Status',
 	'info.close': 'Close',
 

@@ -61,6 +61,8 @@ export interface StartOptions {
 	demo?: boolean;
 	/** How long to wait for /api/health to say ok. */
 	timeoutMs?: number;
+	/** Extra environment for the server (e.g. basemap configuration). */
+	env?: Record<string, string>;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<AppServer> {
@@ -74,7 +76,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		GRIDATLAS_DEMO: options.demo === false ? 'off' : 'on',
 		// No ORIGIN, as under `npm start`: form posts over plain http must work without it.
 		// Test uploads are tiny, but keep the form action's limit above adapter-node's 512 kB default.
-		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M'
+		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M',
+		...options.env
 	};
 	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
 	delete env.DATABASE_URL;

@@ -81,3 +81,38 @@ export function countColor(img: Image, rgb: [number, number, number], tolerance 
 	}
 	return n;
 }
+
+/** A solid-colour RGB PNG (for tiles served to the page by a test route). */
+export function encodeSolidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf: Buffer) => {
+		let c = 0xffffffff;
+		for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type: string, body: Buffer) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(body.length);
+		const typed = Buffer.concat([Buffer.from(type, 'ascii'), body]);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(typed));
+		return Buffer.concat([len, typed, sum]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr[8] = 8; // bit depth
+	ihdr[9] = 2; // RGB
+	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+	const raw = Buffer.concat(Array.from({ length: height }, () => row));
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', zlib.deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}
