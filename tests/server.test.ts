@@ -3,20 +3,10 @@
 // data directory on the next start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuild, ROOT } from './browser/helpers/app-server';
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = net.createServer().listen(0, '127.0.0.1', () => {
-			const port = (s.address() as net.AddressInfo).port;
-			s.close(() => resolve(port));
-		});
-	});
-}
+import { ensureBuild, freePort, ROOT } from './browser/helpers/app-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,7 @@
 // A GeoJSON source a layer component owns: fetched once from /api/layers, put on the map in the
 // display CRS (re-converted when the basemap's CRS changes), removed with the component.
 import type { FeatureCollection } from 'geojson';
+import type { LayerSpecification } from 'maplibre-gl';
 import { EMPTY, setSourceData, type MapContext } from './context';
 import { fetchLayer, inDisplayCrs } from './layer-data';
 
@@ -42,4 +43,40 @@ export function useGeoJSONSource(ctx: MapContext, id: string, path: string, opti
 			return missing;
 		}
 	};
+}
+
+/**
+ * Above this many features a layer comes to the map as vector tiles (GET /tiles/…) rather than as
+ * one GeoJSON document: the browser then loads only what is in view. Vector tiles are in WGS-84
+ * and cannot be shifted to GCJ-02, so a Chinese basemap keeps the GeoJSON path.
+ */
+export const TILED_FEATURES_THRESHOLD = 20_000;
+
+export interface VectorSourceOptions {
+	promoteId?: string;
+	attribution?: string;
+	/** No tiles are asked for below this zoom (the layer is not drawn there). */
+	minzoom?: number;
+	/** Tiles of this zoom are over-zoomed beyond it. */
+	maxzoom?: number;
+}
+
+/** A vector tile source for one of the server's tile layers; the MVT layer name is `layer`. */
+export function useVectorSource(ctx: MapContext, id: string, layer: string, options: VectorSourceOptions = {}): void {
+	const { promoteId, ...rest } = options;
+	if (ctx.map.getSource(id)) return;
+	ctx.map.addSource(id, {
+		type: 'vector',
+		tiles: [`${ctx.origin}/tiles/${layer}/{z}/{x}/{y}.pbf`],
+		maxzoom: 16,
+		...rest,
+		...(promoteId ? { promoteId: { [layer]: promoteId } } : {})
+	});
+}
+
+/** The spec reading its source's tiles: the MVT layer is named after the source's table. */
+export function fromTiles<T extends LayerSpecification>(spec: T, tiled: boolean, sources: readonly string[]): T {
+	const source = (spec as { source?: unknown }).source;
+	if (!tiled || typeof source !== 'string' || !sources.includes(source)) return spec;
+	return { ...spec, 'source-layer': source };
 }

@@ -36,7 +36,7 @@ export function ensureBuild(): void {
 	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.unref();
@@ -63,11 +63,13 @@ export interface StartOptions {
 	timeoutMs?: number;
 	/** Extra environment for the server (e.g. basemap configuration). */
 	env?: Record<string, string>;
+	/** A data directory prepared beforehand (e.g. by `gridatlas synth`); removed on stop like a fresh one. */
+	dataDir?: string;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 	const port = await freePort();
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
+	const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PORT: String(port),
