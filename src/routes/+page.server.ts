@@ -2,7 +2,8 @@
 // configured for, and the selected unit's facts (so the panel is there on first paint). The layers
 // themselves are fetched by the browser from /api/layers.
 import { requireDb } from '$lib/server/runtime';
-import { dataExtent, facilityLegend, layerCounts } from '$lib/server/mapdata';
+import { mapSummary } from '$lib/server/mapdata';
+import { dataGeneration } from '$lib/server/tiles';
 import { availableBasemaps } from '$lib/server/basemaps';
 import { CITY_CODE, unitFacts } from '$lib/server/units';
 import { resolveLang } from '$lib/i18n/server';
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ url, cookies }) => {
 	const lang = resolveLang(url, cookies);
 	const db = requireDb();
 	const view = parseViewState(url.searchParams);
-	const [extent, categories, counts] = [await dataExtent(db), await facilityLegend(db), await layerCounts(db)];
+	const { extent, categories, counts } = await mapSummary(db, String(dataGeneration()));
 	// An unknown code in a link opens the city rather than an error page.
 	const unit = (view.unit ? await unitFacts(db, view.unit) : null) ?? (await unitFacts(db, CITY_CODE));
 	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit };

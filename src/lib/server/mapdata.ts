@@ -200,3 +200,25 @@ export function parseBBox(text: string): BBox | null {
 	if (minx < -180 || maxx > 180 || miny < -90 || maxy > 90 || minx > maxx || miny > maxy) return null;
 	return [minx, miny, maxx, maxy];
 }
+
+export interface MapSummary {
+	extent: BBox | null;
+	categories: LegendCategory[];
+	counts: Record<MapLayer, number>;
+}
+
+const summaries = new WeakMap<object, { key: string; value: Promise<MapSummary> }>();
+
+/**
+ * What every map page load needs (extent, legend, counts): counting a city of a million buildings
+ * takes longer than drawing it, so the answer is kept until an import or edit changes the data
+ * (`version`: the data generation from ./tiles, bumped on every committed change).
+ */
+export function mapSummary(db: Queryable, version: string): Promise<MapSummary> {
+	const hit = summaries.get(db);
+	if (hit && hit.key === version) return hit.value;
+	const value = (async () => ({ extent: await dataExtent(db), categories: await facilityLegend(db), counts: await layerCounts(db) }))();
+	summaries.set(db, { key: version, value });
+	value.catch(() => summaries.delete(db));
+	return value;
+}

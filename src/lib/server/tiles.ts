@@ -191,10 +191,18 @@ const AFFECTS: Record<string, TileLayerName[]> = {
  * every layer. Bumping the version also keeps a tile being built during the change out of the cache.
  */
 export function invalidateTiles(layer?: string): void {
+	generation++;
 	const layers = layer === undefined ? [...TILE_LAYERS] : (AFFECTS[layer] ?? (isTileLayer(layer) ? [layer] : []));
 	for (const l of layers) versions[l]++;
 	const prefixes = layers.map((l) => `|${l}/`);
 	cache.deleteWhere((key) => prefixes.some((p) => key.includes(p)));
+}
+
+let generation = 0;
+
+/** Bumped on every committed data change of any table (imports, edits): a key for page-level caches. */
+export function dataGeneration(): number {
+	return generation;
 }
 
 export function tileCacheStats() {

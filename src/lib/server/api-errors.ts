@@ -1,0 +1,29 @@
+// One JSON shape for refused API requests: { message, code?, errors? }, with the HTTP status the
+// error's type implies. Routes catch, and hand the error here.
+import { json } from '@sveltejs/kit';
+import { RuleExistsError, RuleNotFoundError, RuleValidationError } from './rules';
+import { CoverageInputError } from './coverage';
+
+export function apiError(status: number, message: string, extra: Record<string, unknown> = {}) {
+	return json({ message, ...extra }, { status, headers: { 'cache-control': 'no-store' } });
+}
+
+/** Known, typed errors become 4xx answers; anything else is rethrown (SvelteKit logs it, 500). */
+export function apiErrorFrom(err: unknown) {
+	if (err instanceof RuleValidationError) return apiError(400, err.message, { code: 'invalid_rule', rule: err.ruleId, errors: err.errors });
+	if (err instanceof RuleNotFoundError) return apiError(404, err.message, { code: 'unknown_rule' });
+	if (err instanceof RuleExistsError) return apiError(409, err.message, { code: 'rule_exists' });
+	if (err instanceof CoverageInputError) {
+		return apiError(err.code === 'unknown_community' || err.code === 'unknown_rule' ? 404 : 400, err.message, { code: err.code });
+	}
+	throw err;
+}
+
+/** The request body as JSON, or a 400 answer saying it isn't. */
+export async function readJson(request: Request): Promise<{ body: unknown } | { error: Response }> {
+	try {
+		return { body: await request.json() };
+	} catch {
+		return { error: apiError(400, '请求体不是有效的 JSON / the request body is not valid JSON', { code: 'bad_json' }) };
+	}
+}

@@ -1,0 +1,37 @@
+// POST /api/coverage/suggest { community, rule, k?, candidates?: [{lon, lat, id?}] } → k new sites
+// chosen greedily to cover the most uncovered households of that community, with households gained
+// per site. Without candidates, the community's buildings are the candidate sites.
+import { json } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { suggestForCell } from '$lib/server/coverage';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import type { RequestHandler } from './$types';
+
+const MAX_CANDIDATES = 20000;
+
+export const POST: RequestHandler = async ({ request }) => {
+	const read = await readJson(request);
+	if ('error' in read) return read.error;
+	const body = (read.body ?? {}) as { community?: unknown; rule?: unknown; k?: unknown; candidates?: unknown };
+	if (typeof body.community !== 'string' || !/^[0-9]{12}$/.test(body.community)) {
+		return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
+	}
+	if (typeof body.rule !== 'string' || !body.rule) return apiError(400, '缺少规则编号 / rule is required', { code: 'bad_rule' });
+	let candidates: { lon: number; lat: number; id?: string }[] | undefined;
+	if (body.candidates !== undefined) {
+		if (!Array.isArray(body.candidates) || body.candidates.length === 0 || body.candidates.length > MAX_CANDIDATES) {
+			return apiError(400, `候选地点应为 1–${MAX_CANDIDATES} 个 {lon, lat} / candidates must be a list of 1–${MAX_CANDIDATES} {lon, lat}`, { code: 'bad_candidates' });
+		}
+		const bad = body.candidates.findIndex(
+			(c) => !c || typeof c.lon !== 'number' || typeof c.lat !== 'number' || Math.abs(c.lon) > 180 || Math.abs(c.lat) > 90
+		);
+		if (bad >= 0) return apiError(400, `第 ${bad + 1} 个候选地点坐标无效 / candidate ${bad + 1} has invalid coordinates`, { code: 'bad_candidates' });
+		candidates = body.candidates.map((c, i) => ({ lon: c.lon, lat: c.lat, id: c.id === undefined ? `candidate-${i + 1}` : String(c.id) }));
+	}
+	const k = body.k === undefined ? 3 : Number(body.k);
+	try {
+		return json(await suggestForCell(requireDb(), body.community, body.rule, k, candidates));
+	} catch (err) {
+		return apiErrorFrom(err);
+	}
+};

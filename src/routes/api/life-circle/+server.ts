@@ -1,0 +1,27 @@
+// GET /api/life-circle[?speed=75][&community=<12 digits>][&subdistrict=<9 digits>] → the 5/10/15-minute
+// walking life-circle completeness per community (categories reached, share of households, missing
+// categories) and the per-subdistrict share of households with a complete 15-minute circle.
+import { json } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { lifeCircles, LifeCircleError } from '$lib/server/life-circle';
+import { apiError } from '$lib/server/api-errors';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ url }) => {
+	const p = url.searchParams;
+	const speed = p.has('speed') ? Number(p.get('speed')) : undefined;
+	const community = p.get('community');
+	const subdistrict = p.get('subdistrict');
+	if (community && !/^[0-9]{12}$/.test(community)) return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
+	if (subdistrict && !/^[0-9]{9}$/.test(subdistrict)) return apiError(400, '街道编码应为 9 位数字 / subdistrict must be a 9-digit code', { code: 'bad_subdistrict' });
+	try {
+		const report = await lifeCircles(requireDb(), speed);
+		const communities = report.communities.filter((c) => (!community || c.code === community) && (!subdistrict || c.subdistrictCode === subdistrict));
+		if (community && communities.length === 0) return apiError(404, `未找到社区 ${community} / no community ${community}`, { code: 'unknown_community' });
+		const subdistricts = report.subdistricts.filter((s) => (!subdistrict || s.code === subdistrict) && (!community || community.startsWith(s.code)));
+		return json({ ...report, communities, subdistricts }, { headers: { 'cache-control': 'no-store' } });
+	} catch (err) {
+		if (err instanceof LifeCircleError) return apiError(err.code === 'bad_speed' ? 400 : 409, err.message, { code: err.code });
+		throw err;
+	}
+};

@@ -1,0 +1,70 @@
+// The rule catalogue editor: list, and form actions to save (create or update) and delete a rule.
+// Refused rules come back with the per-field reasons and the values typed, nothing saved.
+import { fail } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { createRule, deleteRule, listRules, updateRule, RuleExistsError, RuleNotFoundError, RuleValidationError, type RuleInput } from '$lib/server/rules';
+import { listCategories } from '$lib/server/facilities';
+import { resolveLang } from '$lib/i18n/server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url, cookies }) => {
+	const db = requireDb();
+	return { lang: resolveLang(url, cookies), rules: await listRules(db), categories: await listCategories(db) };
+};
+
+const num = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? null : Number(String(v).trim()));
+
+function ruleFromForm(form: FormData): RuleInput {
+	const kind = String(form.get('kind') ?? 'distance') as RuleInput['kind'];
+	const base: RuleInput = {
+		id: String(form.get('id') ?? '').trim(),
+		kind,
+		nameZh: String(form.get('nameZh') ?? ''),
+		nameEn: String(form.get('nameEn') ?? ''),
+		level: String(form.get('level') ?? '') as RuleInput['level'],
+		requiredSharePct: num(form.get('requiredSharePct')) ?? Number.NaN,
+		source: String(form.get('source') ?? ''),
+		status: String(form.get('status') ?? '') as RuleInput['status'],
+		note: String(form.get('note') ?? ''),
+		enabled: form.get('enabled') === 'on'
+	};
+	if (kind === 'service_space') return { ...base, spacePer100HouseholdsM2: num(form.get('spacePer100HouseholdsM2')) };
+	const unit = String(form.get('unit') ?? 'm');
+	return {
+		...base,
+		category: String(form.get('category') ?? ''),
+		metric: String(form.get('metric') ?? 'straight') as RuleInput['metric'],
+		maxDistanceM: unit === 'm' ? (num(form.get('reach')) ?? Number.NaN) : null,
+		maxMinutes: unit === 'min' ? (num(form.get('reach')) ?? Number.NaN) : null,
+		walkSpeedMPerMin: unit === 'min' ? num(form.get('walkSpeedMPerMin')) : null
+	};
+}
+
+export const actions: Actions = {
+	save: async ({ request }) => {
+		const form = await request.formData();
+		const isNew = form.get('isNew') === '1';
+		const input = ruleFromForm(form);
+		try {
+			const db = requireDb();
+			const rule = await db.transaction((tx) => (isNew ? createRule(tx, input) : updateRule(tx, String(input.id), input)));
+			return { saved: rule.id };
+		} catch (err) {
+			if (err instanceof RuleValidationError) return fail(400, { ruleId: input.id ?? '', isNew, errors: err.errors });
+			if (err instanceof RuleExistsError || err instanceof RuleNotFoundError) {
+				return fail(err instanceof RuleExistsError ? 409 : 404, { ruleId: input.id ?? '', isNew, errors: [{ field: 'id', zh: err.message, en: err.message }] });
+			}
+			throw err;
+		}
+	},
+	delete: async ({ request }) => {
+		const id = String((await request.formData()).get('id') ?? '');
+		try {
+			await deleteRule(requireDb(), id);
+			return { deleted: id };
+		} catch (err) {
+			if (err instanceof RuleNotFoundError) return fail(404, { ruleId: id, isNew: false, errors: [{ field: 'id', zh: err.message, en: err.message }] });
+			throw err;
+		}
+	}
+};

@@ -1,0 +1,141 @@
+// The coverage screen in a real browser against the production build with the Nanjing demo:
+// the table, a failing cell's uncovered buildings on the map, what-if, the rules API and editor,
+// exports and the printable report.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
+import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
+import { featuresAt, screenPoint, waitForMap } from './helpers/map-page';
+
+const SHOTS = process.env.SCREENSHOT_DIR;
+
+describe.skipIf(!hasChromium)('coverage screen', () => {
+	let app: AppServer;
+	let browser: Browser;
+	let page: Page;
+	let record: PageRecord;
+
+	beforeAll(async () => {
+		ensureBuild();
+		app = await startApp();
+		browser = await launchChromium();
+		page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+		record = recordPage(page);
+	}, 400_000);
+	afterAll(async () => {
+		await browser?.close();
+		await app?.stop();
+	});
+
+	const api = (path: string, init?: RequestInit) => fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...init?.headers } });
+
+	it('shows the table; clicking a failing cell shows its uncovered buildings on the map', async () => {
+		await page.goto(`${app.url}/coverage`);
+		await page.waitForSelector('[data-testid="coverage-table"]');
+		const failing = page.locator('[data-testid="coverage-table"] button[data-status="fail"][data-rule="kindergarten_300"]').first();
+		const community = await failing.getAttribute('data-community');
+		await failing.click();
+		await page.waitForSelector('[data-testid="coverage-cell"]');
+		await waitForMap(page);
+		const text = await page.locator('[data-testid="uncovered-count"]').innerText();
+		const uncovered = Number(text.match(/\d+/)![0]);
+		expect(uncovered).toBeGreaterThan(0);
+		expect(new URL(page.url()).searchParams.get('cell')).toBe(`${community}:kindergarten_300`);
+		// The uncovered buildings are drawn: find them among the rendered features.
+		const rendered = await page.evaluate(() => {
+			const m = (window as any).gridatlasMap;
+			return m.queryRenderedFeatures({ layers: ['coverage-building-fill'] }).map((f: any) => ({ id: f.properties.id, covered: f.properties.covered }));
+		});
+		const drawnUncovered = new Set(rendered.filter((f: any) => !f.covered).map((f: any) => f.id));
+		expect(drawnUncovered.size).toBe(uncovered);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-cell.png` });
+
+		// Click an uncovered building: the panel names its nearest-facility distance.
+		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=kindergarten_300`)).json();
+		const target = detail.buildings.features.find((f: any) => !f.properties.covered && f.properties.distance_m !== null);
+		if (target) {
+			const pt = await screenPoint(page, [target.properties.lon, target.properties.lat]);
+			const here = await featuresAt(page, pt, ['coverage-building-fill']);
+			if (here.length) {
+				await page.mouse.click(pt.x, pt.y);
+				await page.waitForSelector('[data-testid="selected-building"]');
+				expect(await page.locator('[data-testid="selected-building"]').innerText()).toMatch(/\d+ 米/);
+			}
+		}
+	}, 120_000);
+
+	it('what-if: a proposed facility in the failing community raises its share in the table', async () => {
+		const cell = page.locator('[data-testid="cell-status"]');
+		const before = await cell.innerText();
+		await page.locator('[data-testid="whatif"]').check();
+		await page.waitForFunction(() => !document.querySelector('[data-testid="whatif-note"]')?.textContent?.includes('准备'));
+		const community = new URL(page.url()).searchParams.get('cell')!.split(':')[0];
+		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=kindergarten_300`)).json();
+		const target = detail.buildings.features.find((f: any) => !f.properties.covered);
+		const pt = await screenPoint(page, [target.properties.lon, target.properties.lat]);
+		await page.mouse.click(pt.x, pt.y);
+		await page.waitForFunction((b) => document.querySelector('[data-testid="cell-status"]')?.textContent !== b, before);
+		const changed = page.locator(`[data-testid="coverage-table"] td.changed button[data-community="${community}"][data-rule="kindergarten_300"]`);
+		await expect(changed.count()).resolves.toBe(1);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-whatif.png` });
+	}, 60_000);
+
+	it('rules API: create, refuse bad ones with a message, edit, delete', async () => {
+		const bad = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_bad', nameZh: '坏', nameEn: 'Bad', level: '15min', source: 's', status: 'P', category: 'school', maxDistanceM: -10, requiredSharePct: 150 }) });
+		expect(bad.status).toBe(400);
+		const body = await bad.json();
+		expect(body.errors.map((e: any) => e.field).sort()).toEqual(['maxDistanceM', 'requiredSharePct']);
+		expect(body.message).toContain('0–100%');
+		const unknown = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_bad', nameZh: '坏', nameEn: 'Bad', level: '15min', source: 's', status: 'P', category: 'ufo', maxDistanceM: 10 }) });
+		expect((await unknown.json()).errors[0].field).toBe('category');
+		expect((await api('/api/rules', { method: 'POST', body: '{' })).status).toBe(400);
+		const created = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_school', nameZh: '学校 800 米', nameEn: 'School 800 m', level: '15min', source: '测试', status: 'P', category: 'school', maxDistanceM: 800 }) });
+		expect(created.status).toBe(201);
+		const patched = await api('/api/rules/x_school', { method: 'PATCH', body: JSON.stringify({ requiredSharePct: 85 }) });
+		expect((await patched.json()).requiredSharePct).toBe(85);
+		const report = await (await api('/api/coverage')).json();
+		expect(report.rules.some((r: any) => r.id === 'x_school')).toBe(true);
+		expect((await api('/api/rules/x_school', { method: 'DELETE' })).status).toBe(204);
+		expect((await api('/api/rules/x_school')).status).toBe(404);
+	});
+
+	it('the rules editor refuses an invalid rule with the reason, and saves a valid edit', async () => {
+		await page.goto(`${app.url}/coverage/rules`);
+		const form = page.locator('form[data-rule="new"]');
+		await form.locator('input[name="id"]').fill('ui_rule');
+		await form.locator('input[name="nameZh"]').fill('界面规则');
+		await form.locator('input[name="nameEn"]').fill('UI rule');
+		await form.locator('input[name="reach"]').fill('-3');
+		await form.locator('input[name="source"]').fill('测试');
+		await form.locator('button[type="submit"]').click();
+		await page.waitForSelector('[data-testid="rule-errors"]');
+		expect(await page.locator('[data-testid="rule-errors"]').innerText()).toContain('最大距离须为正数');
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-rules.png`, fullPage: false });
+		await form.locator('input[name="reach"]').fill('400');
+		await form.locator('button[type="submit"]').click();
+		await page.waitForSelector('text=规则 ui_rule 已保存');
+		expect((await api('/api/rules/ui_rule')).status).toBe(200);
+	}, 60_000);
+
+	it('exports parse, filters apply, and the printable report has one page per community', async () => {
+		const csv = await (await api('/api/coverage?format=csv&level=5min')).text();
+		const lines = csv.trim().split('\n');
+		expect(lines[0]).toContain('community_code');
+		expect(lines.slice(1).every((l) => l.includes('5min'))).toBe(true);
+		expect((await api('/api/coverage?format=xml')).status).toBe(400);
+		expect((await api('/api/coverage?level=year')).status).toBe(400);
+		const report = await (await api('/api/coverage')).json();
+		const sd = report.communities.find((c: any) => report.cells.some((x: any) => x.community === c.code && x.buildings > 0)).subdistrictCode;
+		await page.goto(`${app.url}/coverage/report?subdistrict=${sd}`);
+		const sheets = await page.locator('section.sheet').count();
+		const mapped = new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community));
+		expect(sheets).toBe(report.communities.filter((c: any) => c.subdistrictCode === sd && mapped.has(c.code)).length);
+		expect(sheets).toBeGreaterThan(0);
+		expect(await page.locator('section.sheet svg path').count()).toBeGreaterThan(0);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-report.png` });
+		const pdf = await page.pdf({ format: 'A4' });
+		expect(pdf.length).toBeGreaterThan(1000);
+		expect(offHostRequests(record.requests)).toEqual([]);
+		expect(record.errors).toEqual([]);
+	}, 60_000);
+});

@@ -1,0 +1,249 @@
+// Coverage compliance on the real demo data, on both engines: the covered-building sets equal
+// PostGIS ST_DWithin on geography (except buildings within 1 m of a radius), rules are validated
+// with clear messages, results export and parse back, the CLI prints parseable rows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvParse } from 'd3-dsv';
+import type { Db } from '../src/lib/server/db';
+import { loadDemo } from '../src/lib/server/demo';
+import { seedTagMapping } from '../src/lib/server/facilities';
+import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
+import { cellDetail, computeCoverage, filterReport, getCoverage, suggestForCell, whatIfWalk, CoverageInputError } from '../src/lib/server/coverage';
+import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage-export';
+import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, RuleExistsError, RuleNotFoundError, RuleValidationError } from '../src/lib/server/rules';
+import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
+import { runCoverage } from '../src/cli/coverage';
+import { testEngines } from './helpers/engines';
+
+const CATEGORIES = new Set(['school', 'park', 'plaza']);
+const base = { id: 'test_rule', nameZh: '测试', nameEn: 'Test', level: '15min' as const, source: '测试依据', status: 'P' as const, category: 'school', metric: 'straight' as const };
+
+describe('rule validation', () => {
+	const errorsOf = (input: object) => {
+		try {
+			validateRule(input, CATEGORIES);
+		} catch (err) {
+			expect(err).toBeInstanceOf(RuleValidationError);
+			return (err as RuleValidationError).errors.map((e) => e.field);
+		}
+		return [];
+	};
+	it('accepts a distance rule and a minutes rule', () => {
+		expect(validateRule({ ...base, maxDistanceM: 500 }, CATEGORIES).maxDistanceM).toBe(500);
+		const r = validateRule({ ...base, maxMinutes: 15, metric: 'walk' }, CATEGORIES);
+		expect(r.walkSpeedMPerMin).toBe(75);
+		expect(r.requiredSharePct).toBe(100);
+	});
+	it.each([
+		[{ maxDistanceM: -5 }, 'maxDistanceM'],
+		[{ maxDistanceM: 0 }, 'maxDistanceM'],
+		[{ maxDistanceM: 99999 }, 'maxDistanceM'],
+		[{ maxDistanceM: 500, category: 'spaceship' }, 'category'],
+		[{ maxDistanceM: 500, requiredSharePct: 120 }, 'requiredSharePct'],
+		[{ maxDistanceM: 500, requiredSharePct: -1 }, 'requiredSharePct'],
+		[{ maxDistanceM: 500, requiredSharePct: 0 }, 'requiredSharePct'],
+		[{}, 'maxDistanceM'],
+		[{ maxDistanceM: 500, maxMinutes: 5 }, 'maxMinutes'],
+		[{ maxMinutes: 5, walkSpeedMPerMin: 0 }, 'walkSpeedMPerMin'],
+		[{ maxDistanceM: 500, id: 'Bad Id' }, 'id'],
+		[{ maxDistanceM: 500, level: 'galaxy' }, 'level'],
+		[{ maxDistanceM: 500, status: 'X' }, 'status'],
+		[{ maxDistanceM: 500, metric: 'flight' }, 'metric'],
+		[{ maxDistanceM: 500, nameZh: ' ' }, 'nameZh']
+	])('refuses %j (field %s)', (patch, field) => {
+		expect(errorsOf({ ...base, ...patch })).toContain(field);
+	});
+	it('names the value and the range in both languages', () => {
+		try {
+			validateRule({ ...base, maxDistanceM: 500, requiredSharePct: 150 }, CATEGORIES);
+			expect.unreachable();
+		} catch (err) {
+			const e = (err as RuleValidationError).errors[0];
+			expect(e.zh).toContain('0–100%');
+			expect(e.zh).toContain('150');
+			expect(e.en).toContain('0–100%');
+		}
+	});
+});
+
+for (const engine of testEngines()) {
+	describe(`coverage on the demo city (${engine.name})`, () => {
+		let db: Db;
+		beforeAll(async () => {
+			db = await engine.open();
+			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
+			await loadDemo(db);
+		}, 300_000);
+		afterAll(() => engine.cleanup());
+
+		it('straight-line covered sets equal ST_DWithin on geography (except within 1 m of the radius)', async () => {
+			const state = await getCoverage(db);
+			const b = state.buildings;
+			expect(b.ids.length).toBeGreaterThan(1000);
+			let compared = 0;
+			for (const [category, radius] of [['school', 1000], ['park', 500], ['clinic', 300], ['bus_stop', 500], ['supermarket', 300], ['plaza', 2000]] as const) {
+				const facilities = state.facilitiesByCategory.get(category) ?? (await facilitiesOf(db, category));
+				const mine = nearestFacilityDistances(b, FacilityIndex.build(facilities), radius + 5);
+				const rows = await db.query<{ source_id: string; d: number }>(
+					`SELECT b.source_id, min(ST_Distance(ST_PointOnSurface(b.geom)::geography, f.geom::geography)) AS d
+					 FROM buildings b JOIN facilities f ON f.category_code = $1
+						AND ST_DWithin(ST_PointOnSurface(b.geom)::geography, f.geom::geography, $2 + 5)
+					 GROUP BY b.source_id`,
+					[category, radius]
+				);
+				const sqlDist = new Map(rows.map((r) => [r.source_id, Number(r.d)]));
+				const within = await db.query<{ source_id: string }>(
+					`SELECT b.source_id FROM buildings b WHERE EXISTS (SELECT 1 FROM facilities f WHERE f.category_code = $1
+						AND ST_DWithin(ST_PointOnSurface(b.geom)::geography, f.geom::geography, $2))`,
+					[category, radius]
+				);
+				const sqlCovered = new Set(within.map((r) => r.source_id));
+				expect(sqlCovered.size, `${category}: some buildings covered`).toBeGreaterThan(0);
+				for (let i = 0; i < b.ids.length; i++) {
+					const d = sqlDist.get(b.ids[i]);
+					if (d !== undefined && Math.abs(d - radius) <= 1) continue;
+					expect(mine.distanceM[i] <= radius, `${category} ${radius} m: building ${b.ids[i]} (sql ${d}, js ${mine.distanceM[i]})`).toBe(sqlCovered.has(b.ids[i]));
+					if (d !== undefined) expect(Math.abs(mine.distanceM[i] - d)).toBeLessThan(0.5);
+					compared++;
+				}
+			}
+			expect(compared).toBeGreaterThan(6000);
+		});
+
+		it('reports every community × enabled rule, never "pass" without households', async () => {
+			const { report } = await getCoverage(db);
+			const rules = await listRules(db, { enabledOnly: true });
+			expect(report.cells.length).toBe(report.communities.length * rules.length);
+			for (const cell of report.cells) {
+				if (cell.buildings === 0 && cell.rule !== 'service_space_30') expect(cell.status).toBe('no_data');
+				if (cell.status === 'pass') expect(cell.householdsTotal).toBeGreaterThan(0);
+				if (cell.status === 'fail') expect(cell.householdsShort).toBeGreaterThan(0);
+				if (cell.share !== null) expect(cell.householdsCovered).toBe(Math.round(cell.share * cell.householdsTotal));
+			}
+			expect(report.cells.some((c) => c.status === 'pass')).toBe(true);
+			expect(report.cells.some((c) => c.status === 'fail')).toBe(true);
+			// Subdistrict totals: the share of judged communities passing.
+			for (const s of report.subdistricts) {
+				const mine = report.cells.filter((c) => c.rule === s.rule && c.community.startsWith(s.code) && c.status !== 'no_data');
+				expect(s.share).toBe(mine.length ? mine.filter((c) => c.status === 'pass').length / mine.length : null);
+			}
+		});
+
+		it('a cell detail lists the uncovered buildings and nearby facilities', async () => {
+			const { report } = await getCoverage(db);
+			// A partly covered community: some facilities reach it, some buildings are left out.
+			const failing = report.cells.find((c) => c.status === 'fail' && (c.share ?? 0) > 0.2 && c.metricUsed !== null)!;
+			expect(failing).toBeTruthy();
+			const detail = await cellDetail(db, failing.community, failing.rule);
+			const uncovered = detail.buildings.features.filter((f) => !f.properties!.covered);
+			expect(uncovered.length).toBe(failing.uncovered);
+			expect(detail.buildings.features.length).toBe(failing.buildings);
+			for (const f of uncovered) expect((f.properties!.distance_m ?? Infinity) > detail.reachM).toBe(true);
+			expect(detail.facilities.features.length).toBeGreaterThan(0);
+			await expect(cellDetail(db, '999999999999', failing.rule)).rejects.toBeInstanceOf(CoverageInputError);
+			await expect(cellDetail(db, failing.community, 'no_such_rule')).rejects.toThrow(/no enabled rule/);
+		});
+
+		it('suggests sites that add households, best first', async () => {
+			const { report } = await getCoverage(db);
+			const failing = report.cells.find((c) => c.status === 'fail' && c.rule === 'kindergarten_300')!;
+			const { suggestions } = await suggestForCell(db, failing.community, failing.rule, 3);
+			expect(suggestions.length).toBeGreaterThan(0);
+			expect(suggestions[0].householdsGained).toBeGreaterThan(0);
+			expect(suggestions[0].householdsGained).toBeLessThanOrEqual(failing.householdsTotal - failing.householdsCovered);
+			for (let i = 1; i < suggestions.length; i++) expect(suggestions[i].householdsGained).toBeLessThanOrEqual(suggestions[i - 1].householdsGained);
+			await expect(suggestForCell(db, failing.community, failing.rule, 0)).rejects.toThrow(/1–20/);
+		});
+
+		it('walking what-if: a facility added beside uncovered homes raises the share; removing all lowers it', async () => {
+			const state = await getCoverage(db);
+			expect(state.report.walkNetwork).toBe(true);
+			const failing = state.report.cells.find((c) => c.rule === 'kindergarten_300' && c.status === 'fail' && c.uncovered > 0)!;
+			const detail = await cellDetail(db, failing.community, failing.rule);
+			const home = detail.buildings.features.find((f) => !f.properties!.covered)!.properties!;
+			const up = await whatIfWalk(db, { rule: failing.rule, community: failing.community, added: [{ lon: home.lon, lat: home.lat }], removed: [] });
+			const mine = up.cells.find((c) => c.community === failing.community && c.rule === failing.rule)!;
+			expect(mine.householdsCovered).toBeGreaterThan(failing.householdsCovered);
+			expect(mine.metricUsed).toBe('walk');
+			expect(up.distances[home.id]).not.toBeNull();
+			expect(up.distances[home.id]!).toBeLessThanOrEqual(300);
+			const all = state.facilitiesByCategory.get('kindergarten')!.map((f) => f.id);
+			const down = await whatIfWalk(db, { rule: failing.rule, community: failing.community, added: [], removed: all });
+			expect(down.cells.every((c) => c.householdsCovered === 0 || c.status === 'no_data')).toBe(true);
+			await expect(whatIfWalk(db, { rule: 'leisure_plaza_2000', community: failing.community, added: [], removed: [] })).rejects.toThrow(/not a walking rule/);
+		});
+
+		it('exports CSV and GeoJSON that parse back to the same numbers', async () => {
+			const { report } = await getCoverage(db);
+			const csv = coverageCsv(report);
+			const rows = csvParse(csv.replace(/^\ufeff/, ''));
+			expect(rows.columns).toEqual([...CSV_COLUMNS]);
+			expect(rows.length).toBe(report.cells.length);
+			const mapped = new Set((await db.query<{ code: string }>('SELECT code FROM communities WHERE geom IS NOT NULL')).map((r) => r.code));
+			const first = report.cells.find((c) => mapped.has(c.community))!;
+			const row = rows.find((r) => r.community_code === first.community && r.rule_id === first.rule)!;
+			expect(Number(row.households_total)).toBe(first.householdsTotal);
+			expect(row.status).toBe(first.status);
+			const fc = JSON.parse(JSON.stringify(await coverageGeoJSON(db, report)));
+			expect(fc.features.length).toBe(report.communities.length);
+			const f = fc.features.find((x: any) => x.properties.code === first.community);
+			expect(f.properties[`${first.rule}.status`]).toBe(first.status);
+			expect(f.geometry.type).toMatch(/Polygon/);
+			// Listed communities without a boundary are exported too, with a null geometry.
+			expect(fc.features.filter((x: any) => x.geometry === null).length).toBe(report.communities.length - mapped.size);
+		});
+
+		it('the CLI prints per-community rows and per-building distances', async () => {
+			const { report } = await getCoverage(db);
+			const community = report.communities[0].code;
+			let out = '';
+			expect(await runCoverage(db, ['--community', community, '--format', 'json'], (s) => (out += s))).toBe(0);
+			const rows = JSON.parse(out);
+			expect(rows.length).toBe(filterReport(report, { community }).cells.length);
+			expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['community', 'rule', 'households_total', 'households_covered', 'share', 'pass']));
+			out = '';
+			expect(await runCoverage(db, ['--community', community, '--per-building'], (s) => (out += s))).toBe(0);
+			const perBuilding = csvParse(out);
+			expect(perBuilding.columns.slice(0, 3)).toEqual(['building', 'community', 'households']);
+			expect(perBuilding.length).toBe(report.cells.find((c) => c.community === community)!.buildings);
+			await expect(runCoverage(db, ['--format', 'xml'])).rejects.toThrow(/csv or json/);
+			await expect(runCoverage(db, ['--community', '12'])).rejects.toThrow(/12-digit/);
+		});
+
+		it('rules are created, edited and deleted; bad ones are refused and the coverage follows', async () => {
+			const before = (await getCoverage(db)).report;
+			const rule = await createRule(db, { ...base, id: 'test_school_2000', category: 'school', maxDistanceM: 2000, requiredSharePct: 85 });
+			expect(rule.requiredSharePct).toBe(85);
+			await expect(createRule(db, { ...base, id: 'test_school_2000', maxDistanceM: 100 })).rejects.toBeInstanceOf(RuleExistsError);
+			await expect(createRule(db, { ...base, id: 'neg', maxDistanceM: -1 })).rejects.toBeInstanceOf(RuleValidationError);
+			await expect(updateRule(db, 'test_school_2000', { requiredSharePct: 101 })).rejects.toBeInstanceOf(RuleValidationError);
+			await expect(updateRule(db, 'nope', { requiredSharePct: 50 })).rejects.toBeInstanceOf(RuleNotFoundError);
+			const after = (await getCoverage(db)).report;
+			expect(after.rules.length).toBe(before.rules.length + 1);
+			expect(after.cells.filter((c) => c.rule === 'test_school_2000').length).toBe(after.communities.length);
+			const minutes = await updateRule(db, 'test_school_2000', { maxMinutes: 10, walkSpeedMPerMin: 60 });
+			expect(minutes.maxDistanceM).toBeNull();
+			expect(minutes.maxMinutes).toBe(10);
+			await deleteRule(db, 'test_school_2000');
+			expect(await getRule(db, 'test_school_2000')).toBeNull();
+			await expect(deleteRule(db, 'test_school_2000')).rejects.toBeInstanceOf(RuleNotFoundError);
+			expect((await getCoverage(db)).report.rules.length).toBe(before.rules.length);
+		});
+
+		it('recomputes when facilities change (no stale cache)', async () => {
+			const state = await getCoverage(db);
+			expect(await getCoverage(db)).toBe(state);
+			await db.query(`UPDATE facilities SET updated_at = now() + interval '1 second' WHERE id = (SELECT min(id) FROM facilities)`);
+			expect(await getCoverage(db)).not.toBe(state);
+			const fresh = await computeCoverage(db);
+			expect(fresh.report.cells).toEqual((await getCoverage(db)).report.cells);
+		});
+	});
+}
+
+async function facilitiesOf(db: Db, category: string) {
+	const rows = await db.query<{ source_id: string; geom: GeoJSON.Geometry }>(
+		'SELECT source_id, ST_AsGeoJSON(geom, 7)::json AS geom FROM facilities WHERE category_code = $1',
+		[category]
+	);
+	return rows.map((r) => ({ id: r.source_id, category, geometry: r.geom }));
+}
