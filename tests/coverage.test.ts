@@ -12,6 +12,7 @@ import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/cov
 import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, RuleExistsError, RuleNotFoundError, RuleValidationError } from '../src/lib/server/rules';
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
+import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
 import { testEngines } from './helpers/engines';
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);
@@ -170,6 +171,37 @@ for (const engine of testEngines()) {
 			const down = await whatIfWalk(db, { rule: failing.rule, community: failing.community, added: [], removed: all });
 			expect(down.cells.every((c) => c.householdsCovered === 0 || c.status === 'no_data')).toBe(true);
 			await expect(whatIfWalk(db, { rule: 'leisure_plaza_2000', community: failing.community, added: [], removed: [] })).rejects.toThrow(/not a walking rule/);
+		});
+
+		it('life circles: categories per level from the walking rules; complete ≤ every category; summary weighted by households', async () => {
+			const report = await lifeCircles(db);
+			expect(report.walkNetwork).toBe(true);
+			expect(report.levels.map((l) => l.level)).toEqual(['5min', '10min', '15min']);
+			expect(report.levels.find((l) => l.level === '5min')!.categories).toEqual(expect.arrayContaining(['kindergarten', 'elderly_care', 'community_centre']));
+			const withHomes = report.communities.filter((c) => c.households > 0);
+			expect(withHomes.length).toBeGreaterThan(10);
+			for (const c of withHomes) {
+				for (const l of c.levels) {
+					for (const cat of l.categories) {
+						expect(cat.share).toBeGreaterThanOrEqual(0);
+						expect(cat.share!).toBeLessThanOrEqual(1);
+						expect(l.completeShare!).toBeLessThanOrEqual(cat.share! + 1e-9);
+					}
+					expect(l.missing).toEqual(l.categories.filter((x) => x.share! < report.target).map((x) => x.category));
+				}
+			}
+			for (const s of report.subdistricts) {
+				const mine = withHomes.filter((c) => c.subdistrictCode === s.code);
+				const households = mine.reduce((a, c) => a + c.households, 0);
+				const complete = mine.reduce((a, c) => a + c.households * c.levels.find((l) => l.level === '15min')!.completeShare!, 0);
+				if (households > 0) expect(s.complete15Share!).toBeCloseTo(complete / households, 9);
+			}
+			// Slower walkers reach less.
+			const slow = await lifeCircles(db, 50);
+			const sum = (r: typeof report) => r.communities.reduce((a, c) => a + (c.levels[2].completeShare ?? 0), 0);
+			expect(sum(slow)).toBeLessThanOrEqual(sum(report));
+			await expect(lifeCircles(db, 0)).rejects.toBeInstanceOf(LifeCircleError);
+			await expect(lifeCircles(db, -3)).rejects.toThrow(/0–200/);
 		});
 
 		it('exports CSV and GeoJSON that parse back to the same numbers', async () => {

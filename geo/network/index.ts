@@ -1,5 +1,7 @@
 // The walking network as a graph: every walkable road line is cut at the vertices it shares with
 // another line (junctions) and at its ends; each piece becomes an edge with its length in metres.
+// Roads with broken geometry are skipped and counted. The in-memory graph for searches (CSR,
+// snapping, shortest paths) is graph.ts; synthetic.ts makes large test graphs.
 import type { LineString, MultiLineString, Position } from 'geojson';
 import { haversineMeters } from '../measure';
 
@@ -25,6 +27,8 @@ export interface NetworkEdge {
 export interface WalkNetwork {
 	nodes: NetworkNode[];
 	edges: NetworkEdge[];
+	/** Roads left out for broken geometry: a coordinate not finite or out of range, or no line of two distinct points. */
+	skipped: number;
 }
 
 /** Vertices closer than ~1 cm are the same junction (OSM shares node ids; files may not). */
@@ -34,7 +38,22 @@ function linesOf(road: NetworkRoad): Position[][] {
 	return road.geometry.type === 'LineString' ? [road.geometry.coordinates] : road.geometry.coordinates;
 }
 
-export function buildWalkNetwork(roads: NetworkRoad[]): WalkNetwork {
+const validPosition = (p: Position) =>
+	Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
+
+/** A road whose every line has at least two valid positions, one of them distinct from the first. */
+function hasUsableGeometry(road: NetworkRoad): boolean {
+	const g = road.geometry as { type?: string; coordinates?: unknown } | null;
+	if (!g || (g.type !== 'LineString' && g.type !== 'MultiLineString') || !Array.isArray(g.coordinates)) return false;
+	const lines = linesOf(road);
+	if (lines.length === 0) return false;
+	return lines.every(
+		(line) => Array.isArray(line) && line.length >= 2 && line.every(validPosition) && line.some((p) => nodeKey(p) !== nodeKey(line[0]))
+	);
+}
+
+export function buildWalkNetwork(allRoads: NetworkRoad[]): WalkNetwork {
+	const roads = allRoads.filter(hasUsableGeometry);
 	const uses = new Map<string, number>();
 	for (const road of roads) {
 		for (const line of linesOf(road)) {
@@ -76,5 +95,5 @@ export function buildWalkNetwork(roads: NetworkRoad[]): WalkNetwork {
 			}
 		}
 	}
-	return { nodes: [...nodes.values()], edges };
+	return { nodes: [...nodes.values()], edges, skipped: allRoads.length - roads.length };
 }

@@ -13,6 +13,8 @@ import { assertDataDirFree } from '../lib/server/datadir-lock';
 import { formatSummary } from './summary';
 import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/synth';
 import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
+import { COVERAGE_USAGE, CoverageUsageError, runCoverage } from './coverage';
+import { ISOCHRONE_USAGE, IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
 
 const USAGE = `用法 / usage:
   gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
@@ -23,6 +25,8 @@ const USAGE = `用法 / usage:
   gridatlas synth --buildings <n> [--grids <n>] [--seed 1] [--out city.geojson]
                               synthetic city (demo block repeated, codes 99…, illustrative) into the
                               database, or into city.{subdistricts,communities,grids,buildings}.geojson
+${COVERAGE_USAGE}
+${ISOCHRONE_USAGE}
 
 Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
@@ -47,6 +51,11 @@ async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (command === 'synth') return runSynth(rest);
+	if (command === 'coverage') return withDb((db) => runCoverage(db, rest));
+	if (command === 'isochrone') {
+		const req = parseIsochroneArgs(rest);
+		return withDb((db) => runIsochrone(db, req));
+	}
 	throw new UsageError(`未知命令 / unknown command: ${command}`);
 }
 
@@ -187,7 +196,7 @@ async function runImport(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
 	(code) => process.exit(code),
 	(err) => {
-		if (err instanceof UsageError) {
+		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
 			process.exit(2);
 		}

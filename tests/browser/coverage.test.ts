@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
-import { featuresAt, screenPoint, waitForMap } from './helpers/map-page';
+import { featuresAt, openMap, screenPoint, waitForMap } from './helpers/map-page';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -138,4 +138,37 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		expect(offHostRequests(record.requests)).toEqual([]);
 		expect(record.errors).toEqual([]);
 	}, 60_000);
+
+	it('life circles: the table, the summary against 85 %, and the community panel card', async () => {
+		await page.goto(`${app.url}/coverage/life-circle`);
+		await page.waitForSelector('[data-testid="life-circle-summary"] tbody tr');
+		const rows = await page.locator('[data-testid="life-circle-table"] tbody tr').count();
+		expect(rows).toBeGreaterThan(10);
+		expect(await page.locator('[data-testid="life-circle-summary"]').innerText()).toMatch(/\d+(\.\d)?%/);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/life-circle.png` });
+		const api15 = await (await api('/api/life-circle?community=320102002002')).json();
+		expect(api15.communities).toHaveLength(1);
+		expect((await api('/api/life-circle?speed=-1')).status).toBe(400);
+		await openMap(page, `${app.url}/?unit=320102002002`);
+		await page.waitForSelector('[data-testid="life-circle-card"] strong');
+		expect(await page.locator('[data-testid="life-circle-card"]').innerText()).toMatch(/%/);
+	}, 90_000);
+
+	it('walking isochrones on the map: 5/10/15 minutes drawn, with the walkable share of the circle', async () => {
+		await openMap(page, `${app.url}/?unit=320102002002`);
+		await page.locator('[data-testid="isochrone-toggle"]').check();
+		// The middle of the map, a little right of the floating panels on the left.
+		const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+		const pt = { x: box.x + box.width * 0.55, y: box.y + box.height / 2 };
+		await page.mouse.click(pt.x, pt.y);
+		await page.waitForSelector('[data-testid="isochrone-result"] li');
+		const items = await page.locator('[data-testid="isochrone-result"] li').allInnerTexts();
+		expect(items).toHaveLength(3);
+		for (const t of items) expect(t).toMatch(/\d+%/);
+		await waitForMap(page);
+		const drawn = await page.evaluate(() => (window as any).gridatlasMap.queryRenderedFeatures({ layers: ['isochrone-fill'] }).map((f: any) => f.properties.minutes));
+		expect(new Set(drawn)).toEqual(new Set([5, 10, 15]));
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/isochrone.png` });
+		expect(record.errors).toEqual([]);
+	}, 90_000);
 });

@@ -4,7 +4,7 @@
 // the boundary, not the centroid.
 import type { Position } from 'geojson';
 import type { BuildingSet, CoverageFacility } from '../../../geo/coverage';
-import { networkNearestDistances, snapPoints, type SnapResult, type WalkGraph } from '../../../geo/network/graph';
+import { networkNearest, snapPoints, type SnapResult, type WalkGraph } from '../../../geo/network/graph';
 import type { Db } from './db';
 import { getWalkGraph } from './network';
 
@@ -14,7 +14,7 @@ export const MAX_SNAP_M = 250;
 let snapped: { graph: WalkGraph; buildings: BuildingSet; snap: SnapResult } | null = null;
 
 function facilityEntrances(facilities: CoverageFacility[]): { lon: number[]; lat: number[]; owner: number[] } {
-	// owner: which facility an entrance belongs to (kept for when the search reports its source).
+	// owner: which facility an entrance belongs to (the search reports the nearest entrance).
 	const lon: number[] = [];
 	const lat: number[] = [];
 	const owner: number[] = [];
@@ -54,8 +54,7 @@ export async function walkNearestDistances(
 	}
 	const entrances = facilityEntrances(facilities);
 	const sources = snapPoints(graph, entrances.lon, entrances.lat, MAX_SNAP_M);
-	const distanceM = networkNearestDistances(graph, sources, snapped.snap, maxM);
-	// A multi-source search knows how far, not from which facility: no nearest-facility line for walks.
-	const nearest = new Int32Array(distanceM.length).fill(-1);
+	const { distanceM, source } = networkNearest(graph, sources, snapped.snap, maxM);
+	const nearest = source.map((s) => (s >= 0 ? entrances.owner[s] : -1));
 	return { distanceM, nearest, unsnappedBuildings: snapped.snap.unsnapped.length };
 }
