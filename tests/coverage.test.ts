@@ -13,6 +13,8 @@ import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, R
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
+import { facilityServes, walkNearestDistances } from '../src/lib/server/coverage-walk';
+import { serveIsochrone } from '../src/lib/server/network';
 import { testEngines } from './helpers/engines';
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);
@@ -202,6 +204,35 @@ for (const engine of testEngines()) {
 			expect(sum(slow)).toBeLessThanOrEqual(sum(report));
 			await expect(lifeCircles(db, 0)).rejects.toBeInstanceOf(LifeCircleError);
 			await expect(lifeCircles(db, -3)).rejects.toThrow(/0–200/);
+		});
+
+		it('a facility catchment: the households it serves within N minutes, by network distance', async () => {
+			const state = await getCoverage(db);
+			const clinic = state.facilitiesByCategory.get('clinic')!.find((f) => f.geometry.type === 'Point')!;
+			const served = await facilityServes(db, state.buildings, clinic.id, 15, 75);
+			expect(served.area.geometry!.type).toMatch(/Polygon/);
+			expect(served.buildings).toBeGreaterThan(0);
+			// The same count from an independent path: the multi-source search with this one facility.
+			const alone = await walkNearestDistances(db, state.buildings, [clinic], 15 * 75);
+			const reached = [...alone!.distanceM].filter((d) => d <= 15 * 75).length;
+			expect(served.buildings).toBe(reached);
+			const slow = await facilityServes(db, state.buildings, clinic.id, 15, 50);
+			expect(slow.households).toBeLessThanOrEqual(served.households);
+			await expect(facilityServes(db, state.buildings, 'no-such', 15, 75)).rejects.toThrow(/no facility no-such/);
+		});
+
+		it('walks from a community, a building or a facility by id, and names an unknown one', async () => {
+			const [c] = await db.query<{ code: string }>('SELECT code FROM communities WHERE geom IS NOT NULL ORDER BY code LIMIT 1');
+			const [b] = await db.query<{ source_id: string }>('SELECT source_id FROM buildings ORDER BY id LIMIT 1');
+			const [f] = await db.query<{ source_id: string }>("SELECT source_id FROM facilities ORDER BY id LIMIT 1");
+			for (const q of [`community=${c.code}`, `building=${encodeURIComponent(b.source_id)}`, `facility=${encodeURIComponent(f.source_id)}`]) {
+				const r = await serveIsochrone(db, new URLSearchParams(`${q}&minutes=10`));
+				expect(r.status, q).toBe(200);
+				expect((r.body as { features: unknown[] }).features, q).toHaveLength(1);
+			}
+			const unknown = await serveIsochrone(db, new URLSearchParams('community=999999999999'));
+			expect(unknown.status).toBe(400);
+			expect((unknown.body as { message: string }).message).toMatch(/no community 999999999999/);
 		});
 
 		it('exports CSV and GeoJSON that parse back to the same numbers', async () => {

@@ -208,6 +208,9 @@ export const zh = {
 	'coverage.grids': '分网格',
 	'coverage.suggest': '建议新增 {k} 处',
 	'coverage.suggestions': '选址建议',
+	'coverage.candidates': '从候选地点中选',
+	'coverage.candidatesHint': '上传可用房源 CSV：需含经度、纬度列（lon/lat、longitude/latitude 或 经度/纬度），可含名称列',
+	'coverage.candidatesBad': '候选地点文件无效：{message}',
 	'coverage.gain': '第 {i} 处：新增覆盖 {n} 户',
 	'coverage.noGain': '没有能增加覆盖的候选地点',
 	'coverage.whatif': '模拟增减设施',
@@ -220,6 +223,7 @@ export const zh = {
 	'coverage.legend.uncovered': '未覆盖建筑',
 	'coverage.legend.facility': '设施',
 	'coverage.legend.radius': '服务半径',
+	'coverage.legend.catchment': '步行可达范围',
 	'coverage.legend.proposed': '模拟新增',
 	'coverage.space': '服务用房 {recorded}/{required} 平方米',
 	'coverage.spaceTier': '等级：{tier}',
@@ -275,11 +279,12 @@ export const zh = {
 	'life.card': '步行生活圈',
 	'life.error': '生活圈计算失败：{message}',
 	'iso.tool': '步行等时圈',
-	'iso.hint': '点击地图上任意位置，查看 5/10/15 分钟步行范围',
+	'iso.hint': '点击地图上任意位置查看 5/10/15 分钟步行范围；点击设施查看其 15 分钟服务范围与户数',
 	'iso.ratio': '{m} 分钟：步行可达 {area} 平方公里，为同半径圆的 {pct}',
 	'iso.circle': '直线 {d} 米圆',
 	'iso.error': '等时圈计算失败：{message}',
-	'iso.clear': '清除'
+	'iso.clear': '清除',
+	'iso.served': '{name}：15 分钟步行服务 {households} 户（{buildings} 栋建筑）'
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -492,6 +497,9 @@ export const en: Record<MessageKey, string> = {
 	'coverage.grids': 'By grid',
 	'coverage.suggest': 'Suggest {k} new sites',
 	'coverage.suggestions': 'Site suggestions',
+	'coverage.candidates': 'Choose from my sites',
+	'coverage.candidatesHint': 'Upload available premises as CSV with longitude and latitude columns (lon/lat, longitude/latitude or 经度/纬度), optionally a name column',
+	'coverage.candidatesBad': 'Candidate file not usable: {message}',
 	'coverage.gain': 'Site {i}: +{n} households covered',
 	'coverage.noGain': 'No candidate site adds coverage',
 	'coverage.whatif': 'What-if',
@@ -504,6 +512,7 @@ export const en: Record<MessageKey, string> = {
 	'coverage.legend.uncovered': 'Uncovered building',
 	'coverage.legend.facility': 'Facility',
 	'coverage.legend.radius': 'Service radius',
+	'coverage.legend.catchment': 'Walking catchment',
 	'coverage.legend.proposed': 'Proposed',
 	'coverage.space': 'Service space {recorded}/{required} m²',
 	'coverage.spaceTier': 'Tier: {tier}',
@@ -559,9 +568,10 @@ export const en: Record<MessageKey, string> = {
 	'life.card': 'Walking life circle',
 	'life.error': 'Life circles failed: {message}',
 	'iso.tool': 'Walking isochrones',
-	'iso.hint': 'Click anywhere on the map to see the 5/10/15-minute walking area',
+	'iso.hint': 'Click anywhere on the map for the 5/10/15-minute walking area; click a facility for its 15-minute catchment and the households it serves',
 	'iso.ratio': '{m} min: {area} km² walkable, {pct} of the same-radius circle',
 	'iso.circle': 'straight-line {d} m circle',
 	'iso.error': 'Isochrone failed: {message}',
-	'iso.clear': 'Clear'
+	'iso.clear': 'Clear',
+	'iso.served': '{name}: serves {households} households ({buildings} buildings) within 15 minutes on foot'
 };

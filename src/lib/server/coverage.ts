@@ -15,7 +15,7 @@ import {
 } from '../../../geo/coverage';
 import type { Db, Queryable } from './db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
-import { walkNearestDistances } from './coverage-walk';
+import { walkCatchment, walkNearestDistances } from './coverage-walk';
 
 export interface CoverageCommunity {
 	code: string;
@@ -345,6 +345,8 @@ export interface CellDetail {
 	facilities: GeoJSON.FeatureCollection;
 	/** The community's buildings: covered or not, distance and nearest facility. */
 	buildings: GeoJSON.FeatureCollection;
+	/** Walking rules: the area within reach on foot of those facilities (null for straight-line rules). */
+	catchment: GeoJSON.FeatureCollection | null;
 	grids: { code: string; status: CoverageStatus; share: number | null; householdsTotal: number; householdsShort: number }[];
 }
 
@@ -410,12 +412,14 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		if (r) grids.push({ code, status: r.status, share: r.share, householdsTotal: r.householdsTotal, householdsShort: r.householdsShort });
 	});
 	grids.sort((a, b) => a.code.localeCompare(b.code));
+	const catchment = cell.metricUsed === 'walk' ? await walkCatchment(db, [...used].map((f) => facilities[f]), reachM) : null;
 	return {
 		community,
 		rule,
 		cell,
 		reachM,
 		category: rule.category,
+		catchment,
 		facilities: { type: 'FeatureCollection', features: facilityFeatures },
 		buildings: { type: 'FeatureCollection', features: buildingFeatures },
 		grids

@@ -261,10 +261,33 @@ export interface IsochroneResponse {
 	body: IsochroneCollection | { code: IsochroneErrorCode; message: string };
 }
 
+const ORIGIN_SQL: Record<string, string> = {
+	community: 'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM communities WHERE code = $1 AND geom IS NOT NULL) x',
+	building: 'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings WHERE source_id = $1) x',
+	facility: 'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM facilities WHERE source_id = $1) x'
+};
+
+/**
+ * ?community=<code>, ?building=<id> or ?facility=<id> instead of lon/lat: the walk starts at that
+ * feature's representative point (inside it).
+ */
+async function withOrigin(db: Db, params: URLSearchParams): Promise<URLSearchParams> {
+	if (params.has('lon') || params.has('lat')) return params;
+	const kind = Object.keys(ORIGIN_SQL).find((k) => params.has(k));
+	if (!kind) return params;
+	const id = params.get(kind) ?? '';
+	const [row] = await db.query<{ lon: number; lat: number }>(ORIGIN_SQL[kind], [id]);
+	if (!row) throw new IsochroneError('bad_point', `未找到 ${kind} ${id}（或它没有边界）/ no ${kind} ${id} (or it has no boundary)`);
+	const out = new URLSearchParams(params);
+	out.set('lon', String(row.lon));
+	out.set('lat', String(row.lat));
+	return out;
+}
+
 /** The whole answer to GET /api/isochrone; the route only adapts it to a Response. */
 export async function serveIsochrone(db: Db, params: URLSearchParams): Promise<IsochroneResponse> {
 	try {
-		const req = parseIsochroneParams(params);
+		const req = parseIsochroneParams(await withOrigin(db, params));
 		const graph = await getWalkGraph(db);
 		const fc = isochrones(graph, req.lon, req.lat, {
 			minutes: req.minutes,
