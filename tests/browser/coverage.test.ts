@@ -110,6 +110,9 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		await form.locator('button[type="submit"]').click();
 		await page.waitForSelector('[data-testid="rule-errors"]');
 		expect(await page.locator('[data-testid="rule-errors"]').innerText()).toContain('最大距离须为正数');
+		// What was typed is still there to correct.
+		expect(await form.locator('input[name="nameZh"]').inputValue()).toBe('界面规则');
+		expect(await form.locator('input[name="id"]').inputValue()).toBe('ui_rule');
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-rules.png`, fullPage: false });
 		await form.locator('input[name="reach"]').fill('400');
 		await form.locator('button[type="submit"]').click();

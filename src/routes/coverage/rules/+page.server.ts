@@ -50,9 +50,9 @@ export const actions: Actions = {
 			const rule = await db.transaction((tx) => (isNew ? createRule(tx, input) : updateRule(tx, String(input.id), input)));
 			return { saved: rule.id };
 		} catch (err) {
-			if (err instanceof RuleValidationError) return fail(400, { ruleId: input.id ?? '', isNew, errors: err.errors });
+			if (err instanceof RuleValidationError) return fail(400, { ruleId: input.id ?? '', isNew, errors: err.errors, values: input });
 			if (err instanceof RuleExistsError || err instanceof RuleNotFoundError) {
-				return fail(err instanceof RuleExistsError ? 409 : 404, { ruleId: input.id ?? '', isNew, errors: [{ field: 'id', zh: err.message, en: err.message }] });
+				return fail(err instanceof RuleExistsError ? 409 : 404, { ruleId: input.id ?? '', isNew, errors: [{ field: 'id', zh: err.message, en: err.message }], values: input });
 			}
 			throw err;
 		}
