@@ -1,0 +1,111 @@
+// Case analytics on both engines over a hand-made city of two grids: binary columns, hexagon
+// counts with k-suppression, per-grid rates, a planted spike, KPIs, and bad windows refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/lib/server/db';
+import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/case-analysis';
+import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '../geo/density';
+import { testEngines } from './helpers/engines';
+
+const SD = '320102900';
+const COMM = `${SD}001`;
+const G1 = `${COMM}001`;
+const G2 = `${COMM}002`;
+const square = (x0: number, y0: number, d: number) => JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]]] });
+const NOW = new Date('2026-11-25T06:00:00Z'); // 14:00 in Nanjing
+
+for (const engine of testEngines()) {
+	describe(`case analytics (${engine.name})`, () => {
+		let db: Db;
+		let n = 0;
+		const add = async (grid: string | null, at: Date, opts: { category?: string; status?: string; due?: Date; closed?: Date; lon?: number; lat?: number } = {}) => {
+			const lon = opts.lon ?? (grid === G2 ? 118.7915 : 118.7815);
+			const lat = opts.lat ?? 32.045;
+			const [row] = await db.query<{ id: number }>(
+				`INSERT INTO cases (source_id, category, status, reported_at, geom, community_code, grid_code, subdistrict_code, due_at, outside_jurisdiction)
+				 VALUES ($1, $2, $3, $4, ST_SetSRID(ST_MakePoint($5, $6), 4326), $7, $8, $9, $10, $11) RETURNING id`,
+				[`t-${++n}`, opts.category ?? 'environment', opts.status ?? 'reported', at, lon, lat, grid ? COMM : null, grid, grid ? SD : null, opts.due ?? null, grid === null]
+			);
+			if (opts.closed) await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'closed', $2)`, [row.id, opts.closed]);
+		};
+		const hours = (h: number) => new Date(NOW.getTime() + h * 3600_000);
+
+		beforeAll(async () => {
+			db = await engine.open();
+			await db.query(`INSERT INTO subdistricts (code, name, geom) VALUES ($1, '测试街道', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, [SD, square(118.78, 32.04, 0.02)]);
+			await db.query(`INSERT INTO communities (code, subdistrict_code, name, geom) VALUES ($1, $2, '测试社区', ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))`, [COMM, SD, square(118.78, 32.04, 0.02)]);
+			await db.query(`INSERT INTO grids (code, community_code, seq, name, geom) VALUES ($1, $3, 1, '一格', ST_SetSRID(ST_GeomFromGeoJSON($4), 4326)), ($2, $3, 2, '二格', ST_SetSRID(ST_GeomFromGeoJSON($5), 4326))`, [G1, G2, COMM, square(118.78, 32.04, 0.01), square(118.79, 32.04, 0.01)]);
+			await db.query(
+				`INSERT INTO buildings (source_id, geom, footprint_m2, households, community_code, grid_code) VALUES
+				 ('b1', ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), 100, 400, $3, $4), ('b2', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), 100, 250, $3, $5)`,
+				[square(118.781, 32.041, 0.0005), square(118.791, 32.041, 0.0005), COMM, G1, G2]
+			);
+			// Grid 1: one case a day for 28 days (baseline), then 9 today (a spike). Grid 2: 2 today.
+			for (let d = 1; d <= 28; d++) await add(G1, hours(-24 * d - 2));
+			for (let i = 0; i < 9; i++) await add(G1, hours(-1 - i * 0.5), { category: i < 3 ? 'dispute' : 'environment' });
+			await add(G2, hours(-3));
+			await add(G2, hours(-2), { status: 'closed', due: hours(-1), closed: hours(-1.5) });
+			await add(null, hours(-4), { lon: 118.9, lat: 32.2 });
+			// Due cases: one closed late, one open and overdue.
+			await add(G1, hours(-100), { status: 'closed', due: hours(-90), closed: hours(-80) });
+			await add(G1, hours(-100), { status: 'dispatched', due: hours(-50) });
+		}, 120_000);
+		afterAll(() => engine.cleanup());
+
+		it('sends the window as 16-byte binary columns that decode to the same cases', async () => {
+			const w = parseWindow(new URLSearchParams(`from=${hours(-12).toISOString()}&to=${NOW.toISOString()}`), NOW);
+			const cols = await caseColumns(db, w);
+			const decoded = decodeCases(cols.buffer);
+			expect(decoded.length).toBe(12);
+			expect(cols.buffer.byteLength).toBe(HEADER_BYTES + 12 * BYTES_PER_CASE);
+			expect(Math.abs(decoded.lonLat[0] - 118.7815)).toBeLessThan(1e-5);
+			const g2 = cols.grids.indexOf(G2);
+			expect([...decoded.grid].filter((g) => g === g2).length).toBe(2);
+			const onlyDisputes = await caseColumns(db, { ...w, categories: ['dispute'] });
+			expect(decodeCases(onlyDisputes.buffer).length).toBe(3);
+		});
+
+		it('counts hexagons and suppresses cells with fewer than k cases', async () => {
+			const w = parseWindow(new URLSearchParams(`from=${hours(-12).toISOString()}&to=${NOW.toISOString()}`), NOW);
+			const hex = await hexDensity(db, w, 7, 3);
+			expect(hex.cells.reduce((a, c) => a + c.count, 0) + hex.suppressedCases).toBe(12);
+			expect(hex.cells.every((c) => c.count >= 3)).toBe(true);
+			expect(hex.suppressedCases).toBeGreaterThan(0); // the case outside jurisdiction sits alone
+			await expect(hexDensity(db, w, 99)).rejects.toBeInstanceOf(CaseQueryError);
+		});
+
+		it('gives per-grid rates per 1,000 households, suppresses small counts, and finds the planted spike', async () => {
+			const w = parseWindow(new URLSearchParams(`from=${hours(-12).toISOString()}&to=${NOW.toISOString()}`), NOW);
+			const g = await gridDensity(db, w, NOW, 3);
+			const one = g.grids.find((x) => x.code === G1)!;
+			expect(one.count).toBe(9);
+			expect(one.rate).toBeCloseTo((9 / 400) * 1000, 6);
+			const two = g.grids.find((x) => x.code === G2)!;
+			expect(two.count).toBeNull();
+			expect(two.suppressed).toBe(true);
+			expect(g.outsideGrids).toBe(1);
+			expect(g.spikes.map((s) => s.grid)).toEqual([G1]);
+			expect(g.spikes[0].observed).toBe(9);
+		});
+
+		it('computes the KPIs: today, in progress, overdue, closure and on-time rates', async () => {
+			const k = await caseKpis(db, NOW);
+			expect(k.today).toBe(12);
+			expect(k.overdue).toBe(1);
+			expect(k.due).toBe(3);
+			expect(k.closedOfDue).toBe(2);
+			expect(k.onTime).toBe(1);
+			expect(k.closureRate).toBeCloseTo(2 / 3, 9);
+			expect(k.onTimeRate).toBeCloseTo(1 / 3, 9);
+			expect(k.byCategory.dispute.total).toBe(3);
+			const mine = await caseKpis(db, NOW, COMM);
+			expect(mine.total).toBe(k.total - 1); // the case outside every community is not the community's
+		});
+
+		it('refuses bad windows and unknown categories with a clear message', async () => {
+			expect(() => parseWindow(new URLSearchParams('from=yesterday'))).toThrow(/not a valid ISO 8601/);
+			expect(() => parseWindow(new URLSearchParams(`from=${NOW.toISOString()}&to=${hours(-1).toISOString()}`))).toThrow(/before/);
+			expect(() => parseWindow(new URLSearchParams(`from=2020-01-01&to=2026-01-01`))).toThrow(/400 days/);
+			await expect(caseColumns(db, { from: hours(-1), to: NOW, categories: ['ufo'] })).rejects.toThrow(/unknown case categories: ufo/);
+		});
+	});
+}
