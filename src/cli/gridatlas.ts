@@ -15,6 +15,7 @@ import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, ty
 import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
 import { COVERAGE_USAGE, CoverageUsageError, runCoverage } from './coverage';
 import { ISOCHRONE_USAGE, IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
+import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases } from './simulate-cases';
 
 const USAGE = `用法 / usage:
   gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
@@ -27,6 +28,7 @@ const USAGE = `用法 / usage:
                               database, or into city.{subdistricts,communities,grids,buildings}.geojson
 ${COVERAGE_USAGE}
 ${ISOCHRONE_USAGE}
+${SIMULATE_USAGE}
 
 Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
 		const req = parseIsochroneArgs(rest);
 		return withDb((db) => runIsochrone(db, req));
 	}
+	if (command === 'simulate-cases') return runSimulateCases(parseSimulateArgs(rest)); // HTTP only, no database
 	throw new UsageError(`未知命令 / unknown command: ${command}`);
 }
 
@@ -196,7 +199,7 @@ async function runImport(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
 	(code) => process.exit(code),
 	(err) => {
-		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError) {
+		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
 			process.exit(2);
 		}

@@ -3,6 +3,7 @@
 // themselves are fetched by the browser from /api/layers.
 import { requireDb } from '$lib/server/runtime';
 import { mapSummary } from '$lib/server/mapdata';
+import { caseCategories } from '$lib/server/case-analysis';
 import { dataGeneration } from '$lib/server/tiles';
 import { availableBasemaps } from '$lib/server/basemaps';
 import { CITY_CODE, unitFacts } from '$lib/server/units';
@@ -17,5 +18,5 @@ export const load: PageServerLoad = async ({ url, cookies }) => {
 	const { extent, categories, counts } = await mapSummary(db, String(dataGeneration()));
 	// An unknown code in a link opens the city rather than an error page.
 	const unit = (view.unit ? await unitFacts(db, view.unit) : null) ?? (await unitFacts(db, CITY_CODE));
-	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit };
+	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit, caseCategories: await caseCategories(db) };
 };

@@ -168,3 +168,7 @@ export async function caseKpis(q: Queryable, now = new Date(), unitPrefix: strin
 		now
 	);
 }
+
+export async function caseCategories(q: Queryable): Promise<{ code: string; name_zh: string; name_en: string }[]> {
+	return q.query('SELECT code, name_zh, name_en FROM case_categories ORDER BY sort, code');
+}

@@ -1,6 +1,7 @@
 // Subdistricts, communities and grids: upserts keyed by official code, and the containment checks
 // a grid needs (it must lie inside exactly one community).
 import type { Queryable } from './db';
+import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
 
 export interface SubdistrictRow {
@@ -204,9 +205,13 @@ export async function locateInHierarchy(tx: Queryable, items: { i: number; geom:
 	);
 }
 
-/** After boundaries change, buildings and cases follow the boundaries they now fall in. */
+/**
+ * After boundaries change, buildings follow the boundaries they now fall in; cases are re-attributed
+ * by the grid layout valid at their reported time (reattributeCases, src/lib/server/cases.ts).
+ */
 export async function reassignToHierarchy(tx: Queryable): Promise<void> {
-	for (const table of ['buildings', 'cases']) {
+	await reattributeCases(tx);
+	for (const table of ['buildings']) {
 		await tx.query(
 			`UPDATE ${table} t SET community_code = loc.community_code, grid_code = loc.grid_code
 			 FROM (SELECT t2.id,

@@ -17,6 +17,7 @@ import {
 import type { Db, Queryable } from './db';
 import { upsertBuildings } from './buildings';
 import { upsertCases } from './cases';
+import { afterCaseCommit } from './case-events';
 import { listCategories, loadTagMapping } from './facilities';
 import { upsertFacilities } from './facilities';
 import {
@@ -149,6 +150,7 @@ export async function importFile(db: Db, req: ImportRequest): Promise<ImportSumm
 		if (!(err instanceof DryRunRollback)) throw err;
 	}
 	if (!req.dryRun) invalidateTiles(req.layer); // committed: cached map tiles of this table are stale
+	if (!req.dryRun && req.layer === 'cases') afterCaseCommit(db); // the live case stream
 
 	const byIndex = (a: FeatureIssue, b: FeatureIssue) => a.index - b.index;
 	return {
@@ -498,24 +500,28 @@ async function writeLandcover(tx: Queryable, records: LayerRecordMap['landcover'
 }
 
 async function writeCases(tx: Queryable, records: LayerRecordMap['cases'][], issues: Issues, req: ImportRequest) {
+	// The API's rules (src/lib/server/cases.ts): categories by code, name or alias; the workflow
+	// (no status moving backwards); attribution by the grid layout valid at the reported time; a case
+	// outside every community is kept and flagged outside_jurisdiction, not rejected.
 	await requireCommunityBoundaries(tx, req);
-	const placed = await placeInCommunities(tx, records, issues, { zh: '案件', en: 'case' });
-	const counts = await inBatches(placed, req, (batch) =>
-		upsertCases(
+	return inBatches(records, req, async (batch) => {
+		const c = await upsertCases(
 			tx,
-			batch.map(({ r, community_code, grid_code }) => ({
+			batch.map((r) => ({
 				source_id: r.sourceId,
 				category: r.category,
 				status: r.status,
 				source: r.source ?? null,
 				description: r.description ?? null,
 				reported_at: r.reportedAt ?? null,
-				geom: json(r)!,
-				community_code,
-				grid_code
+				geom: json(r)!
 			})),
 			req.fileName
-		)
-	);
-	return counts;
+		);
+		for (const e of c.errors) {
+			const r = batch[e.index];
+			if (r) issues.rejected.push(issue(r, e.code.replace(/_/g, '-'), `${req.fileName}: ${e.message.replace(/^第 \d+ 条(（[^）]*）)?：/, `第 ${r.index + 1} 个案件（${r.sourceId}）：`)}`));
+		}
+		return { inserted: c.inserted, updated: c.updated };
+	});
 }

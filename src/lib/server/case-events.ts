@@ -1,0 +1,294 @@
+// The live case stream's in-process hub. One per database (per app process):
+// - server engine: ONE dedicated `LISTEN gridatlas_cases` connection; each ingest transaction sends
+//   one pg_notify (the batch's last event id) that arrives on commit, from any app process;
+// - embedded engine: ingest pokes the hub directly after commit.
+// On a poke the hub reads the new case_events rows once (id > cursor), serialises each event ONCE
+// into an SSE frame, and hands the same bytes to every subscriber. Ingest holds an advisory lock, so
+// event ids commit in order and the id cursor never skips an event.
+import type { Db, Queryable } from './db';
+import { CASE_VIEW_COLUMNS } from './cases';
+
+export const CASE_CHANNEL = 'gridatlas_cases';
+// One notification per batch (sent by the ingest statement, src/lib/server/cases.ts), payload
+// "<schema>:<last event id>": the schema keeps tests sharing one server apart.
+
+export interface CaseStreamEvent {
+	id: number;
+	frame: Uint8Array;
+}
+
+export type Subscriber = (events: CaseStreamEvent[]) => void;
+
+const encoder = new TextEncoder();
+
+/** The SSE frame of one event row (id = case_events id). */
+export function sseFrame(row: EventRow): Uint8Array {
+	const { event_id, kind, event_status, event_level, at, ...c } = row;
+	const data = JSON.stringify({
+		id: event_id,
+		kind,
+		status: event_status,
+		escalation_level: event_level,
+		at,
+		case: c
+	});
+	return encoder.encode(`id: ${event_id}\nevent: case\ndata: ${data}\n\n`);
+}
+
+export interface EventRow {
+	event_id: number;
+	kind: string;
+	event_status: string;
+	event_level: string | null;
+	at: string;
+	[key: string]: unknown;
+}
+
+/** Events after `afterId`, oldest first, at most `limit`. */
+export async function readEvents(q: Queryable, afterId: number, limit = 2000): Promise<EventRow[]> {
+	return q.query<EventRow>(
+		`SELECT e.id AS event_id, e.kind, e.status AS event_status, e.escalation_level AS event_level, e.at,
+			${CASE_VIEW_COLUMNS}
+		 FROM case_events e JOIN cases c ON c.id = e.case_id
+		 WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
+		[afterId, limit]
+	);
+}
+
+export async function lastEventId(q: Queryable): Promise<number> {
+	const [row] = await q.query<{ id: number | null }>('SELECT max(id) AS id FROM case_events');
+	return row?.id ?? 0;
+}
+
+export interface HubOptions {
+	/** Server engine: the connection string for the dedicated LISTEN client (default DATABASE_URL). */
+	listenUrl?: string;
+}
+
+export class CaseHub {
+	private subscribers = new Set<Subscriber>();
+	private cursor = 0;
+	private ready: Promise<void>;
+	private fetching = false;
+	private again = false;
+	private listener?: { end(): Promise<void> };
+	private closed = false;
+	/** Events delivered to subscribers (for tests and the bench). */
+	delivered = 0;
+
+	constructor(
+		readonly db: Db,
+		options: HubOptions = {}
+	) {
+		this.ready = this.start(options);
+	}
+
+	private async start(options: HubOptions) {
+		if (this.db.engine === 'postgres') {
+			const url = options.listenUrl ?? process.env.DATABASE_URL;
+			if (!url) throw new Error('case stream: no connection string for LISTEN');
+			await this.listen(url);
+		}
+		// After LISTEN: anything committed from now on is notified; read the cursor after that.
+		this.cursor = await lastEventId(this.db);
+	}
+
+	/** The dedicated LISTEN connection; reconnects after a failure and catches up by id. */
+	private async listen(url: string): Promise<void> {
+		const { default: pg } = await import('pg');
+		const client = new pg.Client({ connectionString: url, application_name: 'gridatlas-case-stream' });
+		await client.connect();
+		const [{ schema }] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows;
+		client.on('notification', (msg) => {
+			if (msg.channel !== CASE_CHANNEL || !msg.payload) return;
+			const sep = msg.payload.lastIndexOf(':');
+			if (msg.payload.slice(0, sep) !== schema) return;
+			this.poke();
+		});
+		let lost = false;
+		const reconnect = (err?: Error) => {
+			if (lost || this.closed) return;
+			lost = true;
+			if (err) console.error('case stream: LISTEN connection lost, reconnecting:', err.message);
+			client.end().catch(() => {});
+			const retry = () => {
+				if (this.closed) return;
+				this.listen(url).then(
+					() => this.poke(), // events committed while disconnected
+					() => setTimeout(retry, 1000)
+				);
+			};
+			setTimeout(retry, 200);
+		};
+		client.on('error', reconnect);
+		client.on('end', () => reconnect());
+		await client.query(`LISTEN ${CASE_CHANNEL}`);
+		this.listener = client;
+	}
+
+	whenReady(): Promise<void> {
+		return this.ready;
+	}
+
+	/** The id of the last event the hub has handed out. */
+	get lastDelivered(): number {
+		return this.cursor;
+	}
+
+	subscribe(fn: Subscriber): () => void {
+		this.subscribers.add(fn);
+		return () => this.subscribers.delete(fn);
+	}
+
+	get subscriberCount(): number {
+		return this.subscribers.size;
+	}
+
+	/** New events may be committed: read them once and fan them out. */
+	poke(): void {
+		if (this.closed) return;
+		if (this.fetching) {
+			this.again = true;
+			return;
+		}
+		this.fetching = true;
+		void this.drain().finally(() => {
+			this.fetching = false;
+			if (this.again) {
+				this.again = false;
+				this.poke();
+			}
+		});
+	}
+
+	private async drain() {
+		await this.ready;
+		for (;;) {
+			const rows = await readEvents(this.db, this.cursor).catch((err) => {
+				if (!this.closed) console.error('case stream: reading events failed:', err);
+				return [];
+			});
+			if (!rows.length) return;
+			this.cursor = rows[rows.length - 1].event_id;
+			this.publish(rows.map((r) => ({ id: r.event_id, frame: sseFrame(r) })));
+			if (rows.length < 2000) return;
+		}
+	}
+
+	/** Hands the same serialised events to every subscriber. */
+	publish(events: CaseStreamEvent[]): void {
+		for (const fn of this.subscribers) {
+			try {
+				fn(events);
+				this.delivered += events.length;
+			} catch {
+				this.subscribers.delete(fn);
+			}
+		}
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		this.subscribers.clear();
+		await this.ready.catch(() => {});
+		await this.listener?.end().catch(() => {});
+	}
+}
+
+const hubs = new WeakMap<Db, CaseHub>();
+
+/** The hub of a database (created on first use). */
+export function caseHub(db: Db, options?: HubOptions): CaseHub {
+	let hub = hubs.get(db);
+	if (!hub) {
+		hub = new CaseHub(db, options);
+		hubs.set(db, hub);
+	}
+	return hub;
+}
+
+export async function closeCaseHub(db: Db): Promise<void> {
+	const hub = hubs.get(db);
+	hubs.delete(db);
+	await hub?.close();
+}
+
+/**
+ * After an ingest transaction committed. Server engine: the pg_notify sent in the transaction wakes
+ * every process's hub; embedded engine: poke this process's hub (if anyone listens).
+ */
+export function afterCaseCommit(db: Db): void {
+	if (db.engine === 'pglite') hubs.get(db)?.poke();
+}
+
+/** SSE stream for one client: subscribe first, replay after `lastId` from case_events, then live. */
+export function caseEventStream(
+	db: Db,
+	options: { lastEventId?: number | null; heartbeatMs?: number; signal?: AbortSignal; hubOptions?: HubOptions } = {}
+): ReadableStream<Uint8Array> {
+	const hub = caseHub(db, options.hubOptions);
+	const heartbeatMs = options.heartbeatMs ?? 15_000;
+	let unsubscribe = () => {};
+	let timer: ReturnType<typeof setInterval> | undefined;
+	const cleanup = () => {
+		unsubscribe();
+		if (timer) clearInterval(timer);
+		timer = undefined;
+	};
+	return new ReadableStream<Uint8Array>({
+		async start(controller) {
+			let open = true;
+			const send = (chunk: Uint8Array) => {
+				if (!open) return;
+				try {
+					controller.enqueue(chunk);
+				} catch {
+					open = false;
+					cleanup();
+				}
+			};
+			let sent = options.lastEventId ?? -1;
+			let replaying = options.lastEventId != null;
+			const pending: CaseStreamEvent[] = [];
+			const deliver = (events: CaseStreamEvent[]) => {
+				for (const e of events) {
+					if (e.id <= sent) continue; // already replayed: no duplicates
+					sent = e.id;
+					send(e.frame);
+				}
+			};
+			unsubscribe = hub.subscribe((events) => {
+				if (replaying) pending.push(...events);
+				else deliver(events);
+			});
+			options.signal?.addEventListener('abort', () => {
+				open = false;
+				cleanup();
+				try {
+					controller.close();
+				} catch {
+					/* already closed */
+				}
+			});
+			send(encoder.encode(`retry: 1000\n: connected\n\n`));
+			timer = setInterval(() => send(encoder.encode(`: heartbeat ${Date.now()}\n\n`)), heartbeatMs);
+			await hub.whenReady();
+			if (replaying) {
+				try {
+					for (;;) {
+						const rows = await readEvents(db, sent);
+						if (!rows.length) break;
+						deliver(rows.map((r) => ({ id: r.event_id, frame: sseFrame(r) })));
+						if (rows.length < 2000) break;
+					}
+				} finally {
+					replaying = false;
+					deliver(pending.splice(0));
+				}
+			}
+		},
+		cancel() {
+			cleanup();
+		}
+	});
+}

@@ -1,0 +1,48 @@
+// POST /api/cases → one case, a JSON array or a GeoJSON FeatureCollection (crs in the body or
+// ?crs=gcj02|bd09). Valid items are stored in one transaction; each bad item gets its own error.
+// GET /api/cases?since=&limit= → recent cases, newest first.
+import { json } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { ingestCases, listCases } from '$lib/server/cases';
+import { apiError, readJson } from '$lib/server/api-errors';
+import { CaseBodyError, isCrsName } from '../../../../geo/cases';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ url }) => {
+	const since = url.searchParams.get('since');
+	const limitText = url.searchParams.get('limit');
+	if (since !== null && Number.isNaN(Date.parse(since))) {
+		return apiError(400, `since“${since}”不是有效时间 / since "${since}" is not a time`, { code: 'bad_since' });
+	}
+	const limit = limitText === null ? 100 : Number(limitText);
+	if (!Number.isInteger(limit) || limit < 1 || limit > 5000) {
+		return apiError(400, 'limit 应为 1–5000 的整数 / limit must be an integer from 1 to 5000', { code: 'bad_limit' });
+	}
+	const cases = await listCases(requireDb(), { since: since ?? undefined, limit });
+	return json({ cases }, { headers: { 'cache-control': 'no-store' } });
+};
+
+export const POST: RequestHandler = async ({ request, url }) => {
+	const crs = url.searchParams.get('crs');
+	if (crs !== null && !isCrsName(crs)) {
+		return apiError(400, `坐标系“${crs}”无效，可用 wgs84、gcj02、bd09 / unknown crs "${crs}"; use wgs84, gcj02 or bd09`, { code: 'bad_crs' });
+	}
+	const read = await readJson(request);
+	if ('error' in read) return read.error;
+	try {
+		const result = await ingestCases(requireDb(), read.body, { crs: crs ? (crs.toLowerCase() as 'wgs84') : undefined });
+		const stored = result.inserted + result.updated;
+		const message =
+			result.rejected === 0
+				? `已处理 ${result.received} 条：新增 ${result.inserted}，更新 ${result.updated}，未变 ${result.unchanged} / ${result.received} processed: ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged`
+				: `${result.rejected} 条被拒绝，其余有效的 ${stored} 条已保存（未变 ${result.unchanged}）/ ${result.rejected} rejected; the ${stored} valid ones were stored (${result.unchanged} unchanged)`;
+		const allRejected = result.received > 0 && result.rejected === result.received;
+		return json(
+			{ message, ...(allRejected ? { code: 'all_rejected' } : {}), ...result },
+			{ status: allRejected ? 400 : 200, headers: { 'cache-control': 'no-store' } }
+		);
+	} catch (err) {
+		if (err instanceof CaseBodyError) return apiError(400, err.message, { code: err.code });
+		throw err;
+	}
+};

@@ -1,0 +1,39 @@
+// GET /api/cases/<external id> → the case with the time of each step; PATCH → move its status
+// ({status, escalation_level?, status_at?} or corrected fields). 404 unknown id, 409 a step backwards.
+import { json } from '@sveltejs/kit';
+import { requireDb } from '$lib/server/runtime';
+import { getCase, ingestCases } from '$lib/server/cases';
+import { apiError, readJson } from '$lib/server/api-errors';
+import { CaseBodyError } from '../../../../../geo/cases';
+import type { RequestHandler } from './$types';
+
+const notFound = (id: string) => apiError(404, `案件“${id}”不存在 / no case "${id}"`, { code: 'unknown_case' });
+
+export const GET: RequestHandler = async ({ params }) => {
+	const found = await getCase(requireDb(), params.id);
+	return found ? json(found, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
+};
+
+export const PATCH: RequestHandler = async ({ params, request }) => {
+	const read = await readJson(request);
+	if ('error' in read) return read.error;
+	if (!read.body || typeof read.body !== 'object' || Array.isArray(read.body)) {
+		return apiError(400, '请求体应为一个对象，如 {"status":"registered"} / the body must be one object, e.g. {"status":"registered"}', { code: 'bad_body' });
+	}
+	const db = requireDb();
+	if (!(await getCase(db, params.id))) return notFound(params.id);
+	try {
+		const result = await ingestCases(db, { ...(read.body as object), id: params.id });
+		if (result.rejected) {
+			const backwards = result.errors.some((e) => e.code === 'status_backwards');
+			return apiError(backwards ? 409 : 400, result.errors.map((e) => e.message).join('; '), {
+				code: backwards ? 'status_backwards' : 'invalid_case',
+				errors: result.errors
+			});
+		}
+		return json({ outcome: result.outcomes[0]?.outcome, lastEventId: result.lastEventId, case: await getCase(db, params.id) });
+	} catch (err) {
+		if (err instanceof CaseBodyError) return apiError(400, err.message, { code: err.code });
+		throw err;
+	}
+};
