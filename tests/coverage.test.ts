@@ -123,6 +123,9 @@ for (const engine of testEngines()) {
 				if (cell.share !== null) expect(cell.householdsCovered).toBe(Math.round(cell.share * cell.householdsTotal));
 			}
 			expect(report.cells.some((c) => c.status === 'pass')).toBe(true);
+			// Buildings too far from any walkable way are counted and reported, never silently attached.
+			expect(report.walkUnsnapped).toBeGreaterThanOrEqual(0);
+			expect(report.walkUnsnapped).toBeLessThan(report.cells.length);
 			expect(report.cells.some((c) => c.status === 'fail')).toBe(true);
 			// Subdistrict totals: the share of judged communities passing.
 			for (const s of report.subdistricts) {

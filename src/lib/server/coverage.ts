@@ -15,7 +15,7 @@ import {
 } from '../../../geo/coverage';
 import type { Db, Queryable } from './db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
-import { walkCatchment, walkNearestDistances } from './coverage-walk';
+import { MAX_SNAP_M, walkCatchment, walkNearestDistances } from './coverage-walk';
 
 export interface CoverageCommunity {
 	code: string;
@@ -58,6 +58,9 @@ export interface CoverageReport {
 	computedAt: string;
 	ms: number;
 	walkNetwork: boolean;
+	/** Buildings farther than the snap distance from any walkable way: not reached on foot (reported, not attached). */
+	walkUnsnapped: number;
+	walkSnapM: number;
 	rules: CoverageRule[];
 	communities: CoverageCommunity[];
 	cells: CoverageCell[];
@@ -198,12 +201,14 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		return nearestFacilityDistances(buildings, index, maxM);
 	};
 	let walkNetwork = false;
+	let walkUnsnapped = 0;
 	for (const [k, maxM] of reach) {
 		const [metric, category] = k.split(':');
 		if (metric === 'walk') {
 			const walked = await walkNearestDistances(db, buildings, facilitiesByCategory.get(category) ?? [], maxM);
 			if (walked) {
 				walkNetwork = true;
+				walkUnsnapped = walked.unsnappedBuildings;
 				distances.set(k, walked.distanceM);
 				nearest.set(k, walked.nearest);
 				continue;
@@ -283,7 +288,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 
 	const ms = Math.round(performance.now() - started);
 	return {
-		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, rules, communities, cells, subdistricts },
+		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, walkUnsnapped, walkSnapM: MAX_SNAP_M, rules, communities, cells, subdistricts },
 		buildings,
 		buildingCommunity,
 		buildingGrid,
