@@ -59,6 +59,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		const [item] = around(1, 118.7850, 32.0420, 'safety_hazard');
 		(item as any).reported_at = new Date().toISOString();
 		(item as any).description = '新上报：消防通道堵塞';
+		await page.waitForSelector('[data-testid="case-panel"][data-connected="true"]');
 		expect((await post([item])).status).toBe(200);
 		await page.waitForFunction(() => document.querySelector('[data-testid="case-latest"]')?.textContent?.includes('消防通道堵塞'), null, { timeout: 20_000 });
 		expect(record.errors).toEqual([]);

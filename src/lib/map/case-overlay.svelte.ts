@@ -43,11 +43,19 @@ export class CaseOverlay {
 	spikes = $state.raw<{ grid: string; observed: number; expected: number; p: number }[]>([]);
 	latest = $state.raw<LatestCase[]>([]);
 	connected = $state(false);
+	/** The stream position reached: the list's snapshot, then each event's id. */
+	private lastId: number | null = null;
 	lostSince = $state<Date | null>(null);
 	error = $state<string | null>(null);
 	gridShapes = $state.raw<FeatureCollection | null>(null);
+	/** Called for every case the stream reports (the wall screen refreshes its KPIs on it). */
+	oncase: ((c: LatestCase) => void) | null = null;
+	/** Called when the stream is open again after a loss (to catch up on what a page derives). */
+	onreconnect: (() => void) | null = null;
 	private source: EventSource | null = null;
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	private firstPending = 0;
+	private retry: ReturnType<typeof setTimeout> | undefined;
 	private player: ReturnType<typeof setInterval> | undefined;
 
 	window(now = Date.now()): { from: string; to: string } {
@@ -83,8 +91,15 @@ export class CaseOverlay {
 
 	/** Re-asks the server shortly after a burst of stream events (one request per burst). */
 	private soon() {
+		// Debounced, but at most 5 s late: a steady feed (10 cases/s) still refreshes the overlay.
+		const now = Date.now();
+		if (this.timer === undefined) this.firstPending = now;
 		clearTimeout(this.timer);
-		this.timer = setTimeout(() => void this.refresh(), 1500);
+		const wait = Math.max(0, Math.min(1500, this.firstPending + 5000 - now));
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			void this.refresh();
+		}, wait);
 	}
 
 	async start() {
@@ -93,10 +108,12 @@ export class CaseOverlay {
 			fetch(`/api/cases?limit=${LATEST}`).then((r) => r.json()),
 			this.gridShapes ? Promise.resolve(this.gridShapes) : fetch('/api/layers/grids').then((r) => (r.ok ? r.json() : null))
 		]);
-		this.latest = Array.isArray(latest.cases) ? latest.cases : Array.isArray(latest) ? latest : [];
+		this.latest = Array.isArray(latest.cases) ? latest.cases : [];
 		this.gridShapes = shapes;
-		await this.refresh();
+		// Resume the stream where the list was read: nothing between the two is missed.
+		this.lastId = typeof latest.lastEventId === 'number' ? latest.lastEventId : null;
 		this.connect();
+		await this.refresh();
 	}
 
 	stop() {
@@ -105,25 +122,44 @@ export class CaseOverlay {
 		this.source?.close();
 		this.source = null;
 		clearTimeout(this.timer);
+		this.timer = undefined;
+		clearTimeout(this.retry);
 	}
 
 	private connect() {
 		// EventSource reconnects by itself and sends Last-Event-ID: nothing is missed or repeated.
-		const es = new EventSource('/api/cases/stream');
+		// When the server answers with an error instead (a proxy's 502, a restart), EventSource gives
+		// up for good: a new one is opened a few seconds later, for as long as it takes.
+		// Opened (or re-opened by us) after the last event seen: the server replays what came since.
+		const es = new EventSource(this.lastId === null ? '/api/cases/stream' : `/api/cases/stream?lastEventId=${this.lastId}`);
 		this.source = es;
 		es.onopen = () => {
+			const wasLost = this.lostSince !== null;
 			this.connected = true;
 			this.lostSince = null;
+			if (wasLost) {
+				void this.refresh();
+				this.onreconnect?.();
+			}
 		};
 		es.onerror = () => {
 			this.connected = false;
 			this.lostSince ??= new Date();
+			if (es.readyState === EventSource.CLOSED && this.source === es) {
+				clearTimeout(this.retry);
+				this.retry = setTimeout(() => {
+					if (this.on && this.source === es) this.connect();
+				}, 5000);
+			}
 		};
 		es.addEventListener('case', (e) => {
+			const id = Number((e as MessageEvent).lastEventId);
+			if (Number.isFinite(id) && id > 0) this.lastId = id;
 			const event = JSON.parse((e as MessageEvent).data) as { case: LatestCase & { id: string } };
 			const c = event.case;
 			this.latest = [c, ...this.latest.filter((x) => x.id !== c.id)].slice(0, LATEST);
 			if (this.playbackHours === 0) this.soon();
+			this.oncase?.(c);
 		});
 	}
 

@@ -1,6 +1,7 @@
 // POST /api/cases → one case, a JSON array or a GeoJSON FeatureCollection (crs in the body or
 // ?crs=gcj02|bd09). Valid items are stored in one transaction; each bad item gets its own error.
-// GET /api/cases?since=&limit= → recent cases, newest first.
+// GET /api/cases?since=&limit= → recent cases, newest first, and lastEventId: the stream position read
+// before the list, so a client that then opens /api/cases/stream?lastEventId=… misses nothing.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
@@ -18,8 +19,10 @@ export const GET: RequestHandler = async ({ url }) => {
 	if (!Number.isInteger(limit) || limit < 1 || limit > 5000) {
 		return apiError(400, 'limit 应为 1–5000 的整数 / limit must be an integer from 1 to 5000', { code: 'bad_limit' });
 	}
-	const cases = await listCases(requireDb(), { since: since ?? undefined, limit });
-	return json({ cases }, { headers: { 'cache-control': 'no-store' } });
+	const db = requireDb();
+	const [{ last }] = await db.query<{ last: number }>('SELECT coalesce(max(id), 0)::float8 AS last FROM case_events');
+	const cases = await listCases(db, { since: since ?? undefined, limit });
+	return json({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
 };
 
 export const POST: RequestHandler = async ({ request, url }) => {
