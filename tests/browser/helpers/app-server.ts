@@ -53,7 +53,8 @@ export interface AppServer {
 	dataDir: string;
 	/** Everything the server printed, for failure messages. */
 	log(): string;
-	stop(): Promise<void>;
+	/** Stops the server and removes its data directory (kept with keepData, e.g. to restart on it). */
+	stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -65,10 +66,12 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** A data directory prepared beforehand (e.g. by `gridatlas synth`); removed on stop like a fresh one. */
 	dataDir?: string;
+	/** Listen on this port (e.g. to restart a server at the same address); default a free one. */
+	port?: number;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<AppServer> {
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -95,7 +98,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		url,
 		dataDir,
 		log: () => output,
-		async stop() {
+		async stop(stopOptions) {
 			if (exited === undefined) {
 				const done = new Promise<void>((r) => child.once('exit', () => r()));
 				child.kill('SIGTERM');
@@ -103,7 +106,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 				await done;
 				clearTimeout(timer);
 			}
-			fs.rmSync(dataDir, { recursive: true, force: true });
+			if (!stopOptions?.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
 
