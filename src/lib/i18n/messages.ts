@@ -168,6 +168,7 @@ export const zh = {
 	// --- coverage (issue 4) ---
 	'nav.coverage': '设施覆盖',
 	'nav.rules': '覆盖规则',
+	'nav.wall': '指挥大屏',
 	'coverage.title': '设施覆盖达标',
 	'coverage.intro': '各社区是否满足设施服务半径与步行可达要求：点击单元格在地图上查看未覆盖建筑。',
 	'coverage.subdistrict': '街道',
@@ -528,6 +529,7 @@ export const en: Record<MessageKey, string> = {
 	// --- coverage (issue 4) ---
 	'nav.coverage': 'Coverage',
 	'nav.rules': 'Coverage rules',
+	'nav.wall': 'Wall screen',
 	'coverage.title': 'Facility coverage compliance',
 	'coverage.intro': 'Whether each community meets its facility radius and walking-access rules: click a cell to see the uncovered buildings on the map.',
 	'coverage.subdistrict': 'Subdistrict',
