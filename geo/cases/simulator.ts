@@ -3,18 +3,10 @@
 // the hour, and workflow progress over time (registered → dispatched → handled → closed, a few
 // escalations). Pure: the CLI (src/cli/simulate-cases.ts) posts what this produces.
 import { CASE_STATUSES, type CaseStatus, type EscalationLevel } from './index';
+import { mulberry32 } from '../synth/prng';
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The project's one seedable PRNG (mulberry32). */
+export const rng = mulberry32;
 
 /** Relative case volume by Beijing hour (mean 1 over the day). */
 const HOURLY = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.5, 1.0, 1.5, 1.8, 1.9, 1.6, 1.2, 1.3, 1.6, 1.7, 1.6, 1.4, 1.3, 1.4, 1.3, 1.0, 0.6, 0.3];

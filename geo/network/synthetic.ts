@@ -2,6 +2,7 @@
 // with some links removed (dead ends, superblocks, a few cut-off nodes) and some bent in the middle.
 // Deterministic per seed. Built straight into typed arrays (millions of edges in a second or two).
 import { haversine, metresPerDegree, type EdgeList } from './graph';
+import { mulberry32 } from '../synth/prng';
 
 export interface LatticeOptions {
 	/** Nodes per side (the lattice has about 2·side² edges before removals). */
@@ -18,22 +19,8 @@ export interface LatticeOptions {
 	lat0?: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** The side a lattice needs for about `edges` edges with the given removal share. */
-export function latticeSideFor(edges: number, removeShare = 0.1): number {
-	return Math.ceil(Math.sqrt(edges / (2 * (1 - removeShare))));
-}
+/** The project's one seedable PRNG (mulberry32), under the name the network tests use. */
+export const seededRandom = mulberry32;
 
 export function syntheticLattice(o: LatticeOptions): EdgeList {
 	const side = o.side;

@@ -78,6 +78,8 @@ export interface CoverageState {
 	/** `${metric}:${category}` → per-building distance and nearest facility index. */
 	distances: Map<string, Float64Array>;
 	nearest: Map<string, Int32Array>;
+	/** Facility index per category, built once per computation (cell details reuse it). */
+	indexes: Map<string, FacilityIndex>;
 	/** (rule id, community index) → result with the uncovered building indices. */
 	results: Map<string, UnitRuleResult>;
 	gridResults: Map<string, UnitRuleResult>;
@@ -296,6 +298,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		facilitiesByCategory,
 		distances,
 		nearest,
+		indexes,
 		results,
 		gridResults
 	};
@@ -403,7 +406,8 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		};
 	});
 	// Facilities near the community: those nearest to any of its buildings plus any within reach of them.
-	const index = FacilityIndex.build(facilities);
+	let index = state.indexes.get(rule.category);
+	if (!index) state.indexes.set(rule.category, (index = FacilityIndex.build(facilities)));
 	for (const i of members) for (const f of index.within(state.buildings.lon[i], state.buildings.lat[i], reachM)) used.add(f);
 	const facilityFeatures = [...used].sort((a, b) => a - b).map((f) => ({
 		type: 'Feature' as const,
