@@ -2,8 +2,8 @@
 declare global {
 	namespace App {
 		interface Locals {
-			/** Filled by hooks.server.ts; roles are enforced there once accounts exist. */
-			user: { id: string; roles: string[] } | null;
+			/** The signed-in user or API token, resolved and authorised by hooks.server.ts. */
+			user: import('$lib/auth/capabilities').Principal | null;
 		}
 	}
 }

@@ -33,7 +33,7 @@ async function uploadCity() {
 		const form = new FormData();
 		form.set('layer', layer);
 		form.set('file', new File([text], `${layer}.geojson`));
-		const res = await fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { 'x-sveltekit-action': 'true' } });
+		const res = await app.fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { 'x-sveltekit-action': 'true' } });
 		const body = await res.text();
 		if (!res.ok || !body.includes('"success"')) throw new Error(`upload ${layer}: ${res.status} ${body.slice(0, 500)}`);
 	}
@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, query = '') =>
-	fetch(`${app.url}/api/cases${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	app.fetch(`${app.url}/api/cases${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const cases = (prefix: string, n: number) =>
 	Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, category: 'environment', lon: 118.78 + i / 1e4, lat: 32.04, description: '<script>x</script>' }));
 
@@ -63,7 +63,7 @@ interface SseClient {
 
 async function connect(lastEventId?: number): Promise<SseClient> {
 	const ctrl = new AbortController();
-	const res = await fetch(`${app.url}/api/cases/stream`, {
+	const res = await app.fetch(`${app.url}/api/cases/stream`, {
 		headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) },
 		signal: ctrl.signal
 	});
@@ -114,20 +114,20 @@ describe('POST/PATCH/GET /api/cases', () => {
 		expect(body.message).toMatch(/stored/);
 		const again = await (await post(cases('P', 3))).json();
 		expect(again).toMatchObject({ inserted: 0, unchanged: 3 });
-		const one = await (await fetch(`${app.url}/api/cases/P-0`)).json();
+		const one = await (await app.fetch(`${app.url}/api/cases/P-0`)).json();
 		expect(one).toMatchObject({ id: 'P-0', outside_jurisdiction: false, community_code: '320102001001', grid_code: '320102001001001', description: '<script>x</script>' });
 		// Outside every community: kept and flagged.
 		await post({ id: 'FAR', category: 'other', lon: 119.5, lat: 33 });
-		expect(await (await fetch(`${app.url}/api/cases/FAR`)).json()).toMatchObject({ outside_jurisdiction: true, community_code: null, grid_code: null });
+		expect(await (await app.fetch(`${app.url}/api/cases/FAR`)).json()).toMatchObject({ outside_jurisdiction: true, community_code: null, grid_code: null });
 	});
 	it('declared GCJ-02 coordinates are stored as WGS-84', async () => {
 		await post({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [118.79, 32.04] }, properties: { id: 'GCJ-1', category: 'dispute' } }] }, '?crs=gcj02');
-		const one = await (await fetch(`${app.url}/api/cases/GCJ-1`)).json();
+		const one = await (await app.fetch(`${app.url}/api/cases/GCJ-1`)).json();
 		expect(one.lon).toBeLessThan(118.79);
 		expect((await post({ id: 'X', category: 'dispute', lon: 1, lat: 1 }, '?crs=mars')).status).toBe(400);
 	});
 	it('PATCH moves the status; backwards → 409; unknown → 404; bad JSON → 400', async () => {
-		const patch = (id: string, body: unknown) => fetch(`${app.url}/api/cases/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const patch = (id: string, body: unknown) => app.fetch(`${app.url}/api/cases/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 		const ok = await patch('P-1', { status: 'dispatched' });
 		expect(ok.status).toBe(200);
 		expect((await ok.json()).case.status).toBe('dispatched');
@@ -135,10 +135,10 @@ describe('POST/PATCH/GET /api/cases', () => {
 		expect(back.status).toBe(409);
 		expect(await back.json()).toMatchObject({ code: 'status_backwards', errors: [{ field: 'status' }] });
 		expect((await patch('nope', { status: 'closed' })).status).toBe(404);
-		const bad = await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+		const bad = await app.fetch(`${app.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).code).toBe('bad_json');
-		const all = await (await fetch(`${app.url}/api/cases?limit=2`)).json();
+		const all = await (await app.fetch(`${app.url}/api/cases?limit=2`)).json();
 		expect(all.cases).toHaveLength(2);
 	});
 });
@@ -172,7 +172,7 @@ describe('GET /api/cases/stream', () => {
 		expect(b.comments.some((c) => c.startsWith(': heartbeat'))).toBe(true);
 	});
 	it('?lastEventId= works like the header; a bad id is refused', async () => {
-		const res = await fetch(`${app.url}/api/cases/stream?lastEventId=abc`);
+		const res = await app.fetch(`${app.url}/api/cases/stream?lastEventId=abc`);
 		expect(res.status).toBe(400);
 		const c = await connect(0);
 		await c.waitFor(10);
@@ -185,14 +185,17 @@ describe('gridatlas simulate-cases', () => {
 	it('posts realistic cases through the API; the stream carries them', async () => {
 		const client = await connect();
 		const lines: string[] = [];
-		const code = await runSimulateCases({ rate: 40, durationS: 2.5, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false }, (s) => lines.push(s));
+		// Without a token the app refuses, and the simulator says how to get one.
+		await expect(runSimulateCases({ rate: 40, durationS: 1, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token: null }, () => {})).rejects.toThrow(/token add/);
+		const { token } = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'simulator', kind: 'api' }) })).json();
+		const code = await runSimulateCases({ rate: 40, durationS: 2.5, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token }, (s) => lines.push(s));
 		expect(code).toBe(0);
 		expect(lines.at(-1)).toMatch(/done: \d+ items/);
 		const inserted = Number(/(\d+) new cases/.exec(lines.at(-1)!)![1]);
 		expect(inserted).toBeGreaterThan(60);
 		await client.waitFor(inserted);
 		client.close();
-		const recent = (await (await fetch(`${app.url}/api/cases?limit=5000`)).json()).cases.filter((c: { id: string }) => c.id.startsWith('SIM-'));
+		const recent = (await (await app.fetch(`${app.url}/api/cases?limit=5000`)).json()).cases.filter((c: { id: string }) => c.id.startsWith('SIM-'));
 		expect(recent.length).toBe(inserted);
 		// Hotspots around the uploaded buildings: nearly all inside the city.
 		expect(recent.filter((c: { grid_code: string | null }) => c.grid_code).length / recent.length).toBeGreaterThan(0.8);

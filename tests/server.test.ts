@@ -7,8 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, freePort, ROOT } from './browser/helpers/app-server';
+import { sessionCookie, TEST_DEMO_PASSWORD } from './browser/helpers/session';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** fetch() with the demo admin's session on that server. */
+const cookies = new Map<string, string>();
+async function authed(url: string): Promise<Response> {
+	const base = new URL(url).origin;
+	if (!cookies.has(base)) cookies.set(base, await sessionCookie(base, 'admin'));
+	return fetch(url, { headers: { cookie: cookies.get(base)! } });
+}
 
 interface Started {
 	url: string;
@@ -22,7 +31,7 @@ async function start(dataDir: string): Promise<Started> {
 	const t0 = Date.now();
 	const child = spawn(process.execPath, ['build/index.js'], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GRIDATLAS_DATA_DIR: dataDir, DATABASE_URL: '' },
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GRIDATLAS_DATA_DIR: dataDir, DATABASE_URL: '', GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD },
 		stdio: 'ignore'
 	});
 	const url = `http://127.0.0.1:${port}`;
@@ -95,24 +104,24 @@ describe('the production server on the embedded database', () => {
 	});
 
 	it('locates a point in the demo hierarchy and names bad coordinates', async () => {
-		const ok = await fetch(`${first.url}/api/locate?lon=118.7845&lat=32.0415`);
+		const ok = await authed(`${first.url}/api/locate?lon=118.7845&lat=32.0415`);
 		const body = await ok.json();
 		expect(body.grid.code).toMatch(/^3201\d{11}$/);
 		expect(body.grid.code.startsWith(body.community.code)).toBe(true);
-		const swapped = await fetch(`${first.url}/api/locate?lon=32.04&lat=118.78`);
+		const swapped = await authed(`${first.url}/api/locate?lon=32.04&lat=118.78`);
 		expect(swapped.status).toBe(400);
 		expect((await swapped.json()).message).toMatch(/swapped/);
-		expect((await fetch(`${first.url}/api/locate?lon=abc`)).status).toBe(400);
+		expect((await authed(`${first.url}/api/locate?lon=abc`)).status).toBe(400);
 	});
 
 	it('reuses the data directory on the next start: no second demo load', async () => {
-		const [{ n: before }] = [{ n: (await (await fetch(`${first.url}/api/layers/buildings`)).json()).features.length }];
+		const [{ n: before }] = [{ n: (await (await authed(`${first.url}/api/layers/buildings`)).json()).features.length }];
 		await stop(first.child);
 		const second = await start(dataDir);
 		try {
 			const h = await waitReady(second.url);
 			expect(h.demo).toBe('already-loaded');
-			const after = (await (await fetch(`${second.url}/api/layers/buildings`)).json()).features.length;
+			const after = (await (await authed(`${second.url}/api/layers/buildings`)).json()).features.length;
 			expect(after).toBe(before);
 			expect(before).toBeGreaterThan(1000);
 		} finally {

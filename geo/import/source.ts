@@ -2,7 +2,8 @@
 import type { Feature } from 'geojson';
 import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
 import { fileError } from '../issues';
-import { decodeText, detectFormat, readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
+import { readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
+import { resolveFormat } from './sniff';
 import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
 import { osmLandcoverKind } from '../osm/landcover';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
@@ -63,9 +64,9 @@ function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: Pars
 	return { format, features: osmCandidates(collection.features, options.layer, mapping), fromOsm: true, csvRows: false, crs: 'wgs84', attributeOnly: false };
 }
 
-function readCsvSource(bytes: Uint8Array, options: ParseOptions): LayerSource {
+function readCsvSource(text: string, options: ParseOptions): LayerSource {
 	const { layer, fileName } = options;
-	const csv = readCsv(decodeText(bytes), { ...options.csv, fileName });
+	const csv = readCsv(text, { ...options.csv, fileName });
 	const label = LAYER_LABELS[layer];
 	// A CSV cannot draw a boundary, so for subdistricts/communities it is always a code list;
 	// any point columns (e.g. the office location) are not boundaries and are not used.
@@ -102,9 +103,9 @@ function readCsvSource(bytes: Uint8Array, options: ParseOptions): LayerSource {
 	};
 }
 
-/** Detects the format and reads the features that are candidates for the layer. */
+/** Detects the format from the content (./sniff.ts) and reads the features that are candidates for the layer. */
 export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, mapping: TagMapping[]): Promise<LayerSource> {
-	const format = detectFormat(options.fileName, bytes);
+	const { format, text = '' } = resolveFormat(options.fileName, bytes);
 	const table = (features: Feature[]): LayerSource => ({
 		format,
 		features: features.map((feature, index) => ({ index, feature })),
@@ -118,9 +119,9 @@ export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, 
 		case 'osm-pbf':
 			return readOsm(bytes, format, options, mapping);
 		case 'csv':
-			return readCsvSource(bytes, options);
+			return readCsvSource(text, options);
 		case 'geojson':
-			return table(readGeoJSON(decodeText(bytes), options.fileName).features);
+			return table(readGeoJSON(text, options.fileName).features);
 		case 'shapefile-zip':
 			return table((await readShapefileZip(bytes, options.fileName)).features);
 	}

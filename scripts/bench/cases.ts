@@ -177,7 +177,7 @@ for (let p = 0; p < POSTS; p++) {
 	const batch = caseBatch(PER_POST, 'L');
 	const t0 = performance.now();
 	for (const c of batch) sent.set(c.id, t0);
-	const res = await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+	const res = await app.fetch(`${app.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
 	await res.arrayBuffer();
 	await new Promise((r) => setTimeout(r, 40));
 }
@@ -229,7 +229,7 @@ const row = (id: number): EventRow => ({
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
 for (let e = 1; e <= EVENTS; e += PER) {
-	realHub.publish(Array.from({ length: PER }, (_, k) => ({ id: e + k, frame: sseFrame(row(e + k)) })));
+	realHub.publish(Array.from({ length: PER }, (_, k) => ({ id: e + k, frame: sseFrame(row(e + k)), unit: "" })));
 	await new Promise((r) => setImmediate(r));
 }
 const got = (await Promise.all(readers)).reduce((a, b) => a + b, 0);

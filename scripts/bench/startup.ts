@@ -3,6 +3,7 @@
 // subdistricts, communities and grids), on a cold start (fresh data directory: migrations and the
 // demo load) and a warm start (reusing it). With BENCH_DATABASE_URL, the server engine is measured
 // too as the peer. Ends with RESULT {json}: first_http_ms, cold_query_ms, warm_query_ms.
+import { sessionCookie, TEST_DEMO_PASSWORD } from '../../tests/browser/helpers/session';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -42,7 +43,7 @@ async function measure(env: Record<string, string>): Promise<Run> {
 	const t0 = performance.now();
 	const child: ChildProcess = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
 		cwd: root,
-		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD, GRIDATLAS_DEMO_ACCOUNTS: 'on' },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	const base = `http://127.0.0.1:${port}`;
@@ -63,8 +64,10 @@ async function measure(env: Record<string, string>): Promise<Run> {
 			else await sleep(20);
 			if (performance.now() - t0 > 300_000) throw new Error('server not ready after 300 s');
 		}
+		// Signed in first (every route but health and sign-in needs a session); the probe is timed alone.
+		const cookie = await sessionCookie(base, 'admin');
 		const q0 = performance.now();
-		const r = await fetch(`${base}${PROBE}`);
+		const r = await fetch(`${base}${PROBE}`, { headers: { cookie } });
 		const body = (await r.json()) as { grid?: { code: string } | null };
 		if (!r.ok || !body.grid) throw new Error(`spatial probe failed: ${r.status} ${JSON.stringify(body)}`);
 		const firstQueryMs = performance.now() - t0;

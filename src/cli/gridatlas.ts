@@ -15,7 +15,11 @@ import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, ty
 import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
 import { COVERAGE_USAGE, CoverageUsageError, runCoverage } from './coverage';
 import { ISOCHRONE_USAGE, IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
+import { ACCOUNTS_USAGE, AccountsUsageError, runToken, runUser } from './accounts';
+import { runAs } from '../lib/server/auth/actor';
+import os from 'node:os';
 import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases } from './simulate-cases';
+import { BACKUP_USAGE, runBackup, runRestore } from './backup';
 
 const USAGE = `用法 / usage:
   gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
@@ -29,6 +33,8 @@ const USAGE = `用法 / usage:
 ${COVERAGE_USAGE}
 ${ISOCHRONE_USAGE}
 ${SIMULATE_USAGE}
+${ACCOUNTS_USAGE}
+${BACKUP_USAGE}
 
 Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
@@ -58,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
 		const req = parseIsochroneArgs(rest);
 		return withDb((db) => runIsochrone(db, req));
 	}
+	if (command === 'user') return runUser(rest, withDb);
+	if (command === 'token') return runToken(rest, withDb);
 	if (command === 'simulate-cases') return runSimulateCases(parseSimulateArgs(rest)); // HTTP only, no database
+	if (command === 'backup') return runBackup(rest);
+	if (command === 'restore') return runRestore(rest);
 	throw new UsageError(`未知命令 / unknown command: ${command}`);
 }
 
@@ -196,10 +206,19 @@ async function runImport(args: string[]): Promise<number> {
 	});
 }
 
-main(process.argv.slice(2)).then(
+// Changes made from the command line are audited as the operating-system user who made them.
+const cliActor = `cli:${(() => {
+	try {
+		return os.userInfo().username;
+	} catch {
+		return 'unknown';
+	}
+})()}`;
+
+runAs(cliActor, () => main(process.argv.slice(2))).then(
 	(code) => process.exit(code),
 	(err) => {
-		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError) {
+		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError || err instanceof AccountsUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
 			process.exit(2);
 		}

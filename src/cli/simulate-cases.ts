@@ -7,9 +7,10 @@ import { CaseSimulator, casesForTick, rng, type Anchor } from '../../geo/cases/s
 export class SimulateUsageError extends Error {}
 
 export const SIMULATE_USAGE = `  gridatlas simulate-cases --rate <cases/s> [--duration <s>] [--url http://127.0.0.1:3000]
-                   [--tick <ms>] [--seed 1] [--speedup 60] [--no-rhythm]
+                   [--tick <ms>] [--seed 1] [--speedup 60] [--no-rhythm] [--token <api token>]
                               post realistic cases through the running app's API (hotspots around real
-                              buildings, a daily rhythm unless --no-rhythm, workflow steps speeded up ×60)`;
+                              buildings, a daily rhythm unless --no-rhythm, workflow steps speeded up ×60);
+                              the token (or GRIDATLAS_TOKEN) from \`gridatlas token add --kind api\``;
 
 export interface SimulateArgs {
 	rate: number;
@@ -19,6 +20,8 @@ export interface SimulateArgs {
 	seed: number;
 	speedup: number;
 	rhythm: boolean;
+	/** API token (kind api) sent as a bearer token. */
+	token: string | null;
 }
 
 export function parseSimulateArgs(args: string[]): SimulateArgs {
@@ -33,7 +36,8 @@ export function parseSimulateArgs(args: string[]): SimulateArgs {
 				tick: { type: 'string', default: '1000' },
 				seed: { type: 'string', default: String(Date.now() % 100000) },
 				speedup: { type: 'string', default: '60' },
-				'no-rhythm': { type: 'boolean', default: false }
+				'no-rhythm': { type: 'boolean', default: false },
+				token: { type: 'string' }
 			}
 		}));
 	} catch (err) {
@@ -58,14 +62,19 @@ export function parseSimulateArgs(args: string[]): SimulateArgs {
 		tickMs: num('tick', 50),
 		seed: num('seed', 0),
 		speedup: num('speedup', 1),
-		rhythm: !values['no-rhythm']
+		rhythm: !values['no-rhythm'],
+		token: (values.token as string | undefined) ?? process.env.GRIDATLAS_TOKEN ?? null
 	};
 }
 
+const NEED_TOKEN =
+	'需要接口令牌：用 `gridatlas token add --name 模拟器 --kind api` 生成，再以 --token 或 GRIDATLAS_TOKEN 传入 / an API token is needed: create one with `gridatlas token add --name simulator --kind api` and pass it with --token or GRIDATLAS_TOKEN';
+
 /** Building interior points (households as weight) from the app; grids or communities if no buildings. */
-export async function loadAnchors(base: string): Promise<Anchor[]> {
+export async function loadAnchors(base: string, headers: Record<string, string> = {}): Promise<Anchor[]> {
 	for (const layer of ['buildings', 'grids', 'communities']) {
-		const res = await fetch(`${base}/api/layers/${layer}?labels=1`);
+		const res = await fetch(`${base}/api/layers/${layer}?labels=1`, { headers });
+		if (res.status === 401 || res.status === 403) throw new Error(`${res.status}: ${NEED_TOKEN}`);
 		if (!res.ok) throw new Error(`GET /api/layers/${layer} → ${res.status} ${await res.text()}`);
 		const fc = (await res.json()) as { features: { geometry: { type: string; coordinates: number[] } | null; properties: { households?: number } }[] };
 		const anchors = fc.features
@@ -81,7 +90,8 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 		throw new Error(`无法连接 ${args.url} / cannot reach ${args.url}: ${(err as Error).message}`);
 	});
 	if (!health.ok) throw new Error(`${args.url}/api/health → ${health.status} (starting? try again in a moment)`);
-	const anchors = await loadAnchors(args.url);
+	const auth: Record<string, string> = args.token ? { authorization: `Bearer ${args.token}` } : {};
+	const anchors = await loadAnchors(args.url, auth);
 	const runId = `SIM-${Date.now().toString(36)}`;
 	const sim = new CaseSimulator({ anchors, seed: args.seed, runId, speedup: args.speedup });
 	const random = rng(args.seed + 1);
@@ -101,7 +111,7 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 			for (let i = 0; i < n; i++) batch.push(sim.newCase(t));
 			if (batch.length) {
 				const t0 = performance.now();
-				const res = await fetch(`${args.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+				const res = await fetch(`${args.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(batch) });
 				const body = (await res.json()) as Record<string, number>;
 				totals.ms += performance.now() - t0;
 				totals.requests++;

@@ -2,6 +2,7 @@
 // layer to GCJ-02 at display time (and clicks back to WGS-84); a basemap whose tiles fail, or one
 // that is not configured, falls back to the offline basemap with a notice. The "online" tiles are
 // answered by the test itself (Playwright routes), so nothing leaves this machine.
+import { signIn } from './helpers/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
@@ -31,6 +32,7 @@ describe.skipIf(!hasChromium)('basemaps', () => {
 
 	async function newPage(): Promise<Page> {
 		const p = await context.newPage();
+		await signIn(p, app.url);
 		records.push(recordPage(p));
 		return p;
 	}
@@ -90,7 +92,7 @@ describe.skipIf(!hasChromium)('basemaps', () => {
 		expect(new URL(p.url()).searchParams.get('lon')).toBe('118.793700');
 
 		// The data on the map is the API's WGS-84 data shifted by geo/crs.
-		const api = await (await fetch(`${app.url}/api/layers/communities`)).json();
+		const api = await (await app.fetch(`${app.url}/api/layers/communities`)).json();
 		const wgs = api.features.find((f: any) => f.properties.code === COMMUNITY).geometry.coordinates[0][0][0];
 		const shown = await p.evaluate(async (code) => {
 			const data = await (window as any).gridatlasMap.getSource('communities').getData();
@@ -110,7 +112,7 @@ describe.skipIf(!hasChromium)('basemaps', () => {
 		await p.screenshot({ path: '/tmp/gridatlas-gcj02.png' });
 
 		// A click at the GCJ-02 place of a grid selects that grid (the click is converted back).
-		const labels = await (await fetch(`${app.url}/api/layers/grids?labels=1`)).json();
+		const labels = await (await app.fetch(`${app.url}/api/layers/grids?labels=1`)).json();
 		const label = labels.features.find((f: any) => f.properties.code === GRID).geometry.coordinates;
 		const base = await screenPoint(p, positionWgs84ToGcj02(label));
 		let clicked = false;

@@ -1,6 +1,7 @@
 // The live case overlay in a real browser against the production build with the demo city:
 // cases posted through the API appear in the latest list without a reload (SSE), hexagons are
 // drawn from k-suppressed counts, descriptions stay text, and the density API suppresses.
+import { signIn } from './helpers/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
@@ -17,7 +18,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 	let seq = 0;
 
 	const post = (items: object[]) =>
-		fetch(`${app.url}/api/cases`, { method: 'POST', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(items) });
+		app.fetch(`${app.url}/api/cases`, { method: 'POST', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(items) });
 	const around = (n: number, lon: number, lat: number, category = 'environment') =>
 		Array.from({ length: n }, (_, i) => ({
 			id: `browser-${++seq}`,
@@ -33,6 +34,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		app = await startApp();
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+		await signIn(page, app.url);
 		record = recordPage(page);
 		expect((await post(around(30, 118.7845, 32.0415))).status).toBe(200);
 		expect((await post(around(2, 118.7700, 32.0350, 'dispute'))).status).toBe(200);
@@ -49,7 +51,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		expect(await page.locator('[data-testid="case-latest"] li').count()).toBe(20);
 		expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
 		expect(await page.locator('[data-testid="case-latest"]').innerText()).toContain('<img src=x');
-		const density = await (await fetch(`${app.url}/api/cases/density?res=9`)).json();
+		const density = await (await app.fetch(`${app.url}/api/cases/density?res=9`)).json();
 		expect(density.cells.every((c: any) => c.count >= 3)).toBe(true);
 		expect(density.suppressedCases).toBeGreaterThanOrEqual(2); // the two lone disputes
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/cases-overlay.png` });
@@ -66,8 +68,8 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 	}, 60_000);
 
 	it('refuses bad analysis queries with a message', async () => {
-		expect((await fetch(`${app.url}/api/cases/density?res=42`)).status).toBe(400);
-		const bad = await fetch(`${app.url}/api/cases/grids?from=nonsense`);
+		expect((await app.fetch(`${app.url}/api/cases/density?res=42`)).status).toBe(400);
+		const bad = await app.fetch(`${app.url}/api/cases/grids?from=nonsense`);
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).message).toMatch(/ISO 8601/);
 	});

@@ -1,6 +1,7 @@
 // The coverage screen in a real browser against the production build with the Nanjing demo:
 // the table, a failing cell's uncovered buildings on the map, what-if, the rules API and editor,
 // exports and the printable report.
+import { signIn } from './helpers/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
@@ -20,6 +21,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		app = await startApp();
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+		await signIn(page, app.url);
 		record = recordPage(page);
 	}, 400_000);
 	afterAll(async () => {
@@ -27,7 +29,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		await app?.stop();
 	});
 
-	const api = (path: string, init?: RequestInit) => fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...init?.headers } });
+	const api = (path: string, init?: RequestInit) => app.fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...init?.headers } });
 
 	it('shows the table; clicking a failing cell shows its uncovered buildings on the map', async () => {
 		await page.goto(`${app.url}/coverage`);

@@ -1,5 +1,6 @@
 // The upload page in a real browser: a good file gives a summary, a broken one a clear message.
 // Runs without the demo city (fast start): a facility needs nothing but its category.
+import { signIn } from './helpers/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
@@ -28,6 +29,7 @@ describe.skipIf(!hasChromium)('import page', () => {
 		app = await startApp({ demo: false });
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+		await signIn(page, app.url);
 		rec = recordPage(page);
 	}, 420_000);
 
@@ -54,7 +56,7 @@ describe.skipIf(!hasChromium)('import page', () => {
 		await expect(summary.innerText()).resolves.toContain('clinic.geojson');
 		await page.screenshot({ path: '/tmp/gridatlas-import-summary.png', fullPage: true });
 
-		const fc = await (await fetch(`${app.url}/api/layers/facilities`)).json();
+		const fc = await (await app.fetch(`${app.url}/api/layers/facilities`)).json();
 		const names = fc.features.map((f: { properties: { name?: string } }) => f.properties.name);
 		expect(names).toContain('测试社区卫生服务站');
 	});
@@ -92,18 +94,18 @@ describe.skipIf(!hasChromium)('import page', () => {
 		expect(table).toContain('spaceport');
 		await page.screenshot({ path: '/tmp/gridatlas-import-dryrun.png', fullPage: true });
 
-		const fc = await (await fetch(`${app.url}/api/layers/facilities`)).json();
+		const fc = await (await app.fetch(`${app.url}/api/layers/facilities`)).json();
 		expect(fc.features.map((f: { properties: { name?: string } }) => f.properties.name)).not.toContain('试运行超市');
 	});
 
 	it('answers the layer API with 404 and 400 for bad requests', async () => {
-		const unknown = await fetch(`${app.url}/api/layers/parks`);
+		const unknown = await app.fetch(`${app.url}/api/layers/parks`);
 		expect(unknown.status).toBe(404);
 		expect((await unknown.json()).message).toMatch(/unknown layer/);
-		const bad = await fetch(`${app.url}/api/layers/grids?bbox=1,2,3`);
+		const bad = await app.fetch(`${app.url}/api/layers/grids?bbox=1,2,3`);
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).message).toMatch(/bbox/);
-		const ok = await fetch(`${app.url}/api/layers/facilities?bbox=118.7,32.0,118.9,32.1`);
+		const ok = await app.fetch(`${app.url}/api/layers/facilities?bbox=118.7,32.0,118.9,32.1`);
 		expect(ok.status).toBe(200);
 		expect((await ok.json()).features.length).toBe(1);
 	});

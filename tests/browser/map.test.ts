@@ -1,5 +1,6 @@
 // The map page in a real browser against the production build with the demo city loaded:
 // it draws (pixels, not just DOM), shows Chinese labels, and never asks anything off this machine.
+import { signIn } from './helpers/session';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -21,6 +22,7 @@ describe.skipIf(!hasChromium)('map page', () => {
 		app = await startApp({ demo: true, timeoutMs: 240_000 });
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(page, app.url);
 		rec = recordPage(page);
 		await page.goto(app.url + '/');
 		await page.waitForSelector('[data-testid="map"][data-map-ready="true"]', { timeout: 90_000 });
@@ -36,7 +38,7 @@ describe.skipIf(!hasChromium)('map page', () => {
 	});
 
 	it('has demo data to show', async () => {
-		const res = await fetch(`${app.url}/api/layers/communities`);
+		const res = await app.fetch(`${app.url}/api/layers/communities`);
 		expect(res.status).toBe(200);
 		const fc = await res.json();
 		expect(fc.type).toBe('FeatureCollection');
@@ -68,7 +70,7 @@ describe.skipIf(!hasChromium)('map page', () => {
 		});
 		const chinese = names.filter((n) => /[\u4e00-\u9fff]/.test(n));
 		expect(chinese.length, `rendered labels: ${names.join(', ')}`).toBeGreaterThan(0);
-		const all = (await (await fetch(`${app.url}/api/layers/communities`)).json()).features.map((f: any) => f.properties.name);
+		const all = (await (await app.fetch(`${app.url}/api/layers/communities`)).json()).features.map((f: any) => f.properties.name);
 		for (const n of chinese) expect(all).toContain(n);
 	});
 

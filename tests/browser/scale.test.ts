@@ -1,6 +1,7 @@
 // The map at scale: a 200,000-building synthetic city (`gridatlas synth`) reaches the browser as
 // vector tiles and the map page's first full render (style, data and tiles drawn: MapLibre idle)
 // takes at most 3 s in headless Chromium. The time is printed, so CI logs keep a record of it.
+import { signIn } from './helpers/session';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,7 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 	async function firstRender(): Promise<{ ms: number; page: Page; rec: PageRecord }> {
 		const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 		const p = await context.newPage();
+		await signIn(p, app.url);
 		const r = recordPage(p);
 		await p.goto(`${app.url}/?z=${VIEW.z}&lon=${VIEW.lon}&lat=${VIEW.lat}`);
 		await p.waitForFunction(() => typeof (window as any).gridatlasFirstIdleMs === 'number', null, { timeout: 60_000 });

@@ -1,5 +1,6 @@
 // Drill-down, the unit panel, search, the view in the URL, the night theme and deck.gl buildings,
 // in a real browser against the production build with the Nanjing demo city.
+import { signIn } from './helpers/session';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -22,13 +23,14 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 
 	async function newPage(): Promise<Page> {
 		const p = await context.newPage();
+		await signIn(p, app.url);
 		records.push(recordPage(p));
 		return p;
 	}
 
 	/** A point inside the unit (its label point, nudged off any facility dot), in page coordinates. */
 	async function clickablePoint(p: Page, layer: 'subdistricts' | 'communities', code: string) {
-		const labels = await (await fetch(`${app.url}/api/layers/${layer}?labels=1`)).json();
+		const labels = await (await app.fetch(`${app.url}/api/layers/${layer}?labels=1`)).json();
 		const f = labels.features.find((x: any) => x.properties.code === code);
 		const base = await screenPoint(p, f.geometry.coordinates);
 		for (const [dx, dy] of [[0, 0], [18, 0], [-18, 0], [0, 18], [0, -18], [24, 24], [-24, -24]]) {
@@ -56,7 +58,7 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 
 	it('opens on the city with its totals', async () => {
 		await waitForPanel(page, 'city');
-		const city = await (await fetch(`${app.url}/api/units/city`)).json();
+		const city = await (await app.fetch(`${app.url}/api/units/city`)).json();
 		await expect(page.getByTestId('unit-name').innerText()).resolves.toBe('全市概览');
 		await expect(page.getByTestId('stat-buildings').innerText()).resolves.toContain(fmt(city.buildings));
 		await expect(page.getByTestId('stat-households').innerText()).resolves.toContain(fmt(city.households));
@@ -74,7 +76,7 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		await waitForPanel(page, COMMUNITY);
 		await waitForMap(page);
 
-		const api = await (await fetch(`${app.url}/api/units/${COMMUNITY}`)).json();
+		const api = await (await app.fetch(`${app.url}/api/units/${COMMUNITY}`)).json();
 		expect(api).toMatchObject({ kind: 'community', households: expect.any(Number), buildings: expect.any(Number) });
 		await expect(page.getByTestId('unit-name').innerText()).resolves.toBe('大行宫社区');
 		await expect(page.getByTestId('unit-code').innerText()).resolves.toBe(COMMUNITY);
@@ -90,10 +92,10 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		expect(bars).toEqual(api.facilities.map((f: any) => [f.code, f.count]));
 		await expect(page.locator('[data-testid="unit-children"] li').count()).resolves.toBe(api.grids.total);
 		// The layer data agrees: the community's own row and the buildings drawn for it.
-		const layer = await (await fetch(`${app.url}/api/layers/communities`)).json();
+		const layer = await (await app.fetch(`${app.url}/api/layers/communities`)).json();
 		const row = layer.features.find((f: any) => f.properties.code === COMMUNITY).properties;
 		expect([row.households, row.grids]).toEqual([api.households, api.grids.total]);
-		const buildings = await (await fetch(`${app.url}/api/layers/buildings`)).json();
+		const buildings = await (await app.fetch(`${app.url}/api/layers/buildings`)).json();
 		expect(buildings.features.filter((f: any) => f.properties.community_code === COMMUNITY).length).toBe(api.buildings);
 
 		// Highlighted on the map, and the breadcrumbs lead back up.
@@ -121,7 +123,7 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 			const m = (window as any).gridatlasMap;
 			return { zoom: m.getZoom(), center: m.getCenter() };
 		});
-		const facts = await (await fetch(`${app.url}/api/units/${COMMUNITY}`)).json();
+		const facts = await (await app.fetch(`${app.url}/api/units/${COMMUNITY}`)).json();
 		// The map flew to the community: its centre is on screen, zoomed in.
 		expect(view.zoom).toBeGreaterThan(14.5);
 		const [x0, y0, x1, y1] = facts.bbox;
@@ -157,7 +159,7 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		await openMap(p, app.url + `/?unit=${grid}`);
 		await waitForPanel(p, grid);
 		// A facility dot: its own card, the unit stays selected.
-		const facilities = await (await fetch(`${app.url}/api/layers/facilities`)).json();
+		const facilities = await (await app.fetch(`${app.url}/api/layers/facilities`)).json();
 		const shown = await p.evaluate(() => (window as any).gridatlasMap.queryRenderedFeatures({ layers: ['facility-circle'] }).map((f: any) => f.id));
 		const facility = facilities.features.find((f: any) => f.properties.id === shown[0]);
 		const at = await screenPoint(p, facility.geometry.coordinates);
@@ -166,9 +168,9 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		await expect(p.getByTestId('feature-info').innerText()).resolves.toContain(facility.properties.category_zh);
 		await expect(p.getByTestId('unit-panel').getAttribute('data-code')).resolves.toBe(grid);
 		// A building of the selected grid.
-		const buildings = await (await fetch(`${app.url}/api/layers/buildings`)).json();
+		const buildings = await (await app.fetch(`${app.url}/api/layers/buildings`)).json();
 		const building = buildings.features.find((f: any) => f.properties.grid_code === grid);
-		const labels = await (await fetch(`${app.url}/api/layers/buildings?labels=1`)).json();
+		const labels = await (await app.fetch(`${app.url}/api/layers/buildings?labels=1`)).json();
 		const inside = labels.features.find((f: any) => f.properties.id === building.properties.id).geometry.coordinates;
 		const base = await screenPoint(p, inside);
 		let bp: { x: number; y: number } | null = null;
@@ -311,6 +313,7 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		// Its own context: ?lang=en is remembered in a cookie.
 		const english = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 		const p = await english.newPage();
+		await signIn(p, app.url);
 		records.push(recordPage(p));
 		await openMap(p, app.url + `/?lang=en&unit=${COMMUNITY}`);
 		await waitForPanel(p, COMMUNITY);

@@ -3,6 +3,7 @@
 // scrollbars, text outside its panel, panels across a bezel, and a blank map; a case posted through
 // the API changes the KPIs and the latest list without a reload; a soak with cases posted at 10/s
 // prints the JS heap growth and the DOM node count (the node count must stay flat).
+import { signIn } from './helpers/session';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,7 +98,7 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 	let points: { code: string; lon: number; lat: number }[] = [];
 
 	const post = (items: object[]) =>
-		fetch(`${app.url}/api/cases`, { method: 'POST', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(items) });
+		app.fetch(`${app.url}/api/cases`, { method: 'POST', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(items) });
 	const CATS = ['dispute', 'safety_hazard', 'environment', 'livelihood', 'public_health', 'facility_damage', 'other'];
 	const caseAt = (p: { lon: number; lat: number }, hoursAgo: number, extra: object = {}) => ({
 		id: `wall-${++seq}`,
@@ -111,6 +112,7 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 
 	async function open(width: number, height: number, url: string): Promise<Page> {
 		const page = await browser.newPage({ viewport: { width, height } });
+		await signIn(page, app.url);
 		await page.goto(`${app.url}${url}`);
 		await waitForMap(page, 120_000);
 		// The case overlay's first aggregates (every page opens after cases were posted), drawn.
@@ -143,7 +145,7 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		ensureBuild();
 		app = await startApp();
 		browser = await launchChromium();
-		const labels = await (await fetch(`${app.url}/api/layers/communities?labels=1`)).json();
+		const labels = await (await app.fetch(`${app.url}/api/layers/communities?labels=1`)).json();
 		points = labels.features.map((f: any) => ({ code: f.properties.code, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
 		// A day's worth of cases clustered in every community (hexagons above k), older ones for the
 		// trends, some closed and some past due.
@@ -174,13 +176,13 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		const kpi = async (id: string) => Number((await page.locator(`[data-testid="kpi-${id}-value"]`).innerText()).replace(/,/g, ''));
 		expect(await kpi('today')).toBeGreaterThan(0);
 		// The coverage and life-circle KPIs agree with their own APIs.
-		const coverage = await (await fetch(`${app.url}/api/coverage?subdistrict=${SUBDISTRICT}`)).json();
+		const coverage = await (await app.fetch(`${app.url}/api/coverage?subdistrict=${SUBDISTRICT}`)).json();
 		const mapped = new Set(points.filter((p) => p.code.startsWith(SUBDISTRICT)).map((p) => p.code));
 		const passingAll = coverage.communities.filter(
 			(c: any) => mapped.has(c.code) && coverage.cells.filter((x: any) => x.community === c.code).every((x: any) => x.status === 'pass')
 		).length;
 		expect(await kpi('coverage')).toBe(passingAll);
-		const life = await (await fetch(`${app.url}/api/life-circle?subdistrict=${SUBDISTRICT}`)).json();
+		const life = await (await app.fetch(`${app.url}/api/life-circle?subdistrict=${SUBDISTRICT}`)).json();
 		const complete = life.communities.reduce((n: number, c: any) => {
 			const l = c.levels.find((x: any) => x.level === '15min');
 			return n + (l?.completeShare != null ? Math.round(l.completeShare * c.households) : 0);

@@ -57,6 +57,13 @@ export class CaseOverlay {
 	private firstPending = 0;
 	private retry: ReturnType<typeof setTimeout> | undefined;
 	private player: ReturnType<typeof setInterval> | undefined;
+	private poll: ReturnType<typeof setInterval> | undefined;
+
+	/**
+	 * live: the account may read individual cases (the latest list and the stream). Without that
+	 * right the overlay shows the suppressed aggregates only, asked for again every 30 s.
+	 */
+	constructor(readonly live = true) {}
 
 	window(now = Date.now()): { from: string; to: string } {
 		const to = now - this.playbackHours * 3600_000;
@@ -104,6 +111,13 @@ export class CaseOverlay {
 
 	async start() {
 		this.on = true;
+		if (!this.live) {
+			this.gridShapes ??= await fetch('/api/layers/grids').then((r) => (r.ok ? r.json() : null));
+			clearInterval(this.poll);
+			this.poll = setInterval(() => void this.refresh(), 30_000);
+			await this.refresh();
+			return;
+		}
 		const [latest, shapes] = await Promise.all([
 			fetch(`/api/cases?limit=${LATEST}`).then((r) => r.json()),
 			this.gridShapes ? Promise.resolve(this.gridShapes) : fetch('/api/layers/grids').then((r) => (r.ok ? r.json() : null))
@@ -118,6 +132,8 @@ export class CaseOverlay {
 
 	stop() {
 		this.on = false;
+		clearInterval(this.poll);
+		this.poll = undefined;
 		this.pause();
 		this.source?.close();
 		this.source = null;

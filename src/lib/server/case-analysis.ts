@@ -3,6 +3,7 @@
 // k-suppression, per-grid spikes (Poisson against a trailing baseline) and the KPIs.
 // Suppression: below the leader role nobody sees cells or grids with fewer than k cases; until
 // accounts exist (issue 9) every caller is treated as such, unless the server is told otherwise.
+import { CASE_UNIT_SQL, likePatterns } from './auth/scope';
 import {
 	decodeCases,
 	encodeCases,
@@ -38,6 +39,23 @@ export interface Window {
 	from: Date;
 	to: Date;
 	categories: string[] | null;
+	/** The reader's jurisdiction (unit codes); null or absent = the whole city. */
+	units?: string[] | null;
+}
+
+/** The window as a WHERE clause over cases: time, categories, jurisdiction. */
+function windowWhere(w: Window): { sql: string; params: unknown[] } {
+	const params: unknown[] = [w.from, w.to];
+	let sql = 'reported_at >= $1 AND reported_at < $2';
+	if (w.categories) {
+		params.push(w.categories);
+		sql += ` AND category = ANY($${params.length}::text[])`;
+	}
+	if (w.units) {
+		params.push(likePatterns(w.units));
+		sql += ` AND ${CASE_UNIT_SQL()} LIKE ANY($${params.length}::text[])`;
+	}
+	return { sql, params };
 }
 
 /** ?from=&to= (ISO times; default the last 24 h) &categories=a,b — checked, with a clear error. */
@@ -78,11 +96,12 @@ export async function caseColumns(q: Queryable, w: Window) {
 	const { dict, grids } = await dictionary(q);
 	checkCategories(w, dict);
 	const gridIndex = new Map(grids.map((g, i) => [g, i]));
+	const where = windowWhere(w);
 	const rows = await q.query<{ lon: number; lat: number; t: number; category: string; status: string; grid_code: string | null }>(
 		`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, (extract(epoch FROM reported_at) * 1000)::float8 AS t, category, status, grid_code
-		 FROM cases WHERE reported_at >= $1 AND reported_at < $2 ${w.categories ? 'AND category = ANY($3::text[])' : ''}
+		 FROM cases WHERE ${where.sql}
 		 ORDER BY reported_at, id`,
-		w.categories ? [w.from, w.to, w.categories] : [w.from, w.to]
+		where.params
 	);
 	const buffer = encodeCases(
 		rows.map((r) => ({
@@ -122,11 +141,8 @@ export async function gridDensity(q: Queryable, w: Window, now = new Date(), k =
 	const { dict, grids, households } = await dictionary(q);
 	checkCategories(w, dict);
 	const gridIndex = new Map(grids.map((g, i) => [g, i]));
-	const rows = await q.query<{ grid_code: string | null; n: number }>(
-		`SELECT grid_code, count(*)::int AS n FROM cases
-		 WHERE reported_at >= $1 AND reported_at < $2 ${w.categories ? 'AND category = ANY($3::text[])' : ''} GROUP BY grid_code`,
-		w.categories ? [w.from, w.to, w.categories] : [w.from, w.to]
-	);
+	const where = windowWhere(w);
+	const rows = await q.query<{ grid_code: string | null; n: number }>(`SELECT grid_code, count(*)::int AS n FROM cases WHERE ${where.sql} GROUP BY grid_code`, where.params);
 	// Counted in SQL; the last slot holds cases in no grid (outside jurisdiction or unmapped).
 	const counts = new Uint32Array(grids.length + 1);
 	for (const r of rows) counts[r.grid_code === null ? grids.length : (gridIndex.get(r.grid_code) ?? grids.length)] += r.n;
@@ -137,14 +153,14 @@ export async function gridDensity(q: Queryable, w: Window, now = new Date(), k =
 		suppressedGrids: rates.suppressedGrids,
 		suppressedCases: rates.suppressedCases,
 		outsideGrids: counts[grids.length],
-		spikes: await gridSpikes(q, grids, now, w.categories)
+		spikes: await gridSpikes(q, grids, now, w.categories, w.units ?? null)
 	};
 }
 
 /** Grids whose count so far today is improbably high against the same hours of the last 28 days. */
-export async function gridSpikes(q: Queryable, grids: string[], now: Date, categories: string[] | null) {
+export async function gridSpikes(q: Queryable, grids: string[], now: Date, categories: string[] | null, units: string[] | null = null) {
 	const from = new Date(now.getTime() - 30 * 86400_000);
-	const { buffer } = await caseColumns(q, { from, to: new Date(now.getTime() + 1), categories });
+	const { buffer } = await caseColumns(q, { from, to: new Date(now.getTime() + 1), categories, units });
 	const columns = decodeCases(buffer);
 	const { observed, baseline } = spikeCounts(columns, { now, gridCount: grids.length, days: 28 });
 	return spikes(observed, baseline, { days: 28, correction: 'bonferroni' })
@@ -153,15 +169,25 @@ export async function gridSpikes(q: Queryable, grids: string[], now: Date, categ
 }
 
 /** The dashboards' numbers: today, in progress, overdue, closure and on-time closure rates, by category / grid / day / month. */
-export async function caseKpis(q: Queryable, now = new Date(), unitPrefix: string | null = null): Promise<Kpis> {
+export async function caseKpis(q: Queryable, now = new Date(), unitPrefix: string | null = null, units: string[] | null = null): Promise<Kpis> {
+	const params: unknown[] = [new Date(now.getTime() - 370 * 86400_000)];
+	let filter = '';
+	if (unitPrefix) {
+		params.push(`${unitPrefix}%`);
+		filter += ` AND c.community_code LIKE $${params.length}`;
+	}
+	if (units) {
+		params.push(likePatterns(units));
+		filter += ` AND ${CASE_UNIT_SQL('c.')} LIKE ANY($${params.length}::text[])`;
+	}
 	const rows = await q.query<{ reported: number; status: string; due: number | null; closed: number | null; category: string; grid_code: string | null }>(
 		`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status,
 			(extract(epoch FROM c.due_at) * 1000)::float8 AS due,
 			(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
 			c.category, c.grid_code
 		 FROM cases c
-		 WHERE c.reported_at >= $1 ${unitPrefix ? 'AND c.community_code LIKE $2' : ''}`,
-		unitPrefix ? [new Date(now.getTime() - 370 * 86400_000), `${unitPrefix}%`] : [new Date(now.getTime() - 370 * 86400_000)]
+		 WHERE c.reported_at >= $1${filter}`,
+		params
 	);
 	return kpis(
 		rows.map((r) => ({ reportedAt: r.reported, status: r.status, dueAt: r.due, closedAt: r.closed, category: r.category, grid: r.grid_code })),

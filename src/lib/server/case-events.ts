@@ -15,7 +15,15 @@ export const CASE_CHANNEL = 'gridatlas_cases';
 export interface CaseStreamEvent {
 	id: number;
 	frame: Uint8Array;
+	/** The case's unit (grid, else community, else subdistrict; '' outside), to filter by jurisdiction. */
+	unit: string;
 }
+
+const streamEvent = (r: EventRow): CaseStreamEvent => ({
+	id: r.event_id,
+	frame: sseFrame(r),
+	unit: String(r.grid_code ?? r.community_code ?? r.subdistrict_code ?? '')
+});
 
 export type Subscriber = (events: CaseStreamEvent[]) => void;
 
@@ -170,7 +178,7 @@ export class CaseHub {
 			});
 			if (!rows.length) return;
 			this.cursor = rows[rows.length - 1].event_id;
-			this.publish(rows.map((r) => ({ id: r.event_id, frame: sseFrame(r) })));
+			this.publish(rows.map(streamEvent));
 			if (rows.length < 2000) return;
 		}
 	}
@@ -224,10 +232,18 @@ export function afterCaseCommit(db: Db): void {
 /** SSE stream for one client: subscribe first, replay after `lastId` from case_events, then live. */
 export function caseEventStream(
 	db: Db,
-	options: { lastEventId?: number | null; heartbeatMs?: number; signal?: AbortSignal; hubOptions?: HubOptions } = {}
+	options: {
+		lastEventId?: number | null;
+		heartbeatMs?: number;
+		signal?: AbortSignal;
+		hubOptions?: HubOptions;
+		/** The reader's jurisdiction (unit codes); null or absent = the whole city. */
+		scope?: string[] | null;
+	} = {}
 ): ReadableStream<Uint8Array> {
 	const hub = caseHub(db, options.hubOptions);
 	const heartbeatMs = options.heartbeatMs ?? 15_000;
+	const scope = options.scope ?? null;
 	let unsubscribe = () => {};
 	let timer: ReturnType<typeof setInterval> | undefined;
 	const cleanup = () => {
@@ -254,6 +270,7 @@ export function caseEventStream(
 				for (const e of events) {
 					if (e.id <= sent) continue; // already replayed: no duplicates
 					sent = e.id;
+					if (scope && !scope.some((u) => e.unit.startsWith(u))) continue; // outside the reader's jurisdiction
 					send(e.frame);
 				}
 			};
@@ -278,7 +295,7 @@ export function caseEventStream(
 					for (;;) {
 						const rows = await readEvents(db, sent);
 						if (!rows.length) break;
-						deliver(rows.map((r) => ({ id: r.event_id, frame: sseFrame(r) })));
+						deliver(rows.map(streamEvent));
 						if (rows.length < 2000) break;
 					}
 				} finally {

@@ -2,6 +2,7 @@
 // set-based statements (jsonb_to_recordset; attribution by ST_Contains joins to grid_history, grids,
 // communities and subdistricts inside the same INSERT) and ONE notification: pg_notify on the server
 // engine, the in-process bus on the embedded one — never a per-row trigger.
+import { CASE_UNIT_SQL, likePatterns } from './auth/scope';
 import type { Db, Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
 import {
@@ -58,12 +59,20 @@ export interface IngestOptions {
 	/** The import file the cases came from (source_file). */
 	file?: string | null;
 	now?: Date;
+	/** The sender's jurisdiction (unit codes; null/absent = whole city): cases outside it are refused. */
+	scope?: string[] | null;
 }
 
 /** Parses, validates and stores one request body (one case, an array, a FeatureCollection). */
 export async function ingestCases(db: Db, body: unknown, options: IngestOptions = {}): Promise<IngestResult> {
 	const categories = await listCaseCategories(db);
 	const parsed = parseCaseBatch(body, { categories: categoryLookup(categories), crs: options.crs, maxBatch: options.maxBatch });
+	if (options.scope) {
+		const outside = await outsideScope(db, parsed.items, options.scope);
+		parsed.errors.push(...outside);
+		const refused = new Set(outside.map((e) => e.index));
+		parsed.items = parsed.items.filter((i) => !refused.has(i.index));
+	}
 	const result = await ingestItems(db, parsed.items, { ...options, categories });
 	const errors = [...parsed.errors, ...result.errors].sort((a, b) => a.index - b.index);
 	const rejectedIndexes = new Set(errors.map((e) => e.index));
@@ -77,6 +86,36 @@ export async function ingestCases(db: Db, body: unknown, options: IngestOptions 
 			...parsed.errors.filter((e, i, all) => all.findIndex((x) => x.index === e.index) === i).map((e) => ({ index: e.index, id: e.id ?? '', outcome: 'rejected' as const }))
 		].sort((a, b) => a.index - b.index)
 	};
+}
+
+/**
+ * Items a scoped sender (a grid worker, a feed token for some units) may not write: a location whose
+ * grid / community / subdistrict lies outside the scope, or an existing case that does.
+ */
+async function outsideScope(q: Queryable, items: CaseItem[], scope: string[]): Promise<CaseItemError[]> {
+	if (!items.length) return [];
+	const rows = await q.query<{ idx: number; unit: string | null; stored_unit: string | null; stored: boolean }>(
+		`SELECT i.idx,
+			coalesce((SELECT g.code FROM grids g WHERE i.lon IS NOT NULL AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)) ORDER BY g.code LIMIT 1),
+			         (SELECT c.code FROM communities c WHERE i.lon IS NOT NULL AND ST_Covers(c.geom, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)) ORDER BY c.code LIMIT 1), '') AS unit,
+			${CASE_UNIT_SQL('s.')} AS stored_unit, s.id IS NOT NULL AS stored
+		 FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[]) AS i(idx, id, lon, lat)
+		 LEFT JOIN cases s ON s.source_id = i.id`,
+		[items.map((i) => i.index), items.map((i) => i.id), items.map((i) => i.lon ?? null), items.map((i) => i.lat ?? null)]
+	);
+	const inside = (unit: string | null) => !!unit && scope.some((u) => unit.startsWith(u));
+	const byIndex = new Map(items.map((i) => [i.index, i]));
+	const errors: CaseItemError[] = [];
+	for (const r of rows) {
+		const item = byIndex.get(r.idx)!;
+		const located = item.lon !== undefined && item.lat !== undefined;
+		if ((located && !inside(r.unit)) || (r.stored && !inside(r.stored_unit))) {
+			const zh = `事件不在您的辖区（${scope.join('、')}）内`;
+			const en = `the case lies outside your jurisdiction (${scope.join(', ')})`;
+			errors.push({ index: item.index, id: item.id, field: located ? 'location' : 'id', code: 'outside_jurisdiction', zh, en, message: `${zh} / ${en}` });
+		}
+	}
+	return errors;
 }
 
 /** Stores already-validated items in one transaction; notifies the live stream once. */
@@ -310,13 +349,15 @@ export const CASE_VIEW_COLUMNS = `c.source_id AS id, c.category, c.status, c.esc
 	c.community_code, c.grid_code, c.outside_jurisdiction`;
 
 /** Recent cases, newest first; `since` = changed at or after that time. */
-export async function listCases(q: Queryable, options: { since?: string; limit?: number } = {}): Promise<CaseView[]> {
+export async function listCases(q: Queryable, options: { since?: string; limit?: number; units?: string[] | null } = {}): Promise<CaseView[]> {
 	const limit = Math.min(Math.max(options.limit ?? 100, 1), 5000);
+	// units: the reader's jurisdiction (null = whole city), matched by code prefix.
 	return q.query<CaseView>(
 		`SELECT ${CASE_VIEW_COLUMNS} FROM cases c
-		 WHERE $1::timestamptz IS NULL OR c.updated_at >= $1::timestamptz
+		 WHERE ($1::timestamptz IS NULL OR c.updated_at >= $1::timestamptz)
+		   AND ($3::text[] IS NULL OR ${CASE_UNIT_SQL('c.')} LIKE ANY($3::text[]))
 		 ORDER BY c.reported_at DESC, c.id DESC LIMIT $2`,
-		[options.since ?? null, limit]
+		[options.since ?? null, limit, options.units ? likePatterns(options.units) : null]
 	);
 }
 

@@ -1,6 +1,8 @@
 // The Nanjing demo city, loaded through the ordinary importers on first start (an empty database):
 // official code lists, illustrative (示意) boundaries, then the OSM extract's roads, land cover,
 // buildings and facilities. Loading is one transaction per file, so an interrupted start simply loads again.
+import { runBulk } from './auth/actor';
+import { recordAudit } from './audit';
 import fs from 'node:fs';
 import type { CrsName, LayerName } from '../../../geo/types';
 import type { Db } from './db';
@@ -46,6 +48,13 @@ export async function loadDemoIfEmpty(db: Db, log: (msg: string) => void = () =>
 }
 
 export async function loadDemo(db: Db, log: (msg: string) => void = () => {}): Promise<ImportSummary[]> {
+	// One audit summary for the whole demo, not one row per generated feature.
+	const summaries = await runBulk('system:demo', () => importDemoFiles(db, log));
+	await recordAudit(db, { action: 'bulk_load', entity: 'bulk_load', entityId: 'demo', after: { files: summaries.map((s) => [s.fileName, s.layer, s.written]) } });
+	return summaries;
+}
+
+async function importDemoFiles(db: Db, log: (msg: string) => void): Promise<ImportSummary[]> {
 	const summaries: ImportSummary[] = [];
 	for (const step of DEMO_STEPS) {
 		const bytes = new Uint8Array(fs.readFileSync(projectPath(step.file)));

@@ -3,6 +3,9 @@
 import { defaultDataDir, openDb, type Db } from './db';
 import { claimDataDir } from './datadir-lock';
 import { loadDemoIfEmpty } from './demo';
+import { ensureDemoAccounts, formatDemoAccounts } from './auth/demo-accounts';
+import { countUsers } from './auth/users';
+import { runAs } from './auth/actor';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
 
@@ -33,6 +36,14 @@ export function startRuntime(): Promise<Db> {
 			if (!databaseUrl) claimDataDir(defaultDataDir());
 			const db = await openDb({ databaseUrl });
 			if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db);
+			// Demo accounts come with a freshly loaded demo city (or on request), never into a real database.
+			if (state.demo === 'loaded' || process.env.GRIDATLAS_DEMO_ACCOUNTS === 'on') {
+				const accounts = await runAs('system:demo', () => ensureDemoAccounts(db));
+				if (accounts.length > 0) console.log(formatDemoAccounts(accounts));
+			}
+			if ((await countUsers(db)) === 0) {
+				console.log('GridAtlas: 还没有账户，请先创建管理员 / no accounts yet; create the first admin with:\n  npx gridatlas user add <name> --role admin');
+			}
 			state.db = db;
 			state.status = 'ok';
 			state.readyAt = Date.now();

@@ -10,6 +10,6 @@ export function startingPage(status: 'starting' | 'ok' | 'error', error?: string
 </head><body><main data-testid="starting">${body}</main></body></html>`;
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
 	return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

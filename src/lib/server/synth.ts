@@ -1,6 +1,8 @@
 // Writes a synthetic city (geo/synth) into the database, one transaction per copy of the demo block,
 // through the same upserts the importers use; or into GeoJSON files, one per layer. Generation is
 // streamed copy by copy, so a million buildings take the memory of one copy (≈ 1,300 buildings).
+import { runBulk } from './auth/actor';
+import { recordAudit } from './audit';
 import fs from 'node:fs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { parseLayer } from '../../../geo/import';
@@ -64,6 +66,13 @@ const SOURCE_FILE = (seed: number) => `synth:seed=${seed}`;
 
 /** Generates and writes the city; re-running with the same sizes updates the same rows. */
 export async function writeSynthCity(db: Db, options: SynthRunOptions): Promise<SynthSummary> {
+	// Generated features: one audit summary row instead of one per feature.
+	const summary = await runBulk('system:synth', () => writeSynthCopies(db, options));
+	await recordAudit(db, { action: 'bulk_load', entity: 'bulk_load', entityId: 'synth', after: { seed: options.seed ?? 1, written: summary.written } });
+	return summary;
+}
+
+async function writeSynthCopies(db: Db, options: SynthRunOptions): Promise<SynthSummary> {
 	const started = Date.now();
 	const template = options.template ?? (await loadDemoTemplate());
 	const plan = planSynth(template, options);

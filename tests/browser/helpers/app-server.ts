@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sessionCookie, TEST_DEMO_PASSWORD } from './session';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUILD_ENTRY = path.join(ROOT, 'build', 'handler.js');
@@ -51,6 +52,8 @@ export async function freePort(): Promise<number> {
 export interface AppServer {
 	url: string;
 	dataDir: string;
+	/** fetch() signed in as the demo admin (every route but /api/health and /login needs a session). */
+	fetch(input: string, init?: RequestInit): Promise<Response>;
 	/** Everything the server printed, for failure messages. */
 	log(): string;
 	/** Stops the server and removes its data directory (kept with keepData, e.g. to restart on it). */
@@ -82,6 +85,11 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		// No ORIGIN, as under `npm start`: form posts over plain http must work without it.
 		// Test uploads are tiny, but keep the form action's limit above adapter-node's 512 kB default.
 		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M',
+		// Demo accounts (admin, planner, leader, worker, viewer) with one known password, even without the demo city.
+		GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
+		GRIDATLAS_DEMO_ACCOUNTS: 'on',
+		// Every page of a test signs in: the per-address sign-in limit is tested on its own.
+		GRIDATLAS_LOGIN_PER_MINUTE: '10000',
 		...options.env
 	};
 	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
@@ -94,9 +102,11 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 	child.on('exit', (code) => (exited = code));
 
 	const url = `http://127.0.0.1:${port}`;
+	let cookie = '';
 	const server: AppServer = {
 		url,
 		dataDir,
+		fetch: (input, init) => fetch(input, { ...init, headers: { cookie, ...(init?.headers as Record<string, string> | undefined) } }),
 		log: () => output,
 		async stop(stopOptions) {
 			if (exited === undefined) {
@@ -120,7 +130,10 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		try {
 			const res = await fetch(`${url}/api/health`);
 			last = await res.text();
-			if (res.ok && JSON.parse(last).status === 'ok') return server;
+			if (res.ok && JSON.parse(last).status === 'ok') {
+				cookie = await sessionCookie(url, 'admin');
+				return server;
+			}
 			if (JSON.parse(last).status === 'error') break;
 		} catch {
 			// not listening yet

@@ -3,6 +3,45 @@
 // hands out a small query interface that both engines implement identically.
 import path from 'node:path';
 import { runMigrations } from './migrate';
+import { actingParty } from '../auth/actor';
+
+// A statement that changes rows: run inside a transaction stamped with the actor, so the audit
+// triggers know who made it. Reads go straight through.
+const WRITE_SQL = /\b(insert|update|delete)\b/i;
+const STAMP_SQL = "SELECT set_config('gridatlas.actor', $1, true), set_config('gridatlas.bulk', $2, true)";
+
+/**
+ * The transaction's queries, stamped with the actor just before its first write (not at BEGIN: a
+ * transaction may have to start with SET TRANSACTION ISOLATION LEVEL, and reads need no stamp).
+ */
+function stamped(q: Queryable): Queryable {
+	const party = actingParty();
+	if (!party) return q;
+	let done = false;
+	const before = async (sql: string) => {
+		if (done || !WRITE_SQL.test(sql)) return;
+		done = true;
+		await q.query(STAMP_SQL, [party.actor, party.bulk ? 'on' : 'off']);
+	};
+	return {
+		async query<T>(sql: string, params?: unknown[]) {
+			await before(sql);
+			return q.query<T>(sql, params);
+		},
+		async exec(sql: string) {
+			await before(sql);
+			await q.exec(sql);
+		}
+	};
+}
+
+/** query() that runs writes made on someone's behalf in a stamped transaction. */
+function auditedQuery(base: Queryable, transaction: Db['transaction']): Queryable['query'] {
+	return async <T>(sql: string, params?: unknown[]) => {
+		if (!actingParty() || !WRITE_SQL.test(sql)) return base.query<T>(sql, params);
+		return transaction((tx) => tx.query<T>(sql, params));
+	};
+}
 
 export type EngineName = 'pglite' | 'postgres';
 
@@ -66,10 +105,13 @@ async function openPglite(dataDir: string): Promise<Db> {
 		}
 	});
 	const base = wrap(pg as never);
+	const transaction: Db['transaction'] = (fn) =>
+		pg.transaction((tx) => fn(stamped(wrap(tx as never))));
 	return {
 		engine: 'pglite',
 		...base,
-		transaction: (fn) => pg.transaction((tx) => fn(wrap(tx as never))),
+		query: auditedQuery(base, transaction),
+		transaction,
 		close: () => pg.close()
 	};
 }
@@ -89,23 +131,26 @@ async function openPostgres(url: string): Promise<Db> {
 			await c.query(sql);
 		}
 	});
+	const transaction: Db['transaction'] = async (fn) => {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN');
+			const result = await fn(stamped(wrap(client)));
+			await client.query('COMMIT');
+			return result;
+		} catch (err) {
+			await client.query('ROLLBACK').catch(() => {});
+			throw err;
+		} finally {
+			client.release();
+		}
+	};
+	const base = wrap(pool);
 	return {
 		engine: 'postgres',
-		...wrap(pool),
-		async transaction(fn) {
-			const client = await pool.connect();
-			try {
-				await client.query('BEGIN');
-				const result = await fn(wrap(client));
-				await client.query('COMMIT');
-				return result;
-			} catch (err) {
-				await client.query('ROLLBACK').catch(() => {});
-				throw err;
-			} finally {
-				client.release();
-			}
-		},
+		...base,
+		query: auditedQuery(base, transaction),
+		transaction,
 		close: () => pool.end()
 	};
 }

@@ -5,11 +5,12 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
+import { readScope } from '$lib/server/auth/scope';
 import { apiError, readJson } from '$lib/server/api-errors';
 import { CaseBodyError, isCrsName } from '../../../../geo/cases';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ url }) => {
+export const GET: RequestHandler = async ({ url, locals }) => {
 	const since = url.searchParams.get('since');
 	const limitText = url.searchParams.get('limit');
 	if (since !== null && Number.isNaN(Date.parse(since))) {
@@ -21,11 +22,11 @@ export const GET: RequestHandler = async ({ url }) => {
 	}
 	const db = requireDb();
 	const [{ last }] = await db.query<{ last: number }>('SELECT coalesce(max(id), 0)::float8 AS last FROM case_events');
-	const cases = await listCases(db, { since: since ?? undefined, limit });
+	const cases = await listCases(db, { since: since ?? undefined, limit, units: readScope(locals.user) });
 	return json({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
 };
 
-export const POST: RequestHandler = async ({ request, url }) => {
+export const POST: RequestHandler = async ({ request, url, locals }) => {
 	const crs = url.searchParams.get('crs');
 	if (crs !== null && !isCrsName(crs)) {
 		return apiError(400, `坐标系“${crs}”无效，可用 wgs84、gcj02、bd09 / unknown crs "${crs}"; use wgs84, gcj02 or bd09`, { code: 'bad_crs' });
@@ -33,7 +34,7 @@ export const POST: RequestHandler = async ({ request, url }) => {
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
 	try {
-		const result = await ingestCases(requireDb(), read.body, { crs: crs ? (crs.toLowerCase() as 'wgs84') : undefined });
+		const result = await ingestCases(requireDb(), read.body, { crs: crs ? (crs.toLowerCase() as 'wgs84') : undefined, scope: readScope(locals.user) });
 		const stored = result.inserted + result.updated;
 		const message =
 			result.rejected === 0

@@ -1,6 +1,7 @@
 // GET /api/cases/<external id> → the case with the time of each step; PATCH → move its status
 // ({status, escalation_level?, status_at?} or corrected fields). 404 unknown id, 409 a step backwards.
 import { json } from '@sveltejs/kit';
+import { readScope } from '$lib/server/auth/scope';
 import { requireDb } from '$lib/server/runtime';
 import { getCase, ingestCases } from '$lib/server/cases';
 import { apiError, readJson } from '$lib/server/api-errors';
@@ -14,7 +15,7 @@ export const GET: RequestHandler = async ({ params }) => {
 	return found ? json(found, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
 };
 
-export const PATCH: RequestHandler = async ({ params, request }) => {
+export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
 	if (!read.body || typeof read.body !== 'object' || Array.isArray(read.body)) {
@@ -23,7 +24,7 @@ export const PATCH: RequestHandler = async ({ params, request }) => {
 	const db = requireDb();
 	if (!(await getCase(db, params.id))) return notFound(params.id);
 	try {
-		const result = await ingestCases(db, { ...(read.body as object), id: params.id });
+		const result = await ingestCases(db, { ...(read.body as object), id: params.id }, { scope: readScope(locals.user) });
 		if (result.rejected) {
 			const backwards = result.errors.some((e) => e.code === 'status_backwards');
 			return apiError(backwards ? 409 : 400, result.errors.map((e) => e.message).join('; '), {

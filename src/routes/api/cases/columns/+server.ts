@@ -5,12 +5,13 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { caseColumns, parseWindow } from '$lib/server/case-analysis';
+import { readScope } from '$lib/server/auth/scope';
 import { answer } from '$lib/server/case-analysis-http';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = ({ url }) =>
+export const GET: RequestHandler = ({ url, locals }) =>
 	answer(async () => {
-		const cols = await caseColumns(requireDb(), parseWindow(url.searchParams));
+		const cols = await caseColumns(requireDb(), { ...parseWindow(url.searchParams), units: readScope(locals.user) });
 		if (url.searchParams.get('grids') === '1') return json({ grids: cols.grids, categories: cols.categories, statuses: cols.statuses });
 		return new Response(cols.buffer, {
 			headers: {

@@ -2,9 +2,16 @@
 // with fewer than k cases are left out (k-suppression), and how many were is reported.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { hexDensity, parseWindow } from '$lib/server/case-analysis';
+import { hexDensity, parseWindow, SUPPRESSION_K } from '$lib/server/case-analysis';
+import { readScope } from '$lib/server/auth/scope';
+import { can } from '$lib/auth/capabilities';
 import { answer } from '$lib/server/case-analysis-http';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = ({ url }) =>
-	answer(async () => json(await hexDensity(requireDb(), parseWindow(url.searchParams), Number(url.searchParams.get('res') ?? 9)), { headers: { 'cache-control': 'no-store' } }));
+// Leaders and admins (cases:detail) see every cell; everyone else only cells of at least k cases.
+export const GET: RequestHandler = ({ url, locals }) =>
+	answer(async () => {
+		const w = { ...parseWindow(url.searchParams), units: readScope(locals.user) };
+		const k = can(locals.user, 'cases:detail') ? 1 : SUPPRESSION_K;
+		return json(await hexDensity(requireDb(), w, Number(url.searchParams.get('res') ?? 9), k), { headers: { 'cache-control': 'no-store' } });
+	});

@@ -4,9 +4,10 @@
 import { requireDb } from '$lib/server/runtime';
 import { apiError } from '$lib/server/api-errors';
 import { caseEventStream } from '$lib/server/case-events';
+import { readScope } from '$lib/server/auth/scope';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ request, url }) => {
+export const GET: RequestHandler = async ({ request, url, locals }) => {
 	const text = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
 	let lastEventId: number | null = null;
 	if (text !== null && text.trim() !== '') {
@@ -15,7 +16,7 @@ export const GET: RequestHandler = async ({ request, url }) => {
 	}
 	const heartbeat = Number(process.env.GRIDATLAS_SSE_HEARTBEAT_MS) || 15_000;
 	// Cleanup on disconnect: adapter-node cancels the stream when the socket closes.
-	const stream = caseEventStream(requireDb(), { lastEventId, heartbeatMs: heartbeat });
+	const stream = caseEventStream(requireDb(), { lastEventId, heartbeatMs: heartbeat, scope: readScope(locals.user) });
 	return new Response(stream, {
 		headers: {
 			'content-type': 'text/event-stream; charset=utf-8',

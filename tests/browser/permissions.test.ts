@@ -1,0 +1,351 @@
+// Who may call what, over HTTP against the production build: every route of src/routes (found on
+// disk, so a new route can't be missed) is called with no session, then as each demo role. No session
+// → 401 (pages: to the sign-in page); a role without the capability or outside its jurisdiction →
+// 403; an allowed role → the route's own answer. Plus tokens, kiosk wall tokens, jurisdiction of
+// case writes and reads, size and rate limits, and the audit trail of a change.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startApp, type AppServer } from './helpers/app-server';
+import { sessionCookie, type DemoRole } from './helpers/session';
+import { ROUTE_RULES } from '../../src/lib/server/auth/policy';
+
+const ROLES: DemoRole[] = ['admin', 'planner', 'leader', 'worker', 'viewer'];
+
+/** Route id and methods of every route file under src/routes. */
+function routesOnDisk(): { id: string; method: string }[] {
+	const out: { id: string; method: string }[] = [];
+	const walk = (dir: string) => {
+		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+			const full = path.join(dir, entry.name);
+			if (entry.isDirectory()) {
+				walk(full);
+				continue;
+			}
+			const id = '/' + path.relative(path.join(ROOT, 'src/routes'), dir).split(path.sep).filter(Boolean).join('/');
+			const text = fs.readFileSync(full, 'utf8');
+			if (entry.name === '+server.ts') {
+				for (const m of text.matchAll(/export (?:const|async function|function) (GET|POST|PATCH|PUT|DELETE)\b/g)) out.push({ id, method: m[1] });
+			} else if (entry.name === '+page.svelte') {
+				out.push({ id, method: 'GET' });
+			} else if (entry.name === '+page.server.ts' && /export const actions\b/.test(text)) {
+				out.push({ id, method: 'POST' });
+			}
+		}
+	};
+	walk(path.join(ROOT, 'src/routes'));
+	return out;
+}
+
+interface Ctx {
+	subdistrict: string; // the planner's jurisdiction
+	community: string; // inside it (the worker's grid's community)
+	otherCommunity: string; // outside it
+	grid: string; // the worker's grid
+	caseIn: string; // a case in the worker's grid
+	lonlat: [number, number]; // a point in the worker's grid
+	rule: string;
+	facility: string;
+}
+
+interface Example {
+	path: string;
+	body?: unknown;
+	form?: Record<string, string>;
+	/** Roles allowed (others get 403). 'public': no sign-in needed. */
+	allowed: DemoRole[] | 'public';
+	/** 'ok': 2xx/3xx; 'handled': the route's own answer, any status but 401/403/5xx (bad input on purpose). */
+	expect?: 'ok' | 'handled';
+	/** Sign in anew for each call (the request ends the session). */
+	fresh?: boolean;
+}
+
+const ALL = ROLES;
+const READERS: DemoRole[] = ['admin', 'planner', 'leader', 'viewer'];
+const CASE_READERS: DemoRole[] = ['admin', 'leader', 'worker'];
+
+function examples(c: Ctx): Record<string, Record<string, Example>> {
+	const tile = (() => {
+		const z = 14;
+		const x = Math.floor(((c.lonlat[0] + 180) / 360) * 2 ** z);
+		const r = (c.lonlat[1] * Math.PI) / 180;
+		const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
+		return `/tiles/grids/${z}/${x}/${y}.pbf`;
+	})();
+	return {
+		'/': { GET: { path: '/', allowed: ALL } },
+		'/login': { GET: { path: '/login', allowed: 'public' }, POST: { path: '/login', form: { username: 'nobody', password: 'x' }, allowed: 'public' } },
+		'/logout': { POST: { path: '/logout', form: {}, allowed: ALL, fresh: true } },
+		'/account': { GET: { path: '/account', allowed: ALL }, POST: { path: '/account?/password', form: { current: 'wrong', password: 'new-password-123', confirm: 'new-password-123' }, allowed: ALL, expect: 'handled' } },
+		'/admin/users': { GET: { path: '/admin/users', allowed: ['admin'] }, POST: { path: '/admin/users?/create', form: { username: 'perm-viewer', role: 'viewer', units: '*' }, allowed: ['admin'] } },
+		'/admin/tokens': { GET: { path: '/admin/tokens', allowed: ['admin'] }, POST: { path: '/admin/tokens?/create', form: { name: 'perm', kind: 'api' }, allowed: ['admin'] } },
+		'/audit': { GET: { path: '/audit', allowed: ['admin', 'planner', 'leader'] } },
+		'/import': { GET: { path: '/import', allowed: ['admin'] }, POST: { path: '/import', form: { layer: 'facilities', crs: 'wgs84' }, allowed: ['admin'], expect: 'handled' } },
+		'/coverage': { GET: { path: '/coverage', allowed: READERS } },
+		'/coverage/report': { GET: { path: `/coverage/report?community=${c.community}`, allowed: READERS } },
+		'/coverage/rules': { GET: { path: '/coverage/rules', allowed: READERS }, POST: { path: '/coverage/rules?/delete', form: { id: 'no_such_rule' }, allowed: ['admin'], expect: 'handled' } },
+		'/coverage/life-circle': { GET: { path: '/coverage/life-circle', allowed: READERS } },
+		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
+		'/plan/[community]': { GET: { path: `/plan/${c.community}`, allowed: READERS } },
+		'/api/health': { GET: { path: '/api/health', allowed: 'public' } },
+		'/api/session': { GET: { path: '/api/session', allowed: 'public' }, POST: { path: '/api/session', body: {}, allowed: 'public' }, DELETE: { path: '/api/session', allowed: 'public' } },
+		'/api/audit': { GET: { path: '/api/audit?limit=5', allowed: ['admin', 'planner', 'leader'] } },
+		'/api/tokens': { GET: { path: '/api/tokens', allowed: ['admin'] }, POST: { path: '/api/tokens', body: { name: 'perm-api', kind: 'api' }, allowed: ['admin'] } },
+		'/api/tokens/[id]': { DELETE: { path: '/api/tokens/999999', allowed: ['admin'], expect: 'handled' } },
+		'/api/units/[code]': { GET: { path: `/api/units/${c.community}`, allowed: ALL } },
+		'/api/search': { GET: { path: `/api/search?q=${c.community.slice(0, 9)}`, allowed: ALL } },
+		'/api/locate': { GET: { path: `/api/locate?lon=${c.lonlat[0]}&lat=${c.lonlat[1]}`, allowed: ALL } },
+		'/api/layers/[layer]': { GET: { path: '/api/layers/communities', allowed: ALL } },
+		'/tiles/[layer]/[z]/[x]/[y].pbf': { GET: { path: tile, allowed: ALL } },
+		'/api/isochrone': { GET: { path: `/api/isochrone?lon=${c.lonlat[0]}&lat=${c.lonlat[1]}&minutes=5`, allowed: ALL } },
+		'/api/catchment': { GET: { path: `/api/catchment?facility=${c.facility}&minutes=5`, allowed: ALL, expect: 'handled' } },
+		'/api/life-circle': { GET: { path: `/api/life-circle?subdistrict=${c.subdistrict}`, allowed: READERS } },
+		'/api/rules': { GET: { path: '/api/rules', allowed: READERS }, POST: { path: '/api/rules', body: { id: 'Bad Id' }, allowed: ['admin'], expect: 'handled' } },
+		'/api/rules/[id]': {
+			GET: { path: `/api/rules/${c.rule}`, allowed: READERS },
+			PATCH: { path: `/api/rules/${c.rule}`, body: { requiredSharePct: 150 }, allowed: ['admin'], expect: 'handled' },
+			DELETE: { path: '/api/rules/no_such_rule', allowed: ['admin'], expect: 'handled' }
+		},
+		'/api/coverage': { GET: { path: `/api/coverage?subdistrict=${c.subdistrict}`, allowed: READERS } },
+		'/api/coverage/cell': { GET: { path: `/api/coverage/cell?community=${c.community}&rule=${c.rule}`, allowed: READERS } },
+		'/api/coverage/suggest': { POST: { path: `/api/coverage/suggest?community=${c.community}&rule=${c.rule}`, body: {}, allowed: READERS, expect: 'handled' } },
+		'/api/coverage/whatif': {
+			GET: { path: `/api/coverage/whatif?rule=${c.rule}`, allowed: READERS, expect: 'handled' },
+			POST: { path: `/api/coverage/whatif?rule=${c.rule}`, body: {}, allowed: READERS, expect: 'handled' }
+		},
+		'/api/wall': { GET: { path: `/api/wall?unit=${c.subdistrict}`, allowed: ['admin', 'leader'] } },
+		'/api/cases': {
+			GET: { path: '/api/cases?limit=5', allowed: CASE_READERS },
+			POST: { path: '/api/cases', body: { id: 'PERM-1', category: 'other', lon: c.lonlat[0], lat: c.lonlat[1] }, allowed: ['admin', 'worker'] }
+		},
+		'/api/cases/[id]': {
+			GET: { path: `/api/cases/${c.caseIn}`, allowed: CASE_READERS },
+			PATCH: { path: `/api/cases/${c.caseIn}`, body: { status: 'registered' }, allowed: ['admin', 'worker'] }
+		},
+		'/api/cases/stream': { GET: { path: '/api/cases/stream', allowed: CASE_READERS } },
+		'/api/cases/columns': { GET: { path: '/api/cases/columns', allowed: ['admin', 'leader'] } },
+		'/api/cases/density': { GET: { path: '/api/cases/density?res=8', allowed: ALL } },
+		'/api/cases/grids': { GET: { path: '/api/cases/grids', allowed: ALL } },
+		'/api/cases/kpis': { GET: { path: '/api/cases/kpis', allowed: ALL } },
+		'/api/plans/[community]': {
+			GET: { path: `/api/plans/${c.community}`, allowed: READERS },
+			POST: { path: `/api/plans/${c.community}`, body: {}, allowed: ['admin', 'planner'], expect: 'handled' }
+		},
+		'/api/plans/[community]/revisions/[id]': { GET: { path: `/api/plans/${c.community}/revisions/999999`, allowed: READERS, expect: 'handled' } },
+		'/api/plans/[community]/diff': { GET: { path: `/api/plans/${c.community}/diff?from=1&to=2`, allowed: READERS, expect: 'handled' } },
+		'/api/plans/[community]/propose': { POST: { path: `/api/plans/${c.community}/propose`, body: {}, allowed: READERS, expect: 'handled' } },
+		'/api/plans/[community]/export': { GET: { path: `/api/plans/${c.community}/export?format=csv`, allowed: READERS } },
+		'/api/plans/[community]/import': { POST: { path: `/api/plans/${c.community}/import`, body: {}, allowed: ['admin', 'planner'], expect: 'handled' } }
+	};
+}
+
+describe('permissions over HTTP', () => {
+	let app: AppServer;
+	let ctx: Ctx;
+	const cookies = new Map<DemoRole, string>();
+
+	async function call(ex: Example, method: string, cookie: string | null, extra: Record<string, string> = {}): Promise<Response> {
+		const headers: Record<string, string> = { origin: app.url, ...extra };
+		if (cookie) headers.cookie = cookie;
+		let body: BodyInit | undefined;
+		if (ex.form) {
+			body = new URLSearchParams(ex.form);
+			headers['content-type'] = 'application/x-www-form-urlencoded';
+			headers['x-sveltekit-action'] = 'true';
+		} else if (ex.body !== undefined) {
+			body = JSON.stringify(ex.body);
+			headers['content-type'] = 'application/json';
+		}
+		const res = await fetch(`${app.url}${ex.path}`, { method, headers, body, redirect: 'manual' });
+		return res;
+	}
+
+	/** Status and a short reason (stream bodies are cancelled, not read). */
+	async function outcome(res: Response): Promise<{ status: number; text: string; location: string | null }> {
+		const type = res.headers.get('content-type') ?? '';
+		const text = type.includes('event-stream') ? '' : await res.text();
+		if (type.includes('event-stream')) await res.body?.cancel();
+		return { status: res.status, text: text.slice(0, 300), location: res.headers.get('location') };
+	}
+
+	beforeAll(async () => {
+		// About 15 sign-ins before the last test, which then runs into the limit.
+		app = await startApp({ env: { GRIDATLAS_LOGIN_PER_MINUTE: '30' } });
+		for (const role of ROLES) cookies.set(role, await sessionCookie(app.url, role));
+		const admin = (p: string) => app.fetch(`${app.url}${p}`).then((r) => r.json());
+		const who = await (await fetch(`${app.url}/api/session`, { headers: { cookie: cookies.get('worker')! } })).json();
+		const planner = await (await fetch(`${app.url}/api/session`, { headers: { cookie: cookies.get('planner')! } })).json();
+		const grid: string = who.principal.units[0];
+		const subdistrict: string = planner.principal.units[0];
+		const communities = (await admin('/api/layers/communities')).features.map((f: { properties: { code: string } }) => f.properties.code) as string[];
+		// Label points lie inside their polygon: a point in the worker's grid, one in another community.
+		const labelOf = async (layer: string, code: string) =>
+			((await admin(`/api/layers/${layer}?labels=1`)).features as { properties: { code: string }; geometry: { coordinates: [number, number] } }[]).find(
+				(f) => f.properties.code === code
+			)!.geometry.coordinates;
+		const [lon, lat] = await labelOf('grids', grid);
+		const rules = await admin('/api/rules');
+		const facilities = await admin('/api/layers/facilities');
+		ctx = {
+			subdistrict,
+			community: grid.slice(0, 12),
+			otherCommunity: communities.find((c) => !c.startsWith(subdistrict))!,
+			grid,
+			caseIn: 'PERM-IN',
+			lonlat: [lon, lat],
+			rule: (rules.rules ?? rules)[0].id,
+			facility: String(facilities.features[0].properties.id ?? facilities.features[0].id)
+		};
+		// A case in the worker's grid and one elsewhere (posted by the admin).
+		const farPoint = await labelOf('communities', ctx.otherCommunity);
+		const posted = await app.fetch(`${app.url}/api/cases`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify([
+				{ id: 'PERM-IN', category: 'other', lon, lat },
+				{ id: 'PERM-OUT', category: 'other', lon: farPoint[0], lat: farPoint[1] }
+			])
+		});
+		expect(posted.status, await posted.clone().text()).toBe(200);
+	}, 300_000);
+	afterAll(() => app?.stop());
+
+	it('every route on disk has a permission rule and an example here (a new route fails this test)', () => {
+		const disk = routesOnDisk();
+		expect(disk.length).toBeGreaterThan(40);
+		const table = examples(ctx);
+		const missingRule = disk.filter((r) => !ROUTE_RULES[r.id]?.[r.method as 'GET']);
+		const missingExample = disk.filter((r) => !table[r.id]?.[r.method]);
+		expect(missingRule, 'routes without a rule in src/lib/server/auth/policy.ts').toEqual([]);
+		expect(missingExample, 'routes without an example in this test').toEqual([]);
+		// And no rule for a route that does not exist (a renamed route would leave a stale rule).
+		const onDisk = new Set(disk.map((r) => `${r.method} ${r.id}`));
+		const stale = Object.entries(ROUTE_RULES).flatMap(([id, rules]) => Object.keys(rules).map((m) => `${m} ${id}`)).filter((k) => !onDisk.has(k));
+		expect(stale).toEqual([]);
+	});
+
+	it('no session → 401 (pages: to the sign-in page); each role → allowed or 403', async () => {
+		const table = examples(ctx);
+		const failures: string[] = [];
+		for (const { id, method } of routesOnDisk()) {
+			const ex = table[id]?.[method];
+			if (!ex) continue;
+			const anonymous = await outcome(await call(ex, method, null));
+			if (ex.allowed === 'public') {
+				if (anonymous.status === 403 || anonymous.status >= 500) failures.push(`${method} ${ex.path} public but ${anonymous.status}`);
+				continue;
+			}
+			const page = !ex.path.startsWith('/api/') && !ex.path.startsWith('/tiles/') && method === 'GET';
+			if (page ? !(anonymous.status === 303 && anonymous.location?.startsWith('/login?next=')) : anonymous.status !== 401) {
+				failures.push(`${method} ${ex.path} without a session: ${anonymous.status} ${anonymous.location ?? ''}`);
+			}
+			for (const role of ROLES) {
+				const cookie = ex.fresh ? await sessionCookie(app.url, role) : cookies.get(role)!;
+				const got = await outcome(await call(ex, method, cookie));
+				const allowed = ex.allowed.includes(role);
+				if (!allowed && got.status !== 403) failures.push(`${method} ${ex.path} as ${role}: expected 403, got ${got.status} ${got.text}`);
+				if (allowed) {
+					const actionRefused = /"type":"error"/.test(got.text) && /"status":40[13]/.test(got.text);
+					const bad = got.status === 401 || got.status === 403 || got.status >= 500 || actionRefused || (ex.expect !== 'handled' && got.status >= 400);
+					if (bad) failures.push(`${method} ${ex.path} as ${role}: allowed but ${got.status} ${got.text}`);
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+	}, 300_000);
+
+	it('jurisdiction: a planner can not open or change a community outside its subdistrict; a worker not a case outside its grid', async () => {
+		const as = (role: DemoRole, p: string, init: RequestInit = {}) =>
+			fetch(`${app.url}${p}`, { ...init, headers: { cookie: cookies.get(role)!, origin: app.url, 'content-type': 'application/json', ...(init.headers as object) } });
+		expect((await as('planner', `/api/units/${ctx.otherCommunity}`)).status).toBe(403);
+		expect((await as('planner', `/api/units/${ctx.subdistrict}`)).status).toBe(200);
+		expect((await as('planner', `/api/plans/${ctx.otherCommunity}`, { method: 'POST', body: '{}' })).status).toBe(403);
+		expect((await as('planner', `/api/coverage/cell?community=${ctx.otherCommunity}&rule=${ctx.rule}`)).status).toBe(403);
+		const outside = await as('worker', '/api/cases/PERM-OUT', { method: 'PATCH', body: JSON.stringify({ status: 'registered' }) });
+		expect(outside.status).toBe(403);
+		expect((await outside.json()).code).toBe('outside_jurisdiction');
+		expect((await as('worker', '/api/cases/PERM-OUT')).status).toBe(403);
+		// Reporting a new case elsewhere is refused item by item, nothing stored.
+		const far = await as('worker', '/api/cases', { method: 'POST', body: JSON.stringify({ id: 'PERM-FAR', category: 'other', lon: 118.9, lat: 32.2 }) });
+		expect(far.status).toBe(400);
+		expect((await far.json()).errors[0].code).toBe('outside_jurisdiction');
+		expect((await app.fetch(`${app.url}/api/cases/PERM-FAR`)).status).toBe(404);
+		// The worker's lists hold only its grid's cases; the leader's the whole city.
+		const mine = (await (await as('worker', '/api/cases?limit=5000')).json()).cases as { id: string; grid_code: string }[];
+		expect(mine.map((c) => c.id)).toContain('PERM-IN');
+		expect(mine.every((c) => c.grid_code === ctx.grid)).toBe(true);
+		const all = (await (await as('leader', '/api/cases?limit=5000')).json()).cases as { id: string }[];
+		expect(all.map((c) => c.id)).toEqual(expect.arrayContaining(['PERM-IN', 'PERM-OUT']));
+		// Exact case points are for leaders and admins.
+		expect((await as('viewer', '/api/layers/cases')).status).toBe(403);
+		expect((await as('leader', '/api/layers/cases')).status).toBe(200);
+	});
+
+	it('the audit log names who changed a case status and a rule, before and after', async () => {
+		const entries = (await (await app.fetch(`${app.url}/api/audit?entity=cases&limit=50`)).json()).entries as { actor: string; entity_id: string; before: { status: string }; after: { status: string } }[];
+		const step = entries.find((e) => e.entity_id === 'PERM-IN');
+		expect(step).toBeTruthy();
+		expect(['user:admin', 'user:worker']).toContain(step!.actor);
+		expect(step!.before.status).toBe('reported');
+		expect(step!.after.status).toBe('registered');
+		// Readers outside the whole city see their units' entries only.
+		const planner = (await (await fetch(`${app.url}/api/audit?entity=cases`, { headers: { cookie: cookies.get('planner')! } })).json()).entries as { unit_code: string }[];
+		expect(planner.every((e) => e.unit_code.startsWith(ctx.subdistrict))).toBe(true);
+	});
+
+	it('API tokens: bearer access by scope, revocation; wall tokens open a kiosk read-only', async () => {
+		const made = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'feed', kind: 'api' }) })).json();
+		expect(made.token).toMatch(/^ga_api_/);
+		const bearer = { authorization: `Bearer ${made.token}`, 'content-type': 'application/json' };
+		const post = await fetch(`${app.url}/api/cases`, { method: 'POST', headers: bearer, body: JSON.stringify({ id: 'TOKEN-1', category: 'other', lon: ctx.lonlat[0], lat: ctx.lonlat[1] }) });
+		expect(post.status).toBe(200);
+		expect((await fetch(`${app.url}/api/rules`, { headers: bearer })).status).toBe(403);
+		expect((await app.fetch(`${app.url}/api/tokens/${made.id}`, { method: 'DELETE' })).status).toBe(200);
+		expect((await fetch(`${app.url}/api/cases`, { headers: bearer })).status).toBe(401);
+
+		const wall = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'lobby', kind: 'wall', units: [ctx.subdistrict] }) })).json();
+		const open = await fetch(`${app.url}/wall/${ctx.subdistrict}?token=${wall.token}`, { redirect: 'manual' });
+		expect(open.status).toBe(303);
+		expect(open.headers.get('location')).toBe(`/wall/${ctx.subdistrict}`);
+		const kiosk = open.headers.get('set-cookie')!.split(';')[0];
+		expect(open.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+		expect((await fetch(`${app.url}/wall/${ctx.subdistrict}`, { headers: { cookie: kiosk } })).status).toBe(200);
+		expect((await fetch(`${app.url}/api/wall?unit=${ctx.subdistrict}`, { headers: { cookie: kiosk } })).status).toBe(200);
+		expect((await fetch(`${app.url}/api/wall?unit=${ctx.otherCommunity.slice(0, 9)}`, { headers: { cookie: kiosk } })).status).toBe(403);
+		expect((await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { cookie: kiosk, 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+		expect((await fetch(`${app.url}/coverage/rules`, { headers: { cookie: kiosk }, redirect: 'manual' })).status).toBe(403);
+	});
+
+	it('session cookies are HttpOnly and SameSite; sign-out ends the session', async () => {
+		const res = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer', password: 'gridatlas-test-password' }) });
+		const set = res.headers.get('set-cookie')!;
+		expect(set).toMatch(/HttpOnly/i);
+		expect(set).toMatch(/SameSite=Lax/i);
+		const cookie = set.split(';')[0];
+		expect((await fetch(`${app.url}/api/coverage`, { headers: { cookie } })).status).toBe(200);
+		await fetch(`${app.url}/api/session`, { method: 'DELETE', headers: { cookie } });
+		expect((await fetch(`${app.url}/api/coverage`, { headers: { cookie } })).status).toBe(401);
+	});
+
+	it('refuses oversized bodies before reading them', async () => {
+		const big = JSON.stringify({ id: 'x'.repeat(3 * 1024 * 1024) });
+		// The server answers before reading the body and drops the connection: don't reuse it.
+		const res = await app.fetch(`${app.url}/api/rules`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: big });
+		expect(res.status).toBe(413);
+		expect((await res.json()).code).toBe('too_large');
+	});
+
+	it('rate-limits sign-in attempts per address (last: it spends the window)', async () => {
+		const statuses: number[] = [];
+		for (let i = 0; i < 40; i++) {
+			const r = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nobody', password: 'wrong-password' }) });
+			statuses.push(r.status);
+			if (r.status === 429) {
+				expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+				break;
+			}
+		}
+		expect(statuses.at(-1)).toBe(429);
+		expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+	}, 120_000);
+});
