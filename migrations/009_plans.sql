@@ -44,3 +44,8 @@ CREATE TABLE IF NOT EXISTS plan_revision_buildings (
 	painted boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (revision_id, building_id)
 );
+
+-- Every saved revision (draft or approved) in the audit log too, with its author as the actor.
+DROP TRIGGER IF EXISTS plan_revisions_audit ON plan_revisions;
+CREATE TRIGGER plan_revisions_audit AFTER INSERT OR UPDATE OR DELETE ON plan_revisions
+	FOR EACH ROW EXECUTE FUNCTION audit_row('id', 'community_code');

@@ -1,7 +1,7 @@
 // Grid plans on both engines with a hand-made community (about 950 m × 1,100 m, 12 buildings of
 // 100 households in three columns): approved saves replace the grids in one transaction, hard
 // violations refuse with the list and write nothing, band warnings, conflicts on a stale base,
-// diffs (areas and buildings), exports, file import, proposals, effective dates in grid_history.
+// diffs (areas and buildings), exports (GeoJSON, CSV, Shapefile), file import, proposals, effective dates in grid_history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import type { Db } from '../src/lib/server/db';
@@ -19,6 +19,10 @@ import {
 	savePlan
 } from '../src/lib/server/plans';
 import { testEngines } from './helpers/engines';
+import { readShapefileZip } from '../geo/readers/shapefile';
+
+/** Unsigned shoelace area of a ring (degree²). */
+const area = (ring: number[][]) => Math.abs(ring.reduce((s, p, i) => { const q = ring[(i + 1) % ring.length]; return s + p[0] * q[1] - q[0] * p[1]; }, 0) / 2);
 
 const SD = '320100001';
 const C = '320100001001';
@@ -247,6 +251,39 @@ for (const engine of testEngines()) {
 			]);
 			const rev = JSON.parse((await exportPlan(db, C, 'geojson', draft)).body);
 			expect(rev.features.map((f: any) => f.properties.households)).toEqual([400, 500, 300]);
+		});
+
+		it('exports the grids as a zipped Shapefile that the Shapefile reader reads back', async () => {
+			const file = await exportPlan(db, C, 'shp');
+			expect(file.fileName).toBe(`grids-${C}.zip`);
+			expect(file.contentType).toBe('application/zip');
+			const fc = await readShapefileZip(file.body, file.fileName);
+			const gj = JSON.parse((await exportPlan(db, C, 'geojson')).body);
+			expect(fc.features.map((f) => f.properties)).toEqual(
+				gj.features.map((f: any) => ({
+					code: f.properties.code,
+					comm_code: C,
+					comm_name: '规划社区',
+					subd_code: SD,
+					seq: f.properties.seq,
+					name: f.properties.name,
+					kind: 'basic',
+					households: 400,
+					buildings: 4,
+					area_m2: f.properties.area_m2
+				}))
+			);
+			// The same shapes, outer rings the GeoJSON way round again (a clockwise shell read back as a shell).
+			fc.features.forEach((f, i) => {
+				const got = f.geometry as any, want = gj.features[i].geometry;
+				const rings = (g: any) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+				expect(rings(got).length).toBe(rings(want).length);
+				expect(area(rings(got)[0][0])).toBeCloseTo(area(rings(want)[0][0]), 12);
+				for (const p of rings(want)[0][0]) expect(rings(got)[0][0].some((q: number[]) => Math.abs(q[0] - p[0]) < 1e-9 && Math.abs(q[1] - p[1]) < 1e-9)).toBe(true);
+			});
+			// A revision's grids too; a bad format is refused by the route, an empty layout here.
+			const rev = await readShapefileZip((await exportPlan(db, C, 'shp', draft)).body);
+			expect(rev.features.map((f) => f.properties?.households)).toEqual([400, 500, 300]);
 		});
 
 		it('imports a layout file into a draft: codes kept where a grid is covered, new ones numbered', async () => {

@@ -16,7 +16,8 @@ import { seedTagMapping } from '../src/lib/server/facilities';
 import { importFile } from '../src/lib/server/imports';
 import { buildTile, serveTile, tileCacheStats, TILE_LAYERS, TILE_CONTENT_TYPE, type TileLayerName } from '../src/lib/server/tiles';
 import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
-import { mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '../geo/tiles';
+import { lonLatToMercator, mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '../geo/tiles';
+import { positionWgs84ToGcj02 } from '../geo/crs';
 import { testEngines } from './helpers/engines';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../geo/tiles/test/postgis');
@@ -139,7 +140,10 @@ for (const engine of testEngines()) {
 			grids: ['code', 'community_code'],
 			buildings: ['id'],
 			facilities: ['id', 'category'],
-			roads: ['highway', 'name']
+			roads: ['highway', 'name'],
+			subdistrict_labels: ['code'],
+			community_labels: ['code'],
+			grid_labels: ['code']
 		};
 		it('the JS tiler gives the content of the tiles PostGIS made (recorded fixtures)', async () => {
 			if (!fs.existsSync(FIXTURES) && engine.name === 'pglite' && !process.env.TEST_DATABASE_URL) {
@@ -195,7 +199,10 @@ for (const engine of testEngines()) {
 				grids: { key: 'code', sql: `SELECT code, name, kind, community_code, illustrative FROM grids WHERE ${inTile('geom')}` },
 				buildings: { key: 'id', sql: `SELECT id, households, grid_code, community_code FROM buildings WHERE ${inTile('geom')}` },
 				facilities: { key: 'id', sql: `SELECT id, category_code AS category, name FROM facilities WHERE ${inTile('ST_PointOnSurface(geom)')}` },
-				roads: { key: 'highway', sql: `SELECT highway, name FROM roads WHERE ${inTile('geom')}` }
+				roads: { key: 'highway', sql: `SELECT highway, name FROM roads WHERE ${inTile('geom')}` },
+				subdistrict_labels: { key: 'code', sql: `SELECT code, name FROM subdistricts WHERE geom IS NOT NULL AND ${inTile('ST_PointOnSurface(geom)')}` },
+				community_labels: { key: 'code', sql: `SELECT code, name FROM communities WHERE geom IS NOT NULL AND ${inTile('ST_PointOnSurface(geom)')}` },
+				grid_labels: { key: 'code', sql: `SELECT code, name FROM grids WHERE ${inTile('ST_PointOnSurface(geom)')}` }
 			};
 			expect(w).toBeLessThan(CENTRE[0]);
 			expect(east).toBeGreaterThan(CENTRE[0]);
@@ -229,6 +236,54 @@ for (const engine of testEngines()) {
 			expect(JSON.parse(unknown.body as string).message).toContain('grids');
 			const cases = await serve('cases', 12, 0, 0); // cases are not a tile layer
 			expect(cases.status).toBe(404);
+		});
+
+		it('label tiles: one point per unit, in exactly one tile (no label repeated across tile edges)', async () => {
+			const r = tilesCovering([118.7614, 32.0338, 118.7978, 32.0531], 14);
+			const seen = new Map<string, number>();
+			for (let x = r.x0; x <= r.x1; x++) {
+				for (let y = r.y0; y <= r.y1; y++) {
+					const body = await buildTile(db, 'grid_labels', { z: 14, x, y });
+					for (const f of decodeLayer(body, 'grid_labels')) {
+						expect(f.type).toBe(1);
+						const p = f.geometry[0][0];
+						// points in the buffer belong to the neighbour; MapLibre draws each label once
+						if (p.x >= 0 && p.y >= 0 && p.x < 4096 && p.y < 4096) seen.set(String(f.properties.code), (seen.get(String(f.properties.code)) ?? 0) + 1);
+					}
+				}
+			}
+			const [{ n }] = await db.query<{ n: number }>(
+				`SELECT count(*)::int AS n FROM grids WHERE ST_Intersects(ST_PointOnSurface(geom), ST_MakeEnvelope(118.7614, 32.0338, 118.7978, 32.0531, 4326))`
+			);
+			expect(seen.size).toBeGreaterThanOrEqual(n);
+			expect([...seen.values()].every((c) => c === 1)).toBe(true);
+		});
+
+		it('GCJ-02 tiles (?crs=gcj02) hold the same features shifted onto a Chinese basemap', async () => {
+			const [b] = await db.query<{ id: number; g: { coordinates: number[][][][] } }>(
+				`SELECT id, ST_AsGeoJSON(geom, 9)::json AS g FROM buildings WHERE geom && ST_MakeEnvelope($1 - 0.002, $2 - 0.002, $1 + 0.002, $2 + 0.002, 4326) ORDER BY id LIMIT 1`,
+				CENTRE
+			);
+			const shifted = b.g.coordinates[0][0].map(([lon, lat]) => positionWgs84ToGcj02([lon, lat]));
+			const t = at(17, shifted[0] as [number, number]);
+			const r = await serveTile(db, { layer: 'buildings', z: '17', x: String(t.x), y: String(t.y) }, null, 'gcj02');
+			expect(r.status).toBe(200);
+			const f = decodeLayer(r.body as Uint8Array, 'buildings').find((x) => x.properties.id === b.id);
+			expect(f, 'the building in its GCJ-02 tile').toBeDefined();
+			// Each shifted vertex inside the tile lies on the decoded outline (within one tile unit).
+			const env = tileEnvelope(t);
+			const toTile = ([lon, lat]: [number, number]) => {
+				const [mx, my] = lonLatToMercator(lon, lat);
+				return { x: ((mx - env.xmin) / (env.xmax - env.xmin)) * 4096, y: ((env.ymax - my) / (env.ymax - env.ymin)) * 4096 };
+			};
+			const expected = shifted.map(toTile).filter((p) => p.x >= 0 && p.y >= 0 && p.x <= 4096 && p.y <= 4096);
+			expect(expected.length).toBeGreaterThan(0);
+			expect(vertexDistance([expected], f!.geometry)).toBeLessThanOrEqual(1.5);
+			// The plain tile at the same place does not line up: the offset is hundreds of metres.
+			const plain = await serveTile(db, { layer: 'buildings', z: '17', x: String(t.x), y: String(t.y) });
+			const same = decodeLayer(plain.body as Uint8Array, 'buildings').find((x) => x.properties.id === b.id);
+			if (same) expect(vertexDistance([expected], same.geometry)).toBeGreaterThan(100);
+			expect((await serveTile(db, { layer: 'buildings', z: '17', x: String(t.x), y: String(t.y) }, null, 'bd09')).status).toBe(400);
 		});
 
 		it('answers an area with no data with an empty tile (0 bytes), like PostGIS', async () => {

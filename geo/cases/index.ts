@@ -5,6 +5,7 @@
 // (an identical re-send) / rejected (e.g. a status moving backwards).
 import { positionToWgs84 } from '../crs';
 import { toIsoTimestamp } from '../import/dates';
+import { hasUnstorableText, shown } from '../import/text';
 import { CRS_NAMES, type CrsName } from '../types';
 
 export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated'] as const;
@@ -15,6 +16,9 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 export const WORKFLOW: CaseStatus[] = ['reported', 'registered', 'dispatched', 'handled', 'closed'];
 export const MAX_BATCH = 5000;
 export const MAX_DESCRIPTION = 4000;
+/** Times outside these years are typos (or epoch seconds sent as milliseconds), not case times. */
+const EARLIEST_TIME = Date.UTC(1900, 0, 1);
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 const STATUS_ZH: Record<CaseStatus, string> = {
 	reported: '已上报',
@@ -125,7 +129,7 @@ export function parseCaseBatch(body: unknown, options: ParseOptions): ParsedBatc
 	let crs: CrsName = options.crs ?? 'wgs84';
 	if (declared !== undefined) {
 		if (!isCrsName(declared)) {
-			throw new CaseBodyError('bad_crs', { zh: `坐标系“${declared}”无效，可用 wgs84、gcj02、bd09`, en: `unknown crs "${declared}"; use wgs84, gcj02 or bd09` });
+			throw new CaseBodyError('bad_crs', { zh: `坐标系“${shown(declared)}”无效，可用 wgs84、gcj02、bd09`, en: `unknown crs "${shown(declared)}"; use wgs84, gcj02 or bd09` });
 		}
 		crs = declared.toLowerCase() as CrsName;
 	}
@@ -182,6 +186,7 @@ export function parseCaseItem(
 
 	if (!id) err('id', 'missing_id', '缺少外部编号 id', 'the external id is missing');
 	else if (id.length > 128) err('id', 'bad_id', '外部编号超过 128 个字符', 'the external id is longer than 128 characters');
+	else if (hasUnstorableText(id)) err('id', 'bad_id', '外部编号含有空字符（NUL）或无效的 Unicode 字符', 'the external id contains a NUL character or invalid Unicode');
 
 	const item: CaseItem = { index, id: id ?? '' };
 
@@ -190,7 +195,7 @@ export function parseCaseItem(
 	if (isFeature && o.geometry != null) {
 		const g = o.geometry as { type?: unknown; coordinates?: unknown };
 		if (g.type !== 'Point' || !Array.isArray(g.coordinates)) {
-			err('location', 'bad_geometry', `几何类型应为点（Point），收到 ${String(g.type)}`, `the geometry must be a Point, got ${String(g.type)}`);
+			err('location', 'bad_geometry', `几何类型应为点（Point），收到 ${shown(g.type)}`, `the geometry must be a Point, got ${shown(g.type)}`);
 		} else position = g.coordinates;
 	} else {
 		const loc = pick(props, 'location', 'coordinates');
@@ -224,20 +229,20 @@ export function parseCaseItem(
 	if (category !== undefined && category !== null) {
 		const code = typeof category === 'string' ? categories.get(categoryKey(category)) : undefined;
 		if (!code) {
-			err('category', 'unknown_category', `类别“${String(category)}”不存在（可用：${[...new Set(categories.values())].join('、')}）`, `unknown category "${String(category)}" (known: ${[...new Set(categories.values())].join(', ')})`);
+			err('category', 'unknown_category', `类别“${shown(category)}”不存在（可用：${[...new Set(categories.values())].join('、')}）`, `unknown category "${shown(category)}" (known: ${[...new Set(categories.values())].join(', ')})`);
 		} else item.category = code;
 	}
 
 	const status = pick(props, 'status', '状态');
 	if (status !== undefined && status !== null) {
 		if (typeof status !== 'string' || !(CASE_STATUSES as readonly string[]).includes(status)) {
-			err('status', 'unknown_status', `状态“${String(status)}”无效（可用：${CASE_STATUSES.join('、')}）`, `unknown status "${String(status)}" (known: ${CASE_STATUSES.join(', ')})`);
+			err('status', 'unknown_status', `状态“${shown(status)}”无效（可用：${CASE_STATUSES.join('、')}）`, `unknown status "${shown(status)}" (known: ${CASE_STATUSES.join(', ')})`);
 		} else item.status = status as CaseStatus;
 	}
 	const level = pick(props, 'escalation_level', 'escalationLevel', 'level');
 	if (level !== undefined && level !== null) {
 		if (typeof level !== 'string' || !(ESCALATION_LEVELS as readonly string[]).includes(level)) {
-			err('escalation_level', 'unknown_level', `升级层级“${String(level)}”无效（可用：grid、community、subdistrict）`, `unknown escalation level "${String(level)}" (known: grid, community, subdistrict)`);
+			err('escalation_level', 'unknown_level', `升级层级“${shown(level)}”无效（可用：grid、community、subdistrict）`, `unknown escalation level "${shown(level)}" (known: grid, community, subdistrict)`);
 		} else if (item.status !== 'escalated') {
 			err('escalation_level', 'level_without_escalation', '只有状态为 escalated 时才能给出升级层级', 'an escalation level is only allowed with status escalated');
 		} else item.escalationLevel = level as EscalationLevel;
@@ -250,9 +255,14 @@ export function parseCaseItem(
 		const value = pick(props, ...keys);
 		if (value === undefined) return undefined;
 		if (value === null) return null;
-		const iso = typeof value === 'string' ? toIsoTimestamp(value) : typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : undefined;
-		if (!iso || Number.isNaN(Date.parse(iso))) {
-			err(field, 'malformed_time', `时间“${String(value)}”无法识别，请用如 2024-05-01T10:30:00+08:00 的格式`, `time "${String(value)}" is malformed; use e.g. 2024-05-01T10:30:00+08:00`);
+		const iso = typeof value === 'string' ? toIsoTimestamp(value) : typeof value === 'number' && Number.isFinite(new Date(value).getTime()) ? new Date(value).toISOString() : undefined;
+		const ms = iso === undefined ? Number.NaN : Date.parse(iso);
+		if (Number.isNaN(ms)) {
+			err(field, 'malformed_time', `时间“${shown(value)}”无法识别，请用如 2024-05-01T10:30:00+08:00 的格式`, `time "${shown(value)}" is malformed; use e.g. 2024-05-01T10:30:00+08:00`);
+			return undefined;
+		}
+		if (ms < EARLIEST_TIME || ms > LATEST_TIME) {
+			err(field, 'time_out_of_range', `时间 ${shown(value)} 不在 1900 年至 9999 年之间`, `time ${shown(value)} is not between the years 1900 and 9999`);
 			return undefined;
 		}
 		return iso;
@@ -273,6 +283,10 @@ export function parseCaseItem(
 		if (value === undefined || value === null) return value as undefined | null;
 		if (typeof value !== 'string') {
 			err(field, 'bad_text', `${field} 应为文本`, `${field} must be text`);
+			return undefined;
+		}
+		if (hasUnstorableText(value)) {
+			err(field, 'bad_text', `${field} 含有空字符（NUL）或无效的 Unicode 字符`, `${field} contains a NUL character or invalid Unicode`);
 			return undefined;
 		}
 		if (value.length > max) {

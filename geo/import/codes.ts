@@ -1,6 +1,7 @@
 // Chinese administrative division codes (统计用区划代码): 6-digit county + 3-digit subdistrict (街道/乡镇)
 // + 3-digit community (社区/村). Grids add 3 more digits inside their community.
 import type { BilingualText } from '../issues';
+import { shown } from './text';
 
 /** Province prefixes run from 11 (Beijing) to 82 (Macao). */
 function hasValidProvince(code: string): boolean {
@@ -24,16 +25,17 @@ export function isGridCode(code: string): boolean {
 
 /** Why a code cell is not `digits` digits, with a hint for the usual spreadsheet accidents. */
 export function explainCodeFormat(code: string, digits: number, what: BilingualText): BilingualText {
+	const quoted = shown(code, 40);
 	if (/^\d(\.\d+)?e\+?\d+$/i.test(code)) {
 		return {
-			zh: `${what.zh}“${code}”被表格软件写成了科学计数法，请把该列设置为“文本”格式后重新导出（应为 ${digits} 位数字）`,
-			en: `${what.en} "${code}" was written in scientific notation by the spreadsheet; format the column as text and export again (${digits} digits expected)`
+			zh: `${what.zh}“${quoted}”被表格软件写成了科学计数法，请把该列设置为“文本”格式后重新导出（应为 ${digits} 位数字）`,
+			en: `${what.en} "${quoted}" was written in scientific notation by the spreadsheet; format the column as text and export again (${digits} digits expected)`
 		};
 	}
 	const length = code.replace(/\D/g, '').length;
 	return {
-		zh: `${what.zh}“${code}”格式不对，应为 ${digits} 位数字（现为 ${/^\d+$/.test(code) ? `${length} 位` : '含非数字字符'}）`,
-		en: `${what.en} "${code}" is malformed; expected ${digits} digits (${/^\d+$/.test(code) ? `got ${length}` : 'it contains non-digits'})`
+		zh: `${what.zh}“${quoted}”格式不对，应为 ${digits} 位数字（现为 ${/^\d+$/.test(code) ? `${length} 位` : '含非数字字符'}）`,
+		en: `${what.en} "${quoted}" is malformed; expected ${digits} digits (${/^\d+$/.test(code) ? `got ${length}` : 'it contains non-digits'})`
 	};
 }
 

@@ -17,6 +17,9 @@ import { normaliseCode } from './codes';
 import { contentHash } from './source-id';
 import { LAYER_BUILDERS, type BuildInput } from './layers';
 import { readLayerSource, type SourceFeature } from './source';
+import { geometryShape } from './geometry-shape';
+import { countSelfIntersections, MAX_SELF_INTERSECTIONS } from './crossings';
+import { shown, storable, storableText } from './text';
 
 export { knownCategoryCodes } from './layers';
 export { isSubdistrictCode, isCommunityCode, isGridCode } from './codes';
@@ -37,18 +40,22 @@ interface Identity {
 	kind: 'code' | 'id' | 'hash';
 }
 
+/** The identity, with a source id PostgreSQL can store (so duplicates are found on what is stored). */
 function identify(layer: LayerName, source: SourceFeature, reader: PropertyReader, fromOsm: boolean): Identity {
+	const identity = ownIdentity(layer, source, reader, fromOsm);
+	return { ...identity, sourceId: storableText(identity.sourceId) };
+}
+
+function ownIdentity(layer: LayerName, source: SourceFeature, reader: PropertyReader, fromOsm: boolean): Identity {
 	const { feature } = source;
 	const codeAliases = CODE_ALIASES[layer];
 	const code = codeAliases ? reader.text(codeAliases) : undefined;
-	if (code !== undefined) return { label: normaliseCode(code), sourceId: normaliseCode(code), kind: 'code' };
+	if (code !== undefined) return { label: shown(normaliseCode(code), 40), sourceId: normaliseCode(code), kind: 'code' };
 	const osmId = fromOsm ? String(feature.properties?.['@id'] ?? '') : '';
 	if (osmId) return { label: osmId, sourceId: osmId, kind: 'id' };
-	const ownId =
-		feature.id !== undefined && feature.id !== null && String(feature.id) !== ''
-			? String(feature.id)
-			: reader.text(layer === 'cases' ? FIELD_ALIASES.caseId : FIELD_ALIASES.featureId);
-	if (ownId !== undefined) return { label: ownId, sourceId: ownId, kind: 'id' };
+	const featureId = typeof feature.id === 'string' || typeof feature.id === 'number' ? String(feature.id) : '';
+	const ownId = featureId !== '' ? featureId : reader.text(layer === 'cases' ? FIELD_ALIASES.caseId : FIELD_ALIASES.featureId);
+	if (ownId !== undefined) return { label: shown(ownId, 40), sourceId: ownId, kind: 'id' };
 	return { sourceId: contentHash({ geometry: feature.geometry, properties: feature.properties }), kind: 'hash' };
 }
 
@@ -56,14 +63,14 @@ function duplicateIssue(at: FeatureLocation, identity: Identity, firstIndex: num
 	const first = csvRows ? { zh: `第 ${firstIndex + 2} 行`, en: `row ${firstIndex + 2}` } : { zh: `第 ${firstIndex + 1} 个要素`, en: `feature ${firstIndex + 1}` };
 	if (identity.kind === 'code') {
 		return featureIssue(at, 'duplicate-code', {
-			zh: `编码 ${identity.sourceId} 与${first.zh}重复，本条未导入（保留${first.zh}）`,
-			en: `code ${identity.sourceId} repeats ${first.en}; this one was skipped (${first.en} kept)`
+			zh: `编码 ${identity.label} 与${first.zh}重复，本条未导入（保留${first.zh}）`,
+			en: `code ${identity.label} repeats ${first.en}; this one was skipped (${first.en} kept)`
 		});
 	}
 	if (identity.kind === 'id') {
 		return featureIssue(at, 'duplicate-id', {
-			zh: `编号 ${identity.sourceId} 与${first.zh}重复，本条未导入`,
-			en: `id ${identity.sourceId} repeats ${first.en}; this one was skipped`
+			zh: `编号 ${identity.label} 与${first.zh}重复，本条未导入`,
+			en: `id ${identity.label} repeats ${first.en}; this one was skipped`
 		});
 	}
 	return featureIssue(at, 'duplicate-feature', {
@@ -105,9 +112,23 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		const identity = identify(layer, item, reader, source.fromOsm);
 		const at: FeatureLocation = { fileName: options.fileName, index, id: identity.label, csvRow: source.csvRows };
 
-		const verdict = validateGeometry(feature.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: source.attributeOnly });
+		const shape = source.attributeOnly ? { ok: true as const, geometry: null } : geometryShape(feature.geometry);
+		if (!shape.ok) {
+			rejected.push(featureIssue(at, 'malformed-geometry', shape.text));
+			continue;
+		}
+		const verdict = validateGeometry(shape.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: source.attributeOnly });
 		if (!verdict.ok) {
 			rejected.push(verdict.issue);
+			continue;
+		}
+		if (verdict.geometry && countSelfIntersections(verdict.geometry) > MAX_SELF_INTERSECTIONS) {
+			rejected.push(
+				featureIssue(at, 'too-many-self-intersections', {
+					zh: `边界自相交超过 ${MAX_SELF_INTERSECTIONS} 处，无法自动修复；请在 GIS 软件中检查并修复该边界后重新导入`,
+					en: `the boundary crosses itself more than ${MAX_SELF_INTERSECTIONS} times, too often to repair automatically; check and fix it in a GIS, then import again`
+				})
+			);
 			continue;
 		}
 		const built = build({ reader, feature: feature as Feature, geometry: verdict.geometry, fromOsm: source.fromOsm, tagMapping, households });
@@ -123,8 +144,9 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		firstIndexBySourceId.set(identity.sourceId, index);
 		repaired.push(...verdict.repaired);
 		const base: RecordBase = { index, sourceId: identity.sourceId, geometry: verdict.geometry, repair: verdict.repair };
-		records.push(withoutUndefined({ ...base, ...built.fields }) as LayerRecordMap[L]);
+		// Text goes to PostgreSQL as it is, minus what it cannot store (NUL, unpaired surrogates).
+		records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
 	}
 
-	return { layer, format: source.format, read: source.features.length, records, rejected, repaired };
+	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired) };
 }

@@ -3,6 +3,16 @@
 
 export type Properties = Record<string, unknown>;
 
+/** A cell as text: objects and arrays (nested JSON properties) as JSON, never throwing. */
+function asText(value: unknown): string {
+	if (typeof value !== 'object') return String(value);
+	try {
+		return JSON.stringify(value) ?? '';
+	} catch {
+		return ''; // nested too deeply to be a meaningful value
+	}
+}
+
 /** Reads fields from one feature's properties by any of their accepted names. */
 export class PropertyReader {
 	private readonly byLowerName: Map<string, unknown>;
@@ -16,7 +26,7 @@ export class PropertyReader {
 		for (const alias of aliases) {
 			const value = this.byLowerName.get(alias.toLowerCase());
 			if (value === null || value === undefined) continue;
-			const text = String(value).trim();
+			const text = asText(value).trim();
 			if (text !== '') return text;
 		}
 		return undefined;

@@ -15,14 +15,18 @@ function cyrb53(text: string, seed = 0): number {
 	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** Deeper than this, a value is written as a placeholder: no real feature nests that deep. */
+const MAX_DEPTH = 64;
+
 /** JSON with object keys sorted, so {a,b} and {b,a} hash the same. */
-export function canonicalJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+export function canonicalJson(value: unknown, depth = 0): string {
+	if (depth > MAX_DEPTH && value !== null && typeof value === 'object') return '"…"';
+	if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(',')}]`;
 	if (value !== null && typeof value === 'object') {
 		const entries = Object.keys(value as object)
 			.sort()
 			.filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-			.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+			.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key], depth + 1)}`);
 		return `{${entries.join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'null';

@@ -20,7 +20,7 @@ export {
 	type CutAxis,
 	type CenterlineOptions
 } from './cut';
-export { splitByLine, roundGeometry } from './split';
+export { splitByLine, splitByPolyline, SplitLineError, roundGeometry, type SplitLineReason, type SplitByPolylineOptions } from './split';
 
 // Grid planning: validation, fixes, households, proposals, codes.
 export {

@@ -89,6 +89,25 @@ export type FlatGeometry =
 	| { type: typeof GEOM_LINE; lines: number[][] }
 	| { type: typeof GEOM_POLYGON; polygons: number[][][] };
 
+/**
+ * The same geometry with every position passed through `fn` (a new object; the input is kept), e.g.
+ * WGS-84 → GCJ-02 so tiles line up with a Chinese basemap.
+ */
+export function mapFlatPositions(g: FlatGeometry, fn: (x: number, y: number) => [number, number]): FlatGeometry {
+	const map = (xy: number[]) => {
+		const out = new Array<number>(xy.length);
+		for (let i = 0; i + 1 < xy.length; i += 2) {
+			const [x, y] = fn(xy[i], xy[i + 1]);
+			out[i] = x;
+			out[i + 1] = y;
+		}
+		return out;
+	};
+	if (g.type === GEOM_POINT) return { type: GEOM_POINT, points: map(g.points) };
+	if (g.type === GEOM_LINE) return { type: GEOM_LINE, lines: g.lines.map(map) };
+	return { type: GEOM_POLYGON, polygons: g.polygons.map((rings) => rings.map(map)) };
+}
+
 /** The tile geometry of one feature, or null when nothing of it is left in the tile. */
 export function toTileGeometry(geometry: Geometry | FlatGeometry | null | undefined, projector: TileProjector): TileGeometry | null {
 	if (!geometry) return null;

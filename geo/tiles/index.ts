@@ -23,6 +23,7 @@ export { clipRing, clipLine, type ClipBox } from './clip';
 export {
 	TileProjector,
 	toTileGeometry,
+	mapFlatPositions,
 	flatten,
 	simplifyZero,
 	removeCollinear,

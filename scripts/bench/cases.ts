@@ -11,6 +11,7 @@
 // bytes_per_case: the binary case columns of /api/cases/columns (geo/density), against
 // the same cases as GeoJSON.
 // Ends with RESULT {"cases_per_s","vs_trigger","sse_p99_ms","sse_deliveries_per_s","bytes_per_case"}.
+import { sessionCookie } from '../../tests/browser/helpers/session';
 import http from 'node:http';
 import { encodeCases, makeDict } from '../../geo/density';
 import { openDb, type Db } from '../../src/lib/server/db';
@@ -144,6 +145,7 @@ const headline = server ?? embedded;
 ensureBuild();
 const app = await startApp({ demo: false });
 const CLIENTS = 200;
+const cookie = await sessionCookie(app.url, 'leader'); // every route needs a sign-in
 const sent = new Map<string, number>();
 const latencies: number[] = [];
 const agent = new http.Agent({ keepAlive: false, maxSockets: CLIENTS + 10 });
@@ -151,7 +153,7 @@ const sockets: http.ClientRequest[] = [];
 let connected = 0;
 await new Promise<void>((resolve, reject) => {
 	for (let i = 0; i < CLIENTS; i++) {
-		const req = http.get(`${app.url}/api/cases/stream`, { agent }, (res) => {
+		const req = http.get(`${app.url}/api/cases/stream`, { agent, headers: { cookie } }, (res) => {
 			res.setEncoding('utf8');
 			let buf = '';
 			if (++connected === CLIENTS) resolve();

@@ -1,12 +1,14 @@
 // The live case overlay in a real browser against the production build with the demo city:
 // cases posted through the API appear in the latest list without a reload (SSE), hexagons are
 // drawn from k-suppressed counts, descriptions stay text, and the density API suppresses.
-import { signIn } from './helpers/session';
+// Leaders see the points view (binary columns, appended to live); viewers never ask for them.
+import { sessionCookie, signIn } from './helpers/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
-import { openMap } from './helpers/map-page';
+import { canvasImage, openMap } from './helpers/map-page';
+import { countColor } from './helpers/png';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -66,6 +68,104 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		await page.waitForFunction(() => document.querySelector('[data-testid="case-latest"]')?.textContent?.includes('消防通道堵塞'), null, { timeout: 20_000 });
 		expect(record.errors).toEqual([]);
 	}, 60_000);
+
+	it("a leader's points view draws the binary columns and a posted case adds one point without a reload", async () => {
+		const leader = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+		await signIn(leader, app.url, 'leader');
+		const rec = recordPage(leader);
+		try {
+			await openMap(leader, `${app.url}/?z=15&lon=118.7835&lat=32.0405`);
+			await leader.locator('[data-testid="case-toggle"]').check();
+			await leader.locator('[data-testid="case-view-points"]').click();
+			await leader.waitForFunction(() => ((window as any).gridatlasCasePoints?.length ?? 0) >= 33, null, { timeout: 20_000 });
+			const before = await leader.evaluate(() => ({ ...(window as any).gridatlasCasePoints }));
+			const columns = rec.requests.filter((u) => u.includes('/api/cases/columns'));
+			expect(columns).toHaveLength(1);
+			expect(before.capacity).toBeGreaterThan(before.length); // room to append in place
+			expect(before.shown).toBe(before.length); // all of them in the last 24 h
+			expect(await leader.locator('[data-testid="case-points"]').getAttribute('data-shown')).toBe(String(before.shown));
+			// The open cases are drawn in their red.
+			await leader.waitForTimeout(500);
+			const { img } = await canvasImage(leader);
+			expect(countColor(img, [240, 59, 32], 30)).toBeGreaterThan(50);
+			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-points.png` });
+
+			await leader.waitForSelector('[data-testid="case-panel"][data-connected="true"]');
+			const at: [number, number] = [118.7819, 32.0419]; // open ground, no label over it
+			const redAt = async () => {
+				const p = await leader.evaluate((ll) => (window as any).gridatlasMap.project(ll), at);
+				const { img } = await canvasImage(leader);
+				let n = 0;
+				for (let y = Math.round(p.y) - 8; y <= Math.round(p.y) + 8; y++)
+					for (let x = Math.round(p.x) - 8; x <= Math.round(p.x) + 8; x++) {
+						const o = (y * img.width + x) * 4;
+						if (Math.abs(img.data[o] - 240) < 30 && Math.abs(img.data[o + 1] - 59) < 30 && Math.abs(img.data[o + 2] - 32) < 30) n++;
+					}
+				return n;
+			};
+			expect(await redAt()).toBe(0);
+			const [item] = around(1, at[0], at[1], 'safety_hazard');
+			(item as any).reported_at = new Date().toISOString();
+			expect((await post([item])).status).toBe(200);
+			await leader.waitForFunction((n) => (window as any).gridatlasCasePoints?.length === n, before.length + 1, { timeout: 20_000 });
+			const after = await leader.evaluate(() => ({ ...(window as any).gridatlasCasePoints }));
+			// Appended in place: one row uploaded, no full rebuild, no second request for the columns.
+			expect(after.capacity).toBe(before.capacity);
+			expect(after.fullUploads).toBe(before.fullUploads);
+			expect(after.lastDiff).toEqual([{ startRow: before.length, endRow: before.length + 1 }]);
+			expect(after.shown).toBe(before.shown + 1);
+			await leader.waitForSelector(`[data-testid="case-points"][data-shown="${before.shown + 1}"]`);
+			// …and the one row written into the layer's GPU buffers is drawn, in the open cases' red.
+			await leader.waitForTimeout(500);
+			expect(await redAt()).toBeGreaterThan(20);
+			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-points-appended.png` });
+
+			// A status change rewrites the case's slot: same count, one row updated.
+			const patch = await app.fetch(`${app.url}/api/cases/${(item as any).id}`, {
+				method: 'PATCH',
+				headers: { origin: app.url, 'content-type': 'application/json' },
+				body: JSON.stringify({ status: 'closed' })
+			});
+			expect(patch.status).toBe(200);
+			await leader.waitForFunction((v) => (window as any).gridatlasCasePoints?.version > v, after.version, { timeout: 20_000 });
+			const closed = await leader.evaluate(() => ({ ...(window as any).gridatlasCasePoints }));
+			expect(closed.length).toBe(before.length + 1);
+			expect(closed.fullUploads).toBe(before.fullUploads);
+			expect(closed.lastDiff).toEqual([{ startRow: before.length, endRow: before.length + 1 }]);
+			expect(rec.requests.filter((u) => u.includes('/api/cases/columns'))).toHaveLength(1);
+
+			// The category filter selects within the columns: no new request.
+			await leader.locator('[data-testid="case-panel"] details summary').click();
+			await leader.locator('[data-testid="case-panel"] .cat', { hasText: /矛盾纠纷|Dispute/ }).locator('input').check();
+			await leader.waitForSelector('[data-testid="case-points"][data-shown="2"]');
+			expect(rec.requests.filter((u) => u.includes('/api/cases/columns'))).toHaveLength(1);
+			expect(rec.errors).toEqual([]);
+		} finally {
+			await leader.close();
+		}
+	}, 120_000);
+
+	it('a viewer keeps the suppressed views and never asks for the case columns', async () => {
+		const viewer = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+		await signIn(viewer, app.url, 'viewer');
+		const rec = recordPage(viewer);
+		try {
+			await openMap(viewer, `${app.url}/`);
+			await viewer.locator('[data-testid="case-toggle"]').check();
+			await viewer.waitForSelector('[data-testid="case-view-hex"]');
+			await viewer.waitForFunction(() => document.querySelector('[data-testid="case-panel"]')?.textContent?.match(/\d+ (个六边形|hexagons)/));
+			expect(await viewer.locator('[data-testid="case-view-points"]').count()).toBe(0);
+			await viewer.waitForTimeout(1000);
+			expect(rec.requests.some((u) => u.includes('/api/cases/density'))).toBe(true);
+			expect(rec.requests.filter((u) => u.includes('/api/cases/columns'))).toEqual([]);
+			expect(await viewer.evaluate(() => (window as any).gridatlasCasePoints)).toBeUndefined();
+			// And the server would refuse them anyway.
+			const cookie = await sessionCookie(app.url, 'viewer');
+			expect((await fetch(`${app.url}/api/cases/columns`, { headers: { cookie } })).status).toBe(403);
+		} finally {
+			await viewer.close();
+		}
+	}, 90_000);
 
 	it('refuses bad analysis queries with a message', async () => {
 		expect((await app.fetch(`${app.url}/api/cases/density?res=42`)).status).toBe(400);

@@ -1,17 +1,23 @@
 // The grid-planning editor in a real browser against the production build with the Nanjing demo:
 // delete a grid (the validation shows the gap), draw it again by clicking its corners (snapping onto
 // the neighbours and the boundary; the validation clears), save a draft, reload and find the new
-// grid persisted; then a stale save from a second "planner" gets the conflict dialog.
+// grid persisted; then a stale save from a second "planner" gets the conflict dialog. Then split a
+// grid with a drawn line (clicks + Enter), merge the pieces back, paint a building into another
+// grid, delete a grid and take the one-click gap fix, save and open the diff; a viewer and a planner
+// outside the jurisdiction get the editor read-only (and the API refuses their saves); the map's
+// side panel links a community to its editor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
-import { screenPoint, waitForMap } from './helpers/map-page';
+import { openMap, screenPoint, waitForMap, waitForPanel } from './helpers/map-page';
 import { sessionCookie, signIn } from './helpers/session';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 // 淮海路社区 in the demo: 7 grids, 79 buildings.
 const COMMUNITY = '320104006002';
+// A community with a boundary inside the demo planner's jurisdiction (the first subdistrict, 320102002).
+const PLANNER_COMMUNITY = '320102002002';
 
 describe.skipIf(!hasChromium)('grid planning editor', () => {
 	let app: AppServer;
@@ -133,6 +139,191 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		expect(after.revisions[0].author).toBe(cookie ? 'admin' : 'system');
 		expect(record.errors).toEqual([]);
 	}, 120_000);
+
+	const bars = () => page.locator('[data-testid="plan-chart"] rect.bar').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-code')!, Number(e.getAttribute('data-households'))])));
+	const waitHard = (n: number) => page.waitForFunction((n) => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) === n, n, { timeout: 15_000 });
+	/** Frames a lon/lat box on the map, clear of the toolbar over its top. */
+	async function frame(b: number[]) {
+		await page.evaluate((b) => (window as any).gridatlasMap.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 170, bottom: 50, left: 60, right: 60 }, animate: false }), b);
+		await waitForMap(page);
+	}
+	async function clickAt(p: number[]) {
+		const s = await screenPoint(page, p as [number, number]);
+		await page.mouse.move(s.x, s.y, { steps: 3 });
+		await page.mouse.click(s.x, s.y);
+		await page.waitForTimeout(120);
+	}
+	const editorGrids = async () => (await page.evaluate(() => (window as any).gridatlasDraw.getSnapshot().map((f: any) => ({ code: f.properties.code, geometry: f.geometry })))) as { code: string; geometry: any }[];
+
+	let splitCode = '', splitOther = '';
+
+	it('splits a grid along a line drawn by clicks and Enter: two grids, the old code kept, a new one numbered, still valid', async () => {
+		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
+		// The unsaved edits from before were saved or reapplied: the editor holds the latest layout.
+		const before = await bars();
+		// The widest grid; the line runs from above it to below it, bent, and slanted (not along an axis).
+		const target = [...plan.grids].sort((a: any, b: any) => bboxArea(b) - bboxArea(a))[0];
+		splitCode = target.code;
+		const [x0, y0, x1, y1] = bbox(target);
+		const w = x1 - x0, h = y1 - y0;
+		// Through the middle of its buildings, so both pieces get some.
+		const lons = plan.buildings.filter((b: any) => pointInGeometry([b.lon, b.lat], target.geometry)).map((b: any) => b.lon).sort((a: number, b: number) => a - b);
+		expect(lons.length).toBeGreaterThan(3);
+		const xm = (lons[Math.floor(lons.length / 2) - 1] + lons[Math.floor(lons.length / 2)]) / 2;
+		await frame([x0 - w * 0.15, y0 - h * 0.15, x1 + w * 0.15, y1 + h * 0.15]);
+		await page.locator('[data-tool="split"]').click();
+		const line = [[xm - w * 0.03, y1 + h * 0.08], [xm + w * 0.02, y0 + h * 0.5], [xm - w * 0.01, y0 - h * 0.08]];
+		for (const p of line) await clickAt(p);
+		await page.keyboard.press('Enter');
+		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length + 1, { timeout: 15_000 });
+		const after = await bars();
+		splitOther = COMMUNITY + String(Math.max(plan.maxSeq, ...plan.grids.map((g: any) => Number(g.code.slice(-3)))) + 1).padStart(3, '0');
+		expect(Object.keys(after).sort()).toEqual([...Object.keys(before), splitOther].sort());
+		// The households of the old grid are now shared by the two pieces; the bigger share kept the code.
+		expect(after[splitCode] + after[splitOther]).toBe(before[splitCode]);
+		expect(after[splitCode]).toBeGreaterThanOrEqual(after[splitOther]);
+		expect(after[splitOther]).toBeGreaterThan(0);
+		expect(await hardCount()).toBe(0);
+		expect(await page.locator('[data-testid="plan-problem"]').count()).toBe(0);
+		// Both pieces lie on either side of the drawn line, together the old grid.
+		const pieces = (await editorGrids()).filter((g) => g.code === splitCode || g.code === splitOther);
+		expect(pieces.length).toBe(2);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-split.png` });
+	}, 120_000);
+
+	it('merges the two pieces back into one grid that keeps the code', async () => {
+		const before = await bars();
+		await page.locator('[data-tool="merge"]').click();
+		const grids = await editorGrids();
+		for (const code of [splitCode, splitOther]) await clickAt(interiorPoint(grids.find((g) => g.code === code)!.geometry));
+		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length - 1, { timeout: 15_000 });
+		const after = await bars();
+		expect(after[splitOther]).toBeUndefined();
+		expect(after[splitCode]).toBe(before[splitCode] + before[splitOther]);
+		expect(await hardCount()).toBe(0);
+	}, 60_000);
+
+	let paintedTo = '';
+
+	it('paints a building into another grid by clicking it: households per grid change', async () => {
+		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
+		const before = await bars();
+		const grids = await editorGrids();
+		const home = (b: any) => grids.find((g) => pointInGeometry([b.lon, b.lat], g.geometry))?.code;
+		// A building with households whose centre lies inside it, in a grid with a neighbour to paint it to.
+		const b = plan.buildings.find((b: any) => b.households > 0 && !b.painted && home(b) && pointInGeometry([b.lon, b.lat], b.geometry));
+		const from = home(b)!;
+		paintedTo = Object.keys(before).find((c) => c !== from)!;
+		await frame(bbox(b).map((v, i) => v + (i < 2 ? -0.001 : 0.001)));
+		await page.locator('[data-tool="paint"]').click();
+		await page.locator('[data-testid="plan-brush"]').selectOption(paintedTo);
+		await clickAt([b.lon, b.lat]);
+		await page.waitForFunction(([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n, [paintedTo, before[paintedTo] + b.households] as const, { timeout: 15_000 });
+		const after = await bars();
+		expect(after[from]).toBe(before[from] - b.households);
+		expect(after[paintedTo]).toBe(before[paintedTo] + b.households);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-paint.png` });
+	}, 60_000);
+
+	it('deletes a grid and takes the one-click fix: the gap goes to a neighbour and the validation is clean', async () => {
+		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
+		await frame(bbox(plan.community));
+		const before = await bars();
+		const grids = await editorGrids();
+		const victim = Object.keys(before).filter((c) => c !== paintedTo).sort((a, b) => before[a] - before[b])[0];
+		await page.locator('[data-tool="delete"]').click();
+		await clickAt(interiorPoint(grids.find((g) => g.code === victim)!.geometry));
+		await page.waitForFunction(() => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) > 0);
+		const gap = page.locator('[data-testid="plan-validation"] li[data-kind="gap"]');
+		await expect(gap.count()).resolves.toBe(1);
+		const fix = gap.locator('[data-testid="plan-fix"]');
+		expect(await fix.innerText()).toMatch(/划给 \d{3}/);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-fix-before.png` });
+		await fix.click();
+		await waitHard(0);
+		await expect(page.locator('[data-testid="plan-validation"] li[data-kind="gap"]').count()).resolves.toBe(0);
+		const after = await bars();
+		expect(after[victim]).toBeUndefined();
+		// Nothing is lost: every household of the community is in some grid again.
+		expect(Object.values(after).reduce((s, n) => s + n, 0)).toBe(Object.values(before).reduce((s, n) => s + n, 0));
+		expect(await page.locator('[data-testid="plan-save-button"]').isDisabled()).toBe(false);
+	}, 60_000);
+
+	it('saves, then shows the diff with the revision before: areas and buildings that moved', async () => {
+		await page.locator('[data-testid="plan-note"]').fill('分割、合并、划入楼栋、补空隙');
+		await page.locator('[data-testid="plan-save-button"]').click();
+		await page.waitForFunction(() => /已保存为第/.test(document.querySelector('[data-testid="plan-save-message"]')?.textContent ?? ''));
+		await page.locator('[data-testid="plan-revisions"] li[data-revision] [data-testid="plan-diff-button"]').first().click();
+		await page.waitForSelector('[data-testid="plan-diff"]');
+		const areas = await page.locator('[data-testid="plan-diff-areas"] li[data-from]').count();
+		const moved = await page.locator('[data-testid="plan-diff-buildings"] li[data-building]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-from'), e.getAttribute('data-to')]));
+		expect(areas).toBeGreaterThan(0);
+		expect(moved.length).toBeGreaterThan(0);
+		expect(moved.some(([, to]) => to === paintedTo)).toBe(true);
+		expect(await page.locator('[data-testid="plan-diff"]').innerText()).toMatch(/平方米改变归属.*栋楼/s);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-diff.png` });
+		expect(record.errors).toEqual([]);
+	}, 60_000);
+
+	it('a viewer gets it read-only and the API refuses its save; a planner edits inside its jurisdiction only', async () => {
+		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
+		const save = async (role: 'viewer' | 'planner') =>
+			(
+				await fetch(`${app.url}/api/plans/${COMMUNITY}`, {
+					method: 'POST',
+					headers: { origin: app.url, 'content-type': 'application/json', cookie: await sessionCookie(app.url, role) },
+					body: JSON.stringify({ grids: plan.grids, note: role, status: 'draft', baseRevision: plan.latestRevision })
+				})
+			).status;
+		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+		try {
+			const p = await context.newPage();
+			await signIn(p, app.url, 'viewer');
+			await p.goto(`${app.url}/plan/${COMMUNITY}`);
+			await p.waitForSelector('[data-testid="plan-page"]');
+			await waitForMap(p);
+			expect(await p.locator('[data-testid="plan-readonly"]').innerText()).toMatch(/只读：访客角色不能修改/);
+			for (const hidden of ['plan-save-button', 'plan-toolbar', 'plan-fix', 'plan-note']) expect(await p.locator(`[data-testid="${hidden}"]`).count()).toBe(0);
+			expect(await p.locator('input[type="file"]').count()).toBe(0);
+			// Still readable: the grids on the map, the chart, the validation, revisions with their diffs, exports.
+			expect(await p.locator('[data-testid="plan-chart"] rect.bar').count()).toBe(plan.grids.length);
+			expect(await p.locator('[data-testid="plan-diff-button"]').count()).toBeGreaterThan(0);
+			expect(await p.locator('[data-testid="plan-export-geojson"]').count()).toBe(1);
+			expect(await p.evaluate(() => (window as any).gridatlasMap.getSource('plan-grids')?._data?.features?.length ?? (window as any).gridatlasMap.querySourceFeatures('plan-grids').length)).toBeGreaterThan(0);
+			// A click on the map selects a grid to look at (nothing changes).
+			const g = plan.grids[0];
+			const s = await screenPoint(p, interiorPoint(g.geometry) as [number, number]);
+			await p.mouse.click(s.x, s.y);
+			await p.waitForFunction((code) => document.querySelector('[data-testid="plan-grid"] h3')?.textContent?.includes(code), g.code);
+			expect(await p.locator('[data-testid="plan-grid"] input').isDisabled()).toBe(true);
+			if (SHOTS) await p.screenshot({ path: `${SHOTS}/plan-readonly.png` });
+			expect(await save('viewer')).toBe(403);
+
+			// The demo planner holds the first subdistrict: this community is outside it (page and save refused) …
+			await context.clearCookies();
+			await signIn(p, app.url, 'planner');
+			expect((await p.goto(`${app.url}/plan/${COMMUNITY}`))?.status()).toBe(403);
+			expect(await save('planner')).toBe(403);
+			// … and a community inside it opens with the tools.
+			await p.goto(`${app.url}/plan/${PLANNER_COMMUNITY}`);
+			await p.waitForSelector('[data-testid="plan-page"]');
+			expect(await p.locator('[data-testid="plan-toolbar"]').count()).toBe(1);
+			expect(await p.locator('[data-testid="plan-readonly"]').count()).toBe(0);
+		} finally {
+			await context.close();
+		}
+	}, 120_000);
+
+	it("the map's side panel links a community to its editor", async () => {
+		await openMap(page, `${app.url}/?unit=${COMMUNITY}`);
+		await waitForPanel(page, COMMUNITY);
+		const link = page.locator('[data-testid="plan-link"]');
+		expect(await link.innerText()).toMatch(/网格规划/);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-link.png` });
+		await link.click();
+		await page.waitForSelector(`[data-testid="plan-page"][data-community="${COMMUNITY}"]`);
+		expect(record.errors).toEqual([]);
+	}, 90_000);
 });
 
 function ring(g: { geometry: { type: string; coordinates: any } }): number[][] {
@@ -143,4 +334,47 @@ function ring(g: { geometry: { type: string; coordinates: any } }): number[][] {
 function minEdgeM(g: { geometry: { type: string; coordinates: any } }): number {
 	const r = ring(g);
 	return Math.min(...r.map((p, i) => { const q = r[(i + 1) % r.length]; return Math.hypot((q[0] - p[0]) * 94_400, (q[1] - p[1]) * 110_900); }));
+}
+
+function bbox(g: { geometry: { coordinates: any } }): number[] {
+	return bboxOfCoords(g.geometry.coordinates.flat(3));
+}
+
+function bboxOfCoords(flat: number[]): number[] {
+	const xs = flat.filter((_, i) => i % 2 === 0), ys = flat.filter((_, i) => i % 2 === 1);
+	return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+function bboxArea(g: { geometry: { coordinates: any } }): number {
+	const [x0, y0, x1, y1] = bbox(g);
+	return (x1 - x0) * (y1 - y0);
+}
+
+function pointInGeometry([x, y]: number[], g: { type: string; coordinates: any }): boolean {
+	const polys: number[][][][] = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+	return polys.some((poly) => {
+		let hit = false;
+		for (const r of poly)
+			for (let i = 0, j = r.length - 1; i < r.length; j = i++)
+				if (r[i][1] > y !== r[j][1] > y && x < ((r[j][0] - r[i][0]) * (y - r[i][1])) / (r[j][1] - r[i][1]) + r[i][0]) hit = !hit;
+		return hit;
+	});
+}
+
+/** A point well inside a polygon: the middle of the widest run of a scanline through its middle. */
+function interiorPoint(g: { type: string; coordinates: any }): number[] {
+	const [x0, y0, x1, y1] = bboxOfCoords(g.coordinates.flat(3));
+	let best = [(x0 + x1) / 2, (y0 + y1) / 2], width = -1;
+	for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+		const y = y0 + (y1 - y0) * f;
+		const xs: number[] = [];
+		const polys: number[][][][] = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+		for (const poly of polys)
+			for (const r of poly)
+				for (let i = 0, j = r.length - 1; i < r.length; j = i++)
+					if (r[i][1] > y !== r[j][1] > y) xs.push(r[i][0] + ((y - r[i][1]) * (r[j][0] - r[i][0])) / (r[j][1] - r[i][1]));
+		xs.sort((a, b) => a - b);
+		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) (width = xs[i + 1] - xs[i]), (best = [(xs[i] + xs[i + 1]) / 2, y]);
+	}
+	return best;
 }

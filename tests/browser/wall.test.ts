@@ -219,6 +219,22 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		await page.close();
 	}, 180_000);
 
+	it('optional layers: each community\'s 15-minute walking circle and the communities short of coverage rules', async () => {
+		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}?layers=circles,shortfalls`);
+		const coverage = await (await app.fetch(`${app.url}/api/coverage?subdistrict=${SUBDISTRICT}`)).json();
+		const mapped = new Set(points.filter((p) => p.code.startsWith(SUBDISTRICT)).map((p) => p.code));
+		const short = coverage.communities.filter(
+			(c: any) => mapped.has(c.code) && coverage.cells.some((x: any) => x.community === c.code && x.status === 'fail')
+		).length;
+		const legend = page.locator('[data-testid="wall-analysis-legend"]');
+		// Circles load one community after another: wait for all of them.
+		await expect.poll(async () => Number(/（(\d+) 个社区）/.exec(await legend.innerText())?.[1] ?? 0), { timeout: 60_000 }).toBe(mapped.size);
+		expect(await legend.innerText()).toContain(`设施覆盖不达标社区（${short}）`);
+		await waitForMap(page, 60_000);
+		await checkLayout(page, 'wall-layers-1920x1080.png');
+		await page.close();
+	}, 180_000);
+
 	it('a case posted through the API changes the KPIs and the latest list without a reload', async () => {
 		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
 		const value = async () => Number((await page.locator('[data-testid="kpi-today-value"]').innerText()).replace(/,/g, ''));
@@ -253,7 +269,23 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		// Warm up: the first cases fill the lists to their length.
 		for (let i = 0; i < 30; i++) await post([caseAt(inside[i % inside.length], 0)]);
 		await page.waitForTimeout(4000);
+		// Frame rate: animation frames counted in the page, first idle, then with the feed running.
+		const frames = () => page.evaluate(() => (window as unknown as { __frames: number }).__frames);
+		await page.evaluate(() => {
+			const w = window as unknown as { __frames: number };
+			w.__frames = 0;
+			const tick = () => {
+				w.__frames++;
+				requestAnimationFrame(tick);
+			};
+			requestAnimationFrame(tick);
+		});
+		const idle0 = await frames();
+		await page.waitForTimeout(5000);
+		const idleFps = ((await frames()) - idle0) / 5;
 		const before = await measure();
+		const feed0 = await frames();
+		const feedStart = Date.now();
 		const until = Date.now() + SOAK_S * 1000;
 		let sent = 0, failed = 0;
 		while (Date.now() < until) {
@@ -263,13 +295,17 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 			else failed++;
 			await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tick))));
 		}
+		const feedFps = ((await frames()) - feed0) / ((Date.now() - feedStart) / 1000);
 		await page.waitForTimeout(5000);
 		const after = await measure();
 		const growth = after.heapMB - before.heapMB;
 		console.log(
 			`wall soak ${SOAK_S} s: ${sent} cases posted (${failed} failed); JS heap ${before.heapMB.toFixed(1)} → ${after.heapMB.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB); ` +
-				`DOM elements ${before.dom} → ${after.dom}; DOM nodes (CDP) ${before.nodes} → ${after.nodes}`
+				`DOM elements ${before.dom} → ${after.dom}; DOM nodes (CDP) ${before.nodes} → ${after.nodes}; ` +
+				`frame rate ${idleFps.toFixed(1)} fps idle → ${feedFps.toFixed(1)} fps with the feed (${((feedFps / idleFps) * 100).toFixed(0)} %)`
 		);
+		// The feed must not starve rendering (headless software GL: the ratio, not the absolute rate).
+		expect(feedFps).toBeGreaterThan(idleFps * 0.5);
 		expect(sent).toBeGreaterThan(SOAK_S * 5);
 		expect(Math.abs(after.dom - before.dom) / before.dom).toBeLessThanOrEqual(0.05);
 		expect(growth).toBeLessThan(20);

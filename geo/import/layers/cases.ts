@@ -1,6 +1,7 @@
 import { FIELD_ALIASES as F } from '../properties';
 import { toIsoTimestamp } from '../dates';
 import { fail, type LayerBuilder } from './types';
+import { shown } from '../text';
 
 export const buildCase: LayerBuilder<'cases'> = ({ reader }) => {
 	const category = reader.text(F.caseCategory);
@@ -14,8 +15,8 @@ export const buildCase: LayerBuilder<'cases'> = ({ reader }) => {
 	const reportedAt = rawTime === undefined ? undefined : toIsoTimestamp(rawTime);
 	if (rawTime !== undefined && reportedAt === undefined) {
 		return fail('date-format', {
-			zh: `上报时间“${rawTime}”无法识别，请使用如 2024-05-01 10:30 或 2024-05-01T10:30:00+08:00 的格式`,
-			en: `report time "${rawTime}" is not a date; use e.g. 2024-05-01 10:30 or 2024-05-01T10:30:00+08:00`
+			zh: `上报时间“${shown(rawTime)}”无法识别，请使用如 2024-05-01 10:30 或 2024-05-01T10:30:00+08:00 的格式`,
+			en: `report time "${shown(rawTime)}" is not a date; use e.g. 2024-05-01 10:30 or 2024-05-01T10:30:00+08:00`
 		});
 	}
 	return {

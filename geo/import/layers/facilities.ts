@@ -4,6 +4,7 @@ import { FACILITY_CATEGORIES } from '../../osm/tag-mapping';
 import { osmFacilityCategory } from '../../osm/classify';
 import type { TagMapping } from '../../types';
 import { fail, type LayerBuilder } from './types';
+import { shown } from '../text';
 
 /** Category codes a table may use: the built-in list plus any category the mapping introduces. */
 export function knownCategoryCodes(mapping: TagMapping[]): string[] {
@@ -18,7 +19,7 @@ function resolveCategory(value: string, mapping: TagMapping[]): string | undefin
 }
 
 export const buildFacility: LayerBuilder<'facilities'> = ({ reader, feature, geometry, fromOsm, tagMapping }) => {
-	const areaM2 = geometry && geometry.type !== 'Point' ? Math.round(area(geometry) * 10) / 10 : undefined;
+	const areaM2 = geometry && geometry.type !== 'Point' ? Math.max(0, Math.round(area(geometry) * 10) / 10) : undefined;
 	if (fromOsm) {
 		// parseLayer only hands over OSM features the mapping classifies, so the category exists.
 		const category = osmFacilityCategory(feature, tagMapping)!;
@@ -30,8 +31,8 @@ export const buildFacility: LayerBuilder<'facilities'> = ({ reader, feature, geo
 	if (category === undefined) {
 		const valid = knownCategoryCodes(tagMapping).join(', ');
 		return fail('unknown-category', {
-			zh: raw === undefined ? `缺少设施类别（列名 ${F.facilityCategory.join('/')}），可用类别：${valid}` : `设施类别“${raw}”无法识别，可用类别：${valid}`,
-			en: raw === undefined ? `the facility category is missing (column ${F.facilityCategory.join('/')}); valid categories: ${valid}` : `facility category "${raw}" is not known; valid categories: ${valid}`
+			zh: raw === undefined ? `缺少设施类别（列名 ${F.facilityCategory.join('/')}），可用类别：${valid}` : `设施类别“${shown(raw)}”无法识别，可用类别：${valid}`,
+			en: raw === undefined ? `the facility category is missing (column ${F.facilityCategory.join('/')}); valid categories: ${valid}` : `facility category "${shown(raw)}" is not known; valid categories: ${valid}`
 		});
 	}
 	return { ok: true, fields: { category, name: reader.text(F.facilityName), areaM2 } };

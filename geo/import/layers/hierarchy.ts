@@ -2,6 +2,7 @@
 import { FIELD_ALIASES as F } from '../properties';
 import { explainCodeFormat, explainSubdistrictStructure, isCommunityCode, isGridCode, isSubdistrictCode, normaliseCode } from '../codes';
 import { fail, optionalCount, type LayerBuilder } from './types';
+import { shown } from '../text';
 
 const missing = (zh: string, en: string) =>
 	fail('missing-field', { zh: `缺少${zh}`, en: `${en} is missing` });
@@ -85,8 +86,8 @@ export const buildGrid: LayerBuilder<'grids'> = ({ reader }) => {
 	const kind = rawKind === undefined ? 'basic' : GRID_KINDS[rawKind.toLowerCase()];
 	if (kind === undefined) {
 		return fail('grid-kind', {
-			zh: `网格类型“${rawKind}”无法识别，应为 基础/basic 或 专属/dedicated（留空即为基础网格）`,
-			en: `grid kind "${rawKind}" is not recognised; use basic/基础 or dedicated/专属 (empty means basic)`
+			zh: `网格类型“${shown(rawKind)}”无法识别，应为 基础/basic 或 专属/dedicated（留空即为基础网格）`,
+			en: `grid kind "${shown(rawKind)}" is not recognised; use basic/基础 or dedicated/专属 (empty means basic)`
 		});
 	}
 	return { ok: true, code, fields: { code, name: reader.text(F.gridName), kind } };

@@ -99,7 +99,16 @@ export const planZh = {
 	'plan.export': '导出现行网格',
 	'plan.import': '从 GeoJSON 导入为草稿',
 	'plan.imported': '已导入为第 {id} 版草稿，请重新加载查看。',
-	'plan.reload': '重新加载'
+	'plan.reload': '重新加载',
+	'plan.diffBuildings': '换网格的楼栋',
+	'plan.diffBuilding': '{id}：{from} → {to}（{n} 户）',
+	'plan.diffMore': '……另有 {n} 项',
+	'plan.readonly.role': '只读：{role}角色不能修改网格规划，可以查看、对比版本和导出。',
+	'plan.readonly.jurisdiction': '只读：本社区不在您的管辖范围内，不能修改；可以查看、对比版本和导出。',
+	'plan.readonly.none': '只读：未登录。',
+	'plan.hint.readonly': '单击网格查看户数和楼栋。',
+	'plan.open': '网格规划',
+	'plan.openTitle': '在网格规划编辑器中打开本社区'
 } as const;
 
 export const planEn: Record<keyof typeof planZh, string> = {
@@ -201,5 +210,14 @@ export const planEn: Record<keyof typeof planZh, string> = {
 	'plan.export': 'Export grids in force',
 	'plan.import': 'Import GeoJSON as a draft',
 	'plan.imported': 'Imported as draft revision {id}: reload to see it.',
-	'plan.reload': 'Reload'
+	'plan.reload': 'Reload',
+	'plan.diffBuildings': 'Buildings that moved',
+	'plan.diffBuilding': '{id}: {from} → {to} ({n} households)',
+	'plan.diffMore': '… and {n} more',
+	'plan.readonly.role': 'Read-only: the {role} role cannot change grid plans; you can view, compare revisions and export.',
+	'plan.readonly.jurisdiction': 'Read-only: this community is outside your jurisdiction; you can view, compare revisions and export.',
+	'plan.readonly.none': 'Read-only: not signed in.',
+	'plan.hint.readonly': 'Click a grid to see its households and buildings.',
+	'plan.open': 'Plan grids',
+	'plan.openTitle': 'Open this community in the grid-planning editor'
 };

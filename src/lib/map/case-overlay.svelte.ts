@@ -1,11 +1,20 @@
 // The live case overlay's state: the time window (last hour / 24 h / 7 days, or a playback of the
 // last day hour by hour), the category filter, the view (hexagons, heat, grid rates), the
 // k-suppressed aggregates from the server, and the latest cases kept current by the SSE stream.
-// Only aggregates reach the page (no case points), so suppression holds for every viewer.
+// Below 'cases:detail' only aggregates reach the page (no case points), so suppression holds.
+// The points view (leaders and admins: 'cases:detail') loads the window's cases once as binary
+// columns (/api/cases/columns, 16 bytes a case, decoded by geo/density like on the server) and
+// keeps them current from the same stream: each event appends to, or rewrites a slot of, the
+// growable columns (src/lib/map/case-points.ts); the window, playback and category filter select
+// within them without asking the server again.
 import type { FeatureCollection } from 'geojson';
+import { makeDict } from '../../../geo/density/columns';
+import { CasePoints, type Project } from './case-points';
 
 export type WindowPreset = '1h' | '24h' | '7d';
-export type OverlayView = 'hex' | 'heat' | 'grids';
+export type OverlayView = 'hex' | 'heat' | 'grids' | 'points';
+/** The views of an account: the points view only with the 'cases:detail' capability. */
+export const overlayViews = (detail: boolean): OverlayView[] => (detail ? ['hex', 'heat', 'grids', 'points'] : ['hex', 'heat', 'grids']);
 
 export interface LatestCase {
 	id: string;
@@ -42,6 +51,12 @@ export class CaseOverlay {
 	grids = $state.raw<GridRate[]>([]);
 	spikes = $state.raw<{ grid: string; observed: number; expected: number; p: number }[]>([]);
 	latest = $state.raw<LatestCase[]>([]);
+	/** The points view's columns (null until loaded, and for every other view). */
+	points = $state.raw<CasePoints | null>(null);
+	/** Bumped on every change to `points` (their arrays change in place). */
+	pointsVersion = $state(0);
+	/** The clock of the points view's live window, advanced every 30 s while the overlay is on. */
+	now = $state(Date.now());
 	connected = $state(false);
 	/** The stream position reached: the list's snapshot, then each event's id. */
 	private lastId: number | null = null;
@@ -58,6 +73,14 @@ export class CaseOverlay {
 	private retry: ReturnType<typeof setTimeout> | undefined;
 	private player: ReturnType<typeof setInterval> | undefined;
 	private poll: ReturnType<typeof setInterval> | undefined;
+	private clock: ReturnType<typeof setInterval> | undefined;
+	/** The points' columns start here (ms): the widest window plus a day of playback when loaded. */
+	private pointsFrom = 0;
+	private pointsCategories = '';
+	private pointsLoading: Promise<void> | null = null;
+	/** Stream cases that arrive while the columns load: applied after (the overlap is matched, not doubled). */
+	private pointsPending: LatestCase[] | null = null;
+	private project: Project | null = null;
 
 	/**
 	 * live: the account may read individual cases (the latest list and the stream). Without that
@@ -77,8 +100,101 @@ export class CaseOverlay {
 		return p.toString();
 	}
 
+	/** The points view's window in ms; live, it stays open to the future (new cases show at once). */
+	pointsWindow(now = this.now): { from: number; to: number } {
+		const to = now - this.playbackHours * 3600_000;
+		return { from: to - HOURS[this.preset] * 3600_000, to: this.playbackHours === 0 ? to + 86400_000 : to };
+	}
+
+	setView(view: OverlayView) {
+		this.view = view;
+		if (view === 'points') void this.loadPoints();
+		else {
+			this.points = null;
+			this.pointsFrom = 0;
+		}
+	}
+
+	/** How the points layer draws positions (WGS-84 → the map's CRS); set by the layer. */
+	setPointsProjection(project: Project | null) {
+		this.project = project;
+		if (this.points) {
+			this.points.setProjection(project);
+			this.pointsVersion++;
+		}
+	}
+
+	/**
+	 * Loads the columns for the window (and a day of playback before it) unless those loaded
+	 * already cover it; a category change only re-filters them.
+	 */
+	async loadPoints(): Promise<void> {
+		if (!this.on || this.view !== 'points') return;
+		const from = Date.now() - (HOURS[this.preset] + 24) * 3600_000;
+		const categories = this.categories.join(',');
+		if (this.points && this.pointsFrom <= from) {
+			if (categories !== this.pointsCategories) {
+				this.pointsCategories = categories;
+				this.points.setCategories(this.categories);
+				this.pointsVersion++;
+			}
+			return;
+		}
+		if (this.pointsLoading) return this.pointsLoading;
+		this.pointsLoading = (async () => {
+			this.pointsPending = [];
+			try {
+				const p = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() });
+				const res = await fetch(`/api/cases/columns?${p}`);
+				if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? `HTTP ${res.status}`);
+				const codes = JSON.parse(res.headers.get('x-case-codes') ?? '{}') as { categories: string[]; statuses: string[] };
+				const buffer = await res.arrayBuffer();
+				if (!this.on || this.view !== 'points') return;
+				const points = new CasePoints(buffer, makeDict(codes.categories, codes.statuses), {
+					base: Math.floor(from / 1000),
+					project: this.project,
+					categories: this.categories
+				});
+				this.pointsFrom = from;
+				this.pointsCategories = this.categories.join(',');
+				this.points = points;
+				for (const c of this.pointsPending ?? []) this.addPoint(c);
+				this.pointsVersion++;
+				this.error = null;
+			} catch (err) {
+				this.error = (err as Error).message;
+			} finally {
+				this.pointsPending = null;
+				this.pointsLoading = null;
+			}
+		})();
+		return this.pointsLoading;
+	}
+
+	/** One stream case into the points' columns: appended, or its slot's status rewritten. */
+	private addPoint(c: LatestCase & { lon?: number; lat?: number }) {
+		if (this.pointsPending) {
+			this.pointsPending.push(c);
+			return;
+		}
+		const points = this.points;
+		if (!points || typeof c.lon !== 'number' || typeof c.lat !== 'number') return;
+		const t = new Date(c.reported_at).getTime();
+		// Older than the loaded columns: outside every window this view can show.
+		if (!(t >= this.pointsFrom)) return;
+		try {
+			if (points.upsert({ lon: c.lon, lat: c.lat, reportedAt: t, category: c.category, status: c.status }).changed) this.pointsVersion++;
+		} catch {
+			// A category or status added since the columns loaded: load them again with the new codes.
+			this.points = null;
+			this.pointsFrom = 0;
+			void this.loadPoints();
+		}
+	}
+
 	async refresh() {
 		if (!this.on) return;
+		if (this.view === 'points') void this.loadPoints();
 		try {
 			const q = this.query();
 			const [hex, grid] = await Promise.all([
@@ -111,6 +227,9 @@ export class CaseOverlay {
 
 	async start() {
 		this.on = true;
+		this.now = Date.now();
+		clearInterval(this.clock);
+		this.clock = setInterval(() => (this.now = Date.now()), 30_000);
 		if (!this.live) {
 			this.gridShapes ??= await fetch('/api/layers/grids').then((r) => (r.ok ? r.json() : null));
 			clearInterval(this.poll);
@@ -132,6 +251,9 @@ export class CaseOverlay {
 
 	stop() {
 		this.on = false;
+		clearInterval(this.clock);
+		this.points = null;
+		this.pointsFrom = 0;
 		clearInterval(this.poll);
 		this.poll = undefined;
 		this.pause();
@@ -174,6 +296,7 @@ export class CaseOverlay {
 			const event = JSON.parse((e as MessageEvent).data) as { case: LatestCase & { id: string } };
 			const c = event.case;
 			this.latest = [c, ...this.latest.filter((x) => x.id !== c.id)].slice(0, LATEST);
+			if (this.view === 'points') this.addPoint(c);
 			if (this.playbackHours === 0) this.soon();
 			this.oncase?.(c);
 		});

@@ -1,7 +1,7 @@
 // A GeoJSON source a layer component owns: fetched once from /api/layers, put on the map in the
 // display CRS (re-converted when the basemap's CRS changes), removed with the component.
 import type { FeatureCollection } from 'geojson';
-import type { LayerSpecification } from 'maplibre-gl';
+import type { LayerSpecification, VectorTileSource } from 'maplibre-gl';
 import { EMPTY, setSourceData, type MapContext } from './context';
 import { fetchLayer, inDisplayCrs } from './layer-data';
 
@@ -61,13 +61,22 @@ export interface VectorSourceOptions {
 	maxzoom?: number;
 }
 
-/** A vector tile source for one of the server's tile layers; the MVT layer name is `layer`. */
+/**
+ * A vector tile source for one of the server's tile layers; the MVT layer name is `layer`. On a
+ * GCJ-02 basemap the server shifts the tiles (?crs=gcj02); a basemap switch re-points the source.
+ */
 export function useVectorSource(ctx: MapContext, id: string, layer: string, options: VectorSourceOptions = {}): void {
 	const { promoteId, ...rest } = options;
+	const url = (crs: string) => `${ctx.origin}/tiles/${layer}/{z}/{x}/{y}.pbf${crs === 'gcj02' ? '?crs=gcj02' : ''}`;
+	$effect(() => {
+		const wanted = url(ctx.crs);
+		const source = ctx.map.getSource(id) as VectorTileSource | undefined;
+		if (source && source.tiles?.[0] !== wanted) source.setTiles([wanted]);
+	});
 	if (ctx.map.getSource(id)) return;
 	ctx.map.addSource(id, {
 		type: 'vector',
-		tiles: [`${ctx.origin}/tiles/${layer}/{z}/{x}/{y}.pbf`],
+		tiles: [url(ctx.crs)],
 		maxzoom: 16,
 		...rest,
 		...(promoteId ? { promoteId: { [layer]: promoteId } } : {})

@@ -2,7 +2,7 @@
 // undo/redo, and the live validation (geo/partition validatePartition — the same code the server
 // runs on save). Every edit goes through commit(), so undo/redo and "unsaved changes" see it.
 import { featureCollection, intersect, union } from '@turf/turf';
-import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import {
 	assignBuildings,
 	balanceStats,
@@ -11,7 +11,9 @@ import {
 	householdsPerGrid,
 	roundGeometry,
 	snapNearMiss,
-	splitByLine,
+	splitByPolyline,
+	SplitLineError,
+	type SplitLineReason,
 	validatePartition,
 	type Band,
 	type GridFeature,
@@ -35,6 +37,13 @@ export class EditError extends Error {
 		super(`${text.zh} / ${text.en}`);
 	}
 }
+
+const SPLIT_PROBLEM: Record<SplitLineReason, Bilingual> = {
+	too_short: { zh: '分割线至少需要两个点：依次单击，按 Enter 结束', en: 'the line needs at least two points: click them, then press Enter' },
+	ends_inside: { zh: '分割线没有横穿该网格：请从网格外一侧画到另一侧', en: 'the line does not cross the grid: draw it from outside one side to outside the other' },
+	self_intersecting: { zh: '分割线不能自相交', en: 'the line must not cross itself' },
+	no_cut: { zh: '分割线没有把网格分成两块', en: 'the line does not cut the grid in two' }
+};
 
 const MAX_HISTORY = 200;
 /** Vertices closer than this (m) to a neighbour's edge or the community boundary are snapped onto it. */
@@ -166,30 +175,22 @@ export class PlanEditor {
 		this.commit(this.grids.map((g) => (g.code === code ? { ...g, name } : g)), this.paints, 'rename');
 	}
 
-	/** Split a grid along a drawn line (geo/partition splitByLine); the larger piece keeps the code. */
+	/**
+	 * Split a grid along a drawn line, exactly through its vertices (geo/partition splitByPolyline: any
+	 * direction, bent or doubling back; ends may stop up to 3 m inside the grid); the piece with more
+	 * households keeps the code.
+	 */
 	split(code: string, line: LineString): [string, string] {
 		const g = this.grid(code);
 		if (!g) throw new EditError({ zh: `没有网格 ${code}`, en: `no grid ${code}` });
-		const xs = line.coordinates.map((p) => p[0]), ys = line.coordinates.map((p) => p[1]);
-		const kx = Math.cos(((ys[0] ?? 0) * Math.PI) / 180);
-		const axis = (Math.max(...ys) - Math.min(...ys)) >= (Math.max(...xs) - Math.min(...xs)) * kx ? 'x' : 'y';
-		// splitByLine fits a centreline through the line's vertices: give it one every ~2 m.
-		const dense: number[][] = [];
-		line.coordinates.forEach((p, i) => {
-			const q = line.coordinates[i + 1];
-			dense.push(p);
-			if (!q) return;
-			const n = Math.min(2000, Math.ceil(Math.hypot((q[0] - p[0]) * 111_320 * kx, (q[1] - p[1]) * 110_900) / 2));
-			for (let k = 1; k < n; k++) dense.push([p[0] + ((q[0] - p[0]) * k) / n, p[1] + ((q[1] - p[1]) * k) / n]);
-		});
-		let parts: { low: Feature<Areal> | null; high: Feature<Areal> | null };
+		let parts: [Areal, Areal];
 		try {
-			parts = splitByLine({ type: 'Feature', properties: {}, geometry: g.geometry }, { type: 'Feature', properties: { name: 'cut' }, geometry: { type: 'LineString', coordinates: dense } }, axis, { minCoverage: 0.5 });
-		} catch {
-			throw new EditError({ zh: '分割线没有横穿该网格：请从网格一侧画到另一侧', en: 'the line does not cross the grid: draw it from one side to the other' });
+			parts = splitByPolyline(g.geometry, line);
+		} catch (err) {
+			if (!(err instanceof SplitLineError)) throw err;
+			throw new EditError(SPLIT_PROBLEM[err.reason]);
 		}
-		if (!parts.low || !parts.high) throw new EditError({ zh: '分割线没有把网格分成两块', en: 'the line does not cut the grid in two' });
-		const pieces = [tidy(parts.low.geometry), tidy(parts.high.geometry)];
+		const pieces = [tidy(parts[0]), tidy(parts[1])];
 		const hh = pieces.map((p) => householdsPerGrid([{ type: 'Feature', properties: { code: 'x' }, geometry: p }], this.planBuildings.filter((b) => !b.grid)).byGrid.get('x') ?? 0);
 		const keep = hh[0] >= hh[1] ? 0 : 1;
 		const other = this.nextCode();

@@ -25,6 +25,7 @@ import { CRS_NAMES, ImportFileError, type CrsName } from '../../../geo/types';
 import type { Db, Queryable } from './db';
 import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
+import { polygonsToShapefileZip } from './shapefile-writer';
 import { invalidateTiles } from './tiles';
 
 type Areal = Polygon | MultiPolygon;
@@ -915,13 +916,38 @@ async function exportRows(q: Queryable, community: string, revision: number | nu
 
 export const EXPORT_CSV_COLUMNS = ['code', 'community_code', 'community_name', 'subdistrict_code', 'seq', 'name', 'kind', 'households', 'buildings', 'area_m2'] as const;
 
-export async function exportPlan(q: Queryable, communityCode: string, format: 'geojson' | 'csv', revision: number | null = null): Promise<{ body: string; contentType: string; fileName: string }> {
+/** Shapefile (DBF) field names, at most 10 characters, for the GeoJSON/CSV property names. */
+export const EXPORT_SHP_FIELDS = { code: 'code', community_code: 'comm_code', community_name: 'comm_name', subdistrict_code: 'subd_code', seq: 'seq', name: 'name', kind: 'kind', households: 'households', buildings: 'buildings', area_m2: 'area_m2' } as const;
+
+export interface ExportFile<B> {
+	body: B;
+	contentType: string;
+	fileName: string;
+}
+export async function exportPlan(q: Queryable, communityCode: string, format: 'geojson' | 'csv', revision?: number | null): Promise<ExportFile<string>>;
+export async function exportPlan(q: Queryable, communityCode: string, format: 'shp', revision?: number | null): Promise<ExportFile<Uint8Array>>;
+export async function exportPlan(q: Queryable, communityCode: string, format: 'geojson' | 'csv' | 'shp', revision?: number | null): Promise<ExportFile<string | Uint8Array>>;
+export async function exportPlan(
+	q: Queryable,
+	communityCode: string,
+	format: 'geojson' | 'csv' | 'shp',
+	revision: number | null = null
+): Promise<ExportFile<string | Uint8Array>> {
 	const c = await getCommunity(q, communityCode);
 	const rows = await exportRows(q, communityCode, revision);
 	const stem = `grids-${communityCode}${revision === null ? '' : `-r${revision}`}`;
 	if (format === 'csv') {
 		const lines = rows.map((r) => [r.code, communityCode, c.name, c.subdistrictCode, r.seq, r.name, r.kind, r.households, r.buildings, r.area_m2].map(String));
 		return { body: '\ufeff' + csvFormatRows([[...EXPORT_CSV_COLUMNS], ...lines]) + '\n', contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
+	}
+	if (format === 'shp') {
+		if (rows.length === 0) throw new PlanInputError('bad_input', { zh: `社区 ${communityCode} 没有网格可导出`, en: `community ${communityCode} has no grids to export` });
+		const F = EXPORT_SHP_FIELDS;
+		const features = rows.map((r) => ({
+			geometry: r.geom,
+			properties: { [F.code]: r.code, [F.community_code]: communityCode, [F.community_name]: c.name, [F.subdistrict_code]: c.subdistrictCode, [F.seq]: r.seq, [F.name]: r.name, [F.kind]: r.kind, [F.households]: r.households, [F.buildings]: r.buildings, [F.area_m2]: r.area_m2 }
+		}));
+		return { body: await polygonsToShapefileZip(features, stem), contentType: 'application/zip', fileName: `${stem}.zip` };
 	}
 	const fc: FeatureCollection = {
 		type: 'FeatureCollection',

@@ -5,10 +5,23 @@
 //     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
 // Tiles are cached in process (LRU, per layer version) and invalidated when an import changes a table.
 import { createHash } from 'node:crypto';
-import { readWkbSequence, renderTile, parseTileCoord, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
+import { readWkbSequence, renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
+import { positionWgs84ToGcj02 } from '../../../geo/crs';
 import type { Db, Queryable } from './db';
 
-export const TILE_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads'] as const;
+export const TILE_LAYERS = [
+	'subdistricts',
+	'communities',
+	'grids',
+	'buildings',
+	'facilities',
+	'roads',
+	// One label point per unit (ST_PointOnSurface, as /api/layers?labels=1): a label placed inside the
+	// boundary tiles' polygons would repeat in every tile the polygon crosses.
+	'subdistrict_labels',
+	'community_labels',
+	'grid_labels'
+] as const;
 export type TileLayerName = (typeof TILE_LAYERS)[number];
 
 export function isTileLayer(name: string): name is TileLayerName {
@@ -20,6 +33,8 @@ export const TILE_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 export const TILE_MAX_AGE_S = 60;
 
 interface LayerSql {
+	/** The table read (default: the layer's own name). */
+	table?: string;
 	/** Tile properties in this order (the MVT layer's keys): [SQL expression, property name]. */
 	props: [string, string][];
 	/** The geometry drawn; the filter always uses the table's indexed `geom`. */
@@ -35,7 +50,10 @@ const LAYER_SQL: Record<TileLayerName, LayerSql> = {
 	buildings: { props: cols('id', 'households', 'grid_code', 'community_code'), geom: 'geom', order: 'id' },
 	// Facilities are drawn as circles (as /api/layers does): one point inside each area.
 	facilities: { props: [['id', 'id'], ['category_code', 'category'], ['name', 'name']], geom: 'ST_PointOnSurface(geom)', order: 'id' },
-	roads: { props: cols('highway', 'name'), geom: 'geom', order: 'id' }
+	roads: { props: cols('highway', 'name'), geom: 'geom', order: 'id' },
+	subdistrict_labels: { table: 'subdistricts', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
+	community_labels: { table: 'communities', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
+	grid_labels: { table: 'grids', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' }
 };
 
 function cols(...names: string[]): [string, string][] {
@@ -46,6 +64,15 @@ function cols(...names: string[]): [string, string][] {
 // buffer are fetched. It is a constant of the code, not a parameter.
 const MARGIN = DEFAULT_BUFFER / DEFAULT_EXTENT;
 const ENVELOPE_4326 = `ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${MARGIN}), 4326)`;
+
+/**
+ * The coordinates a tile is drawn in. GCJ-02 tiles line up with a Chinese (AMap) basemap: the rows are
+ * fetched with a margin of GCJ_MARGIN_DEG (the offset is at most ~700 m in China), shifted WGS-84 →
+ * GCJ-02 in JS, then tiled by geo/tiles — on both engines, as PostGIS has no GCJ-02.
+ */
+export type TileCrs = 'wgs84' | 'gcj02';
+export const TILE_CRS: readonly TileCrs[] = ['wgs84', 'gcj02'];
+const GCJ_MARGIN_DEG = 0.01;
 
 /** How a tile is made: in the database (server engine only) or by geo/tiles (either engine). */
 export type TileMethod = 'postgis' | 'js';
@@ -61,13 +88,13 @@ export function defaultTileMethod(db: Pick<Db, 'engine'>): TileMethod {
  * over and bytea travels as hex text decoded in JS: one aggregated row made fetching a 30,000-grid
  * tile 7× faster than a row per feature (1.3 s → 0.18 s), with full double precision kept.
  */
-export function tileSql(layer: TileLayerName, method: TileMethod): string {
+export function tileSql(layer: TileLayerName, method: TileMethod, crs: TileCrs = 'wgs84'): string {
 	const s = LAYER_SQL[layer];
 	if (method === 'postgis') {
 		return `SELECT ST_AsMVT(t, '${layer}', ${DEFAULT_EXTENT}, 'geom') AS tile FROM (
 			SELECT ${s.props.map(([expr, name]) => `${expr} AS ${name}`).join(', ')},
 				ST_AsMVTGeom(ST_Transform(${s.geom}, 3857), ST_TileEnvelope($1::int, $2::int, $3::int), ${DEFAULT_EXTENT}, ${DEFAULT_BUFFER}, true) AS geom
-			FROM ${layer}
+			FROM ${s.table ?? layer}
 			WHERE geom && ${ENVELOPE_4326}
 			ORDER BY ${s.order}
 		) t WHERE t.geom IS NOT NULL`;
@@ -75,8 +102,8 @@ export function tileSql(layer: TileLayerName, method: TileMethod): string {
 	return `SELECT count(*)::int AS n,
 			json_agg(json_build_array(${s.props.map(([expr]) => expr).join(', ')}) ORDER BY ${s.order})::text AS props,
 			encode(string_agg(ST_AsBinary(${s.geom}), ''::bytea ORDER BY ${s.order}), 'base64') AS geoms
-		FROM ${layer}
-		WHERE geom && ${ENVELOPE_4326}`;
+		FROM ${s.table ?? layer}
+		WHERE geom && ${crs === 'gcj02' ? `ST_Expand(${ENVELOPE_4326}, ${GCJ_MARGIN_DEG})` : ENVELOPE_4326}`;
 }
 
 /** Builds one tile without the cache. Zero bytes when the area holds nothing of the layer. */
@@ -84,19 +111,22 @@ export async function buildTile(
 	db: Queryable & Pick<Db, 'engine'>,
 	layer: TileLayerName,
 	tile: TileCoord,
-	method: TileMethod = defaultTileMethod(db)
+	method: TileMethod = defaultTileMethod(db),
+	crs: TileCrs = 'wgs84'
 ): Promise<Uint8Array> {
 	const params = [tile.z, tile.x, tile.y];
+	if (crs === 'gcj02') method = 'js';
 	if (method === 'postgis') {
 		const [row] = await db.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis'), params);
 		return row?.tile ? new Uint8Array(row.tile.buffer, row.tile.byteOffset, row.tile.byteLength) : new Uint8Array(0);
 	}
-	const [row] = await db.query<{ n: number; props: string | null; geoms: string | null }>(tileSql(layer, 'js'), params);
+	const [row] = await db.query<{ n: number; props: string | null; geoms: string | null }>(tileSql(layer, 'js', crs), params);
 	if (!row || row.n === 0 || row.props === null || row.geoms === null) return new Uint8Array(0);
 	const keys = LAYER_SQL[layer].props.map(([, name]) => name);
 	const values = JSON.parse(row.props) as unknown[][];
 	const wkb = Buffer.from(row.geoms, 'base64');
-	const geometries = readWkbSequence(new Uint8Array(wkb.buffer, wkb.byteOffset, wkb.byteLength), row.n);
+	let geometries = readWkbSequence(new Uint8Array(wkb.buffer, wkb.byteOffset, wkb.byteLength), row.n);
+	if (crs === 'gcj02') geometries = geometries.map((g) => g && mapFlatPositions(g, (x, y) => positionWgs84ToGcj02([x, y])));
 	const features = values.map((v, i) => {
 		const properties: Record<string, unknown> = {};
 		for (let k = 0; k < keys.length; k++) properties[keys[k]] = v[k];
@@ -177,9 +207,9 @@ function dbId(db: object): number {
 // code lists and move buildings to the boundaries they now fall in; building imports re-estimate
 // community households; grid imports move buildings to their new grids.
 const AFFECTS: Record<string, TileLayerName[]> = {
-	subdistricts: ['subdistricts'],
-	communities: ['communities', 'subdistricts', 'buildings'],
-	grids: ['grids', 'buildings'],
+	subdistricts: ['subdistricts', 'subdistrict_labels'],
+	communities: ['communities', 'community_labels', 'subdistricts', 'subdistrict_labels', 'buildings'],
+	grids: ['grids', 'grid_labels', 'buildings'],
 	buildings: ['buildings', 'communities'],
 	facilities: ['facilities'],
 	roads: ['roads'],
@@ -214,15 +244,15 @@ function etagOf(body: Uint8Array): string {
 }
 
 /** A tile through the cache; concurrent requests for the same tile share one build. */
-export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord): Promise<CacheEntry & { cached: boolean }> {
-	const key = `${dbId(db)}|${layer}/${tile.z}/${tile.x}/${tile.y}`;
+export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord, crs: TileCrs = 'wgs84'): Promise<CacheEntry & { cached: boolean }> {
+	const key = `${dbId(db)}|${layer}/${tile.z}/${tile.x}/${tile.y}${crs === 'wgs84' ? '' : `@${crs}`}`;
 	const version = versions[layer];
 	const hit = cache.get(key);
 	if (hit && hit.version === version) return { ...hit, cached: true };
 	let build = pending.get(key);
 	if (!build) {
 		build = (async () => {
-			const body = await buildTile(db, layer, tile);
+			const body = await buildTile(db, layer, tile, defaultTileMethod(db), crs);
 			const entry = { body, etag: etagOf(body), version };
 			// a change during the build makes this tile stale: serve it once, do not keep it
 			if (versions[layer] === version) cache.set(key, entry);
@@ -252,8 +282,13 @@ const jsonError = (status: number, message: string): TileResponse => ({
 export async function serveTile(
 	db: Db,
 	params: { layer: string; z: string; x: string; y: string },
-	ifNoneMatch?: string | null
+	ifNoneMatch?: string | null,
+	crsParam: string | null = null
 ): Promise<TileResponse> {
+	const crs = (crsParam ?? 'wgs84').toLowerCase() as TileCrs;
+	if (!TILE_CRS.includes(crs)) {
+		return jsonError(400, `坐标系“${crsParam}”无效，瓦片可用 wgs84、gcj02 / unknown crs "${crsParam}"; tiles come in wgs84 or gcj02`);
+	}
 	if (!isTileLayer(params.layer)) {
 		return jsonError(404, `未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`);
 	}
@@ -264,7 +299,7 @@ export async function serveTile(
 		if (err instanceof TileCoordError) return jsonError(400, err.message);
 		throw err;
 	}
-	const entry = await getTile(db, params.layer, tile);
+	const entry = await getTile(db, params.layer, tile, crs);
 	const headers: Record<string, string> = {
 		'content-type': TILE_CONTENT_TYPE,
 		'cache-control': `public, max-age=${TILE_MAX_AGE_S}`,

@@ -4,8 +4,11 @@ import { wallLayout } from './layout';
 
 describe('wall options', () => {
 	it('reads tiles and the tour, falling back on nonsense', () => {
-		expect(parseWallOptions(new URLSearchParams('cols=2&rows=2&tour=1&interval=10'))).toEqual({ cols: 2, rows: 2, tour: true, interval: 10 });
-		expect(parseWallOptions(new URLSearchParams('cols=0&rows=x&interval=1'))).toEqual({ cols: 1, rows: 1, tour: false, interval: 30 });
+		const none = { circles: false, shortfalls: false };
+		expect(parseWallOptions(new URLSearchParams('cols=2&rows=2&tour=1&interval=10'))).toEqual({ cols: 2, rows: 2, tour: true, interval: 10, layers: none });
+		expect(parseWallOptions(new URLSearchParams('cols=0&rows=x&interval=1'))).toEqual({ cols: 1, rows: 1, tour: false, interval: 30, layers: none });
+		expect(parseWallOptions(new URLSearchParams('layers=shortfalls,circles')).layers).toEqual({ circles: true, shortfalls: true });
+		expect(parseWallOptions(new URLSearchParams('layers=nonsense')).layers).toEqual(none);
 		expect(parseWallOptions(new URLSearchParams('cols=99'))).toMatchObject({ cols: 1 });
 	});
 });

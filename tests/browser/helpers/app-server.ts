@@ -90,6 +90,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
 		GRIDATLAS_DEMO_ACCOUNTS: 'on',
 		// Every page of a test signs in: the per-address sign-in limit is tested on its own.
 		GRIDATLAS_LOGIN_PER_MINUTE: '10000',
+		// Soaks post 10 cases/s for minutes: above the default ingest limit per account.
+		GRIDATLAS_INGEST_PER_MINUTE: '100000',
 		...options.env
 	};
 	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
