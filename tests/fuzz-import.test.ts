@@ -8,7 +8,7 @@
 // default 2,200 inputs on the embedded engine; the server engine, when TEST_DATABASE_URL is set,
 // runs every fifth input). GRIDATLAS_FUZZ_TRACE=<file> logs each input before it runs (and the failures
 // as they happen); GRIDATLAS_FUZZ_ONLY=<n> runs input n of each kind alone.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest, type ImportSummary } from '../src/lib/server/imports';
@@ -25,7 +25,7 @@ const SCALE = Number(process.env.GRIDATLAS_FUZZ_SCALE ?? 1);
 const TRACE = process.env.GRIDATLAS_FUZZ_TRACE;
 /** Run only input number N of each kind (with TRACE, its bytes are left in TRACE.input). */
 const ONLY = process.env.GRIDATLAS_FUZZ_ONLY === undefined ? undefined : Number(process.env.GRIDATLAS_FUZZ_ONLY);
-const COUNT = { geojson: Math.round(1100 * SCALE), csv: Math.round(600 * SCALE), cases: Math.round(500 * SCALE) };
+const COUNT = { geojson: Math.round(1000 * SCALE), csv: Math.round(550 * SCALE), binary: Math.round(150 * SCALE), cases: Math.round(500 * SCALE) };
 
 // --- the fixture city: one subdistrict, two communities, three grids --------------------------------
 
@@ -200,15 +200,15 @@ function properties(r: Random, layer: LayerName, i: number): Record<string, unkn
 		case 'communities':
 			return { code: CODE_VARIANTS(r, `${SD}${String(int(r, 3, 999)).padStart(3, '0')}`), name: `模糊社区${i}`, households: pick(r, [500, '1,200', -3, 'many', 1e12, '__INF__', undefined]), population: pick(r, [1200, undefined, '9'.repeat(40)]) };
 		case 'grids':
-			return { code: chance(r, 0.5) ? CODE_VARIANTS(r, `${community}${String(int(r, 3, 999)).padStart(3, '0')}`) : undefined, name: `网格${i}`, kind: pick(r, ['basic', '专属', 'bogus', undefined]) };
+			return { code: chance(r, 0.5) ? CODE_VARIANTS(r, `${community}${String(int(r, 3, 999)).padStart(3, '0')}`) : undefined, name: `网格${i}`, kind: pick(r, ['basic', '专属', 'bogus', 'constructor', undefined]) };
 		case 'buildings':
 			return { id: `b-${int(r, 0, 50)}`, 'building:levels': pick(r, ['6', '6;7', '-2', '0', '1e9', 'ten', undefined]), height: pick(r, ['20 m', '0', '-5', 'x', undefined, 1e300]), households: pick(r, [undefined, 12, -1, 'lots', 1e15, 2 ** 31]) };
 		case 'facilities':
-			return { id: `f-${int(r, 0, 50)}`, category: pick(r, ['bank', 'school', '中小学', 'park', 'bogus', '', 'clinic']), name: `设施${i}` };
+			return { id: `f-${int(r, 0, 50)}`, category: pick(r, ['bank', 'school', '中小学', 'park', 'bogus', '', 'clinic', 'constructor']), name: `设施${i}` };
 		case 'roads':
 			return { id: `r-${int(r, 0, 50)}`, highway: pick(r, ['footway', 'primary', 'motorway', undefined, 'x']), walkable: pick(r, ['yes', 'no', 'maybe', undefined]), name: `路${i}` };
 		case 'landcover':
-			return { id: `l-${int(r, 0, 50)}`, kind: pick(r, ['water', '绿地', 'park', 'lava', undefined]), name: `地块${i}` };
+			return { id: `l-${int(r, 0, 50)}`, kind: pick(r, ['water', '绿地', 'park', 'lava', '__proto__', 'toString', undefined]), name: `地块${i}` };
 		case 'cases':
 			return {
 				id: `fz-${int(r, 0, 80)}`,
@@ -242,10 +242,13 @@ function mutateTree(r: Random, root: unknown): unknown {
 	let node = root;
 	for (let depth = 0; depth < 12; depth++) {
 		if (node === null || typeof node !== 'object') break;
-		const keys = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-		if (keys.length === 0 || (depth > 0 && chance(r, 0.25))) break;
+		const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+		// Rarely stop at the top (the whole feature list replaced is one refusal); deeper, often.
+		if (keys.length === 0 || (depth > 0 && chance(r, depth === 1 ? 0.05 : 0.25))) break;
 		parent = node as Record<string | number, unknown>;
 		key = pick(r, keys);
+		// Mostly leave the "type" members alone: a wrong top-level type is one refusal, seen often enough.
+		if (key === 'type' && keys.length > 1 && chance(r, 0.85)) key = pick(r, keys.filter((k) => k !== 'type'));
 		node = parent[key];
 	}
 	if (parent === null) return junk(r);
@@ -297,7 +300,7 @@ const enc = new TextEncoder();
 
 function fileName(r: Random, natural: string): string {
 	if (chance(r, 0.85)) return natural;
-	return pick(r, ['upload', 'x.zip', 'x.exe', 'x.osm', 'x.osm.pbf', 'x.txt', 'x.json', 'x.csv', 'x.geojson', '../../etc/passwd', 'a\u0000b.geojson', `${'长'.repeat(3000)}.geojson`, '<b>x</b>.csv', 'x.xlsx', 'x.shp']);
+	return pick(r, ['upload', 'x.zip', 'x.exe', 'x.osm', 'x.osm.pbf', 'x.txt', 'x.json', 'x.csv', 'x.geojson', '../../etc/passwd', 'a\u0000b.geojson', `${'长'.repeat(3000)}.geojson`, '<b>x</b>.csv', 'x.xlsx', 'x.shp', 'x.constructor', 'x.__proto__']);
 }
 
 interface Generated {
@@ -320,7 +323,7 @@ function generateGeoJson(r: Random, n: number): Generated {
 	let doc: unknown = chance(r, 0.9) ? { type: 'FeatureCollection', features } : chance(r, 0.5) ? features[0] : (features[0] as { geometry: unknown }).geometry;
 	const mutations = chance(r, 0.2) ? 0 : int(r, 1, 4);
 	for (let k = 0; k < mutations; k++) doc = mutateTree(r, doc);
-	let bytes = enc.encode(expandPlaceholders(JSON.stringify(doc) ?? 'undefined'));
+	let bytes: Uint8Array = enc.encode(expandPlaceholders(JSON.stringify(doc) ?? 'undefined'));
 	if (chance(r, 0.3)) bytes = mangle(r, bytes);
 	return { req: request(r, layer, fileName(r, `fuzz-${n}.geojson`), bytes), label: `geojson #${n} (${layer}, ${count} features, ${bytes.length} bytes)` };
 }
@@ -353,12 +356,13 @@ function csvCell(r: Random, column: string, props: Record<string, unknown>, i: n
 	if (/^(lat|y|纬度)$/.test(column)) return chance(r, 0.85) ? String(lat) : bad();
 	const value = props[column] ?? props[{ 街道编码: 'code', 社区编码: 'code', 街道名称: 'name', 社区名称: 'name', 名称: 'name', 类别: 'category', 户数: 'households', 编号: 'id', 上报时间: 'reported_at' }[column] ?? ''] ?? `v${i}`;
 	if (chance(r, 0.9)) return asCell(value);
-	return pick(r, [bad(), 'a"b', '"unterminated', 'x\ny', '=cmd|calc', '\u0000', 'x'.repeat(300)]);
+	return pick(r, [bad(), 'a"b', '"unterminated', 'x\ny', '=cmd|calc', '\ud800', 'x'.repeat(300)]);
 }
 
 /** A CSV table for a random layer: bad quotes, wrong columns, bad coordinates, BOMs, mixed newlines. */
 function generateCsv(r: Random, n: number): Generated {
-	const layer = pick(r, LAYERS);
+	// Mostly the layers a CSV can fill (points and code lists); the others are refused as a whole.
+	const layer = chance(r, 0.8) ? pick(r, ['facilities', 'cases', 'subdistricts', 'communities'] as const) : pick(r, LAYERS);
 	const delimiter = chance(r, 0.8) ? ',' : pick(r, ['\t', ';', '|']);
 	let columns = [...pick(r, CSV_COLUMNS[layer])];
 	if (chance(r, 0.1)) columns = columns.concat(Array.from({ length: int(r, 1, 2000) }, (_, i) => `extra${i}`));
@@ -387,6 +391,7 @@ function generateCsv(r: Random, n: number): Generated {
 	let text = lines.map((l) => l + (mixed ? newline() : eol)).join('');
 	if (chance(r, 0.2)) text = `\ufeff${text}`;
 	if (chance(r, 0.05)) text = text.replace('\n', '\n\ufeff');
+	if (chance(r, 0.02)) text = text.replace(',', ',\u0000'); // a NUL byte: binary, not a CSV
 	let bytes: Uint8Array = enc.encode(text);
 	if (chance(r, 0.05)) {
 		// Excel's "Unicode text": UTF-16LE with a BOM
@@ -416,6 +421,34 @@ function request(r: Random, layer: LayerName, name: string, bytes: Uint8Array): 
 		maxBytes: chance(r, 0.02) ? int(r, 1, 100) : undefined,
 		households: chance(r, 0.05) ? { dwellingSizeM2: pick(r, [0.5, 90, 1e6]), defaultLevels: pick(r, [1, 6, 200]) } : undefined // the CLI refuses non-positive values
 	} as Generated['req'];
+}
+
+// Zipped Shapefiles and OSM extracts, damaged byte by byte (their readers get the bytes, not text).
+const SHAPEFILE_ZIPS = ['communities-utf8.zip', 'communities-gbk-no-cpg.zip', 'communities-web-mercator.zip', 'communities-mercator-no-prj.zip', 'two-layers.zip', 'no-shp.zip'].map(
+	(name) => [name, new Uint8Array(readFileSync(new URL(`../geo/readers/test/in/${name}`, import.meta.url)))] as const
+);
+const DEMO_PBF = new Uint8Array(readFileSync(new URL('../demo/osm/xinjiekou.osm.pbf', import.meta.url)));
+const SMALL_OSM = enc.encode(
+	`<?xml version="1.0"?><osm version="0.6">` +
+		[[1, 32.01, 118.01], [2, 32.011, 118.01], [3, 32.011, 118.011], [4, 32.01, 118.011]].map(([id, lat, lon]) => `<node id="${id}" lat="${lat}" lon="${lon}"${id === 1 ? '><tag k="amenity" v="bank"/></node>' : '/>'}`).join('') +
+		`<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/><tag k="building" v="yes"/><tag k="building:levels" v="6"/></way>` +
+		`<way id="11"><nd ref="1"/><nd ref="3"/><tag k="highway" v="footway"/></way>` +
+		`<relation id="20"><member type="way" ref="10" role="outer"/><tag k="type" v="multipolygon"/><tag k="natural" v="water"/></relation></osm>`
+);
+
+function generateBinary(r: Random, n: number): Generated {
+	const roll = r();
+	const [name, source, layers] =
+		roll < 0.1
+			? (['xinjiekou.osm.pbf', DEMO_PBF, ['facilities', 'landcover']] as const)
+			: roll < 0.35
+				? (['small.osm', SMALL_OSM, ['buildings', 'facilities', 'roads', 'landcover', 'communities']] as const)
+				: ([...pick(r, SHAPEFILE_ZIPS), ['communities', 'subdistricts', 'grids', 'buildings']] as const);
+	let bytes: Uint8Array = source;
+	for (let k = chance(r, 0.7) ? 1 : 2; k > 0; k--) bytes = mangle(r, bytes);
+	const req = request(r, pick(r, layers), fileName(r, name), bytes);
+	if (source === DEMO_PBF) req.dryRun = true; // 1,300 buildings: checked, not written, to stay quick
+	return { req, label: `binary #${n} (${name}, ${bytes.length} bytes)` };
 }
 
 /** A JSON request body for POST /api/cases, as text (the route parses it), damaged in many ways. */
@@ -483,19 +516,19 @@ function failureList(): string[] {
 	return failures;
 }
 
-type Outcome<T> = { value: T; error?: undefined } | { value?: undefined; error: unknown };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 async function attempt<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 	try {
-		return { value: await run() };
+		return { ok: true, value: await run() };
 	} catch (error) {
-		return { error };
+		return { ok: false, error };
 	}
 }
 
 /** Refused: a typed bilingual error and not a row changed. Imported: the counts add up. */
 function judgeImport(where: string, req: Generated['req'], outcome: Outcome<ImportSummary>, before: Snapshot, after: Snapshot, failures: string[]) {
-	if (outcome.error !== undefined) {
+	if (!outcome.ok) {
 		const error = outcome.error;
 		if (!isTyped(error)) failures.push(`${where}: untyped ${describeError(error)}`);
 		else if (!bilingual((error as Error).message)) failures.push(`${where}: message not 中文 / English: ${(error as Error).message.slice(0, 200)}`);
@@ -517,7 +550,7 @@ function judgeImport(where: string, req: Generated['req'], outcome: Outcome<Impo
 
 /** Refused: a typed bilingual error and nothing written. Answered: cases grew by what it says, each rejected item explained. */
 function judgeIngest(where: string, outcome: Outcome<IngestResult>, before: Snapshot, after: Snapshot, failures: string[]) {
-	if (outcome.error !== undefined) {
+	if (!outcome.ok) {
 		const error = outcome.error;
 		if (!isTyped(error)) failures.push(`${where}: untyped ${describeError(error)}`);
 		else if (!bilingual((error as Error).message)) failures.push(`${where}: message not 中文 / English: ${(error as Error).message}`);
@@ -552,6 +585,12 @@ const scribble = (n: number) => {
 	return [...pts, pts[0]];
 };
 
+const flipped = (bytes: Uint8Array, at: number, mask: number) => {
+	const out = bytes.slice();
+	out[at] ^= mask;
+	return out;
+};
+
 /** [what it is, layer, file name, content, the rule it must now be refused or rejected with]. */
 const KNOWN_IMPORTS: [string, LayerName, string, string | Uint8Array, string][] = [
 	['a 3D point (the tables are 2D)', 'facilities', 'z.geojson', fcText(feature({ category: 'bank' }, { type: 'Point', coordinates: [118.01, 32.01, 12] })), 'written'],
@@ -573,6 +612,13 @@ const KNOWN_IMPORTS: [string, LayerName, string, string | Uint8Array, string][] 
 	['a program named .csv', 'cases', 'cases.csv', new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0]), 'format-mismatch'],
 	['a CSV with a NUL byte', 'facilities', 'nul.csv', new Uint8Array([...enc.encode('name,category,lon,lat\nx,bank,118.01,32.01\n'), 0, 0x41]), 'format-mismatch'],
 	['a CSV with unbalanced quotes and a BOM', 'facilities', 'quotes.csv', '\ufeffname,category,lon,lat\n"x,bank,118.01,32.01\ny,bank,118.02,32.02\n', 'csv-coordinates'],
+	['an id of 300,000 characters (too big for the unique index)', 'roads', 'long-id.geojson', fcText({ type: 'Feature', id: 'r'.repeat(300_000), properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[118.01, 32.01], [118.02, 32.02]] } }), 'id-too-long'],
+	['a coded grid and an uncoded one given the same number', 'grids', 'seq.geojson', fcText(feature({ code: `${C2}002` }, { type: 'Polygon', coordinates: [square(118.15, 32.05)] }), feature({}, { type: 'Polygon', coordinates: [square(118.16, 32.05)] })), 'written'],
+	['a grid numbered 000', 'grids', 'zero.geojson', fcText(feature({ code: `${C2}000` }, { type: 'Polygon', coordinates: [square(118.17, 32.05)] })), 'code-format'],
+	['a grid kind of "constructor" (found Object.prototype\'s)', 'grids', 'proto.geojson', fcText(feature({ kind: 'constructor' }, { type: 'Polygon', coordinates: [square(118.18, 32.05)] })), 'grid-kind'],
+	['a land-cover kind of "toString"', 'landcover', 'proto.geojson', fcText(feature({ kind: 'toString' }, { type: 'Polygon', coordinates: [square(118.18, 32.06)] })), 'unknown-kind'],
+	['a file named .constructor', 'facilities', 'x.constructor', fcText(feature({ category: 'bank' }, { type: 'Point', coordinates: [118.014, 32.014] })), 'written'],
+	['a PBF with one flipped bit in a compressed block (tiny-inflate looped forever)', 'facilities', 'flip.osm.pbf', flipped(DEMO_PBF, 33103, 0x40), 'invalid-osm'],
 	['a file name with a NUL character', 'facilities', 'a\u0000b.geojson', fcText(feature({ category: 'bank' }, { type: 'Point', coordinates: [118.013, 32.013] })), 'written']
 ];
 
@@ -627,23 +673,24 @@ for (const engine of testEngines()) {
 				const bytes = typeof content === 'string' ? enc.encode(content) : content;
 				const outcome = await importOne({ fileName: name, bytes, layer, crs: 'wgs84' }, what, failures);
 				const got =
-					outcome.error !== undefined
+					!outcome.ok
 						? ((outcome.error as { rule?: string }).rule ?? String(outcome.error))
 						: outcome.value.rejectedIssues[0]?.rule ?? (outcome.value.written > 0 ? 'written' : 'nothing written');
 				if (got !== rule) failures.push(`${what}: expected ${rule}, got ${got}`);
 			}
 			for (const [what, body, code] of KNOWN_BATCHES) {
 				const outcome = await ingestOne(body, what, failures);
-				const got = outcome.error !== undefined ? String(outcome.error) : outcome.value.errors.map((e) => e.code).join(', ') || 'no error';
+				const got = !outcome.ok ? String(outcome.error) : outcome.value.errors.map((e) => e.code).join(', ') || 'no error';
 				if (got !== code) failures.push(`${what}: expected ${code}, got ${got}`);
 			}
-			expect(failures).toEqual([]);
+			expect([...failures]).toEqual([]);
 		}, 120_000);
 
-		async function runImports(kind: 'geojson' | 'csv', generate: (r: Random, n: number) => Generated) {
-			const r = mulberry32(SEED ^ (kind === 'geojson' ? 0x9e0 : 0xc5f));
+		async function runImports(kind: 'geojson' | 'csv' | 'binary', generate: (r: Random, n: number) => Generated) {
+			const r = mulberry32(SEED ^ { geojson: 0x9e0, csv: 0xc5f, binary: 0xb1a }[kind]);
 			const failures = failureList();
 			const outcomes = { imported: 0, refused: 0 };
+			const reasons = new Map<string, number>();
 			const slowest: [number, string][] = [];
 			for (let n = 0; n < COUNT[kind]; n++) {
 				const { req, label } = generate(r, n);
@@ -657,9 +704,12 @@ for (const engine of testEngines()) {
 				const t = performance.now();
 				const outcome = await importOne(req, where, failures);
 				slowest.push([performance.now() - t, label]);
-				outcomes[outcome.error === undefined ? 'imported' : 'refused']++;
+				outcomes[outcome.ok ? 'imported' : 'refused']++;
+				const reason = outcome.ok ? `imported${outcome.value.rejected ? ' with rejections' : ''}` : ((outcome.error as { rule?: string }).rule ?? (outcome.error as Error).name);
+				reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 			}
-			console.log(`${engine.name} ${kind}: ${outcomes.imported + outcomes.refused} inputs, ${outcomes.imported} imported, ${outcomes.refused} refused`);
+			const tally = [...reasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+			console.log(`${engine.name} ${kind}: ${outcomes.imported + outcomes.refused} inputs, ${outcomes.imported} imported, ${outcomes.refused} refused (${tally})`);
 			if (TRACE) console.log(slowest.sort((a, b) => b[0] - a[0]).slice(0, 12).map(([t, l]) => `${t.toFixed(0)} ms ${l}`).join('\n'));
 			expect(failures.slice(0, 25), `${failures.length} failures (seed ${SEED})`).toEqual([]);
 		}
@@ -667,6 +717,8 @@ for (const engine of testEngines()) {
 		it(`GeoJSON: ${COUNT.geojson} malformed files`, () => runImports('geojson', generateGeoJson), 240_000);
 
 		it(`CSV: ${COUNT.csv} malformed tables`, () => runImports('csv', generateCsv), 240_000);
+
+		it(`zipped Shapefiles and OSM extracts: ${COUNT.binary} damaged files`, () => runImports('binary', generateBinary), 240_000);
 
 		it(`case ingest: ${COUNT.cases} malformed JSON batches`, async () => {
 			const r = mulberry32(SEED ^ 0xca5e);
@@ -691,7 +743,7 @@ for (const engine of testEngines()) {
 				const t = performance.now();
 				const outcome = await ingestOne(body, label, failures, crs);
 				slowest.push([performance.now() - t, label]);
-				outcomes[outcome.error === undefined ? 'answered' : 'refused']++;
+				outcomes[outcome.ok ? 'answered' : 'refused']++;
 			}
 			console.log(`${engine.name} cases: ${outcomes.answered + outcomes.refused} batches ingested (${outcomes.answered} answered, ${outcomes.refused} refused), ${outcomes.unparsable} not JSON`);
 			if (TRACE) console.log(slowest.sort((a, b) => b[0] - a[0]).slice(0, 12).map(([t, l]) => `${t.toFixed(0)} ms ${l}`).join('\n'));

@@ -67,10 +67,11 @@ function shape(value: unknown, nesting: number): Geometry {
 		return { type: 'GeometryCollection', geometries: g.geometries.map((member) => shape(member, nesting + 1)) };
 	}
 	const type = typeof g.type === 'string' ? g.type : undefined;
-	if (type === undefined || !(type in DEPTH)) {
+	if (type === undefined || !Object.hasOwn(DEPTH, type)) {
+		const named = type === undefined ? shown(g.type, 40) : `"${shown(type, 40)}"`;
 		throw new Malformed({
-			zh: `未知的几何类型 ${shown(g.type, 40)}（应为 Point、LineString、Polygon、MultiPoint、MultiLineString、MultiPolygon 或 GeometryCollection）`,
-			en: `unknown geometry type ${shown(g.type, 40)} (expected Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon or GeometryCollection)`
+			zh: `未知的几何类型 ${named}（应为 Point、LineString、Polygon、MultiPoint、MultiLineString、MultiPolygon 或 GeometryCollection）`,
+			en: `unknown geometry type ${named} (expected Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon or GeometryCollection)`
 		});
 	}
 	return { type, coordinates: nested(g.coordinates, DEPTH[type], type) } as Geometry;

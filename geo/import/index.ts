@@ -32,6 +32,9 @@ const CODE_ALIASES: Partial<Record<LayerName, readonly string[]>> = {
 	grids: FIELD_ALIASES.gridCode
 };
 
+/** Longer ids are not ids (and would not fit the database's unique index); as for the case API. */
+const MAX_ID_LENGTH = 128;
+
 /** How the record is identified: its own code/id, or (failing that) a hash of its content. */
 interface Identity {
 	/** Shown in messages; undefined when the feature has no id of its own. */
@@ -112,6 +115,15 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		const identity = identify(layer, item, reader, source.fromOsm);
 		const at: FeatureLocation = { fileName: options.fileName, index, id: identity.label, csvRow: source.csvRows };
 
+		if (identity.kind === 'id' && identity.sourceId.length > MAX_ID_LENGTH) {
+			rejected.push(
+				featureIssue(at, 'id-too-long', {
+					zh: `编号长达 ${identity.sourceId.length} 个字符（最多 ${MAX_ID_LENGTH} 个），请检查编号列`,
+					en: `the id is ${identity.sourceId.length} characters long (at most ${MAX_ID_LENGTH}); check the id column`
+				})
+			);
+			continue;
+		}
 		const shape = source.attributeOnly ? { ok: true as const, geometry: null } : geometryShape(feature.geometry);
 		if (!shape.ok) {
 			rejected.push(featureIssue(at, 'malformed-geometry', shape.text));

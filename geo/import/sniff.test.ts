@@ -103,6 +103,8 @@ describe('resolveFormat: content first, the name only to catch the wrong file', 
 		// OSM is OSM: PBF content named .osm (or XML named .osm.pbf) is read as what it is.
 		expect(resolveFormat('city.osm', demo('osm/xinjiekou.osm.pbf')).format).toBe('osm-pbf');
 		expect(resolveFormat('city.osm.pbf', demo('osm/xinjiekou.osm')).format).toBe('osm-xml');
+		// A zipped Shapefile named after its .shp is still a zipped Shapefile.
+		expect(resolveFormat('roads.shp', readerFile('communities-utf8.zip')).format).toBe('shapefile-zip');
 		// A CSV saved with an .xls name by some office software is still a CSV.
 		expect(resolveFormat('导出.xls', importFile('facilities.csv')).format).toBe('csv');
 	});
@@ -117,6 +119,7 @@ describe('resolveFormat: content first, the name only to catch the wrong file', 
 		['shapes.zip', readerFile('bare-point.geojson'), /Shapefile 压缩包.*JSON/],
 		['city.osm.pbf', importFile('facilities.csv'), /OSM PBF.*CSV/],
 		['city.osm', readerFile('communities-utf8.zip'), /OSM XML.*ZIP/],
+		['roads.shp', demo('osm/xinjiekou.osm.pbf'), /\.shp 部分.*OSM PBF.*\.shp part/],
 		['grids.geojson', text('just some words'), /普通文本.*just some words.*plain text/],
 		['grids.geojson', readerFile('places.kml'), /XML 文本.*XML text/]
 	])('refuses %s when it is not what its name says', (name, content, message) => {

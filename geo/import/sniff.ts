@@ -190,10 +190,14 @@ const CLAIMS: Record<string, ClaimedFormat> = {
 };
 
 export function claimedFormat(fileName: string): ClaimedFormat {
-	return CLAIMS[extensionOf(fileName)] ?? 'other';
+	const extension = extensionOf(fileName);
+	return Object.hasOwn(CLAIMS, extension) ? CLAIMS[extension] : 'other';
 }
 
-const CLAIM_LABELS: Record<SourceFormat | 'text', BilingualText> = {
+type SpecificClaim = Exclude<ClaimedFormat, 'none' | 'other' | 'office'>;
+
+const CLAIM_LABELS: Record<SpecificClaim, BilingualText> = {
+	shp: { zh: 'Shapefile 的 .shp 部分', en: 'the .shp part of a Shapefile' },
 	geojson: { zh: 'GeoJSON', en: 'GeoJSON' },
 	csv: { zh: 'CSV 表格', en: 'a CSV table' },
 	text: { zh: '文本', en: 'text' },
@@ -258,7 +262,7 @@ function bareShp(fileName: string) {
 }
 
 /** The name says one accepted format, the bytes are clearly another. */
-function mismatch(fileName: string, claim: SourceFormat | 'text', content: SniffedContent) {
+function mismatch(fileName: string, claim: SpecificClaim, content: SniffedContent) {
 	const ext = extensionOf(fileName);
 	const said = CLAIM_LABELS[claim];
 	const is = describeContent(content);
@@ -280,6 +284,8 @@ function agrees(claim: ClaimedFormat, format: SourceFormat): boolean {
 		case 'osm-xml':
 		case 'osm-pbf':
 			return format === 'osm-xml' || format === 'osm-pbf'; // OSM data is OSM data, XML or PBF
+		case 'shp':
+			return format === 'shapefile-zip'; // the zip of a Shapefile, named after its .shp
 		default:
 			return claim === format;
 	}
@@ -298,7 +304,7 @@ export function resolveFormat(fileName: string, bytes: Uint8Array): ResolvedForm
 	const ext = extensionOf(fileName);
 	const claimed = (format: SourceFormat, extra: Omit<ResolvedFormat, 'format'> = {}): ResolvedFormat => {
 		if (agrees(claim, format)) return { format, ...extra };
-		throw mismatch(fileName, claim as SourceFormat | 'text', content);
+		throw mismatch(fileName, claim as SpecificClaim, content);
 	};
 	switch (content.kind) {
 		case 'empty':

@@ -4,7 +4,8 @@ import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagM
 import { fileError } from '../issues';
 import { readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
 import { resolveFormat } from './sniff';
-import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
+import { shownList } from './text';
+import { osmToGeoJSON, inflatePbfBlobs, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
 import { osmLandcoverKind } from '../osm/landcover';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
 
@@ -43,7 +44,7 @@ function osmCandidates(features: Feature[], layer: LayerName, mapping: TagMappin
 	return features.flatMap((feature, index) => (belongs(feature) ? [{ index, feature }] : []));
 }
 
-function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: ParseOptions, mapping: TagMapping[]): LayerSource {
+async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: ParseOptions, mapping: TagMapping[]): Promise<LayerSource> {
 	if (!OSM_LAYERS.has(options.layer)) {
 		const label = LAYER_LABELS[options.layer];
 		throw fileError(options.fileName, 'osm-layer-unsupported', {
@@ -53,7 +54,8 @@ function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: Pars
 	}
 	let collection;
 	try {
-		collection = osmToGeoJSON(bytes, format);
+		// Uploaded PBF blobs are inflated by the platform first: the PBF reader's own inflater hangs on corrupt data.
+		collection = osmToGeoJSON(format === 'osm-pbf' ? await inflatePbfBlobs(bytes) : bytes, format);
 	} catch (error) {
 		throw fileError(options.fileName, 'invalid-osm', {
 			zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
@@ -82,8 +84,8 @@ function readCsvSource(text: string, options: ParseOptions): LayerSource {
 	}
 	if (!csv.coordinateColumns) {
 		throw fileError(fileName, 'csv-no-coordinates', {
-			zh: `CSV 中没有经纬度列；${label.zh}图层需要点位，请添加经度列（${LONGITUDE_COLUMNS.join('/')}）和纬度列（${LATITUDE_COLUMNS.join('/')}）。现有列：${csv.columns.join('、')}`,
-			en: `the CSV has no coordinate columns; the ${label.en} layer needs points: add a longitude column (${LONGITUDE_COLUMNS.join('/')}) and a latitude column (${LATITUDE_COLUMNS.join('/')}). Columns present: ${csv.columns.join(', ')}`
+			zh: `CSV 中没有经纬度列；${label.zh}图层需要点位，请添加经度列（${LONGITUDE_COLUMNS.join('/')}）和纬度列（${LATITUDE_COLUMNS.join('/')}）。现有列：${shownList(csv.columns, '、')}`,
+			en: `the CSV has no coordinate columns; the ${label.en} layer needs points: add a longitude column (${LONGITUDE_COLUMNS.join('/')}) and a latitude column (${LATITUDE_COLUMNS.join('/')}). Columns present: ${shownList(csv.columns, ', ')}`
 		});
 	}
 	if (!ALLOWED_GEOMETRY_TYPES[layer].includes('Point')) {

@@ -25,6 +25,12 @@ export function storable<T>(value: T, depth = 0): T {
 	return out as T;
 }
 
+/** Column names (or any list) for a message: each quoted short, at most `max` of them, then "…". */
+export function shownList(items: readonly string[], separator: string, max = 20): string {
+	const listed = items.slice(0, max).map((item) => shown(item, 40));
+	return items.length > max ? `${listed.join(separator)}${separator}… (+${items.length - max})` : listed.join(separator);
+}
+
 /**
  * Any value as short text for a message: strings as they are, everything else as JSON (objects whose
  * toString is broken or that nest too deeply included), cut to `max` characters with "…".

@@ -1,5 +1,5 @@
 export { osmToGeoJSON, type OsmFormat, type OsmProperties } from './osm-to-geojson';
-export { readOsmElements, parseOsmXml, parseOsmPbf } from './osm-elements';
+export { readOsmElements, parseOsmXml, parseOsmPbf, inflatePbfBlobs } from './osm-elements';
 export type { OsmElement, OsmNode, OsmWay, OsmRelation, OsmRelationMember } from './osm-elements';
 export { isOsmBuilding, isWalkable, osmRoad, osmFacilityCategory, matchTagMapping, WALKABLE_HIGHWAYS } from './classify';
 export { DEFAULT_TAG_MAPPING, FACILITY_CATEGORIES, type FacilityCategory } from './tag-mapping';

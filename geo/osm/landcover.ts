@@ -127,8 +127,10 @@ const KIND_SPELLINGS: Record<string, LandcoverKind> = Object.fromEntries(
 
 /** A kind written in a table ("water", "水域", "Park / garden") → its code; undefined when unknown. */
 export function parseLandcoverKind(text: string): LandcoverKind | undefined {
+	// Own keys only: "constructor" or "toString" in a table must not find Object.prototype's.
+	const spelling = (key: string) => (Object.hasOwn(KIND_SPELLINGS, key) ? KIND_SPELLINGS[key] : undefined);
 	const trimmed = text.trim();
-	return KIND_SPELLINGS[trimmed] ?? KIND_SPELLINGS[trimmed.toLowerCase()];
+	return spelling(trimmed) ?? spelling(trimmed.toLowerCase());
 }
 
 /** The land cover of a whole OSM collection: one feature per area kept, properties kind, name and "@id". */

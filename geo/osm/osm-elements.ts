@@ -132,6 +132,109 @@ export function assertCompletePbf(bytes: Uint8Array): void {
 	}
 }
 
+/** The spec's limit for one uncompressed blob; a corrupt raw_size must not make us allocate more. */
+const MAX_BLOB_BYTES = 32 * 1024 * 1024;
+
+/** Fields of a protobuf message: number → wire type 0 value or wire type 2 bytes (others refused). */
+function readMessage(bytes: Uint8Array): Map<number, number | Uint8Array> {
+	const fields = new Map<number, number | Uint8Array>();
+	let pos = 0;
+	while (pos < bytes.length) {
+		const [key, afterKey] = readVarint(bytes, pos);
+		const field = Math.floor(key / 8);
+		const wireType = key & 7;
+		if (wireType === 0) {
+			const [value, next] = readVarint(bytes, afterKey);
+			fields.set(field, value);
+			pos = next;
+		} else if (wireType === 2) {
+			const [length, next] = readVarint(bytes, afterKey);
+			if (next + length > bytes.length) throw new Error('a protobuf field runs past the end of its message');
+			fields.set(field, bytes.subarray(next, next + length));
+			pos = next + length;
+		} else {
+			throw new Error(`unexpected wire type ${wireType}`);
+		}
+	}
+	return fields;
+}
+
+function varint(value: number): number[] {
+	const out: number[] = [];
+	while (value >= 0x80) {
+		out.push((value % 0x80) | 0x80);
+		value = Math.floor(value / 0x80);
+	}
+	out.push(value);
+	return out;
+}
+
+function concatBytes(parts: (Uint8Array | number[])[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
+}
+
+/** zlib data inflated by the platform (checksum verified, size capped), or an error. */
+async function inflateZlib(data: Uint8Array): Promise<Uint8Array> {
+	const stream = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('deflate'));
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	const reader = stream.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.length;
+		if (size > MAX_BLOB_BYTES) {
+			await reader.cancel();
+			throw new Error(`a data block inflates to more than ${MAX_BLOB_BYTES} bytes`);
+		}
+		chunks.push(value);
+	}
+	return concatBytes(chunks);
+}
+
+/**
+ * The same PBF with every zlib blob inflated and stored raw. tiny-osmpbf inflates with tiny-inflate,
+ * which loops forever on corrupt data (one flipped bit in an upload froze the server); the platform's
+ * DecompressionStream verifies the zlib checksum and fails instead. Also checks the framing.
+ */
+export async function inflatePbfBlobs(bytes: Uint8Array): Promise<Uint8Array> {
+	assertCompletePbf(bytes);
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const parts: Uint8Array[] = [];
+	let pos = 0;
+	while (pos < bytes.length) {
+		const headerLength = view.getInt32(pos, false);
+		const header = readMessage(bytes.subarray(pos + 4, pos + 4 + headerLength));
+		const type = header.get(1);
+		const dataSize = header.get(3);
+		if (!(type instanceof Uint8Array) || typeof dataSize !== 'number') throw new Error(`BlobHeader at byte ${pos} without type or datasize`);
+		const blobStart = pos + 4 + headerLength;
+		const blob = readMessage(bytes.subarray(blobStart, blobStart + dataSize));
+		let raw = blob.get(1);
+		const zlib = blob.get(3);
+		if (!(raw instanceof Uint8Array)) {
+			if (!(zlib instanceof Uint8Array)) throw new Error(`data block at byte ${pos} is neither raw nor zlib-compressed`);
+			try {
+				raw = await inflateZlib(zlib);
+			} catch (error) {
+				throw new Error(`data block at byte ${pos} is corrupt (${error instanceof Error ? error.message : error})`);
+			}
+		}
+		const newBlob = concatBytes([[0x0a], varint(raw.length), raw, [0x10], varint(raw.length)]);
+		const newHeader = concatBytes([[0x0a], varint(type.length), type, [0x18], varint(newBlob.length)]);
+		const length = [newHeader.length >>> 24, (newHeader.length >>> 16) & 0xff, (newHeader.length >>> 8) & 0xff, newHeader.length & 0xff];
+		parts.push(concatBytes([length, newHeader, newBlob]));
+		pos = blobStart + dataSize;
+	}
+	return concatBytes(parts);
+}
+
 /** OSM PBF → OSM JSON elements (tiny-osmpbf; synchronous, whole file in memory — fine for district extracts). */
 export function parseOsmPbf(bytes: Uint8Array): OsmElement[] {
 	assertCompletePbf(bytes);

@@ -5,6 +5,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import type { FeatureIssue } from '../types';
 import { featureIssue, fileError } from '../issues';
 import { sniffDelimiter } from './detect-format';
+import { shown, shownList } from '../import/text';
 
 export const LONGITUDE_COLUMNS = ['lon', 'lng', 'long', 'longitude', 'x', '经度', '东经'];
 export const LATITUDE_COLUMNS = ['lat', 'latitude', 'y', '纬度', '北纬'];
@@ -43,8 +44,8 @@ function requireColumn(columns: string[], wanted: string, fileName: string): str
 	const column = findColumn(columns, [wanted.trim().toLowerCase()]);
 	if (column !== undefined) return column;
 	throw fileError(fileName, 'csv-column-missing', {
-		zh: `表头中没有指定的坐标列“${wanted}”；现有列：${columns.join('、')}`,
-		en: `the header has no column "${wanted}"; columns present: ${columns.join(', ')}`
+		zh: `表头中没有指定的坐标列“${shown(wanted)}”；现有列：${shownList(columns, '、')}`,
+		en: `the header has no column "${shown(wanted)}"; columns present: ${shownList(columns, ', ')}`
 	});
 }
 
@@ -59,8 +60,8 @@ function resolveCoordinateColumns(columns: string[], options: CsvReadOptions, fi
 			? [{ zh: '纬度', en: 'latitude' }, { zh: '经度', en: 'longitude' }, LONGITUDE_COLUMNS]
 			: [{ zh: '经度', en: 'longitude' }, { zh: '纬度', en: 'latitude' }, LATITUDE_COLUMNS];
 	throw fileError(fileName, 'csv-no-coordinates', {
-		zh: `找到了${found.zh}列，但没有${missing.zh}列（列名应为 ${expected.join('/')} 之一）；现有列：${columns.join('、')}`,
-		en: `found a ${found.en} column but no ${missing.en} column (expected one of ${expected.join('/')}); columns present: ${columns.join(', ')}`
+		zh: `找到了${found.zh}列，但没有${missing.zh}列（列名应为 ${expected.join('/')} 之一）；现有列：${shownList(columns, '、')}`,
+		en: `found a ${found.en} column but no ${missing.en} column (expected one of ${expected.join('/')}); columns present: ${shownList(columns, ', ')}`
 	});
 }
 
@@ -71,7 +72,7 @@ function parseCoordinate(raw: string | undefined, axis: { zh: string; en: string
 	const text = (raw ?? '').trim();
 	if (text === '') return { error: { zh: `缺少${axis.zh}`, en: `${axis.en} is missing` } };
 	if (!DECIMAL_NUMBER.test(text)) {
-		return { error: { zh: `${axis.zh}“${text}”不是数字（应为十进制度，如 118.7969）`, en: `${axis.en} "${text}" is not a number (use decimal degrees, e.g. 118.7969)` } };
+		return { error: { zh: `${axis.zh}“${shown(text)}”不是数字（应为十进制度，如 118.7969）`, en: `${axis.en} "${shown(text)}" is not a number (use decimal degrees, e.g. 118.7969)` } };
 	}
 	return { value: Number(text) };
 }
@@ -111,7 +112,8 @@ export function readCsv(text: string, options: CsvReadOptions = {}): CsvReadResu
 			const lat = parseCoordinate(cells[latAt], { zh: '纬度', en: 'latitude' });
 			const errors = [lon.error, lat.error].filter((error) => error !== undefined);
 			if (errors.length > 0) {
-				const id = properties.id || properties.ID || undefined;
+				const rawId = properties.id || properties.ID || undefined;
+				const id = rawId === undefined ? undefined : shown(rawId, 40);
 				rowIssues.push(
 					featureIssue({ fileName, index: rowIndex, id, csvRow: true }, 'csv-coordinates', {
 						zh: `${errors.map((e) => e.zh).join('；')}，该行未导入`,

@@ -3,15 +3,17 @@
 // the neighbours and the boundary; the validation clears), save a draft, reload and find the new
 // grid persisted; then a stale save from a second "planner" gets the conflict dialog. Then split a
 // grid with a drawn line (clicks + Enter), merge the pieces back, paint a building into another
-// grid, delete a grid and take the one-click gap fix, save and open the diff; a viewer and a planner
-// outside the jurisdiction get the editor read-only (and the API refuses their saves); the map's
-// side panel links a community to its editor.
+// grid by a click and two more by a lasso, delete a grid and take the one-click gap fix, save and open
+// the diff (and export the Shapefile); a viewer gets the editor read-only and the API refuses its save,
+// a planner is refused outside its jurisdiction and edits inside it; the map's side panel links a
+// community to its editor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
 import { openMap, screenPoint, waitForMap, waitForPanel } from './helpers/map-page';
 import { sessionCookie, signIn } from './helpers/session';
+import { readShapefileZip } from '../../geo/readers/shapefile';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 // 淮海路社区 in the demo: 7 grids, 79 buildings.
@@ -225,6 +227,50 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-paint.png` });
 	}, 60_000);
 
+	it('paints the buildings inside a lasso drawn around them', async () => {
+		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
+		const before = await bars();
+		const grids = await editorGrids();
+		const home = (b: any) => grids.find((g) => pointInGeometry([b.lon, b.lat], g.geometry))?.code;
+		const kx = 94_400, ky = 110_900;
+		const dist = (a: number[], b: number[]) => Math.hypot((a[0] - b[0]) * kx, (a[1] - b[1]) * ky);
+		// Two close buildings of one grid (not the brush's), with every other building well outside a circle around both.
+		const bs = plan.buildings.filter((b: any) => b.households > 0 && !b.painted && home(b) && home(b) !== paintedTo);
+		let best: { pair: any[]; c: number[]; r: number; room: number } | null = null;
+		for (const a of bs)
+			for (const b of bs) {
+				if (a.id >= b.id || home(a) !== home(b)) continue;
+				const c = [(a.lon + b.lon) / 2, (a.lat + b.lat) / 2];
+				const r = dist([a.lon, a.lat], c) + 6;
+				const nearest = Math.min(...plan.buildings.filter((x: any) => x !== a && x !== b).map((x: any) => dist([x.lon, x.lat], c)));
+				if (nearest - r > 8 && (!best || nearest - r > best.room)) best = { pair: [a, b], c, r, room: nearest - r };
+			}
+		expect(best).toBeTruthy();
+		const { pair, c, r } = best!;
+		const from = home(pair[0])!;
+		const dx = r / kx, dy = r / ky;
+		await frame([c[0] - 2.5 * dx, c[1] - 2.5 * dy, c[0] + 2.5 * dx, c[1] + 2.5 * dy]);
+		await page.locator('[data-tool="lasso"]').click();
+		await page.locator('[data-testid="plan-brush"]').selectOption(paintedTo);
+		// An octagon around both (each mouse move redraws the map in software GL: keep them few).
+		const loop = Array.from({ length: 8 }, (_, i) => [c[0] + dx * Math.cos((i * Math.PI) / 4), c[1] + dy * Math.sin((i * Math.PI) / 4)]);
+		const first = await screenPoint(page, loop[0] as [number, number]);
+		await page.mouse.move(first.x, first.y);
+		await page.mouse.click(first.x, first.y);
+		for (const p of loop.slice(1)) {
+			const s = await screenPoint(page, p as [number, number]);
+			await page.mouse.move(s.x, s.y, { steps: 2 });
+		}
+		const last = await screenPoint(page, loop[7] as [number, number]);
+		await page.mouse.click(last.x, last.y);
+		const moved = pair[0].households + pair[1].households;
+		await page.waitForFunction(([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n, [paintedTo, before[paintedTo] + moved] as const, { timeout: 15_000 });
+		const after = await bars();
+		expect(after[from]).toBe(before[from] - moved);
+		expect(await page.locator('[data-testid="plan-problem"]').count()).toBe(0);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-lasso.png` });
+	}, 60_000);
+
 	it('deletes a grid and takes the one-click fix: the gap goes to a neighbour and the validation is clean', async () => {
 		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
 		await frame(bbox(plan.community));
@@ -262,6 +308,14 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		expect(moved.some(([, to]) => to === paintedTo)).toBe(true);
 		expect(await page.locator('[data-testid="plan-diff"]').innerText()).toMatch(/平方米改变归属.*栋楼/s);
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-diff.png` });
+		// The grids in force as a zipped Shapefile, read back with the import's Shapefile reader.
+		const shp = await api(`/api/plans/${COMMUNITY}/export?format=shp`);
+		expect(shp.status).toBe(200);
+		expect(shp.headers.get('content-type')).toBe('application/zip');
+		const fc = await readShapefileZip(new Uint8Array(await shp.arrayBuffer()));
+		const inForce = (await (await api(`/api/plans/${COMMUNITY}`)).json()).inForce;
+		expect(fc.features.map((f) => f.properties?.code).sort()).toEqual(inForce.map((g: any) => g.code).sort());
+		expect(fc.features.every((f) => /网格/.test(String(f.properties?.name)) && f.properties?.comm_code === COMMUNITY)).toBe(true);
 		expect(record.errors).toEqual([]);
 	}, 60_000);
 

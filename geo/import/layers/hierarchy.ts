@@ -82,8 +82,14 @@ export const buildGrid: LayerBuilder<'grids'> = ({ reader }) => {
 	const rawCode = reader.text(F.gridCode);
 	const code = rawCode === undefined ? undefined : normaliseCode(rawCode);
 	if (code !== undefined && !isGridCode(code)) return fail('code-format', explainCodeFormat(code, 15, { zh: '网格编码', en: 'grid code' }));
+	if (code !== undefined && code.endsWith('000')) {
+		return fail('code-format', {
+			zh: `网格编码“${code}”末 3 位为 000，应为网格在社区内的序号 001–999`,
+			en: `grid code "${code}" ends in 000; the last 3 digits number the grid in its community, 001–999`
+		});
+	}
 	const rawKind = reader.text(F.gridKind);
-	const kind = rawKind === undefined ? 'basic' : GRID_KINDS[rawKind.toLowerCase()];
+	const kind = rawKind === undefined ? 'basic' : Object.hasOwn(GRID_KINDS, rawKind.toLowerCase()) ? GRID_KINDS[rawKind.toLowerCase()] : undefined;
 	if (kind === undefined) {
 		return fail('grid-kind', {
 			zh: `网格类型“${shown(rawKind)}”无法识别，应为 基础/basic 或 专属/dedicated（留空即为基础网格）`,

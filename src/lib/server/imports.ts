@@ -393,15 +393,20 @@ async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], iss
 			placed.push({ r, community: p.community_code, west: p.west, north: p.north });
 		}
 	}
-	// Uncoded grids are numbered after the community's existing ones, west→east, north→south.
+	// Uncoded grids are numbered after the community's existing ones — and after the coded ones of this
+	// file, which would otherwise take the same number — west→east, north→south.
 	const next = await nextGridSeq(tx, placed.filter((p) => !p.r.code).map((p) => p.community));
-	const uncoded = placed.filter((p) => !p.r.code).sort((a, b) => b.north - a.north || a.west - b.west);
+	for (const p of placed) {
+		if (p.r.code) next.set(p.community, Math.max(next.get(p.community) ?? 1, Number(p.r.code.slice(12)) + 1));
+	}
+	const uncodedSeq = new Map<(typeof placed)[number], number>();
+	for (const p of placed.filter((p) => !p.r.code).sort((a, b) => b.north - a.north || a.west - b.west)) {
+		const seq = next.get(p.community) ?? 1;
+		uncodedSeq.set(p, seq);
+		next.set(p.community, seq + 1);
+	}
 	const rows = placed.map((p) => {
-		let seq: number;
-		if (p.r.code) seq = Number(p.r.code.slice(12));
-		else {
-			seq = next.get(p.community)! + uncoded.indexOf(p);
-		}
+		const seq = p.r.code ? Number(p.r.code.slice(12)) : uncodedSeq.get(p)!;
 		const code = p.r.code ?? `${p.community}${String(seq).padStart(3, '0')}`;
 		return { code, community_code: p.community, seq, name: p.r.name ?? `第${seq}网格`, kind: p.r.kind, geom: json(p.r)! };
 	});
