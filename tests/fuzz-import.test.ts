@@ -1,8 +1,9 @@
-// Fuzzing the importers and the case ingest: thousands of seeded, malformed GeoJSON and CSV files and
-// JSON case batches. Each one must either succeed or be refused with one of the typed, bilingual
-// errors a planner gets to read (ImportFileError, ImportRejectedError, ImportLimitError, CaseBodyError)
-// — never a TypeError, RangeError or database error — and a refused input must leave every table
-// exactly as it was (rows counted before and after).
+// Fuzzing the importers and the case ingest: thousands of seeded, malformed GeoJSON files, CSV tables,
+// zipped Shapefiles and OSM extracts, and JSON case batches. Each one must either succeed or be refused
+// with one of the typed, bilingual errors a planner gets to read (ImportFileError, ImportRejectedError,
+// ImportLimitError, CaseBodyError) — never a TypeError, RangeError or database error — and a refused
+// input must leave every table exactly as it was (rows counted before and after). Inputs that crashed
+// the importers before are kept first, by name.
 //
 // Reproduce a run with GRIDATLAS_FUZZ_SEED=<seed>; scale it with GRIDATLAS_FUZZ_SCALE (1 = the
 // default 2,200 inputs on the embedded engine; the server engine, when TEST_DATABASE_URL is set,
