@@ -330,19 +330,12 @@ export async function loadPlan(q: Queryable, community: string): Promise<Current
 	const latestApproved = revisions.find((r) => r.status === 'approved');
 	let grids = inForce;
 	let openedFrom: CurrentPlan['openedFrom'] = { kind: 'grids' };
-	if (latest && latest.status === 'draft' && (!latestApproved || latest.id > latestApproved.id)) {
-		grids = await revisionGrids(q, latest.id);
-		openedFrom = { kind: 'revision', id: latest.id, status: 'draft' };
-		const painted = new Map(
-			(await q.query<{ building_id: number; grid_code: string }>(
-				'SELECT building_id, grid_code FROM plan_revision_buildings WHERE revision_id = $1 AND painted',
-				[latest.id]
-			)).map((r) => [String(r.building_id), r.grid_code])
-		);
-		for (const b of buildings) b.painted = painted.get(b.id) ?? null;
-	} else if (latest) {
+	if (latest) {
+		// A draft newer than the latest approval is opened; otherwise the grids in force, with the
+		// painted buildings of the latest revision staying painted (where the grid that holds them differs).
+		const draftNewer = latest.status === 'draft' && (!latestApproved || latest.id > latestApproved.id);
+		if (draftNewer) grids = await revisionGrids(q, latest.id);
 		openedFrom = { kind: 'revision', id: latest.id, status: latest.status };
-		// Painted buildings of the approved layout stay painted (where the grid that holds them differs).
 		const painted = new Map(
 			(await q.query<{ building_id: number; grid_code: string }>(
 				'SELECT building_id, grid_code FROM plan_revision_buildings WHERE revision_id = $1 AND painted',
