@@ -10,6 +10,7 @@ import { resolveSession, SESSION_COOKIE, TOKEN_COOKIE } from '$lib/server/auth/s
 import { resolveToken } from '$lib/server/auth/tokens';
 import { userPrincipal } from '$lib/server/auth/users';
 import { runAs } from '$lib/server/auth/actor';
+import { cachedPrincipal } from '$lib/server/auth/principal-cache';
 import { bodyLimit, ingestLimiter } from '$lib/server/auth/rate-limit';
 import { forbiddenPage } from '$lib/server/auth/forbidden-page';
 import type { Principal } from '$lib/auth/capabilities';
@@ -39,14 +40,20 @@ const seeOther = (location: string) => new Response(null, { status: 303, headers
 async function resolvePrincipal(event: RequestEvent): Promise<Principal | null> {
 	const db = requireDb();
 	const auth = event.request.headers.get('authorization');
-	if (auth?.toLowerCase().startsWith('bearer ')) return resolveToken(db, auth.slice(7).trim());
+	if (auth?.toLowerCase().startsWith('bearer ')) {
+		const token = auth.slice(7).trim();
+		return cachedPrincipal(`t:${token}`, () => resolveToken(db, token));
+	}
 	const session = event.cookies.get(SESSION_COOKIE);
 	if (session) {
-		const found = await resolveSession(db, session);
-		if (found) return userPrincipal(found.user);
+		const found = await cachedPrincipal(`s:${session}`, async () => {
+			const row = await resolveSession(db, session);
+			return row ? userPrincipal(row.user) : null;
+		});
+		if (found) return found;
 	}
 	const token = event.cookies.get(TOKEN_COOKIE);
-	if (token) return resolveToken(db, token);
+	if (token) return cachedPrincipal(`t:${token}`, () => resolveToken(db, token));
 	return null;
 }
 

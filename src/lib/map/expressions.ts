@@ -1,5 +1,5 @@
 // MapLibre expressions shared by the layer components.
-import type { ExpressionSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification } from 'maplibre-gl';
 
 /** A value growing with zoom: [[zoom, value], …]. */
 export const zoomInterp = (stops: [number, number][]): ExpressionSpecification =>
@@ -42,3 +42,12 @@ export function shortUnitName(name: string): string {
 
 /** True while the feature is the selected one (feature-state set by the boundary layer). */
 export const isSelected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+
+/**
+ * Only the feature whose property `key` equals `value` (none for null). Highlight layers use this
+ * rather than a feature-state opacity: a filter leaves every other feature out of the layer's
+ * buckets, where an opacity expression would still draw the whole city invisibly on every frame.
+ */
+export function onlyFeature(key: string, value: string | number | null): FilterSpecification {
+	return ['==', ['get', key], value ?? '\u0000none'] as FilterSpecification;
+}

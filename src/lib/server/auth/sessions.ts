@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db';
 import { getUser, type UserRow } from './users';
+import { forgetPrincipals } from './principal-cache';
 
 export const SESSION_COOKIE = 'gridatlas_session';
 /** A wall-screen token kept by a kiosk browser (set from /wall?token=…). */
@@ -54,6 +55,7 @@ export async function resolveSession(q: Queryable, id: string, now = new Date())
 
 export async function deleteSession(q: Queryable, id: string): Promise<void> {
 	await q.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(id)]);
+	forgetPrincipals();
 }
 
 export async function purgeExpiredSessions(q: Queryable, now = new Date()): Promise<void> {

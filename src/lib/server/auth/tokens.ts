@@ -6,6 +6,7 @@ import type { Db, Queryable } from '../db';
 import { TOKEN_SCOPES, type Capability, type Principal, type TokenKind } from '../../auth/capabilities';
 import { AccountError, checkUnits } from './users';
 import { sha256 } from './sessions';
+import { forgetPrincipals } from './principal-cache';
 
 export interface TokenRow {
 	id: number;
@@ -70,6 +71,7 @@ export async function listTokens(q: Queryable): Promise<TokenRow[]> {
 
 export async function revokeToken(db: Db, id: number): Promise<TokenRow> {
 	const rows = await db.query<{ id: number }>('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
+	forgetPrincipals();
 	const [row] = await db.query<TokenRow>(`${TOKEN_SELECT} WHERE t.id = $1`, [id]);
 	if (!row) throw new AccountError(`没有编号为 ${id} 的令牌 / no token with id ${id}`, 'unknown_token');
 	if (rows.length === 0 && !row.revoked_at) throw new AccountError(`令牌 ${id} 无法吊销 / token ${id} could not be revoked`, 'revoke_failed');

@@ -1,4 +1,5 @@
 // Accounts and their jurisdictions: create, list, change, sign-in checks with lockout. SQL here only.
+import { forgetPrincipals } from './principal-cache';
 import type { Db, Queryable } from '../db';
 import { CITY, ROLE_CAPABILITIES, ROLES, UNIT_CODE, isRole, type Principal, type Role } from '../../auth/capabilities';
 import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from './password';
@@ -135,7 +136,7 @@ export interface UserChange {
 
 /** Changes role, name, jurisdiction or the disabled flag; never leaves the city without an active admin. */
 export async function updateUser(db: Db, id: number, change: UserChange): Promise<UserRow> {
-	return db.transaction(async (tx) => {
+	const updated = await db.transaction(async (tx) => {
 		const current = await getUser(tx, id);
 		if (!current) throw new AccountError(`没有编号为 ${id} 的用户 / no user with id ${id}`, 'unknown_user');
 		const role = change.role === undefined ? current.role : checkRole(change.role);
@@ -152,6 +153,8 @@ export async function updateUser(db: Db, id: number, change: UserChange): Promis
 		if (role !== current.role || disabled || units.join() !== current.units.join()) await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
 		return (await getUser(tx, id))!;
 	});
+	forgetPrincipals();
+	return updated;
 }
 
 export async function setPassword(db: Db, id: number, password: string, log2N?: number): Promise<void> {
@@ -163,6 +166,7 @@ export async function setPassword(db: Db, id: number, password: string, log2N?: 
 		await tx.query('UPDATE users SET password_hash = $2, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1', [id, hash]);
 		await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
 	});
+	forgetPrincipals();
 }
 
 /** The user changes their own password: the current one first. */
