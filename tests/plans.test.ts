@@ -305,6 +305,15 @@ for (const engine of testEngines()) {
 			expect(byName['丙']).toEqual([G(4), 'dedicated']);
 			expect(byName['乙']).toEqual([G(5), 'basic']);
 			await expect(importPlanFile(db, C, { name: 'x.geojson', text: '{"a":1' }, {}, { author: 'p' })).rejects.toMatchObject({ code: 'bad_file' });
+			// The Shapefile export reads back in: same grids, same codes (a round trip through the zip).
+			const shp = (await exportPlan(db, C, 'shp', r.revision.id)).body;
+			const back = await importPlanFile(db, C, { name: 'grids.zip', bytes: shp }, { baseRevision: r.revision.id }, { author: 'p', today: TODAY });
+			const again = await getRevision(db, C, back.revision.id);
+			expect(again.layout.features.map((f) => f.properties.code).sort()).toEqual(rev.layout.features.map((f) => f.properties.code).sort());
+			// Bytes that are neither GeoJSON nor a zipped Shapefile: refused by name, nothing saved.
+			const csv = new TextEncoder().encode('code,name\n320102002001,甲\n');
+			await expect(importPlanFile(db, C, { name: 'grids.csv', bytes: csv }, {}, { author: 'p' })).rejects.toMatchObject({ code: 'bad_file' });
+			await expect(importPlanFile(db, C, { name: 'grids.zip', bytes: new Uint8Array([80, 75, 3, 4, 0, 0]) }, {}, { author: 'p' })).rejects.toMatchObject({ code: 'bad_file' });
 			const outside = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(X0, Y0, X1 + 0.002, Y1) }] };
 			await expect(importPlanFile(db, C, { name: 'o.geojson', text: JSON.stringify(outside) }, {}, { author: 'p' })).rejects.toBeInstanceOf(PlanViolationError);
 		});

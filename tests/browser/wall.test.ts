@@ -202,13 +202,20 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		await page.close();
 	}, 180_000);
 
-	it('3840×2160 with the tour: flies to a community and names it', async () => {
-		const page = await open(3840, 2160, `/wall/${SUBDISTRICT}?tour=1&interval=5`);
+	it('3840×2160 (one subdistrict): everything fits', async () => {
+		const page = await open(3840, 2160, `/wall/${SUBDISTRICT}`);
 		await checkLayout(page, 'wall-3840x2160.png');
+		await page.close();
+	}, 180_000);
+
+	// The tour is the same at any size; at 1920×1080 a flight is drawn in a fraction of the time a
+	// 4K frame takes on a CPU renderer.
+	it('the tour flies to a community and names it', async () => {
+		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}?tour=1&interval=5`);
 		await page.waitForSelector('[data-testid="wall-tour"]', { timeout: 15_000 });
 		await waitForMap(page, 60_000);
 		expect(await page.locator('[data-testid="wall-tour"]').innerText()).toMatch(/巡览 \d+\/\d+\s*\S+社区/);
-		await page.screenshot({ path: path.join(SHOTS, 'wall-3840x2160-tour.png') });
+		await page.screenshot({ path: path.join(SHOTS, 'wall-tour.png') });
 		await page.close();
 	}, 180_000);
 

@@ -42,7 +42,7 @@ export const planApi = (community: string) => {
 		diff: (from: number, to: number) => call<PlanDiff>(`${base}/diff?from=${from}&to=${to}`),
 		revisions: async () => (await call<CurrentPlan>(base)).revisions,
 		importFile: async (file: File, baseRevision: number | null) =>
-			call<SaveResult>(`${base}/import?name=${encodeURIComponent(file.name)}&baseRevision=${baseRevision ?? 'null'}`, { method: 'POST', body: await file.text() })
+			call<SaveResult>(`${base}/import?name=${encodeURIComponent(file.name)}&baseRevision=${baseRevision ?? 'null'}`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } })
 	};
 };
 

@@ -20,6 +20,9 @@ import {
 	type Violation
 } from '../../../geo/partition';
 import { readGeoJSON } from '../../../geo/readers/geojson';
+import { readShapefileZip } from '../../../geo/readers/shapefile';
+import { resolveFormat } from '../../../geo/import/sniff';
+import { fileError } from '../../../geo/issues';
 import { toWgs84 } from '../../../geo/crs';
 import { CRS_NAMES, ImportFileError, type CrsName } from '../../../geo/types';
 import type { Db, Queryable } from './db';
@@ -959,10 +962,23 @@ export async function exportPlan(
  * numbered west→east, north→south after the highest code in use, keeping the codes of grids in force
  * they mostly cover.
  */
+/** A layout file: GeoJSON or a zipped Shapefile (the plan export's two map formats). */
+async function readLayoutFile(file: { name: string; text?: string; bytes?: Uint8Array }): Promise<FeatureCollection> {
+	if (file.bytes === undefined) return readGeoJSON(file.text ?? '', file.name);
+	const { format, text } = resolveFormat(file.name, file.bytes);
+	if (format === 'geojson') return readGeoJSON(text ?? '', file.name);
+	if (format === 'shapefile-zip') return readShapefileZip(file.bytes, file.name);
+	throw fileError(file.name, 'plan-format', {
+		zh: `网格方案只能从 GeoJSON 或 Shapefile（zip）导入，这是 ${format} 文件`,
+		en: `a grid layout is read from GeoJSON or a zipped Shapefile; this is a ${format} file`
+	});
+}
+
 export async function importPlanFile(
 	db: Db,
 	communityCode: string,
-	file: { name: string; text: string; crs?: string },
+	/** A GeoJSON text, or the file's bytes (GeoJSON or a zipped Shapefile, told apart by content). */
+	file: { name: string; text?: string; bytes?: Uint8Array; crs?: string },
 	input: { note?: unknown; baseRevision?: unknown },
 	opts: SaveOptions
 ): Promise<SaveResult> {
@@ -972,7 +988,7 @@ export async function importPlanFile(
 		throw new PlanInputError('bad_input', { zh: `坐标系须为 ${CRS_NAMES.join('、')}`, en: `crs must be one of ${CRS_NAMES.join(', ')}` }, [{ field: 'crs', code: 'bad_crs', zh: `未知坐标系 “${crs}”`, en: `unknown crs "${crs}"` }]);
 	let fc: FeatureCollection;
 	try {
-		fc = toWgs84(readGeoJSON(file.text, file.name), crs as CrsName);
+		fc = toWgs84(await readLayoutFile(file), crs as CrsName);
 	} catch (err) {
 		if (err instanceof ImportFileError) {
 			const [zh, en] = err.message.split(' / ');

@@ -73,9 +73,32 @@ export interface StartOptions {
 	port?: number;
 }
 
-export async function startApp(options: StartOptions = {}): Promise<AppServer> {
+/**
+ * The demo city, loaded once per test run (tests/global-setup.ts names the directory) and copied
+ * for every server that asks for it: loading it takes tens of seconds, copying it well under one.
+ * Each server still gets its own copy, so no test sees another's writes.
+ */
+async function demoDataDir(): Promise<string> {
+	const template = process.env.GRIDATLAS_TEST_DEMO_TEMPLATE;
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
+	if (!template) return dir;
+	const ready = path.join(template, '.gridatlas-template-ready');
+	if (!fs.existsSync(ready)) {
+		fs.rmSync(template, { recursive: true, force: true });
+		fs.mkdirSync(template, { recursive: true });
+		const loader = await startApp({ dataDir: template, timeoutMs: 300_000, fromTemplate: false });
+		await loader.stop({ keepData: true });
+		fs.writeFileSync(ready, new Date().toISOString());
+	}
+	fs.cpSync(template, dir, { recursive: true, filter: (src) => src !== ready });
+	return dir;
+}
+
+export async function startApp(options: StartOptions & { fromTemplate?: boolean } = {}): Promise<AppServer> {
 	const port = options.port ?? (await freePort());
-	const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-'));
+	const dataDir =
+		options.dataDir ??
+		(options.demo !== false && options.fromTemplate !== false ? await demoDataDir() : fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-')));
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PORT: String(port),
