@@ -154,6 +154,8 @@ export interface ParseOptions {
 	/** CSV column names. */
 	csv?: { lon?: string; lat?: string; delimiter?: string };
 	households?: HouseholdEstimateOptions;
+	/** Accept division codes of province 99, which only `gridatlas synth` writes. */
+	syntheticCodes?: boolean;
 }
 
 export interface TagMapping {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { writeSynthCity, writeSynthGeoJSON, type SynthSummary } from '../src/lib/server/synth';
+import { importFile } from '../src/lib/server/imports';
 import { buildTile, tileCacheStats } from '../src/lib/server/tiles';
 import { tilesCovering } from '../geo/tiles';
 import { testEngines } from './helpers/engines';
@@ -105,5 +106,33 @@ for (const engine of testEngines()) {
 				fs.rmSync(dir, { recursive: true, force: true });
 			}
 		});
+	});
+
+	describe(`synthetic GeoJSON imported on ${engine.name}`, () => {
+		let db: Db;
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-synth-import-'));
+		beforeAll(async () => {
+			db = await engine.open();
+		}, 120_000);
+		afterAll(async () => {
+			fs.rmSync(dir, { recursive: true, force: true });
+			await engine.cleanup();
+		});
+
+		it('refuses the province-99 codes unless asked, then imports every layer of `synth --out`', async () => {
+			const out = await writeSynthGeoJSON(path.join(dir, 'city.geojson'), { grids: 120, buildings: 600, seed: 5 });
+			const file = (layer: keyof NonNullable<SynthSummary['files']>) => ({ fileName: out.files![layer], bytes: new Uint8Array(fs.readFileSync(out.files![layer])) });
+			const refused = await importFile(db, { ...file('subdistricts'), layer: 'subdistricts' });
+			expect(refused.written).toBe(0);
+			expect(refused.rejectedIssues[0].message).toContain('--synthetic-codes');
+			const written: Record<string, number> = {};
+			for (const layer of ['subdistricts', 'communities', 'grids', 'buildings'] as const) {
+				const r = await importFile(db, { ...file(layer), layer, syntheticCodes: true, illustrative: true });
+				expect(r.rejectedIssues, layer).toEqual([]);
+				written[layer] = r.written;
+			}
+			expect(written).toEqual({ subdistricts: out.plan.subdistricts, communities: out.plan.communities, grids: 120, buildings: 600 });
+			expect(await count(db, `SELECT count(*)::int AS n FROM grids WHERE code LIKE '99%'`)).toBe(120);
+		}, 120_000);
 	});
 }

@@ -15,6 +15,12 @@ describe('division codes', () => {
 	it.each(['32010200300', '320102003000', '990102003001', '320102000001'])('refuses community code %s', (code) => {
 		expect(isCommunityCode(code)).toBe(false);
 	});
+	it('accepts province 99 only for synthetic data (gridatlas synth)', () => {
+		expect(isSubdistrictCode('990102003', { synthetic: true })).toBe(true);
+		expect(isCommunityCode('990102003001', { synthetic: true })).toBe(true);
+		expect(isSubdistrictCode('980102003', { synthetic: true })).toBe(false);
+		expect(isCommunityCode('990102003000', { synthetic: true })).toBe(false);
+	});
 	it('normalises numeric cells', () => {
 		expect(normaliseCode(' 320102003.0 ')).toBe('320102003');
 	});

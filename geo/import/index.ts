@@ -143,7 +143,7 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 			);
 			continue;
 		}
-		const built = build({ reader, feature: feature as Feature, geometry: verdict.geometry, fromOsm: source.fromOsm, tagMapping, households });
+		const built = build({ reader, feature: feature as Feature, geometry: verdict.geometry, fromOsm: source.fromOsm, tagMapping, households, syntheticCodes: options.syntheticCodes });
 		if (!built.ok) {
 			rejected.push(featureIssue(at, built.rule, built.text));
 			continue;

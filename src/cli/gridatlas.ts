@@ -24,12 +24,13 @@ import { BACKUP_USAGE, runBackup, runRestore } from './backup';
 const USAGE = `用法 / usage:
   gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
                    [--lon-column <name>] [--lat-column <name>] [--delimiter <c>] [--illustrative]
-                   [--dwelling-size <m²>] [--default-levels <n>]
+                   [--dwelling-size <m²>] [--default-levels <n>] [--synthetic-codes]
   gridatlas migrate           apply database migrations
   gridatlas demo              (re)load the bundled Nanjing demo city
   gridatlas synth --buildings <n> [--grids <n>] [--seed 1] [--out city.geojson]
                               synthetic city (demo block repeated, codes 99…, illustrative) into the
                               database, or into city.{subdistricts,communities,grids,buildings}.geojson
+                              (import those with --synthetic-codes: province 99 is refused otherwise)
 ${COVERAGE_USAGE}
 ${ISOCHRONE_USAGE}
 ${SIMULATE_USAGE}
@@ -150,6 +151,7 @@ async function runImport(args: string[]): Promise<number> {
 			'dry-run': { type: 'boolean', default: false },
 			strict: { type: 'boolean', default: false },
 			illustrative: { type: 'boolean', default: false },
+			'synthetic-codes': { type: 'boolean', default: false },
 			'lon-column': { type: 'string' },
 			'lat-column': { type: 'string' },
 			delimiter: { type: 'string' },
@@ -188,6 +190,7 @@ async function runImport(args: string[]): Promise<number> {
 				dryRun: values['dry-run'],
 				strict: values.strict,
 				illustrative: values.illustrative,
+				syntheticCodes: values['synthetic-codes'],
 				csv: { lon: values['lon-column'], lat: values['lat-column'], delimiter: values.delimiter },
 				households,
 				onProgress: (done, total) => {

@@ -7,12 +7,12 @@ import { shown } from '../text';
 const missing = (zh: string, en: string) =>
 	fail('missing-field', { zh: `缺少${zh}`, en: `${en} is missing` });
 
-export const buildSubdistrict: LayerBuilder<'subdistricts'> = ({ reader }) => {
+export const buildSubdistrict: LayerBuilder<'subdistricts'> = ({ reader, syntheticCodes }) => {
 	const rawCode = reader.text(F.subdistrictCode);
 	if (rawCode === undefined) return missing(`街道编码（列名 ${F.subdistrictCode.join('/')}）`, `the subdistrict code (column ${F.subdistrictCode.join('/')})`);
 	const code = normaliseCode(rawCode);
 	if (!/^\d{9}$/.test(code)) return fail('code-format', explainCodeFormat(code, 9, { zh: '街道编码', en: 'subdistrict code' }));
-	if (!isSubdistrictCode(code)) return fail('code-format', explainSubdistrictStructure(code, { zh: '街道编码', en: 'subdistrict code' }));
+	if (!isSubdistrictCode(code, { synthetic: syntheticCodes })) return fail('code-format', explainSubdistrictStructure(code, { zh: '街道编码', en: 'subdistrict code' }));
 	const name = reader.text(F.subdistrictName);
 	if (name === undefined) return missing(`街道名称（列名 ${F.subdistrictName.join('/')}）`, `the subdistrict name (column ${F.subdistrictName.join('/')})`);
 	const districtCode = reader.text(F.districtCode);
@@ -29,16 +29,16 @@ export const buildSubdistrict: LayerBuilder<'subdistricts'> = ({ reader }) => {
 };
 
 export const buildCommunity: LayerBuilder<'communities'> = (input) => {
-	const { reader } = input;
+	const { reader, syntheticCodes } = input;
 	const rawCode = reader.text(F.communityCode);
 	if (rawCode === undefined) return missing(`社区编码（列名 ${F.communityCode.join('/')}）`, `the community code (column ${F.communityCode.join('/')})`);
 	const code = normaliseCode(rawCode);
 	if (!/^\d{12}$/.test(code)) return fail('code-format', explainCodeFormat(code, 12, { zh: '社区编码', en: 'community code' }));
-	if (!isSubdistrictCode(code.slice(0, 9))) {
+	if (!isSubdistrictCode(code.slice(0, 9), { synthetic: syntheticCodes })) {
 		const inner = explainSubdistrictStructure(code.slice(0, 9), { zh: '其前 9 位', en: 'its first 9 digits' });
 		return fail('code-format', { zh: `社区编码“${code}”：${inner.zh}`, en: `community code "${code}": ${inner.en}` });
 	}
-	if (!isCommunityCode(code)) {
+	if (!isCommunityCode(code, { synthetic: syntheticCodes })) {
 		return fail('code-format', {
 			zh: `社区编码“${code}”末 3 位为 000（那是街道本身的代码），应为社区的 3 位序号`,
 			en: `community code "${code}" ends in 000 (that is the subdistrict's own code); the last 3 digits must number the community`

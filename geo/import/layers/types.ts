@@ -14,6 +14,8 @@ export interface BuildInput {
 	fromOsm: boolean;
 	tagMapping: TagMapping[];
 	households: HouseholdEstimateOptions;
+	/** Accept the synthetic cities' province code 99 (ParseOptions.syntheticCodes). */
+	syntheticCodes?: boolean;
 }
 
 /** A layer's own fields, without the common RecordBase ones. */

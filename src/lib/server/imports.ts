@@ -80,6 +80,8 @@ export interface ImportRequest {
 	illustrative?: boolean;
 	csv?: { lon?: string; lat?: string; delimiter?: string };
 	households?: Partial<HouseholdEstimateOptions>;
+	/** Accept province-99 codes (a synthetic city written by `gridatlas synth --out`). */
+	syntheticCodes?: boolean;
 	maxBytes?: number;
 	onProgress?: (done: number, total: number) => void;
 }
@@ -123,7 +125,8 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		fileName: req.fileName,
 		tagMapping: req.layer === 'facilities' ? await loadTagMapping(db) : undefined,
 		csv: req.csv,
-		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households }
+		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households },
+		syntheticCodes: req.syntheticCodes
 	});
 	const issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired] };
 	let counts: UpsertCounts = { inserted: 0, updated: 0 };
