@@ -9,6 +9,7 @@
 // default 2,200 inputs on the embedded engine; the server engine, when TEST_DATABASE_URL is set,
 // runs every fifth input). GRIDATLAS_FUZZ_TRACE=<file> logs each input before it runs (and the failures
 // as they happen); GRIDATLAS_FUZZ_ONLY=<n> runs input n of each kind alone.
+import { concatBytes } from '../geo/osm/osm-elements';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
@@ -260,15 +261,7 @@ function mutateTree(r: Random, root: unknown): unknown {
 
 // --- byte-level damage -----------------------------------------------------------------------------
 
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
+const concat = (...parts: (Uint8Array | number[])[]) => concatBytes(parts);
 
 function mangle(r: Random, bytes: Uint8Array): Uint8Array {
 	if (bytes.length === 0) return bytes;

@@ -169,7 +169,8 @@ function varint(value: number): number[] {
 	return out;
 }
 
-function concatBytes(parts: (Uint8Array | number[])[]): Uint8Array {
+/** Byte arrays (or plain byte lists) one after another, in one new array. */
+export function concatBytes(parts: (Uint8Array | number[])[]): Uint8Array {
 	const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
 	let at = 0;
 	for (const p of parts) {

@@ -122,6 +122,20 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 			await leader.waitForTimeout(500);
 			expect(await redAt()).toBeGreaterThan(20);
 			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-points-appended.png` });
+			// A point is clickable: its card says what the columns hold (category, status, time).
+			// (map.project gives canvas pixels; the click needs page pixels)
+			const spot = await leader.evaluate((ll) => {
+				const m = (window as any).gridatlasMap;
+				const p = m.project(ll);
+				const r = m.getCanvas().getBoundingClientRect();
+				return { x: r.left + p.x, y: r.top + p.y };
+			}, [(item as any).lon, (item as any).lat]);
+			await leader.mouse.click(spot.x, spot.y);
+			const card = leader.locator('[data-testid="feature-info"]');
+			await card.waitFor({ timeout: 10_000 });
+			await expect(card.innerText()).resolves.toMatch(/安全隐患[\s\S]*已上报[\s\S]*上报时间/);
+			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-point-card.png` });
+			await leader.locator('[data-testid="feature-info"] header button').click();
 
 			// A status change rewrites the case's slot: same count, one row updated.
 			const patch = await app.fetch(`${app.url}/api/cases/${(item as any).id}`, {

@@ -120,6 +120,7 @@ export const zh = {
 	'info.community': '所属社区',
 	'info.grid': '所属网格',
 	'info.status': '状态',
+	'info.reported': '上报时间',
 	'info.close': '关闭',
 
 	'import.title': '数据导入',
@@ -564,6 +565,7 @@ export const en: Record<MessageKey, string> = {
 	'info.community': 'Community',
 	'info.grid': 'Grid',
 	'info.status': 'Status',
+	'info.reported': 'Reported',
 	'info.close': 'Close',
 
 	'import.title': 'Import data',

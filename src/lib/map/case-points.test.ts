@@ -105,6 +105,19 @@ describe('CasePoints', () => {
 		expect(p.length).toBe(cases.length + 2);
 	});
 
+	it('tells what a clicked slot holds (the card of a picked point), appended ones too', () => {
+		const p = new CasePoints(encodeCases(cases, dict), dict);
+		const c = p.caseAt(2)!;
+		expect([c.category, c.status]).toEqual([cases[2].category, cases[2].status]);
+		expect(c.reportedAt).toBe(new Date(Math.floor((cases[2].reportedAt as Date).getTime() / 1000) * 1000).toISOString());
+		expect(c.lon).toBeCloseTo(cases[2].lon, 5);
+		const [extra] = more(1);
+		const { slot } = p.upsert(extra);
+		expect(p.caseAt(slot)).toMatchObject({ category: extra.category, status: 'reported', reportedAt: new Date(extra.reportedAt as number).toISOString() });
+		expect(p.caseAt(p.length)).toBeNull();
+		expect(p.caseAt(-1)).toBeNull();
+	});
+
 	it('refuses a category or status the dictionary does not know', () => {
 		const p = new CasePoints(encodeCases(cases, dict), dict);
 		expect(() => p.upsert({ ...cases[0], category: 'new_kind' })).toThrow(RangeError);

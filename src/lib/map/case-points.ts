@@ -114,6 +114,19 @@ export class CasePoints {
 		this.touchAll();
 	}
 
+	/** What the columns hold of the case in a slot (a clicked point's card), or null past the end. */
+	caseAt(slot: number): { lon: number; lat: number; reportedAt: string; category: string; status: string } | null {
+		if (!Number.isInteger(slot) || slot < 0 || slot >= this.length) return null;
+		const c = this.columns;
+		return {
+			lon: c.lonLat[2 * slot],
+			lat: c.lonLat[2 * slot + 1],
+			reportedAt: new Date((c.epoch + c.time[slot]) * 1000).toISOString(),
+			category: this.dict.categories[c.category[slot]],
+			status: this.dict.statuses[c.status[slot]]
+		};
+	}
+
 	/** Shows only these category codes (null or empty = all): rewrites the filter column. */
 	setCategories(categories: Iterable<string> | null) {
 		this.setMask(categories);

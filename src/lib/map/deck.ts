@@ -13,8 +13,11 @@ export const DECK_BUILDINGS_THRESHOLD = 20_000;
 export interface DeckHost {
 	/** Sets the deck layers one owner (a component) contributes; other owners' layers stay. */
 	setLayers(owner: string, layers: Layer[]): void;
-	/** The topmost deck object at a screen point, if any. */
-	pick(x: number, y: number): { layerId: string; object: unknown } | null;
+	/**
+	 * The topmost deck object at a screen point, if any: its layer, the object (null for layers fed
+	 * binary columns) and its row index.
+	 */
+	pick(x: number, y: number): { layerId: string; object: unknown; index: number } | null;
 	remove(): void;
 }
 
@@ -31,7 +34,8 @@ export async function createDeckHost(map: MaplibreMap): Promise<DeckHost> {
 		},
 		pick(x, y) {
 			const info = overlay.pickObject({ x, y, radius: 2 });
-			return info?.object ? { layerId: info.layer?.id ?? '', object: info.object } : null;
+			if (!info?.layer || !(info.object || info.index >= 0)) return null;
+			return { layerId: info.layer.id, object: info.object ?? null, index: info.index };
 		},
 		remove() {
 			owners.clear();

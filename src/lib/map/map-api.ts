@@ -11,5 +11,5 @@ export interface MapApi {
 	/** Rendered MapLibre features at a screen point, from these layers, topmost first. */
 	query(point: { x: number; y: number }, layers: string[]): MapGeoJSONFeature[];
 	/** The deck.gl object at a screen point, if deck is in use. */
-	pickDeck(point: { x: number; y: number }): { layerId: string; object: unknown } | null;
+	pickDeck(point: { x: number; y: number }): { layerId: string; object: unknown; index: number } | null;
 }
