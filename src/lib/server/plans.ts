@@ -956,12 +956,6 @@ export async function exportPlan(
 	return { body: JSON.stringify(fc), contentType: 'application/geo+json; charset=utf-8', fileName: `${stem}.geojson` };
 }
 
-/**
- * A grid layout from a GeoJSON file into a new draft revision, validated like any save. Features
- * carry `code` (or 编码 / grid_code), `name` (名称), `kind` (类型); features without a code are
- * numbered west→east, north→south after the highest code in use, keeping the codes of grids in force
- * they mostly cover.
- */
 /** A layout file: GeoJSON or a zipped Shapefile (the plan export's two map formats). */
 async function readLayoutFile(file: { name: string; text?: string; bytes?: Uint8Array }): Promise<FeatureCollection> {
 	if (file.bytes === undefined) return readGeoJSON(file.text ?? '', file.name);
@@ -974,6 +968,12 @@ async function readLayoutFile(file: { name: string; text?: string; bytes?: Uint8
 	});
 }
 
+/**
+ * A grid layout from a GeoJSON file into a new draft revision, validated like any save. Features
+ * carry `code` (or 编码 / grid_code), `name` (名称), `kind` (类型); features without a code are
+ * numbered west→east, north→south after the highest code in use, keeping the codes of grids in force
+ * they mostly cover.
+ */
 export async function importPlanFile(
 	db: Db,
 	communityCode: string,
