@@ -3,7 +3,7 @@
 // jurisdiction kept; one batch = one event run; the in-process stream hub; the file importer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
-import { getCase, ingestCases, listCases } from '../src/lib/server/cases';
+import { ATTRIBUTED_ROWS, getCase, ingestCases, listCases } from '../src/lib/server/cases';
 import { caseEventStream, caseHub, closeCaseHub } from '../src/lib/server/case-events';
 import { importFile } from '../src/lib/server/imports';
 import { reassignToHierarchy } from '../src/lib/server/hierarchy';
@@ -232,6 +232,70 @@ for (const engine of testEngines()) {
 			expect(s.rejectedIssues.map((i) => [i.index, i.rule])).toEqual([[1, 'unknown-category']]);
 			expect(await getCase(db, 'I-1')).toMatchObject({ category: 'environment', grid_code: G(C1, 1) });
 			expect(await getCase(db, 'I-3')).toMatchObject({ outside_jurisdiction: true, community_code: null });
+		});
+
+		it('attributes in memory exactly as the SQL rule: edges, vertices, one ulp inside, holes, multipolygons, layouts by date', async () => {
+			// A second subdistrict: a community with a hole, a two-part community, grids sharing edges,
+			// one grid redrawn between two report times, one deleted grid (its versions no longer count).
+			const SD2 = '320100002', H = '320100002001', M = '320100002002';
+			const wkt = (w: string) => `ST_GeomFromText('${w}', 4326)`;
+			await db.exec(`
+				INSERT INTO subdistricts (code, name, geom) VALUES ('${SD2}', '边界街道', ${sq(119, 32, 119.3, 32.1)});
+				INSERT INTO communities (code, subdistrict_code, name, geom) VALUES
+					('${H}', '${SD2}', '有洞社区', ${wkt('MULTIPOLYGON(((119 32,119.1 32,119.1 32.1,119 32.1,119 32),(119.04 32.04,119.06 32.04,119.06 32.06,119.04 32.06,119.04 32.04)))')}),
+					('${M}', '${SD2}', '两块社区', ${wkt('MULTIPOLYGON(((119.1 32,119.15 32,119.15 32.05,119.1 32.05,119.1 32)),((119.2 32.05,119.3 32.05,119.3 32.1,119.2 32.1,119.2 32.05)))')});
+				INSERT INTO grids (code, community_code, seq, name, geom) VALUES
+					('${G(H, 1)}', '${H}', 1, '洞西', ${sq(119, 32, 119.05, 32.1)}),
+					('${G(H, 2)}', '${H}', 2, '洞东', ${sq(119.05, 32, 119.1, 32.1)}),
+					('${G(M, 1)}', '${M}', 1, '南块', ${wkt('MULTIPOLYGON(((119.1 32,119.15 32,119.15 32.05,119.1 32.05,119.1 32)))')}),
+					('${G(M, 2)}', '${M}', 2, '北块', ${sq(119.2, 32.05, 119.3, 32.1)}),
+					('${G(M, 3)}', '${M}', 3, '将删', ${sq(119.15, 32, 119.2, 32.05)});`);
+			const before = new Date().toISOString();
+			await sleep(30);
+			await db.exec(`UPDATE grids SET geom = ${sq(119, 32, 119.07, 32.1)} WHERE code = '${G(H, 1)}';
+				UPDATE grids SET geom = ${sq(119.07, 32, 119.1, 32.1)} WHERE code = '${G(H, 2)}';
+				DELETE FROM grids WHERE code = '${G(M, 3)}';`);
+			await sleep(30);
+			const after = new Date().toISOString();
+			const ulp = 2 ** -46; // one unit in the last place at 119°
+			const xs = [...Array.from({ length: 32 }, (_, k) => (11899 + k) / 100), 119.1 - ulp, 119.1 + ulp, 119.05 - ulp, 119.04 + ulp, 119.2 - ulp];
+			const ys = [...Array.from({ length: 13 }, (_, k) => (3199 + k) / 100), 32.05 - 2 ** -47, 32.04 + 0.0037];
+			const times = [before, after, '2001-01-01T00:00:00.000001+08:00'];
+			const items = xs.flatMap((lon, i) => ys.map((lat, j) => ({ id: `E-${i}-${j}`, category: 'other', lon, lat, reported_at: times[(i + j) % 3] })));
+			const r = await ingestCases(db, items);
+			expect(r).toMatchObject({ inserted: items.length, rejected: 0 });
+			const rows = await db.query<{ source_id: string; grid_code: string | null; community_code: string | null; subdistrict_code: string | null; sql: string }>(
+				`WITH r AS (SELECT c.source_id, c.reported_at, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat FROM cases c WHERE c.source_id LIKE 'E-%'), ${ATTRIBUTED_ROWS}
+				 SELECT c.source_id, c.grid_code, c.community_code, c.subdistrict_code,
+					concat_ws('/', b.grid_code, b.community_code, b.subdistrict_code) AS sql
+				 FROM b JOIN cases c ON c.source_id = b.source_id`
+			);
+			expect(rows.length).toBe(items.length);
+			const mismatches = rows.filter((c) => [c.grid_code, c.community_code, c.subdistrict_code].filter((x) => x !== null).join('/') !== c.sql);
+			expect(mismatches).toEqual([]);
+			// Not a vacuous match: every kind of answer occurs.
+			const kinds = new Set(rows.map((c) => c.sql.split('/').length));
+			expect(kinds).toEqual(new Set([1, 2, 3])); // nothing but a subdistrict / community + subdistrict / all three
+			expect(rows.filter((c) => c.grid_code === G(H, 2)).length).toBeGreaterThan(10);
+			expect(rows.some((c) => c.grid_code === null && c.community_code === null && c.subdistrict_code === null)).toBe(true);
+		});
+
+		it('deleting or renaming a unit carries into its cases; deleting a case deletes its steps', async () => {
+			await ingestCases(db, [{ id: 'K-1', category: 'other', lon: 118.16, lat: 32.05 }]);
+			expect(await getCase(db, 'K-1')).toMatchObject({ grid_code: G(C2, 1), community_code: C2, subdistrict_code: SD });
+			await db.exec(`UPDATE grids SET code = '${G(C2, 9)}', seq = 9 WHERE code = '${G(C2, 1)}'`);
+			expect(await getCase(db, 'K-1')).toMatchObject({ grid_code: G(C2, 9) });
+			await db.exec(`DELETE FROM grids WHERE code = '${G(C2, 9)}'`);
+			expect(await getCase(db, 'K-1')).toMatchObject({ grid_code: null, community_code: C2 });
+			const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.source_id = 'K-1'`);
+			expect(n).toBe(1);
+			const [{ id }] = await db.query<{ id: string }>(`SELECT id::text FROM cases WHERE source_id = 'K-1'`);
+			await db.exec(`DELETE FROM cases WHERE source_id = 'K-1'`);
+			const [{ left }] = await db.query<{ left: number }>(`SELECT count(*)::int AS left FROM case_events WHERE case_id = ${Number(id)}`);
+			expect(left).toBe(0);
+			// A new case after the changes is attributed against them (the held boundaries were reloaded).
+			await ingestCases(db, [{ id: 'K-2', category: 'other', lon: 118.16, lat: 32.05 }]);
+			expect(await getCase(db, 'K-2')).toMatchObject({ grid_code: null, community_code: C2, subdistrict_code: SD });
 		});
 	});
 }

@@ -383,7 +383,15 @@ export function planIngest(
 	};
 	for (const item of items) {
 		const before = state.get(item.id);
-		const label = { zh: `第 ${item.index + 1} 条（${item.id}）：`, en: `item ${item.index + 1} (${item.id}): ` };
+		// Built only for an error message (most items have none).
+		const label = {
+			get zh() {
+				return `第 ${item.index + 1} 条（${item.id}）：`;
+			},
+			get en() {
+				return `item ${item.index + 1} (${item.id}): `;
+			}
+		};
 		if (!before) {
 			const missing: string[] = [];
 			if (item.lon === undefined || item.lat === undefined) missing.push('location');

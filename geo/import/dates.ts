@@ -9,7 +9,8 @@ const pad = (value: string | number, width = 2) => String(value).padStart(width,
 
 /** An ISO 8601 timestamp with an explicit offset, or undefined when the text is not a real date/time. */
 export function toIsoTimestamp(text: string): string | undefined {
-	const normalised = text.trim().replace(/年|月/g, '-').replace(/日/, ' ').replace(/\s+$/, '');
+	const trimmed = text.trim();
+	const normalised = /[年月日]/.test(trimmed) ? trimmed.replace(/年|月/g, '-').replace(/日/, ' ').trim() : trimmed;
 	const match = DATE_TIME.exec(normalised);
 	if (!match) return undefined;
 	const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;

@@ -61,12 +61,10 @@ function caseBatch(n: number, prefix: string) {
 }
 
 const TRIGGER_DESIGN = `
-	-- The same table shape as cases: columns, defaults, checks, indexes and foreign keys.
+	-- The same table shape as cases: columns, defaults, checks, indexes and the foreign key
+	-- (the unit codes are kept by triggers on the unit tables, migrations/010).
 	CREATE TABLE trig_cases (LIKE cases INCLUDING ALL);
-	ALTER TABLE trig_cases ADD FOREIGN KEY (category) REFERENCES case_categories (code) ON UPDATE CASCADE,
-		ADD FOREIGN KEY (community_code) REFERENCES communities (code) ON UPDATE CASCADE ON DELETE SET NULL,
-		ADD FOREIGN KEY (grid_code) REFERENCES grids (code) ON UPDATE CASCADE ON DELETE SET NULL,
-		ADD FOREIGN KEY (subdistrict_code) REFERENCES subdistricts (code) ON UPDATE CASCADE ON DELETE SET NULL;
+	ALTER TABLE trig_cases ADD FOREIGN KEY (category) REFERENCES case_categories (code) ON UPDATE CASCADE;
 	CREATE OR REPLACE FUNCTION trig_cases_attribute() RETURNS trigger LANGUAGE plpgsql AS $$
 	BEGIN
 		SELECT h.grid_code INTO NEW.grid_code FROM grid_history h

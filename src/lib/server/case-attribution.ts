@@ -1,0 +1,79 @@
+// The boundaries a case ingest attributes against, held in memory per database (geo/cases/attribution)
+// and reloaded whenever boundary_version (migrations/010_case_attribution.sql) has moved on.
+import { Buffer } from 'node:buffer';
+import { Attributor, type AttributionSource, type FlatPolygons } from '../../../geo/cases/attribution';
+import { readWkbSequence, type FlatGeometry } from '../../../geo/tiles';
+import type { Queryable } from './db';
+
+interface Held {
+	version: string;
+	attributor: Attributor;
+}
+
+const held = new WeakMap<object, Held>();
+
+/**
+ * The attributor for the committed boundaries, inside the caller's transaction. Reads the version
+ * FOR SHARE: until this transaction ends no boundary change can commit, and none is half-way
+ * (a writer holds the row until it commits). Call it before any other lock the transaction takes,
+ * so every writer takes the two in the same order.
+ */
+export async function attributorFor(tx: Queryable, database: object): Promise<Attributor> {
+	const [row] = await tx.query<{ version: string }>('SELECT version::text AS version FROM boundary_version FOR SHARE');
+	const version = row?.version ?? 'none';
+	const hit = held.get(database);
+	if (hit && hit.version === version) return hit.attributor;
+	const attributor = new Attributor(await loadBoundaries(tx));
+	held.set(database, { version, attributor });
+	return attributor;
+}
+
+/** Takes the boundary lock only (for writers that attribute in SQL): the same lock order. */
+export async function lockBoundaries(tx: Queryable): Promise<void> {
+	await tx.query('SELECT version FROM boundary_version FOR SHARE');
+}
+
+/** Rows and their geometries as WKB laid end to end: no text formatting of coordinates. */
+async function geometries<T>(tx: Queryable, select: string, from: string): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
+	const [r] = await tx.query<{ n: number; rows: string | null; geoms: string | null }>(
+		`SELECT count(*)::int AS n, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
+			encode(string_agg(coalesce(ST_AsBinary(t.geom), ''::bytea), ''::bytea ORDER BY t.id), 'base64') AS geoms
+		 FROM (${from}) t WHERE t.geom IS NOT NULL`
+	);
+	if (!r || !r.n) return { rows: [], polygons: [] };
+	const bytes = Buffer.from(r.geoms ?? '', 'base64');
+	const flat = readWkbSequence(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), r.n);
+	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: flat.map(polygonsOf) };
+}
+
+function polygonsOf(g: FlatGeometry | null): FlatPolygons | null {
+	return g && g.type === 3 ? g.polygons : null;
+}
+
+async function loadBoundaries(tx: Queryable): Promise<AttributionSource> {
+	// Microseconds since the epoch as text (exact); -infinity / NULL → null.
+	const micros = (col: string) =>
+		`CASE WHEN ${col} IS NULL OR NOT isfinite(${col}) THEN NULL ELSE (extract(epoch FROM ${col}) * 1000000)::bigint::text END`;
+	const history = await geometries<[string, string, string | null, string | null]>(
+		tx,
+		`t.grid_code, t.community_code, ${micros('t.valid_from')}, ${micros('t.valid_to')}`,
+		'SELECT id, grid_code, community_code, valid_from, valid_to, geom FROM grid_history'
+	);
+	const grids = await geometries<[string, string]>(tx, 't.code, t.community_code', 'SELECT code AS id, code, community_code, geom FROM grids');
+	const communityRows = await tx.query<{ code: string; subdistrict_code: string }>('SELECT code, subdistrict_code FROM communities');
+	const communityShapes = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM communities');
+	const subdistricts = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM subdistricts');
+	const shapeOf = new Map(communityShapes.rows.map(([code], i) => [code, communityShapes.polygons[i]]));
+	return {
+		versions: history.rows.map(([grid, community, from, to], i) => ({
+			grid,
+			community,
+			from: from === null ? null : Number(from),
+			to: to === null ? null : Number(to),
+			polygons: history.polygons[i] ?? []
+		})),
+		grids: grids.rows.map(([code, community], i) => ({ code, community, polygons: grids.polygons[i] ?? [] })),
+		communities: communityRows.map((c) => ({ code: c.code, subdistrict: c.subdistrict_code, polygons: shapeOf.get(c.code) ?? null })),
+		subdistricts: subdistricts.rows.map(([code], i) => ({ code, polygons: subdistricts.polygons[i] }))
+	};
+}
