@@ -3,6 +3,7 @@
 import { defaultDataDir, openDb, type Db } from './db';
 import { claimDataDir } from './datadir-lock';
 import { loadDemoIfEmpty } from './demo';
+import { warmUp } from './warm-up';
 import { ensureDemoAccounts, formatDemoAccounts } from './auth/demo-accounts';
 import { countUsers } from './auth/users';
 import { runAs } from './auth/actor';
@@ -47,6 +48,7 @@ export function startRuntime(): Promise<Db> {
 			state.db = db;
 			state.status = 'ok';
 			state.readyAt = Date.now();
+			void warmUp(db).catch((err) => console.warn('GridAtlas: warm-up failed (harmless):', err instanceof Error ? err.message : err));
 			return db;
 		} catch (err) {
 			state.status = 'error';
