@@ -27,6 +27,7 @@ import {
 	labelPoint,
 	planarArea,
 	planarPerimeter,
+	pointInAreal,
 	polygonsOf,
 	round7,
 	scaleAt,
@@ -330,17 +331,7 @@ export function validatePartition(
 function pointInPiece(b: PlanBuilding, g: Areal): boolean {
 	const box = bboxOf(g);
 	if (b.lon < box[0] || b.lon > box[2] || b.lat < box[1] || b.lat > box[3]) return false;
-	return polygonsOf(g).some((p) => pointInRing(b.lon, b.lat, p));
-}
-
-function pointInRing(x: number, y: number, poly: Position[][]): boolean {
-	let inside = false;
-	for (const ring of poly)
-		for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
-			const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-			if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-		}
-	return inside;
+	return pointInAreal(b.lon, b.lat, g);
 }
 
 /** True when the plan breaks a hard rule (what a save refuses). */

@@ -114,4 +114,42 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 		);
 		expect(drawn).toBeGreaterThan(200);
 	});
+
+	it('veils everything outside a selected community, as with whole layers (its outline asked for alone)', async () => {
+		const near = `${VIEW.lon - 0.002},${VIEW.lat - 0.002},${VIEW.lon + 0.002},${VIEW.lat + 0.002}`;
+		const [community] = (await (await app.fetch(`${app.url}/api/layers/communities?bbox=${near}`)).json()).features;
+		const code: string = community.properties.code;
+		// The outline alone: that unit only; nothing for an unknown code; 400 for a layer without codes.
+		const one = (await (await app.fetch(`${app.url}/api/layers/communities?code=${code}`)).json()).features;
+		expect(one.map((f: { properties: { code: string } }) => f.properties.code)).toEqual([code]);
+		expect(one[0].geometry).toEqual(community.geometry);
+		expect((await (await app.fetch(`${app.url}/api/layers/grids?code=000000000000000`)).json()).features).toEqual([]);
+		const noKey = await app.fetch(`${app.url}/api/layers/buildings?code=1`);
+		expect(noKey.status).toBe(400);
+		expect((await noKey.json()).message).toMatch(/one code/);
+		// No camera in the link: the map fits the community, so the view's corners lie outside it.
+		await page.goto(`${app.url}/?unit=${code}`);
+		await page.waitForFunction(
+			async () => {
+				const src = (window as any).gridatlasMap?.getSource('focus-mask');
+				const data = src && (await src.getData());
+				return (data?.features?.[0]?.geometry?.coordinates?.length ?? 0) >= 2;
+			},
+			null,
+			{ timeout: 30_000 }
+		);
+		// Drawn: the veil covers the view's corner (the map fitted the community inside the view).
+		await page.waitForFunction(
+			() => {
+				const map = (window as any).gridatlasMap;
+				const { height } = map.getCanvas().getBoundingClientRect();
+				return map.queryRenderedFeatures([4, height - 4], { layers: ['focus-mask'] }).length === 1;
+			},
+			null,
+			{ timeout: 30_000 }
+		);
+		const paths = rec.requests.map((u) => new URL(u));
+		expect(paths.some((u) => u.pathname === '/api/layers/communities' && u.searchParams.get('code') === code)).toBe(true);
+		await page.screenshot({ path: '/tmp/gridatlas-scale-selected.png' });
+	});
 });

@@ -5,6 +5,7 @@
 import type { Db } from './db';
 import { getCoverage } from './coverage';
 import { walkNearestDistances } from './coverage-walk';
+import { getWalkGraph } from './network';
 import { DEFAULT_WALK_SPEED } from './rules';
 
 export const LIFE_CIRCLE_LEVELS = [
@@ -55,10 +56,15 @@ export class LifeCircleError extends Error {
 
 const cache = new Map<string, Promise<LifeCircleReport>>();
 
+const noNetwork = () => new LifeCircleError('no_network', '尚未建立步行网络：请先导入含道路的 OpenStreetMap 数据 / no walking network yet: import OpenStreetMap data with roads first');
+
 export async function lifeCircles(db: Db, speedMPerMin = DEFAULT_WALK_SPEED): Promise<LifeCircleReport> {
 	if (!Number.isFinite(speedMPerMin) || speedMPerMin <= 0 || speedMPerMin > 200) {
 		throw new LifeCircleError('bad_speed', `步行速度须在 0–200 米/分钟之间（收到 ${speedMPerMin}）/ walking speed must be within 0–200 m/min (got ${speedMPerMin})`);
 	}
+	// Without a walking network there is nothing to compute: say so before the city's coverage is
+	// worked out (tens of seconds on a large city, for an answer that cannot use it).
+	if ((await getWalkGraph(db)).edgeCount === 0) throw noNetwork();
 	const state = await getCoverage(db);
 	const key = `${state.report.fingerprint}|${speedMPerMin}`;
 	let p = cache.get(key);
@@ -92,7 +98,7 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 		}
 		minutesTo.set(category, walked.distanceM.map((d) => d / speed));
 	}
-	if (!walkNetwork) throw new LifeCircleError('no_network', '尚未建立步行网络：请先导入含道路的 OpenStreetMap 数据 / no walking network yet: import OpenStreetMap data with roads first');
+	if (!walkNetwork) throw noNetwork();
 
 	const names = await db.query<{ code: string; name_zh: string; name_en: string }>('SELECT code, name_zh, name_en FROM facility_categories');
 	const categoryNames = Object.fromEntries(names.map((n) => [n.code, { zh: n.name_zh, en: n.name_en }]));

@@ -18,6 +18,8 @@ export interface LayerQuery {
 	bbox?: BBox;
 	/** Polygons as one interior point each (ST_PointOnSurface), for labels that must appear once. */
 	labels?: boolean;
+	/** One unit only (subdistricts, communities, grids): its outline where the map draws the level from tiles. */
+	code?: string;
 }
 
 interface LayerSql {
@@ -28,6 +30,8 @@ interface LayerSql {
 	geom: string;
 	/** Facilities and cases are drawn as circles, so polygons are reduced to a point. */
 	asPoint?: boolean;
+	/** The unit code column, for layers that can be asked for one unit. */
+	key?: string;
 	order: string;
 }
 
@@ -37,14 +41,16 @@ const LAYERS: Record<MapLayer, LayerSql> = {
 		columns: `s.code, s.name, s.district_name, s.illustrative`,
 		from: `subdistricts s`,
 		geom: 's.geom',
-		order: 's.code'
+		order: 's.code',
+		key: 's.code'
 	},
 	communities: {
 		columns: `c.code, c.name, c.subdistrict_code, c.households, c.households_estimated, c.population,
 			c.illustrative, (SELECT count(*)::int FROM grids g WHERE g.community_code = c.code) AS grids`,
 		from: `communities c`,
 		geom: 'c.geom',
-		order: 'c.code'
+		order: 'c.code',
+		key: 'c.code'
 	},
 	grids: {
 		columns: `g.code, g.name, g.community_code, c.name AS community_name, g.kind, g.illustrative,
@@ -53,7 +59,8 @@ const LAYERS: Record<MapLayer, LayerSql> = {
 			LEFT JOIN (SELECT grid_code, sum(households)::int AS households, count(*)::int AS buildings
 				FROM buildings WHERE grid_code IS NOT NULL GROUP BY grid_code) b ON b.grid_code = g.code`,
 		geom: 'g.geom',
-		order: 'g.code'
+		order: 'g.code',
+		key: 'g.code'
 	},
 	buildings: {
 		columns: `b.id, b.source_id, b.name, b.levels, b.households, b.households_estimated, b.community_code, b.grid_code`,
@@ -96,6 +103,13 @@ interface Row {
 	properties: Record<string, unknown>;
 }
 
+export class LayerQueryError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'LayerQueryError';
+	}
+}
+
 export async function layerGeoJSON(db: Queryable, layer: MapLayer, query: LayerQuery = {}): Promise<FeatureCollection> {
 	const spec = LAYERS[layer];
 	const point = spec.asPoint || query.labels;
@@ -105,6 +119,11 @@ export async function layerGeoJSON(db: Queryable, layer: MapLayer, query: LayerQ
 	if (query.bbox) {
 		params.push(...query.bbox);
 		where += ` AND ${spec.geom} && ST_MakeEnvelope($1, $2, $3, $4, 4326)`;
+	}
+	if (query.code !== undefined) {
+		if (!spec.key) throw new LayerQueryError(`图层 ${layer} 不能按编码查询 / layer ${layer} cannot be asked for one code`);
+		params.push(query.code);
+		where += ` AND ${spec.key} = $${params.length}`;
 	}
 	// Properties are built in SQL so the column list above is the only place they are named.
 	const rows = await db.query<Row>(

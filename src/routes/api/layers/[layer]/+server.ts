@@ -1,7 +1,8 @@
-// GET /api/layers/<layer>[?bbox=minx,miny,maxx,maxy][&labels=1] → GeoJSON FeatureCollection.
+// GET /api/layers/<layer>[?bbox=minx,miny,maxx,maxy][&labels=1][&code=<unit code>] → GeoJSON
+// FeatureCollection (code: one subdistrict, community or grid).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
+import { LayerQueryError, MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -20,6 +21,12 @@ export const GET: RequestHandler = async ({ params, url }) => {
 		);
 	}
 	const labels = url.searchParams.get('labels') === '1';
-	const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels });
-	return json(collection, { headers: { 'cache-control': 'no-store' } });
+	const code = url.searchParams.get('code') ?? undefined;
+	try {
+		const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels, code });
+		return json(collection, { headers: { 'cache-control': 'no-store' } });
+	} catch (err) {
+		if (err instanceof LayerQueryError) return json({ message: err.message }, { status: 400 });
+		throw err;
+	}
 };
