@@ -1,9 +1,9 @@
 // The boundaries a case ingest attributes against, held in memory per database (geo/cases/attribution)
 // and reloaded whenever boundary_version (migrations/010_case_attribution.sql) has moved on.
-import { Buffer } from 'node:buffer';
 import { Attributor, type AttributionSource, type FlatPolygons } from '../../../geo/cases/attribution';
-import { readWkbSequence, type FlatGeometry } from '../../../geo/tiles';
+import type { FlatGeometry } from '../../../geo/tiles';
 import type { Queryable } from './db';
+import { wkbAggregate, wkbRows } from './sql';
 
 interface Held {
 	version: string;
@@ -37,13 +37,11 @@ export async function lockBoundaries(tx: Queryable): Promise<void> {
 async function geometries<T>(tx: Queryable, select: string, from: string): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
 	const [r] = await tx.query<{ n: number; rows: string | null; geoms: string | null }>(
 		`SELECT count(*)::int AS n, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
-			encode(string_agg(coalesce(ST_AsBinary(t.geom), ''::bytea), ''::bytea ORDER BY t.id), 'base64') AS geoms
+			${wkbAggregate('t.geom', 't.id')} AS geoms
 		 FROM (${from}) t WHERE t.geom IS NOT NULL`
 	);
 	if (!r || !r.n) return { rows: [], polygons: [] };
-	const bytes = Buffer.from(r.geoms ?? '', 'base64');
-	const flat = readWkbSequence(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), r.n);
-	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: flat.map(polygonsOf) };
+	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: wkbRows(r.geoms ?? '', r.n).map(polygonsOf) };
 }
 
 function polygonsOf(g: FlatGeometry | null): FlatPolygons | null {

@@ -15,6 +15,7 @@ import {
 	type IsochroneErrorCode
 } from '../../../geo/isochrone';
 import type { Db, Queryable } from './db';
+import { wkbAggregate } from './sql';
 
 /** Largest number of minutes an isochrone request may ask for (GRIDATLAS_ISOCHRONE_MAX_MINUTES, default 60). */
 export const ISOCHRONE_MAX_MINUTES = Number(process.env.GRIDATLAS_ISOCHRONE_MAX_MINUTES) || 60;
@@ -63,7 +64,7 @@ export async function loadWalkGraph(db: Db): Promise<WalkGraph> {
 			const [row] = await tx.query<{ n: number; last: number | null; rows: string | null; geoms: string | null }>(
 				`SELECT count(*)::int AS n, max(id) AS last,
 					json_agg(json_build_array(id, from_node, to_node, length_m) ORDER BY id)::text AS rows,
-					encode(string_agg(ST_AsBinary(geom), ''::bytea ORDER BY id), 'base64') AS geoms
+					${wkbAggregate('geom', 'id')} AS geoms
 				 FROM (SELECT id, from_node, to_node, length_m, geom FROM walk_edges WHERE id > $1 ORDER BY id LIMIT ${LOAD_CHUNK}) e`,
 				[after]
 			);

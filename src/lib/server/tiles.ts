@@ -5,9 +5,10 @@
 //     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
 // Tiles are cached in process (LRU, per layer version) and invalidated when an import changes a table.
 import { createHash } from 'node:crypto';
-import { readWkbSequence, renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
+import { renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
 import { positionWgs84ToGcj02 } from '../../../geo/crs';
 import type { Db, Queryable } from './db';
+import { wkbAggregate, wkbRows } from './sql';
 
 export const TILE_LAYERS = [
 	'subdistricts',
@@ -101,7 +102,7 @@ export function tileSql(layer: TileLayerName, method: TileMethod, crs: TileCrs =
 	}
 	return `SELECT count(*)::int AS n,
 			json_agg(json_build_array(${s.props.map(([expr]) => expr).join(', ')}) ORDER BY ${s.order})::text AS props,
-			encode(string_agg(ST_AsBinary(${s.geom}), ''::bytea ORDER BY ${s.order}), 'base64') AS geoms
+			${wkbAggregate(s.geom, s.order)} AS geoms
 		FROM ${s.table ?? layer}
 		WHERE geom && ${crs === 'gcj02' ? `ST_Expand(${ENVELOPE_4326}, ${GCJ_MARGIN_DEG})` : ENVELOPE_4326}`;
 }
@@ -124,8 +125,7 @@ export async function buildTile(
 	if (!row || row.n === 0 || row.props === null || row.geoms === null) return new Uint8Array(0);
 	const keys = LAYER_SQL[layer].props.map(([, name]) => name);
 	const values = JSON.parse(row.props) as unknown[][];
-	const wkb = Buffer.from(row.geoms, 'base64');
-	let geometries = readWkbSequence(new Uint8Array(wkb.buffer, wkb.byteOffset, wkb.byteLength), row.n);
+	let geometries = wkbRows(row.geoms, row.n);
 	if (crs === 'gcj02') geometries = geometries.map((g) => g && mapFlatPositions(g, (x, y) => positionWgs84ToGcj02([x, y])));
 	const features = values.map((v, i) => {
 		const properties: Record<string, unknown> = {};
