@@ -1,6 +1,7 @@
 // npm run bench -- cases
-// 1. Sustained ingest with attribution (validation, workflow check, ST_Contains attribution against
-//    grid_history/grids/communities/subdistricts, case_events, one notify per batch) into server
+// 1. Sustained ingest with attribution (validation, workflow check, attribution against
+//    grid_history/grids/communities/subdistricts — in memory, the boundaries reloaded when they
+//    change, as the API does — case_events, one notify per batch) into server
 //    PostGIS (BENCH_DATABASE_URL or DATABASE_URL; own schema, dropped afterwards) and the embedded
 //    engine, against the per-row-trigger design (a FOR EACH ROW trigger doing the attribution and a
 //    pg_notify per row, one INSERT per case) measured in the same run on the same engine.

@@ -1,7 +1,8 @@
 // Cases (事件/案件): ingest with attribution, the workflow, listing. One batch = one transaction of
-// set-based statements (jsonb_to_recordset; attribution by ST_Contains joins to grid_history, grids,
-// communities and subdistricts inside the same INSERT) and ONE notification: pg_notify on the server
-// engine, the in-process bus on the embedded one — never a per-row trigger.
+// set-based statements and ONE notification: pg_notify on the server engine, the in-process bus on
+// the embedded one — never a per-row trigger. The API's ingest attributes in memory
+// (case-attribution.ts, geo/cases/attribution); file imports and re-attribution use the same rule
+// in SQL (ATTRIBUTED_ROWS: ST_Contains joins to grid_history, grids, communities, subdistricts).
 import { CASE_UNIT_SQL, likePatterns } from './auth/scope';
 import type { Db, Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
@@ -206,7 +207,8 @@ async function loadStored(tx: Queryable, ids: string[]): Promise<Map<string, Sto
 }
 
 /**
- * Attribution, in the same statement as the write: the grid version valid at the reported time
+ * Attribution in SQL (imports, re-attribution; geo/cases/attribution is the same rule in memory), in
+ * the same statement as the write: the grid version valid at the reported time
  * (grid_history; the current grids when no version covers that time), the community and the
  * subdistrict holding the point (ST_Contains). Outside every community → outside_jurisdiction.
  */
