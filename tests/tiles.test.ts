@@ -164,16 +164,21 @@ for (const engine of testEngines()) {
 		}, 120_000);
 
 		if (engine.name === 'postgres') {
-			it('the JS tiler gives the content of ST_AsMVT, live, z12–z17 over the demo', async () => {
+			it('the JS tiler gives the content of ST_AsMVT, live, z10–z17 over the demo', async () => {
 				const update = process.env.UPDATE_TILE_FIXTURES === '1' || !fs.existsSync(FIXTURES);
 				if (update) fs.mkdirSync(FIXTURES, { recursive: true });
-				const tiles = [...COMPARED];
+				// below zoom 12 the grid tiles hold only the grids large enough to see: the same ones
+				const tiles = [...COMPARED, at(10, CENTRE), at(11, CENTRE)];
 				// and every tile of the demo at z14, where grids and buildings meet tile edges most
 				const r = tilesCovering([118.7614, 32.0338, 118.7978, 32.0531], 14);
 				for (let x = r.x0; x <= r.x1; x++) for (let y = r.y0; y <= r.y1; y++) tiles.push({ z: 14, x, y });
 				let features = 0;
 				for (const t of tiles) {
 					for (const layer of TILE_LAYERS) {
+						// at z10–11 only the units: buildings and road pieces are specks of a tile unit
+						// there, which wagyu/GEOS and the JS tiler collapse differently (the map asks
+						// for buildings from z13 and draws roads from z14)
+						if (t.z < 12 && (layer === 'buildings' || layer === 'roads')) continue;
 						const postgis = await buildTile(db, layer, t, 'postgis');
 						const js = await buildTile(db, layer, t, 'js');
 						expectSameContent(js, postgis, layer, `${layer} ${t.z}/${t.x}/${t.y}`);
@@ -294,12 +299,43 @@ for (const engine of testEngines()) {
 				expect(r.headers['content-type']).toBe(TILE_CONTENT_TYPE);
 				expect((r.body as Uint8Array).byteLength).toBe(0);
 			}
-			// at z0 the whole demo area is far below one tile unit: every grid collapses, as in PostGIS
+			// at z0 the whole demo area is far below one tile unit: no grid is large enough to be drawn
 			const world = await serve('grids', 0, 0, 0);
 			expect((world.body as Uint8Array).byteLength).toBe(0);
 			const z10 = at(10, CENTRE);
-			const city = await serve('grids', z10.z, z10.x, z10.y);
-			expect(decodeLayer(city.body as Uint8Array, 'grids').length).toBeGreaterThan(100);
+			const city = await serve('communities', z10.z, z10.x, z10.y);
+			expect(decodeLayer(city.body as Uint8Array, 'communities').length).toBeGreaterThan(10);
+		});
+
+		it('below zoom 12 a grid tile holds exactly the grids at least 16 px across; from 12, every grid', async () => {
+			// the rule worked out here from each grid's bounding box (512 px tiles, Web Mercator), not
+			// read from the column the database keeps
+			const grids = await db.query<{ code: string; w: number; s: number; e: number; n: number }>(
+				`SELECT code, ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM grids`
+			);
+			const merc = (lat: number) => Math.asinh(Math.tan((lat * Math.PI) / 180));
+			const spanPx = (g: (typeof grids)[number], z: number) => Math.max((g.e - g.w) / 360, (merc(g.n) - merc(g.s)) / (2 * Math.PI)) * 512 * 2 ** z;
+			const demo: [number, number, number, number] = [118.7614, 32.0338, 118.7978, 32.0531];
+			const counts: Record<number, number> = {};
+			for (const z of [9, 10, 11, 12]) {
+				const r = tilesCovering(demo, z);
+				const inTiles = new Set<string>();
+				for (let x = r.x0; x <= r.x1; x++) {
+					for (let y = r.y0; y <= r.y1; y++) {
+						for (const f of decodeLayer(await buildTile(db, 'grids', { z, x, y }), 'grids')) inTiles.add(String(f.properties.code));
+						for (const f of decodeLayer(await buildTile(db, 'grid_labels', { z, x, y }), 'grid_labels')) {
+							expect(inTiles.has(String(f.properties.code)), `label of ${f.properties.code} at z${z} without its grid`).toBe(true);
+						}
+					}
+				}
+				const expected = grids.filter((g) => z >= 12 || spanPx(g, z) >= 16).map((g) => g.code);
+				expect([...inTiles].sort(), `z${z}`).toEqual(expected.sort());
+				counts[z] = inTiles.size;
+			}
+			// the demo's grids are 200–1,500 m: a few are drawn at z11, all of them at z12
+			expect(counts[11]).toBeGreaterThan(0);
+			expect(counts[11]).toBeLessThan(counts[12] / 10);
+			expect(counts[12]).toBe(grids.length);
 		});
 
 		it('caches with an ETag and a short max-age; If-None-Match gives 304', async () => {

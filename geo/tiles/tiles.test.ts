@@ -18,6 +18,8 @@ import {
 	tileLayer,
 	tilesCovering,
 	TileCoordError,
+	TileProjector,
+	EARTH_RADIUS,
 	type TileCoord
 } from './index';
 
@@ -54,6 +56,47 @@ describe('tile arithmetic', () => {
 		const [w, s, e, n] = tileBoundsLonLat(t, 4096, 0);
 		const r = tilesCovering([w + 1e-9, s + 1e-9, e - 1e-9, n - 1e-9], 14);
 		expect(r).toEqual({ x0: t.x, y0: t.y, x1: t.x, y1: t.y });
+	});
+});
+
+describe('latitude → tile y', () => {
+	const exact = (p: TileProjector, lat: number) => rint(p.fy * (EARTH_RADIUS * Math.asinh(Math.tan((lat * Math.PI) / 180))) + p.yoff);
+	// seeded, so a failure names the same case every run
+	let seed = 7;
+	const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+
+	it('gives the integer of the exact formula, near and far from the tile, at every zoom', () => {
+		let checked = 0;
+		for (let z = 0; z <= 22; z++) {
+			for (const centreLat of [0, 22.5, 32.06, -41.3, 60.2, 84.9]) {
+				const n = 2 ** z;
+				const x = Math.min(n - 1, Math.floor(((118.78 + 180) / 360) * n));
+				const phi = (centreLat * Math.PI) / 180;
+				const y = Math.min(n - 1, Math.max(0, Math.floor(((1 - Math.asinh(Math.tan(phi)) / Math.PI) / 2) * n)));
+				const p = new TileProjector({ z, x, y });
+				const span = 360 / n;
+				for (let i = 0; i < 400; i++) {
+					// most inside the tile and its buffer, some a long way off (big polygons crossing it)
+					const lat = Math.max(-85, Math.min(85, centreLat + (random() - 0.5) * span * (i % 10 === 0 ? 40 : 1.2)));
+					expect(p.snapLat(lat), `z${z} lat ${lat}`).toBe(exact(p, lat));
+					checked++;
+				}
+			}
+		}
+		expect(checked).toBe(23 * 6 * 400);
+	});
+
+	it('rounds exact ties (x.5 on the tile grid) as the exact formula does', () => {
+		for (const z of [10, 12, 14, 16, 22]) {
+			const n = 2 ** z;
+			const tile = { z, x: Math.floor(((118.78 + 180) / 360) * n), y: Math.floor(((1 - Math.asinh(Math.tan((32.06 * Math.PI) / 180)) / Math.PI) / 2) * n) };
+			const p = new TileProjector(tile);
+			for (let k = -60; k < 4160; k += 7) {
+				// the latitude whose tile y is k + 0.5, and its neighbours one ulp away
+				const lat = (Math.atan(Math.sinh((k + 0.5 - p.yoff) / p.fy / EARTH_RADIUS)) * 180) / Math.PI;
+				for (const l of [lat, lat + Number.EPSILON * 32, lat - Number.EPSILON * 32]) expect(p.snapLat(l), `z${z} k ${k}`).toBe(exact(p, l));
+			}
+		}
 	});
 });
 

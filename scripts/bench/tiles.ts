@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { writeSynthCity } from '../../src/lib/server/synth';
-import { buildTile, getTile, serveTile, defaultTileMethod } from '../../src/lib/server/tiles';
+import { buildTile, getTile, serveTile, defaultTileMethod, GRID_FULL_DETAIL_ZOOM } from '../../src/lib/server/tiles';
 import { tilesCovering, type TileCoord } from '../../geo/tiles';
 import { mulberry32 } from '../../geo/synth';
 
@@ -135,7 +135,10 @@ async function measure(city: City, tiles: TileCoord[]): Promise<Measured> {
 	return { ms, byZoom, tileBytes, cachedPerS };
 }
 
-/** The same features the tiles hold, as a GeoJSON FeatureCollection (what /api/layers would send). */
+/**
+ * The same features the tiles hold (below zoom 12 the grids large enough to draw), as a GeoJSON
+ * FeatureCollection (what /api/layers would send).
+ */
 async function geojsonBytes(db: Db, tiles: TileCoord[]): Promise<{ total: number; byZoom: Map<number, number>; features: Map<number, number> }> {
 	const byZoom = new Map<number, number>();
 	const features = new Map<number, number>();
@@ -146,7 +149,8 @@ async function geojsonBytes(db: Db, tiles: TileCoord[]): Promise<{ total: number
 					'type', 'Feature',
 					'properties', json_build_object('code', code, 'name', name, 'kind', kind, 'community_code', community_code, 'illustrative', illustrative),
 					'geometry', ST_AsGeoJSON(geom, 7)::json) ORDER BY code), '[]'::json))::text AS fc
-			 FROM grids WHERE geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => 0.015625), 4326)`,
+			 FROM grids WHERE geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => 0.015625), 4326)
+			   AND ($1::int >= ${GRID_FULL_DETAIL_ZOOM} OR overview_zoom <= $1::int)`,
 			[t.z, t.x, t.y]
 		);
 		const bytes = Buffer.byteLength(row.fc);
@@ -208,9 +212,8 @@ for (const r of results) {
 		const w = r.m.byZoom.get(worst)!;
 		const mid = quantile(ZOOMS.filter((z) => z >= 12).flatMap((z) => r.m.byZoom.get(z)?.ms ?? []), 0.95);
 		console.log(
-			`    why: a z${worst} tile holds about ${Math.round((geo.features.get(worst) ?? 0) / w.ms.length)} grids of this dense city (${kb(w.bytes / w.ms.length)} per tile); ` +
-				`every one is read, projected, clipped and encoded${r === results[0] ? ' (about 10 µs per grid here)' : ''}. z12–z16 alone: p95 ${f1(mid)} ms. ` +
-				`Such tiles are served from the cache after the first request; a map style that starts the grid layer at z12 (communities below) never asks for them.`
+			`    slowest: z${worst} tiles hold about ${Math.round((geo.features.get(worst) ?? 0) / w.ms.length)} grids of this dense city (${kb(w.bytes / w.ms.length)} per tile), ` +
+				`every one read, projected, clipped and encoded; z12–z16 alone: p95 ${f1(mid)} ms.`
 		);
 	}
 }

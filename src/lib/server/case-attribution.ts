@@ -35,13 +35,13 @@ export async function lockBoundaries(tx: Queryable): Promise<void> {
 
 /** Rows and their geometries as WKB laid end to end: no text formatting of coordinates. */
 async function geometries<T>(tx: Queryable, select: string, from: string): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
-	const [r] = await tx.query<{ n: number; rows: string | null; geoms: string | null }>(
+	const [r] = await tx.query<{ n: number; rows: string | null; geoms: Uint8Array | null }>(
 		`SELECT count(*)::int AS n, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
 			${wkbAggregate('t.geom', 't.id')} AS geoms
 		 FROM (${from}) t WHERE t.geom IS NOT NULL`
 	);
 	if (!r || !r.n) return { rows: [], polygons: [] };
-	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: wkbRows(r.geoms ?? '', r.n).map(polygonsOf) };
+	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: wkbRows(r.geoms ?? new Uint8Array(0), r.n).map(polygonsOf) };
 }
 
 function polygonsOf(g: FlatGeometry | null): FlatPolygons | null {

@@ -61,7 +61,7 @@ export async function loadWalkGraph(db: Db): Promise<WalkGraph> {
 		const counts: number[] = [];
 		let after = -1;
 		for (;;) {
-			const [row] = await tx.query<{ n: number; last: number | null; rows: string | null; geoms: string | null }>(
+			const [row] = await tx.query<{ n: number; last: number | null; rows: string | null; geoms: Uint8Array | null }>(
 				`SELECT count(*)::int AS n, max(id) AS last,
 					json_agg(json_build_array(id, from_node, to_node, length_m) ORDER BY id)::text AS rows,
 					${wkbAggregate('geom', 'id')} AS geoms
@@ -75,7 +75,7 @@ export async function loadWalkGraph(db: Db): Promise<WalkGraph> {
 				to.push(b);
 				lengths.push(len);
 			}
-			const bytes = Buffer.from(row.geoms, 'base64');
+			const bytes = row.geoms;
 			readLineStrings(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), row.n, coordChunks, counts);
 			after = row.last!;
 			if (row.n < LOAD_CHUNK) break;

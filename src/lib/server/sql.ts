@@ -14,14 +14,16 @@ export function batches<T>(rows: T[], size = 500): T[][] {
 }
 
 /**
- * The geometries of many rows as one value: their WKB laid end to end, base64 — 16 bytes a vertex,
- * no coordinates printed by the database or parsed here. Decode with wkbRows.
+ * The geometries of many rows as one bytea: their WKB laid end to end — 16 bytes a vertex, no
+ * coordinates printed by the database or parsed here; both drivers hand it over as a Buffer (hex on
+ * the wire, decoded natively: quicker on PGlite than base64, whose encoding took a third of a tile's
+ * query). Decode with wkbRows. Without `order` the rows come in scan order, the same order as every
+ * other aggregate of the same query.
  */
-export const wkbAggregate = (geom: string, order: string) =>
-	`encode(string_agg(ST_AsBinary(${geom}), ''::bytea ORDER BY ${order}), 'base64')`;
+export const wkbAggregate = (geom: string, order?: string) =>
+	`string_agg(ST_AsBinary(${geom}), ''::bytea${order ? ` ORDER BY ${order}` : ''})`;
 
 /** The flat geometries of a wkbAggregate over n rows. */
-export function wkbRows(base64: string, n: number): (FlatGeometry | null)[] {
-	const bytes = Buffer.from(base64, 'base64');
-	return readWkbSequence(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), n);
+export function wkbRows(bytes: Uint8Array, n: number): (FlatGeometry | null)[] {
+	return readWkbSequence(bytes, n);
 }

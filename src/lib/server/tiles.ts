@@ -4,11 +4,13 @@
 //   - PGlite (built without protobuf, so ST_AsMVT and ST_AsMVTGeom fail there): the same rows with
 //     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
 // Tiles are cached in process (LRU, per layer version) and invalidated when an import changes a table.
+// Grid tiles below zoom 12 hold only the grids large enough to see there (migrations/011).
 import { createHash } from 'node:crypto';
 import { renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
 import { positionWgs84ToGcj02 } from '../../../geo/crs';
-import type { Db, Queryable } from './db';
+import type { Db } from './db';
 import { wkbAggregate, wkbRows } from './sql';
+import { TILED_MIN_ZOOM } from '../map/tile-zooms';
 
 export const TILE_LAYERS = [
 	'subdistricts',
@@ -40,21 +42,44 @@ interface LayerSql {
 	props: [string, string][];
 	/** The geometry drawn; the filter always uses the table's indexed `geom`. */
 	geom: string;
+	/** The same geometry in EPSG:3857 where the table keeps it (ST_AsMVTGeom's input). */
+	geom3857?: string;
+	/** Feature order: a column of the table (codes are fixed-length digits, ids integers). */
 	order: string;
+	/**
+	 * A column holding `props` as a JSON array text, kept by the database (grids: migrations/011),
+	 * which the 'js' query reads instead of building the array per tile.
+	 */
+	propsJson?: string;
+	/**
+	 * Below this zoom only the features at least 16 px across (the table's `overview_zoom`, see
+	 * migrations/011) are in the tile; from it, all: the zoom from which the map draws the layer.
+	 */
+	fullDetailZoom?: number;
 }
+
+/** The zoom from which grid tiles hold every grid: the zoom from which the map draws them. */
+export const GRID_FULL_DETAIL_ZOOM = TILED_MIN_ZOOM.grids;
 
 // The layer name in the tile is the table name. Property lists are the map style's contract.
 const LAYER_SQL: Record<TileLayerName, LayerSql> = {
 	subdistricts: { props: cols('code', 'name', 'illustrative'), geom: 'geom', order: 'code' },
 	communities: { props: cols('code', 'name', 'subdistrict_code', 'households', 'illustrative'), geom: 'geom', order: 'code' },
-	grids: { props: cols('code', 'name', 'kind', 'community_code', 'illustrative'), geom: 'geom', order: 'code' },
+	grids: {
+		props: cols('code', 'name', 'kind', 'community_code', 'illustrative'),
+		propsJson: 'tile_properties',
+		geom: 'geom',
+		geom3857: 'geom_3857',
+		order: 'code',
+		fullDetailZoom: GRID_FULL_DETAIL_ZOOM
+	},
 	buildings: { props: cols('id', 'households', 'grid_code', 'community_code'), geom: 'geom', order: 'id' },
 	// Facilities are drawn as circles (as /api/layers does): one point inside each area.
 	facilities: { props: [['id', 'id'], ['category_code', 'category'], ['name', 'name']], geom: 'ST_PointOnSurface(geom)', order: 'id' },
 	roads: { props: cols('highway', 'name'), geom: 'geom', order: 'id' },
 	subdistrict_labels: { table: 'subdistricts', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
 	community_labels: { table: 'communities', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
-	grid_labels: { table: 'grids', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' }
+	grid_labels: { table: 'grids', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code', fullDetailZoom: GRID_FULL_DETAIL_ZOOM }
 };
 
 function cols(...names: string[]): [string, string][] {
@@ -83,33 +108,43 @@ export function defaultTileMethod(db: Pick<Db, 'engine'>): TileMethod {
 }
 
 /**
- * The SQL of one layer's tile, for the method asked; parameters are always [z, x, y].
- * The 'js' query returns ONE row: properties as a JSON array of arrays, and the geometries' WKB laid
- * end to end as one base64 text, both in feature order. On PGlite a row costs about 5 µs to hand
- * over and bytea travels as hex text decoded in JS: one aggregated row made fetching a 30,000-grid
- * tile 7× faster than a row per feature (1.3 s → 0.18 s), with full double precision kept.
+ * The SQL of one layer's tile at zoom z, for the method asked; parameters are always [z, x, y].
+ * The 'js' query returns ONE row: the order key and the properties as a JSON array of arrays, and
+ * the geometries' WKB laid end to end as one bytea, both in scan order (the caller sorts: an ORDER
+ * BY in each aggregate sorted the rows twice, half the query's time). On PGlite a row costs about
+ * 5 µs to hand over: one aggregated row made fetching a 30,000-grid tile 7× faster than a row per
+ * feature, with full double precision kept.
  */
-export function tileSql(layer: TileLayerName, method: TileMethod, crs: TileCrs = 'wgs84'): string {
+export function tileSql(layer: TileLayerName, method: TileMethod, z: number, crs: TileCrs = 'wgs84'): string {
 	const s = LAYER_SQL[layer];
+	// z as a literal (a checked integer below 12): the planner can then pick the partial index of the
+	// features drawn at that zoom, which it cannot prove for a parameter
+	const overview = s.fullDetailZoom !== undefined && z < s.fullDetailZoom ? ` AND overview_zoom <= ${Math.trunc(z)}` : '';
 	if (method === 'postgis') {
+		// OFFSET 0 keeps the subquery whole: flattened, ST_AsMVTGeom ran twice per row (the filter
+		// below and the column), 40 % of a zoom-12 grid tile
 		return `SELECT ST_AsMVT(t, '${layer}', ${DEFAULT_EXTENT}, 'geom') AS tile FROM (
 			SELECT ${s.props.map(([expr, name]) => `${expr} AS ${name}`).join(', ')},
-				ST_AsMVTGeom(ST_Transform(${s.geom}, 3857), ST_TileEnvelope($1::int, $2::int, $3::int), ${DEFAULT_EXTENT}, ${DEFAULT_BUFFER}, true) AS geom
+				ST_AsMVTGeom(${s.geom3857 ?? `ST_Transform(${s.geom}, 3857)`}, ST_TileEnvelope($1::int, $2::int, $3::int), ${DEFAULT_EXTENT}, ${DEFAULT_BUFFER}, true) AS geom
 			FROM ${s.table ?? layer}
-			WHERE geom && ${ENVELOPE_4326}
+			WHERE geom && ${ENVELOPE_4326}${overview}
 			ORDER BY ${s.order}
+			OFFSET 0
 		) t WHERE t.geom IS NOT NULL`;
 	}
+	const props = s.propsJson
+		? `'[' || string_agg(${s.propsJson}, ',') || ']'`
+		: `json_agg(json_build_array(${[...(orderIndex(s) < 0 ? [s.order] : []), ...s.props.map(([expr]) => expr)].join(', ')}))::text`;
 	return `SELECT count(*)::int AS n,
-			json_agg(json_build_array(${s.props.map(([expr]) => expr).join(', ')}) ORDER BY ${s.order})::text AS props,
-			${wkbAggregate(s.geom, s.order)} AS geoms
+			${props} AS props,
+			${wkbAggregate(s.geom)} AS geoms
 		FROM ${s.table ?? layer}
-		WHERE geom && ${crs === 'gcj02' ? `ST_Expand(${ENVELOPE_4326}, ${GCJ_MARGIN_DEG})` : ENVELOPE_4326}`;
+		WHERE geom && ${crs === 'gcj02' ? `ST_Expand(${ENVELOPE_4326}, ${GCJ_MARGIN_DEG})` : ENVELOPE_4326}${overview}`;
 }
 
 /** Builds one tile without the cache. Zero bytes when the area holds nothing of the layer. */
 export async function buildTile(
-	db: Queryable & Pick<Db, 'engine'>,
+	db: Pick<Db, 'engine' | 'query' | 'transaction'>,
 	layer: TileLayerName,
 	tile: TileCoord,
 	method: TileMethod = defaultTileMethod(db),
@@ -118,21 +153,46 @@ export async function buildTile(
 	const params = [tile.z, tile.x, tile.y];
 	if (crs === 'gcj02') method = 'js';
 	if (method === 'postgis') {
-		const [row] = await db.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis'), params);
+		// A tile query is short, but PostGIS functions are costed high, so the planner reaches for
+		// parallel workers and JIT compilation: starting them took longer than the tile (z12: 60 ms
+		// with them, 26 without).
+		const [row] = await db.transaction(async (tx) => {
+			await tx.exec('SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off');
+			return tx.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis', tile.z), params);
+		});
 		return row?.tile ? new Uint8Array(row.tile.buffer, row.tile.byteOffset, row.tile.byteLength) : new Uint8Array(0);
 	}
-	const [row] = await db.query<{ n: number; props: string | null; geoms: string | null }>(tileSql(layer, 'js', crs), params);
+	const [row] = await db.query<{ n: number; props: string | null; geoms: Uint8Array | null }>(tileSql(layer, 'js', tile.z, crs), params);
 	if (!row || row.n === 0 || row.props === null || row.geoms === null) return new Uint8Array(0);
-	const keys = LAYER_SQL[layer].props.map(([, name]) => name);
+	const s = LAYER_SQL[layer];
+	const keys = s.props.map(([, name]) => name);
+	// each row: [order key, …props], or just the props when the order key is one of them
+	const at = orderIndex(s);
+	const key = at < 0 ? 0 : at;
+	const first = at < 0 ? 1 : 0;
 	const values = JSON.parse(row.props) as unknown[][];
 	let geometries = wkbRows(row.geoms, row.n);
 	if (crs === 'gcj02') geometries = geometries.map((g) => g && mapFlatPositions(g, (x, y) => positionWgs84ToGcj02([x, y])));
-	const features = values.map((v, i) => {
+	const order = values.map((_, i) => i).sort((a, b) => compareKeys(values[a][key], values[b][key]));
+	const features = order.map((i) => {
+		const v = values[i];
 		const properties: Record<string, unknown> = {};
-		for (let k = 0; k < keys.length; k++) properties[keys[k]] = v[k];
+		for (let k = 0; k < keys.length; k++) properties[keys[k]] = v[k + first];
 		return { geometry: geometries[i], properties };
 	});
 	return renderTile(layer, features, tile);
+}
+
+/** Where the order key is among a layer's properties (-1: it is not, and goes first in each row). */
+function orderIndex(s: LayerSql): number {
+	return s.props.findIndex(([expr]) => expr === s.order);
+}
+
+/** The ORDER BY of the 'postgis' query: ids as numbers; codes are ASCII digits, the same in any collation. */
+function compareKeys(a: unknown, b: unknown): number {
+	if (typeof a === 'number' && typeof b === 'number') return a - b;
+	const x = String(a), y = String(b);
+	return x < y ? -1 : x > y ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
