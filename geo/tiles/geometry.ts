@@ -65,6 +65,11 @@ export class TileProjector {
 		this.c = series.c;
 	}
 
+	/** rint of the tile x of a longitude in degrees. */
+	snapLon(lon: number): number {
+		return rint(this.fx * ((EARTH_RADIUS * lon * Math.PI) / 180) + this.xoff);
+	}
+
 	/**
 	 * rint of the tile y of a latitude in degrees: the same integer as
 	 * rint(fy · R·asinh(tan φ) + yoff). Near the tile a degree-4 Taylor polynomial of the Mercator
@@ -95,7 +100,7 @@ export class TileProjector {
 				x = rint(fx * flat[i] + xoff);
 				y = rint(fy * flat[i + 1] + yoff);
 			} else {
-				x = rint(fx * ((EARTH_RADIUS * flat[i] * Math.PI) / 180) + xoff);
+				x = this.snapLon(flat[i]);
 				y = this.snapLat(flat[i + 1]);
 			}
 			if (x === lx && y === ly) continue;
@@ -358,7 +363,7 @@ function projectRing(flat: ArrayLike<number>, p: TileProjector): number[] | null
 	if (mercator) {
 		for (let i = 0; i < flat.length; i += 2) r.push(rint(fx * flat[i] + xoff), rint(fy * flat[i + 1] + yoff));
 	} else {
-		for (let i = 0; i < flat.length; i += 2) r.push(rint(fx * ((EARTH_RADIUS * flat[i] * Math.PI) / 180) + xoff), p.snapLat(flat[i + 1]));
+		for (let i = 0; i < flat.length; i += 2) r.push(p.snapLon(flat[i]), p.snapLat(flat[i + 1]));
 	}
 	return r.finish();
 }
