@@ -1,6 +1,5 @@
 // SQL fragments shared by the writers and readers: geometry from GeoJSON text, always SRID 4326;
 // many rows' geometries read back as one value of WKB.
-import { Buffer } from 'node:buffer';
 import { readWkbSequence, type FlatGeometry } from '../../../geo/tiles';
 
 export const geomFromJson = (col: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${col}), 4326)`;
