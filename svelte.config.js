@@ -9,7 +9,27 @@ const config = {
 		alias: { $geo: 'geo' },
 		// Intranet deployments are reached over plain http by IP or any hostname, which adapter-node's
 		// origin guess (https) would refuse; hooks.server.ts checks Origin against Host instead.
-		csrf: { trustedOrigins: ['*'] }
+		csrf: { trustedOrigins: ['*'] },
+		// Pages get a nonce for SvelteKit's own inline script; nothing else runs inline. MapLibre
+		// and deck.gl start their workers from blob: URLs and read tiles and glyphs as blobs; Svelte
+		// and MapLibre set inline styles. The frame-ancestors and the online basemaps' hosts are
+		// added per deployment by src/lib/server/http/security-headers.ts.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'connect-src': ['self', 'data:', 'blob:'],
+				'worker-src': ['self', 'blob:'],
+				'child-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self']
+			}
+		}
 	}
 };
 export default config;

@@ -32,6 +32,6 @@ if (stale) {
 }
 
 process.env.PORT ??= '3000';
-process.env.BODY_SIZE_LIMIT ??= String(210 * 1024 * 1024);
-console.log(`GridAtlas: http://localhost:${process.env.PORT} (data: ${process.env.DATABASE_URL ? 'PostgreSQL server' : path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data')})`);
-await import(built);
+const scheme = process.env.GRIDATLAS_TLS_CERT ? 'https' : 'http';
+console.log(`GridAtlas: ${scheme}://localhost:${process.env.PORT} (data: ${process.env.DATABASE_URL ? 'PostgreSQL server' : path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data')})`);
+await import('./serve.js');

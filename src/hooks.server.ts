@@ -1,7 +1,9 @@
 // Every request passes through here: the one place where sign-in, roles and jurisdiction are
 // enforced (src/lib/server/auth/policy.ts holds the rules), where requests are size- and
 // rate-limited, and where requests wait out the database start-up without ever seeing an error.
+import { randomUUID } from 'node:crypto';
 import { type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import type { Db } from '$lib/server/db';
 import { DatabaseStartingError, requireDb, runtimeState, startRuntime, stopRuntime } from '$lib/server/runtime';
 import { isCrossSiteWrite } from '$lib/server/csrf';
 import { startingPage } from '$lib/server/starting-page';
@@ -11,8 +13,12 @@ import { resolveToken } from '$lib/server/auth/tokens';
 import { userPrincipal } from '$lib/server/auth/users';
 import { runAs } from '$lib/server/auth/actor';
 import { cachedPrincipal } from '$lib/server/auth/principal-cache';
-import { bodyLimit, ingestLimiter } from '$lib/server/auth/rate-limit';
+import { ingestLimiter } from '$lib/server/auth/rate-limit';
 import { forbiddenPage } from '$lib/server/auth/forbidden-page';
+import type { Credential } from '$lib/server/auth/live-credentials';
+import { BadTextError, bodyLimit, boundedRequest, BodyTooLargeError, dropUnreadBody, nulInUrl } from '$lib/server/http/body';
+import { setCookieHeader } from '$lib/server/http/cookies';
+import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import type { Principal } from '$lib/auth/capabilities';
 
 // Open the database in the background (not awaited): the HTTP server answers at once.
@@ -34,30 +40,47 @@ function jsonError(status: number, message: string, code: string, headers: Recor
 	});
 }
 
+// The rest of an oversized body is never parsed: Node discards it after the answer (closing the
+// connection instead would reset it under a client still sending, and lose the answer).
+const tooLarge = (err: BodyTooLargeError) => jsonError(413, err.message, 'too_large');
+
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 
-/** A bearer token (machine clients), a wall token cookie (kiosks), or a session cookie (people). */
-async function resolvePrincipal(event: RequestEvent): Promise<Principal | null> {
+const tokenCredential = (db: Db, token: string): Credential => ({ key: `t:${token}`, resolve: () => resolveToken(db, token) });
+
+const sessionCredential = (db: Db, session: string): Credential => ({
+	key: `s:${session}`,
+	resolve: async () => {
+		const row = await resolveSession(db, session);
+		return row ? userPrincipal(row.user) : null;
+	}
+});
+
+/**
+ * The request's credential — a bearer token (machine clients), else a session cookie (people), else
+ * a wall token cookie (kiosks) — as an uncached lookup, so a long-lived answer can repeat it later.
+ */
+function credentialOf(event: RequestEvent): Credential | undefined {
 	const db = requireDb();
 	const auth = event.request.headers.get('authorization');
-	if (auth?.toLowerCase().startsWith('bearer ')) {
-		const token = auth.slice(7).trim();
-		return cachedPrincipal(`t:${token}`, () => resolveToken(db, token));
-	}
+	if (auth?.toLowerCase().startsWith('bearer ')) return tokenCredential(db, auth.slice(7).trim());
 	const session = event.cookies.get(SESSION_COOKIE);
-	if (session) {
-		const found = await cachedPrincipal(`s:${session}`, async () => {
-			const row = await resolveSession(db, session);
-			return row ? userPrincipal(row.user) : null;
-		});
-		if (found) return found;
-	}
 	const token = event.cookies.get(TOKEN_COOKIE);
-	if (token) return cachedPrincipal(`t:${token}`, () => resolveToken(db, token));
-	return null;
+	const parts = [session ? sessionCredential(db, session) : null, token ? tokenCredential(db, token) : null].filter((c) => c !== null);
+	if (parts.length <= 1) return parts[0];
+	return {
+		key: parts.map((c) => c.key).join('|'),
+		async resolve() {
+			for (const c of parts) {
+				const found = await c.resolve();
+				if (found) return found;
+			}
+			return null;
+		}
+	};
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
+const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	if (isCrossSiteWrite(event.request)) {
 		return new Response('跨站表单提交被拒绝 / cross-site form submission refused', { status: 403 });
@@ -77,12 +100,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	if (status !== 'ok') return resolve(event);
 
+	const nul = nulInUrl(event.url);
+	if (nul) return jsonError(400, nul.message, 'bad_text');
+
 	const method = event.request.method;
 	const limit = bodyLimit(event.route.id, method);
-	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (limit !== null && length > limit) {
-		return jsonError(413, `请求过大（${(length / 1048576).toFixed(1)} MB，上限 ${(limit / 1048576).toFixed(1)} MB）/ request too large (${(length / 1048576).toFixed(1)} MB; the limit is ${(limit / 1048576).toFixed(1)} MB)`, 'too_large');
-	}
+	const declared = Number(event.request.headers.get('content-length') ?? 0);
+	if (declared > limit) return tooLarge(new BodyTooLargeError(declared, limit, true));
 
 	// A kiosk opens /wall/…?token=ga_wall_…: keep the token in a cookie and drop it from the address.
 	const urlToken = event.url.searchParams.get('token');
@@ -93,14 +117,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 			clean.searchParams.delete('token');
 			const res = seeOther(clean.pathname + clean.search);
 			// A response made here bypasses event.cookies: the cookie is written by hand.
-			const secure = event.url.protocol === 'https:' ? '; Secure' : '';
-			res.headers.append('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(urlToken)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${60 * 60 * 24 * 365}${secure}`);
+			res.headers.append('set-cookie', setCookieHeader(event.url, TOKEN_COOKIE, urlToken, 60 * 60 * 24 * 365));
 			return res;
 		}
 	}
 
-	const principal = await resolvePrincipal(event);
+	const credential = credentialOf(event);
+	const principal = credential ? await cachedPrincipal(credential.key, credential.resolve) : null;
 	event.locals.user = principal;
+	event.locals.credential = credential;
 	const decision = await authorize(event, principal, requireDb());
 	if (!decision.ok) {
 		if (decision.status === 401 && !isApi(path) && method === 'GET') {
@@ -117,12 +142,32 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (wait > 0) return jsonError(429, `上报过于频繁，请 ${wait} 秒后再试 / too many case reports; retry in ${wait} s`, 'rate_limited', { 'retry-after': String(wait) });
 	}
 
+	// Read only after the sender is known to be allowed: an anonymous upload is refused unread.
+	try {
+		event.request = await boundedRequest(event.request, limit, event.route.id);
+	} catch (err) {
+		if (err instanceof BodyTooLargeError) return tooLarge(err);
+		if (err instanceof BadTextError) return jsonError(400, err.message, 'bad_text');
+		throw err;
+	}
+
 	const actor = principal ? `${principal.kind}:${principal.name}` : 'anonymous';
 	return runAs(actor, () => resolve(event));
 };
 
-export const handleError: HandleServerError = ({ error }) => {
+export const handle: Handle = async (input) => {
+	const response = await handleRequest(input);
+	dropUnreadBody(input.event.request);
+	return withSecurityHeaders(response);
+};
+
+/**
+ * An error no route turned into an answer. Its text (a database message, a stack) is for the log
+ * only: the answer names an id to find it there, never the internals.
+ */
+export const handleError: HandleServerError = ({ error, event }) => {
 	if (error instanceof DatabaseStartingError) return { message: error.message };
-	console.error(error);
-	return { message: error instanceof Error ? error.message : '内部错误 / internal error' };
+	const id = randomUUID().slice(0, 8);
+	console.error(`[error ${id}] ${event.request.method} ${event.url.pathname}:`, error);
+	return { message: `内部错误（编号 ${id}），请联系管理员 / internal error (id ${id}); ask an administrator`, id };
 };

@@ -29,7 +29,7 @@ interface Started {
 async function start(dataDir: string): Promise<Started> {
 	const port = await freePort();
 	const t0 = Date.now();
-	const child = spawn(process.execPath, ['build/index.js'], {
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GRIDATLAS_DATA_DIR: dataDir, DATABASE_URL: '', GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD },
 		stdio: 'ignore'

@@ -41,7 +41,7 @@ interface Run {
 async function measure(env: Record<string, string>): Promise<Run> {
 	const port = await freePort();
 	const t0 = performance.now();
-	const child: ChildProcess = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
+	const child: ChildProcess = spawn(process.execPath, [path.join(root, 'scripts', 'serve.js')], {
 		cwd: root,
 		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD, GRIDATLAS_DEMO_ACCOUNTS: 'on' },
 		stdio: ['ignore', 'ignore', 'inherit']

@@ -2,7 +2,7 @@
 // rows (community, rule, households total / covered, share, pass) or, with --per-building, every
 // building's nearest distance per (metric:category), on stdout.
 import { parseArgs } from 'node:util';
-import { csvFormatRows } from 'd3-dsv';
+import { csvDocument, type CsvValue } from '../lib/csv';
 import type { Db } from '../lib/server/db';
 import { filterReport, getCoverage, perBuildingRows } from '../lib/server/coverage';
 
@@ -30,7 +30,7 @@ export async function runCoverage(db: Db, args: string[], out: (s: string) => vo
 	if (values['per-building']) {
 		const { columns, rows } = perBuildingRows(state, community);
 		if (format === 'json') out(JSON.stringify(rows) + '\n');
-		else out(csvFormatRows([columns, ...rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))]) + '\n');
+		else out(csvDocument(columns, rows.map((r) => columns.map((c) => r[c] as CsvValue)), { bom: false }));
 		return 0;
 	}
 	const report = filterReport(state.report, { community });
@@ -49,7 +49,7 @@ export async function runCoverage(db: Db, args: string[], out: (s: string) => vo
 		out(JSON.stringify(rows) + '\n');
 	} else {
 		const cols = Object.keys(rows[0] ?? { community: 0, rule: 0, households_total: 0, households_covered: 0, share: 0, pass: 0, status: 0, households_short: 0, metric_used: 0 });
-		out(csvFormatRows([cols, ...rows.map((r) => cols.map((c) => { const v = (r as Record<string, unknown>)[c]; return v === null || v === undefined ? '' : String(v); }))]) + '\n');
+		out(csvDocument(cols, rows.map((r) => cols.map((c) => (r as Record<string, CsvValue>)[c])), { bom: false }));
 	}
 	return 0;
 }

@@ -239,6 +239,8 @@ export function caseEventStream(
 		hubOptions?: HubOptions;
 		/** The reader's jurisdiction (unit codes); null or absent = the whole city. */
 		scope?: string[] | null;
+		/** Called once when the stream ends, whoever ends it. */
+		onClose?: () => void;
 	} = {}
 ): ReadableStream<Uint8Array> {
 	const hub = caseHub(db, options.hubOptions);
@@ -246,10 +248,15 @@ export function caseEventStream(
 	const scope = options.scope ?? null;
 	let unsubscribe = () => {};
 	let timer: ReturnType<typeof setInterval> | undefined;
+	let closed = false;
 	const cleanup = () => {
 		unsubscribe();
 		if (timer) clearInterval(timer);
 		timer = undefined;
+		if (!closed) {
+			closed = true;
+			options.onClose?.();
+		}
 	};
 	return new ReadableStream<Uint8Array>({
 		async start(controller) {
@@ -278,7 +285,7 @@ export function caseEventStream(
 				if (replaying) pending.push(...events);
 				else deliver(events);
 			});
-			options.signal?.addEventListener('abort', () => {
+			const end = () => {
 				open = false;
 				cleanup();
 				try {
@@ -286,7 +293,9 @@ export function caseEventStream(
 				} catch {
 					/* already closed */
 				}
-			});
+			};
+			if (options.signal?.aborted) return end();
+			options.signal?.addEventListener('abort', end);
 			send(encoder.encode(`retry: 1000\n: connected\n\n`));
 			timer = setInterval(() => send(encoder.encode(`: heartbeat ${Date.now()}\n\n`)), heartbeatMs);
 			await hub.whenReady();

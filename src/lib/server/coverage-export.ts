@@ -1,6 +1,6 @@
 // Coverage results as files: CSV (one row per community × rule) and GeoJSON (one feature per
 // community with its boundary and, per rule, status / share / households short).
-import { csvFormatRows } from 'd3-dsv';
+import { csvDocument } from '../csv';
 import type { Geometry } from 'geojson';
 import type { Queryable } from './db';
 import type { CoverageReport } from './coverage';
@@ -23,10 +23,9 @@ export function coverageCsv(report: CoverageReport): string {
 			reach ?? '', r.requiredSharePct / 100, cell.householdsTotal, cell.householdsCovered,
 			cell.share === null ? '' : Math.round(cell.share * 10000) / 10000, cell.householdsShort, cell.buildings, cell.uncovered,
 			cell.status, cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : ''
-		].map(String);
+		];
 	});
-	// BOM: Excel (the tool most checkers open a CSV in) otherwise reads UTF-8 Chinese as mojibake.
-	return '\ufeff' + csvFormatRows([[...CSV_COLUMNS], ...rows]) + '\n';
+	return csvDocument(CSV_COLUMNS, rows);
 }
 
 export async function coverageGeoJSON(q: Queryable, report: CoverageReport): Promise<GeoJSON.FeatureCollection> {

@@ -3,7 +3,7 @@
 // here, parameterised. Every save is validated with geo/partition — the same code the editor runs in
 // the browser — and an approved save replaces the community's grids in one transaction.
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import { csvFormatRows } from 'd3-dsv';
+import { csvDocument } from '../csv';
 import {
 	assignBuildings,
 	balanceStats,
@@ -933,8 +933,8 @@ export async function exportPlan(
 	const rows = await exportRows(q, communityCode, revision);
 	const stem = `grids-${communityCode}${revision === null ? '' : `-r${revision}`}`;
 	if (format === 'csv') {
-		const lines = rows.map((r) => [r.code, communityCode, c.name, c.subdistrictCode, r.seq, r.name, r.kind, r.households, r.buildings, r.area_m2].map(String));
-		return { body: '\ufeff' + csvFormatRows([[...EXPORT_CSV_COLUMNS], ...lines]) + '\n', contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
+		const lines = rows.map((r) => [r.code, communityCode, c.name, c.subdistrictCode, r.seq, r.name, r.kind, r.households, r.buildings, r.area_m2]);
+		return { body: csvDocument(EXPORT_CSV_COLUMNS, lines), contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
 	}
 	if (format === 'shp') {
 		if (rows.length === 0) throw new PlanInputError('bad_input', { zh: `社区 ${communityCode} 没有网格可导出`, en: `community ${communityCode} has no grids to export` });

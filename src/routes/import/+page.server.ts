@@ -2,7 +2,7 @@
 // or the reason the whole file was refused.
 import { fail } from '@sveltejs/kit';
 import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '$geo/types';
-import { importFile, type ImportSummary } from '$lib/server/imports';
+import { importFile, maxImportBytes, type ImportSummary } from '$lib/server/imports';
 import { requireDb } from '$lib/server/runtime';
 import { t } from '$lib/i18n';
 import { resolveLang } from '$lib/i18n/server';
@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** More rows than anyone reads in a browser table; the count says how many were left out. */
 const MAX_ISSUES_SHOWN = 500;
 
-export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies) });
+export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies), maxBytes: maxImportBytes() });
 
 interface ImportValues {
 	layer: string;
@@ -69,8 +69,10 @@ export const actions: Actions = {
 					more: Math.max(0, (e.rejected?.length ?? 0) - MAX_ISSUES_SHOWN)
 				});
 			}
-			console.error('import failed:', err);
-			return refuse(500, t(lang, 'import.unexpectedError'), e.message ?? String(err));
+			// The details (a database message, a stack) are for the log, not the page.
+			const id = crypto.randomUUID().slice(0, 8);
+			console.error(`[error ${id}] import failed:`, err);
+			return refuse(500, t(lang, 'import.unexpectedError'), `编号 / id ${id}`);
 		}
 	}
 };

@@ -4,7 +4,7 @@ import { requireDb } from '$lib/server/runtime';
 import { signOut } from '$lib/server/auth/sign-in';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ cookies }) => {
-	await signOut(requireDb(), cookies);
+export const POST: RequestHandler = async (event) => {
+	await signOut(requireDb(), event);
 	redirect(303, '/login');
 };

@@ -95,6 +95,7 @@ async function demoDataDir(): Promise<string> {
 }
 
 export async function startApp(options: StartOptions & { fromTemplate?: boolean } = {}): Promise<AppServer> {
+	ensureBuild(); // a no-op when build/ is newer than every source
 	const port = options.port ?? (await freePort());
 	const dataDir =
 		options.dataDir ??
@@ -106,8 +107,6 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 		GRIDATLAS_DATA_DIR: dataDir,
 		GRIDATLAS_DEMO: options.demo === false ? 'off' : 'on',
 		// No ORIGIN, as under `npm start`: form posts over plain http must work without it.
-		// Test uploads are tiny, but keep the form action's limit above adapter-node's 512 kB default.
-		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '50M',
 		// Demo accounts (admin, planner, leader, worker, viewer) with one known password, even without the demo city.
 		GRIDATLAS_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
 		GRIDATLAS_DEMO_ACCOUNTS: 'on',
@@ -119,7 +118,7 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 	};
 	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
 	delete env.DATABASE_URL;
-	const child: ChildProcess = spawn(process.execPath, ['build/index.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));

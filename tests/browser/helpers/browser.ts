@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 	return chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
@@ -20,7 +20,8 @@ export function launchChromium(): Promise<Browser> {
 			'--disable-sync',
 			// WebGL without a GPU: MapLibre needs it, SwiftShader provides it.
 			'--use-angle=swiftshader',
-			'--enable-unsafe-swiftshader'
+			'--enable-unsafe-swiftshader',
+			...extraArgs
 		]
 	});
 }
@@ -31,7 +32,10 @@ export interface PageRecord {
 	errors: string[];
 }
 
-/** Records requests, failed responses (status >= 400) and uncaught page errors. */
+/**
+ * Records requests, failed responses (status >= 400) and uncaught page errors — among them anything
+ * the content security policy blocked, so every browser test also proves the app runs under it.
+ */
 export function recordPage(page: Page): PageRecord {
 	const rec: PageRecord = { requests: [], failed: [], errors: [] };
 	page.on('request', (r) => rec.requests.push(r.url()));
@@ -40,6 +44,9 @@ export function recordPage(page: Page): PageRecord {
 		if (r.status() >= 400) rec.failed.push(`${r.status()} ${r.url()}`);
 	});
 	page.on('pageerror', (e) => rec.errors.push(e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) rec.errors.push(`CSP: ${m.text()}`);
+	});
 	return rec;
 }
 

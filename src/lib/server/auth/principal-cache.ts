@@ -3,8 +3,9 @@
 // (on the embedded engine, one query at a time). Anything that changes who may do what — a role,
 // jurisdiction, password or disabled flag, a signed-out session, a revoked token, a restore —
 // calls forgetPrincipals(), so in this process it takes effect on the next request. Another
-// process writing to the same server database (the CLI) is seen within TTL_MS.
+// process writing to the same server database (the CLI) is seen within TTL_MS (open streams: RECHECK_MS).
 import type { Principal } from '../../auth/capabilities';
+import { recheckCredentials } from './live-credentials';
 
 export const TTL_MS = 5_000;
 const MAX_ENTRIES = 2_000;
@@ -26,4 +27,6 @@ export async function cachedPrincipal(key: string, resolve: () => Promise<Princi
 export function forgetPrincipals(): void {
 	generation++;
 	cache.clear();
+	// Open event streams were authorised before the change: look their credentials up again.
+	void recheckCredentials();
 }

@@ -35,13 +35,3 @@ const envInt = (name: string, fallback: number) => {
 export const loginLimiter = new RateLimiter(envInt('GRIDATLAS_LOGIN_PER_MINUTE', 10), 60_000);
 /** Case ingest requests (POST /api/cases, PATCH) per principal per minute. */
 export const ingestLimiter = new RateLimiter(envInt('GRIDATLAS_INGEST_PER_MINUTE', 600), 60_000);
-
-/** Largest request body per kind of route, in bytes (adapter-node's BODY_SIZE_LIMIT bounds the rest). */
-export function bodyLimit(routeId: string | null, method: string): number | null {
-	if (method === 'GET' || method === 'HEAD') return null;
-	if (routeId === '/login' || routeId === '/api/session' || routeId === '/account') return 16 * 1024;
-	if (routeId === '/import') return null; // the importer's own limit (GRIDATLAS_MAX_IMPORT_MB) answers with a clear message
-	if (routeId === '/api/cases') return envInt('GRIDATLAS_MAX_INGEST_MB', 20) * 1024 * 1024;
-	if (routeId?.startsWith('/api/plans') || routeId?.startsWith('/plan/')) return 50 * 1024 * 1024;
-	return 2 * 1024 * 1024;
-}

@@ -1,6 +1,7 @@
 // Signing in and out, shared by the /login form and POST /api/session: rate limit per client
 // address, the account lockout, then a fresh session in an HttpOnly, SameSite cookie (Secure over TLS).
 import type { Cookies } from '@sveltejs/kit';
+import { cookieOptions, deleteCookie } from '../http/cookies';
 import type { Db } from '../db';
 import { loginLimiter } from './rate-limit';
 import { authenticate, SignInError, type UserRow } from './users';
@@ -27,24 +28,45 @@ export async function signIn(db: Db, ctx: SignInContext, username: unknown, pass
 	}
 	const user = await authenticate(db, username, password);
 	const session = await createSession(db, user.id);
-	ctx.cookies.set(SESSION_COOKIE, session.id, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure: ctx.url.protocol === 'https:',
-		maxAge: 7 * 24 * 3600
-	});
+	ctx.cookies.set(SESSION_COOKIE, session.id, cookieOptions(ctx.url, { maxAge: 7 * 24 * 3600 }));
 	return user;
 }
 
-export async function signOut(db: Db, cookies: Cookies): Promise<void> {
-	const id = cookies.get(SESSION_COOKIE);
+export async function signOut(db: Db, ctx: { cookies: Cookies; url: URL }): Promise<void> {
+	const id = ctx.cookies.get(SESSION_COOKIE);
 	if (id) await deleteSession(db, id);
-	cookies.delete(SESSION_COOKIE, { path: '/' });
-	cookies.delete(TOKEN_COOKIE, { path: '/' });
+	deleteCookie(ctx.cookies, ctx.url, SESSION_COOKIE);
+	deleteCookie(ctx.cookies, ctx.url, TOKEN_COOKIE);
 }
 
-/** A same-site path to go to after signing in (never another host). */
-export function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+const SAFE_NEXT_BASE = 'http://gridatlas.invalid';
+
+/**
+ * A same-site path to go to after signing in, else '/'. Browsers drop tabs and newlines from a URL
+ * and read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
+ * only a plain path is accepted, in its raw and its decoded form.
+ */
+export function safeNext(next: string | null | undefined): string {
+	if (!next || next.length > 2048) return '/';
+	let decoded = next;
+	for (let i = 0; i < 3; i++) {
+		let once: string;
+		try {
+			once = decodeURIComponent(decoded);
+		} catch {
+			return '/';
+		}
+		if (once === decoded) break;
+		decoded = once;
+	}
+	if (!/^\/(?![/\\])[^\\\s\u0000-\u001f\u007f]*$/.test(next)) return '/';
+	if (!/^\/(?![/\\])[^\\\u0000-\u001f\u007f-\u009f]*$/.test(decoded)) return '/';
+	try {
+		const url = new URL(next, SAFE_NEXT_BASE);
+		// "/.//evil.example" normalises to "//evil.example": check what the browser would be sent.
+		const path = url.pathname + url.search + url.hash;
+		return url.origin === SAFE_NEXT_BASE && !path.startsWith('//') ? path : '/';
+	} catch {
+		return '/';
+	}
 }

@@ -190,40 +190,46 @@ export class SignInError extends AccountError {
 }
 
 /**
- * Checks a user name and password. Unknown names cost the same time as wrong passwords; repeated
- * failures lock the account for a growing time. Returns the user on success.
+ * Checks a user name and password; returns the user on success. Every refusal costs one password
+ * check and reads the same (wrong name or password) unless the password was right: an unknown,
+ * locked or disabled name can't be told apart by the answer or its time, and only someone who knows
+ * the password learns that the account is locked or disabled. Repeated failures lock the account
+ * for a growing time, counted by one atomic statement so parallel guesses can't slip past the lock.
  */
 export async function authenticate(db: Db, username: unknown, password: unknown, now = new Date()): Promise<UserRow> {
 	const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
 	const pw = typeof password === 'string' ? password : '';
-	const [row] = name
-		? await db.query<{ id: number; password_hash: string; disabled: boolean; failed_logins: number; locked_until: Date | string | null }>(
-				'SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1',
-				[name]
-			)
-		: [];
+	const [row] = name ? await db.query<{ id: number; password_hash: string }>('SELECT id, password_hash FROM users WHERE username = $1', [name]) : [];
+	const ok = await verifyPassword(pw, row?.password_hash ?? UNUSABLE_HASH);
 	const bad = new SignInError('用户名或密码不正确 / wrong user name or password', 'bad_credentials');
-	if (!row) {
-		await verifyPassword(pw, UNUSABLE_HASH);
-		throw bad;
-	}
-	const lockedUntil = row.locked_until ? new Date(row.locked_until) : null;
-	if (lockedUntil && lockedUntil > now) {
-		const seconds = Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
-		throw new SignInError(`登录失败次数过多，账户已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试 / too many failed sign-ins: the account is locked for ${Math.ceil(seconds / 60)} more minute(s)`, 'locked', seconds);
-	}
-	const ok = await verifyPassword(pw, row.password_hash);
+	if (!row) throw bad;
 	if (!ok) {
-		const fails = row.failed_logins + 1;
-		const lockMinutes = fails >= LOCK_AFTER ? Math.min(60, 2 ** (fails - LOCK_AFTER)) : 0;
+		// While locked, failures don't count (the lock would otherwise grow with every guess); the
+		// WHERE is re-checked on the row each waiting UPDATE finally sees.
 		await db.query(
-			`UPDATE users SET failed_logins = $2, locked_until = CASE WHEN $3::int > 0 THEN $4::timestamptz + make_interval(mins => $3::int) ELSE NULL END WHERE id = $1`,
-			[row.id, fails, lockMinutes, now.toISOString()]
+			`UPDATE users SET failed_logins = failed_logins + 1,
+			   locked_until = CASE WHEN failed_logins + 1 >= $2
+			     THEN $3::timestamptz + make_interval(mins => least(60, power(2, failed_logins + 1 - $2))::int) ELSE NULL END
+			 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $3::timestamptz)`,
+			[row.id, LOCK_AFTER, now.toISOString()]
 		);
 		throw bad;
 	}
-	if (row.disabled) throw new SignInError('该账户已停用，请联系管理员 / this account is disabled; ask an administrator', 'disabled');
-	await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $2 WHERE id = $1', [row.id, now.toISOString()]);
+	const [cleared] = await db.query<{ id: number }>(
+		`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $2
+		 WHERE id = $1 AND NOT disabled AND (locked_until IS NULL OR locked_until <= $2::timestamptz) RETURNING id`,
+		[row.id, now.toISOString()]
+	);
+	if (!cleared) {
+		const [state] = await db.query<{ disabled: boolean; locked_until: Date | string | null }>('SELECT disabled, locked_until FROM users WHERE id = $1', [row.id]);
+		if (state?.disabled) throw new SignInError('该账户已停用，请联系管理员 / this account is disabled; ask an administrator', 'disabled');
+		const seconds = state?.locked_until ? Math.max(1, Math.ceil((new Date(state.locked_until).getTime() - now.getTime()) / 1000)) : 60;
+		throw new SignInError(
+			`登录失败次数过多，账户已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试 / too many failed sign-ins: the account is locked for ${Math.ceil(seconds / 60)} more minute(s)`,
+			'locked',
+			seconds
+		);
+	}
 	return (await getUser(db, row.id))!;
 }
 

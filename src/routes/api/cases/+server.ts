@@ -7,22 +7,16 @@ import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
 import { readScope } from '$lib/server/auth/scope';
 import { apiError, readJson } from '$lib/server/api-errors';
+import { intParam, timeParam } from '$lib/server/http/params';
 import { CaseBodyError, isCrsName } from '../../../../geo/cases';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
-	const since = url.searchParams.get('since');
-	const limitText = url.searchParams.get('limit');
-	if (since !== null && Number.isNaN(Date.parse(since))) {
-		return apiError(400, `since“${since}”不是有效时间 / since "${since}" is not a time`, { code: 'bad_since' });
-	}
-	const limit = limitText === null ? 100 : Number(limitText);
-	if (!Number.isInteger(limit) || limit < 1 || limit > 5000) {
-		return apiError(400, 'limit 应为 1–5000 的整数 / limit must be an integer from 1 to 5000', { code: 'bad_limit' });
-	}
+	const since = timeParam(url.searchParams.get('since'), 'since');
+	const limit = intParam(url.searchParams.get('limit'), 'limit', { max: 5000, fallback: 100 });
 	const db = requireDb();
 	const [{ last }] = await db.query<{ last: number }>('SELECT coalesce(max(id), 0)::float8 AS last FROM case_events');
-	const cases = await listCases(db, { since: since ?? undefined, limit, units: readScope(locals.user) });
+	const cases = await listCases(db, { since: since?.toISOString(), limit, units: readScope(locals.user) });
 	return json({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
 };
 

@@ -26,7 +26,7 @@ export const POST: RequestHandler = async (event) => {
 	}
 };
 
-export const DELETE: RequestHandler = async ({ cookies }) => {
-	await signOut(requireDb(), cookies);
+export const DELETE: RequestHandler = async (event) => {
+	await signOut(requireDb(), event);
 	return new Response(null, { status: 204 });
 };

@@ -4,11 +4,11 @@ import { requireDb } from '$lib/server/runtime';
 import { apiError } from '$lib/server/api-errors';
 import { revokeToken } from '$lib/server/auth/tokens';
 import { AccountError } from '$lib/server/auth/users';
+import { intParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 export const DELETE: RequestHandler = async ({ params }) => {
-	const id = Number(params.id);
-	if (!Number.isInteger(id) || id < 1) return apiError(400, `令牌编号“${params.id}”无效 / "${params.id}" is not a token id`, { code: 'bad_id' });
+	const id = intParam(params.id, 'id');
 	try {
 		return json(await revokeToken(requireDb(), id));
 	} catch (err) {
