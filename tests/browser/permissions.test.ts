@@ -3,39 +3,13 @@
 // → 401 (pages: to the sign-in page); a role without the capability or outside its jurisdiction →
 // 403; an allowed role → the route's own answer. Plus tokens, kiosk wall tokens, jurisdiction of
 // case writes and reads, size and rate limits, and the audit trail of a change.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startApp, type AppServer } from './helpers/app-server';
+import { startApp, type AppServer } from './helpers/app-server';
+import { routesOnDisk } from '../helpers/routes';
 import { sessionCookie, type DemoRole } from './helpers/session';
 import { ROUTE_RULES } from '../../src/lib/server/auth/policy';
 
 const ROLES: DemoRole[] = ['admin', 'planner', 'leader', 'worker', 'viewer'];
-
-/** Route id and methods of every route file under src/routes. */
-function routesOnDisk(): { id: string; method: string }[] {
-	const out: { id: string; method: string }[] = [];
-	const walk = (dir: string) => {
-		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-			const full = path.join(dir, entry.name);
-			if (entry.isDirectory()) {
-				walk(full);
-				continue;
-			}
-			const id = '/' + path.relative(path.join(ROOT, 'src/routes'), dir).split(path.sep).filter(Boolean).join('/');
-			const text = fs.readFileSync(full, 'utf8');
-			if (entry.name === '+server.ts') {
-				for (const m of text.matchAll(/export (?:const|async function|function) (GET|POST|PATCH|PUT|DELETE)\b/g)) out.push({ id, method: m[1] });
-			} else if (entry.name === '+page.svelte') {
-				out.push({ id, method: 'GET' });
-			} else if (entry.name === '+page.server.ts' && /export const actions\b/.test(text)) {
-				out.push({ id, method: 'POST' });
-			}
-		}
-	};
-	walk(path.join(ROOT, 'src/routes'));
-	return out;
-}
 
 interface Ctx {
 	subdistrict: string; // the planner's jurisdiction
