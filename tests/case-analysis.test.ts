@@ -1,9 +1,14 @@
 // Case analytics on both engines over a hand-made city of two grids: binary columns, hexagon
-// counts with k-suppression, per-grid rates, a planted spike, KPIs, and bad windows refused.
+// counts with k-suppression, per-grid rates, a planted spike, KPIs, bad windows refused, and every
+// case read limited to the reader's jurisdiction even when it asks for a unit above it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/case-analysis';
 import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '../geo/density';
+import { wallLive } from '../src/lib/server/wall';
+import { layerGeoJSON } from '../src/lib/server/mapdata';
+import { getCase, listCases } from '../src/lib/server/cases';
+import { lastEventId } from '../src/lib/server/case-events';
 import { testEngines } from './helpers/engines';
 
 const SD = '320102900';
@@ -88,7 +93,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('computes the KPIs: today, in progress, overdue, closure and on-time rates', async () => {
-			const k = await caseKpis(db, NOW);
+			const k = await caseKpis(db, NOW, null, null);
 			expect(k.today).toBe(12);
 			expect(k.overdue).toBe(1);
 			expect(k.due).toBe(3);
@@ -97,7 +102,7 @@ for (const engine of testEngines()) {
 			expect(k.closureRate).toBeCloseTo(2 / 3, 9);
 			expect(k.onTimeRate).toBeCloseTo(1 / 3, 9);
 			expect(k.byCategory.dispute.total).toBe(3);
-			const mine = await caseKpis(db, NOW, COMM);
+			const mine = await caseKpis(db, NOW, COMM, null);
 			expect(mine.total).toBe(k.total - 1); // the case outside every community is not the community's
 		});
 
@@ -106,6 +111,30 @@ for (const engine of testEngines()) {
 			expect(() => parseWindow(new URLSearchParams(`from=${NOW.toISOString()}&to=${hours(-1).toISOString()}`))).toThrow(/before/);
 			expect(() => parseWindow(new URLSearchParams(`from=2020-01-01&to=2026-01-01`))).toThrow(/400 days/);
 			await expect(caseColumns(db, { from: hours(-1), to: NOW, categories: ['ufo'] })).rejects.toThrow(/unknown case categories: ufo/);
+		});
+
+		it("reads of a unit above the jurisdiction hold the jurisdiction's cases only", async () => {
+			const only2 = [G2];
+			// The subdistrict's KPIs and wall, read by grid 2: grid 2's two cases, nothing of grid 1.
+			const k = await caseKpis(db, NOW, SD, only2);
+			expect(k.total).toBe(2);
+			expect(await caseKpis(db, NOW, SD, only2)).toEqual(await caseKpis(db, NOW, G2, null));
+			const wall = await wallLive(db, SD, only2, NOW);
+			expect(wall.today).toBe(2);
+			expect(wall.latest.map((c) => c.grid_code)).toEqual([G2, G2]);
+			expect(wall.byCategory.reduce((a, c) => a + c.week, 0)).toBe(2);
+			expect((await wallLive(db, SD, null, NOW)).latest.length).toBeGreaterThan(2);
+			// The exact points, one case, the list and the stream position.
+			const points = await layerGeoJSON(db, 'cases', { scope: only2 });
+			expect(points.features.map((f) => f.properties!.grid_code)).toEqual([G2, G2]);
+			await expect(layerGeoJSON(db, 'cases')).rejects.toThrow(/scope is required/);
+			const g1Case = (await listCases(db, { units: [G1], limit: 1 }))[0];
+			expect(await getCase(db, g1Case.id, only2)).toBeNull();
+			expect(await getCase(db, g1Case.id, [G1])).toMatchObject({ id: g1Case.id });
+			expect((await listCases(db, { units: only2, limit: 5000 })).length).toBe(2);
+			expect(await lastEventId(db, ['320102999'])).toBe(0);
+			// An empty jurisdiction sees nothing.
+			expect((await caseKpis(db, NOW, null, [])).total).toBe(0);
 		});
 	});
 }

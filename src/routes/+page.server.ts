@@ -1,8 +1,9 @@
 // The map page: the view asked for in the URL, what the legend lists, the basemaps the server is
 // configured for, and the selected unit's facts (so the panel is there on first paint). The layers
-// themselves are fetched by the browser from /api/layers.
+// themselves are fetched by the browser from /api/layers. The case count is the reader's jurisdiction's.
 import { requireDb } from '$lib/server/runtime';
-import { mapSummary } from '$lib/server/mapdata';
+import { readerMapSummary } from '$lib/server/mapdata';
+import { readScope } from '$lib/server/auth/scope';
 import { caseCategories } from '$lib/server/case-analysis';
 import { dataGeneration } from '$lib/server/tiles';
 import { availableBasemaps } from '$lib/server/basemaps';
@@ -11,11 +12,11 @@ import { resolveLang } from '$lib/i18n/server';
 import { parseViewState } from '$lib/map/view-state';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, cookies }) => {
+export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 	const lang = resolveLang(url, cookies);
 	const db = requireDb();
 	const view = parseViewState(url.searchParams);
-	const { extent, categories, counts } = await mapSummary(db, String(dataGeneration()));
+	const { extent, categories, counts } = await readerMapSummary(db, String(dataGeneration()), readScope(locals.user));
 	// An unknown code in a link opens the city rather than an error page.
 	const unit = (view.unit ? await unitFacts(db, view.unit) : null) ?? (await unitFacts(db, CITY_CODE));
 	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit, caseCategories: await caseCategories(db) };

@@ -4,6 +4,7 @@
 import type { Queryable } from './db';
 import { actingParty } from './auth/actor';
 import { wholeCity } from '../auth/capabilities';
+import { likePatterns } from './auth/scope';
 
 export interface AuditEntry {
 	id: number;
@@ -74,7 +75,7 @@ export async function listAudit(q: Queryable, f: AuditFilter = {}): Promise<{ en
 	if (from) add('at >= ?', from);
 	if (to) add('at < ?', to);
 	if (f.beforeId) add('id < ?', f.beforeId);
-	if (f.units && !wholeCity(f.units)) add("unit_code LIKE ANY (?::text[])", f.units.map((u) => `${u}%`));
+	if (f.units && !wholeCity(f.units)) add('unit_code LIKE ANY (?::text[])', likePatterns(f.units));
 	params.push(limit + 1);
 	const rows = await q.query<AuditEntry>(
 		`SELECT id::float8 AS id, at::text, actor, action, entity, entity_id, unit_code, before, after FROM audit_log

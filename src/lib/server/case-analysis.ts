@@ -3,7 +3,7 @@
 // k-suppression, per-grid spikes (Poisson against a trailing baseline) and the KPIs.
 // Suppression: below the leader role nobody sees cells or grids with fewer than k cases; until
 // accounts exist (issue 9) every caller is treated as such, unless the server is told otherwise.
-import { CASE_UNIT_SQL, likePatterns } from './auth/scope';
+import { caseScopeSql, type Scope } from './auth/scope';
 import {
 	decodeCases,
 	encodeCases,
@@ -40,7 +40,7 @@ export interface Window {
 	to: Date;
 	categories: string[] | null;
 	/** The reader's jurisdiction (unit codes); null or absent = the whole city. */
-	units?: string[] | null;
+	units?: Scope;
 }
 
 /** The window as a WHERE clause over cases: time, categories, jurisdiction. */
@@ -51,10 +51,7 @@ function windowWhere(w: Window): { sql: string; params: unknown[] } {
 		params.push(w.categories);
 		sql += ` AND category = ANY($${params.length}::text[])`;
 	}
-	if (w.units) {
-		params.push(likePatterns(w.units));
-		sql += ` AND ${CASE_UNIT_SQL()} LIKE ANY($${params.length}::text[])`;
-	}
+	sql += caseScopeSql(w.units, params);
 	return { sql, params };
 }
 
@@ -158,7 +155,7 @@ export async function gridDensity(q: Queryable, w: Window, now = new Date(), k =
 }
 
 /** Grids whose count so far today is improbably high against the same hours of the last 28 days. */
-export async function gridSpikes(q: Queryable, grids: string[], now: Date, categories: string[] | null, units: string[] | null = null) {
+export async function gridSpikes(q: Queryable, grids: string[], now: Date, categories: string[] | null, units: Scope = null) {
 	const from = new Date(now.getTime() - 30 * 86400_000);
 	const { buffer } = await caseColumns(q, { from, to: new Date(now.getTime() + 1), categories, units });
 	const columns = decodeCases(buffer);
@@ -168,18 +165,14 @@ export async function gridSpikes(q: Queryable, grids: string[], now: Date, categ
 		.map((s) => ({ grid: grids[s.grid], observed: s.observed, expected: Math.round(s.expected * 100) / 100, p: s.p }));
 }
 
-/** The dashboards' numbers: today, in progress, overdue, closure and on-time closure rates, by category / grid / day / month. */
-export async function caseKpis(q: Queryable, now = new Date(), unitPrefix: string | null = null, units: string[] | null = null): Promise<Kpis> {
+/**
+ * The dashboards' numbers: today, in progress, overdue, closure and on-time closure rates, by
+ * category / grid / day / month — of the cases in `unitPrefix` (a subdistrict or community; null:
+ * all) that lie inside the reader's jurisdiction `units` (null: the whole city).
+ */
+export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | null, units: Scope): Promise<Kpis> {
 	const params: unknown[] = [new Date(now.getTime() - 370 * 86400_000)];
-	let filter = '';
-	if (unitPrefix) {
-		params.push(`${unitPrefix}%`);
-		filter += ` AND c.community_code LIKE $${params.length}`;
-	}
-	if (units) {
-		params.push(likePatterns(units));
-		filter += ` AND ${CASE_UNIT_SQL('c.')} LIKE ANY($${params.length}::text[])`;
-	}
+	const filter = caseScopeSql(unitPrefix ? [unitPrefix] : null, params, 'c.') + caseScopeSql(units, params, 'c.');
 	const rows = await q.query<{ reported: number; status: string; due: number | null; closed: number | null; category: string; grid_code: string | null }>(
 		`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status,
 			(extract(epoch FROM c.due_at) * 1000)::float8 AS due,

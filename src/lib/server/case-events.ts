@@ -7,6 +7,7 @@
 // event ids commit in order and the id cursor never skips an event.
 import type { Db, Queryable } from './db';
 import { CASE_VIEW_COLUMNS } from './cases';
+import { caseScopeSql, unitInScope, type Scope } from './auth/scope';
 
 export const CASE_CHANNEL = 'gridatlas_cases';
 // One notification per batch (sent by the ingest statement, src/lib/server/cases.ts), payload
@@ -63,8 +64,18 @@ export async function readEvents(q: Queryable, afterId: number, limit = 2000): P
 	);
 }
 
-export async function lastEventId(q: Queryable): Promise<number> {
-	const [row] = await q.query<{ id: number | null }>('SELECT max(id) AS id FROM case_events');
+/**
+ * The newest event id (0 when none) — of cases inside `scope` when given: a reader's list hands it
+ * on as the stream position, and the city's would count other units' events.
+ */
+export async function lastEventId(q: Queryable, scope: Scope = null): Promise<number> {
+	const params: unknown[] = [];
+	const [row] = await q.query<{ id: number | null }>(
+		scope === null
+			? 'SELECT max(id) AS id FROM case_events'
+			: `SELECT max(e.id) AS id FROM case_events e JOIN cases c ON c.id = e.case_id WHERE true${caseScopeSql(scope, params, 'c.')}`,
+		params
+	);
 	return row?.id ?? 0;
 }
 
@@ -238,7 +249,7 @@ export function caseEventStream(
 		signal?: AbortSignal;
 		hubOptions?: HubOptions;
 		/** The reader's jurisdiction (unit codes); null or absent = the whole city. */
-		scope?: string[] | null;
+		scope?: Scope;
 		/** Called once when the stream ends, whoever ends it. */
 		onClose?: () => void;
 	} = {}
@@ -277,7 +288,7 @@ export function caseEventStream(
 				for (const e of events) {
 					if (e.id <= sent) continue; // already replayed: no duplicates
 					sent = e.id;
-					if (scope && !scope.some((u) => e.unit.startsWith(u))) continue; // outside the reader's jurisdiction
+					if (!unitInScope(scope, e.unit)) continue; // outside the reader's jurisdiction
 					send(e.frame);
 				}
 			};

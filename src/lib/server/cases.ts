@@ -3,7 +3,7 @@
 // the embedded one — never a per-row trigger. The API's ingest attributes in memory
 // (case-attribution.ts, geo/cases/attribution); file imports and re-attribution use the same rule
 // in SQL (ATTRIBUTED_ROWS: ST_Contains joins to grid_history, grids, communities, subdistricts).
-import { CASE_UNIT_SQL, likePatterns } from './auth/scope';
+import { CASE_UNIT_SQL, caseScopeSql, likePatterns, unitInScope, type Scope } from './auth/scope';
 import type { Db, Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
 import {
@@ -106,13 +106,12 @@ async function outsideScope(q: Queryable, items: CaseItem[], scope: string[]): P
 		 LEFT JOIN cases s ON s.source_id = i.id`,
 		[items.map((i) => i.index), items.map((i) => i.id), items.map((i) => i.lon ?? null), items.map((i) => i.lat ?? null)]
 	);
-	const inside = (unit: string | null) => !!unit && scope.some((u) => unit.startsWith(u));
 	const byIndex = new Map(items.map((i) => [i.index, i]));
 	const errors: CaseItemError[] = [];
 	for (const r of rows) {
 		const item = byIndex.get(r.idx)!;
 		const located = item.lon !== undefined && item.lat !== undefined;
-		if ((located && !inside(r.unit)) || (r.stored && !inside(r.stored_unit))) {
+		if ((located && !unitInScope(scope, r.unit)) || (r.stored && !unitInScope(scope, r.stored_unit))) {
 			const zh = `事件不在您的辖区（${scope.join('、')}）内`;
 			const en = `the case lies outside your jurisdiction (${scope.join(', ')})`;
 			errors.push({ index: item.index, id: item.id, field: located ? 'location' : 'id', code: 'outside_jurisdiction', zh, en, message: `${zh} / ${en}` });
@@ -383,14 +382,20 @@ export async function listCases(q: Queryable, options: { since?: string; limit?:
 	);
 }
 
-export async function getCase(q: Queryable, id: string): Promise<(CaseView & { events: { id: number; kind: string; status: string; escalation_level: string | null; at: string }[] }) | null> {
+/** One case by its external id with its steps; null when unknown or (given a scope) outside it. */
+export async function getCase(
+	q: Queryable,
+	id: string,
+	scope: Scope = null
+): Promise<(CaseView & { events: { id: number; kind: string; status: string; escalation_level: string | null; at: string }[] }) | null> {
+	const params: unknown[] = [id];
 	const [row] = await q.query<CaseView & { events: never }>(
 		`SELECT ${CASE_VIEW_COLUMNS},
 			(SELECT coalesce(json_agg(json_build_object('id', e.id, 'kind', e.kind, 'status', e.status,
 				'escalation_level', e.escalation_level, 'at', e.at) ORDER BY e.id), '[]'::json)
 			 FROM case_events e WHERE e.case_id = c.id) AS events
-		 FROM cases c WHERE c.source_id = $1`,
-		[id]
+		 FROM cases c WHERE c.source_id = $1${caseScopeSql(scope, params, 'c.')}`,
+		params
 	);
 	return row ?? null;
 }

@@ -3,6 +3,7 @@
 // subdistrict (a few thousand features). All SQL for the map lives here.
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Queryable } from './db';
+import { caseScopeSql, type Scope } from './auth/scope';
 
 export const MAP_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'cases'] as const;
 export type MapLayer = (typeof MAP_LAYERS)[number];
@@ -20,6 +21,8 @@ export interface LayerQuery {
 	labels?: boolean;
 	/** One unit only (subdistricts, communities, grids): its outline where the map draws the level from tiles. */
 	code?: string;
+	/** The reader's jurisdiction: case rows outside it are left out (null: the whole city). Required for case layers. */
+	scope?: Scope;
 }
 
 interface LayerSql {
@@ -32,6 +35,8 @@ interface LayerSql {
 	asPoint?: boolean;
 	/** The unit code column, for layers that can be asked for one unit. */
 	key?: string;
+	/** Rows are cases (this is the table's alias): filtered to the reader's jurisdiction. */
+	cases?: string;
 	order: string;
 }
 
@@ -94,6 +99,7 @@ const LAYERS: Record<MapLayer, LayerSql> = {
 		from: `cases x`,
 		geom: 'x.geom',
 		asPoint: true,
+		cases: 'x.',
 		order: 'x.reported_at DESC, x.id'
 	}
 };
@@ -125,6 +131,11 @@ export async function layerGeoJSON(db: Queryable, layer: MapLayer, query: LayerQ
 		params.push(query.code);
 		where += ` AND ${spec.key} = $${params.length}`;
 	}
+	if (spec.cases !== undefined) {
+		// Fail closed: a caller that forgot the reader would otherwise get the whole city's cases.
+		if (query.scope === undefined) throw new Error(`图层 ${layer} 含案件，须给出读者的辖区 / layer ${layer} holds cases: the reader's scope is required`);
+		where += caseScopeSql(query.scope, params, spec.cases);
+	}
 	// Properties are built in SQL so the column list above is the only place they are named.
 	const rows = await db.query<Row>(
 		`SELECT ST_AsGeoJSON(${geom}, 7)::json AS geometry, to_json(p) AS properties
@@ -152,7 +163,8 @@ function dropNulls(props: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * Where the map opens: the boundaries when there are any (the roads of an OSM extract run on well
- * past the area being governed), otherwise everything; null on an empty database.
+ * past the area being governed), otherwise everything but cases (shown to every reader, it must not
+ * outline where cases outside their jurisdiction lie); null on an empty database.
  */
 export async function dataExtent(db: Queryable): Promise<BBox | null> {
 	const [row] = await db.query<{ minx: number | null; miny: number; maxx: number; maxy: number }>(
@@ -167,7 +179,6 @@ export async function dataExtent(db: Queryable): Promise<BBox | null> {
 				SELECT geom FROM buildings
 				UNION ALL SELECT geom FROM roads
 				UNION ALL SELECT geom FROM facilities
-				UNION ALL SELECT geom FROM cases
 			) g
 		)
 		SELECT ST_XMin(e) AS minx, ST_YMin(e) AS miny, ST_XMax(e) AS maxx, ST_YMax(e) AS maxy
@@ -240,4 +251,17 @@ export function mapSummary(db: Queryable, version: string): Promise<MapSummary> 
 	summaries.set(db, { key: version, value });
 	value.catch(() => summaries.delete(db));
 	return value;
+}
+
+/**
+ * mapSummary as one reader may see it: a reader short of the whole city gets the case count of its
+ * jurisdiction only, counted per request (the city's stays cached: counting every case of a big city
+ * on each page load would cost more than the page).
+ */
+export async function readerMapSummary(db: Queryable, version: string, scope: Scope): Promise<MapSummary> {
+	const summary = await mapSummary(db, version);
+	if (scope === null) return summary;
+	const params: unknown[] = [];
+	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE true${caseScopeSql(scope, params)}`, params);
+	return { ...summary, counts: { ...summary.counts, cases: n } };
 }

@@ -4,7 +4,11 @@
 // - wallLive: what the case stream changes — the KPIs (today, in progress, overdue, rates, by
 //   category, 7 days, 12 months) and the latest cases of the unit; asked for again (debounced) when
 //   the stream reports new cases.
+// Every case figure is of the reader's jurisdiction only (scope): a leader of one community on its
+// subdistrict's wall sees the subdistrict's boundaries, facts and coverage, but only its own cases.
 import type { Db, Queryable } from './db';
+import { caseScopeSql, type Scope } from './auth/scope';
+import { unitInside } from '../auth/capabilities';
 import { caseCategories, caseKpis } from './case-analysis';
 import { CASE_VIEW_COLUMNS } from './cases';
 import { filterReport, getCoverage } from './coverage';
@@ -66,6 +70,22 @@ export interface WallLive {
 	latest: WallCase[];
 }
 
+/**
+ * The reader's units, named, when they are narrower than the wall's unit (null: the whole city) —
+ * the wall then says its case figures cover only these; null when they cover the whole unit.
+ */
+export async function wallScope(q: Queryable, code: string | null, scope: Scope): Promise<{ code: string; name: string }[] | null> {
+	if (scope === null || (code !== null && unitInside(scope, code))) return null;
+	const rows = await q.query<{ code: string; name: string }>(
+		`SELECT code, name FROM subdistricts WHERE code = ANY($1::text[])
+		 UNION ALL SELECT code, name FROM communities WHERE code = ANY($1::text[])
+		 UNION ALL SELECT code, name FROM grids WHERE code = ANY($1::text[])`,
+		[scope]
+	);
+	const names = new Map(rows.map((r) => [r.code, r.name]));
+	return scope.map((u) => ({ code: u, name: names.get(u) ?? u }));
+}
+
 /** A 9-digit subdistrict code, or null for the whole city. */
 export const isWallUnit = (code: string) => /^[0-9]{9}$/.test(code);
 
@@ -112,17 +132,21 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 	return { facts, communities, compliance, meetingAll, lifeCircle, categories: await caseCategories(db) };
 }
 
-export async function wallLive(q: Queryable, code: string | null, now = new Date(), latest = 30): Promise<WallLive> {
-	const k = await caseKpis(q, now, code);
+export async function wallLive(q: Queryable, code: string | null, scope: Scope, now = new Date(), latest = 30): Promise<WallLive> {
+	// Rows of the wall's unit that lie inside the reader's jurisdiction.
+	const within = (params: unknown[], alias = '') => caseScopeSql(code ? [code] : null, params, alias) + caseScopeSql(scope, params, alias);
+	const k = await caseKpis(q, now, code, scope);
+	const weekParams: unknown[] = [new Date(now.getTime() - 7 * 86400_000), now];
 	const week = await q.query<{ category: string; n: number }>(
 		`SELECT category, count(*)::int AS n FROM cases
-		 WHERE reported_at >= $1 AND reported_at <= $2 ${code ? 'AND subdistrict_code = $3' : ''} GROUP BY category`,
-		code ? [new Date(now.getTime() - 7 * 86400_000), now, code] : [new Date(now.getTime() - 7 * 86400_000), now]
+		 WHERE reported_at >= $1 AND reported_at <= $2${within(weekParams)} GROUP BY category`,
+		weekParams
 	);
+	const latestParams: unknown[] = [latest];
 	const rows = await q.query<WallCase & { reported_at: string | Date }>(
-		`SELECT ${CASE_VIEW_COLUMNS} FROM cases c ${code ? 'WHERE c.subdistrict_code = $2' : ''}
+		`SELECT ${CASE_VIEW_COLUMNS} FROM cases c WHERE true${within(latestParams, 'c.')}
 		 ORDER BY c.reported_at DESC, c.id DESC LIMIT $1`,
-		code ? [latest, code] : [latest]
+		latestParams
 	);
 	return {
 		at: now.toISOString(),

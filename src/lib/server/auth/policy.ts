@@ -5,6 +5,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { CAPABILITY_NAMES, CITY, unitInside, unitVisible, type Capability, type Principal } from '../../auth/capabilities';
 import type { Queryable } from '../db';
+import { CASE_UNIT_SQL } from './scope';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -22,12 +23,10 @@ type RouteRules = Partial<Record<Method, Rule>>;
 const param = (name: string) => (e: RequestEvent) => e.params[name as never] ?? null;
 const query = (name: string) => (e: RequestEvent) => e.url.searchParams.get(name) || null;
 
-/** The unit a case belongs to; a case outside every community belongs to the whole city. */
+/** The unit a case belongs to (as the read filters see it); a case outside every unit belongs to the whole city. */
 async function caseUnit(e: RequestEvent, db: Queryable): Promise<string | null> {
-	const [row] = await db.query<{ unit: string | null }>('SELECT coalesce(grid_code, community_code) AS unit FROM cases WHERE source_id = $1', [
-		e.params['id' as never]
-	]);
-	return row ? (row.unit ?? CITY) : null; // unknown id: the route answers 404
+	const [row] = await db.query<{ unit: string }>(`SELECT ${CASE_UNIT_SQL()} AS unit FROM cases WHERE source_id = $1`, [e.params['id' as never]]);
+	return row ? row.unit || CITY : null; // unknown id: the route answers 404
 }
 
 const read = (need: Capability, unit?: Rule['unit']): Rule => ({ need, unit });
@@ -74,7 +73,10 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/api/coverage/whatif': { GET: read('coverage:read'), POST: read('coverage:read') },
 	'/api/wall': { GET: read('wall:read', (e) => e.url.searchParams.get('unit') || CITY) },
 	'/api/cases': { GET: read('cases:read'), POST: change('cases:write') },
-	'/api/cases/[id]': { GET: read('cases:read', caseUnit), PATCH: change('cases:write', caseUnit) },
+	// A case has nothing below it to drill down to: the route reads it within the jurisdiction only
+	// (a case outside is unknown, 404), rather than "visible" here, which would let a grid's reader
+	// open a case filed on its community.
+	'/api/cases/[id]': { GET: read('cases:read'), PATCH: change('cases:write', caseUnit) },
 	'/api/cases/stream': { GET: read('cases:read') },
 	'/api/cases/columns': { GET: read('cases:detail') },
 	'/api/cases/density': { GET: read('cases:aggregate') },

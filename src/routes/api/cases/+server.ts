@@ -1,11 +1,13 @@
 // POST /api/cases → one case, a JSON array or a GeoJSON FeatureCollection (crs in the body or
 // ?crs=gcj02|bd09). Valid items are stored in one transaction; each bad item gets its own error.
 // GET /api/cases?since=&limit= → recent cases, newest first, and lastEventId: the stream position read
-// before the list, so a client that then opens /api/cases/stream?lastEventId=… misses nothing.
+// before the list, so a client that then opens /api/cases/stream?lastEventId=… misses nothing. Both are
+// the reader's jurisdiction's (the position too: the city's would count other units' events).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
 import { readScope } from '$lib/server/auth/scope';
+import { lastEventId } from '$lib/server/case-events';
 import { apiError, readJson } from '$lib/server/api-errors';
 import { intParam, timeParam } from '$lib/server/http/params';
 import { CaseBodyError, isCrsName } from '../../../../geo/cases';
@@ -15,8 +17,9 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const since = timeParam(url.searchParams.get('since'), 'since');
 	const limit = intParam(url.searchParams.get('limit'), 'limit', { max: 5000, fallback: 100 });
 	const db = requireDb();
-	const [{ last }] = await db.query<{ last: number }>('SELECT coalesce(max(id), 0)::float8 AS last FROM case_events');
-	const cases = await listCases(db, { since: since?.toISOString(), limit, units: readScope(locals.user) });
+	const scope = readScope(locals.user);
+	const last = await lastEventId(db, scope);
+	const cases = await listCases(db, { since: since?.toISOString(), limit, units: scope });
 	return json({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
 };
 

@@ -1,5 +1,6 @@
 // GET /api/cases/<external id> → the case with the time of each step; PATCH → move its status
 // ({status, escalation_level?, status_at?} or corrected fields). 404 unknown id, 409 a step backwards.
+// A case outside the reader's jurisdiction reads as unknown (404): not even where it lies is told.
 import { json } from '@sveltejs/kit';
 import { readScope } from '$lib/server/auth/scope';
 import { requireDb } from '$lib/server/runtime';
@@ -10,8 +11,8 @@ import type { RequestHandler } from './$types';
 
 const notFound = (id: string) => apiError(404, `案件“${id}”不存在 / no case "${id}"`, { code: 'unknown_case' });
 
-export const GET: RequestHandler = async ({ params }) => {
-	const found = await getCase(requireDb(), params.id);
+export const GET: RequestHandler = async ({ params, locals }) => {
+	const found = await getCase(requireDb(), params.id, readScope(locals.user));
 	return found ? json(found, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
 };
 
@@ -22,9 +23,10 @@ export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 		return apiError(400, '请求体应为一个对象，如 {"status":"registered"} / the body must be one object, e.g. {"status":"registered"}', { code: 'bad_body' });
 	}
 	const db = requireDb();
+	const scope = readScope(locals.user);
 	if (!(await getCase(db, params.id))) return notFound(params.id);
 	try {
-		const result = await ingestCases(db, { ...(read.body as object), id: params.id }, { scope: readScope(locals.user) });
+		const result = await ingestCases(db, { ...(read.body as object), id: params.id }, { scope });
 		if (result.rejected) {
 			const backwards = result.errors.some((e) => e.code === 'status_backwards');
 			return apiError(backwards ? 409 : 400, result.errors.map((e) => e.message).join('; '), {
@@ -32,7 +34,7 @@ export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 				errors: result.errors
 			});
 		}
-		return json({ outcome: result.outcomes[0]?.outcome, lastEventId: result.lastEventId, case: await getCase(db, params.id) });
+		return json({ outcome: result.outcomes[0]?.outcome, lastEventId: result.lastEventId, case: await getCase(db, params.id, scope) });
 	} catch (err) {
 		if (err instanceof CaseBodyError) return apiError(400, err.message, { code: err.code });
 		throw err;

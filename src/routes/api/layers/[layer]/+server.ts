@@ -1,11 +1,13 @@
 // GET /api/layers/<layer>[?bbox=minx,miny,maxx,maxy][&labels=1][&code=<unit code>] → GeoJSON
-// FeatureCollection (code: one subdistrict, community or grid).
+// FeatureCollection (code: one subdistrict, community or grid). The cases layer holds the reader's
+// jurisdiction's cases only.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { LayerQueryError, MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
+import { readScope } from '$lib/server/auth/scope';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params, url }) => {
+export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!isMapLayer(params.layer)) {
 		return json(
 			{ message: `未知图层 / unknown layer "${params.layer}"; known: ${MAP_LAYERS.join(', ')}` },
@@ -23,7 +25,7 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	const labels = url.searchParams.get('labels') === '1';
 	const code = url.searchParams.get('code') ?? undefined;
 	try {
-		const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels, code });
+		const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels, code, scope: readScope(locals.user) });
 		return json(collection, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
 		if (err instanceof LayerQueryError) return json({ message: err.message }, { status: 400 });
