@@ -46,15 +46,18 @@ export function rawRequest(
 ): Promise<RawResponse> {
 	return new Promise((resolve, reject) => {
 		let answered = false;
-		const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent: false }, (res) => {
+		// Keep-alive, as browsers send: with "Connection: close" a server that answers early closes
+		// the socket under the body still being written, and the answer is lost in the reset.
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent }, (res) => {
 			answered = true;
+			res.on('close', () => agent.destroy());
 			let body = '';
 			res.setEncoding('utf8');
 			res.on('data', (d) => (body += d));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
 			res.on('error', reject);
 		});
-		// The server may answer (413) and close before the whole body is sent: that answer counts.
 		req.on('error', (err) => (answered ? undefined : reject(err)));
 		if (options.chunks) {
 			const write = async () => {

@@ -106,10 +106,12 @@ describe('signing in over HTTP', () => {
 	it.each(REDIRECT_PAYLOADS)('after signing in with next=%j the browser stays on this site', async (payload) => {
 		const res = await fetch(`${app.url}/login?next=${encodeURIComponent(payload)}`, {
 			method: 'POST',
-			headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded' },
+			headers: { origin: app.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams({ username: 'viewer', password: 'gridatlas-test-password' }),
 			redirect: 'manual'
 		});
+		// A NUL in the address is refused outright (400 bad_text); anything else signs in and goes home.
+		if (payload.includes('\u0000')) return expect(res.status).toBe(400);
 		expect(res.status).toBe(303);
 		const location = res.headers.get('location')!;
 		expect(new URL(location, app.url).origin).toBe(app.url);
