@@ -6,8 +6,8 @@ export default defineConfig({
 	server: { fs: { allow: ['geo'] } },
 	test: {
 		// scripts/test.js runs the browser tests and the rest side by side (GRIDATLAS_TEST_SET).
-		include: process.env.GRIDATLAS_TEST_SET === 'browser' ? ['tests/browser/**/*.test.ts'] : ['geo/**/*.test.ts', 'tests/**/*.test.ts', 'src/**/*.test.ts'],
-		exclude: process.env.GRIDATLAS_TEST_SET === 'core' ? ['tests/browser/**', '**/node_modules/**'] : ['**/node_modules/**'],
+		include: process.env.GRIDATLAS_TEST_SET === 'browser' ? ['tests/browser/**/*.test.ts', 'tests/security/**/*.test.ts'] : ['geo/**/*.test.ts', 'tests/**/*.test.ts', 'src/**/*.test.ts'],
+		exclude: process.env.GRIDATLAS_TEST_SET === 'core' ? ['tests/browser/**', 'tests/security/**', '**/node_modules/**'] : ['**/node_modules/**'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		fileParallelism: false,
