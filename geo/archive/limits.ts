@@ -21,9 +21,9 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 /**
- * The limits for uploads of at most `maxUploadBytes`. 10 × the upload covers real Shapefiles
- * (the .shp inflates 1.5–3 ×, a .dbf 10–70 ×, 200–400 × when wide text fields are mostly blank)
- * and 1 GiB is all one import can parse anyway. 500:1 lets those wide-field .dbf files through and
+ * The limits for uploads of at most `maxUploadBytes` (the import's size limit). 10 × that covers
+ * real Shapefiles (the .shp inflates 1.5–3 ×, a .dbf 10–70 ×, 200–400 × when wide text fields are
+ * mostly blank, but those are small), and 1 GiB is all one import can parse anyway. 500:1 lets those wide-field .dbf files through and
  * still stops runs of zeros or spaces (~1030:1, deflate's best), the stuff zip bombs are made of.
  * A Shapefile zip holds 3–8 files; 1,000 entries is a folder zipped whole, not a layer.
  */

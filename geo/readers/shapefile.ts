@@ -1,7 +1,9 @@
 /// <reference path="../vendor.d.ts" />
-// Zipped Shapefile → FeatureCollection. The zip is opened here (not inside shpjs) so we can
-// say precisely what is missing, refuse zips with several layers, and guess the DBF text
-// encoding: Chinese shapefiles without a .cpg are usually GBK, which shpjs would garble as UTF-8.
+// Zipped Shapefile → FeatureCollection. The zip is opened here (not inside shpjs, which would inflate
+// every entry whole, bombs included) so we can say precisely what is missing, refuse zips with several
+// layers before inflating anything, inflate only the one layer's parts within the archive limits
+// (../archive), and guess the DBF text encoding: Chinese shapefiles without a .cpg are usually GBK,
+// which shpjs would garble as UTF-8.
 import getShapefile from 'shpjs';
 import type { FeatureCollection } from 'geojson';
 import { fileError, fileProblemError } from '../issues';
@@ -42,10 +44,10 @@ function groupEntriesByLayer(entries: ZipEntry[]): Map<string, LayerEntries> {
 	const layers = new Map<string, LayerEntries>();
 	for (const entry of entries) {
 		if (entry.name.includes('__MACOSX/')) continue; // macOS resource forks, not data
-		const match = /^(.*)\.([^./]+)$/.exec(entry.name);
-		const extension = match?.[2].toLowerCase() as PartExtension | undefined;
-		if (!match || !extension || !PART_EXTENSIONS.includes(extension)) continue;
-		layers.set(match[1], { ...layers.get(match[1]), [extension]: entry });
+		const [, base, ext] = /^(.*)\.([^./]+)$/.exec(entry.name) ?? [];
+		const extension = ext?.toLowerCase() as PartExtension;
+		if (base === undefined || !PART_EXTENSIONS.includes(extension)) continue;
+		layers.set(base, { ...layers.get(base), [extension]: entry });
 	}
 	return layers;
 }
