@@ -1,6 +1,7 @@
 // Shared contract between the pure geospatial core (geo/) and the server writers (src/lib/server).
 // geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { ArchiveLimits } from './archive/limits';
 
 export type { Feature, FeatureCollection, Geometry, Position };
 
@@ -156,6 +157,8 @@ export interface ParseOptions {
 	households?: HouseholdEstimateOptions;
 	/** Accept division codes of province 99, which only `gridatlas synth` writes. */
 	syntheticCodes?: boolean;
+	/** How far compressed uploads (Shapefile zips, PBF blobs) may inflate; default archiveLimits(). */
+	archiveLimits?: ArchiveLimits;
 }
 
 export interface TagMapping {

@@ -20,7 +20,7 @@ import {
 	intersect
 } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import { osmToGeoJSON, readOsmElements, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
+import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
 import { estimateHouseholds } from '../geo/households/index';
 import { toWgs84 } from '../geo/crs/index';
 import {
@@ -118,7 +118,7 @@ let osmCache: { fc: FeatureCollection; bytes: Uint8Array } | null = null;
 export function readDemoOsm(): { fc: FeatureCollection; bytes: Uint8Array } {
 	if (!osmCache) {
 		const bytes = new Uint8Array(fs.readFileSync(DEMO_PATHS.osm));
-		osmCache = { bytes, fc: osmToGeoJSON(bytes, 'osm-xml') };
+		osmCache = { bytes, fc: osmElementsToGeoJSON(parseOsmXml(new TextDecoder().decode(bytes))) };
 	}
 	return osmCache;
 }
@@ -153,7 +153,7 @@ export function demoArea(fc: FeatureCollection = readDemoOsm().fc): Feature<Poly
 }
 
 function boundaryLines(bytes: Uint8Array): { ew: Feature<MultiLineString>; ns: Feature<MultiLineString> } {
-	const elements = readOsmElements(bytes, 'osm-xml');
+	const elements = parseOsmXml(new TextDecoder().decode(bytes));
 	const nodes = new Map<number, OsmNode>();
 	const ways = new Map<number, OsmWay>();
 	const rels: OsmRelation[] = [];

@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type Queryable } from '../src/lib/server/db';
 import { backup, BackupError, restore, type BackupErrorCode } from '../src/lib/server/backup';
+import { compressedZeros, GiB, MiB } from './security/bombs';
 
 const SD = '320102001';
 const COMM = '320102001001';
@@ -203,6 +204,13 @@ describe('backup and restore (embedded engine)', () => {
 		const damaged = path.join(root, 'damaged.tar.gz');
 		fs.writeFileSync(damaged, flipped);
 		await rejects(restore({ file: damaged, dataDir: dir }), 'corrupt', /damaged or truncated/);
+
+		// A gzip bomb: 1 GiB of zeros in 1 MB, refused a 100 MB in (a backup inflates ~10 ×), not inflated whole.
+		const bomb = path.join(root, 'bomb.tar.gz');
+		fs.writeFileSync(bomb, (await compressedZeros(GiB, 'gzip')).data);
+		const before = process.memoryUsage().rss;
+		await rejects(restore({ file: bomb, dataDir: dir }), 'too_large', /bomb\.tar\.gz inflates to more than the \d+ MB limit .*a backup is about 10 × its \.tar\.gz\); nothing was written/);
+		expect(process.memoryUsage().rss - before).toBeLessThan(400 * MiB);
 
 		const dump = path.join(root, 'server.dump');
 		fs.writeFileSync(dump, Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(200)]));

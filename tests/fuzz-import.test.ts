@@ -9,7 +9,7 @@
 // default 2,200 inputs on the embedded engine; the server engine, when TEST_DATABASE_URL is set,
 // runs every fifth input). GRIDATLAS_FUZZ_TRACE=<file> logs each input before it runs (and the failures
 // as they happen); GRIDATLAS_FUZZ_ONLY=<n> runs input n of each kind alone.
-import { concatBytes } from '../geo/osm/osm-elements';
+import { concatBytes } from '../geo/archive';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';

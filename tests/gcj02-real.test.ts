@@ -15,8 +15,8 @@ const CORE_DISTANCE_M = 1000;
 const MAX_MEDIAN_CONVERTED_M = 60;
 const MIN_MEDIAN_RAW_M = 300;
 
-function osmDistrictBoundaryLines(): Position[][] {
-	const elements = readOsmElements(new Uint8Array(readFileSync(new URL('../demo/osm/xinjiekou.osm.pbf', import.meta.url))), 'osm-pbf');
+async function osmDistrictBoundaryLines(): Promise<Position[][]> {
+	const elements = await readOsmElements(new Uint8Array(readFileSync(new URL('../demo/osm/xinjiekou.osm.pbf', import.meta.url))), 'osm-pbf');
 	const nodes = new Map(elements.filter((e): e is OsmNode => e.type === 'node').map((n) => [n.id, [n.lon, n.lat] as Position]));
 	const ways = new Map(elements.filter((e): e is OsmWay => e.type === 'way').map((w) => [w.id, w]));
 	const relations = elements.filter(
@@ -44,8 +44,8 @@ const median = (values: number[]) => {
 };
 
 describe('GCJ-02 district outlines vs. OSM district boundaries (real data)', () => {
-	it('converted outlines lie on the OSM boundaries; unconverted ones are hundreds of metres off', () => {
-		const boundary = multiLineString(osmDistrictBoundaryLines());
+	it('converted outlines lie on the OSM boundaries; unconverted ones are hundreds of metres off', async () => {
+		const boundary = multiLineString(await osmDistrictBoundaryLines());
 		const gcj02 = JSON.parse(readFileSync(new URL('../demo/admin-codes/nanjing-districts-gcj02.geojson', import.meta.url), 'utf8')) as FeatureCollection;
 		const wgs84 = toWgs84(gcj02, 'gcj02');
 

@@ -271,9 +271,13 @@ describe('parseLayer: whole-file errors', () => {
 		expect((await importError(demo('osm/xinjiekou.osm.pbf'), opts('communities', 'xinjiekou.osm.pbf'))).rule).toBe('osm-layer-unsupported');
 	});
 
-	it('refuses a truncated OSM PBF', async () => {
+	it('refuses a truncated OSM PBF or OSM XML as damaged', async () => {
 		const pbf = demo('osm/xinjiekou.osm.pbf');
-		expect((await importError(pbf.subarray(0, Math.floor(pbf.length / 2)), opts('buildings', 'cut.osm.pbf'))).rule).toBe('invalid-osm');
+		expect((await importError(pbf.subarray(0, Math.floor(pbf.length / 2)), opts('buildings', 'cut.osm.pbf'))).rule).toBe('damaged-file');
+		const xml = demo('osm/xinjiekou.osm');
+		const cut = await importError(xml.subarray(0, Math.floor(xml.length / 2)), opts('buildings', 'cut.osm'));
+		expect(cut.rule).toBe('damaged-file');
+		expect(cut.message).toMatch(/^cut\.osm: OSM 文件在 <\/osm> 结束标记之前就中断了.*the OSM file ends before <\/osm>: it is truncated/);
 	});
 
 	it('refuses a Shapefile zip without .shp', async () => {

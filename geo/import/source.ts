@@ -1,11 +1,11 @@
 // Step 1 of an import: bytes → the list of features to consider for the layer, whatever the format.
 import type { Feature } from 'geojson';
 import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
-import { fileError } from '../issues';
+import { fileError, fileProblemError } from '../issues';
 import { readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
 import { resolveFormat } from './sniff';
 import { shownList } from './text';
-import { osmToGeoJSON, inflatePbfBlobs, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
+import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
 import { osmLandcoverKind } from '../osm/landcover';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
 
@@ -54,10 +54,10 @@ async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options
 	}
 	let collection;
 	try {
-		// Uploaded PBF blobs are inflated by the platform first: the PBF reader's own inflater hangs on corrupt data.
-		collection = osmToGeoJSON(format === 'osm-pbf' ? await inflatePbfBlobs(bytes) : bytes, format);
+		collection = await osmToGeoJSON(bytes, format, options.archiveLimits);
 	} catch (error) {
-		throw fileError(options.fileName, 'invalid-osm', {
+		// Truncated files and bombs say so (damaged-file, zip-bomb, archive-too-large); the rest is unreadable.
+		throw fileProblemError(options.fileName, error) ?? fileError(options.fileName, 'invalid-osm', {
 			zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
 			en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
 		});
@@ -125,6 +125,6 @@ export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, 
 		case 'geojson':
 			return table(readGeoJSON(text, options.fileName).features);
 		case 'shapefile-zip':
-			return table((await readShapefileZip(bytes, options.fileName)).features);
+			return table((await readShapefileZip(bytes, options.fileName, options.archiveLimits)).features);
 	}
 }

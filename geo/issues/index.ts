@@ -45,3 +45,22 @@ export function featureIssue(at: FeatureLocation, rule: string, text: BilingualT
 export function fileError(fileName: string, rule: string, text: BilingualText): ImportFileError {
 	return new ImportFileError(fileName, rule, `${text.zh} [${rule}] / ${text.en} [${rule}]`);
 }
+
+/**
+ * A whole-file problem found by code that does not know the file's name (the zip and PBF readers,
+ * the capped inflater): the reader that does names it with {@link fileProblemError}.
+ */
+export class FileProblem extends Error {
+	constructor(
+		readonly rule: string,
+		readonly text: BilingualText
+	) {
+		super(`${text.en} [${rule}]`);
+		this.name = 'FileProblem';
+	}
+}
+
+/** The FileProblem as the import's usual error for `fileName`; undefined for any other error. */
+export function fileProblemError(fileName: string, error: unknown): ImportFileError | undefined {
+	return error instanceof FileProblem ? fileError(fileName, error.rule, error.text) : undefined;
+}

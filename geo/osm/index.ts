@@ -1,5 +1,6 @@
-export { osmToGeoJSON, type OsmFormat, type OsmProperties } from './osm-to-geojson';
-export { readOsmElements, parseOsmXml, parseOsmPbf, inflatePbfBlobs } from './osm-elements';
+export { osmToGeoJSON, osmElementsToGeoJSON, type OsmFormat, type OsmProperties } from './osm-to-geojson';
+export { readOsmElements, parseOsmXml } from './osm-elements';
+export { parseOsmPbf, inflatePbfBlobs } from './pbf';
 export type { OsmElement, OsmNode, OsmWay, OsmRelation, OsmRelationMember } from './osm-elements';
 export { isOsmBuilding, isWalkable, osmRoad, osmFacilityCategory, matchTagMapping, WALKABLE_HIGHWAYS } from './classify';
 export { DEFAULT_TAG_MAPPING, FACILITY_CATEGORIES, type FacilityCategory } from './tag-mapping';

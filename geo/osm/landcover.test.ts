@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Feature, Geometry } from 'geojson';
-import { osmToGeoJSON } from './index';
+import { osmElementsToGeoJSON, parseOsmXml } from './index';
 import {
 	LANDCOVER_KINDS,
 	LANDCOVER_KIND_CODES,
@@ -24,7 +24,7 @@ const osm = (tags: Record<string, string>, geometry: Geometry = square): Feature
 });
 
 describe('osmLandcover on test/in/landcover.osm', () => {
-	const collection = osmToGeoJSON(bytesOf('./test/in/landcover.osm'), 'osm-xml');
+	const collection = osmElementsToGeoJSON(parseOsmXml(new TextDecoder().decode(bytesOf('./test/in/landcover.osm'))));
 	const actual = osmLandcover(collection);
 
 	it('produces test/out/landcover.geojson', () => {

@@ -7,14 +7,14 @@ import { osmToGeoJSON } from './index';
 const bytesOf = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
 
 describe('osmToGeoJSON', () => {
-	it('turns the small OSM XML fixture into the expected GeoJSON (test/in → test/out)', () => {
-		const actual = osmToGeoJSON(bytesOf('./test/in/small.osm'), 'osm-xml');
+	it('turns the small OSM XML fixture into the expected GeoJSON (test/in → test/out)', async () => {
+		const actual = await osmToGeoJSON(bytesOf('./test/in/small.osm'), 'osm-xml');
 		const expected = JSON.parse(readFileSync(new URL('./test/out/small.geojson', import.meta.url), 'utf8'));
 		expect(actual).toEqual(expected);
 	});
 
-	it('keeps tags, adds "@id", assembles multipolygon relations and winds outer rings counter-clockwise', () => {
-		const fc = osmToGeoJSON(bytesOf('./test/in/small.osm'), 'osm-xml');
+	it('keeps tags, adds "@id", assembles multipolygon relations and winds outer rings counter-clockwise', async () => {
+		const fc = await osmToGeoJSON(bytesOf('./test/in/small.osm'), 'osm-xml');
 		const byId = new Map(fc.features.map((f) => [f.properties!['@id'], f]));
 		expect([...byId.keys()].sort()).toEqual(['node/11', 'relation/200', 'way/100', 'way/101']);
 		expect(byId.get('way/100')!.properties).toEqual({ building: 'apartments', 'building:levels': '6', '@id': 'way/100' });
@@ -25,9 +25,9 @@ describe('osmToGeoJSON', () => {
 		expect(booleanClockwise((relation.geometry as Polygon).coordinates[0])).toBe(false);
 	});
 
-	it('reads the real Xinjiekou extract identically from XML and PBF', () => {
-		const xml = osmToGeoJSON(bytesOf('../../demo/osm/xinjiekou.osm'), 'osm-xml');
-		const pbf = osmToGeoJSON(bytesOf('../../demo/osm/xinjiekou.osm.pbf'), 'osm-pbf');
+	it('reads the real Xinjiekou extract identically from XML and PBF', async () => {
+		const xml = await osmToGeoJSON(bytesOf('../../demo/osm/xinjiekou.osm'), 'osm-xml');
+		const pbf = await osmToGeoJSON(bytesOf('../../demo/osm/xinjiekou.osm.pbf'), 'osm-pbf');
 		expect(pbf.features.length).toBe(xml.features.length);
 		const buildings = xml.features.filter((f) => f.properties!.building && f.geometry.type !== 'Point');
 		expect(buildings.length).toBeGreaterThan(1200);
@@ -36,15 +36,26 @@ describe('osmToGeoJSON', () => {
 		expect(ids(pbf)).toEqual(ids(xml));
 	});
 
-	it('throws on bytes that are not OSM', () => {
-		expect(() => osmToGeoJSON(new TextEncoder().encode('<html></html>'), 'osm-xml')).toThrow();
-		expect(() => osmToGeoJSON(new TextEncoder().encode('not a pbf at all'), 'osm-pbf')).toThrow();
+	it('throws on bytes that are not OSM', async () => {
+		await expect(osmToGeoJSON(new TextEncoder().encode('<html></html>'), 'osm-xml')).rejects.toThrow();
+		await expect(osmToGeoJSON(new TextEncoder().encode('not a pbf at all'), 'osm-pbf')).rejects.toThrow();
 	});
 
-	it('throws (instead of hanging in tiny-osmpbf) on a truncated PBF', () => {
+	it('throws (instead of hanging in tiny-osmpbf) on a truncated PBF', async () => {
 		const pbf = bytesOf('../../demo/osm/xinjiekou.osm.pbf');
 		for (const cut of [3, 20, 1000, Math.floor(pbf.length / 2), pbf.length - 1]) {
-			expect(() => osmToGeoJSON(pbf.subarray(0, cut), 'osm-pbf')).toThrow(/truncated|corrupt/);
+			await expect(osmToGeoJSON(pbf.subarray(0, cut), 'osm-pbf')).rejects.toThrow(/truncated|corrupt/);
 		}
+	});
+
+	it('refuses a truncated OSM XML file as damaged instead of reading it as far as it goes', async () => {
+		const xml = bytesOf('../../demo/osm/xinjiekou.osm');
+		for (const cut of [100, Math.floor(xml.length / 2), xml.length - 4]) {
+			await expect(osmToGeoJSON(xml.subarray(0, cut), 'osm-xml')).rejects.toMatchObject({ rule: 'damaged-file', message: expect.stringContaining('</osm>') });
+		}
+		// A whole file may end with blank lines or a comment after </osm>, and an empty one is <osm/>.
+		const text = new TextDecoder().decode(xml);
+		await expect(osmToGeoJSON(new TextEncoder().encode(`${text}\n<!-- exported -->\n\n`), 'osm-xml')).resolves.toHaveProperty('type', 'FeatureCollection');
+		await expect(osmToGeoJSON(new TextEncoder().encode('<?xml version="1.0"?>\n<osm version="0.6"/>\n'), 'osm-xml')).resolves.toHaveProperty('features', []);
 	});
 });

@@ -4,7 +4,8 @@
 import osmtogeojson from 'osmtogeojson';
 import { rewind } from '@turf/turf';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { readOsmElements } from './osm-elements';
+import { readOsmElements, type OsmElement } from './osm-elements';
+import type { ArchiveLimits } from '../archive';
 
 export type OsmFormat = 'osm-xml' | 'osm-pbf';
 
@@ -18,12 +19,19 @@ interface OsmToGeoJSONRawProperties {
 }
 
 /**
- * Read an OSM extract into GeoJSON. Properties are the element's tags plus "@id" ("node/1", "way/2",
+ * Read an OSM extract (XML, or PBF inflated within `limits`) into GeoJSON: see osmElementsToGeoJSON.
+ * Throws FileProblem "damaged-file" (truncated), "zip-bomb" and "archive-too-large", or an Error.
+ */
+export async function osmToGeoJSON(bytes: Uint8Array, format: OsmFormat, limits?: ArchiveLimits): Promise<FeatureCollection> {
+	return osmElementsToGeoJSON(await readOsmElements(bytes, format, limits));
+}
+
+/**
+ * OSM elements as GeoJSON. Properties are the element's tags plus "@id" ("node/1", "way/2",
  * "relation/3"). Polygons are rewound to RFC 7946 order (outer rings counter-clockwise), because
  * osmtogeojson emits the opposite order for historical reasons.
  */
-export function osmToGeoJSON(bytes: Uint8Array, format: OsmFormat): FeatureCollection {
-	const elements = readOsmElements(bytes, format);
+export function osmElementsToGeoJSON(elements: OsmElement[]): FeatureCollection {
 	const raw = osmtogeojson({ elements });
 	const features: Feature[] = raw.features.map((feature) => {
 		const props = feature.properties as OsmToGeoJSONRawProperties;

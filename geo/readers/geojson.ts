@@ -29,9 +29,18 @@ function normaliseFeature(value: unknown): Feature {
 	return normalised;
 }
 
+/** Whether JSON.parse stopped because the text ran out (a cut-off file), not at a wrong character. */
+function endedEarly(text: string, error: unknown): boolean {
+	const message = error instanceof Error ? error.message : String(error);
+	if (/end of (JSON input|data)/i.test(message)) return true;
+	const at = /at position (\d+)/.exec(message);
+	return at !== null && Number(at[1]) >= text.trimEnd().length;
+}
+
 /**
- * Parses GeoJSON text. Throws ImportFileError "invalid-json" for broken JSON, "not-geojson" for JSON that
- * is not GeoJSON, and "empty-file" for a FeatureCollection without features.
+ * Parses GeoJSON text. Throws ImportFileError "damaged-file" for JSON cut off before its end,
+ * "invalid-json" for other broken JSON, "not-geojson" for JSON that is not GeoJSON, and
+ * "empty-file" for a FeatureCollection without features.
  */
 export function readGeoJSON(text: string, fileName = 'GeoJSON'): FeatureCollection {
 	if (text.trim() === '') throw fileError(fileName, 'empty-file', { zh: '文件为空', en: 'the file is empty' });
@@ -40,6 +49,12 @@ export function readGeoJSON(text: string, fileName = 'GeoJSON'): FeatureCollecti
 		json = JSON.parse(text);
 	} catch (error) {
 		const detail = error instanceof Error ? error.message : String(error);
+		if (endedEarly(text, error)) {
+			throw fileError(fileName, 'damaged-file', {
+				zh: `GeoJSON 文件在结构结束之前就中断了（${detail}），文件不完整（可能下载或上传时被截断），请重新导出后上传`,
+				en: `the GeoJSON file ends before its structure does (${detail}): it is truncated (cut off in a download or upload); export it again and re-upload`
+			});
+		}
 		throw fileError(fileName, 'invalid-json', {
 			zh: `不是有效的 JSON（${detail}），请检查文件是否完整、是否多了逗号或缺了括号`,
 			en: `not valid JSON (${detail}); check that the file is complete and has no stray commas or missing brackets`

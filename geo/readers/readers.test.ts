@@ -65,10 +65,14 @@ describe('readGeoJSON', () => {
 		expect(single.features[0]).toMatchObject({ id: 7, properties: {} });
 	});
 
-	it('refuses broken JSON with "invalid-json"', async () => {
+	it('refuses JSON cut off before its end as "damaged-file", other broken JSON as "invalid-json"', async () => {
 		const error = await fileErrorOf(() => readGeoJSON(decodeText(inFile('truncated.geojson')), 'truncated.geojson'));
-		expect(error.rule).toBe('invalid-json');
-		expect(error.message).toMatch(/^truncated\.geojson: 不是有效的 JSON/);
+		expect(error.rule).toBe('damaged-file');
+		expect(error.message).toMatch(/^truncated\.geojson: GeoJSON 文件在结构结束之前就中断了.*it is truncated/);
+		for (const cut of ['{"a": 1', '{"a": [1, 2', '{"a": "text', '{"a": ']) expect((await fileErrorOf(() => readGeoJSON(cut))).rule).toBe('damaged-file');
+		const broken = await fileErrorOf(() => readGeoJSON('{"type": "FeatureCollection", "features": [}'));
+		expect(broken.rule).toBe('invalid-json');
+		expect(broken.message).toMatch(/不是有效的 JSON/);
 	});
 
 	it('refuses JSON that is not GeoJSON and an empty FeatureCollection', async () => {
@@ -157,9 +161,16 @@ describe('readShapefileZip', () => {
 		const two = await fileErrorOf(() => readShapefileZip(inFile('two-layers.zip')));
 		expect(two.rule).toBe('shapefile-multiple-layers');
 		expect(two.message).toContain('a.shp');
-		expect((await fileErrorOf(() => readShapefileZip(text('PK\x03\x04 not really a zip')))).rule).toBe('invalid-zip');
+		// Without the end record a zip is cut short (or not a zip at all): damaged-file, saying so.
+		expect((await fileErrorOf(() => readShapefileZip(text('PK\x03\x04 not really a zip')))).rule).toBe('damaged-file');
 		const whole = inFile('communities-utf8.zip');
-		const truncated = whole.subarray(0, Math.floor(whole.length / 2));
-		expect((await fileErrorOf(() => readShapefileZip(truncated))).rule).toBe('invalid-zip');
+		const truncated = await fileErrorOf(() => readShapefileZip(whole.subarray(0, Math.floor(whole.length / 2))));
+		expect(truncated.rule).toBe('damaged-file');
+		expect(truncated.message).toContain('it is truncated');
+		// Whole but damaged inside (a central directory header overwritten): invalid-zip.
+		const damaged = whole.slice();
+		const directory = new DataView(damaged.buffer).getUint32(damaged.length - 22 + 16, true);
+		damaged.fill(0, directory, directory + 4);
+		expect((await fileErrorOf(() => readShapefileZip(damaged))).rule).toBe('invalid-zip');
 	});
 });

@@ -1,22 +1,25 @@
 /// <reference path="../vendor.d.ts" />
-// Zipped Shapefile → FeatureCollection. The zip is opened here (not inside shpjs) so we can
-// say precisely what is missing, refuse zips with several layers, and guess the DBF text
-// encoding: Chinese shapefiles without a .cpg are usually GBK, which shpjs would garble as UTF-8.
+// Zipped Shapefile → FeatureCollection. The zip is opened here (not inside shpjs, which would inflate
+// every entry whole, bombs included) so we can say precisely what is missing, refuse zips with several
+// layers before inflating anything, inflate only the one layer's parts within the archive limits
+// (../archive), and guess the DBF text encoding: Chinese shapefiles without a .cpg are usually GBK,
+// which shpjs would garble as UTF-8.
 import getShapefile from 'shpjs';
-import { unzip } from 'but-unzip';
 import type { FeatureCollection } from 'geojson';
-import { fileError } from '../issues';
+import { fileError, fileProblemError } from '../issues';
+import { DEFAULT_ARCHIVE_LIMITS, listZip, readZipEntries, type ArchiveLimits, type ZipEntry } from '../archive';
 
-interface ShapefileEntries {
+interface ShapefileParts {
 	shp?: Uint8Array;
-	shx?: Uint8Array;
 	dbf?: Uint8Array;
 	prj?: string;
 	cpg?: string;
 }
 
-const PART_EXTENSIONS = ['shp', 'shx', 'dbf', 'prj', 'cpg'] as const;
+/** What shpjs reads (it does without the .shx index, so that is never inflated). */
+const PART_EXTENSIONS = ['shp', 'dbf', 'prj', 'cpg'] as const;
 type PartExtension = (typeof PART_EXTENSIONS)[number];
+type LayerEntries = Partial<Record<PartExtension, ZipEntry>>;
 
 /** dBase "language driver id" byte values that mean Simplified Chinese (GBK / code page 936). */
 const DBF_GBK_LANGUAGE_DRIVERS = new Set([0x4d, 0x7a]);
@@ -36,41 +39,26 @@ export function guessDbfEncoding(dbf: Uint8Array, cpg?: string): string | undefi
 	}
 }
 
-/**
- * A zip ends with an "end of central directory" record ("PK\x05\x06") within its last 64 KiB + 22 bytes.
- * but-unzip loops forever on input without one (a truncated upload), so look for it first.
- */
-export function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
-	const earliest = Math.max(0, bytes.length - 22 - 0xffff);
-	for (let i = bytes.length - 22; i >= earliest; i--) {
-		if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return true;
-	}
-	return false;
-}
-
-async function groupEntriesByLayer(bytes: Uint8Array): Promise<Map<string, ShapefileEntries>> {
-	if (!hasEndOfCentralDirectory(bytes)) throw new Error('no end-of-central-directory record; the file is truncated');
-	const layers = new Map<string, ShapefileEntries>();
-	for (const item of unzip(bytes)) {
-		if (item.filename.includes('__MACOSX/')) continue; // macOS resource forks, not data
-		const match = /^(.*)\.([^./]+)$/.exec(item.filename);
-		if (!match) continue;
-		const extension = match[2].toLowerCase() as PartExtension;
-		if (!PART_EXTENSIONS.includes(extension)) continue;
-		const base = match[1];
-		const entries = layers.get(base) ?? {};
-		const content = await item.read();
-		if (extension === 'prj' || extension === 'cpg') entries[extension] = new TextDecoder().decode(content);
-		else entries[extension] = content;
-		layers.set(base, entries);
+/** The entries of each layer (by base name) that the reader needs: .shp, .dbf, .prj, .cpg; nothing inflated yet. */
+function groupEntriesByLayer(entries: ZipEntry[]): Map<string, LayerEntries> {
+	const layers = new Map<string, LayerEntries>();
+	for (const entry of entries) {
+		if (entry.name.includes('__MACOSX/')) continue; // macOS resource forks, not data
+		const [, base, ext] = /^(.*)\.([^./]+)$/.exec(entry.name) ?? [];
+		const extension = ext?.toLowerCase() as PartExtension;
+		if (base === undefined || !PART_EXTENSIONS.includes(extension)) continue;
+		layers.set(base, { ...layers.get(base), [extension]: entry });
 	}
 	return layers;
 }
 
-async function openZip(bytes: Uint8Array, fileName: string): Promise<Map<string, ShapefileEntries>> {
+/** Runs a step on the zip, turning its failures into the import's errors for `fileName`. */
+async function onZip<T>(fileName: string, step: () => T | Promise<T>): Promise<T> {
 	try {
-		return await groupEntriesByLayer(bytes);
+		return await step();
 	} catch (error) {
+		const problem = fileProblemError(fileName, error);
+		if (problem) throw problem;
 		const detail = error instanceof Error ? error.message : String(error);
 		throw fileError(fileName, 'invalid-zip', {
 			zh: `压缩包已损坏或无法打开（${detail}），请重新压缩后上传`,
@@ -79,13 +67,27 @@ async function openZip(bytes: Uint8Array, fileName: string): Promise<Map<string,
 	}
 }
 
+/** The one layer's parts, inflated (within the archive limits) only once the zip is known to hold one layer. */
+async function readLayerParts(layer: LayerEntries, limits: ArchiveLimits): Promise<ShapefileParts> {
+	const present = PART_EXTENSIONS.filter((extension) => layer[extension]);
+	const contents = await readZipEntries(present.map((extension) => layer[extension]!), limits);
+	const parts: ShapefileParts = {};
+	present.forEach((extension, i) => {
+		if (extension === 'prj' || extension === 'cpg') parts[extension] = new TextDecoder().decode(contents[i]);
+		else parts[extension] = contents[i];
+	});
+	return parts;
+}
+
 /**
  * Reads a zipped Shapefile. The .prj (if any) reprojects to WGS-84 through proj4.
  * Throws ImportFileError "shapefile-missing-shp", "shapefile-multiple-layers", "invalid-zip",
+ * "damaged-file" (truncated), "zip-bomb" and "archive-too-large" (../archive/limits.ts),
  * "invalid-shapefile" and "empty-file".
  */
-export async function readShapefileZip(bytes: Uint8Array, fileName = 'Shapefile'): Promise<FeatureCollection> {
-	const layers = [...(await openZip(bytes, fileName)).entries()].filter(([, parts]) => parts.shp);
+export async function readShapefileZip(bytes: Uint8Array, fileName = 'Shapefile', limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<FeatureCollection> {
+	const entries = await onZip(fileName, () => listZip(bytes, limits));
+	const layers = [...groupEntriesByLayer(entries).entries()].filter(([, layer]) => layer.shp);
 	if (layers.length === 0) {
 		throw fileError(fileName, 'shapefile-missing-shp', {
 			zh: '压缩包里没有 .shp 文件；请把同名的 .shp、.shx、.dbf、.prj 一起压缩后上传',
@@ -99,7 +101,7 @@ export async function readShapefileZip(bytes: Uint8Array, fileName = 'Shapefile'
 			en: `the zip holds several layers (${names.replaceAll('、', ', ')}); upload one layer per file`
 		});
 	}
-	const [, parts] = layers[0];
+	const parts = await onZip(fileName, () => readLayerParts(layers[0][1], limits));
 	let collection: FeatureCollection;
 	try {
 		collection = await getShapefile({

@@ -2,6 +2,7 @@
 // this module adds the checks only the database can make (validity via ST_MakeValid, containment in
 // communities, known categories and subdistricts) and writes everything or nothing.
 import { parseLayer } from '../../../geo/import';
+import { archiveLimits } from '../../../geo/archive';
 import { shown, storable, storableText } from '../../../geo/import/text';
 import {
 	DEFAULT_HOUSEHOLD_OPTIONS,
@@ -126,7 +127,8 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		tagMapping: req.layer === 'facilities' ? await loadTagMapping(db) : undefined,
 		csv: req.csv,
 		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households },
-		syntheticCodes: req.syntheticCodes
+		syntheticCodes: req.syntheticCodes,
+		archiveLimits: archiveLimits(limit)
 	});
 	const issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired] };
 	let counts: UpsertCounts = { inserted: 0, updated: 0 };

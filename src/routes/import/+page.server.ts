@@ -8,6 +8,9 @@ import { t } from '$lib/i18n';
 import { resolveLang } from '$lib/i18n/server';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Archives refused for what they would inflate to: too large, like an upload over the limit. */
+const TOO_LARGE_RULES = new Set(['zip-bomb', 'archive-too-large']);
+
 /** More rows than anyone reads in a browser table; the count says how many were left out. */
 const MAX_ISSUES_SHOWN = 500;
 
@@ -60,7 +63,7 @@ export const actions: Actions = {
 		} catch (err) {
 			const e = err as Error & { rule?: string; file?: string; rejected?: unknown[] };
 			if (err instanceof ImportFileError || e.name === 'ImportFileError') {
-				return refuse(422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
+				return refuse(TOO_LARGE_RULES.has(e.rule ?? '') ? 413 : 422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
 			}
 			if (e.name === 'ImportLimitError') return refuse(413, t(lang, 'import.limitError'), e.message);
 			if (e.name === 'ImportRejectedError') {

@@ -52,6 +52,8 @@ export async function freePort(): Promise<number> {
 export interface AppServer {
 	url: string;
 	dataDir: string;
+	/** The server's process id (to sample its memory, as the security tests and the bomb bench do). */
+	pid: number;
 	/** fetch() signed in as the demo admin (every route but /api/health and /login needs a session). */
 	fetch(input: string, init?: RequestInit): Promise<Response>;
 	/** Everything the server printed, for failure messages. */
@@ -130,6 +132,7 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 	const server: AppServer = {
 		url,
 		dataDir,
+		pid: child.pid!,
 		fetch: (input, init) => fetch(input, { ...init, headers: { cookie, ...(init?.headers as Record<string, string> | undefined) } }),
 		log: () => output,
 		async stop(stopOptions) {
