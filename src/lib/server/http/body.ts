@@ -3,6 +3,7 @@
 // up to the route's limit before any route code runs and hands the route a request over the bytes
 // it kept, so every route, form action and parser sees a body that is known to fit.
 import { maxImportBytes } from '../imports';
+import { concatBytes, formatBytes } from '../../../../geo/archive';
 
 const MB = 1024 * 1024;
 
@@ -100,9 +101,8 @@ export class BodyTooLargeError extends Error {
 		/** The client said so up front (Content-Length) rather than sending it. */
 		readonly declared: boolean
 	) {
-		const mb = (n: number) => (n / MB).toFixed(1);
-		const seen = declared ? `${mb(bytes)} MB` : `> ${mb(limit)} MB`;
-		super(`请求过大（${seen}，上限 ${mb(limit)} MB）/ request too large (${seen}; the limit is ${mb(limit)} MB)`);
+		const seen = declared ? formatBytes(bytes) : `> ${formatBytes(limit)}`;
+		super(`请求过大（${seen}，上限 ${formatBytes(limit)}）/ request too large (${seen}; the limit is ${formatBytes(limit)})`);
 	}
 }
 
@@ -131,7 +131,7 @@ export async function boundedRequest(request: Request, limit: number, routeId: s
 		chunks.push(value);
 	}
 	if (!NUL_ALLOWED.has(routeId ?? '') && size > 0) {
-		const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+		const bytes = concatBytes(chunks);
 		const bad = await nulInBody(request, bytes);
 		if (bad) throw bad;
 	}
@@ -172,14 +172,4 @@ async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Pro
 	} catch {
 		// the client went away
 	}
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-	const out = new Uint8Array(size);
-	let at = 0;
-	for (const c of chunks) {
-		out.set(c, at);
-		at += c.byteLength;
-	}
-	return out;
 }
