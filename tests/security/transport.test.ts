@@ -100,7 +100,8 @@ describe('requests over plain HTTP and through a proxy', () => {
 		const cookie = await sessionCookie(app.url, 'admin');
 		const page = await fetch(`${app.url}/`, { headers: { cookie } });
 		const csp = page.headers.get('content-security-policy') ?? '';
-		expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[^']+'/);
+		expect(csp).not.toMatch(/'unsafe-eval'/);
 		expect(csp).toMatch(/frame-ancestors 'self'/);
 		expect(csp).toMatch(/worker-src 'self' blob:/);
 		expect(csp).toMatch(/object-src 'none'/);
