@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvParse } from 'd3-dsv';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/demo';
-import { seedTagMapping } from '../src/lib/server/facilities';
-import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
 import { cellDetail, computeCoverage, filterReport, getCoverage, suggestForCell, whatIfWalk, CoverageInputError } from '../src/lib/server/coverage';
 import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage-export';
 import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, RuleExistsError, RuleNotFoundError, RuleValidationError } from '../src/lib/server/rules';
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
+import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
 import { facilityServes, walkNearestDistances } from '../src/lib/server/coverage-walk';
 import { serveIsochrone } from '../src/lib/server/network';
@@ -33,7 +32,7 @@ describe('rule validation', () => {
 	it('accepts a distance rule and a minutes rule', () => {
 		expect(validateRule({ ...base, maxDistanceM: 500 }, CATEGORIES).maxDistanceM).toBe(500);
 		const r = validateRule({ ...base, maxMinutes: 15, metric: 'walk' }, CATEGORIES);
-		expect(r.walkSpeedMPerMin).toBe(75);
+		expect(r.walkSpeedMPerMin).toBe(WALK_SPEED_M_PER_MIN) // the one default (geo/network/speed.ts);
 		expect(r.requiredSharePct).toBe(100);
 	});
 	it.each([
@@ -73,7 +72,6 @@ for (const engine of testEngines()) {
 		let db: Db;
 		beforeAll(async () => {
 			db = await engine.open();
-			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 			await loadDemo(db);
 		}, 300_000);
 		afterAll(() => engine.cleanup());
