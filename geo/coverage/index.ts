@@ -5,6 +5,6 @@ export { distanceKey } from './types';
 export { rulerAt, distFrom, segDistFrom, distanceM, type Ruler } from '../measure/ruler';
 export { FacilityIndex, distanceToGeometry } from './facility-index';
 export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from './nearest';
-export { evaluateRules } from './evaluate';
+export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';
 export { suggestSites, type SiteCandidate, type SuggestedSite } from './suggest';

@@ -1,8 +1,10 @@
 // Every user-facing string of the app, Chinese first. Keys are grouped by page; `{name}` marks a
 // parameter filled by t(). English must keep the same keys (the type below enforces it).
 import { planEn, planZh } from './plan-messages';
+import { readinessEn, readinessZh } from './readiness-messages';
 export const zh = {
 	...planZh,
+	...readinessZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'nav.map': '地图',
@@ -190,6 +192,9 @@ export const zh = {
 	'coverage.pass': '达标',
 	'coverage.fail': '未达标',
 	'coverage.no_data': '无数据',
+	'coverage.no_facilities': '数据中无此类设施',
+	'coverage.noFacilitiesOf': '数据中无此类设施：{names}',
+	'coverage.noFacilitiesBanner': '以下类别在数据中没有任何设施，相关规则不作判定（显示“数据中无此类设施”，不计为未达标）：{names}。',
 	'coverage.short': '差 {n} 户',
 	'coverage.totals': '街道汇总（达标社区占比）',
 	'coverage.export': '导出',
@@ -450,6 +455,7 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
 	...planEn,
+	...readinessEn,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': 'GridAtlas',
 	'nav.map': 'Map',
@@ -637,6 +643,9 @@ export const en: Record<MessageKey, string> = {
 	'coverage.pass': 'Pass',
 	'coverage.fail': 'Fail',
 	'coverage.no_data': 'No data',
+	'coverage.no_facilities': 'No such facility in the data',
+	'coverage.noFacilitiesOf': 'no facility in the data: {names}',
+	'coverage.noFacilitiesBanner': 'These categories have no facility at all in the data, so their rules are not judged (shown as "no such facility in the data", not as failing): {names}.',
 	'coverage.short': '{n} households short',
 	'coverage.totals': 'Subdistrict totals (share of communities passing)',
 	'coverage.export': 'Export',

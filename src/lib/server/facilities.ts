@@ -15,6 +15,12 @@ export async function listCategories(q: Queryable): Promise<FacilityCategory[]> 
 	return q.query<FacilityCategory>('SELECT code, name_zh, name_en, color FROM facility_categories ORDER BY sort, code');
 }
 
+/** The named categories, in legend order (e.g. those an analysis found no facility of). */
+export async function categoriesByCode(q: Queryable, codes: string[]): Promise<FacilityCategory[]> {
+	if (codes.length === 0) return [];
+	return q.query<FacilityCategory>('SELECT code, name_zh, name_en, color FROM facility_categories WHERE code = ANY($1::text[]) ORDER BY sort, code', [codes]);
+}
+
 export async function loadTagMapping(q: Queryable): Promise<TagMapping[]> {
 	return q.query<TagMapping>(
 		`SELECT osm_key AS key, osm_value AS value, category_code AS category
