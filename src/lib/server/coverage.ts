@@ -612,7 +612,8 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const k = distanceKey('walk', category);
 	const specs: CoverageRuleSpec[] = rules.map((r) => ({ id: r.id, category, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: 'walk' }));
 	const cells: CoverageCell[] = [];
-	for (const res of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
+	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
+		const res = withFacilityCount(raw, facilities.length);
 		const before = state.results.get(key(res.ruleId, res.unit));
 		if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
 		cells.push({
