@@ -41,9 +41,12 @@ describe.skipIf(!hasChromium)('data readiness and the first-run wizard', () => {
 
 	const progress = async () => page.getByTestId('wizard-progress').innerText();
 
-	it('is linked from the header for admins and starts the wizard at step 1 of 6 on an empty database', async () => {
+	it('is linked from the header for admins and from the empty map, and starts the wizard at step 1 of 6', async () => {
 		await page.goto(app.url + '/');
-		await page.locator('header.bar nav a[href="/admin/readiness"]').click();
+		await expect(page.locator('header.bar nav a[href="/admin/readiness"]').count()).resolves.toBe(1);
+		await page.getByTestId('map-empty-wizard').waitFor();
+		await page.screenshot({ path: '/tmp/gridatlas-map-empty-wizard.png' });
+		await page.getByTestId('map-empty-wizard').click();
 		await page.waitForURL(/\/admin\/readiness$/);
 		expect(await progress()).toBe('已完成 0 / 6 步');
 		const checklist = await page.getByTestId('readiness-checklist').innerText();
