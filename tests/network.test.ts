@@ -67,7 +67,7 @@ for (const engine of testEngines()) {
 			expect(networkStats(db)).toMatchObject({ nodes: graph.nodeCount, edges: graph.edgeCount, dropped: graph.dropped });
 		}, 120_000);
 
-		it('stores edge lengths on the WGS-84 ellipsoid: PostGIS’s geodesic agrees to 1 cm, migration 013 keeps them', async () => {
+		it('stores edge lengths on the WGS-84 ellipsoid: PostGIS’s geodesic agrees to 1 cm, migration 014 keeps them', async () => {
 			const worst = async () =>
 				(await db.query<{ d: number }>('SELECT max(abs(length_m - ST_Length(geom::geography, true))) AS d FROM walk_edges'))[0].d;
 			expect(await worst()).toBeLessThan(0.01);
@@ -75,7 +75,7 @@ for (const engine of testEngines()) {
 			const [{ id }] = await db.query<{ id: number }>('SELECT min(id)::int AS id FROM walk_edges');
 			await db.query('UPDATE walk_edges SET length_m = length_m * 0.999 WHERE id = $1', [id]);
 			expect(await worst()).toBeGreaterThan(0.01);
-			await db.transaction((tx) => tx.exec(fs.readFileSync('migrations/013_walk_edges_ellipsoid.sql', 'utf8')));
+			await db.transaction((tx) => tx.exec(fs.readFileSync('migrations/014_walk_edges_ellipsoid.sql', 'utf8')));
 			expect(await worst()).toBeLessThan(0.01);
 			invalidateWalkGraph(db);
 			graph = await getWalkGraph(db);

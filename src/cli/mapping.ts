@@ -1,5 +1,5 @@
 // `gridatlas mapping …`: the OSM tag → facility category mapping an OSM facilities import uses
-// (seeded by migrations/012_facility_tag_mappings.sql; this is how a city adds what its data needs).
+// (seeded by migrations/013_facility_tag_mappings.sql; this is how a city adds what its data needs).
 import type { Db } from '../lib/server/db';
 import { addTagMapping, listCategories, listTagMappings, removeTagMapping, TagMappingError } from '../lib/server/facilities';
 

@@ -33,7 +33,7 @@ export interface TagMappingRow extends TagMapping {
 	priority: number;
 }
 
-/** The mapping as stored (seeded by migrations/012; a city edits it with `gridatlas mapping`). */
+/** The mapping as stored (seeded by migrations/013; a city edits it with `gridatlas mapping`). */
 export async function listTagMappings(q: Queryable): Promise<TagMappingRow[]> {
 	return q.query<TagMappingRow>(
 		`SELECT id, osm_key AS key, osm_value AS value, category_code AS category, priority
