@@ -26,6 +26,17 @@ describe('gridatlas CLI', () => {
 		expect(again.stdout).toMatch(/新增 new 0, 更新 updated 140/);
 	}, 120_000);
 
+	it('imports OSM facilities into a database without the demo (the tag mapping comes from migrations)', () => {
+		const r = cli('import', 'demo/osm/xinjiekou.osm.pbf', '--layer', 'facilities');
+		expect(r.status, r.stderr).toBe(0);
+		expect(Number(/written:\s+(\d+)/.exec(r.stdout)?.[1])).toBeGreaterThan(100);
+		const list = cli('mapping', 'list');
+		expect(list.stdout).toMatch(/amenity=school\s+→ school/);
+		const add = cli('mapping', 'add', 'amenity=parking', 'no_such_category');
+		expect(add.status).toBe(2);
+		expect(add.stderr).toMatch(/unknown facility category "no_such_category"/);
+	}, 120_000);
+
 	it('refuses a file that is not a known format with exit code 1 and the reason', () => {
 		const bad = path.join(dataDir, 'notes.txt');
 		fs.writeFileSync(bad, '\u0000\u0001binary junk\u0002');

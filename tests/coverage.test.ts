@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvParse } from 'd3-dsv';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/demo';
-import { seedTagMapping } from '../src/lib/server/facilities';
-import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
 import { cellDetail, computeCoverage, filterReport, getCoverage, suggestForCell, whatIfWalk, CoverageInputError } from '../src/lib/server/coverage';
 import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage-export';
 import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, RuleExistsError, RuleNotFoundError, RuleValidationError } from '../src/lib/server/rules';
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
+import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
 import { facilityServes, walkNearestDistances } from '../src/lib/server/coverage-walk';
 import { serveIsochrone } from '../src/lib/server/network';
@@ -33,7 +32,7 @@ describe('rule validation', () => {
 	it('accepts a distance rule and a minutes rule', () => {
 		expect(validateRule({ ...base, maxDistanceM: 500 }, CATEGORIES).maxDistanceM).toBe(500);
 		const r = validateRule({ ...base, maxMinutes: 15, metric: 'walk' }, CATEGORIES);
-		expect(r.walkSpeedMPerMin).toBe(75);
+		expect(r.walkSpeedMPerMin).toBe(WALK_SPEED_M_PER_MIN) // the one default (geo/network/speed.ts);
 		expect(r.requiredSharePct).toBe(100);
 	});
 	it.each([
@@ -73,7 +72,6 @@ for (const engine of testEngines()) {
 		let db: Db;
 		beforeAll(async () => {
 			db = await engine.open();
-			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 			await loadDemo(db);
 		}, 300_000);
 		afterAll(() => engine.cleanup());
@@ -129,7 +127,7 @@ for (const engine of testEngines()) {
 			expect(report.cells.some((c) => c.status === 'fail')).toBe(true);
 			// Subdistrict totals: the share of judged communities passing.
 			for (const s of report.subdistricts) {
-				const mine = report.cells.filter((c) => c.rule === s.rule && c.community.startsWith(s.code) && c.status !== 'no_data');
+				const mine = report.cells.filter((c) => c.rule === s.rule && c.community.startsWith(s.code) && (c.status === 'pass' || c.status === 'fail'));
 				expect(s.share).toBe(mine.length ? mine.filter((c) => c.status === 'pass').length / mine.length : null);
 			}
 		});
@@ -151,7 +149,8 @@ for (const engine of testEngines()) {
 
 		it('suggests sites that add households, best first', async () => {
 			const { report } = await getCoverage(db);
-			const failing = report.cells.find((c) => c.status === 'fail' && c.rule === 'kindergarten_300')!;
+			// (the demo has no kindergarten: kindergarten_300 reads "no such facility", tests/readiness.test.ts)
+			const failing = report.cells.find((c) => c.status === 'fail' && c.rule === 'culture_500')!;
 			const { suggestions } = await suggestForCell(db, failing.community, failing.rule, 3);
 			expect(suggestions.length).toBeGreaterThan(0);
 			expect(suggestions[0].householdsGained).toBeGreaterThan(0);
@@ -163,7 +162,7 @@ for (const engine of testEngines()) {
 		it('walking what-if: a facility added beside uncovered homes raises the share; removing all lowers it', async () => {
 			const state = await getCoverage(db);
 			expect(state.report.walkNetwork).toBe(true);
-			const failing = state.report.cells.find((c) => c.rule === 'kindergarten_300' && c.status === 'fail' && c.uncovered > 0)!;
+			const failing = state.report.cells.find((c) => c.rule === 'culture_500' && c.status === 'fail' && c.uncovered > 0)!;
 			const detail = await cellDetail(db, failing.community, failing.rule);
 			const home = detail.buildings.features.find((f) => !f.properties!.covered)!.properties!;
 			const up = await whatIfWalk(db, { rule: failing.rule, community: failing.community, added: [{ lon: home.lon, lat: home.lat }], removed: [] });
@@ -171,8 +170,9 @@ for (const engine of testEngines()) {
 			expect(mine.householdsCovered).toBeGreaterThan(failing.householdsCovered);
 			expect(mine.metricUsed).toBe('walk');
 			expect(up.distances[home.id]).not.toBeNull();
-			expect(up.distances[home.id]!).toBeLessThanOrEqual(300);
-			const all = state.facilitiesByCategory.get('kindergarten')!.map((f) => f.id);
+			expect(up.distances[home.id]!).toBeLessThanOrEqual(500);
+			const all = state.facilitiesByCategory.get('culture')!.map((f) => f.id);
+			expect(all.length).toBeGreaterThan(0);
 			const down = await whatIfWalk(db, { rule: failing.rule, community: failing.community, added: [], removed: all });
 			expect(down.cells.every((c) => c.householdsCovered === 0 || c.status === 'no_data')).toBe(true);
 			await expect(whatIfWalk(db, { rule: 'leisure_plaza_2000', community: failing.community, added: [], removed: [] })).rejects.toThrow(/not a walking rule/);
@@ -188,11 +188,16 @@ for (const engine of testEngines()) {
 			for (const c of withHomes) {
 				for (const l of c.levels) {
 					for (const cat of l.categories) {
+						// a category with no facility in the data has no share (tests/readiness.test.ts)
+						if (report.absentCategories.some((a) => a.code === cat.category)) {
+							expect(cat.share).toBeNull();
+							continue;
+						}
 						expect(cat.share).toBeGreaterThanOrEqual(0);
 						expect(cat.share!).toBeLessThanOrEqual(1);
 						expect(l.completeShare!).toBeLessThanOrEqual(cat.share! + 1e-9);
 					}
-					expect(l.missing).toEqual(l.categories.filter((x) => x.share! < report.target).map((x) => x.category));
+					expect(l.missing).toEqual(l.categories.filter((x) => x.share !== null && x.share < report.target).map((x) => x.category));
 				}
 			}
 			for (const s of report.subdistricts) {

@@ -6,8 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest } from '../src/lib/server/imports';
 import { loadDemo } from '../src/lib/server/demo';
-import { seedTagMapping } from '../src/lib/server/facilities';
-import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
 import { ImportFileError } from '../geo/types';
 import { testEngines } from './helpers/engines';
 
@@ -48,7 +46,6 @@ for (const engine of testEngines()) {
 
 		beforeAll(async () => {
 			db = await engine.open();
-			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 			await loadDemo(db);
 			const [row] = await db.query<{ lon: number; lat: number; community: string }>(
 				`SELECT ST_X(p) AS lon, ST_Y(p) AS lat, community_code AS community

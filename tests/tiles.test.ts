@@ -12,10 +12,8 @@ import { VectorTile, type VectorTileLayer } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/demo';
-import { seedTagMapping } from '../src/lib/server/facilities';
 import { importFile } from '../src/lib/server/imports';
 import { buildTile, serveTile, tileCacheStats, TILE_LAYERS, TILE_CONTENT_TYPE, type TileLayerName } from '../src/lib/server/tiles';
-import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
 import { lonLatToMercator, mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '../geo/tiles';
 import { positionWgs84ToGcj02 } from '../geo/crs';
 import { testEngines } from './helpers/engines';
@@ -125,7 +123,6 @@ for (const engine of testEngines()) {
 
 		beforeAll(async () => {
 			db = await engine.open();
-			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 			await loadDemo(db);
 		}, 300_000);
 		afterAll(() => engine.cleanup());

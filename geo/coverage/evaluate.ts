@@ -30,6 +30,20 @@ export function unitResult(
 	return { ruleId: rule.id, unit, buildings, householdsTotal, householdsCovered, share, householdsShort, status, uncovered, householdsUnknown };
 }
 
+/**
+ * A unit's result for a rule whose category has `facilities` facilities in the whole data set: with
+ * none at all the unit is not judged ('no_facilities': no share, nobody short, no building listed
+ * as uncovered) — every household
+ * would otherwise 'fail' for want of data. Units without data stay 'no_data'.
+ */
+export function withFacilityCount(result: UnitRuleResult, facilities: number): UnitRuleResult {
+	if (facilities > 0 || result.status === 'no_data') return result;
+	return { ...result, status: 'no_facilities', share: null, householdsShort: 0, uncovered: [] };
+}
+
+/** Judged: a pass or a fail (not 'no_data', not 'no_facilities'). */
+export const isJudged = (status: CoverageStatus) => status === 'pass' || status === 'fail';
+
 /** The distances a rule reads: `${metric}:${category}`. */
 export function distancesFor(rule: CoverageRuleSpec, distances: Map<string, Float64Array>, n: number): Float64Array {
 	const key = distanceKey(rule.metric, rule.category);

@@ -9,7 +9,7 @@ import KDBush from 'kdbush';
 import Flatbush from 'flatbush';
 import type { Geometry, Position } from 'geojson';
 import type { CoverageFacility } from './types';
-import { distFrom, expandBox, rulerAt, segDistFrom, type Band } from './ruler';
+import { distFrom, expandBox, rulerAt, segDistFrom, type Band } from '../measure/ruler';
 
 /**
  * One polygon: rings as flat [x, y, …] (closed), ringStart[r] … ringStart[r+1] in coords. A small

@@ -2,9 +2,9 @@
 // within 1 m of PostGIS geography), per-unit coverage against rules, what-if edits and site suggestions.
 export type { BuildingSet, CoverageFacility, NearestResult, CoverageRuleSpec, CoverageStatus, UnitRuleResult } from './types';
 export { distanceKey } from './types';
-export { rulerAt, distFrom, segDistFrom, distanceM, type Ruler } from './ruler';
+export { rulerAt, distFrom, segDistFrom, distanceM, type Ruler } from '../measure/ruler';
 export { FacilityIndex, distanceToGeometry } from './facility-index';
 export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from './nearest';
-export { evaluateRules } from './evaluate';
+export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';
 export { suggestSites, type SiteCandidate, type SuggestedSite } from './suggest';

@@ -7,7 +7,7 @@
 // canonical distance (ruler.ts), so the result equals a brute-force loop over every facility.
 import type { BuildingSet, CoverageFacility, NearestResult } from './types';
 import { Candidates, FacilityIndex, insidePoly, polyDistFrom, type PolyRec } from './facility-index';
-import { bandOf, KY_MIN, rulerAt, rulerInto, rulerOfStep, RULER_STEPS_PER_DEGREE, type Band } from './ruler';
+import { bandOf, KY_MIN, rulerAt, rulerInto, rulerOfStep, RULER_STEPS_PER_DEGREE, type Band } from '../measure/ruler';
 
 /** Buildings bucketed on a lon/lat grid, in cell order, with their rulers. */
 export interface PreparedBuildings {

@@ -6,7 +6,7 @@
 // the building, so a suggested site added as a Point facility covers exactly buildingsGained.
 import KDBush from 'kdbush';
 import type { BuildingSet } from './types';
-import { distFrom, expandBox, rulerAt, type Band } from './ruler';
+import { distFrom, expandBox, rulerAt, type Band } from '../measure/ruler';
 
 export interface SiteCandidate {
 	lon: number;

@@ -31,7 +31,8 @@ export interface CoverageRuleSpec {
 	metric: 'straight' | 'walk';
 }
 
-export type CoverageStatus = 'pass' | 'fail' | 'no_data';
+/** no_facilities: the rule's category has no facility anywhere in the data — a gap in the data, not a failure. */
+export type CoverageStatus = 'pass' | 'fail' | 'no_data' | 'no_facilities';
 
 export interface UnitRuleResult {
 	ruleId: string;

@@ -13,7 +13,7 @@ import { distanceKey } from './types';
 import { FacilityIndex, distanceToParts, type Parts } from './facility-index';
 import { nearestFacilityDistances } from './nearest';
 import { evaluateRules, unitResult } from './evaluate';
-import { distFrom, expandBox, rulerInto, type Band } from './ruler';
+import { distFrom, expandBox, rulerInto, type Band } from '../measure/ruler';
 
 export interface WhatIfOptions {
 	/** network distances of walk rules, keyed `walk:${category}`; those rules stay as given */

@@ -5,7 +5,7 @@ import { fileError, fileProblemError } from '../issues';
 import { readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
 import { resolveFormat } from './sniff';
 import { shownList } from './text';
-import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad } from '../osm';
+import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad, unmappedPoiTags } from '../osm';
 import { osmLandcoverKind } from '../osm/landcover';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
 
@@ -62,8 +62,35 @@ async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options
 			en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
 		});
 	}
+	const features = osmCandidates(collection.features, options.layer, mapping);
+	if (options.layer === 'facilities' && features.length === 0 && collection.features.length > 0) {
+		throw noFacilityMatched(options.fileName, collection.features, mapping);
+	}
 	// OSM coordinates are WGS-84 by definition, whatever CRS the upload form says.
-	return { format, features: osmCandidates(collection.features, options.layer, mapping), fromOsm: true, csvRows: false, crs: 'wgs84', attributeOnly: false };
+	return { format, features, fromOsm: true, csvRows: false, crs: 'wgs84', attributeOnly: false };
+}
+
+/** The command that adds a tag mapping (the CLI and the readiness page name it). */
+export const ADD_MAPPING_COMMAND = 'npx gridatlas mapping add <key>=<value> <category>';
+
+/**
+ * A non-empty OSM file in which the mapping finds no facility: say why — the mapping is empty, or the
+ * file's point-of-interest tags are ones it does not take (the most frequent named) — and how to add one.
+ */
+function noFacilityMatched(fileName: string, features: Feature[], mapping: TagMapping[]) {
+	const unmapped = unmappedPoiTags(features, mapping);
+	const tags = unmapped.map((t) => `${t.tag} (${t.count})`).join(', ');
+	const example = unmapped[0] ? ADD_MAPPING_COMMAND.replace('<key>=<value>', unmapped[0].tag) : ADD_MAPPING_COMMAND;
+	const why =
+		mapping.length === 0
+			? { zh: '设施标签映射为空（facility_tag_mappings 无记录）', en: 'the facility tag mapping is empty (facility_tag_mappings has no rows)' }
+			: unmapped.length === 0
+				? { zh: '文件中没有兴趣点标签（amenity、shop、leisure 等），可能只含道路或建筑', en: 'the file has no point-of-interest tags (amenity, shop, leisure …): it may hold only roads or buildings' }
+				: { zh: `现有 ${mapping.length} 条标签映射都不匹配；最常见的未映射标签：${tags}`, en: `none of the ${mapping.length} tag mappings matches; most frequent unmapped tags: ${tags}` };
+	return fileError(fileName, 'no-facility-matched', {
+		zh: `文件含 ${features.length} 个 OSM 要素，但没有一个是设施：${why.zh}。添加映射：${example}（类别见 npx gridatlas mapping list），然后重新导入`,
+		en: `the file holds ${features.length} OSM features but none is a facility: ${why.en}. Add a mapping: ${example} (categories: npx gridatlas mapping list), then import again`
+	});
 }
 
 function readCsvSource(text: string, options: ParseOptions): LayerSource {

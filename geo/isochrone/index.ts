@@ -11,7 +11,7 @@
 // each hole is given to the smallest exterior holding it, and all are converted back to
 // longitude/latitude. d3-contour traces the same way but allocates per cell (≈ 0.4 ms per contour here
 // against ≈ 0.2 ms), which mattered for 1,500 isochrones in under 2 s. The raster is at most
-// DEFAULT_MAX_GRID_CELLS samples across (≈ 18 m for 15 minutes at 75 m/min), 10 m at the finest.
+// DEFAULT_MAX_GRID_CELLS samples across (≈ 18 m for 15 minutes at 65 m/min), 10 m at the finest.
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import {
 	metresPerDegree,
@@ -37,10 +37,9 @@ export class IsochroneError extends Error {
 	}
 }
 
-/** Default walking speed (m/min): about 4.5 km/h. */
-export const DEFAULT_SPEED_M_PER_MIN = 75;
-/** A slower profile for elderly people and children (m/min). */
-export const SLOW_SPEED_M_PER_MIN = 50;
+/** Walking speeds (m/min): the one default and the slow profile, with their source, in geo/network/speed.ts. */
+import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../network/speed';
+export { SLOW_WALK_SPEED_M_PER_MIN as SLOW_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN as DEFAULT_SPEED_M_PER_MIN };
 export const DEFAULT_MAX_MINUTES = 60;
 /** How far a point may lie from the nearest walkable edge and still start a walk (m). */
 export const DEFAULT_MAX_SNAP_M = 500;
@@ -99,7 +98,7 @@ interface CheckedOptions {
 
 /** Validates the options (throws IsochroneError), before anything touches the graph. */
 export function checkIsochroneOptions(opts: IsochroneOptions): CheckedOptions {
-	const speed = opts.speedMPerMin ?? DEFAULT_SPEED_M_PER_MIN;
+	const speed = opts.speedMPerMin ?? WALK_SPEED_M_PER_MIN;
 	if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0) {
 		throw new IsochroneError('bad_speed', `步行速度必须是正数（米/分钟），收到 ${speed} / walking speed must be a positive number of metres per minute, got ${speed}`);
 	}

@@ -51,7 +51,7 @@ describe('isochrones: partial edges', () => {
 	it('buffers the street up to the remaining budget, not the whole edge', () => {
 		expect(g.edgeCount).toBe(1);
 		const [lon, lat] = at(0, 0);
-		const fc = isochrones(g, lon, lat, { minutes: [5, 10] });
+		const fc = isochrones(g, lon, lat, { minutes: [5, 10], speedMPerMin: 75 });
 		expectValid(fc);
 		const [five, ten] = fc.features;
 		expect(five.properties).toMatchObject({ minutes: 5, speed_m_per_min: 75, distance_m: 375 });
@@ -126,7 +126,7 @@ describe('isochrones: polygons', () => {
 	});
 
 	it('walks from several points at once (a MultiPolygon when far apart)', () => {
-		const fc = isochroneFromPoints(g, [at(0, 0)[0], at(1200, 1200)[0]], [at(0, 0)[1], at(1200, 1200)[1]], { minutes: [4] });
+		const fc = isochroneFromPoints(g, [at(0, 0)[0], at(1200, 1200)[0]], [at(0, 0)[1], at(1200, 1200)[1]], { minutes: [4], speedMPerMin: 75 });
 		expectValid(fc);
 		expect(fc.features[0].geometry.type).toBe('MultiPolygon');
 		expect(fc.origins).toHaveLength(2);

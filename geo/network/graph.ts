@@ -3,7 +3,8 @@
 //
 //  - Nodes and edges come from buildWalkNetwork (lines cut at shared vertices), or from any edge list
 //    (the walk_edges table, a synthetic lattice) through graphFromEdgeList.
-//  - Edge lengths are metres on the sphere (haversine, as buildWalkNetwork and walk_edges store them);
+//  - Edge lengths are metres on the WGS-84 ellipsoid (geo/measure, as buildWalkNetwork and walk_edges
+//    store them);
 //    positions along an edge are fractions t of that length, measured along its polyline.
 //  - Nodes are numbered along a Hilbert curve (edges by their first node), so nodes near each other
 //    on the ground are near each other in memory: a search over millions of nodes touches memory
@@ -16,7 +17,7 @@
 //    improves — still exact), unbounded ones a binary heap in typed arrays. The per-graph work
 //    arrays are kept and reset sparsely, so a small search costs only what it touches, even on a
 //    graph of millions of edges.
-import { EARTH_RADIUS_M } from '../measure';
+import { distanceM, rulerOfStep, RULER_STEPS_PER_DEGREE } from '../measure';
 import { buildWalkNetwork, type NetworkRoad } from './index';
 
 export interface WalkGraph {
@@ -95,15 +96,9 @@ export interface SnapResult {
 // ---------------------------------------------------------------------------------------------
 // Building
 
-const RAD = Math.PI / 180;
 
-/** Haversine metres between two lon/lat points (same formula and radius as geo/measure). */
-export function haversine(lon1: number, lat1: number, lon2: number, lat2: number): number {
-	const dLat = (lat2 - lat1) * RAD;
-	const dLon = (lon2 - lon1) * RAD;
-	const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
-	return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+/** Metres between two lon/lat points on the WGS-84 ellipsoid (geo/measure's distance, as edge lengths are measured). */
+export const segmentM = distanceM;
 
 /** The walkable roads as a graph: cut at shared vertices (buildWalkNetwork), largest component only. */
 export function buildWalkGraph(roads: NetworkRoad[]): WalkGraph {
@@ -386,19 +381,14 @@ export function graphBounds(g: WalkGraph): [number, number, number, number] | nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Local metric frames (cheap-ruler's WGS-84 approximation, inlined for the hot loops)
+// Local metric frames (cheap-ruler's WGS-84 approximation)
 
-const RE_M = 6378137;
-const FE = 1 / 298.257223563;
-const E2 = FE * (2 - FE);
+const FRAME = new Float64Array(4);
 
-/** Metres per degree of longitude (kx) and latitude (ky) at a latitude, as cheap-ruler computes them. */
+/** Metres per degree of longitude (kx) and latitude (ky) at a latitude: geo/measure's ruler, unrounded. */
 export function metresPerDegree(lat: number): { kx: number; ky: number } {
-	const m = RAD * RE_M;
-	const coslat = Math.cos(lat * RAD);
-	const w2 = 1 / (1 - E2 * (1 - coslat * coslat));
-	const w = Math.sqrt(w2);
-	return { kx: m * w * coslat, ky: m * w * w2 * (1 - E2) };
+	rulerOfStep(lat * RULER_STEPS_PER_DEGREE, FRAME, 0);
+	return { kx: FRAME[0], ky: FRAME[2] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,11 +547,7 @@ export function snapPoints(g: WalkGraph, lon: ArrayLike<number>, lat: ArrayLike<
 		}
 		const px = lon[i];
 		const py = lat[i];
-		const coslat = Math.cos(py * RAD);
-		const w2 = 1 / (1 - E2 * (1 - coslat * coslat));
-		const w = Math.sqrt(w2);
-		const kx = RAD * RE_M * w * coslat;
-		const ky = RAD * RE_M * w * w2 * (1 - E2);
+		const { kx, ky } = metresPerDegree(py);
 		best = Infinity;
 		bestSeg = -1;
 		bestU = 0;
@@ -634,10 +620,10 @@ export function pointOnEdge(g: WalkGraph, e: number, t: number): [number, number
 	const k0 = g.edgeCoordOffsets[e];
 	const k1 = g.edgeCoordOffsets[e + 1] - 1;
 	let total = 0;
-	for (let j = k0; j < k1; j++) total += haversine(c[2 * j], c[2 * j + 1], c[2 * j + 2], c[2 * j + 3]);
+	for (let j = k0; j < k1; j++) total += segmentM(c[2 * j], c[2 * j + 1], c[2 * j + 2], c[2 * j + 3]);
 	let want = t * total;
 	for (let j = k0; j < k1; j++) {
-		const d = haversine(c[2 * j], c[2 * j + 1], c[2 * j + 2], c[2 * j + 3]);
+		const d = segmentM(c[2 * j], c[2 * j + 1], c[2 * j + 2], c[2 * j + 3]);
 		if (want <= d || j === k1 - 1) {
 			const u = d > 0 ? Math.min(1, want / d) : 0;
 			return [c[2 * j] + u * (c[2 * j + 2] - c[2 * j]), c[2 * j + 1] + u * (c[2 * j + 3] - c[2 * j + 1])];

@@ -1,9 +1,10 @@
 // The walking network as a graph: every walkable road line is cut at the vertices it shares with
-// another line (junctions) and at its ends; each piece becomes an edge with its length in metres.
+// another line (junctions) and at its ends; each piece becomes an edge with its length in metres on
+// the WGS-84 ellipsoid (geo/measure, the model straight-line distances use).
 // Roads with broken geometry are skipped and counted. The in-memory graph for searches (CSR,
 // snapping, shortest paths) is graph.ts; synthetic.ts makes large test graphs.
 import type { LineString, MultiLineString, Position } from 'geojson';
-import { haversineMeters } from '../measure';
+import { distanceM } from '../measure';
 
 export interface NetworkRoad {
 	sourceId: string;
@@ -80,7 +81,7 @@ export function buildWalkNetwork(allRoads: NetworkRoad[]): WalkNetwork {
 			let piece: Position[] = [line[0]];
 			let length = 0;
 			for (let i = 1; i < line.length; i++) {
-				length += haversineMeters(line[i - 1], line[i]);
+				length += distanceM(line[i - 1][0], line[i - 1][1], line[i][0], line[i][1]);
 				piece.push(line[i]);
 				const isJunction = (uses.get(nodeKey(line[i])) ?? 0) > 1;
 				if (isJunction || i === line.length - 1) {

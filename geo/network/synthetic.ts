@@ -1,7 +1,7 @@
 // A synthetic walking network for benchmarks and scale tests: a jittered square lattice of streets
 // with some links removed (dead ends, superblocks, a few cut-off nodes) and some bent in the middle.
 // Deterministic per seed. Built straight into typed arrays (millions of edges in a second or two).
-import { haversine, metresPerDegree, type EdgeList } from './graph';
+import { segmentM, metresPerDegree, type EdgeList } from './graph';
 import { mulberry32 } from '../synth/prng';
 
 export interface LatticeOptions {
@@ -92,7 +92,7 @@ export function syntheticLattice(o: LatticeOptions): EdgeList {
 		edgeCoords[2 * k + 1] = nodeLat[b];
 		k++;
 		let len = 0;
-		for (let j = edgeCoordOffsets[e]; j < k - 1; j++) len += haversine(edgeCoords[2 * j], edgeCoords[2 * j + 1], edgeCoords[2 * j + 2], edgeCoords[2 * j + 3]);
+		for (let j = edgeCoordOffsets[e]; j < k - 1; j++) len += segmentM(edgeCoords[2 * j], edgeCoords[2 * j + 1], edgeCoords[2 * j + 2], edgeCoords[2 * j + 3]);
 		edgeLength[e] = len;
 	}
 	edgeCoordOffsets[m] = k;

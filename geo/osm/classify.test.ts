@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Feature, Geometry } from 'geojson';
-import { DEFAULT_TAG_MAPPING, FACILITY_CATEGORIES, isOsmBuilding, isWalkable, matchTagMapping, osmFacilityCategory, osmRoad } from './index';
+import { DEFAULT_TAG_MAPPING, FACILITY_CATEGORIES, isOsmBuilding, isWalkable, matchTagMapping, osmFacilityCategory, osmRoad, unmappedPoiTags } from './index';
 
 const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
 const line: Geometry = { type: 'LineString', coordinates: [[0, 0], [1, 1]] };
@@ -110,5 +110,25 @@ describe('DEFAULT_TAG_MAPPING', () => {
 			return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 		};
 		for (const c of FACILITY_CATEGORIES) expect(1.05 / (luminance(c.color) + 0.05), c.code).toBeGreaterThanOrEqual(2.5);
+	});
+});
+
+describe('unmappedPoiTags', () => {
+	it('counts the point-of-interest tags of points and areas no mapping takes, most frequent first', () => {
+		const features = [
+			osm({ amenity: 'parking' }, point),
+			osm({ amenity: 'parking' }, square),
+			osm({ amenity: 'parking' }, line), // a line is never a facility
+			osm({ shop: 'clothes;shoes' }, point),
+			osm({ amenity: 'school' }, point), // mapped
+			osm({ building: 'yes', name: 'x' }, square) // no point-of-interest key
+		];
+		expect(unmappedPoiTags(features, DEFAULT_TAG_MAPPING)).toEqual([
+			{ tag: 'amenity=parking', count: 2 },
+			{ tag: 'shop=clothes', count: 1 },
+			{ tag: 'shop=shoes', count: 1 }
+		]);
+		expect(unmappedPoiTags(features, [])[0]).toEqual({ tag: 'amenity=parking', count: 2 });
+		expect(unmappedPoiTags(features, DEFAULT_TAG_MAPPING, 1)).toHaveLength(1);
 	});
 });

@@ -88,3 +88,34 @@ export function osmFacilityCategory(feature: Feature, mapping: TagMapping[]): st
 	if (!isPoint(feature) && !isArea(feature)) return null;
 	return matchTagMapping(feature.properties ?? {}, mapping)?.category ?? null;
 }
+
+/** Keys that mark a point of interest: the tags a facility mapping would take. */
+const POI_KEYS = [
+	'amenity', 'shop', 'leisure', 'healthcare', 'office', 'tourism', 'social_facility', 'emergency',
+	'craft', 'public_transport', 'railway', 'station', 'sport', 'club'
+];
+
+/**
+ * The most frequent point-of-interest tags (key=value) on points and areas that no mapping takes,
+ * most frequent first: what a facilities import that found nothing reports, so the person who
+ * imported the file knows which mapping to add.
+ */
+export function unmappedPoiTags(features: Feature[], mapping: TagMapping[], limit = 8): { tag: string; count: number }[] {
+	const counts = new Map<string, number>();
+	for (const feature of features) {
+		if (!isPoint(feature) && !isArea(feature)) continue;
+		const tags = feature.properties ?? {};
+		if (matchTagMapping(tags, mapping)) continue;
+		for (const key of POI_KEYS) {
+			for (const value of tagValues(tags, key)) {
+				if (value === '' || value === 'no') continue;
+				const tag = `${key}=${value}`;
+				counts.set(tag, (counts.get(tag) ?? 0) + 1);
+			}
+		}
+	}
+	return [...counts]
+		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+		.slice(0, limit)
+		.map(([tag, count]) => ({ tag, count }));
+}

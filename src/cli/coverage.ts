@@ -40,7 +40,7 @@ export async function runCoverage(db: Db, args: string[], out: (s: string) => vo
 		households_total: c.householdsTotal,
 		households_covered: c.householdsCovered,
 		share: c.share === null ? null : Math.round(c.share * 1e6) / 1e6,
-		pass: c.status === 'no_data' ? null : c.status === 'pass',
+		pass: c.status === 'pass' || c.status === 'fail' ? c.status === 'pass' : null,
 		status: c.status,
 		households_short: c.householdsShort,
 		metric_used: c.metricUsed

@@ -7,8 +7,7 @@ import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from
 import { openDb, defaultDataDir } from '../lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary } from '../lib/server/imports';
 import { loadDemo } from '../lib/server/demo';
-import { seedTagMapping } from '../lib/server/facilities';
-import { DEFAULT_TAG_MAPPING } from '../../geo/osm/tag-mapping';
+import { MAPPING_USAGE, MappingUsageError, runMapping } from './mapping';
 import { assertDataDirFree } from '../lib/server/datadir-lock';
 import { formatSummary } from './summary';
 import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/synth';
@@ -35,6 +34,7 @@ ${COVERAGE_USAGE}
 ${ISOCHRONE_USAGE}
 ${SIMULATE_USAGE}
 ${ACCOUNTS_USAGE}
+${MAPPING_USAGE}
 ${BACKUP_USAGE}
 
 Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
@@ -54,7 +54,6 @@ async function main(argv: string[]): Promise<number> {
 	if (command === 'migrate') return withDb(async () => 0, 'migrate');
 	if (command === 'demo') {
 		return withDb(async (db) => {
-			await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 			await loadDemo(db, (m) => console.log(m));
 			return 0;
 		});
@@ -67,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
 	}
 	if (command === 'user') return runUser(rest, withDb);
 	if (command === 'token') return runToken(rest, withDb);
+	if (command === 'mapping') return runMapping(rest, withDb);
 	if (command === 'simulate-cases') return runSimulateCases(parseSimulateArgs(rest)); // HTTP only, no database
 	if (command === 'backup') return runBackup(rest);
 	if (command === 'restore') return runRestore(rest);
@@ -221,7 +221,7 @@ const cliActor = `cli:${(() => {
 runAs(cliActor, () => main(process.argv.slice(2))).then(
 	(code) => process.exit(code),
 	(err) => {
-		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError || err instanceof AccountsUsageError) {
+		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError || err instanceof AccountsUsageError || err instanceof MappingUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
 			process.exit(2);
 		}

@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import type { Db } from '../lib/server/db';
 import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/network';
 import { IsochroneError, isochrones } from '../../geo/isochrone';
+import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../../geo/network/speed';
 
 export class IsochroneUsageError extends Error {}
 
 export const ISOCHRONE_USAGE = `  gridatlas isochrone --lon <X> --lat <Y> [--minutes 5,10,15] [--speed <m/min> | --profile slow]
                               walking isochrones around a WGS-84 point, GeoJSON on stdout
-                              (default 75 m/min; slow: 50 m/min for elderly people and children)`;
+                              (default ${WALK_SPEED_M_PER_MIN} m/min, GB 50180-2018's life circles; slow: ${SLOW_WALK_SPEED_M_PER_MIN} m/min
+                              for elderly people and children)`;
 
 /** Checks the arguments before any database is opened. */
 export function parseIsochroneArgs(args: string[]): IsochroneRequest {

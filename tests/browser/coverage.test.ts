@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 	it('shows the table; clicking a failing cell shows its uncovered buildings on the map', async () => {
 		await page.goto(`${app.url}/coverage`);
 		await page.waitForSelector('[data-testid="coverage-table"]');
-		const failing = page.locator('[data-testid="coverage-table"] button[data-status="fail"][data-rule="kindergarten_300"]').first();
+		const failing = page.locator('[data-testid="coverage-table"] button[data-status="fail"][data-rule="culture_500"]').first();
 		const community = await failing.getAttribute('data-community');
 		await failing.click();
 		await page.waitForSelector('[data-testid="coverage-cell"]');
@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		const text = await page.locator('[data-testid="uncovered-count"]').innerText();
 		const uncovered = Number(text.match(/\d+/)![0]);
 		expect(uncovered).toBeGreaterThan(0);
-		expect(new URL(page.url()).searchParams.get('cell')).toBe(`${community}:kindergarten_300`);
+		expect(new URL(page.url()).searchParams.get('cell')).toBe(`${community}:culture_500`);
 		// The uncovered buildings are drawn: find them among the rendered features.
 		const rendered = await page.evaluate(() => {
 			const m = (window as any).gridatlasMap;
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-cell.png` });
 
 		// Click an uncovered building: the panel names its nearest-facility distance.
-		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=kindergarten_300`)).json();
+		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=culture_500`)).json();
 		const target = detail.buildings.features.find((f: any) => !f.properties.covered && f.properties.distance_m !== null);
 		if (target) {
 			const pt = await screenPoint(page, [target.properties.lon, target.properties.lat]);
@@ -72,12 +72,12 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		await page.locator('[data-testid="whatif"]').check();
 		await page.waitForFunction(() => !document.querySelector('[data-testid="whatif-note"]')?.textContent?.includes('准备'));
 		const community = new URL(page.url()).searchParams.get('cell')!.split(':')[0];
-		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=kindergarten_300`)).json();
+		const detail = await (await api(`/api/coverage/cell?community=${community}&rule=culture_500`)).json();
 		const target = detail.buildings.features.find((f: any) => !f.properties.covered);
 		const pt = await screenPoint(page, [target.properties.lon, target.properties.lat]);
 		await page.mouse.click(pt.x, pt.y);
 		await page.waitForFunction((b) => document.querySelector('[data-testid="cell-status"]')?.textContent !== b, before);
-		const changed = page.locator(`[data-testid="coverage-table"] td.changed button[data-community="${community}"][data-rule="kindergarten_300"]`);
+		const changed = page.locator(`[data-testid="coverage-table"] td.changed button[data-community="${community}"][data-rule="culture_500"]`);
 		await expect(changed.count()).resolves.toBe(1);
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-whatif.png` });
 	}, 60_000);

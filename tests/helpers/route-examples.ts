@@ -49,6 +49,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/admin/users': { GET: { path: '/admin/users', allowed: ['admin'] }, POST: { path: '/admin/users?/create', form: { username: 'perm-viewer', role: 'viewer', units: '*' }, allowed: ['admin'] } },
 		'/admin/tokens': { GET: { path: '/admin/tokens', allowed: ['admin'] }, POST: { path: '/admin/tokens?/create', form: { name: 'perm', kind: 'api' }, allowed: ['admin'] } },
 		'/audit': { GET: { path: '/audit', allowed: ['admin', 'planner', 'leader'] } },
+		'/admin/readiness': { GET: { path: '/admin/readiness', allowed: ['admin'] } },
 		'/import': { GET: { path: '/import', allowed: ['admin'] }, POST: { path: '/import', form: { layer: 'facilities', crs: 'wgs84' }, allowed: ['admin'], expect: 'handled' } },
 		'/coverage': { GET: { path: '/coverage', allowed: READERS } },
 		'/coverage/report': { GET: { path: `/coverage/report?community=${c.community}`, allowed: READERS } },

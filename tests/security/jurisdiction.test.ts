@@ -119,6 +119,7 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /login': page('/login'),
 		'GET /account': page('/account'),
 		'GET /admin/users': page('/admin/users'),
+		'GET /admin/readiness': page('/admin/readiness'),
 		'GET /admin/tokens': page('/admin/tokens'),
 		'GET /audit': [{ path: (u) => `/audit${q('unit', u)}`, units: ALL, page: true, figures: true }],
 		'GET /import': page('/import'),

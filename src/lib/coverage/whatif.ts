@@ -2,7 +2,7 @@
 // GET /api/coverage/whatif, re-checking only buildings within reach of the changed facility.
 // Walking rules: the server answers exactly over the network (POST /api/coverage/whatif), since the
 // walk graph lives there. Both keep the same list of changes and report the cells that changed.
-import { CoverageWhatIf, type BuildingSet, type CoverageFacility, type UnitRuleResult } from '$geo/coverage';
+import { CoverageWhatIf, withFacilityCount, type BuildingSet, type CoverageFacility, type UnitRuleResult } from '$geo/coverage';
 import type { CoverageCell, WhatIfData } from '$lib/server/coverage';
 
 export interface WhatIfSession {
@@ -51,12 +51,18 @@ export function straightWhatIf(data: WhatIfData, ruleId: string, walkAsStraight:
 	const ruleIds = new Set(rules.map((r) => r.id));
 	const rule = rules.find((r) => r.id === ruleId)!;
 
+	let lastCount = data.facilities.length;
 	function refresh(changedUnits: number[]) {
 		const changed = new Set(changedUnits);
+		// With no facility of the category before or after the change, cells read "no such facility"
+		// (as the server's do); when that flips, every cell changes, not only those near the facility.
+		const count = data.facilities.length - removed.length + added.length;
+		const flipped = (count === 0) !== (lastCount === 0);
+		lastCount = count;
 		for (const r of engine.results()) {
-			if (!changed.has(r.unit) || !ruleIds.has(r.ruleId)) continue;
+			if ((!flipped && !changed.has(r.unit)) || !ruleIds.has(r.ruleId)) continue;
 			const code = data.communities[r.unit];
-			overrides.set(`${code}|${r.ruleId}`, toCell(r, code));
+			overrides.set(`${code}|${r.ruleId}`, toCell(withFacilityCount(r, count), code));
 		}
 		return new Map(overrides);
 	}

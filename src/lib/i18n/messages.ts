@@ -1,8 +1,10 @@
 // Every user-facing string of the app, Chinese first. Keys are grouped by page; `{name}` marks a
 // parameter filled by t(). English must keep the same keys (the type below enforces it).
 import { planEn, planZh } from './plan-messages';
+import { readinessEn, readinessZh } from './readiness-messages';
 export const zh = {
 	...planZh,
+	...readinessZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'nav.map': '地图',
@@ -190,6 +192,9 @@ export const zh = {
 	'coverage.pass': '达标',
 	'coverage.fail': '未达标',
 	'coverage.no_data': '无数据',
+	'coverage.no_facilities': '数据中无此类设施',
+	'coverage.noFacilitiesOf': '数据中无此类设施：{names}',
+	'coverage.noFacilitiesBanner': '以下类别在数据中没有任何设施，相关规则不作判定（显示“数据中无此类设施”，不计为未达标）：{names}。',
 	'coverage.short': '差 {n} 户',
 	'coverage.totals': '街道汇总（达标社区占比）',
 	'coverage.export': '导出',
@@ -270,8 +275,8 @@ export const zh = {
 	'life.nav': '生活圈',
 	'life.intro': '按步行网络距离计算：各社区住户在 5、10、15 分钟内可到达哪些设施类别，完整生活圈的户数占比，以及缺少的类别（可达户数不足 85%）。',
 	'life.speed': '步行速度',
-	'life.speedNormal': '一般（75 米/分钟）',
-	'life.speedSlow': '老人、儿童（50 米/分钟）',
+	'life.speedNormal': '一般（{speed} 米/分钟，GB 50180-2018 生活圈）',
+	'life.speedSlow': '老人、儿童（{speed} 米/分钟）',
 	'life.complete': '{m} 分钟完整',
 	'life.missing': '缺少（15 分钟）',
 	'life.none': '无',
@@ -450,6 +455,7 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
 	...planEn,
+	...readinessEn,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': 'GridAtlas',
 	'nav.map': 'Map',
@@ -637,6 +643,9 @@ export const en: Record<MessageKey, string> = {
 	'coverage.pass': 'Pass',
 	'coverage.fail': 'Fail',
 	'coverage.no_data': 'No data',
+	'coverage.no_facilities': 'No such facility in the data',
+	'coverage.noFacilitiesOf': 'no facility in the data: {names}',
+	'coverage.noFacilitiesBanner': 'These categories have no facility at all in the data, so their rules are not judged (shown as "no such facility in the data", not as failing): {names}.',
 	'coverage.short': '{n} households short',
 	'coverage.totals': 'Subdistrict totals (share of communities passing)',
 	'coverage.export': 'Export',
@@ -717,8 +726,8 @@ export const en: Record<MessageKey, string> = {
 	'life.nav': 'Life circles',
 	'life.intro': 'By walking-network distance: which facility categories each community\'s households reach within 5, 10 and 15 minutes, the share of households with a complete circle, and the categories missing (reached by fewer than 85 % of households).',
 	'life.speed': 'Walking speed',
-	'life.speedNormal': 'Normal (75 m/min)',
-	'life.speedSlow': 'Elderly, children (50 m/min)',
+	'life.speedNormal': 'Normal ({speed} m/min, GB 50180-2018 life circles)',
+	'life.speedSlow': 'Elderly, children ({speed} m/min)',
 	'life.complete': '{m} min complete',
 	'life.missing': 'Missing (15 min)',
 	'life.none': 'None',

@@ -4,6 +4,7 @@ import { csvDocument } from '../csv';
 import type { Geometry } from 'geojson';
 import type { Queryable } from './db';
 import type { CoverageReport } from './coverage';
+import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const CSV_COLUMNS = [
 	'subdistrict_code', 'subdistrict_name', 'community_code', 'community_name', 'rule_id', 'rule_name', 'level', 'metric',
@@ -17,7 +18,7 @@ export function coverageCsv(report: CoverageReport): string {
 	const rows = report.cells.map((cell) => {
 		const r = rules.get(cell.rule)!;
 		const c = communities.get(cell.community)!;
-		const reach = r.maxDistanceM ?? (r.maxMinutes !== null ? r.maxMinutes * (r.walkSpeedMPerMin ?? 75) : null);
+		const reach = r.maxDistanceM ?? (r.maxMinutes !== null ? r.maxMinutes * (r.walkSpeedMPerMin ?? WALK_SPEED_M_PER_MIN) : null);
 		return [
 			c.subdistrictCode, c.subdistrictName, c.code, c.name, r.id, r.nameZh, r.level, r.metric ?? '', cell.metricUsed ?? '',
 			reach ?? '', r.requiredSharePct / 100, cell.householdsTotal, cell.householdsCovered,

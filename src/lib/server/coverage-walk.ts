@@ -6,6 +6,7 @@ import type { Position } from 'geojson';
 import type { BuildingSet, CoverageFacility } from '../../../geo/coverage';
 import { networkNearest, snapPoints, type SnapResult, type WalkGraph } from '../../../geo/network/graph';
 import { facilityCatchment, isochroneFromSources, IsochroneError } from '../../../geo/isochrone';
+import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 import type { Db } from './db';
 import { getWalkGraph, ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M } from './network';
 
@@ -70,7 +71,7 @@ export async function walkCatchment(db: Db, facilities: CoverageFacility[], reac
 	const entrances = facilityEntrances(facilities);
 	const sources = snapPoints(graph, entrances.lon, entrances.lat, MAX_SNAP_M);
 	if (sources.unsnapped.length === entrances.lon.length) return null;
-	const speed = 75;
+	const speed = WALK_SPEED_M_PER_MIN; // cancels out: the catchment is reachM whatever the speed
 	return isochroneFromSources(graph, sources, { minutes: [reachM / speed], speedMPerMin: speed, maxMinutes: Math.ceil(reachM / speed) + 1 });
 }
 

@@ -5,6 +5,8 @@ import type { Geometry } from 'geojson';
 import {
 	FacilityIndex,
 	evaluateRules,
+	isJudged,
+	withFacilityCount,
 	nearestFacilityDistances,
 	suggestSites,
 	type BuildingSet,
@@ -61,6 +63,8 @@ export interface CoverageReport {
 	/** Buildings farther than the snap distance from any walkable way: not reached on foot (reported, not attached). */
 	walkUnsnapped: number;
 	walkSnapM: number;
+	/** Categories of enabled distance rules with no facility in the data: their cells are 'no_facilities'. */
+	missingCategories: string[];
 	rules: CoverageRule[];
 	communities: CoverageCommunity[];
 	cells: CoverageCell[];
@@ -228,10 +232,13 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		requiredShare: r.requiredSharePct / 100,
 		metric: r.metric ?? 'straight'
 	}));
+	// A category with no facility at all is a gap in the data: its cells say so instead of failing.
+	const facilityCount = new Map(specs.map((s) => [s.id, facilitiesByCategory.get(s.category)?.length ?? 0]));
+	const missingCategories = categories.filter((c) => !facilitiesByCategory.get(c)?.length);
 	const results = new Map<string, UnitRuleResult>();
-	for (const res of evaluateRules(buildings, buildingCommunity, communities.length, specs, distances)) results.set(key(res.ruleId, res.unit), res);
+	for (const res of evaluateRules(buildings, buildingCommunity, communities.length, specs, distances)) results.set(key(res.ruleId, res.unit), withFacilityCount(res, facilityCount.get(res.ruleId)!));
 	const gridResults = new Map<string, UnitRuleResult>();
-	for (const res of evaluateRules(buildings, buildingGrid, gridCodes.length, specs, distances)) gridResults.set(key(res.ruleId, res.unit), res);
+	for (const res of evaluateRules(buildings, buildingGrid, gridCodes.length, specs, distances)) gridResults.set(key(res.ruleId, res.unit), withFacilityCount(res, facilityCount.get(res.ruleId)!));
 
 	const householdsByCommunity = new Float64Array(communities.length);
 	const buildingsByCommunity = new Int32Array(communities.length);
@@ -274,7 +281,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	for (const [code, { name, codes }] of bySubdistrict) {
 		for (const rule of rules) {
 			const mine = cells.filter((cell) => cell.rule === rule.id && codes.has(cell.community));
-			const judged = mine.filter((cell) => cell.status !== 'no_data');
+			const judged = mine.filter((cell) => isJudged(cell.status));
 			const passing = judged.filter((cell) => cell.status === 'pass').length;
 			subdistricts.push({
 				code,
@@ -290,7 +297,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 
 	const ms = Math.round(performance.now() - started);
 	return {
-		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, walkUnsnapped, walkSnapM: MAX_SNAP_M, rules, communities, cells, subdistricts },
+		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, walkUnsnapped, walkSnapM: MAX_SNAP_M, missingCategories, rules, communities, cells, subdistricts },
 		buildings,
 		buildingCommunity,
 		buildingGrid,
@@ -605,7 +612,8 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const k = distanceKey('walk', category);
 	const specs: CoverageRuleSpec[] = rules.map((r) => ({ id: r.id, category, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: 'walk' }));
 	const cells: CoverageCell[] = [];
-	for (const res of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
+	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
+		const res = withFacilityCount(raw, facilities.length);
 		const before = state.results.get(key(res.ruleId, res.unit));
 		if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
 		cells.push({

@@ -7,8 +7,6 @@ import fs from 'node:fs';
 import type { CrsName, LayerName } from '../../../geo/types';
 import type { Db } from './db';
 import { importFile, type ImportSummary } from './imports';
-import { seedTagMapping } from './facilities';
-import { DEFAULT_TAG_MAPPING } from '../../../geo/osm/tag-mapping';
 import { projectPath } from './paths';
 
 interface DemoStep {
@@ -32,9 +30,8 @@ export const DEMO_STEPS: DemoStep[] = [
 
 const DEMO_FLAG = 'demo_loaded';
 
-/** Seeds editable defaults (always) and loads the demo when the database holds no boundaries yet. */
+/** Loads the demo when the database holds no boundaries yet (reference tables come from migrations). */
 export async function loadDemoIfEmpty(db: Db, log: (msg: string) => void = () => {}): Promise<string> {
-	await seedTagMapping(db, DEFAULT_TAG_MAPPING);
 	const [flag] = await db.query<{ value: unknown }>('SELECT value FROM app_settings WHERE key = $1', [DEMO_FLAG]);
 	if (flag) return 'already-loaded';
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM communities WHERE geom IS NOT NULL');

@@ -15,6 +15,12 @@ export async function listCategories(q: Queryable): Promise<FacilityCategory[]> 
 	return q.query<FacilityCategory>('SELECT code, name_zh, name_en, color FROM facility_categories ORDER BY sort, code');
 }
 
+/** The named categories, in legend order (e.g. those an analysis found no facility of). */
+export async function categoriesByCode(q: Queryable, codes: string[]): Promise<FacilityCategory[]> {
+	if (codes.length === 0) return [];
+	return q.query<FacilityCategory>('SELECT code, name_zh, name_en, color FROM facility_categories WHERE code = ANY($1::text[]) ORDER BY sort, code', [codes]);
+}
+
 export async function loadTagMapping(q: Queryable): Promise<TagMapping[]> {
 	return q.query<TagMapping>(
 		`SELECT osm_key AS key, osm_value AS value, category_code AS category
@@ -22,19 +28,59 @@ export async function loadTagMapping(q: Queryable): Promise<TagMapping[]> {
 	);
 }
 
-/** Seeds the mapping from the defaults in geo/osm once; afterwards it is the users' to edit. */
-export async function seedTagMapping(q: Queryable, defaults: TagMapping[]): Promise<number> {
-	const [{ n }] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM facility_tag_mappings');
-	if (n > 0) return 0;
-	const rows = defaults.map((m, priority) => ({ ...m, priority }));
-	const inserted = await q.query(
-		`INSERT INTO facility_tag_mappings (osm_key, osm_value, category_code, priority)
-		 SELECT r.key, r.value, r.category, r.priority FROM jsonb_to_recordset($1::jsonb) AS r(key text, value text, category text, priority int)
-		 WHERE EXISTS (SELECT 1 FROM facility_categories c WHERE c.code = r.category)
-		 ON CONFLICT (osm_key, osm_value) DO NOTHING RETURNING id`,
-		[JSON.stringify(rows)]
+export interface TagMappingRow extends TagMapping {
+	id: number;
+	priority: number;
+}
+
+/** The mapping as stored (seeded by migrations/013; a city edits it with `gridatlas mapping`). */
+export async function listTagMappings(q: Queryable): Promise<TagMappingRow[]> {
+	return q.query<TagMappingRow>(
+		`SELECT id, osm_key AS key, osm_value AS value, category_code AS category, priority
+		 FROM facility_tag_mappings ORDER BY priority, id`
 	);
-	return inserted.length;
+}
+
+export class TagMappingError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'TagMappingError';
+	}
+}
+
+const OSM_KEY = /^[a-z][a-z0-9_:.-]{0,63}$/;
+
+/**
+ * Adds (or re-points) the mapping key=value → category. New rows come after every existing one
+ * unless a priority is given, so the defaults' specific-before-broad order stays.
+ */
+export async function addTagMapping(q: Queryable, m: TagMapping & { priority?: number }): Promise<TagMappingRow> {
+	if (!OSM_KEY.test(m.key)) {
+		throw new TagMappingError(`OSM 键“${m.key}”无效（小写字母、数字、_ : . -）/ OSM key "${m.key}" is not valid (lower-case letters, digits, _ : . -)`);
+	}
+	if (m.value.length === 0 || m.value.length > 128) {
+		throw new TagMappingError(`OSM 值须为 1–128 个字符（* 表示任意值）/ the OSM value must be 1–128 characters (* for any value)`);
+	}
+	const known = await q.query<{ code: string }>('SELECT code FROM facility_categories ORDER BY sort, code');
+	if (!known.some((c) => c.code === m.category)) {
+		throw new TagMappingError(
+			`未知设施类别“${m.category}”，可用类别：${known.map((c) => c.code).join(', ')} / unknown facility category "${m.category}"; categories: ${known.map((c) => c.code).join(', ')}`
+		);
+	}
+	const [row] = await q.query<TagMappingRow>(
+		`INSERT INTO facility_tag_mappings (osm_key, osm_value, category_code, priority)
+		 VALUES ($1, $2, $3, coalesce($4::int, (SELECT coalesce(max(priority), 0) + 1 FROM facility_tag_mappings)))
+		 ON CONFLICT (osm_key, osm_value) DO UPDATE SET category_code = EXCLUDED.category_code,
+			priority = coalesce($4::int, facility_tag_mappings.priority)
+		 RETURNING id, osm_key AS key, osm_value AS value, category_code AS category, priority`,
+		[m.key, m.value, m.category, m.priority ?? null]
+	);
+	return row;
+}
+
+export async function removeTagMapping(q: Queryable, key: string, value: string): Promise<boolean> {
+	const rows = await q.query('DELETE FROM facility_tag_mappings WHERE osm_key = $1 AND osm_value = $2 RETURNING id', [key, value]);
+	return rows.length > 0;
 }
 
 export interface FacilityRow {

@@ -20,6 +20,11 @@ export interface LifeCircleLevel {
 	level: string;
 	minutes: number;
 	categories: string[];
+	/**
+	 * Of those, the categories with no facility anywhere in the data: shown as "数据中无此类设施", left
+	 * out of the complete circle (which would otherwise read 0 % everywhere for want of data).
+	 */
+	absent: string[];
 }
 
 export interface CommunityLifeCircle {
@@ -31,7 +36,7 @@ export interface CommunityLifeCircle {
 	levels: {
 		level: string;
 		completeShare: number | null;
-		/** Per category: share of households reaching it within the level's minutes. */
+		/** Per category: share of households reaching it within the level's minutes (null: no data, or no such facility). */
 		categories: { category: string; share: number | null }[];
 		/** Categories reached by fewer than the target share of households. */
 		missing: string[];
@@ -44,6 +49,8 @@ export interface LifeCircleReport {
 	target: number;
 	levels: LifeCircleLevel[];
 	categoryNames: Record<string, { zh: string; en: string }>;
+	/** Categories of the circles with no facility in the data (every level's `absent`), named. */
+	absentCategories: { code: string; name_zh: string; name_en: string }[];
 	communities: CommunityLifeCircle[];
 	subdistricts: { code: string; name: string; households: number; complete15Share: number | null; meetsTarget: boolean | null }[];
 }
@@ -81,11 +88,10 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 	const state = await getCoverage(db);
 	const { buildings, buildingCommunity } = state;
 	const rules = state.report.rules.filter((r) => r.kind === 'distance' && r.category && r.metric === 'walk');
-	const levels: LifeCircleLevel[] = LIFE_CIRCLE_LEVELS.map(({ level, minutes }) => ({
-		level,
-		minutes,
-		categories: [...new Set(rules.filter((r) => r.level === level).map((r) => r.category!))].sort()
-	}));
+	const levels: LifeCircleLevel[] = LIFE_CIRCLE_LEVELS.map(({ level, minutes }) => {
+		const categories = [...new Set(rules.filter((r) => r.level === level).map((r) => r.category!))].sort();
+		return { level, minutes, categories, absent: categories.filter((c) => state.report.missingCategories.includes(c)) };
+	});
 	const categories = [...new Set(levels.flatMap((l) => l.categories))];
 	const maxM = 15 * speed;
 	const minutesTo = new Map<string, Float64Array>();
@@ -115,6 +121,7 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 		levels.forEach((l, li) => {
 			let all = true;
 			l.categories.forEach((cat, ci) => {
+				if (l.absent.includes(cat)) return;
 				if (minutesTo.get(cat)![i] <= l.minutes) reached[li][ci][c] += h;
 				else all = false;
 			});
@@ -127,7 +134,7 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 		subdistrictCode: c.subdistrictCode,
 		households: total[ci],
 		levels: levels.map((l, li) => {
-			const shares = l.categories.map((cat, k) => ({ category: cat, share: total[ci] > 0 ? reached[li][k][ci] / total[ci] : null }));
+			const shares = l.categories.map((cat, k) => ({ category: cat, share: total[ci] > 0 && !l.absent.includes(cat) ? reached[li][k][ci] / total[ci] : null }));
 			return {
 				level: l.level,
 				completeShare: total[ci] > 0 ? complete[li][ci] / total[ci] : null,
@@ -148,5 +155,6 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 		const share = s.households > 0 ? s.complete / s.households : null;
 		return { code, name: s.name, households: s.households, complete15Share: share, meetsTarget: share === null ? null : share >= LIFE_CIRCLE_TARGET };
 	});
-	return { speedMPerMin: speed, walkNetwork, target: LIFE_CIRCLE_TARGET, levels, categoryNames, communities, subdistricts };
+	const absentCategories = [...new Set(levels.flatMap((l) => l.absent))].map((code) => ({ code, name_zh: categoryNames[code]?.zh ?? code, name_en: categoryNames[code]?.en ?? code }));
+	return { speedMPerMin: speed, walkNetwork, target: LIFE_CIRCLE_TARGET, levels, categoryNames, absentCategories, communities, subdistricts };
 }

@@ -2,6 +2,7 @@
 // Every rule a user sends is checked here first, so a refused rule names the field, the rule and
 // what to do, in Chinese and English; the table's CHECK constraints are the second line.
 import type { Queryable } from './db';
+import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const RULE_LEVELS = ['5min', '10min', '15min', 'community', 'block', 'subdistrict'] as const;
 export const RULE_METRICS = ['straight', 'walk'] as const;
@@ -9,7 +10,8 @@ export const RULE_STATUSES = ['V', 'S', 'R', 'P'] as const;
 export const RULE_KINDS = ['distance', 'service_space'] as const;
 /** Longest radius a rule may ask for: beyond 5 km nothing is "within walking reach" of a community. */
 export const MAX_RULE_DISTANCE_M = 5000;
-export const DEFAULT_WALK_SPEED = 75;
+/** A rule in minutes without its own speed walks at the one default (geo/network/speed.ts names its source). */
+export const DEFAULT_WALK_SPEED = WALK_SPEED_M_PER_MIN;
 
 export interface CoverageRule {
 	id: string;

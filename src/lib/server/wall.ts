@@ -13,6 +13,7 @@ import { caseCategories, caseKpis } from './case-analysis';
 import { CASE_VIEW_COLUMNS } from './cases';
 import { filterReport, getCoverage } from './coverage';
 import { lifeCircles } from './life-circle';
+import { categoriesByCode } from './facilities';
 import { CITY_CODE, unitFacts, type UnitFacts } from './units';
 import type { BBox } from './mapdata';
 import type { PeriodKpi } from '../../../geo/density';
@@ -26,7 +27,8 @@ export interface WallCommunity {
 export interface WallCompliance {
 	code: string;
 	name: string;
-	/** Enabled rules the community passes / has a result for (no data is not a pass). */
+	/** Enabled rules the community passes / has a result for (no data is not a pass); rules whose
+	 * category has no facility in the data are left out (a gap in the data, not a failure). */
 	passed: number;
 	rules: number;
 	noData: number;
@@ -42,6 +44,8 @@ export interface WallBase {
 	/** Households within a complete 15-minute walking circle; null without a walking network. */
 	lifeCircle: { households: number; total: number; share: number | null } | null;
 	categories: { code: string; name_zh: string; name_en: string }[];
+	/** Facility categories of enabled rules with no facility in the data ("数据中无此类设施"). */
+	missingFacilities: { code: string; name_zh: string; name_en: string }[];
 }
 
 export interface WallCase {
@@ -107,7 +111,7 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 	// Communities on the map only: a code list names many more (no boundary, no buildings: no data).
 	const mapped = new Set(communities.map((c) => c.code));
 	const compliance: WallCompliance[] = report.communities.filter((c) => mapped.has(c.code)).map((c) => {
-		const cells = report.cells.filter((x) => x.community === c.code);
+		const cells = report.cells.filter((x) => x.community === c.code && x.status !== 'no_facilities');
 		const passed = cells.filter((x) => x.status === 'pass').length;
 		const noData = cells.filter((x) => x.status === 'no_data').length;
 		return { code: c.code, name: c.name, passed, rules: cells.length, noData, meetsAll: cells.length > 0 && passed === cells.length };
@@ -129,7 +133,8 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 	} catch {
 		// No walking network yet: the KPI shows "—".
 	}
-	return { facts, communities, compliance, meetingAll, lifeCircle, categories: await caseCategories(db) };
+	const missingFacilities = await categoriesByCode(db, report.missingCategories);
+	return { facts, communities, compliance, meetingAll, lifeCircle, categories: await caseCategories(db), missingFacilities };
 }
 
 export async function wallLive(q: Queryable, code: string | null, scope: Scope, now = new Date(), latest = 30): Promise<WallLive> {

@@ -43,14 +43,21 @@ export class WallText {
 			{ id: 'overdue', label: tr('wall.kpi.overdue'), value: fmt(d.overdue), tone: d.overdue > 0 ? 'bad' : undefined },
 			{ id: 'closure-rate', label: tr('wall.kpi.closureRate'), value: percent(d.closureRate) ?? tr('wall.none'), note: tr('wall.kpi.ofDue', { n: fmt(d.due) }) },
 			{ id: 'on-time-rate', label: tr('wall.kpi.onTimeRate'), value: percent(d.onTimeRate) ?? tr('wall.none'), tone: d.onTimeRate !== null && d.onTimeRate < 0.9 ? 'warn' : undefined },
-			{ id: 'coverage', label: tr('wall.kpi.coverage'), value: fmt(base.meetingAll.count), note: tr('wall.kpi.ofCommunities', { n: base.meetingAll.total }), tone: 'good' },
+			{ id: 'coverage', label: tr('wall.kpi.coverage'), value: fmt(base.meetingAll.count), note: tr('wall.kpi.ofCommunities', { n: base.meetingAll.total }) + this.missingNote(), tone: 'good' },
 			{
 				id: 'life-circle',
 				label: tr('wall.kpi.lifeCircle'),
 				value: life ? fmt(life.households) : tr('wall.none'),
-				note: life ? tr('wall.kpi.ofHouseholds', { pct: percent(life.share) ?? tr('wall.none') }) : tr('wall.kpi.noNetwork')
+				note: life ? tr('wall.kpi.ofHouseholds', { pct: percent(life.share) ?? tr('wall.none') }) + this.missingNote() : tr('wall.kpi.noNetwork')
 			}
 		];
+	}
+
+	/** " · 数据中无此类设施：银行、电信" when enabled rules name categories the data has no facility of. */
+	missingNote(): string {
+		const missing = this.base.missingFacilities ?? [];
+		if (missing.length === 0) return '';
+		return ` · ${this.tr('coverage.noFacilitiesOf', { names: missing.map((c) => localName(this.lang, c)).join(this.lang === 'zh' ? '、' : ', ') })}`;
 	}
 
 	baseStats(): { label: string; value: string; sub?: string }[] {

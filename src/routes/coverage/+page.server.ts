@@ -5,6 +5,7 @@ import { filterReport, getCoverage } from '$lib/server/coverage';
 import { RULE_LEVELS } from '$lib/server/rules';
 import { dataExtent } from '$lib/server/mapdata';
 import { resolveLang } from '$lib/i18n/server';
+import { categoriesByCode } from '$lib/server/facilities';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => {
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async ({ url, cookies }) => {
 		subdistrict,
 		level,
 		cell: url.searchParams.get('cell'),
-		extent: await dataExtent(db)
+		extent: await dataExtent(db),
+		missingFacilities: await categoriesByCode(db, report.missingCategories)
 	};
 };

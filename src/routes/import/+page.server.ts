@@ -14,7 +14,12 @@ const TOO_LARGE_RULES = new Set(['zip-bomb', 'archive-too-large']);
 /** More rows than anyone reads in a browser table; the count says how many were left out. */
 const MAX_ISSUES_SHOWN = 500;
 
-export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies), maxBytes: maxImportBytes() });
+// ?layer= (the readiness page's links) chooses the layer; anything else leaves the default.
+export const load: PageServerLoad = async ({ url, cookies }) => {
+	const asked = url.searchParams.get('layer');
+	const layer = asked && (LAYERS as readonly string[]).includes(asked) ? asked : null;
+	return { lang: resolveLang(url, cookies), maxBytes: maxImportBytes(), layer };
+};
 
 interface ImportValues {
 	layer: string;

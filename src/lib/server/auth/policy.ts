@@ -41,6 +41,7 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/account': { GET: { need: 'signed-in' }, POST: { need: 'signed-in' } },
 	'/admin/users': { GET: read('users:manage'), POST: change('users:manage') },
 	'/admin/tokens': { GET: read('tokens:manage'), POST: change('tokens:manage') },
+	'/admin/readiness': { GET: read('data:import') },
 	'/audit': { GET: read('audit:read') },
 	'/import': { GET: read('data:import'), POST: change('data:import') },
 	'/coverage': { GET: read('coverage:read') },

@@ -1,4 +1,4 @@
-// GET /api/catchment?facility=<id>&minutes=15[&speed=75|&profile=slow] → what one facility serves on
+// GET /api/catchment?facility=<id>&minutes=15[&speed=65|&profile=slow] → what one facility serves on
 // foot: its isochrone (area, walkable share of the circle) and the buildings and households it reaches.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';

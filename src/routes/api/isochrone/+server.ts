@@ -1,4 +1,4 @@
-// GET /api/isochrone?lon=&lat= (or ?community=<code> | ?building=<id> | ?facility=<id>)&minutes=5,10,15&speed=75
+// GET /api/isochrone?lon=&lat= (or ?community=<code> | ?building=<id> | ?facility=<id>)&minutes=5,10,15&speed=65
 // (or &profile=slow) → walking isochrones as a
 // GeoJSON FeatureCollection (one polygon per number of minutes, smallest first, with the area, the
 // straight-line circle's area and their ratio). Bad input → 400, no walking network yet → 409, both

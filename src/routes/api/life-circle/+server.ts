@@ -1,4 +1,4 @@
-// GET /api/life-circle[?speed=75][&community=<12 digits>][&subdistrict=<9 digits>] → the 5/10/15-minute
+// GET /api/life-circle[?speed=65][&community=<12 digits>][&subdistrict=<9 digits>] → the 5/10/15-minute
 // walking life-circle completeness per community (categories reached, share of households, missing
 // categories) and the per-subdistrict share of households with a complete 15-minute circle.
 import { json } from '@sveltejs/kit';

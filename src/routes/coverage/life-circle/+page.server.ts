@@ -2,12 +2,13 @@
 import { requireDb } from '$lib/server/runtime';
 import { lifeCircles, LifeCircleError } from '$lib/server/life-circle';
 import { resolveLang } from '$lib/i18n/server';
+import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => {
 	const lang = resolveLang(url, cookies);
-	const asked = Number(url.searchParams.get('speed') ?? 75);
-	const speed = asked > 0 && asked <= 200 ? asked : 75;
+	const asked = Number(url.searchParams.get('speed') ?? WALK_SPEED_M_PER_MIN);
+	const speed = asked > 0 && asked <= 200 ? asked : WALK_SPEED_M_PER_MIN;
 	try {
 		return { lang, speed, report: await lifeCircles(requireDb(), speed), error: null };
 	} catch (err) {

@@ -1,7 +1,8 @@
 // The printable report: one A4 page per community (map snapshot, rules table, shortfalls), for a
 // subdistrict, a level, or one community (?community=…).
 import { requireDb } from '$lib/server/runtime';
-import { reportPages } from '$lib/server/coverage';
+import { getCoverage, reportPages } from '$lib/server/coverage';
+import { categoriesByCode } from '$lib/server/facilities';
 import { RULE_LEVELS } from '$lib/server/rules';
 import { resolveLang } from '$lib/i18n/server';
 import type { PageServerLoad } from './$types';
@@ -9,10 +10,12 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url, cookies }) => {
 	const p = url.searchParams;
 	const level = p.get('level');
-	const result = await reportPages(requireDb(), {
+	const db = requireDb();
+	const result = await reportPages(db, {
 		subdistrict: /^[0-9]{9}$/.test(p.get('subdistrict') ?? '') ? p.get('subdistrict') : null,
 		community: /^[0-9]{12}$/.test(p.get('community') ?? '') ? p.get('community') : null,
 		level: level && (RULE_LEVELS as readonly string[]).includes(level) ? level : null
 	});
-	return { lang: resolveLang(url, cookies), ...result };
+	const missingFacilities = await categoriesByCode(db, (await getCoverage(db)).report.missingCategories);
+	return { lang: resolveLang(url, cookies), ...result, missingFacilities };
 };

@@ -4,6 +4,9 @@
 // `ST_Distance`/`ST_DWithin` on geography use) the error is millimetres at 2 km around 32° N
 // (coverage.test.ts checks it against Vincenty); plain haversine on a sphere is off by up to ~0.5 %.
 //
+// The walking network's edge lengths are `distanceM` summed over each edge's segments (lineLengthM in
+// ./index), so network distances and straight distances share this model.
+//
 // Every distance in geo/coverage is `distFrom` (to a point) or `segDistFrom` (to a segment) measured
 // FROM the building (the query) — one canonical formula, so the fast path, the what-if updates and
 // brute-force checks give bit-identical numbers. Longitudes are not wrapped (no antimeridian).
@@ -89,9 +92,13 @@ export function segDistFrom(
 
 /** Metres between two points, measured from the first (the convenience form of distFrom). */
 export function distanceM(lon: number, lat: number, lon2: number, lat2: number): number {
-	const r = rulerAt(lat);
-	return distFrom(lon, lat, r.kx, r.hx, r.ky, r.hy, lon2, lat2);
+	// no object per call: edge lengths call this once per segment of a city's walkways
+	rulerInto(lat, DISTANCE_SCRATCH, 0);
+	const r = DISTANCE_SCRATCH;
+	return distFrom(lon, lat, r[0], r[1], r[2], r[3], lon2, lat2);
 }
+
+const DISTANCE_SCRATCH = new Float64Array(4);
 
 /**
  * Bounds of the rulers over a latitude band [lat0, lat1] for pairs inside it: every distance
