@@ -1,10 +1,19 @@
 // Every user-facing string of the app, Chinese first. Keys are grouped by page; `{name}` marks a
 // parameter filled by t(). English must keep the same keys (the type below enforces it).
 import { planEn, planZh } from './plan-messages';
+import { auditEn, auditZh } from './audit-messages';
 export const zh = {
 	...planZh,
+	...auditZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
+	'error.notFound': '找不到这个页面',
+	'error.forbidden': '无权访问',
+	'error.server': '出错了',
+	'error.bad': '无法显示这个页面',
+	'error.backWall': '返回指挥大屏',
+	'error.backMap': '返回地图',
+	'error.signIn': '登录',
 	'nav.map': '地图',
 	'nav.import': '数据导入',
 	'nav.lang': '语言',
@@ -439,6 +448,7 @@ export const zh = {
 	'tokens.once': '请立即复制，令牌只显示这一次：',
 	'tokens.wallUrl': '大屏地址：',
 	'tokens.lastUsed': '最近使用',
+	'tokens.none': '还没有令牌。在下方生成一个：接口令牌供事件接入和模拟器使用，大屏令牌供指挥大屏免登录查看。',
 	'tokens.prefix': '前缀',
 	'tokens.createdBy': '创建人',
 	'audit.title': '审计日志',
@@ -464,8 +474,16 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
 	...planEn,
+	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': 'GridAtlas',
+	'error.notFound': 'Page not found',
+	'error.forbidden': 'Forbidden',
+	'error.server': 'Something went wrong',
+	'error.bad': 'This page cannot be shown',
+	'error.backWall': 'Back to the wall screen',
+	'error.backMap': 'Back to the map',
+	'error.signIn': 'Sign in',
 	'nav.map': 'Map',
 	'nav.import': 'Import',
 	'nav.lang': 'Language',
@@ -900,6 +918,7 @@ export const en: Record<MessageKey, string> = {
 	'tokens.once': 'Copy it now — the token is shown only this once:',
 	'tokens.wallUrl': 'Wall screen address:',
 	'tokens.lastUsed': 'Last used',
+	'tokens.none': 'No tokens yet. Create one below: API tokens for the case feed and the simulator, wall tokens for wall screens without a sign-in.',
 	'tokens.prefix': 'Prefix',
 	'tokens.createdBy': 'Created by',
 	'audit.title': 'Audit log',
