@@ -22,6 +22,7 @@ import {
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
 import { estimateHouseholds } from '../geo/households/index';
+import { communityShortName, gridName } from '../geo/partition/names';
 import { toWgs84 } from '../geo/crs/index';
 import {
 	bisectPolygon,
@@ -110,10 +111,6 @@ export function readCommunityCodes(): CodeRow[] {
 }
 
 /** "香铺营社区居委会" → "香铺营". */
-export function communityShortName(name: string): string {
-	return name.replace(/(社区)?(居民委员会|居委会)$/, '').replace(/社区$/, '');
-}
-
 let osmCache: { fc: FeatureCollection; bytes: Uint8Array } | null = null;
 export function readDemoOsm(): { fc: FeatureCollection; bytes: Uint8Array } {
 	if (!osmCache) {
@@ -382,12 +379,11 @@ export function buildDemo(): DemoBuild {
 				cutLines: allRoads
 			});
 			const ordered = orderWestToEastNorthToSouth(grids.map((g) => ({ ...g, geometry: r(g.geometry) })));
-			const short = communityShortName(community.name);
 			ordered.forEach((g, i) => {
 				const seq = String(i + 1).padStart(3, '0');
 				gridFeatures.push({
 					type: 'Feature',
-					properties: { code: community.code + seq, name: `${short}第${i + 1}网格`, kind: 'basic', community_code: community.code, illustrative: true },
+					properties: { code: community.code + seq, name: gridName(community.name, community.code + seq), kind: 'basic', community_code: community.code, illustrative: true },
 					geometry: g.geometry
 				});
 			});

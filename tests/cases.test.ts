@@ -8,7 +8,7 @@ import { caseEventStream, caseHub, closeCaseHub } from '../src/lib/server/case-e
 import { importFile } from '../src/lib/server/imports';
 import { reassignToHierarchy } from '../src/lib/server/hierarchy';
 import { testEngines } from './helpers/engines';
-import { parseSimulateArgs, SimulateUsageError } from '../src/cli/simulate-cases';
+import { parseSimulateArgs, rateLine, SimulateUsageError } from '../src/cli/simulate-cases';
 
 describe('simulate-cases arguments', () => {
 	it('parses and refuses bad ones', () => {
@@ -18,6 +18,13 @@ describe('simulate-cases arguments', () => {
 		expect(() => parseSimulateArgs(['--rate', '-1'])).toThrow(/rate/);
 		expect(() => parseSimulateArgs(['--rate', '1', '--url', 'nope'])).toThrow(/url/);
 		expect(() => parseSimulateArgs(['--rate', '1', '--bogus'])).toThrow(SimulateUsageError);
+	});
+	it('says that --rate is the daily mean and what it gives now (issue 22: 5/s posted ≈ 0.6/s at night)', () => {
+		const night = new Date('2026-12-06T19:00:00Z'); // 03:00 in Beijing
+		const line = rateLine({ rate: 5, rhythm: true }, night);
+		expect(line).toMatch(/^5 cases\/s daily mean; now ×0\.\d+ \(Beijing time\) ≈ 0\.\d+\/s/);
+		expect(line).toContain('--no-rhythm');
+		expect(rateLine({ rate: 5, rhythm: false }, night)).toBe('5 cases/s (steady, --no-rhythm)');
 	});
 });
 

@@ -11,6 +11,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, R
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
 import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
+import { communitiesWithData } from '../src/lib/coverage/with-data';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
 import { facilityServes, walkNearestDistances } from '../src/lib/server/coverage-walk';
 import { serveIsochrone } from '../src/lib/server/network';
@@ -276,6 +277,21 @@ for (const engine of testEngines()) {
 			const perBuilding = csvParse(out);
 			expect(perBuilding.columns.slice(0, 3)).toEqual(['building', 'community', 'households']);
 			expect(perBuilding.length).toBe(report.cells.find((c) => c.community === community)!.buildings);
+			// The whole city: communities with buildings only (a code list's thousands of empty ones
+			// are "no data" under every rule), named; --all prints every listed community.
+			out = '';
+			expect(await runCoverage(db, [], (s) => (out += s))).toBe(0);
+			const csv = csvParse(out);
+			expect(csv.columns.slice(0, 6)).toEqual(['community', 'community_name', 'subdistrict', 'subdistrict_name', 'rule', 'rule_name']);
+			const withData = communitiesWithData(report);
+			expect(new Set(csv.map((r) => r.community))).toEqual(withData);
+			expect(csv.length).toBe(report.cells.filter((c) => withData.has(c.community)).length);
+			const named = report.communities.find((c) => c.code === csv[0].community)!;
+			expect(csv[0].community_name).toBe(named.name);
+			expect(csv[0].rule_name).toBe(report.rules.find((r) => r.id === csv[0].rule)!.nameZh);
+			out = '';
+			expect(await runCoverage(db, ['--all'], (s) => (out += s))).toBe(0);
+			expect(csvParse(out).length).toBe(report.cells.length);
 			await expect(runCoverage(db, ['--format', 'xml'])).rejects.toThrow(/csv or json/);
 			await expect(runCoverage(db, ['--community', '12'])).rejects.toThrow(/12-digit/);
 		});

@@ -2,14 +2,16 @@
 // cases (geo/cases/simulator: hotspots around real buildings, a daily rhythm, category mix, workflow
 // progress) through the real HTTP API, in one batch per tick. For demos and load tests.
 import { parseArgs } from 'node:util';
-import { CaseSimulator, casesForTick, rng, type Anchor } from '../../geo/cases/simulator';
+import { CaseSimulator, casesForTick, rhythm, rng, type Anchor } from '../../geo/cases/simulator';
 
 export class SimulateUsageError extends Error {}
 
 export const SIMULATE_USAGE = `  gridatlas simulate-cases --rate <cases/s> [--duration <s>] [--url http://127.0.0.1:3000]
                    [--tick <ms>] [--seed 1] [--speedup 60] [--no-rhythm] [--token <api token>]
                               post realistic cases through the running app's API (hotspots around real
-                              buildings, a daily rhythm unless --no-rhythm, workflow steps speeded up ×60);
+                              buildings, workflow steps speeded up ×60); --rate is the daily mean: the
+                              daily rhythm (Beijing time) posts ≈ ×0.1 of it at night and ≈ ×1.8 at the
+                              morning peak; --no-rhythm posts exactly --rate all day;
                               the token (or GRIDATLAS_TOKEN) from \`gridatlas token add --kind api\``;
 
 export interface SimulateArgs {
@@ -85,6 +87,17 @@ export async function loadAnchors(base: string, headers: Record<string, string> 
 	throw new Error('应用中没有建筑、网格或社区，无法放置案件 / the app has no buildings, grids or communities to place cases around');
 }
 
+/**
+ * What --rate means for this run, said at the start: with the daily rhythm it is the mean over the
+ * day, and at 3 a.m. a "--rate 5" posts ≈ 0.6 cases/s — which looked like a bug without this line.
+ */
+export function rateLine(args: Pick<SimulateArgs, 'rate' | 'rhythm'>, now: Date): string {
+	if (!args.rhythm) return `${args.rate} cases/s (steady, --no-rhythm)`;
+	const factor = rhythm(now);
+	const rate = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2).replace(/\.?0+$/, ''));
+	return `${args.rate} cases/s daily mean; now ×${factor.toFixed(2)} (Beijing time) ≈ ${rate(args.rate * factor)}/s — --no-rhythm for a steady ${args.rate}/s`;
+}
+
 export async function runSimulateCases(args: SimulateArgs, log: (s: string) => void = (s) => console.log(s)): Promise<number> {
 	const health = await fetch(`${args.url}/api/health`).catch((err) => {
 		throw new Error(`无法连接 ${args.url} / cannot reach ${args.url}: ${(err as Error).message}`);
@@ -95,7 +108,7 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 	const runId = `SIM-${Date.now().toString(36)}`;
 	const sim = new CaseSimulator({ anchors, seed: args.seed, runId, speedup: args.speedup });
 	const random = rng(args.seed + 1);
-	log(`simulate-cases: ${anchors.length} anchors, ${args.rate}/s${args.rhythm ? ' (daily rhythm)' : ''}, run ${runId} → ${args.url}/api/cases`);
+	log(`simulate-cases: ${anchors.length} anchors, ${rateLine(args, new Date())}, run ${runId} → ${args.url}/api/cases`);
 	const totals = { posted: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, requests: 0, ms: 0 };
 	const started = Date.now();
 	const end = args.durationS === null ? Infinity : started + args.durationS * 1000;

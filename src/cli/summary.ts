@@ -12,7 +12,8 @@ export function formatSummary(s: ImportSummary, maxListed = 50): string {
 	];
 	for (const [title, list] of [
 		['修复 / repaired', s.repairedIssues],
-		['拒绝 / rejected', s.rejectedIssues]
+		['拒绝 / rejected', s.rejectedIssues],
+		['户数存疑 / doubtful households (written, check them)', s.flaggedIssues ?? []]
 	] as const) {
 		if (list.length === 0) continue;
 		lines.push(`${title}:`);

@@ -17,7 +17,10 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 	const db = requireDb();
 	const view = parseViewState(url.searchParams);
 	const { extent, categories, counts } = await readerMapSummary(db, String(dataGeneration()), readScope(locals.user));
-	// An unknown code in a link opens the city rather than an error page.
-	const unit = (view.unit ? await unitFacts(db, view.unit) : null) ?? (await unitFacts(db, CITY_CODE));
-	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit, caseCategories: await caseCategories(db) };
+	// An unknown code in a link opens the city rather than an error page, and the page says so.
+	const asked = url.searchParams.get('unit');
+	const found = view.unit ? await unitFacts(db, view.unit) : null;
+	const unit = found ?? (await unitFacts(db, CITY_CODE));
+	const unknownUnit = asked && asked !== CITY_CODE && !found ? asked.slice(0, 40) : null;
+	return { lang, extent, categories, counts, basemaps: availableBasemaps(), view, unit, unknownUnit, caseCategories: await caseCategories(db) };
 };

@@ -66,6 +66,62 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		}
 	}, 120_000);
 
+	// Issue 22: the panel no longer floats over the map, and a suggested site says where it is.
+	it('puts the cell panel beside the map, not over it; suggested sites have coordinates, a road and are in view', async () => {
+		const panel = (await page.getByTestId('coverage-cell').boundingBox())!;
+		const map = (await page.getByTestId('coverage-map').boundingBox())!;
+		expect(panel.y + panel.height).toBeLessThanOrEqual(map.y + 1);
+		await page.getByTestId('suggest').click();
+		await page.waitForSelector('[data-testid="suggestion"]', { timeout: 60_000 });
+		await waitForMap(page);
+		const coords = await page.getByTestId('suggestion-coords').allInnerTexts();
+		expect(coords.length).toBeGreaterThan(0);
+		for (const c of coords) expect(c).toMatch(/^\d+\.\d{6}°N, \d+\.\d{6}°E$/);
+		const roads = await page.getByTestId('suggestion-road').allInnerTexts();
+		expect(roads.some((r) => /^近.+（\d+ 米）$/.test(r)), roads.join(' | ')).toBe(true);
+		// Every suggested site is drawn inside the visible map.
+		const community = new URL(page.url()).searchParams.get('cell')!.split(':')[0];
+		const res = await api('/api/coverage/suggest', { method: 'POST', body: JSON.stringify({ community, rule: 'kindergarten_300', k: 3 }) });
+		const { suggestions } = await res.json();
+		expect(suggestions[0].road === null || typeof suggestions[0].road.name === 'string').toBe(true);
+		for (const s of suggestions) {
+			const pt = await screenPoint(page, [s.lon, s.lat]);
+			expect(pt.x).toBeGreaterThanOrEqual(map.x);
+			expect(pt.x).toBeLessThanOrEqual(map.x + map.width);
+			expect(pt.y).toBeGreaterThanOrEqual(map.y);
+			expect(pt.y).toBeLessThanOrEqual(map.y + map.height);
+		}
+		await page.screenshot({ path: '/tmp/gridatlas-coverage-suggestions.png' });
+	}, 120_000);
+
+	it('groups the rules by level, keeps the community column in place and has a compact view; filters offer subdistricts with data', async () => {
+		const table = page.getByTestId('coverage-table');
+		const groups = await table.locator('[data-testid="rule-group"]').evaluateAll((ths) => ths.map((t) => t.getAttribute('data-level')));
+		expect(groups.length).toBeGreaterThan(1);
+		expect(new Set(groups).size).toBe(groups.length); // each level once: its rules side by side
+		const scroller = table.locator('xpath=..');
+		const first = table.locator('tbody th.sticky').first();
+		const x0 = (await first.boundingBox())!.x;
+		await scroller.evaluate((e) => (e.scrollLeft = 400));
+		await page.waitForTimeout(100);
+		expect((await first.boundingBox())!.x).toBeCloseTo(x0, 0);
+		await scroller.evaluate((e) => (e.scrollLeft = 0));
+		const wide = await table.evaluate((e) => e.scrollWidth);
+		await page.getByTestId('coverage-compact').check();
+		const narrow = await table.evaluate((e) => e.scrollWidth);
+		expect(narrow).toBeLessThan(wide * 0.75);
+		// Compact at 1600 px: every rule column fits without scrolling sideways.
+		expect(await scroller.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+		await page.screenshot({ path: '/tmp/gridatlas-coverage-compact.png' });
+		await page.getByTestId('coverage-compact').uncheck();
+		const report = await (await api('/api/coverage')).json();
+		const withData = new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community));
+		const expected = new Set(report.communities.filter((c: any) => withData.has(c.code)).map((c: any) => c.subdistrictCode));
+		const offered = await page.locator('[data-testid="filter-subdistrict"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+		expect(new Set(offered)).toEqual(expected);
+		expect(offered.length).toBeLessThan(new Set(report.communities.map((c: any) => c.subdistrictCode)).size);
+	}, 60_000);
+
 	it('what-if: a proposed facility in the failing community raises its share in the table', async () => {
 		const cell = page.locator('[data-testid="cell-status"]');
 		const before = await cell.innerText();

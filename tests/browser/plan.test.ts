@@ -94,6 +94,10 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.waitForSelector('[data-testid="plan-save-message"]');
 		expect(await page.locator('[data-testid="plan-save-message"]').innerText()).toMatch(/已保存为第 \d+ 版/);
 		await expect(page.locator('[data-testid="plan-dirty"]').getAttribute('data-dirty')).resolves.toBe('false');
+		// The header names what the editor holds now: the draft just saved, no longer "no revision yet".
+		const header = await page.getByTestId('plan-summary').innerText();
+		expect(header).not.toContain('尚无规划版本');
+		expect(header).toMatch(/第 \d+ 版草稿/);
 	}, 180_000);
 
 	it('reloads and finds the new grid persisted, in the revisions list too', async () => {
@@ -108,6 +112,9 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		expect(plan.openedFrom.kind).toBe('revision');
 		const grid = plan.grids.find((g: any) => g.code === newCode);
 		expect(grid).toBeTruthy();
+		// One naming rule for new grids, the demo's own: short community name + sequence (淮海路第8网格).
+		expect(grid.name).toBe(`淮海路第${Number(newCode.slice(-3))}网格`);
+		expect(plan.grids.filter((g: any) => g.code !== newCode).every((g: any) => /^淮海路第\d+网格$/.test(g.name))).toBe(true);
 		// Its corners are the clicked ones (snapped exactly onto the old corners).
 		const got = ring(grid).map((p) => p.map((v) => v.toFixed(6)).join(','));
 		for (const p of drawn) expect(got).toContain(p.map((v) => v.toFixed(6)).join(','));
@@ -283,7 +290,7 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		const gap = page.locator('[data-testid="plan-validation"] li[data-kind="gap"]');
 		await expect(gap.count()).resolves.toBe(1);
 		const fix = gap.locator('[data-testid="plan-fix"]');
-		expect(await fix.innerText()).toMatch(/划给 \d{3}/);
+		expect(await fix.innerText()).toMatch(/划给 淮海路第\d+网格/);
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/plan-fix-before.png` });
 		await fix.click();
 		await waitHard(0);
@@ -367,6 +374,69 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 			await context.close();
 		}
 	}, 120_000);
+
+	// Issue 22: the planner's first walk through the editor.
+	it('names grids in the validation (code on hover), lists the doubtful household counts and keeps chart labels apart at 18 and 19 grids', async () => {
+		await page.goto(`${app.url}/plan/${PLANNER_COMMUNITY}`);
+		await page.waitForSelector('[data-testid="plan-page"]');
+		await waitForMap(page);
+		const validation = page.getByTestId('plan-validation');
+		const named = await validation.locator('abbr[data-code]').evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('title'), text: e.textContent })));
+		expect(named.length).toBeGreaterThan(0);
+		for (const n of named) {
+			expect(n.code).toMatch(/^\d{15}$/);
+			expect(n.text).toMatch(/^大行宫第\d+网格$/);
+		}
+		expect(await validation.innerText()).not.toMatch(/\d{15}/);
+
+		// 南京图书馆, estimated at 2,574 households: listed with the reasons and ringed on the map.
+		const doubtful = page.getByTestId('plan-doubtful');
+		expect(await doubtful.innerText()).toMatch(/南京图书馆[\s\S]*2,574/);
+		expect(await doubtful.innerText()).toMatch(/一栋楼超过 800 户/);
+		await page.waitForFunction(() => (window as any).gridatlasMap.querySourceFeatures('doubtful-households').length > 0);
+
+		// Chart labels at 18 and 19 grids: auto-propose that many, take it, and look at the labels.
+		for (const n of [18, 19]) {
+			await page.locator('[data-testid="plan-proposal"] input[type="number"]').fill(String(n));
+			await page.getByTestId('plan-propose').click();
+			await page.getByTestId('plan-accept').click({ timeout: 60_000 });
+			await page.waitForFunction((k) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === k, n);
+			const labels = await page.locator('[data-testid="plan-chart"] text.code').evaluateAll((els) =>
+				els.map((e) => {
+					const r = e.getBoundingClientRect();
+					return { x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, text: e.textContent };
+				})
+			);
+			expect(labels.length, `labels at ${n} grids`).toBeGreaterThanOrEqual(Math.ceil(n / 2));
+			for (let i = 1; i < labels.length; i++) expect(labels[i].x0, `label ${labels[i].text} overlaps ${labels[i - 1].text}`).toBeGreaterThanOrEqual(labels[i - 1].x1);
+			const chart = (await page.locator('[data-testid="plan-chart"] svg').boundingBox())!;
+			for (const l of labels) expect(l.y1).toBeLessThanOrEqual(chart.y + chart.height + 0.5);
+			await page.getByTestId('plan-chart').screenshot({ path: `/tmp/gridatlas-plan-chart-${n}.png` });
+		}
+		await page.screenshot({ path: '/tmp/gridatlas-plan-planner-community.png' });
+	}, 180_000);
+
+	it('the header has 网格规划: the index lists what a planner may open, its own marked editable; the README example opens', async () => {
+		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+		try {
+			const p = await context.newPage();
+			await signIn(p, app.url, 'planner');
+			await p.goto(`${app.url}/`);
+			await p.getByRole('link', { name: '网格规划' }).first().click();
+			await p.waitForSelector('[data-testid="plan-index"]');
+			const codes = await p.getByTestId('plan-index-link').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+			expect(codes).toContain(PLANNER_COMMUNITY);
+			expect(codes.every((c) => c!.startsWith('320102002'))).toBe(true);
+			expect(await p.locator(`li:has([data-code="${PLANNER_COMMUNITY}"])`).innerText()).toContain('可编辑');
+			await p.screenshot({ path: '/tmp/gridatlas-plan-index.png' });
+			// The README's example is this community: it opens with the tools.
+			await p.locator(`[data-testid="plan-index-link"][data-code="${PLANNER_COMMUNITY}"]`).click();
+			await p.waitForSelector('[data-testid="plan-toolbar"]');
+			await expect(p.locator('nav a[aria-current="page"]').innerText()).resolves.toBe('网格规划');
+		} finally {
+			await context.close();
+		}
+	}, 90_000);
 
 	it("the map's side panel links a community to its editor", async () => {
 		await openMap(page, `${app.url}/?unit=${COMMUNITY}`);

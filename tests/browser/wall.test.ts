@@ -261,6 +261,65 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		await page.close();
 	}, 120_000);
 
+	// Issue 22: a wall for a code that does not exist, and the admin pages around the wall.
+	it('a missing wall answers a styled page with the way back, never internals', async () => {
+		const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+		try {
+			await signIn(page, app.url);
+			const errors = recordPage(page).errors;
+			const res = await page.goto(`${app.url}/wall/999999999`);
+			expect(res?.status()).toBe(404);
+			const card = page.getByTestId('error-page');
+			await expect(card.locator('h1').innerText()).resolves.toBe('找不到这个页面');
+			await expect(page.getByTestId('error-message').innerText()).resolves.toContain('999999999');
+			await expect(page.getByTestId('error-back-wall').getAttribute('href')).resolves.toBe('/wall');
+			await expect(page.getByTestId('error-back-map').getAttribute('href')).resolves.toBe('/');
+			// Styled: the card is a card (not the browser's default black on white at the top left).
+			const look = await card.evaluate((e) => ({ bg: getComputedStyle(e).backgroundColor, shadow: getComputedStyle(e).boxShadow, left: e.getBoundingClientRect().left }));
+			expect(look.bg).toBe('rgb(255, 255, 255)');
+			expect(look.shadow).not.toBe('none');
+			expect(look.left).toBeGreaterThan(400);
+			expect(await page.content()).not.toMatch(/at .*\.js:\d+|node_modules|Error:/);
+			await page.screenshot({ path: path.join(SHOTS, 'wall-missing.png') });
+			await page.getByTestId('error-back-wall').click();
+			await page.waitForSelector('[data-testid="wall"]');
+			expect(errors).toEqual([]);
+		} finally {
+			await page.close();
+		}
+	}, 90_000);
+
+	it("the audit log speaks the catalogue's words in Beijing time; the empty tokens table says so", async () => {
+		const changed = await app.fetch(`${app.url}/api/cases/wall-1`, { method: 'PATCH', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'registered' }) });
+		expect(changed.status, await changed.clone().text()).toBe(200);
+		const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+		try {
+			await signIn(page, app.url);
+			await page.goto(`${app.url}/audit?entity=cases`);
+			const table = page.getByTestId('audit');
+			await table.waitFor();
+			const text = await table.innerText();
+			for (const word of ['insert', 'update', 'cases', 'reported', 'registered']) expect(text).not.toMatch(new RegExp(`\\b${word}\\b`));
+			// Case reports are not audited one by one (a feed would flood the log); their status changes are.
+			expect(text).toMatch(/修改\s+事件\s+wall-1[\s\S]*status: 已上报 →\s?已立案/);
+			await expect(page.locator('thead th').first().innerText()).resolves.toContain('UTC+8');
+			// The newest entry's time is the API's UTC time + 8 h.
+			const newest = (await (await app.fetch(`${app.url}/api/audit?entity=cases&limit=1`)).json()).entries[0];
+			const shown = await page.getByTestId('audit-at').first().innerText();
+			const beijing = new Date(Date.parse(newest.at) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+			expect(shown).toBe(beijing);
+			const filters = await page.locator('[data-testid="audit-filter"] select option').allInnerTexts();
+			expect(filters).toEqual(expect.arrayContaining(['令牌', '事件', '新增', '修改']));
+			await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
+
+			await page.goto(`${app.url}/admin/tokens`);
+			await expect(page.getByTestId('tokens-empty').innerText()).resolves.toMatch(/还没有令牌/);
+			await page.screenshot({ path: path.join(SHOTS, 'tokens-empty.png') });
+		} finally {
+			await page.close();
+		}
+	}, 90_000);
+
 	it(`soak: ${SOAK_S} s with cases posted at 10/s — the DOM stays flat, the heap grows little`, async () => {
 		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
 		const cdp = await page.context().newCDPSession(page);

@@ -56,6 +56,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/coverage/rules': { GET: { path: '/coverage/rules', allowed: READERS }, POST: { path: '/coverage/rules?/delete', form: { id: 'no_such_rule' }, allowed: ['admin'], expect: 'handled' } },
 		'/coverage/life-circle': { GET: { path: '/coverage/life-circle', allowed: READERS } },
 		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
+		'/plan': { GET: { path: '/plan', allowed: READERS } },
 		'/plan/[community]': { GET: { path: `/plan/${c.community}`, allowed: READERS } },
 		'/api/health': { GET: { path: '/api/health', allowed: 'public' } },
 		'/api/session': { GET: { path: '/api/session', allowed: 'public' }, POST: { path: '/api/session', body: {}, allowed: 'public' }, DELETE: { path: '/api/session', allowed: 'public' } },

@@ -80,6 +80,7 @@ const NO_CASE_DATA: Record<string, string> = {
 	'POST /admin/users': 'creates or changes users (admins only)',
 	'POST /admin/tokens': 'creates or revokes tokens (admins only)',
 	'POST /import': 'imports an uploaded file (admins only); the summary is about that file',
+	'GET /plan': "lists the communities inside the reader's jurisdiction (names, codes, grid counts); reads no case",
 	'POST /coverage/rules': 'changes coverage rules (admins only)',
 	'POST /api/session': 'signs in: the principal, nothing else',
 	'DELETE /api/session': 'signs out',

@@ -122,3 +122,9 @@ export const CJK_FONT_FAMILY =
 
 export const OSM_ATTRIBUTION =
 	'<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">© OpenStreetMap contributors</a>';
+
+/**
+ * Walking isochrones, 5 / 10 / 15 minutes (and a fourth band, should one be asked for): one hue
+ * family from green to indigo, none of them the selected unit's orange (day) or yellow (night).
+ */
+export const ISOCHRONE_COLORS = ['#2f9e44', '#0c8599', '#364fc7', '#862e9c'] as const;

@@ -20,6 +20,7 @@ import {
 	type PlanBuilding,
 	type Violation
 } from '../../../geo/partition';
+import { gridName } from '../../../geo/partition/names';
 import type { PlanBuildingInfo, PlanCommunity, PlanGrid } from '$lib/server/plans';
 
 export type Areal = Polygon | MultiPolygon;
@@ -134,7 +135,7 @@ export class PlanEditor {
 		return this.community.code + String(++this.maxSeq).padStart(3, '0');
 	}
 	defaultName(code: string): string {
-		return `${this.community.name}第${code.slice(-3)}网格`;
+		return gridName(this.community.name, code);
 	}
 	grid(code: string): PlanGrid | undefined {
 		return this.grids.find((g) => g.code === code);

@@ -18,6 +18,7 @@ import {
 } from '../../../geo/types';
 import type { Db, Queryable } from './db';
 import { upsertBuildings } from './buildings';
+import { implausibleMessage, implausibleReasons } from '../../../geo/households/plausibility';
 import { upsertCases } from './cases';
 import { afterCaseCommit } from './case-events';
 import { listCategories, loadTagMapping } from './facilities';
@@ -101,6 +102,8 @@ export interface ImportSummary {
 	rejected: number;
 	repairedIssues: FeatureIssue[];
 	rejectedIssues: FeatureIssue[];
+	/** Written but worth a look: buildings whose household count does not fit their size (geo/households/plausibility). */
+	flaggedIssues: FeatureIssue[];
 	dryRun: boolean;
 	durationMs: number;
 }
@@ -130,7 +133,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		syntheticCodes: req.syntheticCodes,
 		archiveLimits: archiveLimits(limit)
 	});
-	const issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired] };
+	const issues: Issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired], flagged: [] };
 	let counts: UpsertCounts = { inserted: 0, updated: 0 };
 
 	try {
@@ -174,6 +177,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		rejected: issues.rejected.length,
 		repairedIssues: issues.repaired.sort(byIndex),
 		rejectedIssues: issues.rejected.sort(byIndex),
+		flaggedIssues: issues.flagged.sort(byIndex),
 		dryRun: !!req.dryRun,
 		durationMs: Date.now() - started
 	};
@@ -189,6 +193,7 @@ async function householdSettings(db: Queryable): Promise<Partial<HouseholdEstima
 interface Issues {
 	rejected: FeatureIssue[];
 	repaired: FeatureIssue[];
+	flagged: FeatureIssue[];
 }
 
 type Writer<L extends LayerName> = (
@@ -472,6 +477,10 @@ async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'
 		)
 	);
 	await refreshHouseholdEstimates(tx);
+	for (const { r } of placed) {
+		const reasons = implausibleReasons({ households: r.households, estimated: r.householdsEstimated, footprintM2: r.footprintM2, levels: r.levels ?? null, name: r.name });
+		if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
+	}
 	return counts;
 }
 

@@ -19,6 +19,7 @@ import {
 	type PlanBuilding,
 	type Violation
 } from '../../../geo/partition';
+import { gridName } from '../../../geo/partition/names';
 import { readGeoJSON } from '../../../geo/readers/geojson';
 import { readShapefileZip } from '../../../geo/readers/shapefile';
 import { resolveFormat } from '../../../geo/import/sniff';
@@ -443,7 +444,7 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 			err('kind', 'bad_kind', `类型须为 basic（基础网格）或 dedicated（专属网格），收到 “${String(kind)}”`, `kind must be basic or dedicated, got "${String(kind)}"`);
 			ok = false;
 		}
-		const name = props.name === undefined || props.name === null || props.name === '' ? `${community.name}第${code.slice(-3)}网格` : props.name;
+		const name = props.name === undefined || props.name === null || props.name === '' ? gridName(community.name, code) : props.name;
 		if (typeof name !== 'string' || name.length > MAX_NAME) {
 			err('name', 'bad_name', `名称须为不超过 ${MAX_NAME} 字的文本`, `the name must be text of at most ${MAX_NAME} characters`);
 			ok = false;
@@ -852,7 +853,7 @@ export async function proposePlan(q: Queryable, communityCode: string, input: { 
 		// Keep the codes of grids in force where a proposed grid covers most of one.
 		const previous = (await gridsInForce(q, communityCode)).map((g) => ({ code: g.code, geometry: g.geometry }));
 		const numbered = numberGrids(communityCode, p.grids, previous);
-		grids = numbered.map(({ feature, code }) => ({ code, name: `${community.name}第${code.slice(-3)}网格`, kind: 'basic', geometry: feature.geometry }));
+		grids = numbered.map(({ feature, code }) => ({ code, name: gridName(community.name, code), kind: 'basic', geometry: feature.geometry }));
 		feasible = p.feasible;
 		explanation = p.explanation;
 		moved = p.moved;

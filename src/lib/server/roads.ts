@@ -3,6 +3,7 @@ import type { LineString, MultiLineString } from 'geojson';
 import { buildWalkNetwork } from '../../../geo/network';
 import type { Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
+import type { SiteSuggestion } from './coverage';
 import { batches, multiFromJson } from './sql';
 
 export interface RoadRow {
@@ -62,4 +63,35 @@ export async function rebuildWalkNetwork(tx: Queryable): Promise<{ nodes: number
 		);
 	}
 	return { nodes: net.nodes.length, edges: net.edges.length };
+}
+
+export interface NearestRoad {
+	name: string;
+	distanceM: number;
+}
+
+/** A site suggestion as POST /api/coverage/suggest answers it: with the road to find it by. */
+export type SuggestedSite = SiteSuggestion & { road: NearestRoad | null };
+
+/**
+ * The nearest named road (any class) to each point within `maxM`, or null: how a suggested site is
+ * found on the ground ("珠江路, 35 m"). Points are [lon, lat] in WGS-84; answers keep their order.
+ */
+export async function nearestRoadNames(q: Queryable, points: readonly { lon: number; lat: number }[], maxM = 300): Promise<(NearestRoad | null)[]> {
+	if (points.length === 0) return [];
+	const rows = await q.query<{ i: number; name: string | null; distance_m: number | null }>(
+		`SELECT p.i, r.name, r.distance_m
+		 FROM jsonb_to_recordset($1::jsonb) AS p(i int, lon float8, lat float8)
+		 LEFT JOIN LATERAL (
+			SELECT n.name, ST_Distance(n.geom::geography, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography) AS distance_m
+			FROM roads n
+			WHERE n.name IS NOT NULL AND btrim(n.name) <> ''
+			ORDER BY n.geom <-> ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)
+			LIMIT 1
+		 ) r ON r.distance_m <= $2`,
+		[JSON.stringify(points.map((p, i) => ({ i, lon: p.lon, lat: p.lat }))), maxM]
+	);
+	const out: (NearestRoad | null)[] = points.map(() => null);
+	for (const r of rows) if (r.name !== null && r.distance_m !== null) out[r.i] = { name: r.name, distanceM: Math.round(r.distance_m) };
+	return out;
 }

@@ -253,3 +253,28 @@ export async function unitFacts(db: Queryable, code: string): Promise<UnitFacts 
 	}
 	return facts;
 }
+
+export interface PlanningCommunity {
+	code: string;
+	name: string;
+	subdistrictCode: string;
+	subdistrictName: string;
+	households: number | null;
+	grids: number;
+}
+
+/**
+ * The communities with a boundary (only those can be planned) inside a reader's jurisdiction
+ * (`units`: codes as in readScope; null = the whole city), by subdistrict and code: the planning
+ * index at /plan.
+ */
+export async function communitiesForPlanning(q: Queryable, units: string[] | null): Promise<PlanningCommunity[]> {
+	return q.query<PlanningCommunity>(
+		`SELECT c.code, c.name, c.subdistrict_code AS "subdistrictCode", s.name AS "subdistrictName", c.households,
+			(SELECT count(*)::int FROM grids g WHERE g.community_code = c.code) AS grids
+		 FROM communities c JOIN subdistricts s ON s.code = c.subdistrict_code
+		 WHERE c.geom IS NOT NULL AND ($1::text[] IS NULL OR c.code LIKE ANY ($1::text[]))
+		 ORDER BY c.subdistrict_code, c.code`,
+		[units === null ? null : units.map((u) => `${u}%`)]
+	);
+}

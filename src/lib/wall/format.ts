@@ -1,8 +1,7 @@
 // Times and shares on the wall. Times are Beijing time whatever the kiosk's clock zone, so the
 // clock, the latest cases and "connection lost since" agree with the KPIs' day (UTC+8).
 import { t, type Lang } from '$lib/i18n';
-
-const TZ = 'Asia/Shanghai';
+import { BEIJING_TZ as TZ } from '$lib/i18n/time';
 const parts = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(lang: Lang): Intl.DateTimeFormat {

@@ -6,13 +6,15 @@ import { RULE_LEVELS } from '$lib/server/rules';
 import { dataExtent } from '$lib/server/mapdata';
 import { resolveLang } from '$lib/i18n/server';
 import { categoriesByCode } from '$lib/server/facilities';
+import { subdistrictsWithData } from '$lib/coverage/with-data';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => {
 	const lang = resolveLang(url, cookies);
 	const db = requireDb();
 	const { report } = await getCoverage(db);
-	const subdistricts = [...new Map(report.communities.map((c) => [c.subdistrictCode, c.subdistrictName])).entries()].map(([code, name]) => ({ code, name }));
+	// Only subdistricts with buildings mapped: a code list names far more, all "no data".
+	const subdistricts = subdistrictsWithData(report);
 	const askedSubdistrict = url.searchParams.get('subdistrict');
 	const subdistrict = subdistricts.some((s) => s.code === askedSubdistrict) ? askedSubdistrict : null;
 	const askedLevel = url.searchParams.get('level');

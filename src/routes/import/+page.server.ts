@@ -90,6 +90,8 @@ function trimIssues(s: ImportSummary) {
 		...s,
 		repairedIssues: s.repairedIssues.slice(0, MAX_ISSUES_SHOWN),
 		rejectedIssues: s.rejectedIssues.slice(0, MAX_ISSUES_SHOWN),
+		flaggedIssues: s.flaggedIssues.slice(0, MAX_ISSUES_SHOWN),
+		flaggedMore: Math.max(0, s.flaggedIssues.length - MAX_ISSUES_SHOWN),
 		repairedMore: Math.max(0, s.repairedIssues.length - MAX_ISSUES_SHOWN),
 		rejectedMore: Math.max(0, s.rejectedIssues.length - MAX_ISSUES_SHOWN)
 	};

@@ -50,6 +50,7 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/coverage/life-circle': { GET: read('coverage:read') },
 	// No code: the page sends a non-city account on to its own subdistrict's wall.
 	'/wall/[[code]]': { GET: read('wall:read', param('code')) },
+	'/plan': { GET: read('plans:read') }, // lists the communities inside the jurisdiction only
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
 
 	'/api/health': { GET: pub },

@@ -1,9 +1,11 @@
 // POST /api/coverage/suggest { community, rule, k?, candidates?: [{lon, lat, id?}] } → k new sites
 // chosen greedily to cover the most uncovered households of that community, with households gained
-// per site. Without candidates, the community's buildings are the candidate sites.
+// per site, each with the nearest named road (to find it on the ground). Without candidates, the
+// community's buildings are the candidate sites.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { suggestForCell } from '$lib/server/coverage';
+import { nearestRoadNames } from '$lib/server/roads';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
 import type { RequestHandler } from './$types';
 
@@ -30,7 +32,10 @@ export const POST: RequestHandler = async ({ request }) => {
 	}
 	const k = body.k === undefined ? 3 : Number(body.k);
 	try {
-		return json(await suggestForCell(requireDb(), body.community, body.rule, k, candidates));
+		const db = requireDb();
+		const result = await suggestForCell(db, body.community, body.rule, k, candidates);
+		const roads = await nearestRoadNames(db, result.suggestions);
+		return json({ ...result, suggestions: result.suggestions.map((s, i) => ({ ...s, road: roads[i] })) });
 	} catch (err) {
 		return apiErrorFrom(err);
 	}
