@@ -8,6 +8,7 @@ import type { MessageKey } from '../../i18n';
 import type { LayerName } from '../../../../geo/types';
 import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
 import { ADD_MAPPING_COMMAND } from '../../../../geo/import/source';
+import { implausibleHouseholds } from '../household-checks';
 
 export type ReadinessState = 'ok' | 'partial' | 'missing';
 export type ReadinessGroup = 'boundaries' | 'buildings' | 'facilities' | 'network' | 'rules';
@@ -103,6 +104,7 @@ const stateOf = (have: number, full: number): ReadinessState => (have === 0 ? 'm
 export async function readiness(q: Queryable): Promise<Readiness> {
 	const c = await counts(q);
 	const uses = await categoryUses(q);
+	const doubtful = await implausibleHouseholds(q);
 	type Params = Record<string, string | number>;
 	// one row: what is there, and — when `gap` holds — its consequence
 	const row = (id: string, group: ReadinessGroup, state: ReadinessState, have: [MessageKey, Params], gap: [MessageKey, Params] | null, action?: ReadinessItem['action']): ReadinessItem => ({
@@ -127,6 +129,11 @@ export async function readiness(q: Queryable): Promise<Readiness> {
 		row('households', 'buildings', c.buildings === 0 ? 'missing' : estimatedOnly ? 'partial' : 'ok',
 			['readiness.have.households', { official: c.buildings_official, estimated: c.buildings - c.buildings_official, communities: c.communities_official }],
 			estimatedOnly ? ['readiness.gap.households', {}] : null, importOf('buildings')),
+		row('household-plausibility', 'buildings', doubtful.length ? 'partial' : 'ok',
+			doubtful.length
+				? ['readiness.have.doubtful', { n: doubtful.length, examples: doubtful.slice(0, 3).map((b) => `${b.name ?? b.sourceId} ${b.households}`).join('、') }]
+				: ['readiness.have.noDoubtful', {}],
+			doubtful.length ? ['readiness.gap.doubtful', {}] : null, importOf('buildings')),
 		{
 			...row('tag-mapping', 'facilities', c.tag_mappings === 0 ? 'missing' : 'ok', ['readiness.have.count', { n: c.tag_mappings }], c.tag_mappings === 0 ? ['readiness.gap.tagMapping', {}] : null),
 			command: ADD_MAPPING_COMMAND
