@@ -6,12 +6,13 @@
 import type { Db } from './db';
 import { caseCategories } from './case-analysis';
 import { mapSummary } from './mapdata';
-import { buildTile, dataGeneration, TILE_LAYERS } from './tiles';
+import { buildTile, TILE_LAYERS } from './tiles';
+import { versionsFor } from './db/versions';
 import { CITY_CODE, unitFacts } from './units';
 import { tilesCovering } from '../../../geo/tiles';
 
 export async function warmUp(db: Db): Promise<void> {
-	const { extent } = await mapSummary(db, String(dataGeneration()));
+	const { extent } = await mapSummary(db, await versionsFor(db));
 	await unitFacts(db, CITY_CODE);
 	await caseCategories(db);
 	if (!extent) return;

@@ -1,5 +1,6 @@
 // Runs the real production build (adapter-node) for the browser tests: builds it when the sources
-// are newer than build/, starts it on a free port with a fresh embedded database,
+// are newer than build/, starts it on a free port with a fresh embedded database (or on a PostgreSQL
+// database given by the test: `database`, with a replica and several worker processes if asked),
 // waits for /api/health, and stops it afterwards.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,6 +72,12 @@ export interface StartOptions {
 	dataDir?: string;
 	/** Listen on this port (e.g. to restart a server at the same address); default a free one. */
 	port?: number;
+	/** The server engine: this PostgreSQL database (DATABASE_URL) instead of an embedded data directory. */
+	database?: string;
+	/** With `database`: its streaming replica for reads (DATABASE_READ_URL). */
+	readDatabase?: string;
+	/** GRIDATLAS_WORKERS: processes sharing the port (server engine). */
+	workers?: number;
 }
 
 /**
@@ -99,7 +106,9 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 	const port = options.port ?? (await freePort());
 	const dataDir =
 		options.dataDir ??
-		(options.demo !== false && options.fromTemplate !== false ? await demoDataDir() : fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-')));
+		(options.demo !== false && options.fromTemplate !== false && !options.database
+			? await demoDataDir()
+			: fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-')));
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PORT: String(port),
@@ -116,8 +125,14 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 		GRIDATLAS_INGEST_PER_MINUTE: '100000',
 		...options.env
 	};
-	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
+	// The embedded engine unless the test names its own database: a server DATABASE_URL from the
+	// environment would be shared between runs.
 	delete env.DATABASE_URL;
+	delete env.DATABASE_READ_URL;
+	delete env.GRIDATLAS_WORKERS;
+	if (options.database) env.DATABASE_URL = options.database;
+	if (options.readDatabase) env.DATABASE_READ_URL = options.readDatabase;
+	if (options.workers) env.GRIDATLAS_WORKERS = String(options.workers);
 	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
