@@ -21,7 +21,7 @@ import { setCookieHeader } from '$lib/server/http/cookies';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import type { Principal } from '$lib/auth/capabilities';
 import { withReadContext } from '$lib/server/db/read-context';
-import { planReads, parseSeen, REPLICA_ROUTES, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
+import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
 import { versionTracker } from '$lib/server/db/versions';
 
 // Open the database in the background (not awaited): the HTTP server answers at once.
@@ -128,7 +128,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	// The data versions this request's caches key by, and whether its reads may use the replica.
 	const db = requireDb();
 	const seen = db.engine === 'postgres' ? parseSeen(event.cookies.get(SEEN_COOKIE)) : undefined;
-	const reads = await planReads(db, method === 'GET' ? (REPLICA_ROUTES[event.route.id ?? ''] ?? null) : null, seen);
+	const reads = await planReads(db, method === 'GET' ? replicaTopics(event.route.id, event.params) : null, seen);
 
 	const credential = credentialOf(event);
 	const principal = credential ? await cachedPrincipal(credential.key, credential.resolve, reads.versions.accounts) : null;

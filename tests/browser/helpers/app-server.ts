@@ -57,6 +57,8 @@ export interface AppServer {
 	fetch(input: string, init?: RequestInit): Promise<Response>;
 	/** Everything the server printed, for failure messages. */
 	log(): string;
+	/** The exit code once the server process has exited (undefined while it runs; null: by a signal). */
+	exitCode(): number | null | undefined;
 	/** Stops the server and removes its data directory (kept with keepData, e.g. to restart on it). */
 	stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -147,6 +149,7 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 		dataDir,
 		fetch: (input, init) => fetch(input, { ...init, headers: { cookie, ...(init?.headers as Record<string, string> | undefined) } }),
 		log: () => output,
+		exitCode: () => exited,
 		async stop(stopOptions) {
 			if (exited === undefined) {
 				const done = new Promise<void>((r) => child.once('exit', () => r()));

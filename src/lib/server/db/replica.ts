@@ -14,10 +14,17 @@ import { covers, readVersions, TOPICS, versionTracker, type Topic, type Versions
 const MAP: readonly Topic[] = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'rules'];
 const WITH_CASES: readonly Topic[] = [...MAP, 'cases'];
 
+// A tile reads one table: labels are read from their units' table.
+const LABELS: Record<string, Topic> = { subdistrict_labels: 'subdistricts', community_labels: 'communities', grid_labels: 'grids' };
+const tileTopics = (params: Record<string, string>): readonly Topic[] => {
+	const t = LABELS[params.layer] ?? params.layer;
+	return (TOPICS as readonly string[]).includes(t) ? [t as Topic] : MAP;
+};
+
 /** GET routes that may read on the replica, with the topics their answer is made of. */
-export const REPLICA_ROUTES: Readonly<Record<string, readonly Topic[]>> = {
+const REPLICA_ROUTES: Readonly<Record<string, readonly Topic[] | ((params: Record<string, string>) => readonly Topic[])>> = {
 	'/': WITH_CASES,
-	'/tiles/[layer]/[z]/[x]/[y].pbf': MAP,
+	'/tiles/[layer]/[z]/[x]/[y].pbf': tileTopics,
 	'/api/layers/[layer]': WITH_CASES,
 	'/api/search': MAP,
 	'/api/locate': MAP,
@@ -38,6 +45,12 @@ export const REPLICA_ROUTES: Readonly<Record<string, readonly Topic[]>> = {
 	'/api/wall': WITH_CASES,
 	'/wall/[[code]]': WITH_CASES
 };
+
+/** The topics a GET of this route reads, if it may read on the replica (null: the primary only). */
+export function replicaTopics(routeId: string | null, params: Record<string, string>): readonly Topic[] | null {
+	const r = routeId ? REPLICA_ROUTES[routeId] : undefined;
+	return r === undefined ? null : typeof r === 'function' ? r(params) : r;
+}
 
 /** After a failed replica read, the replica is left alone this long. */
 const DOWN_MS = 5_000;
