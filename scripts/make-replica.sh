@@ -16,10 +16,10 @@ CONF=/etc/postgresql/$VERSION/$NAME
 MAIN_CONF=/etc/postgresql/$VERSION/main
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-as_postgres() { $SUDO -u postgres "$@" 2>/dev/null || $SUDO su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; }
+as_postgres() { if [ -z "$SUDO" ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 psql_main() { as_postgres psql -X -q -p "$PRIMARY_PORT" -d postgres -v ON_ERROR_STOP=1 "$@"; }
 
-if pg_lsclusters -h 2>/dev/null | awk -v v=$VERSION -v n=$NAME '$1==v && $2==n && $4=="online"' | grep -q . &&
+if pg_lsclusters -h 2>/dev/null | awk -v v=$VERSION -v n=$NAME '$1==v && $2==n && $4 ~ /^online/' | grep -q . &&
 	[ "$(as_postgres psql -X -qtA -p "$PORT" -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = "t" ]; then
 	echo "replica: already streaming on port $PORT"
 	exit 0

@@ -77,6 +77,10 @@ if (Boolean(cert) !== Boolean(key)) {
 	process.exit(2);
 }
 const server = cert ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, onRequest) : http.createServer(onRequest);
+// Idle keep-alive connections outlive a reverse proxy's (nginx keeps upstream ones 60 s): closed by
+// this side first, one could be reused by the proxy as it closes, and a POST on it fail with a 502.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);

@@ -14,6 +14,8 @@ export interface Sizes {
 	planners: number;
 	coverageReaders: number;
 	casesPerS: number;
+	/** Cases per POST (a feed's batch; 1: every case on its own, as a grid worker's app sends them). */
+	casesPerPost: number;
 	/** A map user's pause between two views, ms (0: as fast as the server answers). */
 	thinkMs: [number, number];
 }
@@ -51,7 +53,7 @@ export const quantile = (xs: number[], q: number) => {
 
 // Plain node:http with a keep-alive agent per actor, so each actor's connections land on whichever
 // process the cluster hands them to, as browsers' would.
-function request(agent: http.Agent, url: string, cookie: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: Buffer }> {
+function request(agent: http.Agent, url: string, cookie: string, init: { method?: string; body?: string } = {}, retry = true): Promise<{ status: number; body: Buffer }> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			url,
@@ -63,7 +65,11 @@ function request(agent: http.Agent, url: string, cookie: string, init: { method?
 				res.on('error', reject);
 			}
 		);
-		req.on('error', reject);
+		// a kept-alive connection the server closed just as it was reused: send again, as browsers do
+		req.on('error', (err: NodeJS.ErrnoException) => {
+			if (retry && req.reusedSocket && err.code === 'ECONNRESET') request(agent, url, cookie, init, false).then(resolve, reject);
+			else reject(err);
+		});
 		req.end(init.body);
 	});
 }
@@ -214,21 +220,25 @@ export async function runWorkload(run: Run, stats: Stats): Promise<{ requests: n
 		);
 	}
 
-	// ingest: one case per POST (grid workers report one at a time), at a fixed rate
+	// ingest at a fixed rate, casesPerPost cases a POST
 	if (run.sizes.casesPerS > 0) {
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 		const r = mulberry32(run.seed * 31);
-		const every = 1000 / run.sizes.casesPerS;
+		const per = run.sizes.casesPerPost;
+		const every = (1000 * per) / run.sizes.casesPerS;
 		actors.push(
 			(async () => {
 				let n = 0;
 				const started = performance.now();
 				const inflight: Promise<unknown>[] = [];
 				while (live()) {
-					const v = run.city.views[Math.floor(r() * run.city.views.length)];
-					const id = `load-${run.seed}-${n}`;
-					const body = JSON.stringify({ id, category: 'environment', lon: v.lon + (r() - 0.5) * 1e-4, lat: v.lat + (r() - 0.5) * 1e-4, reported_at: new Date().toISOString() });
-					sent.set(id, performance.now());
+					const batch = Array.from({ length: per }, (_, k) => {
+						const v = run.city.views[Math.floor(r() * run.city.views.length)];
+						return { id: `load-${run.seed}-${n}-${k}`, category: 'environment', lon: v.lon + (r() - 0.5) * 1e-4, lat: v.lat + (r() - 0.5) * 1e-4, reported_at: new Date().toISOString() };
+					});
+					const body = JSON.stringify(batch);
+					const at = performance.now();
+					for (const c of batch) sent.set(c.id, at);
 					inflight.push(timed('ingest', agent, '/api/cases', run.cookies.admin, { method: 'POST', body }));
 					if (inflight.length > 200) await inflight.shift();
 					n++;

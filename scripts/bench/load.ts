@@ -24,8 +24,10 @@ const BUSY_SECONDS = SMOKE ? 1 : 20;
 const BUILDINGS = Number(process.env.BENCH_LOAD_BUILDINGS) || (SMOKE ? 2000 : 200_000);
 const DB_NAME = process.env.BENCH_LOAD_DB || (SMOKE ? 'gridatlas_bench_load_smoke' : 'gridatlas_bench_load');
 const SIZES: Sizes = SMOKE
-	? { mapUsers: 4, walls: 2, planners: 1, coverageReaders: 1, casesPerS: 10, thinkMs: [200, 400] }
-	: { mapUsers: 100, walls: 20, planners: 10, coverageReaders: 2, casesPerS: 100, thinkMs: [1000, 3000] };
+	? { mapUsers: 4, walls: 2, planners: 1, coverageReaders: 1, casesPerS: 10, casesPerPost: 2, thinkMs: [200, 400] }
+	: // a feed posting every 50 ms: 100 single-case POSTs a second, each a transaction taking the ingest lock
+		// in turn, fell behind on this shared machine and starved every process's connection pool
+		{ mapUsers: 100, walls: 20, planners: 10, coverageReaders: 2, casesPerS: 100, casesPerPost: 5, thinkMs: [1000, 3000] };
 const GOALS = { tiles_p95_ms: 50, api_p95_ms: 200, post_to_wall_p99_ms: 250, scale_2_vs_1: 1.6 };
 const MARKER = 'bench_load_city';
 
@@ -69,10 +71,9 @@ async function cityFacts(db: Db): Promise<CityFacts> {
 		`SELECT ST_X(p) AS lon, ST_Y(p) AS lat, code AS grid, community_code AS community, name
 		 FROM (SELECT code, community_code, name, ST_PointOnSurface(geom) AS p FROM grids ORDER BY md5(code) LIMIT 400) g`
 	);
-	// the demo planner's jurisdiction is the first subdistrict
+	// one community each, across the city (the planners sign in with city-wide rights)
 	const plans = await db.query<{ code: string }>(
-		`SELECT c.code FROM communities c WHERE c.subdistrict_code = (SELECT min(code) FROM subdistricts)
-		 AND EXISTS (SELECT 1 FROM grids g WHERE g.community_code = c.code) ORDER BY c.code LIMIT $1`,
+		`SELECT c.code FROM communities c WHERE EXISTS (SELECT 1 FROM grids g WHERE g.community_code = c.code) ORDER BY md5(c.code) LIMIT $1`,
 		[SIZES.planners]
 	);
 	const subs = await db.query<{ code: string }>('SELECT code FROM subdistricts ORDER BY code LIMIT 20');
@@ -93,13 +94,10 @@ interface Measured {
 	replicaReads?: number;
 }
 
-async function measure(label: string, app: AppServer, city: CityFacts, sizes: Sizes, seconds: number, seed: number): Promise<Measured> {
-	const cookies = {
-		admin: await sessionCookie(app.url, 'admin'),
-		planner: await sessionCookie(app.url, 'planner'),
-		leader: await sessionCookie(app.url, 'leader'),
-		viewer: await sessionCookie(app.url, 'viewer')
-	};
+type Cookies = Parameters<typeof runWorkload>[0]['cookies'];
+type Running = { app: AppServer; cookies: Cookies };
+
+async function measure(label: string, { app, cookies }: Running, city: CityFacts, sizes: Sizes, seconds: number, seed: number): Promise<Measured> {
 	const stats = new Stats();
 	const cpu0 = os.cpus().map((c) => c.times);
 	const { requests, seconds: took } = await runWorkload({ base: app.url, cookies, sizes, city, seconds, seed }, stats);
@@ -133,7 +131,7 @@ async function health(app: AppServer) {
 	return (await (await fetch(`${app.url}/api/health`)).json()) as { replica?: { state: string; reads: { replica: number; fallback: number } } };
 }
 
-async function withApp<T>(workers: number, withReplica: boolean, fn: (app: AppServer) => Promise<T>): Promise<T> {
+async function withApp<T>(workers: number, withReplica: boolean, fn: (running: Running) => Promise<T>): Promise<T> {
 	const app = await startApp({
 		database: dbUrl,
 		readDatabase: withReplica ? readUrl : undefined,
@@ -143,17 +141,26 @@ async function withApp<T>(workers: number, withReplica: boolean, fn: (app: AppSe
 		env: { GRIDATLAS_DEMO_ACCOUNTS: 'on', GRIDATLAS_INGEST_PER_MINUTE: '1000000', GRIDATLAS_LOGIN_PER_MINUTE: '100000' }
 	});
 	try {
-		// every process ready and warm (its own map summary, the coverage of the city) before timing
-		const cookie = await sessionCookie(app.url, 'viewer');
-		await warm(app.url, '/api/coverage', cookie, workers * 4);
-		return await fn(app);
+		const cookies: Cookies = {
+			admin: await sessionCookie(app.url, 'admin'),
+			// the demo planner may edit one subdistrict only; these plan across the city
+			planner: await sessionCookie(app.url, 'admin'),
+			leader: await sessionCookie(app.url, 'leader'),
+			viewer: await sessionCookie(app.url, 'viewer')
+		};
+		// every process ready and warm (its own coverage of the city) before timing
+		await warm(app.url, '/api/coverage', cookies.viewer, workers * 4);
+		return await fn({ app, cookies });
 	} finally {
 		await app.stop();
 	}
 }
 
 console.log(`load: ${SMOKE ? 'SMOKE run, ' : ''}${SECONDS} s per run; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: other work takes cores too)`);
-console.log(`  workload: ${SIZES.mapUsers} map users (pause ${SIZES.thinkMs.join('–')} ms), ${SIZES.walls} wall screens, ${SIZES.planners} planners, ${SIZES.coverageReaders} coverage readers, ingest ${SIZES.casesPerS} cases/s`);
+console.log(
+	`  workload: ${SIZES.mapUsers} map users (pause ${SIZES.thinkMs.join('–')} ms), ${SIZES.walls} wall screens, ${SIZES.planners} planners, ` +
+		`${SIZES.coverageReaders} coverage readers, ingest ${SIZES.casesPerS} cases/s (${SIZES.casesPerPost} a POST)`
+);
 ensureBuild();
 console.log(`  city: ${await ensureCity()}`);
 const factsDb = await openDb({ databaseUrl: dbUrl, migrate: false });
@@ -165,16 +172,17 @@ const busy: Record<number, Measured> = {};
 const busySizes: Sizes = { ...SIZES, thinkMs: [0, 0] };
 let seed = 1;
 for (const workers of [1, 2]) {
-	await withApp(workers, false, async (app) => {
-		runs.push(await measure(`${workers} process${workers > 1 ? 'es' : ''}`, app, city, SIZES, SECONDS, seed++));
-		busy[workers] = await measure(`${workers} process${workers > 1 ? 'es' : ''}, map users without pauses`, app, city, busySizes, BUSY_SECONDS, seed++);
+	await withApp(workers, false, async (running) => {
+		runs.push(await measure(`${workers} process${workers > 1 ? 'es' : ''}`, running, city, SIZES, SECONDS, seed++));
+		busy[workers] = await measure(`${workers} process${workers > 1 ? 'es' : ''}, map users without pauses`, running, city, busySizes, BUSY_SECONDS, seed++);
 	});
 }
 let replicaOk: boolean | null = null;
 if (readUrl) {
-	await withApp(2, true, async (app) => {
+	await withApp(2, true, async (running) => {
+		const { app } = running;
 		const before = (await health(app)).replica?.reads.replica ?? 0;
-		const m = await measure('2 processes + replica', app, city, SIZES, SECONDS, seed++);
+		const m = await measure('2 processes + replica', running, city, SIZES, SECONDS, seed++);
 		const h = await health(app);
 		m.replicaReads = (h.replica?.reads.replica ?? 0) - before;
 		console.log(`    replica: ${h.replica?.state}; reads there (this process) ${m.replicaReads}, repeated on the primary ${h.replica?.reads.fallback}`);

@@ -54,7 +54,7 @@ export function replicaTopics(routeId: string | null, params: Record<string, str
 
 /** After a failed replica read, the replica is left alone this long. */
 const DOWN_MS = 5_000;
-/** A version check the replica does not answer in this time counts as "behind" for the request. */
+/** A version check the replica does not answer in this time counts as the replica being down. */
 const CHECK_TIMEOUT_MS = 250;
 
 class ReplicaState {
@@ -94,7 +94,7 @@ class ReplicaState {
 				if (v) {
 					this.known = v;
 					this.checkedAt = this.now();
-				}
+				} else this.down(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)); // not every request should wait that
 				return v;
 			} catch (err) {
 				this.down(err);
