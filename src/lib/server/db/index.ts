@@ -169,8 +169,10 @@ async function onReplica<T>(replica: ReplicaPool, read: () => Promise<T>, primar
 		replica.stats.replica++;
 		return result;
 	} catch (err) {
+		// SQLSTATE connection, shutdown, recovery-conflict, read-only and resource classes; socket errors
+		// (ECONNREFUSED …) and a connection ended without a code
 		const code = (err as { code?: string }).code ?? '';
-		if (code && !/^(08|57P|40001|25006|53)/.test(code)) throw err;
+		if (code && !/^(08|57P|40001|25006|53|E[A-Z]+$)/.test(code)) throw err;
 		replica.stats.fallback++;
 		replica.onFailure?.(err);
 		return primary();

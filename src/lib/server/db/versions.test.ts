@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './index';
-import { covers, POLL_MS, TOPICS, VersionTracker, type Versions } from './versions';
-import { parseSeen, replicaTopics, seenAfterWrite } from './replica';
+import { covers, POLL_MS, readVersions, TOPICS, VersionTracker, type Versions } from './versions';
+import { parseSeen, planReads, replicaStatus, replicaTopics, seenAfterWrite } from './replica';
+import { withReadContext } from './read-context';
 
 const versions = (over: Partial<Versions> = {}): Versions => ({ ...(Object.fromEntries(TOPICS.map((t) => [t, 1])) as Versions), ...over });
 
@@ -69,5 +70,29 @@ describe('replica routing helpers', () => {
 		expect(seenAfterWrite(versions(), versions())).toBeNull();
 		expect(parseSeen('grids.x-nope.3-buildings.7')).toEqual({ buildings: 7 });
 		expect(parseSeen('x'.repeat(500))).toBeUndefined();
+	});
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('a replica that cannot be reached', () => {
+	it('costs no errors: routed reads are answered by the primary, and requests stop asking it', async () => {
+		const url = process.env.TEST_DATABASE_URL!;
+		const schema = `t_replica_down_${process.pid}`;
+		const admin = await openDb({ databaseUrl: url, migrate: false });
+		await admin.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+		const sep = url.includes('?') ? '&' : '?';
+		const inSchema = `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema},public`)}`;
+		const db = await openDb({ databaseUrl: inSchema, readUrl: 'postgres://postgres@127.0.0.1:1/nowhere' });
+		try {
+			const versions = await readVersions(db);
+			const rows = await withReadContext({ db, versions, replica: true }, () => db.query<{ one: number }>('SELECT 1 AS one'));
+			expect(rows).toEqual([{ one: 1 }]);
+			expect(db.replica!.stats).toEqual({ replica: 0, fallback: 1 });
+			expect((await planReads(db, ['grids'])).replica).toBe(false);
+			expect(await replicaStatus(db)).toMatchObject({ state: 'down' });
+		} finally {
+			await db.close();
+			await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+			await admin.close();
+		}
 	});
 });
