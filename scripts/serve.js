@@ -9,7 +9,8 @@
 // Environment: HOST (default all interfaces), PORT (3000), GRIDATLAS_TLS_CERT + GRIDATLAS_TLS_KEY
 // (PEM files: serve HTTPS directly), GRIDATLAS_TRUSTED_PROXIES (comma-separated IPs / CIDR blocks
 // whose X-Forwarded-Proto/-For/-Host are believed), SHUTDOWN_TIMEOUT (seconds, 30), ORIGIN (fixes
-// scheme and host for every request, as in adapter-node; then forwarded headers are ignored).
+// scheme and host for every request, as in adapter-node; then forwarded headers are ignored),
+// GRIDATLAS_WORKERS (processes sharing the port on the server engine: scripts/cluster.js).
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -17,6 +18,11 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseTrustedProxies, requestFacts } from './request-facts.js';
+import { superviseWorkers } from './cluster.js';
+
+// The supervising process of GRIDATLAS_WORKERS serves nothing (loading the app would open the
+// database): the rest of this file runs in each worker. It stays here until process.exit.
+if (superviseWorkers()) await new Promise(() => {});
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -71,6 +77,10 @@ if (Boolean(cert) !== Boolean(key)) {
 	process.exit(2);
 }
 const server = cert ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, onRequest) : http.createServer(onRequest);
+// Idle keep-alive connections outlive a reverse proxy's (nginx keeps upstream ones 60 s): closed by
+// this side first, one could be reused by the proxy as it closes, and a POST on it fail with a 502.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);

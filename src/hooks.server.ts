@@ -20,6 +20,9 @@ import { BadTextError, bodyLimit, boundedRequest, BodyTooLargeError, dropUnreadB
 import { setCookieHeader } from '$lib/server/http/cookies';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import type { Principal } from '$lib/auth/capabilities';
+import { withReadContext } from '$lib/server/db/read-context';
+import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
+import { versionTracker } from '$lib/server/db/versions';
 
 // Open the database in the background (not awaited): the HTTP server answers at once.
 export const init: ServerInit = () => {
@@ -122,8 +125,13 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		}
 	}
 
+	// The data versions this request's caches key by, and whether its reads may use the replica.
+	const db = requireDb();
+	const seen = db.engine === 'postgres' ? parseSeen(event.cookies.get(SEEN_COOKIE)) : undefined;
+	const reads = await planReads(db, method === 'GET' ? replicaTopics(event.route.id, event.params) : null, seen);
+
 	const credential = credentialOf(event);
-	const principal = credential ? await cachedPrincipal(credential.key, credential.resolve) : null;
+	const principal = credential ? await cachedPrincipal(credential.key, credential.resolve, reads.versions.accounts) : null;
 	event.locals.user = principal;
 	event.locals.credential = credential;
 	const decision = await authorize(event, principal, requireDb());
@@ -152,8 +160,25 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	}
 
 	const actor = principal ? `${principal.kind}:${principal.name}` : 'anonymous';
-	return runAs(actor, () => resolve(event));
+	const response = await runAs(actor, () => withReadContext(reads, () => resolve(event)));
+	if (db.engine === 'postgres' && method !== 'GET' && method !== 'HEAD') await rememberWrites(event, response, reads.versions, seen);
+	return response;
 };
+
+/**
+ * After a write on the server engine: the versions it produced go back to the client in a cookie, so
+ * its next request — answered by any app process, reading on the replica or not — shows the write.
+ */
+async function rememberWrites(event: RequestEvent, response: Response, before: Parameters<typeof seenAfterWrite>[0], seen: ReturnType<typeof parseSeen>) {
+	const after = await versionTracker(requireDb()).current();
+	const value = seenAfterWrite(before, after, seen);
+	if (!value) return;
+	try {
+		response.headers.append('set-cookie', setCookieHeader(event.url, SEEN_COOKIE, value, SEEN_MAX_AGE_S));
+	} catch {
+		// a response with immutable headers (a fetched one passed through): the cookie is an optimisation
+	}
+}
 
 export const handle: Handle = async (input) => {
 	const response = await handleRequest(input);

@@ -223,7 +223,7 @@ for (const engine of testEngines()) {
 			const off = hub.subscribe((events) => seen.push(...events.map((e) => e.id)));
 			const killed = await db.query<{ ok: boolean }>(
 				`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-				 WHERE application_name = 'gridatlas-case-stream' AND datname = current_database() AND pid <> pg_backend_pid()`
+				 WHERE application_name = 'gridatlas-listen' AND datname = current_database() AND pid <> pg_backend_pid()`
 			);
 			expect(killed.length).toBeGreaterThan(0);
 			const r = await ingestCases(db, { id: 'RC-1', category: 'other', lon: 118.03, lat: 32.03 }); // while reconnecting

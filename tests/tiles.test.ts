@@ -13,7 +13,8 @@ import { PbfReader } from 'pbf';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/demo';
 import { importFile } from '../src/lib/server/imports';
-import { buildTile, serveTile, tileCacheStats, TILE_LAYERS, TILE_CONTENT_TYPE, type TileLayerName } from '../src/lib/server/tiles';
+import { readVersions } from '../src/lib/server/db/versions';
+import { buildTile, serveTile, TILE_LAYERS, TILE_CONTENT_TYPE, type TileLayerName } from '../src/lib/server/tiles';
 import { lonLatToMercator, mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '../geo/tiles';
 import { positionWgs84ToGcj02 } from '../geo/crs';
 import { testEngines } from './helpers/engines';
@@ -359,11 +360,11 @@ for (const engine of testEngines()) {
 				bytes: enc(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { category: 'bank', name: '瓦片测试银行' }, geometry: { type: 'Point', coordinates: [lon, lat] } }] })),
 				layer: 'facilities' as const
 			};
-			const v0 = tileCacheStats().versions.facilities;
+			const v0 = (await readVersions(db)).facilities;
 			await importFile(db, { ...file, dryRun: true });
 			expect((await serve('facilities', t.z, t.x, t.y)).headers['x-tile-cache']).toBe('hit');
 			await importFile(db, file);
-			expect(tileCacheStats().versions.facilities).toBe(v0 + 1);
+			expect((await readVersions(db)).facilities).toBeGreaterThan(v0);
 			const after = await serve('facilities', t.z, t.x, t.y);
 			expect(after.headers['x-tile-cache']).toBe('miss');
 			expect(after.headers.etag).not.toBe(before.headers.etag);

@@ -19,6 +19,7 @@ import { openDb, type Db } from '../../src/lib/server/db';
 import { ingestCases } from '../../src/lib/server/cases';
 import { CaseHub, caseEventStream, closeCaseHub, sseFrame, type EventRow } from '../../src/lib/server/case-events';
 import { ensureBuild, startApp } from '../../tests/browser/helpers/app-server';
+import { onCaseFrames } from './sse';
 
 const started = Date.now();
 const CATS = ['dispute', 'safety_hazard', 'environment', 'livelihood', 'public_health', 'facility_damage', 'other'];
@@ -153,20 +154,10 @@ let connected = 0;
 await new Promise<void>((resolve, reject) => {
 	for (let i = 0; i < CLIENTS; i++) {
 		const req = http.get(`${app.url}/api/cases/stream`, { agent, headers: { cookie } }, (res) => {
-			res.setEncoding('utf8');
-			let buf = '';
 			if (++connected === CLIENTS) resolve();
-			res.on('data', (chunk: string) => {
-				const now = performance.now();
-				buf += chunk;
-				let k;
-				while ((k = buf.indexOf('\n\n')) >= 0) {
-					const frame = buf.slice(0, k);
-					buf = buf.slice(k + 2);
-					const m = /"case":\{"id":"([^"]+)"/.exec(frame);
-					const t0 = m && sent.get(m[1]);
-					if (t0) latencies.push(now - t0);
-				}
+			onCaseFrames(res, (id, now) => {
+				const t0 = sent.get(id);
+				if (t0) latencies.push(now - t0);
 			});
 		});
 		req.on('error', reject);

@@ -5,7 +5,7 @@ import { requireDb } from '$lib/server/runtime';
 import { readerMapSummary } from '$lib/server/mapdata';
 import { readScope } from '$lib/server/auth/scope';
 import { caseCategories } from '$lib/server/case-analysis';
-import { dataGeneration } from '$lib/server/tiles';
+import { versionsFor } from '$lib/server/db/versions';
 import { availableBasemaps } from '$lib/server/basemaps';
 import { CITY_CODE, unitFacts } from '$lib/server/units';
 import { resolveLang } from '$lib/i18n/server';
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 	const lang = resolveLang(url, cookies);
 	const db = requireDb();
 	const view = parseViewState(url.searchParams);
-	const { extent, categories, counts } = await readerMapSummary(db, String(dataGeneration()), readScope(locals.user));
+	const { extent, categories, counts } = await readerMapSummary(db, await versionsFor(db), readScope(locals.user));
 	// An unknown code in a link opens the city rather than an error page, and the page says so.
 	const asked = url.searchParams.get('unit');
 	const found = view.unit ? await unitFacts(db, view.unit) : null;

@@ -7,7 +7,8 @@ import { wkbAggregate, wkbRows } from './sql';
 
 interface Held {
 	version: string;
-	attributor: Attributor;
+	/** Shared by every ingest that arrives while it loads: a big city's boundaries take seconds. */
+	attributor: Promise<Attributor>;
 }
 
 const held = new WeakMap<object, Held>();
@@ -23,8 +24,13 @@ export async function attributorFor(tx: Queryable, database: object): Promise<At
 	const version = row?.version ?? 'none';
 	const hit = held.get(database);
 	if (hit && hit.version === version) return hit.attributor;
-	const attributor = new Attributor(await loadBoundaries(tx));
+	// Every transaction waiting on this load holds the same version FOR SHARE: the load reads what
+	// they would. (Loading once per ingest instead ran dozens of loads at once under a steady feed.)
+	const attributor = loadBoundaries(tx).then((source) => new Attributor(source));
 	held.set(database, { version, attributor });
+	attributor.catch(() => {
+		if (held.get(database)?.attributor === attributor) held.delete(database);
+	});
 	return attributor;
 }
 

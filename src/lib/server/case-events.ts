@@ -1,5 +1,6 @@
 // The live case stream's in-process hub. One per database (per app process):
-// - server engine: ONE dedicated `LISTEN gridatlas_cases` connection; each ingest transaction sends
+// - server engine: `LISTEN gridatlas_cases` on the process's one LISTEN connection (db/listener,
+//   shared with the data versions); each ingest transaction sends
 //   one pg_notify (the batch's last event id) that arrives on commit, from any app process;
 // - embedded engine: ingest pokes the hub directly after commit.
 // On a poke the hub reads the new case_events rows once (id > cursor), serialises each event ONCE
@@ -8,6 +9,8 @@
 import type { Db, Queryable } from './db';
 import { CASE_VIEW_COLUMNS } from './cases';
 import { caseScopeSql, unitInScope, type Scope } from './auth/scope';
+import { listenerFor } from './db/listener';
+import { onPrimary } from './db/read-context';
 
 export const CASE_CHANNEL = 'gridatlas_cases';
 // One notification per batch (sent by the ingest statement, src/lib/server/cases.ts), payload
@@ -80,7 +83,7 @@ export async function lastEventId(q: Queryable, scope: Scope = null): Promise<nu
 }
 
 export interface HubOptions {
-	/** Server engine: the connection string for the dedicated LISTEN client (default DATABASE_URL). */
+	/** Server engine: the connection string for the LISTEN connection (default the database's own). */
 	listenUrl?: string;
 }
 
@@ -90,7 +93,7 @@ export class CaseHub {
 	private ready: Promise<void>;
 	private fetching = false;
 	private again = false;
-	private listener?: { end(): Promise<void> };
+	private stopListening: (() => void)[] = [];
 	private closed = false;
 	/** Events delivered to subscribers (for tests and the bench). */
 	delivered = 0;
@@ -99,50 +102,19 @@ export class CaseHub {
 		readonly db: Db,
 		options: HubOptions = {}
 	) {
-		this.ready = this.start(options);
+		// The hub outlives the request that opened it, and follows the primary (the replica may lag).
+		this.ready = onPrimary(() => this.start(options));
 	}
 
 	private async start(options: HubOptions) {
 		if (this.db.engine === 'postgres') {
-			const url = options.listenUrl ?? process.env.DATABASE_URL;
-			if (!url) throw new Error('case stream: no connection string for LISTEN');
-			await this.listen(url);
+			const l = listenerFor(this.db, options.listenUrl ?? this.db.url ?? process.env.DATABASE_URL);
+			if (!l) throw new Error('case stream: no connection string for LISTEN');
+			// events committed while the connection was down are read by id on reconnect
+			this.stopListening.push(l.onReconnect(() => this.poke()), await l.on(CASE_CHANNEL, () => this.poke()));
 		}
 		// After LISTEN: anything committed from now on is notified; read the cursor after that.
 		this.cursor = await lastEventId(this.db);
-	}
-
-	/** The dedicated LISTEN connection; reconnects after a failure and catches up by id. */
-	private async listen(url: string): Promise<void> {
-		const { default: pg } = await import('pg');
-		const client = new pg.Client({ connectionString: url, application_name: 'gridatlas-case-stream' });
-		await client.connect();
-		const [{ schema }] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows;
-		client.on('notification', (msg) => {
-			if (msg.channel !== CASE_CHANNEL || !msg.payload) return;
-			const sep = msg.payload.lastIndexOf(':');
-			if (msg.payload.slice(0, sep) !== schema) return;
-			this.poke();
-		});
-		let lost = false;
-		const reconnect = (err?: Error) => {
-			if (lost || this.closed) return;
-			lost = true;
-			if (err) console.error('case stream: LISTEN connection lost, reconnecting:', err.message);
-			client.end().catch(() => {});
-			const retry = () => {
-				if (this.closed) return;
-				this.listen(url).then(
-					() => this.poke(), // events committed while disconnected
-					() => setTimeout(retry, 1000)
-				);
-			};
-			setTimeout(retry, 200);
-		};
-		client.on('error', reconnect);
-		client.on('end', () => reconnect());
-		await client.query(`LISTEN ${CASE_CHANNEL}`);
-		this.listener = client;
 	}
 
 	whenReady(): Promise<void> {
@@ -171,7 +143,7 @@ export class CaseHub {
 			return;
 		}
 		this.fetching = true;
-		void this.drain().finally(() => {
+		void onPrimary(() => this.drain()).finally(() => {
 			this.fetching = false;
 			if (this.again) {
 				this.again = false;
@@ -210,7 +182,7 @@ export class CaseHub {
 		this.closed = true;
 		this.subscribers.clear();
 		await this.ready.catch(() => {});
-		await this.listener?.end().catch(() => {});
+		for (const stop of this.stopListening.splice(0)) stop();
 	}
 }
 

@@ -1,6 +1,6 @@
 // Facility coverage compliance on the server: loads buildings, facilities, communities and the
 // enabled rules, runs geo/coverage (the same code the browser runs for what-if), and keeps the
-// result in memory until any input changes (a cheap fingerprint query decides).
+// result in memory until any input changes (the data versions of its inputs decide: db/versions).
 import type { Geometry } from 'geojson';
 import {
 	FacilityIndex,
@@ -18,6 +18,7 @@ import {
 import type { Db, Queryable } from './db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
 import { MAX_SNAP_M, walkCatchment, walkNearestDistances } from './coverage-walk';
+import { versionKey, versionsFor, type Topic } from './db/versions';
 
 export interface CoverageCommunity {
 	code: string;
@@ -101,17 +102,10 @@ export class CoverageInputError extends Error {
 const key = (rule: string, unit: number) => `${rule}|${unit}`;
 export const distanceKey = (metric: string, category: string) => `${metric}:${category}`;
 
-async function fingerprint(q: Queryable): Promise<string> {
-	const [row] = await q.query<{ f: string }>(
-		`SELECT concat_ws('|',
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(max(id), 0) FROM buildings),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(max(id), 0) FROM facilities),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM communities),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM grids),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM coverage_rules),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(max(id), 0) FROM roads)) AS f`
-	);
-	return row.f;
+/** The data versions coverage is made of (db/versions: moved by any committed write, in any process). */
+const COVERAGE_TOPICS: Topic[] = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'rules'];
+async function fingerprint(db: Db): Promise<string> {
+	return versionKey(await versionsFor(db), COVERAGE_TOPICS);
 }
 
 async function loadBuildings(q: Queryable, communityIndex: Map<string, number>) {

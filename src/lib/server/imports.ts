@@ -39,7 +39,6 @@ import {
 import { rebuildWalkNetwork, upsertRoads } from './roads';
 import { upsertLandcover } from './landcover';
 import { batches, geomFromJson } from './sql';
-import { invalidateTiles } from './tiles';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -160,7 +159,6 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 	}
-	if (!req.dryRun) invalidateTiles(req.layer); // committed: cached map tiles of this table are stale
 	if (!req.dryRun && req.layer === 'cases') afterCaseCommit(db); // the live case stream
 
 	const byIndex = (a: FeatureIssue, b: FeatureIssue) => a.index - b.index;

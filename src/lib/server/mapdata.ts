@@ -4,6 +4,7 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Queryable } from './db';
 import { caseScopeSql, type Scope } from './auth/scope';
+import { versionKey, type Topic, type Versions } from './db/versions';
 
 export const MAP_LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'cases'] as const;
 export type MapLayer = (typeof MAP_LAYERS)[number];
@@ -238,28 +239,47 @@ export interface MapSummary {
 }
 
 const summaries = new WeakMap<object, { key: string; value: Promise<MapSummary> }>();
+const caseCounts = new WeakMap<object, { key: number; value: Promise<number> }>();
+// What the summary is made of, but cases: ingest moves them many times a second.
+const SUMMARY_TOPICS: Topic[] = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover'];
 
-/**
- * What every map page load needs (extent, legend, counts): counting a city of a million buildings
- * takes longer than drawing it, so the answer is kept until an import or edit changes the data
- * (`version`: the data generation from ./tiles, bumped on every committed change).
- */
-export function mapSummary(db: Queryable, version: string): Promise<MapSummary> {
-	const hit = summaries.get(db);
-	if (hit && hit.key === version) return hit.value;
-	const value = (async () => ({ extent: await dataExtent(db), categories: await facilityLegend(db), counts: await layerCounts(db) }))();
-	summaries.set(db, { key: version, value });
-	value.catch(() => summaries.delete(db));
+/** Kept per database while `key` stands; a failed computation is not kept. */
+function remembered<K, V>(map: WeakMap<object, { key: K; value: Promise<V> }>, db: object, key: K, compute: () => Promise<V>): Promise<V> {
+	const hit = map.get(db);
+	if (hit && hit.key === key) return hit.value;
+	const value = compute();
+	map.set(db, { key, value });
+	value.catch(() => {
+		if (map.get(db)?.value === value) map.delete(db);
+	});
 	return value;
 }
 
 /**
+ * What every map page load needs (extent, legend, counts): counting a city of a million buildings
+ * takes longer than drawing it, so the answer is kept while the data versions it is made of stand
+ * (db/versions: moved by any committed write, in any process); the case count while the cases' does.
+ */
+export async function mapSummary(db: Queryable, versions: Versions): Promise<MapSummary> {
+	const summary = await remembered(summaries, db, versionKey(versions, SUMMARY_TOPICS), async () => ({
+		extent: await dataExtent(db),
+		categories: await facilityLegend(db),
+		counts: await layerCounts(db)
+	}));
+	const cases = await remembered(caseCounts, db, versions.cases, async () => {
+		const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
+		return n;
+	});
+	return { ...summary, counts: { ...summary.counts, cases } };
+}
+
+/**
  * mapSummary as one reader may see it: a reader short of the whole city gets the case count of its
- * jurisdiction only, counted per request (the city's stays cached: counting every case of a big city
+ * jurisdiction only, counted per request (the city's is cached: counting every case of a big city
  * on each page load would cost more than the page).
  */
-export async function readerMapSummary(db: Queryable, version: string, scope: Scope): Promise<MapSummary> {
-	const summary = await mapSummary(db, version);
+export async function readerMapSummary(db: Queryable, versions: Versions, scope: Scope): Promise<MapSummary> {
+	const summary = await mapSummary(db, versions);
 	if (scope === null) return summary;
 	const params: unknown[] = [];
 	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE true${caseScopeSql(scope, params)}`, params);

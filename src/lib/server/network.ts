@@ -2,10 +2,11 @@
 // that table whenever roads change), laid out as a WalkGraph (geo/network/graph), and reused by
 // every request until the table changes. Also the /api/isochrone answer.
 //
-// Version: rebuildWalkNetwork deletes every walk edge and inserts the new ones with fresh bigserial
-// ids, so (min id, max id) changes with every rebuild — two index lookups, cheap enough to check
-// on every request. invalidateWalkGraph() forgets a graph explicitly.
+// Version: the roads' data version (db/versions; walk_nodes and walk_edges belong to it), moved by any
+// committed write to them in any process, with (min id, max id) of walk_edges to tell an empty
+// network ('empty') — two index lookups. invalidateWalkGraph() forgets a graph explicitly.
 import { graphFromEdgeList, graphBounds, type WalkGraph } from '../../../geo/network/graph';
+import { versionsFor } from './db/versions';
 import {
 	DEFAULT_SPEED_M_PER_MIN,
 	SLOW_SPEED_M_PER_MIN,
@@ -44,9 +45,10 @@ interface CacheEntry {
 const cache = new WeakMap<object, CacheEntry>();
 
 /** Changes whenever the walk network is rebuilt ('empty' when there is none). */
-export async function walkNetworkVersion(db: Queryable): Promise<string> {
+export async function walkNetworkVersion(db: Db): Promise<string> {
+	const roads = (await versionsFor(db)).roads;
 	const [row] = await db.query<{ lo: string | null; hi: string | null }>('SELECT min(id)::text AS lo, max(id)::text AS hi FROM walk_edges');
-	return row?.lo == null ? 'empty' : `${row.lo}-${row.hi}`;
+	return row?.lo == null ? 'empty' : `${row.lo}-${row.hi}@${roads}`;
 }
 
 /** Reads walk_edges into a WalkGraph (largest connected component; dropped parts counted and kept for snapping). */

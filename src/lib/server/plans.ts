@@ -30,7 +30,6 @@ import type { Db, Queryable } from './db';
 import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
 import { polygonsToShapefileZip } from './shapefile-writer';
-import { invalidateTiles } from './tiles';
 
 type Areal = Polygon | MultiPolygon;
 export type Bilingual = { zh: string; en: string };
@@ -608,7 +607,6 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 		const [row] = await tx.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.id = $1`, [id]);
 		return { revision: summary(row), warnings: soft, replaced };
 	});
-	if (result.replaced) invalidateTiles('grids');
 	return result;
 }
 

@@ -7,6 +7,8 @@ import { warmUp } from './warm-up';
 import { ensureDemoAccounts, formatDemoAccounts } from './auth/demo-accounts';
 import { countUsers } from './auth/users';
 import { runAs } from './auth/actor';
+import { recheckCredentials } from './auth/live-credentials';
+import { versionTracker } from './db/versions';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
 
@@ -35,13 +37,22 @@ export function startRuntime(): Promise<Db> {
 		try {
 			const databaseUrl = process.env.DATABASE_URL || undefined;
 			if (!databaseUrl) claimDataDir(defaultDataDir());
-			const db = await openDb({ databaseUrl });
-			if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db);
-			// Demo accounts come with a freshly loaded demo city (or on request), never into a real database.
-			if (state.demo === 'loaded' || process.env.GRIDATLAS_DEMO_ACCOUNTS === 'on') {
-				const accounts = await runAs('system:demo', () => ensureDemoAccounts(db));
-				if (accounts.length > 0) console.log(formatDemoAccounts(accounts));
-			}
+			const db = await openDb({ databaseUrl, readUrl: process.env.DATABASE_READ_URL || undefined });
+			// Hear every writer's changes (server engine: LISTEN), so caches follow within a second; an
+			// account changed elsewhere ends the open streams it no longer allows just as fast.
+			const versions = versionTracker(db);
+			versions.onChange((topics) => {
+				if (topics.includes('accounts')) void recheckCredentials();
+			});
+			await versions.watch();
+			await oneAtATime(db, async () => {
+				if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db);
+				// Demo accounts come with a freshly loaded demo city (or on request), never into a real database.
+				if (state.demo === 'loaded' || process.env.GRIDATLAS_DEMO_ACCOUNTS === 'on') {
+					const accounts = await runAs('system:demo', () => ensureDemoAccounts(db));
+					if (accounts.length > 0) console.log(formatDemoAccounts(accounts));
+				}
+			});
 			if ((await countUsers(db)) === 0) {
 				console.log('GridAtlas: 还没有账户，请先创建管理员 / no accounts yet; create the first admin with:\n  npx gridatlas user add <name> --role admin');
 			}
@@ -58,6 +69,19 @@ export function startRuntime(): Promise<Db> {
 		}
 	})();
 	return starting;
+}
+
+/**
+ * Start-up work that several app processes starting together on one server must not do twice (the
+ * demo load, the demo accounts): the others wait on an advisory lock held by one open transaction,
+ * then find it done. The embedded engine has one process, and one connection a transaction holds.
+ */
+async function oneAtATime(db: Db, fn: () => Promise<void>): Promise<void> {
+	if (db.engine !== 'postgres') return fn();
+	await db.transaction(async (tx) => {
+		await tx.query("SELECT pg_advisory_xact_lock(hashtext('gridatlas_startup'))");
+		await fn();
+	});
 }
 
 export function runtimeState(): Readonly<RuntimeState> {

@@ -12,7 +12,6 @@ import { upsertBuildings } from './buildings';
 import { upsertCommunities, upsertGrids, upsertSubdistricts } from './hierarchy';
 import { projectPath } from './paths';
 import { batches } from './sql';
-import { invalidateTiles } from './tiles';
 
 /** The files the template is made of: the demo's illustrative boundaries and the OSM buildings. */
 export const TEMPLATE_FILES = {
@@ -78,63 +77,65 @@ async function writeSynthCopies(db: Db, options: SynthRunOptions): Promise<Synth
 	const plan = planSynth(template, options);
 	const meta = { file: SOURCE_FILE(plan.seed), illustrative: true };
 	const done = { copies: 0, grids: 0, buildings: 0, subdistricts: 0, communities: 0 };
-	try {
-		for (const c of synthCopies(template, options)) {
-			await db.transaction(async (tx) => {
-				await upsertSubdistricts(
+	for (const c of synthCopies(template, options)) {
+		await db.transaction(async (tx) => {
+			await upsertSubdistricts(
+				tx,
+				c.subdistricts.map((s) => ({ code: s.code, name: s.name, district_name: s.districtName ?? null, geom: JSON.stringify(s.geometry) })),
+				meta
+			);
+			await upsertCommunities(
+				tx,
+				c.communities.map((x) => ({
+					code: x.code,
+					name: x.name,
+					subdistrict_code: x.subdistrictCode,
+					households: x.households,
+					households_estimated: x.households !== null,
+					geom: JSON.stringify(x.geometry)
+				})),
+				meta
+			);
+			await upsertGrids(
+				tx,
+				c.grids.map((g) => ({ code: g.code, community_code: g.communityCode, seq: g.seq, name: g.name, kind: g.kind, geom: JSON.stringify(g.geometry) })),
+				meta
+			);
+			for (const batch of batches(c.buildings, 2000)) {
+				await upsertBuildings(
 					tx,
-					c.subdistricts.map((s) => ({ code: s.code, name: s.name, district_name: s.districtName ?? null, geom: JSON.stringify(s.geometry) })),
-					meta
-				);
-				await upsertCommunities(
-					tx,
-					c.communities.map((x) => ({
-						code: x.code,
-						name: x.name,
-						subdistrict_code: x.subdistrictCode,
-						households: x.households,
-						households_estimated: x.households !== null,
-						geom: JSON.stringify(x.geometry)
+					batch.map((b) => ({
+						source_id: b.sourceId,
+						name: b.name ?? null,
+						geom: JSON.stringify(b.geometry),
+						footprint_m2: b.footprintM2,
+						levels: b.levels ?? null,
+						levels_source: b.levelsSource,
+						height_m: b.heightM ?? null,
+						households: b.households,
+						households_estimated: true,
+						community_code: b.communityCode,
+						grid_code: b.gridCode
 					})),
-					meta
+					meta.file
 				);
-				await upsertGrids(
-					tx,
-					c.grids.map((g) => ({ code: g.code, community_code: g.communityCode, seq: g.seq, name: g.name, kind: g.kind, geom: JSON.stringify(g.geometry) })),
-					meta
-				);
-				for (const batch of batches(c.buildings, 2000)) {
-					await upsertBuildings(
-						tx,
-						batch.map((b) => ({
-							source_id: b.sourceId,
-							name: b.name ?? null,
-							geom: JSON.stringify(b.geometry),
-							footprint_m2: b.footprintM2,
-							levels: b.levels ?? null,
-							levels_source: b.levelsSource,
-							height_m: b.heightM ?? null,
-							households: b.households,
-							households_estimated: true,
-							community_code: b.communityCode,
-							grid_code: b.gridCode
-						})),
-						meta.file
-					);
-				}
-			});
-			done.copies++;
-			done.grids += c.grids.length;
-			done.buildings += c.buildings.length;
-			done.subdistricts += c.subdistricts.length;
-			done.communities += c.communities.length;
-			options.onProgress?.({ copies: done.copies, grids: done.grids, buildings: done.buildings }, plan);
-		}
-	} finally {
-		// also after a failure: the copies written before it are committed
-		if (done.copies > 0) invalidateTiles();
+			}
+		});
+		tally(done, c, options, plan);
 	}
 	return { plan, written: done, durationMs: Date.now() - started };
+}
+
+type Written = SynthSummary['written'];
+
+/** Counts a copy written and reports progress. */
+function tally(done: Written, c: Record<'grids' | 'buildings' | 'subdistricts' | 'communities', unknown[]>, options: SynthRunOptions, plan: SynthSummary['plan']) {
+	done.copies++;
+	done.grids += c.grids.length;
+	done.buildings += c.buildings.length;
+	done.subdistricts += c.subdistricts.length;
+	done.communities += c.communities.length;
+	options.onProgress?.({ copies: done.copies, grids: done.grids, buildings: done.buildings }, plan);
 }
 
 /** `city.geojson` → city.subdistricts.geojson, city.communities.geojson, … (one importable file per layer). */
@@ -164,12 +165,7 @@ export async function writeSynthGeoJSON(out: string, options: SynthRunOptions): 
 				await write(streams[l], (first[l] ? '' : ',\n') + text);
 				first[l] = false;
 			}
-			done.copies++;
-			done.grids += c.grids.length;
-			done.buildings += c.buildings.length;
-			done.subdistricts += c.subdistricts.length;
-			done.communities += c.communities.length;
-			options.onProgress?.({ copies: done.copies, grids: done.grids, buildings: done.buildings }, plan);
+			tally(done, c, options, plan);
 		}
 		for (const l of SYNTH_LAYERS) await write(streams[l], '\n]}\n');
 	} finally {

@@ -3,7 +3,8 @@
 //   - PostgreSQL + PostGIS: ST_AsMVT over ST_AsMVTGeom, all in the database;
 //   - PGlite (built without protobuf, so ST_AsMVT and ST_AsMVTGeom fail there): the same rows with
 //     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
-// Tiles are cached in process (LRU, per layer version) and invalidated when an import changes a table.
+// Tiles are cached in process (LRU), keyed by the data version of the table they read (db/versions:
+// moved by the database at every committed write, whoever made it), so no process keeps a stale tile.
 // Grid tiles below zoom 12 hold only the grids large enough to see there (migrations/011).
 import { createHash } from 'node:crypto';
 import { renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../geo/tiles';
@@ -11,6 +12,7 @@ import { positionWgs84ToGcj02 } from '../../../geo/crs';
 import type { Db } from './db';
 import { wkbAggregate, wkbRows } from './sql';
 import { TILED_MIN_ZOOM } from '../map/tile-zooms';
+import { versionsFor, versionTracker, type Topic } from './db/versions';
 
 export const TILE_LAYERS = [
 	'subdistricts',
@@ -253,51 +255,29 @@ const cache = new TileCache(
 	Number(process.env.GRIDATLAS_TILE_CACHE_ENTRIES) || 20_000,
 	(Number(process.env.GRIDATLAS_TILE_CACHE_MB) || 128) * 1024 * 1024
 );
-const versions = Object.fromEntries(TILE_LAYERS.map((l) => [l, 0])) as Record<TileLayerName, number>;
 const pending = new Map<string, Promise<CacheEntry>>();
 // Tests run both engines in one process: cache keys carry which database a tile came from.
 const dbIds = new WeakMap<object, number>();
 let nextDbId = 1;
-function dbId(db: object): number {
+function dbId(db: Db): number {
 	let id = dbIds.get(db);
-	if (id === undefined) dbIds.set(db, (id = nextDbId++));
+	if (id === undefined) {
+		dbIds.set(db, (id = nextDbId++));
+		// a moved topic makes its layers' tiles useless: free them now rather than when the LRU gets there
+		const prefix = `${id}|`;
+		versionTracker(db).onChange((topics) => {
+			const stale = TILE_LAYERS.filter((l) => topics.includes(tileTopic(l))).map((l) => `${prefix}${l}/`);
+			if (stale.length) cache.deleteWhere((key) => stale.some((p) => key.startsWith(p)));
+		});
+	}
 	return id;
 }
 
-// Which tile layers an import into a table can change: community imports create subdistricts from
-// code lists and move buildings to the boundaries they now fall in; building imports re-estimate
-// community households; grid imports move buildings to their new grids.
-const AFFECTS: Record<string, TileLayerName[]> = {
-	subdistricts: ['subdistricts', 'subdistrict_labels'],
-	communities: ['communities', 'community_labels', 'subdistricts', 'subdistrict_labels', 'buildings'],
-	grids: ['grids', 'grid_labels', 'buildings'],
-	buildings: ['buildings', 'communities'],
-	facilities: ['facilities'],
-	roads: ['roads'],
-	cases: []
-};
-
-/**
- * Forget cached tiles of a table that changed (and of the layers derived from it); no argument:
- * every layer. Bumping the version also keeps a tile being built during the change out of the cache.
- */
-export function invalidateTiles(layer?: string): void {
-	generation++;
-	const layers = layer === undefined ? [...TILE_LAYERS] : (AFFECTS[layer] ?? (isTileLayer(layer) ? [layer] : []));
-	for (const l of layers) versions[l]++;
-	const prefixes = layers.map((l) => `|${l}/`);
-	cache.deleteWhere((key) => prefixes.some((p) => key.includes(p)));
-}
-
-let generation = 0;
-
-/** Bumped on every committed data change of any table (imports, edits): a key for page-level caches. */
-export function dataGeneration(): number {
-	return generation;
-}
+/** The data version (db/versions topic) a tile layer is made from: the table it reads, named alike. */
+const tileTopic = (layer: TileLayerName) => (LAYER_SQL[layer].table ?? layer) as Topic;
 
 export function tileCacheStats() {
-	return { entries: cache.size, versions: { ...versions } };
+	return { entries: cache.size };
 }
 
 function etagOf(body: Uint8Array): string {
@@ -307,19 +287,23 @@ function etagOf(body: Uint8Array): string {
 /** A tile through the cache; concurrent requests for the same tile share one build. */
 export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord, crs: TileCrs = 'wgs84'): Promise<CacheEntry & { cached: boolean }> {
 	const key = `${dbId(db)}|${layer}/${tile.z}/${tile.x}/${tile.y}${crs === 'wgs84' ? '' : `@${crs}`}`;
-	const version = versions[layer];
+	// Read before the rows: a tile built from rows at least this new may be kept under it.
+	const version = (await versionsFor(db))[tileTopic(layer)];
 	const hit = cache.get(key);
 	if (hit && hit.version === version) return { ...hit, cached: true };
-	let build = pending.get(key);
+	// requests planned with different versions never share a build
+	const buildKey = `${key}#${version}`;
+	let build = pending.get(buildKey);
 	if (!build) {
 		build = (async () => {
 			const body = await buildTile(db, layer, tile, defaultTileMethod(db), crs);
 			const entry = { body, etag: etagOf(body), version };
-			// a change during the build makes this tile stale: serve it once, do not keep it
-			if (versions[layer] === version) cache.set(key, entry);
+			// never replace a tile of a newer version (a slower build of an older one finishing last)
+			const held = cache.get(key);
+			if (!held || held.version <= version) cache.set(key, entry);
 			return entry;
-		})().finally(() => pending.delete(key));
-		pending.set(key, build);
+		})().finally(() => pending.delete(buildKey));
+		pending.set(buildKey, build);
 	}
 	return { ...(await build), cached: false };
 }

@@ -1,5 +1,6 @@
 // Runs the real production build (adapter-node) for the browser tests: builds it when the sources
-// are newer than build/, starts it on a free port with a fresh embedded database,
+// are newer than build/, starts it on a free port with a fresh embedded database (or on a PostgreSQL
+// database given by the test: `database`, with a replica and several worker processes if asked),
 // waits for /api/health, and stops it afterwards.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -58,6 +59,8 @@ export interface AppServer {
 	fetch(input: string, init?: RequestInit): Promise<Response>;
 	/** Everything the server printed, for failure messages. */
 	log(): string;
+	/** The exit code once the server process has exited (undefined while it runs; null: by a signal). */
+	exitCode(): number | null | undefined;
 	/** Stops the server and removes its data directory (kept with keepData, e.g. to restart on it). */
 	stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -73,6 +76,12 @@ export interface StartOptions {
 	dataDir?: string;
 	/** Listen on this port (e.g. to restart a server at the same address); default a free one. */
 	port?: number;
+	/** The server engine: this PostgreSQL database (DATABASE_URL) instead of an embedded data directory. */
+	database?: string;
+	/** With `database`: its streaming replica for reads (DATABASE_READ_URL). */
+	readDatabase?: string;
+	/** GRIDATLAS_WORKERS: processes sharing the port (server engine). */
+	workers?: number;
 }
 
 /**
@@ -101,7 +110,9 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 	const port = options.port ?? (await freePort());
 	const dataDir =
 		options.dataDir ??
-		(options.demo !== false && options.fromTemplate !== false ? await demoDataDir() : fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-')));
+		(options.demo !== false && options.fromTemplate !== false && !options.database
+			? await demoDataDir()
+			: fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-browser-')));
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PORT: String(port),
@@ -118,8 +129,14 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 		GRIDATLAS_INGEST_PER_MINUTE: '100000',
 		...options.env
 	};
-	// Always the embedded engine: a server DATABASE_URL would be shared between runs.
+	// The embedded engine unless the test names its own database: a server DATABASE_URL from the
+	// environment would be shared between runs.
 	delete env.DATABASE_URL;
+	delete env.DATABASE_READ_URL;
+	delete env.GRIDATLAS_WORKERS;
+	if (options.database) env.DATABASE_URL = options.database;
+	if (options.readDatabase) env.DATABASE_READ_URL = options.readDatabase;
+	if (options.workers) env.GRIDATLAS_WORKERS = String(options.workers);
 	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
@@ -135,6 +152,7 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 		pid: child.pid!,
 		fetch: (input, init) => fetch(input, { ...init, headers: { cookie, ...(init?.headers as Record<string, string> | undefined) } }),
 		log: () => output,
+		exitCode: () => exited,
 		async stop(stopOptions) {
 			if (exited === undefined) {
 				const done = new Promise<void>((r) => child.once('exit', () => r()));

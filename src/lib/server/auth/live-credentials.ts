@@ -3,8 +3,10 @@
 // the same principal — a revoked token, a disabled user, a changed role or jurisdiction, a signed-out
 // or expired session — the response is ended. A change made in this process is seen at once (every
 // such change calls forgetPrincipals); one made elsewhere (the CLI, another app process, plain SQL)
-// within RECHECK_MS.
+// when this process hears the accounts' data version move (server engine: within a second, see
+// runtime.ts), and in any case within RECHECK_MS.
 import type { Principal } from '../../auth/capabilities';
+import { onPrimary } from '../db/read-context';
 
 /** How a request's credential is looked up again, uncached (set on locals by the hook). */
 export interface Credential {
@@ -41,7 +43,8 @@ export function watchCredential(credential: Credential | undefined, principal: P
 	}
 	const watch: Watch = { credential, principal, end };
 	watches.add(watch);
-	timer ??= setInterval(() => void recheckCredentials(), RECHECK_MS);
+	// outside the request that started it: a credential is looked up on the primary
+	timer ??= onPrimary(() => setInterval(() => void recheckCredentials(), RECHECK_MS));
 	timer.unref?.();
 	return () => {
 		watches.delete(watch);

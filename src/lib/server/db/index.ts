@@ -4,22 +4,26 @@
 import path from 'node:path';
 import { runMigrations } from './migrate';
 import { actingParty } from '../auth/actor';
+import { readContext } from './read-context';
 
 // A statement that changes rows: run inside a transaction stamped with the actor, so the audit
 // triggers know who made it. Reads go straight through.
 const WRITE_SQL = /\b(insert|update|delete)\b/i;
+// A statement that may change what a cache holds: after it commits, this process reads the data
+// versions again (./versions) instead of waiting for the database's notification.
+const CHANGE_SQL = /\b(insert|update|delete|truncate|copy|create|drop|alter)\b/i;
 const STAMP_SQL = "SELECT set_config('gridatlas.actor', $1, true), set_config('gridatlas.bulk', $2, true)";
 
 /**
  * The transaction's queries, stamped with the actor just before its first write (not at BEGIN: a
  * transaction may have to start with SET TRANSACTION ISOLATION LEVEL, and reads need no stamp).
  */
-function stamped(q: Queryable): Queryable {
+function stamped(q: Queryable, changed: { yes: boolean }): Queryable {
 	const party = actingParty();
-	if (!party) return q;
 	let done = false;
 	const before = async (sql: string) => {
-		if (done || !WRITE_SQL.test(sql)) return;
+		if (!changed.yes && CHANGE_SQL.test(sql)) changed.yes = true;
+		if (!party || done || !WRITE_SQL.test(sql)) return;
 		done = true;
 		await q.query(STAMP_SQL, [party.actor, party.bulk ? 'on' : 'off']);
 	};
@@ -32,14 +36,6 @@ function stamped(q: Queryable): Queryable {
 			await before(sql);
 			await q.exec(sql);
 		}
-	};
-}
-
-/** query() that runs writes made on someone's behalf in a stamped transaction. */
-function auditedQuery(base: Queryable, transaction: Db['transaction']): Queryable['query'] {
-	return async <T>(sql: string, params?: unknown[]) => {
-		if (!actingParty() || !WRITE_SQL.test(sql)) return base.query<T>(sql, params);
-		return transaction((tx) => tx.query<T>(sql, params));
 	};
 }
 
@@ -57,19 +53,44 @@ export interface Db extends Queryable {
 	/** Runs fn inside BEGIN … COMMIT; any throw rolls everything back. */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	close(): Promise<void>;
+	/** Statements and transactions that changed data and committed through this handle (./versions). */
+	readonly writes?: number;
+	/** Server engine: the primary's connection string (LISTEN connections use it). */
+	readonly url?: string;
+	/** Server engine with DATABASE_READ_URL: the streaming replica reads may go to (./replica). */
+	readonly replica?: ReplicaPool;
+	/** Called by close() before the connections end (e.g. a LISTEN connection opened for this handle). */
+	onClose?(fn: () => Promise<void> | void): void;
+}
+
+/** The read replica's connections, used by ./replica for reads a request was routed to it for. */
+export interface ReplicaPool {
+	readonly url: string;
+	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+	/** A read-only transaction on the replica (reads that need one snapshot, or SET LOCAL). */
+	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/** Reads sent to the replica / sent to the primary instead, for /api/health and the bench. */
+	readonly stats: { replica: number; fallback: number };
+	/** Called when a replica read failed in a way the primary can answer; the read is repeated there. */
+	onFailure?: (err: unknown) => void;
 }
 
 export interface OpenOptions {
 	/** postgres://… → server engine; otherwise the embedded engine. */
 	databaseUrl?: string;
+	/** Server engine: a streaming replica of databaseUrl for reads (DATABASE_READ_URL). */
+	readUrl?: string;
 	/** Embedded engine data directory; 'memory://' for a throwaway database. */
 	dataDir?: string;
 	migrate?: boolean;
 }
 
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
+	if (options.readUrl && !options.databaseUrl) {
+		throw new Error('DATABASE_READ_URL 需要 DATABASE_URL（内嵌数据库没有副本）/ DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica');
+	}
 	const db = options.databaseUrl
-		? await openPostgres(options.databaseUrl)
+		? await openPostgres(options.databaseUrl, options.readUrl)
 		: await openPglite(options.dataDir ?? defaultDataDir());
 	if (options.migrate !== false) await runMigrations(db);
 	return db;
@@ -77,6 +98,85 @@ export async function openDb(options: OpenOptions = {}): Promise<Db> {
 
 export function defaultDataDir(): string {
 	return path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data', 'pglite');
+}
+
+/**
+ * The Db both engines hand out, from their plain query interface and a way to run BEGIN … COMMIT:
+ * writes made on someone's behalf run in a stamped transaction (the audit triggers read the actor),
+ * and every committed change is counted (./versions reads the data versions again when it moves).
+ */
+function handle(
+	engine: EngineName,
+	base: Queryable,
+	begin: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
+	end: () => Promise<void>,
+	extra: { url?: string; replica?: ReplicaPool } = {}
+): Db {
+	let writes = 0;
+	const closing: (() => Promise<void> | void)[] = [];
+	const transaction: Db['transaction'] = async (fn) => {
+		const changed = { yes: false };
+		const result = await begin((tx) => fn(stamped(tx, changed)));
+		if (changed.yes) writes++;
+		return result;
+	};
+	const counted = async <T>(run: () => Promise<T>, sql: string): Promise<T> => {
+		const result = await run();
+		if (CHANGE_SQL.test(sql)) writes++;
+		return result;
+	};
+	const db: Db = {
+		engine,
+		...extra,
+		get writes() {
+			return writes;
+		},
+		async query<T>(sql: string, params?: unknown[]) {
+			if (actingParty() && WRITE_SQL.test(sql)) return transaction((tx) => tx.query<T>(sql, params));
+			const replica = extra.replica;
+			if (replica && !CHANGE_SQL.test(sql) && readContext(db)?.replica) {
+				return onReplica(replica, () => replica.query<T>(sql, params), () => base.query<T>(sql, params));
+			}
+			return counted(() => base.query<T>(sql, params), sql);
+		},
+		exec: (sql) => counted(() => base.exec(sql), sql),
+		transaction(fn) {
+			const replica = extra.replica;
+			if (replica && readContext(db)?.replica) {
+				return onReplica(replica, () => replica.transaction(fn), () => transaction(fn));
+			}
+			return transaction(fn);
+		},
+		onClose(fn) {
+			closing.push(fn);
+		},
+		async close() {
+			for (const fn of closing.splice(0)) await Promise.resolve(fn()).catch(() => {});
+			await end();
+		}
+	};
+	return db;
+}
+
+/**
+ * A read the request was routed to the replica for. What the primary can answer instead — the
+ * replica is unreachable or restarting, cancelled a query for recovery, or a transaction tried to
+ * write (read-only: nothing happened) — is repeated there, so a replica problem is never an error.
+ */
+async function onReplica<T>(replica: ReplicaPool, read: () => Promise<T>, primary: () => Promise<T>): Promise<T> {
+	try {
+		const result = await read();
+		replica.stats.replica++;
+		return result;
+	} catch (err) {
+		// SQLSTATE connection, shutdown, recovery-conflict, read-only and resource classes; socket errors
+		// (ECONNREFUSED …) and a connection ended without a code
+		const code = (err as { code?: string }).code ?? '';
+		if (code && !/^(08|57P|40001|25006|53|E[A-Z]+$)/.test(code)) throw err;
+		replica.stats.fallback++;
+		replica.onFailure?.(err);
+		return primary();
+	}
 }
 
 async function openPglite(dataDir: string): Promise<Db> {
@@ -106,53 +206,58 @@ async function openPglite(dataDir: string): Promise<Db> {
 			await q.exec(sql);
 		}
 	});
-	const base = wrap(pg as never);
-	const transaction: Db['transaction'] = (fn) =>
-		pg.transaction((tx) => fn(stamped(wrap(tx as never))));
-	return {
-		engine: 'pglite',
-		...base,
-		query: auditedQuery(base, transaction),
-		transaction,
-		close: () => pg.close()
-	};
+	return handle('pglite', wrap(pg as never), (fn) => pg.transaction((tx) => fn(wrap(tx as never))), () => pg.close());
 }
 
-async function openPostgres(url: string): Promise<Db> {
-	const { default: pgModule } = await import('pg');
-	// bigint counts (count(*)) come back as strings by default; these tables stay far below 2^53.
-	pgModule.types.setTypeParser(20, (v: string) => Number(v));
-	pgModule.types.setTypeParser(1700, (v: string) => Number(v));
-	const pool = new pgModule.Pool({ connectionString: url, max: 10 });
-	await pool.query('SELECT 1');
-	const wrap = (c: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }): Queryable => ({
+type PgPool = import('pg').Pool;
+
+function wrapPg(c: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }): Queryable {
+	return {
 		async query<T>(sql: string, params?: unknown[]) {
 			return (await c.query(sql, params)).rows as T[];
 		},
 		async exec(sql: string) {
 			await c.query(sql);
 		}
-	});
-	const transaction: Db['transaction'] = async (fn) => {
-		const client = await pool.connect();
-		try {
-			await client.query('BEGIN');
-			const result = await fn(stamped(wrap(client)));
-			await client.query('COMMIT');
-			return result;
-		} catch (err) {
-			await client.query('ROLLBACK').catch(() => {});
-			throw err;
-		} finally {
-			client.release();
-		}
 	};
-	const base = wrap(pool);
-	return {
-		engine: 'postgres',
-		...base,
-		query: auditedQuery(base, transaction),
-		transaction,
-		close: () => pool.end()
-	};
+}
+
+async function inTransaction<T>(pool: PgPool, begin: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+	const client = await pool.connect();
+	try {
+		await client.query(begin);
+		const result = await fn(wrapPg(client));
+		await client.query('COMMIT');
+		return result;
+	} catch (err) {
+		await client.query('ROLLBACK').catch(() => {});
+		throw err;
+	} finally {
+		client.release();
+	}
+}
+
+async function openPostgres(url: string, readUrl?: string): Promise<Db> {
+	const { default: pgModule } = await import('pg');
+	// bigint counts (count(*)) come back as strings by default; these tables stay far below 2^53.
+	pgModule.types.setTypeParser(20, (v: string) => Number(v));
+	pgModule.types.setTypeParser(1700, (v: string) => Number(v));
+	const pool = new pgModule.Pool({ connectionString: url, max: 10 });
+	await pool.query('SELECT 1');
+	let replica: ReplicaPool | undefined;
+	let readPool: PgPool | undefined;
+	if (readUrl) {
+		// Not checked here: an unreachable replica only means reads stay on the primary (./replica).
+		const rp = (readPool = new pgModule.Pool({ connectionString: readUrl, max: 10 }));
+		rp.on('error', () => {}); // an idle replica connection dropped (a restart): the next read reconnects
+		replica = {
+			url: readUrl,
+			stats: { replica: 0, fallback: 0 },
+			query: async (sql, params) => (await rp.query(sql, params)).rows as never[],
+			transaction: (fn) => inTransaction(rp, 'BEGIN READ ONLY', fn)
+		};
+	}
+	return handle('postgres', wrapPg(pool), (fn) => inTransaction(pool, 'BEGIN', fn), async () => {
+		await Promise.all([pool.end(), readPool?.end()]);
+	}, { url, replica });
 }
