@@ -23,14 +23,17 @@ import type { Principal } from '$lib/auth/capabilities';
 import { withReadContext } from '$lib/server/db/read-context';
 import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
 import { versionTracker } from '$lib/server/db/versions';
+import { jobs } from '$lib/server/jobs/pool';
 
 // Open the database in the background (not awaited): the HTTP server answers at once.
 export const init: ServerInit = () => {
 	startRuntime().catch(() => {});
+	// Job workers load geo/ once, now, rather than on the first heavy request.
+	jobs().warm();
 	// adapter-node stops accepting requests on SIGTERM/SIGINT, then emits this: close the database
 	// so the process can exit (the embedded engine keeps it alive otherwise).
 	process.once('sveltekit:shutdown' as never, () => {
-		stopRuntime().finally(() => process.exit(0));
+		Promise.all([stopRuntime(), jobs().close()]).finally(() => process.exit(0));
 	});
 };
 

@@ -20,6 +20,7 @@ import {
 } from '../src/lib/server/plans';
 import { testEngines } from './helpers/engines';
 import { readShapefileZip } from '../geo/readers/shapefile';
+import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '../geo/validate/limits';
 
 /** Unsigned shoelace area of a ring (degree²). */
 const area = (ring: number[][]) => Math.abs(ring.reduce((s, p, i) => { const q = ring[(i + 1) % ring.length]; return s + p[0] * q[1] - q[0] * p[1]; }, 0) / 2);
@@ -336,6 +337,33 @@ for (const engine of testEngines()) {
 			expect(none.feasible).toBe(false);
 			expect(none.explanation?.en).toMatch(/7 grids/);
 			await expect(proposePlan(db, C, { mode: 'x', target: 0 })).rejects.toMatchObject({ code: 'bad_input' });
+			expect((await listRevisions(db, C)).length).toBe(before);
+		});
+
+		it('refuses grids over the vertex limits before any computation, naming the limit; nothing is written', async () => {
+			const before = (await listRevisions(db, C)).length;
+			// A rectangle whose south side is cut into n − 4 pieces: n positions in one ring.
+			const dense = (x0: number, x1: number, n: number): Polygon => {
+				const south = Array.from({ length: n - 4 }, (_, i) => [x0 + ((x1 - x0) * i) / (n - 4), Y0]);
+				return { type: 'Polygon', coordinates: [[...south, [x1, Y0], [x1, Y1], [x0, Y1], [x0, Y0]]] };
+			};
+			const oneTooMany = [{ code: G(1), geometry: dense(X0, A, PLAN_VERTEX_LIMITS.perRing + 1) }, ...strips().slice(1)];
+			const perRing = { status: 400, code: 'bad_input', errors: [expect.objectContaining({ field: 'grids[0].geometry', code: 'too_many_vertices' })] };
+			await expect(savePlan(db, C, { grids: oneTooMany, baseRevision: null }, { author: 'p', today: TODAY })).rejects.toMatchObject(perRing);
+			const err = await savePlan(db, C, { grids: oneTooMany, baseRevision: null }, { author: 'p', today: TODAY }).catch((e) => e);
+			expect(err.errors[0].zh).toContain('10,000');
+			expect(err.errors[0].en).toMatch(/limit of 10,000 per ring/);
+			await expect(proposePlan(db, C, { mode: 'rebalance', grids: oneTooMany })).rejects.toMatchObject(perRing);
+			const file = { type: 'FeatureCollection', features: oneTooMany.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })) };
+			await expect(importPlanFile(db, C, { name: 'dense.geojson', text: JSON.stringify(file) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject(perRing);
+
+			// Each grid within its own limit, the request over its total: 413.
+			const per = PLAN_VERTEX_LIMITS.perRing - 1;
+			const count = Math.floor(PLAN_VERTICES_PER_REQUEST / per) + 1;
+			const many = Array.from({ length: count }, (_, i) => ({ code: G(i + 1), geometry: dense(X0 + (i * (X1 - X0)) / count, X0 + ((i + 1) * (X1 - X0)) / count, per) }));
+			const total = { status: 413, code: 'plan_too_large', errors: [expect.objectContaining({ field: 'grids', code: 'too_many_vertices' })] };
+			await expect(savePlan(db, C, { grids: many, baseRevision: null }, { author: 'p', today: TODAY })).rejects.toMatchObject(total);
+			await expect(proposePlan(db, C, { mode: 'rebalance', grids: many })).rejects.toMatchObject(total);
 			expect((await listRevisions(db, C)).length).toBe(before);
 		});
 	});

@@ -107,10 +107,16 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 
 	// Connected components of the residual (union–find over vertex ids).
 	const parent = new Map<number, number>();
+	// Full path compression: residual segments arrive in ring order, so without it the chain to the
+	// root grows one link per segment and the component pass below walks it from every vertex (O(n²)).
 	const find = (x: number): number => {
 		let r = x;
 		while (parent.get(r) !== r) r = parent.get(r)!;
-		parent.set(x, r);
+		while (x !== r) {
+			const next = parent.get(x)!;
+			parent.set(x, r);
+			x = next;
+		}
 		return r;
 	};
 	const res: [number, number, number][] = [];

@@ -8,12 +8,14 @@ import { checkGeometryType } from './geometry-type';
 import { checkCoordinates } from './coordinates';
 import { closeRings, findDegenerateLine, findDegenerateRing, findSelfIntersection } from './rings';
 import { LAYER_LABELS } from './layers';
+import { countVertices, IMPORT_VERTEX_LIMITS, vertexLimitProblem } from './limits';
 
 export { checkGeometryType } from './geometry-type';
 export { checkCoordinates, isInChina, CHINA_BBOX, type CoordinateProblem } from './coordinates';
 export { closeRings, findDegenerateRing, findDegenerateLine, findSelfIntersection, MAX_VERTICES_FOR_KINKS } from './rings';
 export { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from './layers';
 export { positionsOf, ringsOf } from './positions';
+export * from './limits';
 
 export interface GeometryContext extends FeatureLocation {
 	layer: LayerName;
@@ -44,6 +46,10 @@ export function validateGeometry(geometry: Geometry | null | undefined, ctx: Geo
 
 	const wrongType = checkGeometryType(geometry, ctx.layer);
 	if (wrongType) return reject(featureIssue(ctx, 'geometry-type', wrongType));
+
+	// Before any work that grows with the vertex count (conversion, ring checks, the server's repair).
+	const tooLarge = vertexLimitProblem(countVertices(geometry), IMPORT_VERTEX_LIMITS);
+	if (tooLarge) return reject(featureIssue(ctx, 'too-many-vertices', tooLarge.text));
 
 	// Range and swap checks look at the file's own numbers, before any conversion moves them.
 	const coordinateProblem = checkCoordinates(geometry);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
-import { checkCoordinates, findSelfIntersection, validateGeometry, type GeometryContext } from './index';
+import { checkCoordinates, countVertices, findSelfIntersection, IMPORT_VERTEX_LIMITS, validateGeometry, vertexLimitProblem, type GeometryContext } from './index';
 
 const read = (dir: 'in' | 'out', name: string) =>
 	JSON.parse(readFileSync(new URL(`./test/${dir}/${name}`, import.meta.url), 'utf8')) as FeatureCollection;
@@ -139,5 +139,28 @@ describe('findSelfIntersection', () => {
 	it('ignores repeated vertices, which are not crossings', () => {
 		const repeated: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
 		expect(findSelfIntersection(repeated)).toBeNull();
+	});
+});
+
+describe('vertex limits', () => {
+	it('refuses a feature over the import limits before converting or checking it, naming the limit', () => {
+		const n = IMPORT_VERTEX_LIMITS.perRing + 1;
+		const line: Geometry = { type: 'LineString', coordinates: Array.from({ length: n }, (_, i) => [118 + i * 1e-6, 32]) };
+		const verdict = validateGeometry(line, ctx(4, { layer: 'roads' }));
+		expect(verdict.ok).toBe(false);
+		if (verdict.ok) return;
+		expect(verdict.issue.rule).toBe('too-many-vertices');
+		expect(verdict.issue.message).toContain('100,001');
+		expect(verdict.issue.message).toContain('100,000');
+	});
+
+	it('counts positions per ring and per geometry without copying', () => {
+		const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+		expect(countVertices({ type: 'MultiPolygon', coordinates: [[square, square], [square]] })).toEqual({ total: 15, largestRing: 5 });
+		expect(countVertices({ type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [0, 0] }, { type: 'LineString', coordinates: square }] })).toEqual({ total: 6, largestRing: 5 });
+		expect(countVertices(null)).toEqual({ total: 0, largestRing: 0 });
+		expect(vertexLimitProblem({ total: 30, largestRing: 5 }, { perRing: 10, perGeometry: 20 })?.limit).toBe('perGeometry');
+		expect(vertexLimitProblem({ total: 11, largestRing: 11 }, { perRing: 10, perGeometry: 20 })?.limit).toBe('perRing');
+		expect(vertexLimitProblem({ total: 20, largestRing: 10 }, { perRing: 10, perGeometry: 20 })).toBeNull();
 	});
 });

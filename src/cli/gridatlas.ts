@@ -16,6 +16,7 @@ import { COVERAGE_USAGE, CoverageUsageError, runCoverage } from './coverage';
 import { ISOCHRONE_USAGE, IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
 import { ACCOUNTS_USAGE, AccountsUsageError, runToken, runUser } from './accounts';
 import { runAs } from '../lib/server/auth/actor';
+import { configureJobs } from '../lib/server/jobs/pool';
 import os from 'node:os';
 import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases } from './simulate-cases';
 import { BACKUP_USAGE, runBackup, runRestore } from './backup';
@@ -45,6 +46,8 @@ in GRIDATLAS_DATA_DIR (default ./data).`;
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+	// No other requests to keep answering here: heavy steps run on this thread (one copy of the data in memory).
+	configureJobs({ size: 0 });
 	const [command, ...rest] = argv;
 	if (!command || command === 'help' || command === '--help' || command === '-h') {
 		console.log(USAGE);

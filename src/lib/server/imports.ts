@@ -1,7 +1,7 @@
 // One import = one file, one layer, one transaction. geo/ parses, converts and checks the file;
 // this module adds the checks only the database can make (validity via ST_MakeValid, containment in
 // communities, known categories and subdistricts) and writes everything or nothing.
-import { parseLayer } from '../../../geo/import';
+import { jobs } from './jobs/pool';
 import { archiveLimits } from '../../../geo/archive';
 import { shown, storable, storableText } from '../../../geo/import/text';
 import {
@@ -13,6 +13,7 @@ import {
 	type LayerName,
 	type LayerRecordMap,
 	type ParsedLayer,
+	type ParseOptions,
 	type RecordBase,
 	type SourceFormat
 } from '../../../geo/types';
@@ -109,6 +110,11 @@ export interface ImportSummary {
 
 class DryRunRollback extends Error {}
 
+async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer: LayerName }): Promise<ParsedLayer> {
+	const { result, parts } = await jobs().run('parseImport', [bytes, options], { kind: 'import' });
+	return { ...result, records: (parts as ParsedLayer['records'][]).flat() } as ParsedLayer;
+}
+
 export function maxImportBytes(): number {
 	const mb = Number(process.env.GRIDATLAS_MAX_IMPORT_MB);
 	return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_IMPORT_BYTES;
@@ -122,7 +128,9 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 	const limit = req.maxBytes ?? maxImportBytes();
 	if (req.bytes.byteLength > limit) throw new ImportLimitError(req.fileName, req.bytes.byteLength, limit);
 
-	const parsed = await parseLayer(req.bytes, {
+	// Reading, converting and checking a file grows with its size: on a worker thread, under the import
+	// job budget; the records come back in parts so taking them in never holds this thread for long.
+	const parsed = await parseOffThread(req.bytes, {
 		layer: req.layer,
 		crs,
 		fileName: req.fileName,

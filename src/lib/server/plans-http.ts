@@ -1,9 +1,11 @@
 // The plan API's answers: typed plan errors → the shared error shape {message, code, errors?}
 // (src/lib/server/api-errors.ts) with the status their type implies; anything else is rethrown.
-import { apiError } from './api-errors';
+import { apiError, jobErrorResponse } from './api-errors';
+import { JobError } from './jobs/errors';
 import { PlanConflictError, PlanInputError, PlanViolationError } from './plans';
 
 export function planErrorResponse(err: unknown): Response {
+	if (err instanceof JobError) return jobErrorResponse(err);
 	if (err instanceof PlanInputError) return apiError(err.status, err.message, { code: err.code, errors: err.errors });
 	if (err instanceof PlanViolationError)
 		return apiError(422, err.message, { code: err.code, errors: err.violations, warnings: err.warnings });

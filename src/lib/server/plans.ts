@@ -2,33 +2,16 @@
 // approved layouts), list / get / diff revisions, export and import layouts. All SQL of plans is
 // here, parameterised. Every save is validated with geo/partition — the same code the editor runs in
 // the browser — and an approved save replaces the community's grids in one transaction.
-import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { csvDocument } from '../csv';
-import {
-	assignBuildings,
-	balanceStats,
-	hasHardViolations,
-	householdsPerGrid,
-	numberGrids,
-	proposeGrids,
-	rebalance,
-	validatePartition,
-	type Band,
-	type BalanceStats,
-	type GridFeature,
-	type PlanBuilding,
-	type Violation
-} from '../../../geo/partition';
+import { balanceStats, hasHardViolations, type Band, type BalanceStats, type PlanBuilding, type Violation } from '../../../geo/partition';
 import { gridName } from '../../../geo/partition/names';
-import { readGeoJSON } from '../../../geo/readers/geojson';
-import { readShapefileZip } from '../../../geo/readers/shapefile';
-import { resolveFormat } from '../../../geo/import/sniff';
-import { fileError } from '../../../geo/issues';
-import { toWgs84 } from '../../../geo/crs';
+import { countVertices, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST, requestVertexProblem, vertexLimitProblem } from '../../../geo/validate/limits';
 import { CRS_NAMES, ImportFileError, type CrsName } from '../../../geo/types';
 import type { Db, Queryable } from './db';
 import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
+import { jobs } from './jobs/pool';
 import { polygonsToShapefileZip } from './shapefile-writer';
 
 type Areal = Polygon | MultiPolygon;
@@ -51,7 +34,8 @@ export type PlanErrorCode =
 	| 'bad_community'
 	| 'bad_input'
 	| 'unknown_revision'
-	| 'bad_file';
+	| 'bad_file'
+	| 'plan_too_large';
 
 /** Bad input or an unknown community / revision: 400 or 404, with every field error listed. */
 export class PlanInputError extends Error {
@@ -63,7 +47,7 @@ export class PlanInputError extends Error {
 		super(`${text.zh} / ${text.en}`);
 	}
 	get status(): number {
-		return this.code === 'unknown_community' || this.code === 'unknown_revision' ? 404 : 400;
+		return this.code === 'unknown_community' || this.code === 'unknown_revision' ? 404 : this.code === 'plan_too_large' ? 413 : 400;
 	}
 }
 
@@ -219,9 +203,6 @@ function summary(r: RevisionRow): RevisionSummary {
 	};
 }
 
-function toGridFeatures(grids: PlanGrid[]): GridFeature[] {
-	return grids.map((g) => ({ type: 'Feature', properties: { code: g.code, kind: g.kind, name: g.name }, geometry: g.geometry }));
-}
 
 // ── loading ────────────────────────────────────────────────────────────────────────────────────
 
@@ -416,6 +397,7 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 	if (list.length > 999) errors.push({ field: 'grids', code: 'too_many', zh: `网格数 ${list.length} 超过 999`, en: `${list.length} grids is more than 999` });
 	const seen = new Set<string>();
 	const grids: PlanGrid[] = [];
+	let vertices = 0;
 	list.forEach((raw, index) => {
 		const item = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
 		const props = (item.type === 'Feature' ? (item.properties ?? {}) : item) as Record<string, unknown>;
@@ -451,13 +433,30 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 		if (!geometry || typeof geometry !== 'object' || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
 			err('geometry', 'bad_geometry_type', `几何须为 Polygon 或 MultiPolygon，收到 ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : '空'}`, `the geometry must be a Polygon or MultiPolygon, got ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : 'none'}`);
 			ok = false;
-		} else if (!positionsOk(geometry)) {
-			err('geometry', 'bad_coordinates', '坐标须为经度 −180…180、纬度 −90…90 的数字（WGS-84）', 'coordinates must be numbers: longitude −180…180, latitude −90…90 (WGS-84)');
-			ok = false;
+		} else {
+			const count = countVertices(geometry);
+			vertices += count.total;
+			const tooLarge = vertexLimitProblem(count, PLAN_VERTEX_LIMITS);
+			if (tooLarge) {
+				err('geometry', 'too_many_vertices', tooLarge.text.zh, tooLarge.text.en);
+				ok = false;
+			} else if (!positionsOk(geometry)) {
+				err('geometry', 'bad_coordinates', '坐标须为经度 −180…180、纬度 −90…90 的数字（WGS-84）', 'coordinates must be numbers: longitude −180…180, latitude −90…90 (WGS-84)');
+				ok = false;
+			}
 		}
 		if (ok) grids.push({ code, name: name as string, kind: kind as 'basic' | 'dedicated', geometry: geometry! });
 	});
+	if (vertices > PLAN_VERTICES_PER_REQUEST) {
+		const text = requestVertexProblem(vertices, PLAN_VERTICES_PER_REQUEST);
+		errors.unshift({ field: 'grids', code: 'too_many_vertices', ...text });
+	}
 	return { grids, errors };
+}
+
+/** plan_too_large (413) when the request's grids together pass the vertex limit, else bad_input (400). */
+function inputErrorCode(errors: PlanFieldError[]): PlanErrorCode {
+	return errors.some((e) => e.field === 'grids' && e.code === 'too_many_vertices') ? 'plan_too_large' : 'bad_input';
 }
 
 /** Building → grid paints: {"<building id>": "<grid code>"} or [{building, grid}]. */
@@ -505,12 +504,6 @@ export interface SaveOptions {
 	today?: string;
 }
 
-/** Validate a plan exactly as a save would (geo/partition), without saving. */
-export function validatePlan(community: PlanCommunity, grids: PlanGrid[], buildings: PlanBuilding[], band: Band): { hard: Violation[]; soft: Violation[] } {
-	const v = validatePartition(community.geometry, toGridFeatures(grids), buildings, band);
-	return { hard: v.filter((x) => x.severity === 'hard'), soft: v.filter((x) => x.severity === 'soft') };
-}
-
 function parseBand(input: unknown, current: Band, errors: PlanFieldError[]): Band {
 	if (input === undefined || input === null) return current;
 	const b = input as { min?: unknown; max?: unknown };
@@ -553,17 +546,18 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 	const { paints, errors: paintErrors } = parseAssignments(input?.assignments, new Set(grids.map((g) => g.code)), new Set(buildingRows.map((b) => b.id)));
 	errors.push(...paintErrors);
 	if (errors.length)
-		throw new PlanInputError('bad_input', { zh: `方案有 ${errors.length} 处输入错误，未保存`, en: `the plan has ${errors.length} input error(s); nothing was saved` }, errors);
+		throw new PlanInputError(inputErrorCode(errors), { zh: `方案有 ${errors.length} 处输入错误，未保存`, en: `the plan has ${errors.length} input error(s); nothing was saved` }, errors);
 
 	const buildings: PlanBuilding[] = buildingRows.map((b) => ({ id: b.id, lon: b.lon, lat: b.lat, households: b.households, grid: paints.get(b.id) ?? null }));
-	const { hard, soft } = validatePlan(community, grids, buildings, band);
+	// Validation grows with the vertices drawn: on a worker thread, under the plan job budget.
+	const { result: checked } = await jobs().run('checkPlan', [community.geometry, grids, buildings, band], { kind: 'plan' });
+	const { assignment, byGrid } = checked;
+	const hard = checked.violations.filter((v) => v.severity === 'hard');
+	const soft = checked.violations.filter((v) => v.severity === 'soft');
 	// The conflict is checked first (and again under the lock): a stale editor must reload either way.
 	checkBase(await latestRevision(db, communityCode), base as number | null);
 	if (hasHardViolations(hard)) throw new PlanViolationError(hard, soft);
 
-	const gridFeatures = toGridFeatures(grids);
-	const assignment = assignBuildings(gridFeatures, buildings);
-	const { byGrid } = householdsPerGrid(gridFeatures, buildings, assignment);
 	const households = Object.fromEntries(grids.map((g) => [g.code, byGrid.get(g.code) ?? 0]));
 	const stats = {
 		households,
@@ -831,46 +825,53 @@ export async function proposePlan(q: Queryable, communityCode: string, input: { 
 		} else start = await gridsInForce(q, communityCode);
 		if (!errors.length && start.length === 0) errors.push({ field: 'grids', code: 'empty', zh: '没有可再平衡的网格：请先划分或自动划分', en: 'no grids to rebalance: draw or propose some first' });
 	}
-	if (errors.length) throw new PlanInputError('bad_input', { zh: `请求有 ${errors.length} 处错误`, en: `the request has ${errors.length} error(s)` }, errors);
+	if (errors.length) throw new PlanInputError(inputErrorCode(errors), { zh: `请求有 ${errors.length} 处错误`, en: `the request has ${errors.length} error(s)` }, errors);
 	const rows = await communityBuildings(q, communityCode);
 	const buildings: PlanBuilding[] = rows.map((b) => ({ id: b.id, lon: b.lon, lat: b.lat, households: b.households }));
-	let grids: PlanGrid[];
-	let feasible = true, explanation: Bilingual | undefined, moved = 0;
+	let layout: { grids: PlanGrid[]; households: Record<string, number>; stats: BalanceStats; violations: Violation[]; moved: number };
+	let feasible = true, explanation: Bilingual | undefined;
 	if (mode === 'propose') {
 		const roads = await q.query<{ geom: LineString | MultiLineString }>(
 			`SELECT ST_AsGeoJSON(ST_Intersection(r.geom, c.geom), 7)::json AS geom FROM roads r, communities c
 			 WHERE c.code = $1 AND r.geom && c.geom AND ST_Intersects(r.geom, c.geom) ORDER BY r.id`,
 			[communityCode]
 		);
-		const p = proposeGrids(community.geometry, buildings, {
-			targetCount: (target as number | null) ?? undefined,
-			band,
-			roads: roads.map((r) => r.geom).filter((g) => g && (g.type === 'LineString' || g.type === 'MultiLineString')),
-			communityCode
-		});
 		// Keep the codes of grids in force where a proposed grid covers most of one.
 		const previous = (await gridsInForce(q, communityCode)).map((g) => ({ code: g.code, geometry: g.geometry }));
-		const numbered = numberGrids(communityCode, p.grids, previous);
-		grids = numbered.map(({ feature, code }) => ({ code, name: gridName(community.name, code), kind: 'basic', geometry: feature.geometry }));
+		const { result: p } = await jobs().run(
+			'proposeLayout',
+			[
+				{
+					community: community.geometry,
+					communityCode,
+					communityName: community.name,
+					buildings,
+					options: {
+						targetCount: (target as number | null) ?? undefined,
+						band,
+						roads: roads.map((r) => r.geom).filter((g) => g && (g.type === 'LineString' || g.type === 'MultiLineString')),
+						communityCode
+					},
+					previous,
+					band
+				}
+			],
+			{ kind: 'plan' }
+		);
+		layout = p;
 		feasible = p.feasible;
 		explanation = p.explanation;
-		moved = p.moved;
 	} else {
-		const r = rebalance(community.geometry, toGridFeatures(start), buildings, band);
-		grids = r.grids.map((g) => ({ code: String(g.properties.code), name: String(g.properties.name ?? ''), kind: g.properties.kind === 'dedicated' ? 'dedicated' : 'basic', geometry: g.geometry }));
-		moved = r.moved;
+		const { result: r } = await jobs().run('rebalanceLayout', [{ community: community.geometry, grids: start, buildings, band }], { kind: 'plan' });
+		layout = r;
 		feasible = r.inBand;
 		if (!r.inBand)
 			explanation = {
-				zh: `再平衡移动了 ${r.moved} 栋楼后仍有 ${r.stats.outsideBand} 个网格不在 ${band.min}–${band.max} 户之间`,
-				en: `after moving ${r.moved} building(s), ${r.stats.outsideBand} grid(s) remain outside ${band.min}–${band.max} households`
+				zh: `再平衡移动了 ${r.moved} 栋楼后仍有 ${r.outsideBand} 个网格不在 ${band.min}–${band.max} 户之间`,
+				en: `after moving ${r.moved} building(s), ${r.outsideBand} grid(s) remain outside ${band.min}–${band.max} households`
 			};
 	}
-	const features = toGridFeatures(grids);
-	const { byGrid } = householdsPerGrid(features, buildings);
-	const households = Object.fromEntries(grids.map((g) => [g.code, byGrid.get(g.code) ?? 0]));
-	const stats = balanceStats(grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0), band);
-	const violations = validatePartition(community.geometry, features, buildings, band);
+	const { grids, households, stats, violations, moved } = layout;
 	return { mode: mode as 'propose' | 'rebalance', grids, households, stats, band, feasible, explanation, moved, violations };
 }
 
@@ -955,18 +956,6 @@ export async function exportPlan(
 	return { body: JSON.stringify(fc), contentType: 'application/geo+json; charset=utf-8', fileName: `${stem}.geojson` };
 }
 
-/** A layout file: GeoJSON or a zipped Shapefile (the plan export's two map formats). */
-async function readLayoutFile(file: { name: string; text?: string; bytes?: Uint8Array }): Promise<FeatureCollection> {
-	if (file.bytes === undefined) return readGeoJSON(file.text ?? '', file.name);
-	const { format, text } = resolveFormat(file.name, file.bytes);
-	if (format === 'geojson') return readGeoJSON(text ?? '', file.name);
-	if (format === 'shapefile-zip') return readShapefileZip(file.bytes, file.name);
-	throw fileError(file.name, 'plan-format', {
-		zh: `网格方案只能从 GeoJSON 或 Shapefile（zip）导入，这是 ${format} 文件`,
-		en: `a grid layout is read from GeoJSON or a zipped Shapefile; this is a ${format} file`
-	});
-}
-
 /**
  * A grid layout from a GeoJSON file into a new draft revision, validated like any save. Features
  * carry `code` (or 编码 / grid_code), `name` (名称), `kind` (类型); features without a code are
@@ -987,7 +976,7 @@ export async function importPlanFile(
 		throw new PlanInputError('bad_input', { zh: `坐标系须为 ${CRS_NAMES.join('、')}`, en: `crs must be one of ${CRS_NAMES.join(', ')}` }, [{ field: 'crs', code: 'bad_crs', zh: `未知坐标系 “${crs}”`, en: `unknown crs "${crs}"` }]);
 	let fc: FeatureCollection;
 	try {
-		fc = toWgs84(await readLayoutFile(file), crs as CrsName);
+		fc = (await jobs().run('readLayout', [{ name: file.name, text: file.text, bytes: file.bytes }, crs as CrsName], { kind: 'plan' })).result;
 	} catch (err) {
 		if (err instanceof ImportFileError) {
 			const [zh, en] = err.message.split(' / ');
@@ -1008,23 +997,21 @@ export async function importPlanFile(
 	const kindOf = (k: unknown) => (k === '专属网格' || k === '专属' ? 'dedicated' : k === '基础网格' || k === '基础' ? 'basic' : k);
 	const withCode = items.filter((i) => i.code !== undefined);
 	const without = items.filter((i) => i.code === undefined);
-	if (without.length) {
-		const bad = without.findIndex((i) => !i.geometry || (i.geometry.type !== 'Polygon' && i.geometry.type !== 'MultiPolygon'));
-		if (bad < 0) {
-			const inForce = await gridsInForce(db, communityCode);
-			const fileCodes = new Set(withCode.map((i) => String(i.code)));
-			const previous = inForce.filter((g) => !fileCodes.has(g.code)).map((g) => ({ code: g.code, geometry: g.geometry }));
-			const maxSeq = Math.max(0, ...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => GRID_RE.test(c) && c.startsWith(communityCode)).map((c) => Number(c.slice(-3))));
-			const numbered = numberGrids(
-				communityCode,
-				without.map((i) => ({ type: 'Feature', properties: i, geometry: i.geometry as Areal }) as Feature<Areal, (typeof without)[number]>),
-				previous
-			);
-			// A grid mostly covering a grid in force keeps its code; the others take numbers above every
-			// code in use (in force or in the file), west→east, north→south, so no retired code is reused.
-			let next = maxSeq + 1;
-			for (const n of numbered) n.feature.properties.code = n.previous ? n.code : communityCode + String(next++).padStart(3, '0');
-		}
+	// Numbering measures overlaps: only for polygons within the vertex limits (the save names the rest).
+	const numberable = without.every(
+		(i) => i.geometry && (i.geometry.type === 'Polygon' || i.geometry.type === 'MultiPolygon') && !vertexLimitProblem(countVertices(i.geometry), PLAN_VERTEX_LIMITS)
+	);
+	const fileVertices = items.reduce((sum, i) => sum + countVertices(i.geometry).total, 0);
+	if (without.length && numberable && fileVertices <= PLAN_VERTICES_PER_REQUEST) {
+		const inForce = await gridsInForce(db, communityCode);
+		const fileCodes = new Set(withCode.map((i) => String(i.code)));
+		const previous = inForce.filter((g) => !fileCodes.has(g.code)).map((g) => ({ code: g.code, geometry: g.geometry }));
+		const maxSeq = Math.max(0, ...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => GRID_RE.test(c) && c.startsWith(communityCode)).map((c) => Number(c.slice(-3))));
+		const { result: numbered } = await jobs().run('numberLayout', [communityCode, without.map((i) => i.geometry as Areal), previous], { kind: 'plan' });
+		// A grid mostly covering a grid in force keeps its code; the others take numbers above every
+		// code in use (in force or in the file), west→east, north→south, so no retired code is reused.
+		let next = maxSeq + 1;
+		for (const n of numbered) without[n.index].code = n.kept ?? communityCode + String(next++).padStart(3, '0');
 	}
 	const grids = items.map((i) => ({ type: 'Feature', properties: { code: i.code === undefined ? undefined : String(i.code), name: i.name, kind: kindOf(i.kind) }, geometry: i.geometry }));
 	const latest = await latestRevision(db, communityCode);

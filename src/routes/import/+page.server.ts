@@ -1,5 +1,6 @@
 // The upload page: one form action that hands the file to the importer and returns its summary,
 // or the reason the whole file was refused.
+import { JobError } from '$lib/server/jobs/errors';
 import { fail } from '@sveltejs/kit';
 import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '$geo/types';
 import { importFile, maxImportBytes, type ImportSummary } from '$lib/server/imports';
@@ -71,6 +72,7 @@ export const actions: Actions = {
 				return refuse(TOO_LARGE_RULES.has(e.rule ?? '') ? 413 : 422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
 			}
 			if (e.name === 'ImportLimitError') return refuse(413, t(lang, 'import.limitError'), e.message);
+			if (err instanceof JobError) return refuse(err.status, t(lang, err.code === 'job_memory' ? 'import.limitError' : 'import.fileError'), err.message, { code: err.code });
 			if (e.name === 'ImportRejectedError') {
 				return refuse(422, t(lang, 'import.rejectedError'), e.message, {
 					issues: (e.rejected ?? []).slice(0, MAX_ISSUES_SHOWN),

@@ -1,0 +1,133 @@
+// What the job pool's workers run: pure functions over plain data (geo/ underneath, no database),
+// each taking and returning only what can cross between threads. The last parameter of every task
+// is the worker's context (ctx.part sends a piece of a large result ahead of the answer).
+import type { FeatureCollection } from 'geojson';
+import {
+	assignBuildings,
+	balanceStats,
+	householdsPerGrid,
+	numberGrids,
+	proposeGrids,
+	rebalance,
+	validatePartition,
+	type Band,
+	type GridFeature,
+	type PlanBuilding,
+	type ProposeOptions
+} from '../../../../geo/partition';
+import { gridName } from '../../../../geo/partition/names';
+import type { Areal } from '../../../../geo/partition/planar';
+import { readGeoJSON } from '../../../../geo/readers/geojson';
+import { readShapefileZip } from '../../../../geo/readers/shapefile';
+import { resolveFormat } from '../../../../geo/import/sniff';
+import { fileError } from '../../../../geo/issues';
+import { toWgs84 } from '../../../../geo/crs';
+import { parseLayer } from '../../../../geo/import';
+import type { CrsName, LayerName, ParseOptions } from '../../../../geo/types';
+
+export interface TaskContext {
+	part: (value: unknown) => void;
+}
+
+interface LayoutGrid {
+	code: string;
+	name: string;
+	kind: 'basic' | 'dedicated';
+	geometry: Areal;
+}
+
+const features = (grids: LayoutGrid[]): GridFeature[] =>
+	grids.map((g) => ({ type: 'Feature', properties: { code: g.code, name: g.name, kind: g.kind }, geometry: g.geometry }));
+
+/** Everything a save checks and records: violations, the grid of each building, households per grid. */
+function checkPlan(community: Areal, grids: LayoutGrid[], buildings: PlanBuilding[], band: Band, _ctx: TaskContext) {
+	const gridFeatures = features(grids);
+	const violations = validatePartition(community, gridFeatures, buildings, band);
+	const assignment = assignBuildings(gridFeatures, buildings);
+	const { byGrid } = householdsPerGrid(gridFeatures, buildings, assignment);
+	return { violations, assignment, byGrid };
+}
+
+/** A layout's households, balance and violations, as the proposal answer shows them. */
+function describeLayout(community: Areal, grids: LayoutGrid[], buildings: PlanBuilding[], band: Band) {
+	const gridFeatures = features(grids);
+	const { byGrid } = householdsPerGrid(gridFeatures, buildings);
+	const households = Object.fromEntries(grids.map((g) => [g.code, byGrid.get(g.code) ?? 0]));
+	const stats = balanceStats(grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0), band);
+	const violations = validatePartition(community, gridFeatures, buildings, band);
+	return { households, stats, violations };
+}
+
+/** A fresh division of the community (geo/partition proposeGrids), keeping codes of grids it mostly covers. */
+function proposeLayout(
+	input: {
+		community: Areal;
+		communityCode: string;
+		communityName: string;
+		buildings: PlanBuilding[];
+		options: ProposeOptions;
+		previous: { code: string; geometry: Areal }[];
+		band: Band;
+	},
+	_ctx: TaskContext
+) {
+	const p = proposeGrids(input.community, input.buildings, input.options);
+	const numbered = numberGrids(input.communityCode, p.grids, input.previous);
+	const grids: LayoutGrid[] = numbered.map(({ feature, code }) => ({ code, name: gridName(input.communityName, code), kind: 'basic', geometry: feature.geometry }));
+	return { grids, feasible: p.feasible, explanation: p.explanation, moved: p.moved, ...describeLayout(input.community, grids, input.buildings, input.band) };
+}
+
+/** As few building moves as possible until every basic grid is inside the band (geo/partition rebalance). */
+function rebalanceLayout(input: { community: Areal; grids: LayoutGrid[]; buildings: PlanBuilding[]; band: Band }, _ctx: TaskContext) {
+	const r = rebalance(input.community, features(input.grids), input.buildings, input.band);
+	const grids: LayoutGrid[] = r.grids.map((g) => ({
+		code: String(g.properties.code),
+		name: String(g.properties.name ?? ''),
+		kind: g.properties.kind === 'dedicated' ? 'dedicated' : 'basic',
+		geometry: g.geometry
+	}));
+	return { grids, moved: r.moved, inBand: r.inBand, outsideBand: r.stats.outsideBand, ...describeLayout(input.community, grids, input.buildings, input.band) };
+}
+
+/** A plan layout file (GeoJSON or zipped Shapefile, told apart by content) in WGS-84. */
+async function readLayout(file: { name: string; text?: string; bytes?: Uint8Array }, crs: CrsName, _ctx: TaskContext): Promise<FeatureCollection> {
+	let fc: FeatureCollection;
+	if (file.bytes === undefined) fc = readGeoJSON(file.text ?? '', file.name);
+	else {
+		const { format, text } = resolveFormat(file.name, file.bytes);
+		if (format === 'geojson') fc = readGeoJSON(text ?? '', file.name);
+		else if (format === 'shapefile-zip') fc = await readShapefileZip(file.bytes, file.name);
+		else
+			throw fileError(file.name, 'plan-format', {
+				zh: `网格方案只能从 GeoJSON 或 Shapefile（zip）导入，这是 ${format} 文件`,
+				en: `a grid layout is read from GeoJSON or a zipped Shapefile; this is a ${format} file`
+			});
+	}
+	return toWgs84(fc, crs);
+}
+
+/**
+ * For the grids of a layout file that have no code: their order west→east, north→south, and for each
+ * the code of the grid in force it mostly covers, or null (the caller numbers it after every code in use).
+ */
+function numberLayout(communityCode: string, geometries: Areal[], previous: { code: string; geometry: Areal }[], _ctx: TaskContext) {
+	const numbered = numberGrids(
+		communityCode,
+		geometries.map((geometry, i) => ({ type: 'Feature' as const, properties: { i }, geometry })),
+		previous
+	);
+	return numbered.map((n) => ({ index: n.feature.properties.i, kept: n.previous }));
+}
+
+/** Records sent back per message: small enough that taking one in never holds the request thread long. */
+export const RECORDS_PER_PART = 2000;
+
+/** An import file read, converted and checked (geo/import parseLayer); records arrive as parts. */
+async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: LayerName }, ctx: TaskContext) {
+	const parsed = await parseLayer(bytes, options);
+	for (let i = 0; i < parsed.records.length; i += RECORDS_PER_PART) ctx.part(parsed.records.slice(i, i + RECORDS_PER_PART));
+	return { ...parsed, records: [] };
+}
+
+export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport };
+export type Tasks = typeof tasks;

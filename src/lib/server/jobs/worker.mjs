@@ -1,0 +1,38 @@
+// A worker thread of the job pool (./pool.ts). Plain JavaScript so that Node can start it in the
+// built app as well as from source: it registers tsx and then loads the task module, which imports
+// geo/ (TypeScript) directly — the same code the request thread would otherwise run.
+import { parentPort, workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const { tasks } = await import(workerData.taskModule);
+
+/** An error as data: its class name (the pool rebuilds known classes), message, stack and fields. */
+function serialise(err) {
+	if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
+	const fields = {};
+	for (const [k, v] of Object.entries(err)) {
+		try {
+			structuredClone(v);
+			fields[k] = v;
+		} catch {
+			/* a field that can't cross threads is left out */
+		}
+	}
+	return { name: err.name, message: err.message, stack: err.stack, fields };
+}
+
+parentPort.on('message', async ({ id, task, args }) => {
+	const fn = tasks[task];
+	try {
+		if (typeof fn !== 'function') throw new Error(`unknown job task ${task}`);
+		// A task may hand back its result in parts (ctx.part), each a message of its own, so that the
+		// request thread takes in a large result a slice at a time instead of in one long pause.
+		const ctx = { part: (value) => parentPort.postMessage({ id, part: value }) };
+		const result = await fn(...args, ctx);
+		parentPort.postMessage({ id, ok: true, result });
+	} catch (err) {
+		parentPort.postMessage({ id, ok: false, error: serialise(err) });
+	}
+});
+parentPort.postMessage({ ready: true });

@@ -1,0 +1,75 @@
+// The job pool (src/lib/server/jobs/pool.ts): heavy work runs on worker threads under a budget; the
+// request thread stays free; a full queue answers at once. Nothing here depends on how fast the
+// machine is: the jobs that must be stopped never finish on their own.
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobPool, defaultPoolOptions, type PoolOptions } from '../src/lib/server/jobs/pool';
+import { JobError } from '../src/lib/server/jobs/errors';
+import { ImportFileError } from '../geo/types';
+import { projectPath } from '../src/lib/server/paths';
+
+let pool: JobPool | null = null;
+const make = (o: Partial<PoolOptions> = {}) =>
+	(pool = new JobPool({ ...defaultPoolOptions(), size: 1, queueLimit: 4, taskModule: projectPath('tests/fixtures/job-tasks.ts'), ...o }));
+// The fixture's tasks are not in the app's task table: call them by name.
+const run = (p: JobPool, task: string, args: unknown[], kind: 'plan' | 'import' = 'plan') =>
+	(p.run as (t: string, a: unknown[], o: { kind: 'plan' | 'import' }) => Promise<{ result: unknown; parts: unknown[] }>)(task, args, { kind });
+
+afterEach(async () => {
+	await pool?.close();
+	pool = null;
+});
+
+describe('job pool', () => {
+	it('runs a task on a worker and returns its result and parts', async () => {
+		const p = make();
+		expect(await run(p, 'echo', [{ a: [1, 2] }])).toEqual({ result: { a: [1, 2] }, parts: ['first', 'second'] });
+		expect(p.stats().completed).toEqual({ echo: 1 });
+	});
+
+	it('stops a job over its budget with 422, keeps this thread free meanwhile, and serves the next job', async () => {
+		const p = make({ budgetMs: { plan: 300, import: 300, coverage: 300 } });
+		p.warm();
+		let ticks = 0;
+		const ticker = setInterval(() => ticks++, 10);
+		const err = await run(p, 'spin', []).catch((e) => e);
+		clearInterval(ticker);
+		expect(err).toBeInstanceOf(JobError);
+		expect(err).toMatchObject({ code: 'job_budget', status: 422 });
+		expect(err.message).toMatch(/0 秒|limit/);
+		// The spinning worker never gave this thread back a turn to lose: the timer kept firing.
+		expect(ticks).toBeGreaterThan(3);
+		expect((await run(p, 'echo', [7])).result).toBe(7);
+	});
+
+	it('answers 503 at once when every worker is busy and the queue is full', async () => {
+		const p = make({ queueLimit: 1, budgetMs: { plan: 600_000, import: 600_000, coverage: 600_000 } });
+		const spinning = run(p, 'spin', []).catch((e) => e);
+		const queued = run(p, 'echo', [1]).catch((e) => e);
+		const refused = await run(p, 'echo', [2]).catch((e) => e);
+		expect(refused).toBeInstanceOf(JobError);
+		expect(refused).toMatchObject({ code: 'job_busy', status: 503, retryAfterS: 10 });
+		await p.close();
+		expect(await queued).toBeInstanceOf(Error);
+		expect(await spinning).toBeInstanceOf(Error);
+	});
+
+	it('stops a worker that runs out of memory with 413', async () => {
+		const p = make({ memoryMb: 64 });
+		const err = await run(p, 'hog', []).catch((e) => e);
+		expect(err).toMatchObject({ code: 'job_memory', status: 413 });
+		expect((await run(p, 'echo', ['after'])).result).toBe('after');
+	});
+
+	it('rebuilds the typed errors a task throws', async () => {
+		const p = make();
+		const err = await run(p, 'refuse', []).catch((e) => e);
+		expect(err).toBeInstanceOf(ImportFileError);
+		expect(err).toMatchObject({ rule: 'damaged-file', file: 'plan.geojson' });
+		expect(err.message).toMatch(/文件不完整.*the file is cut off/);
+	});
+
+	it('runs inline when it has no workers (the command line)', async () => {
+		const p = make({ size: 0 });
+		expect(await run(p, 'echo', ['x'])).toEqual({ result: 'x', parts: ['first', 'second'] });
+	});
+});
