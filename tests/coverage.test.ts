@@ -13,8 +13,9 @@ import { runCoverage } from '../src/cli/coverage';
 import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
 import { communitiesWithData } from '../src/lib/coverage/with-data';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
-import { facilityServes, walkNearestDistances } from '../src/lib/server/coverage-walk';
-import { serveIsochrone } from '../src/lib/server/network';
+import { facilityServes } from '../src/lib/server/coverage-walk';
+import { snapBuildings, walkNearest } from '../geo/coverage/walk';
+import { getWalkGraph, serveIsochrone } from '../src/lib/server/network';
 import { testEngines } from './helpers/engines';
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);
@@ -222,8 +223,9 @@ for (const engine of testEngines()) {
 			expect(served.area.geometry!.type).toMatch(/Polygon/);
 			expect(served.buildings).toBeGreaterThan(0);
 			// The same count from an independent path: the multi-source search with this one facility.
-			const alone = await walkNearestDistances(db, state.buildings, [clinic], 15 * 75);
-			const reached = [...alone!.distanceM].filter((d) => d <= 15 * 75).length;
+			const graph = await getWalkGraph(db);
+			const alone = walkNearest(graph, snapBuildings(graph, state.buildings), [clinic], 15 * 75);
+			const reached = [...alone.distanceM].filter((d) => d <= 15 * 75).length;
 			expect(served.buildings).toBe(reached);
 			const slow = await facilityServes(db, state.buildings, clinic.id, 15, 50);
 			expect(slow.households).toBeLessThanOrEqual(served.households);

@@ -7,7 +7,6 @@ import {
 	evaluateRules,
 	isJudged,
 	withFacilityCount,
-	nearestFacilityDistances,
 	suggestSites,
 	type BuildingSet,
 	type CoverageFacility,
@@ -17,7 +16,11 @@ import {
 } from '../../../geo/coverage';
 import type { Db, Queryable } from './db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
-import { MAX_SNAP_M, walkCatchment, walkNearestDistances } from './coverage-walk';
+import { MAX_SNAP_M, walkCatchment } from './coverage-walk';
+import { getWalkGraph } from './network';
+import { jobs } from './jobs/pool';
+import { sharedGraph } from './jobs/shared';
+import type { DistanceSearch } from './jobs/tasks';
 import { versionKey, versionsFor, type Topic } from './db/versions';
 
 export interface CoverageCommunity {
@@ -175,6 +178,30 @@ function serviceSpaceCell(rule: CoverageRule, c: CoverageCommunity, householdsFr
 	};
 }
 
+/**
+ * Nearest-facility distances for each search, computed by a job worker (the walk graph shared, not
+ * copied); written into `distances` and `nearest` by search key.
+ */
+export async function searchDistances(
+	db: Db,
+	buildings: BuildingSet,
+	searches: DistanceSearch[],
+	distances: Map<string, Float64Array>,
+	nearest: Map<string, Int32Array>
+): Promise<{ walkNetwork: boolean; walkUnsnapped: number }> {
+	const graph = searches.some((s) => s.metric === 'walk') ? await getWalkGraph(db) : null;
+	const { result } = await jobs().run(
+		'coverageDistances',
+		[{ lon: buildings.lon, lat: buildings.lat, searches, graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null }],
+		{ kind: 'coverage' }
+	);
+	for (const [k, r] of Object.entries(result.results)) {
+		distances.set(k, r.distanceM);
+		nearest.set(k, r.nearest);
+	}
+	return { walkNetwork: result.walkNetwork, walkUnsnapped: result.walkUnsnapped };
+}
+
 export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const started = performance.now();
 	const print = await fingerprint(db);
@@ -195,29 +222,12 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const distances = new Map<string, Float64Array>();
 	const nearest = new Map<string, Int32Array>();
 	const indexes = new Map<string, FacilityIndex>();
-	const straight = (category: string, maxM: number) => {
-		let index = indexes.get(category);
-		if (!index) indexes.set(category, (index = FacilityIndex.build(facilitiesByCategory.get(category) ?? [])));
-		return nearestFacilityDistances(buildings, index, maxM);
-	};
-	let walkNetwork = false;
-	let walkUnsnapped = 0;
-	for (const [k, maxM] of reach) {
+	// The searches grow with the city: on a worker thread, under the coverage job budget.
+	const searches = [...reach].map(([k, maxM]) => {
 		const [metric, category] = k.split(':');
-		if (metric === 'walk') {
-			const walked = await walkNearestDistances(db, buildings, facilitiesByCategory.get(category) ?? [], maxM);
-			if (walked) {
-				walkNetwork = true;
-				walkUnsnapped = walked.unsnappedBuildings;
-				distances.set(k, walked.distanceM);
-				nearest.set(k, walked.nearest);
-				continue;
-			}
-		}
-		const r = straight(category, maxM);
-		distances.set(k, r.distanceM);
-		nearest.set(k, r.nearest);
-	}
+		return { key: k, metric: metric === 'walk' ? ('walk' as const) : ('straight' as const), facilities: facilitiesByCategory.get(category) ?? [], maxM };
+	});
+	const { walkNetwork, walkUnsnapped } = await searchDistances(db, buildings, searches, distances, nearest);
 
 	const specs: CoverageRuleSpec[] = distanceRules.map((r) => ({
 		id: r.id,
@@ -601,9 +611,10 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	];
 	const rules = state.report.rules.filter((r) => r.kind === 'distance' && r.category === category && r.metric === 'walk');
 	const maxM = Math.max(...rules.map(ruleReachM));
-	const walked = await walkNearestDistances(db, state.buildings, facilities, maxM);
-	const distanceM = walked ? walked.distanceM : nearestFacilityDistances(state.buildings, FacilityIndex.build(facilities), maxM).distanceM;
 	const k = distanceKey('walk', category);
+	const found = new Map<string, Float64Array>();
+	const { walkNetwork } = await searchDistances(db, state.buildings, [{ key: k, metric: 'walk', facilities, maxM }], found, new Map());
+	const distanceM = found.get(k)!;
 	const specs: CoverageRuleSpec[] = rules.map((r) => ({ id: r.id, category, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: 'walk' }));
 	const cells: CoverageCell[] = [];
 	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
@@ -620,7 +631,7 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 			householdsShort: res.householdsShort,
 			buildings: res.buildings,
 			uncovered: res.uncovered.length,
-			metricUsed: walked ? 'walk' : 'straight'
+			metricUsed: walkNetwork ? 'walk' : 'straight'
 		});
 	}
 	const distances: Record<string, number | null> = {};

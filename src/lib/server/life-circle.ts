@@ -3,8 +3,7 @@
 // and the categories missing; a subdistrict summary against the national 85 % target.
 // Which categories belong to which circle comes from the enabled walking rules' levels.
 import type { Db } from './db';
-import { getCoverage } from './coverage';
-import { walkNearestDistances } from './coverage-walk';
+import { getCoverage, searchDistances } from './coverage';
 import { getWalkGraph } from './network';
 import { DEFAULT_WALK_SPEED } from './rules';
 
@@ -95,16 +94,11 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 	const categories = [...new Set(levels.flatMap((l) => l.categories))];
 	const maxM = 15 * speed;
 	const minutesTo = new Map<string, Float64Array>();
-	let walkNetwork = true;
-	for (const category of categories) {
-		const walked = await walkNearestDistances(db, buildings, state.facilitiesByCategory.get(category) ?? [], maxM);
-		if (!walked) {
-			walkNetwork = false;
-			break;
-		}
-		minutesTo.set(category, walked.distanceM.map((d) => d / speed));
-	}
-	if (!walkNetwork) throw noNetwork();
+	const found = new Map<string, Float64Array>();
+	const searches = categories.map((category) => ({ key: category, metric: 'walk' as const, facilities: state.facilitiesByCategory.get(category) ?? [], maxM }));
+	const { walkNetwork } = await searchDistances(db, buildings, searches, found, new Map());
+	if (!walkNetwork && categories.length) throw noNetwork();
+	for (const category of categories) minutesTo.set(category, found.get(category)!.map((d) => d / speed));
 
 	const names = await db.query<{ code: string; name_zh: string; name_en: string }>('SELECT code, name_zh, name_en FROM facility_categories');
 	const categoryNames = Object.fromEntries(names.map((n) => [n.code, { zh: n.name_zh, en: n.name_en }]));

@@ -24,6 +24,9 @@ import { fileError } from '../../../../geo/issues';
 import { toWgs84 } from '../../../../geo/crs';
 import { parseLayer } from '../../../../geo/import';
 import type { CrsName, LayerName, ParseOptions } from '../../../../geo/types';
+import { nearestFacilityDistances, type CoverageFacility } from '../../../../geo/coverage';
+import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
+import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
 
 export interface TaskContext {
 	part: (value: unknown) => void;
@@ -119,6 +122,48 @@ function numberLayout(communityCode: string, geometries: Areal[], previous: { co
 	return numbered.map((n) => ({ index: n.feature.properties.i, kept: n.previous }));
 }
 
+// The last graph received, by id: the same object again means its snap and search indexes (kept by
+// geo/network per graph object) are reused.
+let lastGraph: { graph: WalkGraph; id: number } | null = null;
+const keptGraph = (g: { graph: WalkGraph; id: number }) => (lastGraph?.id === g.id ? lastGraph.graph : (lastGraph = g).graph);
+
+export interface DistanceSearch {
+	/** distanceKey(metric, category) */
+	key: string;
+	metric: 'walk' | 'straight';
+	facilities: CoverageFacility[];
+	maxM: number;
+}
+
+/**
+ * Nearest-facility distances from every building for each search: on foot over the walk graph (when
+ * there is one) or straight (WGS-84). The graph's arrays are shared with the request thread, not copied.
+ */
+function coverageDistances(
+	input: { lon: Float64Array; lat: Float64Array; searches: DistanceSearch[]; graph: { graph: WalkGraph; id: number } | null },
+	_ctx: TaskContext
+) {
+	const buildings = { ids: [], lon: input.lon, lat: input.lat, households: new Float64Array(0) };
+	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	let snap: SnapResult | null = null;
+	let walkNetwork = false;
+	let walkUnsnapped = 0;
+	const results: Record<string, { distanceM: Float64Array; nearest: Int32Array }> = {};
+	for (const search of input.searches) {
+		if (search.metric === 'walk' && graph) {
+			snap ??= snapBuildings(graph, buildings);
+			const walked = walkNearest(graph, snap, search.facilities, search.maxM);
+			walkNetwork = true;
+			walkUnsnapped = walked.unsnappedBuildings;
+			results[search.key] = { distanceM: walked.distanceM, nearest: walked.nearest };
+		} else {
+			const r = nearestFacilityDistances(buildings, search.facilities, search.maxM);
+			results[search.key] = { distanceM: r.distanceM, nearest: r.nearest };
+		}
+	}
+	return { results, walkNetwork, walkUnsnapped };
+}
+
 /** Records sent back per message: small enough that taking one in never holds the request thread long. */
 export const RECORDS_PER_PART = 2000;
 
@@ -129,5 +174,5 @@ async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: L
 	return { ...parsed, records: [] };
 }
 
-export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport };
+export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport, coverageDistances };
 export type Tasks = typeof tasks;

@@ -22,6 +22,17 @@ function serialise(err) {
 	return { name: err.name, message: err.message, stack: err.stack, fields };
 }
 
+/** The (unshared) buffers of typed arrays in a result, a few levels down: handed over, not copied. */
+function buffersIn(value, depth = 0, found = new Set()) {
+	if (value === null || typeof value !== 'object' || depth > 3) return found;
+	if (ArrayBuffer.isView(value)) {
+		if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+		return found;
+	}
+	for (const v of Array.isArray(value) ? value : Object.values(value)) buffersIn(v, depth + 1, found);
+	return found;
+}
+
 parentPort.on('message', async ({ id, task, args }) => {
 	const fn = tasks[task];
 	try {
@@ -30,7 +41,7 @@ parentPort.on('message', async ({ id, task, args }) => {
 		// request thread takes in a large result a slice at a time instead of in one long pause.
 		const ctx = { part: (value) => parentPort.postMessage({ id, part: value }) };
 		const result = await fn(...args, ctx);
-		parentPort.postMessage({ id, ok: true, result });
+		parentPort.postMessage({ id, ok: true, result }, [...buffersIn(result)]);
 	} catch (err) {
 		parentPort.postMessage({ id, ok: false, error: serialise(err) });
 	}
