@@ -234,7 +234,7 @@ async function inBatches<T>(
 	write: (batch: T[]) => Promise<UpsertCounts>
 ): Promise<UpsertCounts> {
 	const counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(rows, 1000)) {
+	for (const batch of batches(rows, 500)) {
 		const c = await write(batch);
 		counts.inserted += c.inserted;
 		counts.updated += c.updated;
@@ -260,7 +260,7 @@ async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[],
 	const polygons = records.filter((r) => r.geometry && /Polygon$/.test(r.geometry.type));
 	if (polygons.length === 0) return records;
 	const verdicts = new Map<number, { valid: boolean; reason: string; fixed: string | null; empty: boolean }>();
-	for (const batch of batches(polygons, 1000)) {
+	for (const batch of batches(polygons, 500)) {
 		const rows = await tx.query<{ i: number; valid: boolean; reason: string; fixed: string | null; empty: boolean }>(
 			`SELECT r.i, ST_IsValid(x.g) AS valid, ST_IsValidReason(x.g) AS reason,
 				ST_AsGeoJSON(y.f, 9) AS fixed, coalesce(ST_IsEmpty(y.f), false) AS empty
@@ -445,7 +445,7 @@ async function placeInCommunities<R extends RecordBase>(
 	what: { zh: string; en: string }
 ) {
 	const placed: { r: R; community_code: string; grid_code: string | null }[] = [];
-	for (const batch of batches(records, 2000)) {
+	for (const batch of batches(records, 500)) {
 		const locations = await locateInHierarchy(tx, batch.map((r) => ({ i: r.index, geom: json(r)! })));
 		const byIndex = new Map(locations.map((l) => [l.i, l]));
 		for (const r of batch) {

@@ -179,6 +179,17 @@ async function onReplica<T>(replica: ReplicaPool, read: () => Promise<T>, primar
 	}
 }
 
+// GRIDATLAS_SLOW_SQL_MS: statements of the embedded engine slower than this are logged. Each one holds
+// the whole process (PGlite runs on this thread), so they are worth knowing.
+const SLOW_SQL_MS = Number(process.env.GRIDATLAS_SLOW_SQL_MS) || 0;
+function slow(sql: string, ms: number) {
+	if (SLOW_SQL_MS > 0 && ms >= SLOW_SQL_MS) console.warn(`[slow sql ${Math.round(ms)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+}
+
+// PGlite runs each statement on this thread: between statements, let the requests that arrived
+// meanwhile be read and answered, so a long run of statements (an import) never holds them all.
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function openPglite(dataDir: string): Promise<Db> {
 	const [{ PGlite }, { postgis }] = await Promise.all([
 		import('@electric-sql/pglite'),
@@ -200,10 +211,17 @@ async function openPglite(dataDir: string): Promise<Db> {
 		exec: (s: string) => Promise<unknown>;
 	}): Queryable => ({
 		async query<T>(sql: string, params?: unknown[]) {
-			return (await q.query(sql, params)).rows as T[];
+			await turn();
+			const t = performance.now();
+			const rows = (await q.query(sql, params)).rows as T[];
+			slow(sql, performance.now() - t);
+			return rows;
 		},
 		async exec(sql: string) {
+			await turn();
+			const t = performance.now();
 			await q.exec(sql);
+			slow(sql, performance.now() - t);
 		}
 	});
 	return handle('pglite', wrap(pg as never), (fn) => pg.transaction((tx) => fn(wrap(tx as never))), () => pg.close());
