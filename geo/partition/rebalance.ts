@@ -7,7 +7,7 @@
 // when no move reduces it, moves that keep it and bring the two grids closer to the band's middle
 // are allowed, up to `maxMoves`.
 import KDBush from 'kdbush';
-import { featureCollection, point, voronoi } from '@turf/turf';
+import { bboxClip, featureCollection, point, voronoi } from '@turf/turf';
 import type { Feature } from 'geojson';
 import { assignBuildings, balanceStats, bandExcess, type BalanceStats, type Band, type GridFeature, type PlanBuilding } from './households';
 import { bboxOf, cleanAreal, clipDifference, clipIntersect, clipUnion, geometryOf, polygonsOf, scaleAt, type Areal } from './planar';
@@ -27,6 +27,13 @@ export interface RebalanceResult {
 	households: Record<string, number>;
 	stats: BalanceStats;
 	inBand: boolean;
+}
+
+/** The part of g inside box (grown by a margin so no edge of the box's cut coincides with the cell's). */
+function nearBox(g: Areal, box: [number, number, number, number] | number[]): Areal {
+	const m = 1e-6;
+	const clipped = bboxClip(g, [box[0] - m, box[1] - m, box[2] + m, box[3] + m]).geometry as Areal;
+	return cleanAreal(clipped) ?? g;
 }
 
 export function rebalance(
@@ -119,7 +126,9 @@ export function rebalance(
 		const A = sites[s].grid;
 		// Move the site's Voronoi cell (inside A) from A to B; refuse if either grid would split.
 		const cell = cellOf(s);
-		const piece = cell ? clipIntersect(cell, geoms[A]) : null;
+		// The cell is small: cut A to the cell's box first (linear), so the exact intersection only
+		// sees the few vertices near it rather than the whole grid.
+		const piece = cell ? clipIntersect(cell, nearBox(geoms[A], bboxOf(cell))) : null;
 		const newA = piece ? cleanAreal(clipDifference(geoms[A], piece)) : null;
 		const newB = piece ? cleanAreal(clipUnion([geoms[B], piece])) : null;
 		if (!piece || !newA || !newB || polygonsOf(newA).length > polygonsOf(geoms[A]).length || polygonsOf(newB).length > polygonsOf(geoms[B]).length) {
