@@ -3,6 +3,7 @@
 // or inside the running app for the CLI (src/lib/server/cli-channel), on the app's database. Output
 // goes through the CommandIO; failures become the same message and exit code either way.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '../../geo/types';
@@ -96,7 +97,17 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 	if (!CRS_NAMES.includes(crs)) throw new UsageError(`--crs 必须是 / must be one of: ${CRS_NAMES.join(', ')}`);
 	// The app reads the file itself (it runs as the same user), so only its name crosses the channel.
 	const fullPath = path.resolve(ctx.cwd, file);
-	if (!fs.existsSync(fullPath)) throw new UsageError(`文件不存在 / no such file: ${file}`);
+	try {
+		fs.accessSync(fullPath, fs.constants.R_OK);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') throw new UsageError(`文件不存在 / no such file: ${file}`);
+		const user = os.userInfo().username;
+		throw new UsageError(
+			`无法读取 ${file}（${code}）：文件须能被打开数据库的系统用户 ${user} 读取（应用运行时即应用的用户）/ ` +
+				`cannot read ${file} (${code}): it must be readable by ${user}, the OS user opening the database (the app's, while it runs)`
+		);
+	}
 	const households: Record<string, number> = {};
 	for (const [flag, key] of [['dwelling-size', 'dwellingSizeM2'], ['default-levels', 'defaultLevels']] as const) {
 		if (values[flag] === undefined) continue;
