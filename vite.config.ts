@@ -6,14 +6,15 @@ export default defineConfig({
 	server: { fs: { allow: ['geo'] } },
 	test: {
 		// scripts/test.js runs the browser tests and the rest side by side (GRIDATLAS_TEST_SET). The
-		// security and cluster suites start the production server too, so they run with the browser set.
+		// security and cluster suites and the live CLI test start the production server too, so they run
+		// with the browser set.
 		include:
 			process.env.GRIDATLAS_TEST_SET === 'browser'
-				? ['tests/browser/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/cluster/**/*.test.ts']
+				? ['tests/browser/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/cluster/**/*.test.ts', 'tests/cli-live.test.ts']
 				: ['geo/**/*.test.ts', 'tests/**/*.test.ts', 'src/**/*.test.ts'],
 		exclude:
 			process.env.GRIDATLAS_TEST_SET === 'core'
-				? ['tests/browser/**', 'tests/security/**', 'tests/cluster/**', '**/node_modules/**']
+				? ['tests/browser/**', 'tests/security/**', 'tests/cluster/**', 'tests/cli-live.test.ts', '**/node_modules/**']
 				: ['**/node_modules/**'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,

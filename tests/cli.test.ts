@@ -1,5 +1,5 @@
 // `npx gridatlas import …` end to end: the summary, exit codes, usage errors, and the guard that
-// keeps the CLI off an embedded database the running app holds.
+// keeps the CLI off an embedded database another process holds (through the app: tests/cli-live.test.ts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,12 +54,22 @@ describe('gridatlas CLI', () => {
 		expect(cli('import', 'missing.geojson', '--layer', 'grids').stderr).toMatch(/no such file/);
 	});
 
-	it('will not open an embedded database that a running app holds', () => {
+	it('will not open an embedded database another process holds, and says what to do', () => {
+		// An app without a command channel (an older version): the CLI cannot run through it.
 		fs.writeFileSync(path.join(dataDir, 'gridatlas.pid'), String(process.pid));
 		try {
 			const r = cli('import', 'demo/nanjing/grids.geojson', '--layer', 'grids');
 			expect(r.status).toBe(1);
-			expect(r.stderr).toMatch(/in use by the running app/);
+			expect(r.stderr).toMatch(/in use by the running app \(pid \d+\), which has no command channel[^]*restart the app, or stop it first/);
+		} finally {
+			fs.rmSync(path.join(dataDir, 'gridatlas.pid'));
+		}
+		// Another command holds it (an import, a backup): wait for it.
+		fs.writeFileSync(path.join(dataDir, 'gridatlas.pid'), `${process.pid}\ncli\n`);
+		try {
+			const r = cli('token', 'list');
+			expect(r.status).toBe(1);
+			expect(r.stderr).toMatch(/in use by another gridatlas command \(pid \d+\): wait for it to finish/);
 		} finally {
 			fs.rmSync(path.join(dataDir, 'gridatlas.pid'));
 		}

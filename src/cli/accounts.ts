@@ -1,7 +1,7 @@
 // `gridatlas user …` and `gridatlas token …`: accounts and tokens from the command line (the first
 // admin is created here). New passwords are generated and printed once, or read from stdin.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Db } from '../lib/server/db';
+import type { CommandContext } from './io';
 import { AccountError, createUser, getUserByName, listUsers, setPassword, updateUser } from '../lib/server/auth/users';
 import { generatePassword, PasswordPolicyError } from '../lib/server/auth/password';
 import { createToken, listTokens, revokeToken } from '../lib/server/auth/tokens';
@@ -14,12 +14,8 @@ export const ACCOUNTS_USAGE = `  gridatlas user add <name> --role admin|planner|
 
 export class AccountsUsageError extends Error {}
 
-type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
-
-async function readStdinPassword(): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const c of process.stdin) chunks.push(c as Buffer);
-	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+async function readStdinPassword(ctx: CommandContext): Promise<string> {
+	return (await ctx.io.stdin()).replace(/\r?\n$/, '');
 }
 
 const unitList = (text: string | undefined) => (text ? text.split(/[\s,]+/).filter(Boolean) : undefined);
@@ -41,7 +37,8 @@ async function friendly<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
-export async function runUser(args: string[], withDb: WithDb): Promise<number> {
+export async function runUser(args: string[], ctx: CommandContext): Promise<number> {
+	const { withDb, io } = ctx;
 	const [sub, ...rest] = args;
 	const { values, positionals } = parse(rest, {
 		role: { type: 'string' },
@@ -50,11 +47,11 @@ export async function runUser(args: string[], withDb: WithDb): Promise<number> {
 		'password-stdin': { type: 'boolean', default: false }
 	});
 	const name = positionals[0];
-	const password = async () => (values['password-stdin'] ? readStdinPassword() : generatePassword());
+	const password = async () => (values['password-stdin'] ? readStdinPassword(ctx) : generatePassword());
 	if (sub === 'list') {
 		return withDb(async (db) => {
 			for (const u of await listUsers(db)) {
-				console.log(`${u.username.padEnd(16)} ${u.role.padEnd(8)} ${(u.disabled ? 'disabled' : 'active').padEnd(9)} ${u.units.join(',')}  ${u.display_name}`);
+				io.log(`${u.username.padEnd(16)} ${u.role.padEnd(8)} ${(u.disabled ? 'disabled' : 'active').padEnd(9)} ${u.units.join(',')}  ${u.display_name}`);
 			}
 			return 0;
 		});
@@ -66,8 +63,8 @@ export async function runUser(args: string[], withDb: WithDb): Promise<number> {
 		return withDb((db) =>
 			friendly(async () => {
 				const u = await createUser(db, { username: name, role: String(values.role), units: unitList(values.units as string), displayName: values['display-name'] as string, password: pw });
-				console.log(`已创建 / created ${u.username} (${u.role}; ${u.units.join(', ')})`);
-				if (!values['password-stdin']) console.log(`密码（只显示这一次）/ password (shown only this once): ${pw}`);
+				io.log(`已创建 / created ${u.username} (${u.role}; ${u.units.join(', ')})`);
+				if (!values['password-stdin']) io.log(`密码（只显示这一次）/ password (shown only this once): ${pw}`);
 				return 0;
 			})
 		);
@@ -80,10 +77,10 @@ export async function runUser(args: string[], withDb: WithDb): Promise<number> {
 				if (!user) throw new AccountsUsageError(`没有用户“${name}”/ no user named ${name}`);
 				if (sub === 'passwd') {
 					await setPassword(db, user.id, pw);
-					console.log(values['password-stdin'] ? `已更改 ${name} 的密码 / password of ${name} changed` : `${name} 的新密码（只显示这一次）/ new password (shown only this once): ${pw}`);
+					io.log(values['password-stdin'] ? `已更改 ${name} 的密码 / password of ${name} changed` : `${name} 的新密码（只显示这一次）/ new password (shown only this once): ${pw}`);
 				} else {
 					await updateUser(db, user.id, { disabled: sub === 'disable' });
-					console.log(`${name}: ${sub === 'disable' ? '已停用 / disabled' : '已启用 / enabled'}`);
+					io.log(`${name}: ${sub === 'disable' ? '已停用 / disabled' : '已启用 / enabled'}`);
 				}
 				return 0;
 			})
@@ -92,13 +89,14 @@ export async function runUser(args: string[], withDb: WithDb): Promise<number> {
 	throw new AccountsUsageError(`未知子命令 / unknown: user ${sub ?? ''}`);
 }
 
-export async function runToken(args: string[], withDb: WithDb): Promise<number> {
+export async function runToken(args: string[], ctx: CommandContext): Promise<number> {
+	const { withDb, io } = ctx;
 	const [sub, ...rest] = args;
 	const { values, positionals } = parse(rest, { name: { type: 'string' }, kind: { type: 'string' }, units: { type: 'string' }, days: { type: 'string' } });
 	if (sub === 'list') {
 		return withDb(async (db) => {
 			for (const t of await listTokens(db)) {
-				console.log(`${String(t.id).padStart(4)} ${t.kind.padEnd(5)} ${t.token_prefix}…  ${t.name}  [${t.scopes.join(',')}] ${t.unit_codes.join(',')}${t.revoked_at ? '  revoked' : ''}`);
+				io.log(`${String(t.id).padStart(4)} ${t.kind.padEnd(5)} ${t.token_prefix}…  ${t.name}  [${t.scopes.join(',')}] ${t.unit_codes.join(',')}${t.revoked_at ? '  revoked' : ''}`);
 			}
 			return 0;
 		});
@@ -108,8 +106,8 @@ export async function runToken(args: string[], withDb: WithDb): Promise<number> 
 		return withDb((db) =>
 			friendly(async () => {
 				const { token, row } = await createToken(db, { name: String(values.name ?? ''), kind: String(values.kind ?? ''), units: unitList(values.units as string), expiresInDays: days });
-				console.log(`已创建令牌 / token created: #${row.id} ${row.name} (${row.kind}; ${row.scopes.join(', ')})`);
-				console.log(`令牌（只显示这一次）/ token (shown only this once): ${token}`);
+				io.log(`已创建令牌 / token created: #${row.id} ${row.name} (${row.kind}; ${row.scopes.join(', ')})`);
+				io.log(`令牌（只显示这一次）/ token (shown only this once): ${token}`);
 				return 0;
 			})
 		);
@@ -120,7 +118,7 @@ export async function runToken(args: string[], withDb: WithDb): Promise<number> 
 		return withDb((db) =>
 			friendly(async () => {
 				const row = await revokeToken(db, id);
-				console.log(`已吊销 / revoked: #${row.id} ${row.name}`);
+				io.log(`已吊销 / revoked: #${row.id} ${row.name}`);
 				return 0;
 			})
 		);

@@ -17,7 +17,12 @@ export const COVERAGE_USAGE = `  gridatlas coverage [--community <12 digits>] [-
                               coverage compliance per community × rule (or per building) on stdout;
                               communities with buildings only, unless --all`;
 
-export async function runCoverage(db: Db, args: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function runCoverage(
+	db: Db,
+	args: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s),
+	err: (line: string) => void = (line) => console.error(line)
+): Promise<number> {
 	let values: { community?: string; all?: boolean; 'per-building'?: boolean; format?: string };
 	try {
 		({ values } = parseArgs({
@@ -33,7 +38,7 @@ export async function runCoverage(db: Db, args: string[], out: (s: string) => vo
 	if (community !== null && !/^[0-9]{12}$/.test(community)) throw new CoverageUsageError(`--community 须为 12 位社区编码 / --community must be a 12-digit code (got ${community})`);
 	const state = await getCoverage(db);
 	if (community && !state.report.communities.some((c) => c.code === community)) {
-		console.error(`未找到社区 ${community} / no community ${community}`);
+		err(`未找到社区 ${community} / no community ${community}`);
 		return 1;
 	}
 	if (values['per-building']) {

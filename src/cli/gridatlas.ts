@@ -1,25 +1,24 @@
 // gridatlas — command line for GridAtlas: import data, run migrations, load the demo city.
-import fs from 'node:fs';
 import path from 'node:path';
+import { LAYERS } from '../../geo/types';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '../../geo/types';
-import { openDb, defaultDataDir } from '../lib/server/db';
-import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary } from '../lib/server/imports';
+import { openDb, defaultDataDir, type Db } from '../lib/server/db';
 import { loadDemo } from '../lib/server/demo';
-import { MAPPING_USAGE, MappingUsageError, runMapping } from './mapping';
-import { assertDataDirFree } from '../lib/server/datadir-lock';
-import { formatSummary } from './summary';
+import { MAPPING_USAGE } from './mapping';
+import { claimDataDir, dataDirHolder, DataDirInUseError } from '../lib/server/datadir-lock';
 import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/synth';
 import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
-import { COVERAGE_USAGE, CoverageUsageError, runCoverage } from './coverage';
-import { ISOCHRONE_USAGE, IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
-import { ACCOUNTS_USAGE, AccountsUsageError, runToken, runUser } from './accounts';
+import { COVERAGE_USAGE } from './coverage';
+import { ISOCHRONE_USAGE } from './isochrone';
+import { ACCOUNTS_USAGE } from './accounts';
 import { runAs } from '../lib/server/auth/actor';
 import { configureJobs } from '../lib/server/jobs/pool';
-import os from 'node:os';
 import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases } from './simulate-cases';
 import { BACKUP_USAGE, runBackup, runRestore } from './backup';
+import { describeFailure, isDatabaseCommand, runDatabaseCommand, UsageError } from './commands';
+import type { CommandIO } from './io';
+import { osUser, runThroughApp } from './remote';
 
 const USAGE = `用法 / usage:
   gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
@@ -41,9 +40,9 @@ ${BACKUP_USAGE}
 Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
 Database: DATABASE_URL=postgres://… for a PostgreSQL + PostGIS server; otherwise the embedded database
-in GRIDATLAS_DATA_DIR (default ./data).`;
-
-class UsageError extends Error {}
+in GRIDATLAS_DATA_DIR (default ./data). While the app runs on that directory, import, migrate, coverage,
+isochrone, user, token and mapping run through it (its command channel); demo, synth, backup and restore
+need it stopped.`;
 
 async function main(argv: string[]): Promise<number> {
 	// No other requests to keep answering here: heavy steps run on this thread (one copy of the data in memory).
@@ -53,23 +52,14 @@ async function main(argv: string[]): Promise<number> {
 		console.log(USAGE);
 		return command ? 0 : 2;
 	}
-	if (command === 'import') return runImport(rest);
-	if (command === 'migrate') return withDb(async () => 0, 'migrate');
+	if (isDatabaseCommand(command)) return runOnDatabase(argv);
 	if (command === 'demo') {
 		return withDb(async (db) => {
 			await loadDemo(db, (m) => console.log(m));
 			return 0;
-		});
+		}, { zh: '重新载入示例城市需要先停止应用', en: 'stop the app to reload the demo city' });
 	}
 	if (command === 'synth') return runSynth(rest);
-	if (command === 'coverage') return withDb((db) => runCoverage(db, rest));
-	if (command === 'isochrone') {
-		const req = parseIsochroneArgs(rest);
-		return withDb((db) => runIsochrone(db, req));
-	}
-	if (command === 'user') return runUser(rest, withDb);
-	if (command === 'token') return runToken(rest, withDb);
-	if (command === 'mapping') return runMapping(rest, withDb);
 	if (command === 'simulate-cases') return runSimulateCases(parseSimulateArgs(rest)); // HTTP only, no database
 	if (command === 'backup') return runBackup(rest);
 	if (command === 'restore') return runRestore(rest);
@@ -122,7 +112,7 @@ async function runSynth(args: string[]): Promise<number> {
 		}
 	};
 	try {
-		const summary = values.out ? await writeSynthGeoJSON(values.out, options) : await withDb((db) => writeSynthCity(db, options));
+		const summary = values.out ? await writeSynthGeoJSON(values.out, options) : await withDb((db) => writeSynthCity(db, options), { zh: '合成城市写入数据库需要先停止应用（或用 --out 写成文件）', en: 'stop the app to write a synthetic city into its database (or write files with --out)' });
 		if (tty) bar.stop();
 		console.log(`完成 / done in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.written.grids} grids, ${summary.written.buildings} buildings`);
 		return 0;
@@ -131,108 +121,85 @@ async function runSynth(args: string[]): Promise<number> {
 	}
 }
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>, what = 'open'): Promise<T> {
+/** The embedded database, claimed for this process while fn runs (the app refuses to start meanwhile). */
+async function withDb<T>(fn: (db: Db) => Promise<T>, advice?: { zh: string; en: string }): Promise<T> {
 	const databaseUrl = process.env.DATABASE_URL || undefined;
-	if (!databaseUrl) assertDataDirFree(defaultDataDir());
-	const db = await openDb({ databaseUrl });
+	let release = () => {};
+	if (!databaseUrl) {
+		try {
+			release = claimDataDir(defaultDataDir(), 'cli');
+		} catch (err) {
+			if (err instanceof DataDirInUseError && advice) throw new DataDirInUseError(err.holder, err.dir, err.holder.kind === 'app' ? advice : undefined);
+			throw err;
+		}
+	}
 	try {
-		const result = await fn(db);
-		if (what === 'migrate') console.log(`migrations applied (${db.engine})`);
-		return result;
+		const db = await openDb({ databaseUrl });
+		try {
+			return await fn(db);
+		} finally {
+			await db.close();
+		}
 	} finally {
-		await db.close();
+		release();
 	}
 }
 
-async function runImport(args: string[]): Promise<number> {
-	const { values, positionals } = parseArgs({
-		args,
-		allowPositionals: true,
-		options: {
-			layer: { type: 'string' },
-			crs: { type: 'string', default: 'wgs84' },
-			'dry-run': { type: 'boolean', default: false },
-			strict: { type: 'boolean', default: false },
-			illustrative: { type: 'boolean', default: false },
-			'synthetic-codes': { type: 'boolean', default: false },
-			'lon-column': { type: 'string' },
-			'lat-column': { type: 'string' },
-			delimiter: { type: 'string' },
-			'dwelling-size': { type: 'string' },
-			'default-levels': { type: 'string' }
+/** Standard output and error of this process; a progress bar on stderr. */
+function terminalIO(): CommandIO {
+	let bar: cliProgress.SingleBar | undefined;
+	return {
+		write: (text) => void process.stdout.write(text),
+		log: (line) => console.log(line),
+		error: (line) => {
+			bar?.stop();
+			console.error(line);
+		},
+		progress(label, done, total) {
+			if (!bar) {
+				bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+				bar.start(total, 0);
+			}
+			bar.update(done);
+			if (done >= total) bar.stop();
+		},
+		async stdin() {
+			const chunks: Buffer[] = [];
+			for await (const c of process.stdin) chunks.push(c as Buffer);
+			return Buffer.concat(chunks).toString('utf8');
 		}
-	});
-	if (positionals.length !== 1) throw new UsageError('请给出一个文件 / give exactly one file to import');
-	const file = positionals[0];
-	const layer = values.layer as LayerName;
-	if (!LAYERS.includes(layer)) throw new UsageError(`--layer 必须是 / must be one of: ${LAYERS.join(', ')}`);
-	const crs = values.crs as CrsName;
-	if (!CRS_NAMES.includes(crs)) throw new UsageError(`--crs 必须是 / must be one of: ${CRS_NAMES.join(', ')}`);
-	if (!fs.existsSync(file)) throw new UsageError(`文件不存在 / no such file: ${file}`);
-	const households: Record<string, number> = {};
-	for (const [flag, key] of [['dwelling-size', 'dwellingSizeM2'], ['default-levels', 'defaultLevels']] as const) {
-		if (values[flag] === undefined) continue;
-		const n = Number(values[flag]);
-		if (!(n > 0)) throw new UsageError(`--${flag} 必须是正数 / must be a positive number`);
-		households[key] = n;
+	};
+}
+
+/**
+ * A command on the database: with DATABASE_URL, or an embedded data directory nobody holds, here;
+ * when the running app holds it, through the app (src/cli/remote.ts) — again here if the app has
+ * stopped by the time it is asked.
+ */
+async function runOnDatabase(argv: string[]): Promise<number> {
+	if (!process.env.DATABASE_URL) {
+		const dataDir = defaultDataDir();
+		for (let holder = dataDirHolder(dataDir); holder; holder = dataDirHolder(dataDir)) {
+			if (holder.kind === 'cli') throw new DataDirInUseError(holder, path.dirname(dataDir));
+			const result = await runThroughApp(argv, holder, dataDir, USAGE);
+			if (result !== 'gone') return result;
+		}
 	}
-	const bytes = new Uint8Array(fs.readFileSync(file));
-	const bar = new cliProgress.SingleBar(
-		{ format: `${path.basename(file)} → ${layer} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
-		cliProgress.Presets.shades_classic
-	);
-	let started = false;
-	return withDb(async (db) => {
-		let summary: ImportSummary;
-		try {
-			summary = await importFile(db, {
-				fileName: file,
-				bytes,
-				layer,
-				crs,
-				dryRun: values['dry-run'],
-				strict: values.strict,
-				illustrative: values.illustrative,
-				syntheticCodes: values['synthetic-codes'],
-				csv: { lon: values['lon-column'], lat: values['lat-column'], delimiter: values.delimiter },
-				households,
-				onProgress: (done, total) => {
-					if (total < 2000) return;
-					if (!started) bar.start(total, 0);
-					started = true;
-					bar.update(done);
-				}
-			});
-		} finally {
-			if (started) bar.stop();
-		}
-		console.log(formatSummary(summary));
-		// Nothing taken from a file that had features is a failure for scripts, too.
-		return summary.written === 0 && summary.rejected > 0 ? 1 : 0;
-	});
+	return runDatabaseCommand(argv, { io: terminalIO(), withDb, cwd: process.cwd() });
 }
 
 // Changes made from the command line are audited as the operating-system user who made them.
-const cliActor = `cli:${(() => {
-	try {
-		return os.userInfo().username;
-	} catch {
-		return 'unknown';
-	}
-})()}`;
+const cliActor = `cli:${osUser()}`;
 
 runAs(cliActor, () => main(process.argv.slice(2))).then(
 	(code) => process.exit(code),
 	(err) => {
-		if (err instanceof UsageError || err instanceof CoverageUsageError || err instanceof IsochroneUsageError || err instanceof SimulateUsageError || err instanceof AccountsUsageError || err instanceof MappingUsageError) {
+		if (err instanceof SimulateUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
 			process.exit(2);
 		}
-		if (err instanceof ImportFileError || err instanceof ImportLimitError || err instanceof ImportRejectedError) {
-			console.error(`导入失败，未写入任何数据 / import refused, nothing written:\n  ${err.message}`);
-			process.exit(1);
-		}
-		console.error(err instanceof Error ? err.message : err);
-		process.exit(1);
+		const failure = describeFailure(err);
+		console.error(failure.usage ? `${failure.message}\n\n${USAGE}` : failure.message);
+		process.exit(failure.code);
 	}
 );

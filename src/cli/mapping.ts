@@ -1,6 +1,6 @@
 // `gridatlas mapping …`: the OSM tag → facility category mapping an OSM facilities import uses
 // (seeded by migrations/013_facility_tag_mappings.sql; this is how a city adds what its data needs).
-import type { Db } from '../lib/server/db';
+import type { CommandContext } from './io';
 import { addTagMapping, listCategories, listTagMappings, removeTagMapping, TagMappingError } from '../lib/server/facilities';
 
 export const MAPPING_USAGE = `  gridatlas mapping list                       OSM tag → facility category mapping, and the categories
@@ -9,20 +9,19 @@ export const MAPPING_USAGE = `  gridatlas mapping list                       OSM
 
 export class MappingUsageError extends Error {}
 
-type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
-
 function tagOf(text: string | undefined): { key: string; value: string } {
 	const eq = text?.indexOf('=') ?? -1;
 	if (!text || eq <= 0 || eq === text.length - 1) throw new MappingUsageError(`请给出 key=value，例如 amenity=parking / give key=value, e.g. amenity=parking`);
 	return { key: text.slice(0, eq), value: text.slice(eq + 1) };
 }
 
-export async function runMapping(args: string[], withDb: WithDb): Promise<number> {
+export async function runMapping(args: string[], ctx: CommandContext): Promise<number> {
+	const { withDb, io } = ctx;
 	const [sub, ...rest] = args;
 	if (sub === 'list') {
 		return withDb(async (db) => {
-			for (const m of await listTagMappings(db)) console.log(`${String(m.priority).padStart(4)}  ${`${m.key}=${m.value}`.padEnd(34)} → ${m.category}`);
-			console.log(`\n类别 / categories: ${(await listCategories(db)).map((c) => `${c.code} (${c.name_zh})`).join(', ')}`);
+			for (const m of await listTagMappings(db)) io.log(`${String(m.priority).padStart(4)}  ${`${m.key}=${m.value}`.padEnd(34)} → ${m.category}`);
+			io.log(`\n类别 / categories: ${(await listCategories(db)).map((c) => `${c.code} (${c.name_zh})`).join(', ')}`);
 			return 0;
 		});
 	}
@@ -35,7 +34,7 @@ export async function runMapping(args: string[], withDb: WithDb): Promise<number
 		return withDb(async (db) => {
 			try {
 				const row = await addTagMapping(db, { ...tagOf(tag), category, priority });
-				console.log(`已添加 / added: ${row.key}=${row.value} → ${row.category} (priority ${row.priority})`);
+				io.log(`已添加 / added: ${row.key}=${row.value} → ${row.category} (priority ${row.priority})`);
 				return 0;
 			} catch (err) {
 				if (err instanceof TagMappingError) throw new MappingUsageError(err.message);
@@ -47,7 +46,7 @@ export async function runMapping(args: string[], withDb: WithDb): Promise<number
 		const { key, value } = tagOf(rest[0]);
 		return withDb(async (db) => {
 			const removed = await removeTagMapping(db, key, value);
-			console.log(removed ? `已删除 / removed: ${key}=${value}` : `没有映射 / no mapping ${key}=${value}`);
+			io.log(removed ? `已删除 / removed: ${key}=${value}` : `没有映射 / no mapping ${key}=${value}`);
 			return removed ? 0 : 1;
 		});
 	}

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir, type EngineName, type Queryable } from './db';
-import { assertDataDirFree } from './datadir-lock';
+import { claimDataDir, DataDirInUseError } from './datadir-lock';
 import type { PGlite } from '@electric-sql/pglite';
 import { inflateCapped } from '../../../geo/archive';
 import { FileProblem } from '../../../geo/issues';
@@ -498,27 +498,19 @@ function wrapPglite(pg: PGliteInstance): Queryable {
  */
 function holdDataDir(dataDir: string): () => void {
 	try {
-		assertDataDirFree(dataDir);
+		return claimDataDir(dataDir, 'cli');
 	} catch (err) {
+		if (!(err instanceof DataDirInUseError)) throw err;
 		throw new BackupError(
 			'in_use',
-			`${(err as Error).message}\n先停止应用再备份或恢复（运行中无法得到一致的副本） / stop the app before a backup or restore (a running database cannot be copied consistently)`
+			err.holder.kind === 'app'
+				? new DataDirInUseError(err.holder, err.dir, {
+						zh: '先停止应用再备份或恢复（运行中无法得到一致的副本）',
+						en: 'stop the app before a backup or restore (a running database cannot be copied consistently)'
+					}).message
+				: err.message
 		);
 	}
-	const pidFile = path.join(path.dirname(dataDir), 'gridatlas.pid');
-	fs.mkdirSync(path.dirname(pidFile), { recursive: true });
-	const previous = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : undefined;
-	fs.writeFileSync(pidFile, String(process.pid));
-	return () => {
-		try {
-			if (fs.readFileSync(pidFile, 'utf8') !== String(process.pid)) return;
-			// Our own process's claim (e.g. a library caller that also runs the app) is put back.
-			if (previous === String(process.pid)) return;
-			fs.unlinkSync(pidFile);
-		} catch {
-			/* already gone */
-		}
-	};
 }
 
 function withoutPassword(url: string): string {

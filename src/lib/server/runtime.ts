@@ -9,6 +9,8 @@ import { countUsers } from './auth/users';
 import { runAs } from './auth/actor';
 import { recheckCredentials } from './auth/live-credentials';
 import { versionTracker } from './db/versions';
+import { openCliChannel, type CliChannel } from './cli-channel/server';
+import { runInApp } from '../../cli/in-app';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
 
@@ -23,6 +25,7 @@ interface RuntimeState {
 
 const state: RuntimeState = { status: 'starting', startedAt: Date.now() };
 let starting: Promise<Db> | undefined;
+let channel: CliChannel | undefined;
 
 export class DatabaseStartingError extends Error {
 	constructor() {
@@ -36,7 +39,10 @@ export function startRuntime(): Promise<Db> {
 	starting ??= (async () => {
 		try {
 			const databaseUrl = process.env.DATABASE_URL || undefined;
-			if (!databaseUrl) claimDataDir(defaultDataDir());
+			if (!databaseUrl) {
+				claimDataDir(defaultDataDir());
+				channel = await openChannel(defaultDataDir());
+			}
 			const db = await openDb({ databaseUrl, readUrl: process.env.DATABASE_READ_URL || undefined });
 			// Hear every writer's changes (server engine: LISTEN), so caches follow within a second; an
 			// account changed elsewhere ends the open streams it no longer allows just as fast.
@@ -72,6 +78,23 @@ export function startRuntime(): Promise<Db> {
 }
 
 /**
+ * The embedded engine's command channel: `gridatlas` commands run here while the app holds the data
+ * directory. Without it (it could not be opened) the app still serves, and the CLI says what to do.
+ */
+async function openChannel(dataDir: string): Promise<CliChannel | undefined> {
+	try {
+		return await openCliChannel(dataDir, runInApp(startRuntime, () => state.status === 'ok'));
+	} catch (err) {
+		console.warn(
+			'GridAtlas: 命令通道未能开启，应用运行时命令行无法使用此数据目录 / the command channel could not be opened; ' +
+				'the CLI cannot use this data directory while the app runs:',
+			err instanceof Error ? err.message : err
+		);
+		return undefined;
+	}
+}
+
+/**
  * Start-up work that several app processes starting together on one server must not do twice (the
  * demo load, the demo accounts): the others wait on an advisory lock held by one open transaction,
  * then find it done. The embedded engine has one process, and one connection a transaction holds.
@@ -97,6 +120,9 @@ export function requireDb(): Db {
 
 /** Closes the database (on shutdown). */
 export async function stopRuntime(): Promise<void> {
+	// Commands the CLI is running through the app finish first (as open requests do), within SHUTDOWN_TIMEOUT.
+	await channel?.close(Number(process.env.SHUTDOWN_TIMEOUT || 30) * 1000);
+	channel = undefined;
 	const db = state.db;
 	state.status = 'starting';
 	state.db = undefined;
