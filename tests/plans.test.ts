@@ -364,6 +364,8 @@ for (const engine of testEngines()) {
 			const total = { status: 413, code: 'plan_too_large', errors: [expect.objectContaining({ field: 'grids', code: 'too_many_vertices' })] };
 			await expect(savePlan(db, C, { grids: many, baseRevision: null }, { author: 'p', today: TODAY })).rejects.toMatchObject(total);
 			await expect(proposePlan(db, C, { mode: 'rebalance', grids: many })).rejects.toMatchObject(total);
+			const bigFile = { type: 'FeatureCollection', features: many.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })) };
+			await expect(importPlanFile(db, C, { name: 'big.geojson', text: JSON.stringify(bigFile) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject({ status: 413, code: 'plan_too_large' });
 			expect((await listRevisions(db, C)).length).toBe(before);
 		});
 	});

@@ -980,7 +980,7 @@ export async function importPlanFile(
 	} catch (err) {
 		if (err instanceof ImportFileError) {
 			const [zh, en] = err.message.split(' / ');
-			throw new PlanInputError('bad_file', { zh: zh ?? err.message, en: en ?? err.message });
+			throw new PlanInputError(err.rule === 'plan-too-large' ? 'plan_too_large' : 'bad_file', { zh: zh ?? err.message, en: en ?? err.message });
 		}
 		throw err;
 	}

@@ -16,6 +16,7 @@ import {
 	type ProposeOptions
 } from '../../../../geo/partition';
 import { gridName } from '../../../../geo/partition/names';
+import { countVertices, PLAN_VERTICES_PER_REQUEST, requestVertexProblem } from '../../../../geo/validate/limits';
 import type { Areal } from '../../../../geo/partition/planar';
 import { readGeoJSON } from '../../../../geo/readers/geojson';
 import { readShapefileZip } from '../../../../geo/readers/shapefile';
@@ -106,6 +107,9 @@ async function readLayout(file: { name: string; text?: string; bytes?: Uint8Arra
 				en: `a grid layout is read from GeoJSON or a zipped Shapefile; this is a ${format} file`
 			});
 	}
+	// Refused here, before the layout crosses back to the request thread (a large object graph to take in).
+	const vertices = fc.features.reduce((sum, f) => sum + countVertices(f.geometry).total, 0);
+	if (vertices > PLAN_VERTICES_PER_REQUEST) throw fileError(file.name, 'plan-too-large', requestVertexProblem(vertices, PLAN_VERTICES_PER_REQUEST));
 	return toWgs84(fc, crs);
 }
 
