@@ -39,7 +39,7 @@ import {
 } from './hierarchy';
 import { rebuildWalkNetwork, upsertRoads } from './roads';
 import { upsertLandcover } from './landcover';
-import { batches, geomFromJson } from './sql';
+import { geomFromJson, pacedBatches } from './sql';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -78,6 +78,11 @@ export interface ImportRequest {
 	crs?: CrsName;
 	dryRun?: boolean;
 	strict?: boolean;
+	/**
+	 * How long one write statement should take (ms): set by importFile from the engine — short on the
+	 * embedded engine, which runs statements on the request thread; unbounded on a server.
+	 */
+	statementMs?: number;
 	/** Mark written boundaries as illustrative (示意), as the demo city does. */
 	illustrative?: boolean;
 	csv?: { lon?: string; lat?: string; delimiter?: string };
@@ -115,6 +120,10 @@ async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer
 	return { ...result, records: (parts as ParsedLayer['records'][]).flat() } as ParsedLayer;
 }
 
+/** The embedded engine's target statement time while importing: requests wait at most about this long. */
+const EMBEDDED_STATEMENT_MS = 40;
+const statementMs = (req: ImportRequest) => req.statementMs ?? Infinity;
+
 export function maxImportBytes(): number {
 	const mb = Number(process.env.GRIDATLAS_MAX_IMPORT_MB);
 	return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_IMPORT_BYTES;
@@ -123,7 +132,7 @@ export function maxImportBytes(): number {
 export async function importFile(db: Db, request: ImportRequest): Promise<ImportSummary> {
 	const started = Date.now();
 	// The name is stored (import_runs, source_file): without what PostgreSQL cannot hold.
-	const req = { ...request, fileName: storableText(request.fileName) };
+	const req = { ...request, fileName: storableText(request.fileName), statementMs: request.statementMs ?? (db.engine === 'pglite' ? EMBEDDED_STATEMENT_MS : Infinity) };
 	const crs = req.crs ?? 'wgs84';
 	const limit = req.maxBytes ?? maxImportBytes();
 	if (req.bytes.byteLength > limit) throw new ImportLimitError(req.fileName, req.bytes.byteLength, limit);
@@ -221,7 +230,7 @@ const writers: { [L in LayerName]: Writer<L> } = {
 };
 
 async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, req: ImportRequest) {
-	const records = await repairPolygons(tx, parsed.records as RecordBase[], issues);
+	const records = await repairPolygons(tx, parsed.records as RecordBase[], issues, req);
 	const writer = writers[parsed.layer] as Writer<LayerName>;
 	return writer(tx, records as never, issues, req);
 }
@@ -234,12 +243,12 @@ async function inBatches<T>(
 	write: (batch: T[]) => Promise<UpsertCounts>
 ): Promise<UpsertCounts> {
 	const counts = { inserted: 0, updated: 0 };
-	for (const batch of batches(rows, 500)) {
+	await pacedBatches(rows, statementMs(req), async (batch) => {
 		const c = await write(batch);
 		counts.inserted += c.inserted;
 		counts.updated += c.updated;
 		req.onProgress?.(counts.inserted + counts.updated, rows.length);
-	}
+	});
 	return counts;
 }
 const issue = (r: RecordBase & { code?: string }, rule: string, message: string): FeatureIssue => ({
@@ -256,11 +265,11 @@ const issue = (r: RecordBase & { code?: string }, rule: string, message: string)
  * what a boundary means, and it is fast: the default "linework" method took minutes on a scribbled
  * 6,000-vertex ring on the embedded engine (geo/ refuses rings with very many crossings before that).
  */
-async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[], issues: Issues): Promise<R[]> {
+async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[], issues: Issues, req: ImportRequest): Promise<R[]> {
 	const polygons = records.filter((r) => r.geometry && /Polygon$/.test(r.geometry.type));
 	if (polygons.length === 0) return records;
 	const verdicts = new Map<number, { valid: boolean; reason: string; fixed: string | null; empty: boolean }>();
-	for (const batch of batches(polygons, 500)) {
+	await pacedBatches(polygons, statementMs(req), async (batch) => {
 		const rows = await tx.query<{ i: number; valid: boolean; reason: string; fixed: string | null; empty: boolean }>(
 			`SELECT r.i, ST_IsValid(x.g) AS valid, ST_IsValidReason(x.g) AS reason,
 				ST_AsGeoJSON(y.f, 9) AS fixed, coalesce(ST_IsEmpty(y.f), false) AS empty
@@ -271,7 +280,7 @@ async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[],
 			[JSON.stringify(batch.map((r) => ({ i: r.index, geom: json(r), fix: r.repair === 'make-valid' })))]
 		);
 		for (const row of rows) verdicts.set(row.i, row);
-	}
+	});
 	const kept: R[] = [];
 	const isPolygon = new Set(polygons.map((r) => r.index));
 	for (const r of records) {
@@ -442,10 +451,11 @@ async function placeInCommunities<R extends RecordBase>(
 	tx: Queryable,
 	records: R[],
 	issues: Issues,
-	what: { zh: string; en: string }
+	what: { zh: string; en: string },
+	req: ImportRequest
 ) {
 	const placed: { r: R; community_code: string; grid_code: string | null }[] = [];
-	for (const batch of batches(records, 500)) {
+	await pacedBatches(records, statementMs(req), async (batch) => {
 		const locations = await locateInHierarchy(tx, batch.map((r) => ({ i: r.index, geom: json(r)! })));
 		const byIndex = new Map(locations.map((l) => [l.i, l]));
 		for (const r of batch) {
@@ -456,13 +466,13 @@ async function placeInCommunities<R extends RecordBase>(
 				);
 			} else placed.push({ r, community_code: loc.community_code, grid_code: loc.grid_code });
 		}
-	}
+	});
 	return placed;
 }
 
 async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
 	await requireCommunityBoundaries(tx, req);
-	const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' });
+	const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' }, req);
 	const counts = await inBatches(placed, req, (batch) =>
 		upsertBuildings(
 			tx,

@@ -13,6 +13,27 @@ export function batches<T>(rows: T[], size = 500): T[][] {
 }
 
 /**
+ * Runs `run` over rows in batches sized so each statement takes about `targetMs`: the embedded engine
+ * runs statements on the request thread, and short ones let other requests in between. The size
+ * follows the time the last batch took (first `first` rows; within [min, max]); with targetMs
+ * Infinity (the server engine) every batch is `first` rows. Results never depend on the sizes.
+ */
+export async function pacedBatches<T>(rows: T[], targetMs: number, run: (batch: T[]) => Promise<void>, first = 500, min = 25, max = 2000): Promise<void> {
+	let size = first;
+	for (let i = 0; i < rows.length; ) {
+		const batch = rows.slice(i, i + size);
+		const started = performance.now();
+		await run(batch);
+		i += batch.length;
+		if (Number.isFinite(targetMs)) {
+			const ms = Math.max(1, performance.now() - started);
+			// halfway towards the size that would have taken targetMs: one slow statement doesn't collapse it
+			size = Math.min(max, Math.max(min, Math.round(Math.sqrt(size * ((batch.length * targetMs) / ms)))));
+		}
+	}
+}
+
+/**
  * The geometries of many rows as one bytea: their WKB laid end to end — 16 bytes a vertex, no
  * coordinates printed by the database or parsed here; both drivers hand it over as a Buffer (hex on
  * the wire, decoded natively: quicker on PGlite than base64, whose encoding took a third of a tile's
