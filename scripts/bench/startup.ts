@@ -59,8 +59,12 @@ async function measure(env: Record<string, string>): Promise<Run> {
 		}
 		let readyMs = NaN;
 		while (Number.isNaN(readyMs)) {
-			const r = await fetch(`${base}/api/health`);
-			if (r.status === 200) readyMs = performance.now() - t0;
+			// A poll can fail while the server starts (a reset connection, ECONNRESET): poll again.
+			const status = await fetch(`${base}/api/health`).then(
+				async (r) => (await r.arrayBuffer(), r.status),
+				() => 0
+			);
+			if (status === 200) readyMs = performance.now() - t0;
 			else await sleep(20);
 			if (performance.now() - t0 > 300_000) throw new Error('server not ready after 300 s');
 		}
