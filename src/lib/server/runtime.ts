@@ -8,6 +8,7 @@ import { ensureDemoAccounts, formatDemoAccounts } from './auth/demo-accounts';
 import { countUsers } from './auth/users';
 import { runAs } from './auth/actor';
 import { recheckCredentials } from './auth/live-credentials';
+import { sweepExpiredSessions } from './auth/sessions';
 import { versionTracker } from './db/versions';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
@@ -23,6 +24,7 @@ interface RuntimeState {
 
 const state: RuntimeState = { status: 'starting', startedAt: Date.now() };
 let starting: Promise<Db> | undefined;
+let stopSweep: (() => void) | undefined;
 
 export class DatabaseStartingError extends Error {
 	constructor() {
@@ -59,6 +61,7 @@ export function startRuntime(): Promise<Db> {
 			state.db = db;
 			state.status = 'ok';
 			state.readyAt = Date.now();
+			stopSweep = sweepExpiredSessions(db).stop;
 			void warmUp(db).catch((err) => console.warn('GridAtlas: warm-up failed (harmless):', err instanceof Error ? err.message : err));
 			return db;
 		} catch (err) {
@@ -98,6 +101,8 @@ export function requireDb(): Db {
 /** Closes the database (on shutdown). */
 export async function stopRuntime(): Promise<void> {
 	const db = state.db;
+	stopSweep?.();
+	stopSweep = undefined;
 	state.status = 'starting';
 	state.db = undefined;
 	await db?.close();
