@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-// `npm run bench -- <name>`: runs scripts/bench/<name>.ts (app-level) or geo/<name>/bench.ts (core).
+// `npm run bench -- <name> [--smoke]`: runs scripts/bench/<name>.ts (app-level) or geo/<name>/bench.ts
+// (core; `geo/<name>` where an app-level bench has the same name). Every bench ends with one line
+// `RESULT {json}`. --smoke (or GRIDATLAS_BENCH_SIZE=smoke) runs it at its smoke size: seconds, for the
+// tests that keep every bench working (tests/helpers/bench.ts); the full size is the default.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { listBenches } from './bench-list.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const name = process.argv[2];
-const candidates = name ? [`scripts/bench/${name}.ts`, `geo/${name}/bench.ts`] : [];
-const file = candidates.map((c) => path.join(root, c)).find((p) => fs.existsSync(p));
-if (!file) {
-	const known = [
-		...fs.readdirSync(path.join(root, 'scripts/bench')).map((f) => f.replace(/\.ts$/, '')),
-		...fs.readdirSync(path.join(root, 'geo')).filter((d) => fs.existsSync(path.join(root, 'geo', d, 'bench.ts')))
-	];
-	console.error(`usage: npm run bench -- <${known.join('|')}>`);
+const known = listBenches(root);
+const bench = known.find((b) => b.name === name);
+if (!bench) {
+	console.error(`usage: npm run bench -- <${known.map((b) => b.name).join('|')}> [--smoke]`);
 	process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+const args = process.argv.slice(3);
+const env = args.includes('--smoke') ? { ...process.env, GRIDATLAS_BENCH_SIZE: 'smoke' } : process.env;
+const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, bench.file), ...args], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

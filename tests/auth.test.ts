@@ -5,7 +5,7 @@ import type { Db } from '../src/lib/server/db';
 import { testEngines } from './helpers/engines';
 import { hashPassword, verifyPassword, checkPasswordPolicy, PasswordPolicyError } from '../src/lib/server/auth/password';
 import { authenticate, createUser, getUserByName, setPassword, SignInError, updateUser, userPrincipal, AccountError, LOCK_AFTER } from '../src/lib/server/auth/users';
-import { createSession, resolveSession, IDLE_HOURS } from '../src/lib/server/auth/sessions';
+import { createSession, resolveSession, sweepExpiredSessions, IDLE_HOURS, PURGE_EVERY_MS, sha256 } from '../src/lib/server/auth/sessions';
 import { createToken, resolveToken, revokeToken } from '../src/lib/server/auth/tokens';
 import { runAs } from '../src/lib/server/auth/actor';
 import { listAudit } from '../src/lib/server/audit';
@@ -61,7 +61,7 @@ for (const engine of testEngines()) {
 		beforeAll(async () => {
 			db = await engine.open();
 			await seedUnits(db);
-		}, 120_000);
+		}, 600_000); // migrations on a loaded machine: a bound, not a measure
 		afterAll(() => engine.cleanup());
 
 		it('creates users with checked roles and jurisdictions, refusing bad input by name', async () => {
@@ -117,6 +117,40 @@ for (const engine of testEngines()) {
 			expect(await resolveSession(db, s3.id)).toBeNull();
 			await expect(authenticate(db, 'w1', 'a-new-password-2')).rejects.toMatchObject({ code: 'disabled' });
 			await updateUser(db, user.id, { disabled: false });
+		});
+
+		it('expired sessions are purged at start and then on every tick (clock and timer injected)', async () => {
+			const user = (await getUserByName(db, 'w1'))!;
+			const t0 = new Date('2030-01-01T00:00:00Z');
+			const early = await createSession(db, user.id, t0);
+			const late = await createSession(db, user.id, new Date(t0.getTime() + 2 * 3600_000));
+			const stored = async () => {
+				const rows = await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE token_hash = ANY($1)', [[sha256(early.id), sha256(late.id)]]);
+				return rows.map((r) => (r.token_hash === sha256(early.id) ? 'early' : 'late')).sort();
+			};
+			let now = new Date(t0.getTime() + 3600_000);
+			let tick: (() => Promise<void>) | undefined;
+			let everyMs = 0;
+			let stopped = false;
+			const sweep = sweepExpiredSessions(db, {
+				now: () => now,
+				every: (fn, ms) => {
+					tick = fn;
+					everyMs = ms;
+					return () => (stopped = true);
+				}
+			});
+			expect(everyMs).toBe(PURGE_EVERY_MS);
+			await sweep.first;
+			expect(await stored()).toEqual(['early', 'late']); // nothing expired yet
+			now = new Date(t0.getTime() + (IDLE_HOURS + 1) * 3600_000);
+			await tick!();
+			expect(await stored()).toEqual(['late']);
+			now = new Date(t0.getTime() + (IDLE_HOURS + 3) * 3600_000);
+			await tick!();
+			expect(await stored()).toEqual([]);
+			sweep.stop();
+			expect(stopped).toBe(true);
 		});
 
 		it('never disables or demotes the last admin', async () => {

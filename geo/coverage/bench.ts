@@ -6,6 +6,9 @@
 // brute-force path, and times CoverageWhatIf.move. The city is generated here (seeded), not by
 // geo/synth, which builds full polygons for every building (too slow for a million in a bench).
 // Ends with RESULT {"ms","vs_turf","vs_postgis","identical","incremental_ms"}.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 20,000 buildings, 50
+// communities, 500 facilities per category; BENCH_BUILDINGS, BENCH_COMMUNITIES and
+// BENCH_FACILITIES_PER_CATEGORY override either size.
 import KDBush from 'kdbush';
 import Flatbush from 'flatbush';
 import CheapRuler from 'cheap-ruler';
@@ -23,12 +26,14 @@ import {
 	type BuildingSet,
 	type CoverageFacility,
 	type CoverageRuleSpec,
+	type CoverageStatus,
 	type UnitRuleResult
 } from './index';
 
-const BUILDINGS = Number(process.env.BENCH_BUILDINGS) || 1_000_000;
-const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES) || 1_500;
-const PER_CATEGORY = Number(process.env.BENCH_FACILITIES_PER_CATEGORY) || 10_000;
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const BUILDINGS = Number(process.env.BENCH_BUILDINGS) || (SMOKE ? 20_000 : 1_000_000);
+const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES) || (SMOKE ? 50 : 1_500);
+const PER_CATEGORY = Number(process.env.BENCH_FACILITIES_PER_CATEGORY) || (SMOKE ? 500 : 10_000);
 const CATEGORIES: { id: string; polygons: number }[] = [
 	{ id: 'kindergarten', polygons: 0 },
 	{ id: 'community_service', polygons: 0 },
@@ -163,9 +168,11 @@ log(
 	`fast path (one core): ${fmt(median.ms)} median of 3 warm runs (first, cold run ${fmt(fast.ms)}) — index builds ${fmt(median.parts.build)}, ` +
 		`nearest ${fmt(median.parts.nearest)} (bucketing included), per-community totals for ${RULES.length} rules ${fmt(median.parts.evaluate)}`
 );
-const statuses = { pass: 0, fail: 0, no_data: 0 };
+const statuses: Record<CoverageStatus, number> = { pass: 0, fail: 0, no_data: 0, no_facilities: 0 };
 for (const r of fast.results) statuses[r.status]++;
-log(`  ${fast.results.length.toLocaleString('en')} (rule, community) results: ${statuses.pass} pass, ${statuses.fail} fail, ${statuses.no_data} no_data`);
+log(
+	`  ${fast.results.length.toLocaleString('en')} (rule, community) results: ${statuses.pass} pass, ${statuses.fail} fail, ${statuses.no_data} no_data, ${statuses.no_facilities} no_facilities`
+);
 
 // ---------------------------------------------------------------- naive Turf loop (sample, extrapolated)
 

@@ -23,6 +23,7 @@ import { decompose, distanceToParts, type Parts } from './facility-index';
 import { haversineMeters } from '../measure';
 import { vincenty } from '../measure/test/vincenty';
 import { mulberry32, type Random } from '../synth/prng';
+import { expectedOutput } from '../test-fixture';
 
 const dir = path.join(import.meta.dirname, 'test');
 
@@ -98,11 +99,9 @@ function runFixture(name: string) {
 	};
 }
 
-/** Expected output: written on the first run (then checked by hand), compared afterwards. */
+/** Expected output: written on the first run or under REGEN=1 (then checked by hand), compared afterwards. */
 function matchesOut(name: string, actual: unknown) {
-	const out = path.join(dir, 'out', name.replace(/\.geojson$/, '.json'));
-	if (!fs.existsSync(out)) fs.writeFileSync(out, JSON.stringify(actual, null, 1) + '\n');
-	expect(actual).toEqual(JSON.parse(fs.readFileSync(out, 'utf8')));
+	expect(actual).toEqual(expectedOutput(path.join(dir, 'out', name.replace(/\.geojson$/, '.json')), actual));
 }
 
 const find = (results: UnitRuleResult[], rule: string, unit = 0) => results.find((r) => r.ruleId === rule && r.unit === unit)!;

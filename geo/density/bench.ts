@@ -6,14 +6,17 @@
 //   the time slider moves), plus k-suppression;
 // - spikes over 100,000 grids: spikeCounts (today vs 28 days, one pass over the cases) + the
 //   Poisson tests.
-// Ends with RESULT {"bytes_per_case","encode_ms","hex_ms","hex_warm_ms","spikes_ms",…}.
+// Ends with RESULT {"bytes_per_case","encode_ms","hex_ms","hex_warm_ms","spikes_ms","cases","grids"}.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 20,000 cases over
+// 1,000 grids; BENCH_CASES and BENCH_GRIDS override either size.
 import { mulberry32 } from '../synth/prng';
 import { encodeCases, decodeCases, makeDict, selectWindow, type CaseInput } from './columns';
 import { hexCounts, suppress } from './hex';
 import { spikeCounts, spikes } from './spikes';
 
-const N = Number(process.env.BENCH_CASES) || 1_000_000;
-const GRIDS = Number(process.env.BENCH_GRIDS) || 100_000;
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const N = Number(process.env.BENCH_CASES) || (SMOKE ? 20_000 : 1_000_000);
+const GRIDS = Number(process.env.BENCH_GRIDS) || (SMOKE ? 1_000 : 100_000);
 const DAYS = 30;
 const now = Date.parse('2025-03-10T18:00:00+08:00');
 const log = (s: string) => console.log(s);

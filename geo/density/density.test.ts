@@ -27,6 +27,7 @@ import {
 	suppress,
 	type CaseInput
 } from './index';
+import { expectedOutput } from '../test-fixture';
 
 const read = (dir: 'in' | 'out', name: string) => JSON.parse(readFileSync(new URL(`./test/${dir}/${name}`, import.meta.url), 'utf8'));
 const fixture = read('in', 'cases.json') as { categories: string[]; statuses: string[]; cases: (Omit<CaseInput, 'reportedAt'> & { reportedAt: string })[] };
@@ -122,15 +123,22 @@ describe('case columns', () => {
 
 describe('selectWindow (test/in/cases.json → test/out/windows.json)', () => {
 	const c = decodeCases(encodeCases(fixtureCases, dict));
-	const windows = read('out', 'windows.json') as { name: string; from: string; to: string; categories?: string[]; statuses?: string[]; indices: number[] }[];
+	type Window = { name: string; from: string; to: string; categories?: string[]; statuses?: string[]; indices: number[] };
+	const optionsOf = (w: Window) => ({
+		from: t(w.from),
+		to: new Date(w.to),
+		categories: w.categories ? new Set(w.categories.map((x) => dict.categoryCode.get(x)!)) : undefined,
+		statuses: w.statuses ? new Set(w.statuses.map((x) => dict.statusCode.get(x)!)) : undefined
+	});
+	// The windows (written by hand) with the cases each selects (REGEN=1 recomputes those).
+	const spec = read('out', 'windows.json') as Window[];
+	const windows = expectedOutput<Window[]>(
+		new URL('./test/out/windows.json', import.meta.url),
+		spec.map((w) => ({ ...w, indices: Array.from(selectWindow(c, optionsOf(w))) }))
+	);
 	for (const w of windows) {
 		it(w.name, () => {
-			const options = {
-				from: t(w.from),
-				to: new Date(w.to),
-				categories: w.categories ? new Set(w.categories.map((x) => dict.categoryCode.get(x)!)) : undefined,
-				statuses: w.statuses ? new Set(w.statuses.map((x) => dict.statusCode.get(x)!)) : undefined
-			};
+			const options = optionsOf(w);
 			expect(Array.from(selectWindow(c, options))).toEqual(w.indices);
 			const out = new Uint32Array(c.length); // reused scratch: a view, same answer
 			const view = selectWindow(c, { ...options, out });
@@ -186,7 +194,8 @@ describe('gridCounts / gridRates (test/in/rates.json → test/out/rates.json)', 
 		const indices = Uint32Array.from(grid.keys());
 		const counts = gridCounts(grid, indices, input.gridCount);
 		expect(Array.from(counts)).toEqual([3, 2, 4, 0, 1]);
-		expect(gridRates(counts, input.households, { k: input.k })).toEqual(read('out', 'rates.json'));
+		const rates = gridRates(counts, input.households, { k: input.k });
+		expect(rates).toEqual(expectedOutput(new URL('./test/out/rates.json', import.meta.url), rates));
 	});
 
 	it('can hide zero grids too, and k = 1 hides nothing', () => {
@@ -333,7 +342,8 @@ describe('kpis (test/in/kpi-cases.json → test/out/kpis.json)', () => {
 			dueAt: r.dueAt ? new Date(r.dueAt as string) : null,
 			closedAt: r.closedAt ? t(r.closedAt as string) : undefined
 		}));
-		expect(kpis(rows, new Date(input.now))).toEqual(read('out', 'kpis.json'));
+		const actual = kpis(rows, new Date(input.now));
+		expect(actual).toEqual(expectedOutput(new URL('./test/out/kpis.json', import.meta.url), actual));
 	});
 
 	it('gives null rates, not 0 or 1, when nothing is due', () => {

@@ -9,7 +9,7 @@ import { ringsOf } from '../validate';
 /** More crossings than this and a polygon is refused rather than repaired. */
 export const MAX_SELF_INTERSECTIONS = 500;
 /** Segment pairs examined before giving up and calling the shape too complex. */
-const PAIR_BUDGET = 20_000_000;
+export const PAIR_BUDGET = 20_000_000;
 
 interface Segments {
 	x0: Float64Array;
@@ -70,9 +70,9 @@ function cross(s: Segments, a: number, b: number): boolean {
 /**
  * Proper crossings between the segments of a (Multi)Polygon's rings, counted up to `limit`: returns a
  * number ≤ limit, or `limit + 1` when there are more (or when the shape is too tangled to count within
- * the budget). 0 for other geometry types.
+ * the budget of `pairBudget` segment pairs, cells included). 0 for other geometry types.
  */
-export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTERSECTIONS): number {
+export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTERSECTIONS, pairBudget = PAIR_BUDGET): number {
 	if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return 0;
 	const s = segmentsOf(ringsOf(geometry));
 	const n = s.x0.length;
@@ -90,7 +90,7 @@ export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTE
 	const h = (maxY - minY) / side || 1;
 	const cell = (v: number, min: number, size: number) => Math.min(side - 1, Math.max(0, Math.floor((v - min) / size)));
 	const cells = new Map<number, number[]>();
-	let budget = PAIR_BUDGET;
+	let budget = pairBudget;
 	for (let k = 0; k < n; k++) {
 		const cx0 = cell(Math.min(s.x0[k], s.x1[k]), minX, w), cx1 = cell(Math.max(s.x0[k], s.x1[k]), minX, w);
 		const cy0 = cell(Math.min(s.y0[k], s.y1[k]), minY, h), cy1 = cell(Math.max(s.y0[k], s.y1[k]), minY, h);

@@ -15,6 +15,8 @@
 //
 // Ends with RESULT {"edges", "isochrone_ms", "all_communities_ms", "network_coverage_ms", "vs_pgrouting"}
 // (synthetic graph; vs_pgrouting null without DATABASE_URL). BENCH_EDGES changes the graph size.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 20,000 edges, 5,000
+// buildings, 50 communities, 30 timed isochrones (the demo network as in the full run).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Geometry, LineString, Position } from 'geojson';
@@ -35,9 +37,13 @@ import { latticeSideFor, seededRandom, syntheticLattice } from '../network/synth
 import { isochrones, IsochroneError } from './index';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const EDGES = Number(process.env.BENCH_EDGES) || 4_000_000;
-const BUILDINGS = Number(process.env.BENCH_BUILDINGS) || 1_000_000;
-const COMMUNITIES = 1500;
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const EDGES = Number(process.env.BENCH_EDGES) || (SMOKE ? 20_000 : 4_000_000);
+const BUILDINGS = Number(process.env.BENCH_BUILDINGS) || (SMOKE ? 5_000 : 1_000_000);
+const COMMUNITIES = SMOKE ? 50 : 1500;
+/** Isochrones timed one by one (after as many again / 3 to warm up), and pgRouting comparison starts. */
+const TIMED = SMOKE ? 30 : 300;
+const PGR_STARTS = SMOKE ? 8 : 30; // the first 5 warm up
 const SPEED = 75;
 const MINUTES = 15;
 const COVERAGE_MAX_M = MINUTES * SPEED; // the 15-minute life circle
@@ -96,9 +102,9 @@ function runGraph(label: string, g: WalkGraph, buildings: { lon: Float64Array; l
 	let t0 = performance.now();
 	snapIndex(g);
 	console.log(`snap index: ${fmt(ms(t0), 0)} ms`);
-	timeIsochrones(g, origins(g, 100, 99), [MINUTES]); // warm-up (JIT)
+	timeIsochrones(g, origins(g, Math.ceil(TIMED / 3), 99), [MINUTES]); // warm-up (JIT)
 
-	const single = timeIsochrones(g, origins(g, 300, 1), [MINUTES]);
+	const single = timeIsochrones(g, origins(g, TIMED, 1), [MINUTES]);
 	const isochroneMs = quantile(single, 0.5);
 	const isochroneP95 = quantile(single, 0.95);
 	console.log(`one ${MINUTES}-minute isochrone incl. polygon: median ${fmt(isochroneMs, 2)} ms, p95 ${fmt(isochroneP95, 2)} ms, max ${fmt(Math.max(...single), 2)} ms (goal ≤ 5 ms)`);
@@ -306,7 +312,7 @@ async function comparePgRouting(g: WalkGraph): Promise<number | null> {
 		// start nodes: near the middle, so every 15-minute walk stays inside the loaded square
 		const rand = seededRandom(8);
 		const starts: number[] = [];
-		while (starts.length < 30) {
+		while (starts.length < PGR_STARTS) {
 			const n = Math.floor(rand() * g.nodeCount);
 			if (Math.abs(g.nodeLon[n] - cx) * kx < 3000 && Math.abs(g.nodeLat[n] - cy) * ky < 3000) starts.push(n);
 		}

@@ -22,6 +22,11 @@ export interface LatticeOptions {
 /** The project's one seedable PRNG (mulberry32), under the name the network tests use. */
 export const seededRandom = mulberry32;
 
+/** The side a lattice needs for about `edges` edges with the given removal share. */
+export function latticeSideFor(edges: number, removeShare = 0.1): number {
+	return Math.ceil(Math.sqrt(edges / (2 * (1 - removeShare))));
+}
+
 export function syntheticLattice(o: LatticeOptions): EdgeList {
 	const side = o.side;
 	const spacing = o.spacingM ?? 80;

@@ -12,6 +12,7 @@ import {
 	parseLandcoverKind
 } from './landcover';
 import { parseLayer } from '../import';
+import { expectedOutput } from '../test-fixture';
 
 const bytesOf = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
 const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
@@ -28,8 +29,7 @@ describe('osmLandcover on test/in/landcover.osm', () => {
 	const actual = osmLandcover(collection);
 
 	it('produces test/out/landcover.geojson', () => {
-		const expected = JSON.parse(readFileSync(new URL('./test/out/landcover.geojson', import.meta.url), 'utf8'));
-		expect(actual).toEqual(expected);
+		expect(actual).toEqual(expectedOutput(new URL('./test/out/landcover.geojson', import.meta.url), actual));
 	});
 
 	it('gives each case its kind and leaves out what is not land cover', () => {

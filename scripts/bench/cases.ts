@@ -12,6 +12,9 @@
 // bytes_per_case: the binary case columns of /api/cases/columns (geo/density), against
 // the same cases as GeoJSON.
 // Ends with RESULT {"cases_per_s","vs_trigger","sse_p99_ms","sse_deliveries_per_s","bytes_per_case"}.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/browser/benches.test.ts): 1,000 cases
+// ingested (3,000 on the server) against 200 single-row INSERTs, 10 SSE clients × 10 POSTs, a fan-out
+// to 50 clients × 40 events, 5,000 cases as columns.
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import http from 'node:http';
 import { encodeCases, makeDict } from '../../geo/density';
@@ -22,6 +25,10 @@ import { ensureBuild, startApp } from '../../tests/browser/helpers/app-server';
 import { onCaseFrames } from './sse';
 
 const started = Date.now();
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const SIZE = SMOKE
+	? { serverCases: 3000, embeddedCases: 1000, batch: 500, serverSingle: 200, embeddedSingle: 200, clients: 10, posts: 10, fan: 50, events: 40, binary: 5000 }
+	: { serverCases: 60_000, embeddedCases: 20_000, batch: 2000, serverSingle: 3000, embeddedSingle: 2000, clients: 200, posts: 100, fan: 1000, events: 400, binary: 100_000 };
 const CATS = ['dispute', 'safety_hazard', 'environment', 'livelihood', 'public_health', 'facility_damage', 'other'];
 // A lattice city: 4 subdistricts × 10 communities × 16 grids around Nanjing.
 const X0 = 118.7, Y0 = 32.0, GRID = 0.004;
@@ -129,7 +136,7 @@ if (serverUrl) {
 	const sep = serverUrl.includes('?') ? '&' : '?';
 	const db = await openDb({ databaseUrl: `${serverUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema},public`)}` });
 	try {
-		server = await measureIngest(db, 'server PostGIS', 60_000, 2000, 3000);
+		server = await measureIngest(db, 'server PostGIS', SIZE.serverCases, SIZE.batch, SIZE.serverSingle);
 	} finally {
 		await db.close();
 		await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -137,14 +144,14 @@ if (serverUrl) {
 	}
 } else console.log('(no BENCH_DATABASE_URL / DATABASE_URL: the server engine is not measured; cases_per_s is the embedded engine)');
 const embeddedDb = await openDb({ dataDir: 'memory://' });
-const embedded = await measureIngest(embeddedDb, 'embedded PGlite', 20_000, 2000, 2000);
+const embedded = await measureIngest(embeddedDb, 'embedded PGlite', SIZE.embeddedCases, SIZE.batch, SIZE.embeddedSingle);
 await embeddedDb.close();
 const headline = server ?? embedded;
 
 // --- 2. POST → SSE delivery with 200 clients against the production server ---
 ensureBuild();
-const app = await startApp({ demo: false });
-const CLIENTS = 200;
+const app = await startApp({ demo: false, timeoutMs: 600_000 });
+const CLIENTS = SIZE.clients;
 const cookie = await sessionCookie(app.url, 'leader'); // every route needs a sign-in
 const sent = new Map<string, number>();
 const latencies: number[] = [];
@@ -164,7 +171,7 @@ await new Promise<void>((resolve, reject) => {
 		sockets.push(req);
 	}
 });
-const POSTS = 100, PER_POST = 10;
+const POSTS = SIZE.posts, PER_POST = 10;
 for (let p = 0; p < POSTS; p++) {
 	const batch = caseBatch(PER_POST, 'L');
 	const t0 = performance.now();
@@ -193,7 +200,7 @@ await hub.whenReady();
 const { caseHub } = await import('../../src/lib/server/case-events');
 const realHub = caseHub(fakeDb);
 await realHub.whenReady();
-const FAN = 1000, EVENTS = 400, PER = 20;
+const FAN = SIZE.fan, EVENTS = SIZE.events, PER = 20;
 const readers: Promise<number>[] = [];
 for (let i = 0; i < FAN; i++) {
 	const reader = caseEventStream(fakeDb, { heartbeatMs: 3_600_000 }).getReader();
@@ -234,7 +241,7 @@ await closeCaseHub(fakeDb);
 await hub.close();
 
 // The binary layer: 100,000 cases as columns vs as GeoJSON features.
-const BINARY_N = 100_000;
+const BINARY_N = SIZE.binary;
 const cats = ['dispute', 'safety_hazard', 'environment', 'livelihood', 'public_health', 'facility_damage', 'other'];
 const statuses = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated'];
 const sample = Array.from({ length: BINARY_N }, (_, i) => ({

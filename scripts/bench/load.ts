@@ -9,7 +9,8 @@
 // Ends with RESULT {json}: errors, tiles_p95_ms, api_p95_ms, post_to_wall_p99_ms (the worst of the
 // three mixed runs), scale_2_vs_1 (requests/s of the busy runs, 2 processes over 1), replica_ok (the
 // replica run had no errors and served reads; null without a replica).
-// BENCH_LOAD_SMOKE=1: a seconds-long run of a small city with a handful of users (npm test runs it).
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, or BENCH_LOAD_SMOKE=1): a seconds-long run of a
+// small city with a handful of users (tests/cluster/load-bench.test.ts runs it).
 // BENCH_LOAD_DB, BENCH_LOAD_SECONDS, BENCH_LOAD_BUILDINGS override the database, duration and city.
 import os from 'node:os';
 import { openDb, type Db } from '../../src/lib/server/db';
@@ -18,7 +19,7 @@ import { ensureBuild, startApp, type AppServer } from '../../tests/browser/helpe
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import { quantile, runWorkload, Stats, warm, type CityFacts, type Sizes } from './load-workload';
 
-const SMOKE = process.env.BENCH_LOAD_SMOKE === '1';
+const SMOKE = process.env.BENCH_LOAD_SMOKE === '1' || process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS) || (SMOKE ? 2 : 60);
 const BUSY_SECONDS = SMOKE ? 1 : 20;
 const BUILDINGS = Number(process.env.BENCH_LOAD_BUILDINGS) || (SMOKE ? 2000 : 200_000);

@@ -2,7 +2,10 @@
 // Time to first HTTP answer and to the first spatial query (/api/locate: point-in-polygon over
 // subdistricts, communities and grids), on a cold start (fresh data directory: migrations and the
 // demo load) and a warm start (reusing it). With BENCH_DATABASE_URL, the server engine is measured
-// too as the peer. Ends with RESULT {json}: first_http_ms, cold_query_ms, warm_query_ms.
+// too as the peer. Ends with RESULT {json}: first_http_ms, cold_query_ms, warm_query_ms,
+// warm_vs_cold_ratio (and server_query_ms, embedded_warm_vs_server_ratio with the peer).
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/browser/benches.test.ts): the same two
+// starts (there is nothing smaller to start), without the server peer.
 import { sessionCookie, TEST_DEMO_PASSWORD } from '../../tests/browser/helpers/session';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -59,8 +62,12 @@ async function measure(env: Record<string, string>): Promise<Run> {
 		}
 		let readyMs = NaN;
 		while (Number.isNaN(readyMs)) {
-			const r = await fetch(`${base}/api/health`);
-			if (r.status === 200) readyMs = performance.now() - t0;
+			// A poll can fail while the server starts (a reset connection, ECONNRESET): poll again.
+			const status = await fetch(`${base}/api/health`).then(
+				async (r) => (await r.arrayBuffer(), r.status),
+				() => 0
+			);
+			if (status === 200) readyMs = performance.now() - t0;
 			else await sleep(20);
 			if (performance.now() - t0 > 300_000) throw new Error('server not ready after 300 s');
 		}
@@ -74,8 +81,12 @@ async function measure(env: Record<string, string>): Promise<Run> {
 		const queryLatencyMs = performance.now() - q0;
 		return { firstHttpMs, readyMs, firstQueryMs, queryLatencyMs };
 	} finally {
-		child.kill('SIGTERM');
-		await new Promise((r) => child.once('exit', r));
+		// (a server that already exited, e.g. crashed, would never say 'exit' again)
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = new Promise((r) => child.once('exit', r));
+			child.kill('SIGTERM');
+			await exited;
+		}
 	}
 }
 
@@ -99,7 +110,7 @@ const result: Record<string, number> = {
 	warm_query_ms: Math.round(warm.firstQueryMs),
 	warm_vs_cold_ratio: Number((cold.firstQueryMs / warm.firstQueryMs).toFixed(2))
 };
-if (process.env.BENCH_DATABASE_URL) {
+if (process.env.BENCH_DATABASE_URL && process.env.GRIDATLAS_BENCH_SIZE !== 'smoke') {
 	const server = await measure({ DATABASE_URL: process.env.BENCH_DATABASE_URL });
 	print('postgres server (peer)', server);
 	result.server_query_ms = Math.round(server.firstQueryMs);

@@ -8,6 +8,8 @@
 //   - cached tiles per second through the in-process cache (serveTile: lookup, ETag, headers).
 // Ends with RESULT {json}: payload_ratio, p95_ms, cached_tiles_per_s (embedded engine), plus the
 // server engine's figures when measured.
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 1,000 grids in an
+// in-memory embedded database (nothing kept), 3 tiles per zoom, cached tiles served for 0.2 s.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,10 +19,12 @@ import { buildTile, getTile, serveTile, defaultTileMethod, GRID_FULL_DETAIL_ZOOM
 import { tilesCovering, type TileCoord } from '../../geo/tiles';
 import { mulberry32 } from '../../geo/synth';
 
-const GRIDS = Number(process.env.BENCH_TILES_GRIDS) || 100_000;
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const GRIDS = Number(process.env.BENCH_TILES_GRIDS) || (SMOKE ? 1_000 : 100_000);
 const SEED = 1;
 const ZOOMS = [10, 11, 12, 13, 14, 15, 16];
-const PER_ZOOM = Number(process.env.BENCH_TILES_PER_ZOOM) || 24;
+const PER_ZOOM = Number(process.env.BENCH_TILES_PER_ZOOM) || (SMOKE ? 3 : 24);
+const CACHED_MS = SMOKE ? 200 : 2000;
 const GOAL_RATIO = 5;
 const GOAL_P95_MS = 20;
 const MARKER = 'bench_tiles_city';
@@ -55,7 +59,7 @@ async function ensureCity(db: Db, label: string): Promise<string> {
 
 async function embeddedCity(): Promise<City> {
 	const dir = path.join(os.tmpdir(), `gridatlas-bench-tiles-${GRIDS}`);
-	const db = await openDb({ dataDir: path.join(dir, 'pglite') });
+	const db = await openDb({ dataDir: SMOKE ? 'memory://' : path.join(dir, 'pglite') });
 	return { db, label: 'embedded (PGlite, JS tiler)', setup: await ensureCity(db, 'embedded') };
 }
 
@@ -119,12 +123,12 @@ async function measure(city: City, tiles: TileCoord[]): Promise<Measured> {
 		z.bytes += body.byteLength;
 		byZoom.set(t.z, z);
 	}
-	// cached: fill the cache, then serve the sampled tiles round-robin for about two seconds
+	// cached: fill the cache, then serve the sampled tiles round-robin for about two seconds (smoke: 0.2 s)
 	for (const t of tiles) await getTile(db, 'grids', t);
 	const params = tiles.map((t) => ({ layer: 'grids', z: String(t.z), x: String(t.x), y: String(t.y) }));
 	let served = 0;
 	const t0 = performance.now();
-	while (performance.now() - t0 < 2000) {
+	while (performance.now() - t0 < CACHED_MS) {
 		for (let i = 0; i < 1000; i++) {
 			const r = await serveTile(db, params[served % params.length]);
 			if (r.headers['x-tile-cache'] !== 'hit') throw new Error('cache miss while measuring cached tiles');

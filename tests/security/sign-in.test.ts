@@ -1,6 +1,8 @@
 // Signing in (issue 16, findings 5, 9 and 14): the lockout can't be raced by parallel guesses; a
-// locked account answers a wrong password exactly as an unknown name does, in about the same time;
-// after signing in, the browser only ever goes to a path of this site, whatever `next` says.
+// locked account answers a wrong password exactly as an unknown name does (and at the same cost: one
+// password check of the same scrypt parameters, counted in tests/sign-in-cost.test.ts rather than
+// timed here, so no outcome depends on the machine's speed); after signing in, the browser only ever
+// goes to a path of this site, whatever `next` says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '../browser/helpers/app-server';
 import { sessionCookie } from '../browser/helpers/session';
@@ -77,30 +79,22 @@ describe('signing in over HTTP', () => {
 		const right = await attempt('race1', password);
 		expect(right.status).toBe(429);
 		expect((await right.json()).code).toBe('locked');
-	});
+	}, 300_000); // 21 password checks at the production cost: a bound for a loaded machine, not a measure
 
-	it('a locked account answers a wrong password as an unknown name does, in about the same time', async () => {
+	it('a locked account answers a wrong password as an unknown name does', async () => {
 		for (let i = 0; i < LOCK_AFTER; i++) await attempt('timing1', 'not-the-password');
 		expect((await attempt('timing1', password)).status).toBe(429); // locked (told only to who knows the password)
 		const answer = async (username: string) => {
-			const t0 = performance.now();
 			const res = await attempt(username, 'not-the-password');
-			return { status: res.status, body: await res.json(), ms: performance.now() - t0 };
+			return { status: res.status, body: await res.json() };
 		};
-		const locked: number[] = [];
-		const unknown: number[] = [];
 		for (let i = 0; i < 3; i++) {
 			const a = await answer('timing1');
 			const b = await answer('nobody-at-all');
 			expect(a.status).toBe(401);
+			expect(b.status).toBe(401);
 			expect(a.body).toEqual(b.body);
-			locked.push(a.ms);
-			unknown.push(b.ms);
 		}
-		const median = (xs: number[]) => xs.sort((x, y) => x - y)[1];
-		// Both pay for one password check; a refusal without it answered ~30× faster before.
-		expect(median(locked) / median(unknown)).toBeGreaterThan(0.3);
-		expect(median(locked) / median(unknown)).toBeLessThan(3.5);
 	}, 120_000);
 
 	it.each(REDIRECT_PAYLOADS)('after signing in with next=%j the browser stays on this site', async (payload) => {

@@ -1,8 +1,8 @@
 // Case analytics for the overlay and the dashboards, all through geo/density: the binary case
 // columns (16 bytes a case) for a time window, H3 hexagon counts and per-grid counts/rates with
 // k-suppression, per-grid spikes (Poisson against a trailing baseline) and the KPIs.
-// Suppression: below the leader role nobody sees cells or grids with fewer than k cases; until
-// accounts exist (issue 9) every caller is treated as such, unless the server is told otherwise.
+// Suppression: a caller without the `cases:detail` capability (below the leader role) sees no cell
+// or grid with fewer than k cases (GRIDATLAS_SUPPRESSION_K, default 3); the routes choose k.
 import { caseScopeSql, type Scope } from './auth/scope';
 import {
 	decodeCases,

@@ -8,7 +8,7 @@
 // event ids commit in order and the id cursor never skips an event.
 import type { Db, Queryable } from './db';
 import { CASE_VIEW_COLUMNS } from './cases';
-import { caseScopeSql, unitInScope, type Scope } from './auth/scope';
+import { caseRowUnit, caseScopeSql, unitInScope, type Scope } from './auth/scope';
 import { listenerFor } from './db/listener';
 import { onPrimary } from './db/read-context';
 
@@ -26,7 +26,7 @@ export interface CaseStreamEvent {
 const streamEvent = (r: EventRow): CaseStreamEvent => ({
 	id: r.event_id,
 	frame: sseFrame(r),
-	unit: String(r.grid_code ?? r.community_code ?? r.subdistrict_code ?? '')
+	unit: caseRowUnit(r)
 });
 
 export type Subscriber = (events: CaseStreamEvent[]) => void;

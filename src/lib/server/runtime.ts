@@ -8,6 +8,7 @@ import { ensureDemoAccounts, formatDemoAccounts } from './auth/demo-accounts';
 import { countUsers } from './auth/users';
 import { runAs } from './auth/actor';
 import { recheckCredentials } from './auth/live-credentials';
+import { sweepExpiredSessions } from './auth/sessions';
 import { versionTracker } from './db/versions';
 import { openCliChannel, type CliChannel } from './cli-channel/server';
 import { runInApp } from '../../cli/in-app';
@@ -26,6 +27,7 @@ interface RuntimeState {
 const state: RuntimeState = { status: 'starting', startedAt: Date.now() };
 let starting: Promise<Db> | undefined;
 let channel: CliChannel | undefined;
+let stopSweep: (() => void) | undefined;
 
 export class DatabaseStartingError extends Error {
 	constructor() {
@@ -65,6 +67,7 @@ export function startRuntime(): Promise<Db> {
 			state.db = db;
 			state.status = 'ok';
 			state.readyAt = Date.now();
+			stopSweep = sweepExpiredSessions(db).stop;
 			void warmUp(db).catch((err) => console.warn('GridAtlas: warm-up failed (harmless):', err instanceof Error ? err.message : err));
 			return db;
 		} catch (err) {
@@ -124,6 +127,8 @@ export async function stopRuntime(): Promise<void> {
 	await channel?.close(Number(process.env.SHUTDOWN_TIMEOUT || 30) * 1000);
 	channel = undefined;
 	const db = state.db;
+	stopSweep?.();
+	stopSweep = undefined;
 	state.status = 'starting';
 	state.db = undefined;
 	await db?.close();

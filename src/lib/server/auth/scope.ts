@@ -1,7 +1,8 @@
 // Jurisdiction as a row filter: the unit codes a principal may read, as SQL LIKE patterns
 // (codes nest by prefix). null = the whole city, no filter. Every read of case rows goes through
-// caseScopeSql (SQL) or unitInScope (rows already read, e.g. the live stream) — reading a unit above
-// the jurisdiction (to drill down) must never yield a case, or a figure computed from one, outside it.
+// caseScopeSql (SQL) or unitInScope of caseRowUnit (rows already read, e.g. the live stream) —
+// reading a unit above the jurisdiction (to drill down) must never yield a case, or a figure
+// computed from one, outside it.
 import { wholeCity, type Principal } from '../../auth/capabilities';
 
 /** A reader's jurisdiction: null for the whole city, else unit codes (an empty list sees nothing). */
@@ -36,7 +37,7 @@ export function unitInScope(scope: Scope | undefined, unit: string | null | unde
 	return !!unit && scope.some((u) => unit.startsWith(u));
 }
 
-/** Does a case (by its codes) lie inside the scope? */
-export function caseInScope(scope: Scope, row: { grid_code?: unknown; community_code?: unknown; subdistrict_code?: unknown }): boolean {
-	return unitInScope(scope, String(row.grid_code ?? row.community_code ?? row.subdistrict_code ?? ''));
+/** The unit of a case row already read, as CASE_UNIT_SQL gives it: its grid, else community, else subdistrict ('' for none). */
+export function caseRowUnit(row: { grid_code?: unknown; community_code?: unknown; subdistrict_code?: unknown; [column: string]: unknown }): string {
+	return String(row.grid_code ?? row.community_code ?? row.subdistrict_code ?? '');
 }

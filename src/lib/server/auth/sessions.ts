@@ -58,6 +58,37 @@ export async function deleteSession(q: Queryable, id: string): Promise<void> {
 	forgetPrincipals();
 }
 
+/** Deletes every expired session (an expired one is refused anyway; this keeps the table small). */
 export async function purgeExpiredSessions(q: Queryable, now = new Date()): Promise<void> {
 	await q.query('DELETE FROM sessions WHERE expires_at <= $1', [now.toISOString()]);
+}
+
+export const PURGE_EVERY_MS = 3600_000;
+
+export interface SessionSweepOptions {
+	/** How often (default hourly). */
+	everyMs?: number;
+	/** The clock (tests pass their own). */
+	now?: () => Date;
+	/** Runs `fn` every `ms` and returns a stop function (tests pass their own; default an unref'd setInterval). */
+	every?: (fn: () => Promise<void>, ms: number) => () => void;
+}
+
+const intervalTimer = (fn: () => Promise<void>, ms: number) => {
+	const t = setInterval(() => void fn(), ms);
+	t.unref();
+	return () => clearInterval(t);
+};
+
+/**
+ * Purges expired sessions now and then every `everyMs` while the app runs (each app process does;
+ * the DELETE is idempotent). A failed purge is logged and tried again next time. `first` settles
+ * when the first purge has; `stop` ends the sweeps.
+ */
+export function sweepExpiredSessions(q: Queryable, options: SessionSweepOptions = {}): { first: Promise<void>; stop: () => void } {
+	const now = options.now ?? (() => new Date());
+	const purge = () =>
+		purgeExpiredSessions(q, now()).catch((err) => console.warn('GridAtlas: purging expired sessions failed:', err instanceof Error ? err.message : err));
+	const first = purge();
+	return { first, stop: (options.every ?? intervalTimer)(purge, options.everyMs ?? PURGE_EVERY_MS) };
 }

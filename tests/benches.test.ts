@@ -1,0 +1,68 @@
+// Every bench at its smoke size (`npm run bench -- <name> --smoke`, seconds each), so none can break
+// unseen: it must run to the end and print RESULT with the keys it promises, its `identical` flags
+// true. Timings are the machine's: never asserted. The benches that start the production server run
+// with the browser set (tests/browser/benches.test.ts, tests/security/bomb-bench.test.ts,
+// tests/cluster/load-bench.test.ts); the last test here checks that every bench has such a test.
+// With TEST_DATABASE_URL the coverage and isochrone benches also run their PostGIS / pgRouting
+// comparisons on that server (temporary tables and a schema of their own, dropped afterwards).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BENCHES, ROOT, smokeBench } from './helpers/bench';
+
+const server = process.env.TEST_DATABASE_URL;
+
+describe('benches at smoke size (core)', () => {
+	it('coverage', async () => {
+		const r = await smokeBench('coverage', ['ms', 'vs_turf', 'vs_postgis', 'identical', 'incremental_ms'], { env: { DATABASE_URL: server } });
+		expect(r.vs_postgis === null).toBe(!server);
+	}, 620_000);
+
+	it('isochrone', async () => {
+		const r = await smokeBench('isochrone', ['edges', 'isochrone_ms', 'all_communities_ms', 'network_coverage_ms', 'vs_pgrouting'], { env: { DATABASE_URL: server } });
+		if (!server) expect(r.vs_pgrouting).toBeNull(); // with a server: null only where pgRouting is missing
+	}, 620_000);
+
+	it('density', async () => {
+		await smokeBench('density', ['bytes_per_case', 'encode_ms', 'hex_ms', 'hex_warm_ms', 'spikes_ms', 'cases', 'grids']);
+	}, 620_000);
+
+	it('partition', async () => {
+		await smokeBench('partition', [
+			'validate_ms',
+			'propose_ms',
+			'validate_30_ms',
+			'validate_dirty_30_ms',
+			'propose_30_ms',
+			'validate_100_ms',
+			'validate_dirty_100_ms',
+			'propose_100_ms'
+		]);
+	}, 620_000);
+
+	it('geo/tiles (the JS tiler alone)', async () => {
+		await smokeBench('geo/tiles', ['us_per_feature', 'features_per_s']);
+	}, 620_000);
+
+	it('tiles (embedded engine)', async () => {
+		await smokeBench('tiles', ['payload_ratio', 'p95_ms', 'cached_tiles_per_s', 'grids', 'p95_ms_z12_z16']);
+	}, 620_000);
+
+	it('every bench npm run bench knows has a smoke test', () => {
+		const tests: string[] = [];
+		const walk = (dir: string) => {
+			for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+				const p = path.join(dir, e.name);
+				if (e.isDirectory()) walk(p);
+				else if (e.name.endsWith('.test.ts')) tests.push(fs.readFileSync(p, 'utf8'));
+			}
+		};
+		walk(path.join(ROOT, 'tests'));
+		const esc = (s: string) => s.replace(/[/.]/g, '\\$&');
+		const untested = BENCHES.filter(
+			({ name }) => !tests.some((t) => new RegExp(`(smokeBench|runBench)\\(\\s*'${esc(name)}'|'scripts/bench\\.js',\\s*'${esc(name)}'`).test(t))
+		).map((b) => b.name);
+		expect(BENCHES.length).toBeGreaterThanOrEqual(10);
+		expect(untested).toEqual([]);
+	});
+});
