@@ -21,7 +21,7 @@ import {
 } from '../../../geo/density';
 import type { Queryable } from './db';
 
-export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated'] as const;
+export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated', 'voided'] as const;
 /** k of the k-suppression (cells and grids with fewer cases are hidden). */
 export const SUPPRESSION_K = Math.max(1, Number(process.env.GRIDATLAS_SUPPRESSION_K) || 3);
 export const MAX_WINDOW_DAYS = 400;
@@ -179,7 +179,7 @@ export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | nul
 			(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
 			c.category, c.grid_code
 		 FROM cases c
-		 WHERE c.reported_at >= $1${filter}`,
+		 WHERE c.reported_at >= $1 AND c.status <> 'voided'${filter}`,
 		params
 	);
 	return kpis(
