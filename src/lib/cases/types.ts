@@ -82,7 +82,8 @@ export interface CaseOpsView {
 export const SCORE_LEVELS = ['grid', 'community', 'subdistrict', 'department', 'worker'] as const;
 export type ScoreLevel = (typeof SCORE_LEVELS)[number];
 
-export type ScorecardRow = ScoreRow & { name: string };
+/** name: Chinese (community + grid for grids); name_en: English where the unit has one (departments). */
+export type ScorecardRow = ScoreRow & { name: string; name_en: string };
 
 export interface Scorecard {
 	level: ScoreLevel;

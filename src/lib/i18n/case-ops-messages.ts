@@ -3,6 +3,8 @@
 export const caseOpsZh = {
 	'nav.scorecard': '考核评价',
 	'cases.status.voided': '已作废',
+	'cases.spikeHistory': '历史不足：事件记录仅 {days} 天，满 {required} 天后才判断异常网格',
+	'wall.hot.history': '历史不足（{days}/{required} 天），暂不判断异常',
 	'score.title': '案件考核评价',
 	'score.level': '考核对象',
 	'score.level.grid': '网格',
@@ -46,6 +48,8 @@ export const caseOpsZh = {
 export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
 	'nav.scorecard': 'Scorecards',
 	'cases.status.voided': 'Voided',
+	'cases.spikeHistory': 'Not enough history: cases go back {days} days; spikes are judged after {required}',
+	'wall.hot.history': 'Not enough history ({days}/{required} days) to judge spikes',
 	'score.title': 'Case scorecards',
 	'score.level': 'Scored by',
 	'score.level.grid': 'Grid',

@@ -78,16 +78,16 @@ export async function listSchemes(q: Queryable): Promise<ScoreScheme[]> {
 }
 
 /** Names of the units of a level ("community name + grid name" for grids: grid codes repeat their last digits). */
-async function unitNames(q: Queryable, level: ScoreLevel, keys: string[]): Promise<Map<string, string>> {
+async function unitNames(q: Queryable, level: ScoreLevel, keys: string[]): Promise<Map<string, { name: string; name_en: string }>> {
 	const sql: Record<ScoreLevel, string> = {
 		grid: `SELECT g.code AS key, coalesce(m.name || ' ', '') || g.name AS name FROM grids g LEFT JOIN communities m ON m.code = g.community_code WHERE g.code = ANY($1::text[])`,
 		community: 'SELECT code AS key, name FROM communities WHERE code = ANY($1::text[])',
 		subdistrict: 'SELECT code AS key, name FROM subdistricts WHERE code = ANY($1::text[])',
-		department: 'SELECT code AS key, name_zh AS name FROM case_departments WHERE code = ANY($1::text[])',
+		department: 'SELECT code AS key, name_zh AS name, name_en FROM case_departments WHERE code = ANY($1::text[])',
 		worker: `SELECT username AS key, coalesce(nullif(display_name, ''), username) AS name FROM users WHERE username = ANY($1::text[])`
 	};
-	const rows = await q.query<{ key: string; name: string }>(sql[level], [keys]);
-	return new Map(rows.map((r) => [r.key, r.name]));
+	const rows = await q.query<{ key: string; name: string; name_en?: string }>(sql[level], [keys]);
+	return new Map(rows.map((r) => [r.key, { name: r.name, name_en: r.name_en ?? r.name }]));
 }
 
 export interface ScorecardQuery {
@@ -133,7 +133,7 @@ export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope:
 		asOf: asOf.toISOString(),
 		scheme: { id: scheme.id, name_zh: scheme.name_zh, name_en: scheme.name_en, source: scheme.source, max: scheme.items.reduce((a, i) => a + i.points, 0), minDue: scheme.minDue },
 		total: { counts: total, rates: rates(total) },
-		rows: rows.map((r) => ({ ...r, name: names.get(r.key) ?? (r.key || '（未归属）') })),
+		rows: rows.map((r) => ({ ...r, name: names.get(r.key)?.name ?? (r.key || '（未归属）'), name_en: names.get(r.key)?.name_en ?? (r.key || '(no unit)') })),
 		scope
 	};
 }
@@ -169,6 +169,6 @@ export function scorecardCsv(card: Scorecard): string {
 		r.trend?.rates.onTimeClosureRate == null ? '' : Math.round(r.trend.rates.onTimeClosureRate * 10000) / 100
 	];
 	const rows = card.rows.map((r) => line(r));
-	rows.push(line({ ...card.total, key: '', name: `合计 / total ${card.period.label}` }));
+	rows.push(line({ ...card.total, key: '', name: `合计 / total ${card.period.label}`, name_en: '' }));
 	return csvDocument(header, rows);
 }
