@@ -77,7 +77,9 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		expect(table).toContain('Sanitation');
 		await page.screenshot({ path: '/tmp/gridatlas-scorecard-en.png', fullPage: true });
 		const href = await page.getByTestId('scorecard-csv').getAttribute('href');
-		const csv = await (await fetch(`${app.url}${href}`, { headers: { cookie: await sessionCookie(app.url, 'leader') } })).text();
+		const bytes = Buffer.from(await (await fetch(`${app.url}${href}`, { headers: { cookie: await sessionCookie(app.url, 'leader') } })).arrayBuffer());
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs (text() would drop it)
+		const csv = bytes.toString('utf8');
 		expect(csv.startsWith('\ufeff排名 / rank,')).toBe(true);
 		expect(csv).toContain('合计 / total');
 		await page.goto(`${app.url}/cases/scorecard?level=worker&lang=zh`);
