@@ -2,7 +2,7 @@
 // Case-operation scorecards at scale (issue 18): N cases over 2025 with realistic step times (立案 within
 // 0–90 min, 派遣 0–80 min later, handling 1–5 days with about one in six late, verification and closure, a
 // few voided, postponed and reworked; the last weeks partly open), one worker per grid, written set-based;
-// then the full scorecard (both periods, names, score, rank, trend) of every grid and every worker for a
+// (50 grids a community, 10 communities a subdistrict), then the full scorecard (both periods, names, score, rank, trend) of every grid and every worker for a
 // month and for the year, on the embedded engine and on PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL;
 // own schema, dropped afterwards). Also due-time computations per second on the seeded calendar.
 // Ends with RESULT {"pglite": {scorecard_month_ms, scorecard_year_ms}, "postgres": {…}, "due_calc_per_s"}.
@@ -33,7 +33,7 @@ async function seed(db: Db) {
 				ST_SetSRID(ST_MakePoint(118.7 + (i % 997) * 1e-4, 32.0 + (i % 991) * 1e-4), 4326),
 				g, left(g, 12), left(g, 9), now()
 			 FROM generate_series($1::int, $2::int) AS i,
-				LATERAL (SELECT '320100' || lpad(((i % $4) / 100)::text, 3, '0') || lpad((((i % $4) / 10) % 10)::text, 3, '0') || lpad((i % $4)::text, 3, '0') AS g) u`,
+				LATERAL (SELECT '320100' || lpad(((i % $4) / 500)::text, 3, '0') || lpad((((i % $4) / 50) % 10)::text, 3, '0') || lpad(((i % $4) % 50)::text, 3, '0') AS g) u`,
 			[from, to, N, GRIDS]
 		);
 	}
