@@ -90,6 +90,17 @@ for (const engine of testEngines()) {
 			expect(g.outsideGrids).toBe(1);
 			expect(g.spikes.map((s) => s.grid)).toEqual([G1]);
 			expect(g.spikes[0].observed).toBe(9);
+			expect(g.spikes[0].name).toBe('测试社区 一格');
+			expect(g.spikeHistory).toMatchObject({ days: 28, sufficient: true });
+		});
+
+		it('flags no spike while the history is shorter than required ("历史不足")', async () => {
+			// Seen from 20 days ago, the cases go back 8 days only.
+			const then = hours(-24 * 20);
+			const w = parseWindow(new URLSearchParams(`from=${new Date(then.getTime() - 12 * 3600_000).toISOString()}&to=${then.toISOString()}`), then);
+			const g = await gridDensity(db, w, then, 3);
+			expect(g.spikeHistory).toEqual({ days: 8, required: 14, sufficient: false });
+			expect(g.spikes).toEqual([]);
 		});
 
 		it('computes the KPIs: today, in progress, overdue, closure and on-time rates', async () => {

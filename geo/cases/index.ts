@@ -20,7 +20,8 @@ export const MAX_DESCRIPTION = 4000;
 const EARLIEST_TIME = Date.UTC(1900, 0, 1);
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
 
-const STATUS_ZH: Record<CaseStatus, string> = {
+const STATUS_ZH: Record<string, string> = {
+	voided: '已作废',
 	reported: '已上报',
 	registered: '已立案',
 	dispatched: '已派遣',
@@ -313,6 +314,8 @@ const LEVEL_RANK: Record<EscalationLevel, number> = { grid: 0, community: 1, sub
  * state; from escalated the case may be escalated further up, or be dispatched, handled or closed.
  */
 export function transition(from: CaseStatus, fromLevel: EscalationLevel | null, to: CaseStatus, toLevel: EscalationLevel | null): Transition {
+	// A voided case (作废, by the operations workflow) stays voided: no feed revives it.
+	if ((from as string) === 'voided') return (to as string) === 'voided' ? 'same' : 'backward';
 	if (from === to && (from !== 'escalated' || fromLevel === toLevel)) return 'same';
 	if (to === 'escalated') {
 		if (from === 'closed') return 'backward';

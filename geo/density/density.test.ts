@@ -364,3 +364,13 @@ describe('kpis (test/in/kpi-cases.json → test/out/kpis.json)', () => {
 		expect(k.byDay.map((d) => d.period).slice(-2)).toEqual(['2025-03-09', '2025-03-10']);
 	});
 });
+
+describe('spike history (issue 18: no spikes on a feed’s first days)', () => {
+	it('needs the required days of history since the first case', async () => {
+		const { spikeHistory } = await import('./spikes');
+		const now = Date.parse('2026-12-06T12:00:00Z');
+		expect(spikeHistory(null, now, 14)).toEqual({ days: 0, required: 14, sufficient: false });
+		expect(spikeHistory(now - 13.5 * 86400_000, now, 14)).toEqual({ days: 13, required: 14, sufficient: false });
+		expect(spikeHistory(now - 14 * 86400_000, now, 14).sufficient).toBe(true);
+	});
+});

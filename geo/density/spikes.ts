@@ -96,3 +96,21 @@ export function spikeCounts(columns: CaseColumns, options: SpikeCountOptions): {
 	}
 	return { observed, baseline };
 }
+
+export interface SpikeHistory {
+	/** Whole days of case history (from the first case the reader may see to now); 0 without cases. */
+	days: number;
+	/** Days needed before any grid may be flagged. */
+	required: number;
+	/** Enough history: otherwise no grid is flagged and the screens say "历史不足". */
+	sufficient: boolean;
+}
+
+/**
+ * Whether there is enough history to call anything a spike: on the first days of a feed every grid's
+ * baseline is zero and the test flags half the city (issue 18: 26–29 grids on the demo's first day).
+ */
+export function spikeHistory(firstCase: TimeLike | null, now: TimeLike, required: number): SpikeHistory {
+	const days = firstCase == null ? 0 : Math.max(0, Math.floor((toMs(now) - toMs(firstCase)) / DAY_MS));
+	return { days, required, sufficient: days >= required };
+}

@@ -57,6 +57,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/coverage/life-circle': { GET: { path: '/coverage/life-circle', allowed: READERS } },
 		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
 		'/plan': { GET: { path: '/plan', allowed: READERS } },
+		'/cases/scorecard': { GET: { path: '/cases/scorecard', allowed: CASE_READERS } },
 		'/plan/[community]': { GET: { path: `/plan/${c.community}`, allowed: READERS } },
 		'/api/health': { GET: { path: '/api/health', allowed: 'public' } },
 		'/api/session': { GET: { path: '/api/session', allowed: 'public' }, POST: { path: '/api/session', body: {}, allowed: 'public' }, DELETE: { path: '/api/session', allowed: 'public' } },
@@ -94,6 +95,14 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 			PATCH: { path: `/api/cases/${c.caseIn}`, body: { status: 'registered' }, allowed: ['admin', 'worker'] }
 		},
 		'/api/cases/stream': { GET: { path: '/api/cases/stream', allowed: CASE_READERS } },
+		// An unknown action: every role past the rule gets the route's own 400 (which side may take a step is geo/cases/ops's).
+		'/api/cases/[id]/steps': { POST: { path: `/api/cases/${c.caseIn}/steps`, body: { action: 'bogus' }, allowed: CASE_READERS, expect: 'handled' } },
+		'/api/cases/taxonomy': { GET: { path: '/api/cases/taxonomy', allowed: ALL } },
+		'/api/cases/calendar/[year]': {
+			GET: { path: '/api/cases/calendar/2025', allowed: ALL },
+			PUT: { path: '/api/cases/calendar/2099', body: { days: [] }, allowed: ['admin'] }
+		},
+		'/api/cases/scorecard': { GET: { path: '/api/cases/scorecard?level=community', allowed: CASE_READERS } },
 		'/api/cases/columns': { GET: { path: '/api/cases/columns', allowed: ['admin', 'leader'] } },
 		'/api/cases/density': { GET: { path: '/api/cases/density?res=8', allowed: ALL } },
 		'/api/cases/grids': { GET: { path: '/api/cases/grids', allowed: ALL } },

@@ -93,6 +93,8 @@ const NO_CASE_DATA: Record<string, string> = {
 	'POST /api/coverage/whatif': 'coverage with a facility added or moved; reads no case',
 	'POST /api/cases': "a write: items outside the sender's jurisdiction are refused one by one (permissions test)",
 	'PATCH /api/cases/[id]': 'a write: refused outside the jurisdiction before the route runs (permissions test)',
+	'POST /api/cases/[id]/steps': "a write: refused outside the jurisdiction before the route runs; answers that case's own operations",
+	'PUT /api/cases/calendar/[year]': "replaces a year's holidays (admins only); no case",
 	'POST /api/plans/[community]': 'saves a grid plan (boundaries and households; no case)',
 	'POST /api/plans/[community]/propose': 'proposes grid boundaries from buildings and roads; no case',
 	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case'
@@ -161,6 +163,10 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /api/cases/density': [{ path: (u) => (u ? null : '/api/cases/density?res=9'), figures: true }],
 		'GET /api/cases/grids': [{ path: (u) => (u ? null : '/api/cases/grids'), figures: true }],
 		'GET /api/cases/kpis': [{ path: (u) => `/api/cases/kpis${q('unit', u)}`, units: [9, 12], figures: true }],
+		'GET /api/cases/taxonomy': plain('/api/cases/taxonomy'),
+		'GET /api/cases/calendar/[year]': plain('/api/cases/calendar/2026'),
+		'GET /api/cases/scorecard': ['grid', 'community', 'subdistrict', 'department', 'worker'].map((level) => ({ path: (u: string | null) => (u ? null : `/api/cases/scorecard?level=${level}`), figures: true })),
+		'GET /cases/scorecard': [{ path: (u) => (u ? null : '/cases/scorecard?level=grid'), page: true, figures: true }],
 		'GET /api/plans/[community]': [{ path: (u) => (u ? `/api/plans/${u}` : null), units: [12] }],
 		'GET /api/plans/[community]/revisions/[id]': [{ path: (u) => (u ? `/api/plans/${u}/revisions/1` : null), units: [12] }],
 		'GET /api/plans/[community]/diff': [{ path: (u) => (u ? `/api/plans/${u}/diff?from=1&to=2` : null), units: [12] }],
@@ -231,7 +237,11 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblings�
 			Array.from({ length: count }, () => ({ id: caseId(p, ++planted[p]), category: 'other', description: description(p, planted[p]), lon: ctx.points[p][0], lat: ctx.points[p][1] }))
 		);
 		await admin('/api/cases', { method: 'POST', body: JSON.stringify(items) });
-		for (const p of places) await admin(`/api/cases/${caseId(p, planted[p] - count + 1)}`, { method: 'PATCH', body: JSON.stringify({ status: 'registered' }) });
+		for (const p of places) {
+			await admin(`/api/cases/${caseId(p, planted[p] - count + 1)}`, { method: 'PATCH', body: JSON.stringify({ status: 'registered' }) });
+			// 立案 in the operations workflow too: the scorecards count it.
+			await admin(`/api/cases/${caseId(p, planted[p] - count + 1)}/steps`, { method: 'POST', body: JSON.stringify({ action: 'register' }) });
+		}
 	}
 
 	function leaks(reader: Reader, path: string, text: string, echo?: string): string[] {

@@ -15,7 +15,9 @@ export const CAPABILITIES = [
 	'cases:aggregate', // density (k-suppressed), KPIs, grid rates
 	'cases:read', // individual cases and the live stream
 	'cases:detail', // unsuppressed density and exact case points
-	'cases:write', // report and update cases
+	'cases:write', // report and update cases; the handling side of case operations
+	'cases:command', // the command centre's steps: register, dispatch, verify, close, approve, void
+	'cases:configure', // case classes, time limits, the working calendar
 	'wall:read',
 	'audit:read',
 	'users:manage',
@@ -35,6 +37,8 @@ export const CAPABILITY_NAMES: Record<Capability, [string, string]> = {
 	'cases:read': ['查看单个事件', 'view individual cases'],
 	'cases:detail': ['查看事件精确位置', 'view exact case locations'],
 	'cases:write': ['上报和处理事件', 'report and update cases'],
+	'cases:command': ['立案、派遣、核查和结案', 'register, dispatch, verify and close cases'],
+	'cases:configure': ['配置案件分类、时限和工作日历', 'configure case classes, time limits and the working calendar'],
 	'wall:read': ['查看指挥大屏', 'view wall screens'],
 	'audit:read': ['查看审计日志', 'view the audit log'],
 	'users:manage': ['管理用户', 'manage users'],
@@ -44,7 +48,7 @@ export const CAPABILITY_NAMES: Record<Capability, [string, string]> = {
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
 	admin: CAPABILITIES,
 	planner: ['map:read', 'coverage:read', 'plans:read', 'plans:write', 'cases:aggregate', 'audit:read'],
-	leader: ['map:read', 'coverage:read', 'plans:read', 'cases:aggregate', 'cases:read', 'cases:detail', 'wall:read', 'audit:read'],
+	leader: ['map:read', 'coverage:read', 'plans:read', 'cases:aggregate', 'cases:read', 'cases:detail', 'cases:command', 'wall:read', 'audit:read'],
 	worker: ['map:read', 'cases:aggregate', 'cases:read', 'cases:write'],
 	viewer: ['map:read', 'coverage:read', 'plans:read', 'cases:aggregate']
 };

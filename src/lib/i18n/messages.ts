@@ -3,10 +3,12 @@
 import { planEn, planZh } from './plan-messages';
 import { readinessEn, readinessZh } from './readiness-messages';
 import { auditEn, auditZh } from './audit-messages';
+import { caseOpsEn, caseOpsZh } from './case-ops-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
 	...auditZh,
+	...caseOpsZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -479,6 +481,7 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
 	...planEn,
+	...caseOpsEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',

@@ -49,7 +49,9 @@ export class CaseOverlay {
 	cells = $state.raw<{ h3: string; count: number }[]>([]);
 	suppressed = $state({ cells: 0, cases: 0, grids: 0 });
 	grids = $state.raw<GridRate[]>([]);
-	spikes = $state.raw<{ grid: string; observed: number; expected: number; p: number }[]>([]);
+	spikes = $state.raw<{ grid: string; name: string; observed: number; expected: number; p: number }[]>([]);
+	/** Whether the cases go back far enough for spikes (else none is flagged: "历史不足"). */
+	spikeHistory = $state.raw<{ days: number; required: number; sufficient: boolean } | null>(null);
 	latest = $state.raw<LatestCase[]>([]);
 	/** The points view's columns (null until loaded, and for every other view). */
 	points = $state.raw<CasePoints | null>(null);
@@ -205,6 +207,7 @@ export class CaseOverlay {
 			this.cells = hex.cells;
 			this.grids = grid.grids;
 			this.spikes = grid.spikes;
+			this.spikeHistory = grid.spikeHistory ?? null;
 			this.suppressed = { cells: hex.suppressedCells, cases: hex.suppressedCases, grids: grid.suppressedGrids };
 			this.error = null;
 		} catch (err) {

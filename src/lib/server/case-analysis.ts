@@ -13,6 +13,7 @@ import {
 	makeDict,
 	selectWindow,
 	spikeCounts,
+	spikeHistory,
 	spikes,
 	suppress,
 	NO_GRID,
@@ -21,10 +22,13 @@ import {
 } from '../../../geo/density';
 import type { Queryable } from './db';
 
-export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated'] as const;
+export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated', 'voided'] as const;
 /** k of the k-suppression (cells and grids with fewer cases are hidden). */
 export const SUPPRESSION_K = Math.max(1, Number(process.env.GRIDATLAS_SUPPRESSION_K) || 3);
 export const MAX_WINDOW_DAYS = 400;
+/** Days of case history before any grid may be flagged as spiking, and the fewest cases today that can be a spike. */
+export const SPIKE_MIN_HISTORY_DAYS = Math.max(0, Number(process.env.GRIDATLAS_SPIKE_MIN_HISTORY_DAYS ?? 14) || 0);
+export const SPIKE_MIN_COUNT = Math.max(1, Number(process.env.GRIDATLAS_SPIKE_MIN_COUNT) || 5);
 
 export class CaseQueryError extends Error {
 	constructor(
@@ -150,19 +154,41 @@ export async function gridDensity(q: Queryable, w: Window, now = new Date(), k =
 		suppressedGrids: rates.suppressedGrids,
 		suppressedCases: rates.suppressedCases,
 		outsideGrids: counts[grids.length],
-		spikes: await gridSpikes(q, grids, now, w.categories, w.units ?? null)
+		...(await gridSpikes(q, grids, now, w.categories, w.units ?? null))
 	};
 }
 
-/** Grids whose count so far today is improbably high against the same hours of the last 28 days. */
+/**
+ * Grids whose count so far today is improbably high against the same hours of the last 28 days — only
+ * once the reader's cases go back SPIKE_MIN_HISTORY_DAYS (else `spikeHistory.sufficient` is false and
+ * none is flagged: "历史不足") and with at least SPIKE_MIN_COUNT cases today. Each spike is named by its
+ * community and grid (grid codes repeat their last digits across subdistricts).
+ */
 export async function gridSpikes(q: Queryable, grids: string[], now: Date, categories: string[] | null, units: Scope = null) {
+	const params: unknown[] = [now];
+	const [first] = await q.query<{ first: number | null }>(
+		`SELECT (extract(epoch FROM min(reported_at)) * 1000)::float8 AS first FROM cases WHERE reported_at <= $1${caseScopeSql(units, params)}`,
+		params
+	);
+	const history = spikeHistory(first?.first ?? null, now, SPIKE_MIN_HISTORY_DAYS);
+	if (!history.sufficient) return { spikeHistory: history, spikes: [] };
 	const from = new Date(now.getTime() - 30 * 86400_000);
 	const { buffer } = await caseColumns(q, { from, to: new Date(now.getTime() + 1), categories, units });
 	const columns = decodeCases(buffer);
 	const { observed, baseline } = spikeCounts(columns, { now, gridCount: grids.length, days: 28 });
-	return spikes(observed, baseline, { days: 28, correction: 'bonferroni' })
-		.filter((s) => s.spiking)
-		.map((s) => ({ grid: grids[s.grid], observed: s.observed, expected: Math.round(s.expected * 100) / 100, p: s.p }));
+	const found = spikes(observed, baseline, { days: 28, correction: 'bonferroni', minObserved: SPIKE_MIN_COUNT }).filter((s) => s.spiking);
+	const names = new Map(
+		(
+			await q.query<{ code: string; name: string }>(
+				`SELECT g.code, coalesce(m.name || ' ', '') || g.name AS name FROM grids g LEFT JOIN communities m ON m.code = g.community_code WHERE g.code = ANY($1::text[])`,
+				[found.map((s) => grids[s.grid])]
+			)
+		).map((r) => [r.code, r.name])
+	);
+	return {
+		spikeHistory: history,
+		spikes: found.map((s) => ({ grid: grids[s.grid], name: names.get(grids[s.grid]) ?? grids[s.grid], observed: s.observed, expected: Math.round(s.expected * 100) / 100, p: s.p }))
+	};
 }
 
 /**
@@ -179,7 +205,7 @@ export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | nul
 			(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
 			c.category, c.grid_code
 		 FROM cases c
-		 WHERE c.reported_at >= $1${filter}`,
+		 WHERE c.reported_at >= $1 AND c.status <> 'voided'${filter}`,
 		params
 	);
 	return kpis(

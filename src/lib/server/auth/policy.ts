@@ -50,7 +50,8 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/coverage/life-circle': { GET: read('coverage:read') },
 	// No code: the page sends a non-city account on to its own subdistrict's wall.
 	'/wall/[[code]]': { GET: read('wall:read', param('code')) },
-	'/plan': { GET: read('plans:read') }, // lists the communities inside the jurisdiction only
+	'/plan': { GET: read('plans:read') },
+	'/cases/scorecard': { GET: read('cases:read') }, // the reader's jurisdiction's figures only // lists the communities inside the jurisdiction only
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
 
 	'/api/health': { GET: pub },
@@ -80,6 +81,12 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	// open a case filed on its community.
 	'/api/cases/[id]': { GET: read('cases:read'), PATCH: change('cases:write', caseUnit) },
 	'/api/cases/stream': { GET: read('cases:read') },
+	// A step needs cases:write (the handling side) or cases:command (the command centre): checked by
+	// the step itself (geo/cases/ops); here only that the case lies inside the jurisdiction.
+	'/api/cases/[id]/steps': { POST: change('cases:read', caseUnit) },
+	'/api/cases/taxonomy': { GET: read('map:read') },
+	'/api/cases/calendar/[year]': { GET: read('map:read'), PUT: change('cases:configure') },
+	'/api/cases/scorecard': { GET: read('cases:read') },
 	'/api/cases/columns': { GET: read('cases:detail') },
 	'/api/cases/density': { GET: read('cases:aggregate') },
 	'/api/cases/grids': { GET: read('cases:aggregate') },

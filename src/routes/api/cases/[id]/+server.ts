@@ -1,10 +1,11 @@
-// GET /api/cases/<external id> → the case with the time of each step; PATCH → move its status
+// GET /api/cases/<external id> → the case with the time of each step and its operations (ops); PATCH → move its status
 // ({status, escalation_level?, status_at?} or corrected fields). 404 unknown id, 409 a step backwards.
 // A case outside the reader's jurisdiction reads as unknown (404): not even where it lies is told.
 import { json } from '@sveltejs/kit';
 import { readScope } from '$lib/server/auth/scope';
 import { requireDb } from '$lib/server/runtime';
 import { getCase, ingestCases } from '$lib/server/cases';
+import { caseOps } from '$lib/server/cases/ops';
 import { apiError, readJson } from '$lib/server/api-errors';
 import { CaseBodyError } from '../../../../../geo/cases';
 import type { RequestHandler } from './$types';
@@ -12,8 +13,10 @@ import type { RequestHandler } from './$types';
 const notFound = (id: string) => apiError(404, `案件“${id}”不存在 / no case "${id}"`, { code: 'unknown_case' });
 
 export const GET: RequestHandler = async ({ params, locals }) => {
-	const found = await getCase(requireDb(), params.id, readScope(locals.user));
-	return found ? json(found, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
+	const db = requireDb();
+	const found = await getCase(db, params.id, readScope(locals.user));
+	// ops: the case's operations (subclass, department, steps, the open stage's clock), null before 立案 here.
+	return found ? json({ ...found, ops: await caseOps(db, params.id) }, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
 };
 
 export const PATCH: RequestHandler = async ({ params, request, locals }) => {

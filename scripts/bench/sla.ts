@@ -1,0 +1,135 @@
+// npm run bench -- sla [--cases 1000000] [--grids 2000] [--only pglite|postgres]
+// Case-operation scorecards at scale (issue 18): N cases over 2025 with realistic step times (立案 within
+// 0–90 min, 派遣 0–80 min later, handling 1–5 days with about one in six late, verification and closure, a
+// few voided, postponed and reworked; the last weeks partly open), one worker per grid, written set-based;
+// (50 grids a community, 10 communities a subdistrict), then the full scorecard (both periods, names, score, rank, trend) of every grid and every worker for a
+// month and for the year, on the embedded engine and on PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL;
+// own schema, dropped afterwards). Also due-time computations per second on the seeded calendar.
+// Ends with RESULT {"pglite": {scorecard_month_ms, scorecard_year_ms}, "postgres": {…}, "due_calc_per_s"}.
+import { openDb, type Db } from '../../src/lib/server/db';
+import { buildScorecard } from '../../src/lib/server/cases/scorecard';
+import { loadCalendar } from '../../src/lib/server/cases/taxonomy';
+import { addWorkingTime, type LimitUnit } from '../../geo/cases/worktime';
+
+const arg = (name: string, fallback: number) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = arg('cases', 1_000_000);
+const GRIDS = arg('grids', 2000);
+const CHUNK = 100_000;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+
+/** A pseudo-random share in [0, 1) from the case number and a salt (the same data on both engines). */
+const r = (salt: number) => `((((i::bigint * 2654435761 + ${salt * 40503}) % 1000003) + 1000003) % 1000003)::float8 / 1000003`;
+
+async function seed(db: Db) {
+	const t0 = performance.now();
+	for (let from = 1; from <= N; from += CHUNK) {
+		const to = Math.min(N, from + CHUNK - 1);
+		await db.query(
+			`INSERT INTO cases (source_id, category, status, reported_at, geom, grid_code, community_code, subdistrict_code, updated_at)
+			 SELECT 'SLA-' || i, 'environment', 'reported', timestamptz '2025-01-01 00:00+08' + (i::float8 / $3) * interval '365 days',
+				ST_SetSRID(ST_MakePoint(118.7 + (i % 997) * 1e-4, 32.0 + (i % 991) * 1e-4), 4326),
+				g, left(g, 12), left(g, 9), now()
+			 FROM generate_series($1::int, $2::int) AS i,
+				LATERAL (SELECT '320100' || lpad(((i % $4) / 500)::text, 3, '0') || lpad((((i % $4) / 50) % 10)::text, 3, '0') || lpad(((i % $4) % 50)::text, 3, '0') AS g) u`,
+			[from, to, N, GRIDS]
+		);
+	}
+	await db.query(
+		`INSERT INTO case_ops (case_id, subclass_code, urgent, department_code, assignees, registered_at, register_due_at, dispatch_due_at,
+			dispatched_at, handle_due_at, handled_at, verified_at, closed_at, voided_at, void_reason, stage_started_at, stage_due_at, stage_unit,
+			postponement, rework_count, late)
+		 SELECT id, 'E0102', false, CASE WHEN ${r(9)} < 0.5 THEN 'sanitation' ELSE 'urban_mgmt' END, ARRAY['w' || grid_code],
+			reg, rep + interval '60 minutes', reg + interval '60 minutes',
+			disp, hdue, hand, CASE WHEN open THEN NULL ELSE hand + interval '1 hour' END,
+			CASE WHEN open OR void THEN NULL ELSE hand + interval '90 minutes' END,
+			CASE WHEN void THEN reg + interval '10 minutes' END, CASE WHEN void THEN '重复上报' END,
+			CASE WHEN open THEN disp ELSE hand END, CASE WHEN open THEN hdue END, CASE WHEN open THEN 'work_day' END,
+			CASE WHEN ${r(7)} < 0.03 THEN 'approved' END,
+			CASE WHEN ${r(8)} < 0.01 THEN 3 WHEN ${r(8)} < 0.08 THEN 1 ELSE 0 END,
+			disp > reg + interval '60 minutes' OR hand > hdue
+		 FROM (
+			SELECT c.id, c.grid_code, c.reported_at AS rep, i,
+				c.reported_at + ${r(1)} * interval '90 minutes' AS reg,
+				c.reported_at + ${r(1)} * interval '90 minutes' + ${r(2)} * interval '80 minutes' AS disp,
+				c.reported_at + interval '3 hours' + (1 + 4 * ${r(3)}) * interval '1 day' AS hdue,
+				c.reported_at + interval '3 hours' + (1 + 4 * ${r(3)}) * ${r(4)} * 1.2 * interval '1 day' AS hand,
+				c.reported_at > timestamptz '2025-12-10 00:00+08' AND ${r(5)} < 0.4 AS open,
+				${r(6)} < 0.01 AS void
+			FROM cases c, LATERAL (SELECT substring(c.source_id FROM 5)::bigint AS i) n
+			WHERE c.source_id LIKE 'SLA-%'
+		 ) s`
+	);
+	await db.query(`UPDATE cases c SET status = CASE WHEN o.voided_at IS NOT NULL THEN 'voided' WHEN o.closed_at IS NOT NULL THEN 'closed' ELSE 'dispatched' END FROM case_ops o WHERE o.case_id = c.id`);
+	await db.query('ANALYZE cases');
+	await db.query('ANALYZE case_ops');
+	return performance.now() - t0;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+	const runs: number[] = [];
+	for (let k = 0; k < 3; k++) {
+		const t = performance.now();
+		await fn();
+		runs.push(performance.now() - t);
+	}
+	return Math.round(runs.sort((a, b) => a - b)[1]);
+}
+
+async function measure(db: Db, engine: string) {
+	const seedMs = await seed(db);
+	const now = new Date('2026-01-15T12:00:00+08:00');
+	const out: Record<string, number> = { seed_s: Math.round(seedMs / 100) / 10 };
+	for (const level of ['grid', 'worker'] as const) {
+		out[`${level}_month_ms`] = await timed(() => buildScorecard(db, { level, month: '2025-06' }, null, now));
+		out[`${level}_year_ms`] = await timed(() => buildScorecard(db, { level, from: '2025-01-01', to: '2025-12-31' }, null, now));
+	}
+	const card = await buildScorecard(db, { level: 'grid', month: '2025-06' }, null, now);
+	out.units_month = card.rows.length;
+	out.scorecard_month_ms = Math.max(out.grid_month_ms, out.worker_month_ms);
+	out.scorecard_year_ms = Math.max(out.grid_year_ms, out.worker_year_ms);
+	console.log(`${engine}: ${N} cases seeded in ${out.seed_s} s; month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms (grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ${out.units_month} grids scored`);
+	return out;
+}
+
+async function dueCalcPerSecond(db: Db): Promise<number> {
+	const { calendar } = await loadCalendar(db);
+	const units: LimitUnit[] = ['work_hour', 'work_day', 'hour'];
+	const start = Date.parse('2025-01-01T00:00:00+08:00');
+	let sink = 0;
+	const n = 200_000;
+	const t = performance.now();
+	for (let i = 0; i < n; i++) sink += addWorkingTime(calendar, start + ((i * 7919) % 365) * 86400_000 + (i % 1440) * 60_000, { amount: 1 + (i % 5), unit: units[i % 3] });
+	const s = (performance.now() - t) / 1000;
+	if (sink === 0) console.log('');
+	return Math.round(n / s);
+}
+
+const result: Record<string, unknown> = {};
+if (only !== 'postgres') {
+	const db = await openDb({ dataDir: 'memory://' });
+	try {
+		result.pglite = await measure(db, 'pglite');
+		result.due_calc_per_s = await dueCalcPerSecond(db);
+	} finally {
+		await db.close();
+	}
+}
+const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || '';
+if (serverUrl && only !== 'pglite') {
+	const schema = `bench_sla_${process.pid}`;
+	const admin = await openDb({ databaseUrl: serverUrl, migrate: false });
+	await admin.exec(`CREATE EXTENSION IF NOT EXISTS postgis; DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+	const sep = serverUrl.includes('?') ? '&' : '?';
+	const db = await openDb({ databaseUrl: `${serverUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema},public`)}` });
+	try {
+		result.postgres = await measure(db, 'postgres');
+	} finally {
+		await db.close();
+		await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+		await admin.close();
+	}
+} else console.log('(no BENCH_DATABASE_URL / DATABASE_URL: the server engine is not measured)');
+console.log(`RESULT ${JSON.stringify(result)}`);

@@ -1,0 +1,88 @@
+// The scorecard page in a real browser on the demo city: a leader registers, dispatches, handles and
+// closes cases through the steps API (a worker handles), then reads the month's scorecard — every
+// rate with its numerator/denominator, the definitions, the CSV beside it — and prints it on A4.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { sessionCookie, signIn } from './helpers/session';
+import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
+import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
+
+describe.skipIf(!hasChromium)('case scorecards', () => {
+	let app: AppServer;
+	let browser: Browser;
+	let page: Page;
+	let rec: PageRecord;
+
+	beforeAll(async () => {
+		ensureBuild();
+		app = await startApp();
+		const as = async (role: 'admin' | 'worker', path: string, body: unknown) => {
+			const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { cookie: await sessionCookie(app.url, role), origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+			return res.json();
+		};
+		// Cases in the demo worker's grid: its label point.
+		const who = await (await fetch(`${app.url}/api/session`, { headers: { cookie: await sessionCookie(app.url, 'worker') } })).json();
+		const grid: string = who.principal.units[0];
+		const grids = await (await app.fetch(`${app.url}/api/layers/grids?labels=1`)).json();
+		const [lon, lat] = grids.features.find((f: { properties: { code: string } }) => f.properties.code === grid).geometry.coordinates;
+		await as('admin', '/api/cases', Array.from({ length: 6 }, (_, i) => ({ id: `SC-${i}`, category: ['environment', 'facility_damage', 'dispute'][i % 3], lon, lat })));
+		for (let i = 0; i < 6; i++) {
+			await as('admin', `/api/cases/SC-${i}/steps`, { action: 'register' });
+			if (i === 5) {
+				await as('admin', `/api/cases/SC-${i}/steps`, { action: 'void', reason: '重复上报' });
+				continue;
+			}
+			await as('admin', `/api/cases/SC-${i}/steps`, { action: 'dispatch' });
+			if (i === 4) continue; // still being handled
+			await as('worker', `/api/cases/SC-${i}/steps`, { action: 'handle' });
+			if (i === 3) await as('admin', `/api/cases/SC-${i}/steps`, { action: 'verify_fail', reason: '未处置到位' });
+			else {
+				await as('admin', `/api/cases/SC-${i}/steps`, { action: 'verify_pass' });
+				await as('admin', `/api/cases/SC-${i}/steps`, { action: 'close' });
+			}
+		}
+		browser = await launchChromium();
+		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(page, app.url, 'leader');
+		rec = recordPage(page);
+	}, 900_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await app?.stop();
+	});
+
+	it('shows the month by grid with each rate’s denominator, the definitions and the scheme’s source', async () => {
+		await page.goto(`${app.url}/cases/scorecard?level=grid`);
+		await expect(page.locator('header.bar nav a[href="/cases/scorecard"]').count()).resolves.toBe(1);
+		const table = await page.getByTestId('scorecard').innerText();
+		// 6 registered, 1 voided; 3 closed (closed before their deadline: due), 2 still within their limits.
+		expect(table).toMatch(/合计\s+6\s+3\s+3\s+0/);
+		expect(table).toContain('3/3'); // closure: closed / due
+		expect(table).toContain('1/4'); // rework: one of four handled
+		const text = await page.locator('main').innerText();
+		expect(text).toContain('按期结案率 = 按期结案数 ÷（应结案数 − 缓办数）');
+		expect(text).toContain('金华市区数字化城市管理工作考核细则');
+		await page.screenshot({ path: '/tmp/gridatlas-scorecard.png', fullPage: true });
+		await page.emulateMedia({ media: 'print' });
+		await page.screenshot({ path: '/tmp/gridatlas-scorecard-print.png', fullPage: true });
+		await page.emulateMedia({ media: 'screen' });
+		expect(rec.errors).toEqual([]);
+	});
+
+	it('by department and by worker; English; the CSV beside it', async () => {
+		await page.goto(`${app.url}/cases/scorecard?level=department&lang=en`);
+		const table = await page.getByTestId('scorecard').innerText();
+		expect(table).toContain('Sanitation');
+		await page.screenshot({ path: '/tmp/gridatlas-scorecard-en.png', fullPage: true });
+		const href = await page.getByTestId('scorecard-csv').getAttribute('href');
+		const bytes = Buffer.from(await (await fetch(`${app.url}${href}`, { headers: { cookie: await sessionCookie(app.url, 'leader') } })).arrayBuffer());
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs (text() would drop it)
+		const csv = bytes.toString('utf8');
+		expect(csv.startsWith('\ufeff排名 / rank,')).toBe(true);
+		expect(csv).toContain('合计 / total');
+		await page.goto(`${app.url}/cases/scorecard?level=worker&lang=zh`);
+		expect(await page.getByTestId('scorecard').innerText()).toMatch(/合计/);
+	});
+});

@@ -1,0 +1,169 @@
+// Case operations on both engines: the seeded taxonomy and calendar, a case taken through every
+// stage across the 2025 National Day holiday (due times, 预警, rework, lateness), postponement with
+// approval, void, the one-way rule, sides, and the scorecard (formulas, jurisdiction, CSV).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/lib/server/db';
+import { ingestCases } from '../src/lib/server/cases';
+import { caseOps, takeStep } from '../src/lib/server/cases/ops';
+import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
+import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
+import { caseKpis } from '../src/lib/server/case-analysis';
+import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
+import { elapsed } from '../geo/cases/worktime';
+import { testEngines } from './helpers/engines';
+
+const sq = (x0: number, y0: number, x1: number, y1: number) => `ST_Multi(ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`;
+const SD = '320100001';
+const C1 = '320100001001';
+const C2 = '320100001002';
+const G1 = `${C1}001`;
+const G2 = `${C2}001`;
+
+const who = (name: string, role: Role): Principal => ({ kind: 'user', id: 1, name, displayName: name, role, capabilities: [...ROLE_CAPABILITIES[role]], units: ['*'] });
+const leader = who('lead', 'leader');
+const worker = who('wk1', 'worker');
+const at = (local: string) => new Date(`${local}+08:00`);
+
+for (const engine of testEngines()) {
+	describe(`case operations on ${engine.name}`, () => {
+		let db: Db;
+		beforeAll(async () => {
+			db = await engine.open();
+			await db.exec(`
+				INSERT INTO subdistricts (code, name, geom) VALUES ('${SD}', '测试街道', ${sq(118, 32, 118.2, 32.1)});
+				INSERT INTO communities (code, subdistrict_code, name, geom) VALUES
+					('${C1}', '${SD}', '=东社区', ${sq(118, 32, 118.1, 32.1)}),
+					('${C2}', '${SD}', '西社区', ${sq(118.1, 32, 118.2, 32.1)});
+				INSERT INTO grids (code, community_code, seq, name, geom) VALUES
+					('${G1}', '${C1}', 1, '一网格', ${sq(118, 32, 118.1, 32.1)}),
+					('${G2}', '${C2}', 1, '一网格', ${sq(118.1, 32, 118.2, 32.1)});
+				INSERT INTO users (username, display_name, role, password_hash) VALUES ('wk1', '王网格员', 'worker', 'x'), ('wk2', '李网格员', 'worker', 'x');
+				INSERT INTO user_jurisdictions (user_id, unit_code) SELECT id, '${G1}' FROM users WHERE username = 'wk1';
+				INSERT INTO user_jurisdictions (user_id, unit_code) SELECT id, '${G2}' FROM users WHERE username = 'wk2';
+			`);
+			const item = (id: string, lon: number, category = 'environment') => ({ id, category, lon, lat: 32.05, reported_at: '2025-09-26T15:00:00+08:00' });
+			await ingestCases(db, [item('OPS-1', 118.05), item('OPS-2', 118.05, 'facility_damage'), item('OPS-3', 118.05), item('OPS-4', 118.15)]);
+		}, 120_000);
+		afterAll(() => engine.cleanup());
+
+		it('seeds the taxonomy (CJ/T 214 classes), maps every category onto a subclass, and the calendar', async () => {
+			const tax = await loadTaxonomy(db);
+			expect(tax.classes.map((c) => c.code)).toEqual(['E01', 'E02', 'E03', 'E04', 'E05', 'E06', 'P01', 'P02', 'P03', 'P04', 'P06']);
+			expect(tax.subclasses.length).toBeGreaterThan(30);
+			expect(tax.categories.every((c) => tax.subclasses.some((s) => s.code === c.subclass_code))).toBe(true);
+			const garbage = tax.subclasses.find((s) => s.code === 'E0102')!;
+			expect(garbage).toMatchObject({ department_code: 'sanitation', limits: { normal: { handle: { amount: 1, unit: 'work_day' } }, urgent: { handle: { amount: 2, unit: 'hour' } } } });
+			const { calendar } = await loadCalendar(db);
+			expect(calendar.days.get('2025-10-08')).toBe('holiday');
+			expect(calendar.days.get('2025-09-28')).toBe('workday');
+			expect(calendar.days.get('2026-10-10')).toBe('workday');
+		});
+
+		it('takes a case through every stage across National Day: due times, 预警, rework, lateness, actors', async () => {
+			let ops = await takeStep(db, 'OPS-1', { action: 'register' }, leader, at('2025-09-26T15:30:00'));
+			expect(ops).toMatchObject({ stage: 'dispatch', subclass: { code: 'E0102' }, department: { code: 'sanitation' }, assignees: ['wk1'], late: false });
+			expect(ops.clock).toMatchObject({ dueAt: at('2025-09-26T16:30:00').toISOString(), state: 'ok' });
+			// Dispatched after the weekend and the make-up Sunday: late; handling due after the 8-day holiday.
+			ops = await takeStep(db, 'OPS-1', { action: 'dispatch' }, leader, at('2025-09-30T10:00:00'));
+			expect(ops).toMatchObject({ stage: 'handle', late: true, handleDueAt: at('2025-10-09T10:00:00').toISOString() });
+			const during = await caseOps(db, 'OPS-1', at('2025-10-05T12:00:00'));
+			expect(during!.clock).toMatchObject({ usedMin: 360, leftMin: 90, share: 0.8, state: 'warning', left: { zh: '1工作小时30分' } });
+			expect((await caseOps(db, 'OPS-1', at('2025-10-09T10:30:00')))!.clock).toMatchObject({ leftMin: -30, state: 'overdue' });
+			const [row] = await db.query<{ status: string; due_at: Date }>("SELECT status, due_at FROM cases WHERE source_id = 'OPS-1'");
+			expect(row.status).toBe('dispatched');
+			expect(new Date(row.due_at).toISOString()).toBe(at('2025-10-09T10:00:00').toISOString());
+
+			await takeStep(db, 'OPS-1', { action: 'handle' }, worker, at('2025-10-09T09:00:00'));
+			ops = await takeStep(db, 'OPS-1', { action: 'verify_fail', reason: '垃圾未清运干净' }, leader, at('2025-10-09T10:00:00'));
+			expect(ops).toMatchObject({ stage: 'handle', reworkCount: 1 });
+			expect(ops.clock!.dueAt).toBe(at('2025-10-10T10:00:00').toISOString());
+			await takeStep(db, 'OPS-1', { action: 'handle' }, worker, at('2025-10-09T15:00:00'));
+			await takeStep(db, 'OPS-1', { action: 'verify_pass' }, leader, at('2025-10-09T15:30:00'));
+			ops = await takeStep(db, 'OPS-1', { action: 'close' }, leader, at('2025-10-09T16:00:00'));
+			expect(ops.stage).toBe('closed');
+			expect(ops.clock).toBeNull();
+			expect(ops.steps.map((s) => [s.action, s.actor, s.late])).toEqual([
+				['register', 'user:lead', false],
+				['dispatch', 'user:lead', true],
+				['handle', 'user:wk1', false],
+				['verify_fail', 'user:lead', false],
+				['handle', 'user:wk1', false],
+				['verify_pass', 'user:lead', false],
+				['close', 'user:lead', false]
+			]);
+			expect(ops.steps[3].reason).toBe('垃圾未清运干净');
+			const events = await db.query<{ status: string; kind: string }>("SELECT e.status, e.kind FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.source_id = 'OPS-1' ORDER BY e.id");
+			expect(events.map((e) => e.status)).toEqual(['reported', 'registered', 'dispatched', 'handled', 'dispatched', 'handled', 'handled', 'closed']);
+			expect(events[4].kind).toBe('update'); // rework: back, named
+		});
+
+		it('refuses steps out of order, the other side’s steps, and missing reasons — naming the case and what is allowed', async () => {
+			await expect(takeStep(db, 'OPS-1', { action: 'handle' }, worker, at('2025-10-10T09:00:00'))).rejects.toThrow(/OPS-1.*已结案/);
+			await expect(takeStep(db, 'OPS-2', { action: 'register' }, worker, at('2025-09-26T15:30:00'))).rejects.toMatchObject({ status: 403, code: 'not_your_side' });
+			await takeStep(db, 'OPS-2', { action: 'register', urgent: false }, leader, at('2025-09-26T15:30:00'));
+			await expect(takeStep(db, 'OPS-2', { action: 'close' }, leader, at('2025-09-26T15:40:00'))).rejects.toMatchObject({ code: 'step_not_allowed' });
+			await expect(takeStep(db, 'OPS-2', { action: 'register', subclass: 'E9999' }, leader)).rejects.toThrow(/step_not_allowed|不能/);
+			await takeStep(db, 'OPS-2', { action: 'dispatch' }, leader, at('2025-09-26T15:45:00'));
+			await expect(takeStep(db, 'OPS-2', { action: 'send_back' }, worker, at('2025-09-26T16:00:00'))).rejects.toMatchObject({ code: 'reason_required' });
+			const back = await takeStep(db, 'OPS-2', { action: 'send_back', reason: '不属于本部门' }, worker, at('2025-09-26T16:00:00'));
+			expect(back).toMatchObject({ stage: 'dispatch', sendBackCount: 1 });
+			const again = await takeStep(db, 'OPS-2', { action: 'dispatch', department: 'water' }, leader, at('2025-09-26T16:10:00'));
+			expect(again.department.code).toBe('water');
+			await expect(takeStep(db, 'OPS-2', { action: 'dispatch', department: 'nope' }, leader)).rejects.toThrow();
+		});
+
+		it('缓办: requested by the handler, approved by the command centre, the deadline moved by working days', async () => {
+			const before = (await caseOps(db, 'OPS-2'))!.handleDueAt!;
+			await expect(takeStep(db, 'OPS-2', { action: 'postpone_approve' }, leader, at('2025-09-29T09:00:00'))).rejects.toMatchObject({ code: 'postponement' });
+			await takeStep(db, 'OPS-2', { action: 'postpone_request', reason: '需采购井盖', days: 2 }, worker, at('2025-09-29T09:00:00'));
+			const ops = await takeStep(db, 'OPS-2', { action: 'postpone_approve' }, leader, at('2025-09-29T10:00:00'));
+			expect(ops.postponement).toBe('approved');
+			const { calendar } = await loadCalendar(db);
+			expect(elapsed(calendar, Date.parse(before), Date.parse(ops.handleDueAt!), 'work_day')).toBe(2 * 450);
+		});
+
+		it('作废 with a reason: the case is voided, out of the KPIs, and no feed revives it', async () => {
+			await takeStep(db, 'OPS-3', { action: 'register' }, leader, at('2025-09-26T15:30:00'));
+			const ops = await takeStep(db, 'OPS-3', { action: 'void', reason: '重复上报' }, leader, at('2025-09-26T15:35:00'));
+			expect(ops.stage).toBe('voided');
+			const revived = await ingestCases(db, { id: 'OPS-3', status: 'closed' });
+			expect(revived.errors[0].code).toBe('status_backwards');
+			const k = await caseKpis(db, at('2025-09-27T12:00:00'), null, null);
+			expect(k.total).toBe(3); // OPS-3 is not counted
+		});
+
+		it('scorecards by grid, worker and department with the standard formulas; jurisdiction; CSV', async () => {
+			await takeStep(db, 'OPS-4', { action: 'register' }, leader, at('2025-09-26T15:10:00'));
+			const now = at('2025-10-20T12:00:00');
+			const card = await buildScorecard(db, { level: 'grid', month: '2025-09' }, null, now);
+			const g1 = card.rows.find((r) => r.key === G1)!;
+			expect(g1.name).toBe('=东社区 一网格');
+			// OPS-1 closed late (reworked), OPS-2 postponed and unhandled, OPS-3 voided.
+			expect(g1.counts).toMatchObject({ registered: 3, registeredOnTime: 3, dispatched: 2, dispatchedOnTime: 1, due: 2, closed: 1, closedOnTime: 0, postponed: 1, handled: 1, reworked: 1, overdue: 2, voided: 1 });
+			expect(g1.rates.onTimeClosureRate).toEqual({ value: 0, num: 0, den: 1 });
+			expect(g1.rates.closureRate).toEqual({ value: 0.5, num: 1, den: 2 });
+			expect(g1.rates.reworkRate).toEqual({ value: 1, num: 1, den: 1 });
+			expect(g1.rank).toBeNull(); // fewer due cases than the scheme's minimum (5)
+			expect(g1.score).toBe(4.8); // 按期 0 % (70 points short) → 0 of 50; 结案 50 % → 0 of 20; one rework: 5 − 0.2
+			expect(card.rows.find((r) => r.key === G2)!.counts).toMatchObject({ registered: 1, due: 0 });
+			expect(card.total.counts.registered).toBe(4);
+			expect(card.rows[0].trend).not.toBeNull();
+
+			const workers = await buildScorecard(db, { level: 'worker', month: '2025-09' }, null, now);
+			expect(workers.rows.map((r) => [r.key, r.name, r.counts.registered])).toEqual([['wk1', '王网格员', 3], ['wk2', '李网格员', 1]]);
+			const departments = await buildScorecard(db, { level: 'department', month: '2025-09' }, null, now);
+			expect(departments.rows.map((r) => r.key).sort()).toEqual(['sanitation', 'water']);
+
+			const scoped = await buildScorecard(db, { level: 'community', month: '2025-09' }, [C2], now);
+			expect(scoped.rows.map((r) => r.key)).toEqual([C2]);
+			expect(scoped.total.counts.registered).toBe(1);
+			const october = await buildScorecard(db, { level: 'grid', month: '2025-10' }, null, now);
+			expect(october.rows).toEqual([]);
+
+			const csv = scorecardCsv(card);
+			expect(csv.startsWith('\ufeff排名 / rank,')).toBe(true);
+			expect(csv).toContain("'=东社区 一网格");
+			expect(csv).toContain('按期结案率分母（应结案数 − 缓办数）');
+		});
+	});
+}
