@@ -48,6 +48,11 @@ describe('benches at smoke size (core)', () => {
 		await smokeBench('tiles', ['payload_ratio', 'p95_ms', 'cached_tiles_per_s', 'grids', 'p95_ms_z12_z16']);
 	}, 620_000);
 
+	it('sla: case scorecards over generated cases', async () => {
+		const r = await smokeBench('sla', server ? ['due_calc_per_s', 'pglite', 'postgres'] : ['due_calc_per_s', 'pglite'], { env: { DATABASE_URL: server } });
+		expect(r).toBeDefined();
+	}, 600_000);
+
 	it('every bench npm run bench knows has a smoke test', () => {
 		const tests: string[] = [];
 		const walk = (dir: string) => {

@@ -1,4 +1,4 @@
-// npm run bench -- sla [--cases 1000000] [--grids 2000] [--only pglite|postgres]
+// npm run bench -- sla [--smoke] [--cases 1000000] [--grids 2000] [--only pglite|postgres]
 // Case-operation scorecards at scale (issue 18): N cases over 2025 with realistic step times (立案 within
 // 0–90 min, 派遣 0–80 min later, handling 1–5 days with about one in six late, verification and closure, a
 // few voided, postponed and reworked; the last weeks partly open), one worker per grid, written set-based;
@@ -15,8 +15,10 @@ const arg = (name: string, fallback: number) => {
 	const i = process.argv.indexOf(`--${name}`);
 	return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const N = arg('cases', 1_000_000);
-const GRIDS = arg('grids', 2000);
+// --smoke (or GRIDATLAS_BENCH_SIZE=smoke): a few thousand cases, in seconds (tests/benches.test.ts).
+const smoke = process.argv.includes('--smoke') || process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const N = arg('cases', smoke ? 5_000 : 1_000_000);
+const GRIDS = arg('grids', smoke ? 100 : 2000);
 const CHUNK = 100_000;
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
@@ -99,7 +101,7 @@ async function dueCalcPerSecond(db: Db): Promise<number> {
 	const units: LimitUnit[] = ['work_hour', 'work_day', 'hour'];
 	const start = Date.parse('2025-01-01T00:00:00+08:00');
 	let sink = 0;
-	const n = 200_000;
+	const n = smoke ? 20_000 : 200_000;
 	const t = performance.now();
 	for (let i = 0; i < n; i++) sink += addWorkingTime(calendar, start + ((i * 7919) % 365) * 86400_000 + (i % 1440) * 60_000, { amount: 1 + (i % 5), unit: units[i % 3] });
 	const s = (performance.now() - t) / 1000;
