@@ -2,6 +2,9 @@
 // geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { ArchiveLimits } from './archive/limits';
+import type { ImportCrs } from './crs/epsg-codes';
+
+export type { ImportCrs };
 
 export type { Feature, FeatureCollection, Geometry, Position };
 
@@ -20,7 +23,7 @@ export type LayerName = (typeof LAYERS)[number];
 export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
 export type CrsName = (typeof CRS_NAMES)[number];
 
-export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'osm-xml' | 'osm-pbf';
+export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'xlsx' | 'osm-xml' | 'osm-pbf';
 
 /** One feature that could not be taken, or was taken after a repair. */
 export interface FeatureIssue {
@@ -147,18 +150,26 @@ export interface ParsedLayer<L extends LayerName = LayerName> {
 /** Options geo/ needs to turn a file into records. */
 export interface ParseOptions {
 	layer: LayerName;
-	crs: CrsName;
+	/** A named system or an accepted EPSG code (geo/crs/epsg-codes.ts). */
+	crs: ImportCrs;
 	/** Used in error messages. */
 	fileName: string;
 	/** OSM tag → facility category mapping (editable, from the database). */
 	tagMapping?: TagMapping[];
 	/** CSV column names. */
 	csv?: { lon?: string; lat?: string; delimiter?: string };
+	/** Excel workbooks: the sheet (name, or number from 1) and header row (from 1); detected when absent. */
+	sheet?: SheetOptions;
 	households?: HouseholdEstimateOptions;
 	/** Accept division codes of province 99, which only `gridatlas synth` writes. */
 	syntheticCodes?: boolean;
 	/** How far compressed uploads (Shapefile zips, PBF blobs) may inflate; default archiveLimits(). */
 	archiveLimits?: ArchiveLimits;
+}
+
+export interface SheetOptions {
+	name?: string;
+	headerRow?: number;
 }
 
 export interface TagMapping {

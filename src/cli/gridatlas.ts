@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '../../geo/types';
+import { ImportFileError, LAYERS, type LayerName } from '../../geo/types';
+import { parseImportCrs } from '../../geo/crs/epsg-codes';
 import { openDb, defaultDataDir } from '../lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary } from '../lib/server/imports';
 import { loadDemo } from '../lib/server/demo';
@@ -21,8 +22,9 @@ import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases
 import { BACKUP_USAGE, runBackup, runRestore } from './backup';
 
 const USAGE = `用法 / usage:
-  gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
+  gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09|EPSG:4490…4554] [--dry-run] [--strict]
                    [--lon-column <name>] [--lat-column <name>] [--delimiter <c>] [--illustrative]
+                   [--sheet <name|n>] [--header-row <n>]   (.xlsx: sheet and header row; detected when left out)
                    [--dwelling-size <m²>] [--default-levels <n>] [--synthetic-codes]
   gridatlas migrate           apply database migrations
   gridatlas demo              (re)load the bundled Nanjing demo city
@@ -37,7 +39,8 @@ ${ACCOUNTS_USAGE}
 ${MAPPING_USAGE}
 ${BACKUP_USAGE}
 
-Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
+Files: GeoJSON, zipped Shapefile (.zip), CSV or Excel .xlsx with longitude/latitude (or Gauss–Krüger x/y) columns,
+OpenStreetMap .osm / .osm.pbf, registers of households/population by building id or community code,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
 Database: DATABASE_URL=postgres://… for a PostgreSQL + PostGIS server; otherwise the embedded database
 in GRIDATLAS_DATA_DIR (default ./data).`;
@@ -155,6 +158,8 @@ async function runImport(args: string[]): Promise<number> {
 			'lon-column': { type: 'string' },
 			'lat-column': { type: 'string' },
 			delimiter: { type: 'string' },
+			sheet: { type: 'string' },
+			'header-row': { type: 'string' },
 			'dwelling-size': { type: 'string' },
 			'default-levels': { type: 'string' }
 		}
@@ -163,8 +168,11 @@ async function runImport(args: string[]): Promise<number> {
 	const file = positionals[0];
 	const layer = values.layer as LayerName;
 	if (!LAYERS.includes(layer)) throw new UsageError(`--layer 必须是 / must be one of: ${LAYERS.join(', ')}`);
-	const crs = values.crs as CrsName;
-	if (!CRS_NAMES.includes(crs)) throw new UsageError(`--crs 必须是 / must be one of: ${CRS_NAMES.join(', ')}`);
+	const parsedCrs = parseImportCrs(values.crs ?? 'wgs84');
+	if (!parsedCrs.ok) throw new UsageError(`--crs: ${parsedCrs.text.zh} / ${parsedCrs.text.en}`);
+	const crs = parsedCrs.crs;
+	const headerRow = values['header-row'];
+	if (headerRow !== undefined && !/^[1-9][0-9]{0,5}$/.test(headerRow)) throw new UsageError('--header-row 必须是从 1 开始的行号 / must be a row number counted from 1');
 	if (!fs.existsSync(file)) throw new UsageError(`文件不存在 / no such file: ${file}`);
 	const households: Record<string, number> = {};
 	for (const [flag, key] of [['dwelling-size', 'dwellingSizeM2'], ['default-levels', 'defaultLevels']] as const) {
@@ -192,6 +200,7 @@ async function runImport(args: string[]): Promise<number> {
 				illustrative: values.illustrative,
 				syntheticCodes: values['synthetic-codes'],
 				csv: { lon: values['lon-column'], lat: values['lat-column'], delimiter: values.delimiter },
+				sheet: { name: values.sheet, headerRow: headerRow === undefined ? undefined : Number(headerRow) },
 				households,
 				onProgress: (done, total) => {
 					if (total < 2000) return;

@@ -7,13 +7,14 @@ import { shown, storable, storableText } from '../../../geo/import/text';
 import {
 	DEFAULT_HOUSEHOLD_OPTIONS,
 	ImportFileError,
-	type CrsName,
+	type ImportCrs,
 	type FeatureIssue,
 	type HouseholdEstimateOptions,
 	type LayerName,
 	type LayerRecordMap,
 	type ParsedLayer,
 	type RecordBase,
+	type SheetOptions,
 	type SourceFormat
 } from '../../../geo/types';
 import type { Db, Queryable } from './db';
@@ -74,12 +75,13 @@ export interface ImportRequest {
 	fileName: string;
 	bytes: Uint8Array;
 	layer: LayerName;
-	crs?: CrsName;
+	crs?: ImportCrs;
 	dryRun?: boolean;
 	strict?: boolean;
 	/** Mark written boundaries as illustrative (示意), as the demo city does. */
 	illustrative?: boolean;
 	csv?: { lon?: string; lat?: string; delimiter?: string };
+	sheet?: SheetOptions;
 	households?: Partial<HouseholdEstimateOptions>;
 	/** Accept province-99 codes (a synthetic city written by `gridatlas synth --out`). */
 	syntheticCodes?: boolean;
@@ -90,7 +92,7 @@ export interface ImportRequest {
 export interface ImportSummary {
 	fileName: string;
 	layer: LayerName;
-	crs: CrsName;
+	crs: ImportCrs;
 	format: SourceFormat;
 	read: number;
 	written: number;
@@ -128,6 +130,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		fileName: req.fileName,
 		tagMapping: req.layer === 'facilities' ? await loadTagMapping(db) : undefined,
 		csv: req.csv,
+		sheet: req.sheet,
 		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households },
 		syntheticCodes: req.syntheticCodes,
 		archiveLimits: archiveLimits(limit)

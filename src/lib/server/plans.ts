@@ -24,8 +24,9 @@ import { readGeoJSON } from '../../../geo/readers/geojson';
 import { readShapefileZip } from '../../../geo/readers/shapefile';
 import { resolveFormat } from '../../../geo/import/sniff';
 import { fileError } from '../../../geo/issues';
-import { toWgs84 } from '../../../geo/crs';
-import { CRS_NAMES, ImportFileError, type CrsName } from '../../../geo/types';
+import { parseImportCrs } from '../../../geo/crs/epsg-codes';
+import { collectionToWgs84, ProjectionError } from '../../../geo/crs/project';
+import { ImportFileError } from '../../../geo/types';
 import type { Db, Queryable } from './db';
 import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
@@ -982,16 +983,18 @@ export async function importPlanFile(
 	opts: SaveOptions
 ): Promise<SaveResult> {
 	const community = await getCommunity(db, communityCode);
-	const crs = file.crs ?? 'wgs84';
-	if (!(CRS_NAMES as readonly string[]).includes(crs))
-		throw new PlanInputError('bad_input', { zh: `坐标系须为 ${CRS_NAMES.join('、')}`, en: `crs must be one of ${CRS_NAMES.join(', ')}` }, [{ field: 'crs', code: 'bad_crs', zh: `未知坐标系 “${crs}”`, en: `unknown crs "${crs}"` }]);
+	const parsedCrs = parseImportCrs(file.crs ?? 'wgs84');
+	if (!parsedCrs.ok) throw new PlanInputError('bad_input', parsedCrs.text, [{ field: 'crs', code: 'bad_crs', ...parsedCrs.text }]);
 	let fc: FeatureCollection;
 	try {
-		fc = toWgs84(await readLayoutFile(file), crs as CrsName);
+		fc = collectionToWgs84(await readLayoutFile(file), parsedCrs.crs);
 	} catch (err) {
 		if (err instanceof ImportFileError) {
 			const [zh, en] = err.message.split(' / ');
 			throw new PlanInputError('bad_file', { zh: zh ?? err.message, en: en ?? err.message });
+		}
+		if (err instanceof ProjectionError) {
+			throw new PlanInputError('bad_file', { zh: `第 ${err.index + 1} 个要素：${err.text.zh}`, en: `feature ${err.index + 1}: ${err.text.en}` });
 		}
 		throw err;
 	}
