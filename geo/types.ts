@@ -16,7 +16,8 @@ export const LAYERS = [
 	'facilities',
 	'roads',
 	'landcover',
-	'cases'
+	'cases',
+	'registers'
 ] as const;
 export type LayerName = (typeof LAYERS)[number];
 
@@ -92,6 +93,8 @@ export interface BuildingRecord extends RecordBase {
 	footprintM2: number;
 	households: number;
 	householdsEstimated: boolean;
+	/** The footprint estimate, kept beside a count the file (or later a register) gives. */
+	householdsEstimate: number;
 	/** How floors were found: given levels, height/3 m, or the default. */
 	levelsSource: 'levels' | 'height' | 'default';
 }
@@ -101,6 +104,31 @@ export interface FacilityRecord extends RecordBase {
 	name?: string;
 	areaM2?: number;
 	tags?: Record<string, string>;
+	/** What capacity rules need, when the file or OSM gives it (keys: docs/import.md). */
+	attributes?: FacilityAttributes;
+}
+
+/** Facility attributes kept in facilities.attributes (jsonb), each only when present. */
+export interface FacilityAttributes {
+	/** Seats, or places of a nursery/kindergarten (座位/托位; OSM capacity). */
+	seats?: number;
+	/** Beds (床位; OSM beds). */
+	beds?: number;
+	/** Gross floor area in m² (建筑面积). */
+	floor_area_m2?: number;
+	/** Opening hours as given (开放时间; OSM opening_hours syntax or free text). */
+	opening_hours?: string;
+}
+
+/**
+ * One row of a household / population register (实有房屋 / 实有人口 summary): official counts for a
+ * building (by its id) or a community (by its code). No geometry.
+ */
+export interface RegisterRecord extends RecordBase {
+	buildingId?: string;
+	communityCode?: string;
+	households?: number;
+	population?: number;
 }
 
 export interface RoadRecord extends RecordBase {
@@ -134,6 +162,7 @@ export interface LayerRecordMap {
 	roads: RoadRecord;
 	landcover: LandcoverRecord;
 	cases: CaseRecord;
+	registers: RegisterRecord;
 }
 
 /** What geo/ hands to the server for one file and one layer. */
