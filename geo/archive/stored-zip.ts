@@ -1,6 +1,7 @@
 // A zip of stored (uncompressed) entries. The Excel reader is handed one of these, re-packed from
 // entries already inflated by readZipEntries within the archive limits, so the library that unzips
 // for itself copies bytes and never inflates anything an upload sent.
+import { concatBytes } from './inflate';
 const CRC_TABLE = (() => {
 	const table = new Uint32Array(256);
 	for (let n = 0; n < 256; n++) {
@@ -55,12 +56,5 @@ export function storedZip(files: { name: string; bytes: Uint8Array }[]): Uint8Ar
 	end.setUint16(10, files.length, true);
 	end.setUint32(12, centralSize, true);
 	end.setUint32(16, offset, true);
-	const all = [...parts, ...central, new Uint8Array(end.buffer)];
-	const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
-	let at = 0;
-	for (const p of all) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
+	return concatBytes([...parts, ...central, new Uint8Array(end.buffer)]);
 }

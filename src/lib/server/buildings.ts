@@ -43,6 +43,16 @@ export async function upsertBuildings(tx: Queryable, rows: BuildingRow[], file: 
 	return { inserted, updated: result.length - inserted };
 }
 
+/** SET clauses: the register's count (r.<field>) when it gives one, then no longer estimated and marked official. */
+function officialCount(t: string, field: 'households' | 'population', marked: boolean): string {
+	const set = [`${field} = coalesce(r.${field}, ${t}.${field})`];
+	if (marked) {
+		set.push(`${field}_estimated = CASE WHEN r.${field} IS NULL THEN ${t}.${field}_estimated ELSE false END`);
+		set.push(`${field}_official = ${t}.${field}_official OR r.${field} IS NOT NULL`);
+	}
+	return set.join(', ');
+}
+
 export interface RegisterRow {
 	i: number;
 	building_id: string | null;
@@ -60,11 +70,7 @@ export async function applyRegister(tx: Queryable, rows: RegisterRow[], file: st
 	const json = JSON.stringify(rows);
 	const columns = `r(i int, building_id text, community_code text, households int, population int)`;
 	const buildings = await tx.query<{ i: number }>(
-		`UPDATE buildings b SET
-			households = coalesce(r.households, b.households),
-			households_estimated = CASE WHEN r.households IS NULL THEN b.households_estimated ELSE false END,
-			households_official = b.households_official OR r.households IS NOT NULL,
-			population = coalesce(r.population, b.population),
+		`UPDATE buildings b SET ${officialCount('b', 'households', true)}, ${officialCount('b', 'population', false)},
 			official_source = $2, updated_at = now()
 		 FROM jsonb_to_recordset($1::jsonb) AS ${columns}
 		 WHERE r.building_id IS NOT NULL AND b.source_id = r.building_id
@@ -72,13 +78,7 @@ export async function applyRegister(tx: Queryable, rows: RegisterRow[], file: st
 		[json, file]
 	);
 	const communities = await tx.query<{ i: number }>(
-		`UPDATE communities c SET
-			households = coalesce(r.households, c.households),
-			households_estimated = CASE WHEN r.households IS NULL THEN c.households_estimated ELSE false END,
-			households_official = c.households_official OR r.households IS NOT NULL,
-			population = coalesce(r.population, c.population),
-			population_estimated = CASE WHEN r.population IS NULL THEN c.population_estimated ELSE false END,
-			population_official = c.population_official OR r.population IS NOT NULL,
+		`UPDATE communities c SET ${officialCount('c', 'households', true)}, ${officialCount('c', 'population', true)},
 			official_source = $2, updated_at = now()
 		 FROM jsonb_to_recordset($1::jsonb) AS ${columns}
 		 WHERE r.building_id IS NULL AND c.code = r.community_code
