@@ -34,8 +34,13 @@ function sheetXml(rows: SheetCell[][], strings: Map<string, number>): string {
 	return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${body}</sheetData></worksheet>`;
 }
 
+/** A fixed date in the zip headers, so the same sheets make the same bytes. */
+const DATE = new Date('2021-06-12T00:00:00Z');
+
 export async function makeXlsx(sheets: SheetSpec[]): Promise<Uint8Array> {
 	const zip = new JSZip();
+	const file = zip.file.bind(zip);
+	zip.file = ((name: string, data: string) => file(name, data, { date: DATE, createFolders: false })) as typeof zip.file;
 	const strings = new Map<string, number>();
 	const sheetFiles = sheets.map((s) => sheetXml(s.rows, strings));
 	zip.file(
