@@ -174,6 +174,8 @@ export interface ParsedLayer<L extends LayerName = LayerName> {
 	records: LayerRecordMap[L][];
 	rejected: FeatureIssue[];
 	repaired: FeatureIssue[];
+	/** Excel: the sheet read and its header row (from 1), chosen or detected. */
+	sheet?: { name: string; headerRow: number };
 }
 
 /** Options geo/ needs to turn a file into records. */

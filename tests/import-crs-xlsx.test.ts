@@ -31,6 +31,7 @@ for (const engine of testEngines()) {
 			expect(got.map((s) => [s.layer, s.written, s.rejected])).toEqual(want.map((s) => [s.layer, s.written, s.rejected]));
 			expect(got.every((s) => s.rejected === 0), JSON.stringify(got.flatMap((s) => s.rejectedIssues.slice(0, 3)))).toBe(true);
 			expect(got.at(-1)!.format).toBe('xlsx');
+			expect(got.at(-1)!.sheet).toEqual({ name: '实有房屋', headerRow: 3 }); // detected below the title rows
 			expect(got.at(-1)!.written).toBe(42); // 40 buildings and 2 communities
 			const coverage = await coverageJson(delivered);
 			expect(coverage).toEqual(await coverageJson(reference));

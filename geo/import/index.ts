@@ -166,5 +166,5 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
 	}
 
-	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired) };
+	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired), sheet: source.sheet };
 }

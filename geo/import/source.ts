@@ -29,6 +29,8 @@ export interface LayerSource {
 	crs: ImportCrs;
 	/** Attribute-only code list: features carry no geometry, and that is fine. */
 	attributeOnly: boolean;
+	/** Excel: the sheet read and its header row. */
+	sheet?: { name: string; headerRow: number };
 }
 
 const OSM_LAYERS: ReadonlySet<LayerName> = new Set(['buildings', 'roads', 'facilities', 'landcover']);
@@ -103,7 +105,7 @@ async function readXlsxSource(bytes: Uint8Array, options: ParseOptions): Promise
 	const { fileName } = options;
 	const sheet = await readXlsx(bytes, fileName, isKnownColumn, options.sheet, options.archiveLimits);
 	const table = readTable(sheet.header, sheet.rows, { ...options.csv, fileName }, sheet.headerRow - 1);
-	return { ...tableSource(table, options), format: 'xlsx' };
+	return { ...tableSource(table, options), format: 'xlsx', sheet: { name: sheet.sheet, headerRow: sheet.headerRow } };
 }
 
 function readCsvSource(text: string, options: ParseOptions): LayerSource {

@@ -94,6 +94,8 @@ export interface ImportSummary {
 	layer: LayerName;
 	crs: ImportCrs;
 	format: SourceFormat;
+	/** Excel: the sheet read and its header row (from 1). */
+	sheet?: { name: string; headerRow: number };
 	read: number;
 	written: number;
 	/** Of the written: new rows, and rows that already existed (same code / source id) and were updated. */
@@ -170,6 +172,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		layer: req.layer,
 		crs,
 		format: parsed.format,
+		sheet: parsed.sheet,
 		read: parsed.read,
 		written: counts.inserted + counts.updated,
 		inserted: counts.inserted,
