@@ -3,7 +3,6 @@ import type { Feature } from 'geojson';
 import type { ImportCrs, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
 import { fileError, fileProblemError } from '../issues';
 import { readCsv, readGeoJSON, readShapefileZip, readTable, LATITUDE_COLUMNS, LONGITUDE_COLUMNS, type CsvReadResult } from '../readers';
-import { readXlsx } from '../readers/xlsx';
 import { FIELD_ALIASES } from './properties';
 import { resolveFormat } from './sniff';
 import { shownList } from './text';
@@ -103,6 +102,8 @@ export const isKnownColumn = (column: string) => KNOWN_COLUMNS.has(column.trim()
 
 async function readXlsxSource(bytes: Uint8Array, options: ParseOptions): Promise<LayerSource> {
 	const { fileName } = options;
+	// loaded when a workbook arrives: the Excel library is not needed by any other import
+	const { readXlsx } = await import('../readers/xlsx');
 	const sheet = await readXlsx(bytes, fileName, isKnownColumn, options.sheet, options.archiveLimits);
 	const table = readTable(sheet.header, sheet.rows, { ...options.csv, fileName }, sheet.headerRow - 1);
 	return { ...tableSource(table, options), format: 'xlsx', sheet: { name: sheet.sheet, headerRow: sheet.headerRow } };

@@ -131,11 +131,11 @@ describe.skipIf(!hasChromium)('import page: agency deliveries', () => {
 
 	beforeAll(async () => {
 		ensureBuild();
-		app = await startApp({ demo: false });
+		app = await startApp({ demo: false, timeoutMs: 600_000 }); // an empty database, but seven imports: give a loaded machine time
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 		await signIn(page, app.url);
-	}, 420_000);
+	}, 900_000);
 
 	afterAll(async () => {
 		await browser?.close();
