@@ -133,7 +133,7 @@ export const zh = {
 	'info.close': '关闭',
 
 	'import.title': '数据导入',
-	'import.intro': '上传 GeoJSON、Shapefile（zip）、CSV 坐标表或 OSM 文件，导入到选定图层。同一编码或来源编号再次导入时更新原有记录，不会重复。',
+	'import.intro': '上传 GeoJSON、Shapefile（zip）、CSV 或 Excel（.xlsx）表格、OSM 文件，或实有房屋/人口登记表，导入到选定图层；CGCS2000 高斯-克吕格坐标请选对应的 EPSG 代码。同一编码或来源编号再次导入时更新原有记录，不会重复。',
 	'import.file': '文件',
 	'import.fileHint': '支持 .geojson / .json、.zip（Shapefile）、.csv、.xlsx、.osm、.osm.pbf',
 	'import.layer': '图层',
@@ -627,7 +627,7 @@ export const en: Record<MessageKey, string> = {
 	'info.close': 'Close',
 
 	'import.title': 'Import data',
-	'import.intro': 'Upload GeoJSON, a zipped Shapefile, a CSV of coordinates or an OSM file into the chosen layer. Re-importing the same codes or source ids updates the existing rows instead of duplicating them.',
+	'import.intro': 'Upload GeoJSON, a zipped Shapefile, a CSV or Excel (.xlsx) table, an OSM file or a household / population register into the chosen layer; for CGCS2000 Gauss-Krüger metres choose their EPSG code. Re-importing the same codes or source ids updates the existing rows instead of duplicating them.',
 	'import.file': 'File',
 	'import.fileHint': '.geojson / .json, .zip (Shapefile), .csv, .xlsx, .osm, .osm.pbf',
 	'import.layer': 'Layer',
