@@ -3,6 +3,9 @@ import proj4 from 'proj4';
 import { EPSG_ENTRIES, epsgEntry, isProjectedCrs, parseImportCrs, codeForZonePrefix } from './epsg-codes';
 import { projectGeometry, projectPosition, projString } from './project';
 import { parseLayer } from '../import';
+import { readShapefileZip } from '../readers';
+import { readFileSync } from 'node:fs';
+import type { Polygon } from 'geojson';
 
 describe('CGCS2000 EPSG codes', () => {
 	it('lists EPSG:4490 and the 64 Gauss–Krüger codes with the EPSG parameters', () => {
@@ -85,5 +88,19 @@ describe('Gauss–Krüger → WGS-84', () => {
 		expect([lon, lat].map((v) => Math.round(v * 1e7) / 1e7)).toEqual([118.7845, 32.0412]);
 		const refused = await parseLayer(bytes, { layer: 'facilities', crs: 'wgs84', fileName: 'gk.geojson' });
 		expect(refused.rejected[0].message).toMatch(/--crs EPSG:4491–4554.*EPSG:4528/);
+	});
+});
+
+describe('zipped Shapefiles as agencies deliver them', () => {
+	it('CGCS2000 3° zone 40 with its .prj and GBK attributes without a .cpg: names and places as in WGS-84', async () => {
+		const file = (p: string) => new Uint8Array(readFileSync(new URL(p, import.meta.url)));
+		const gk = await readShapefileZip(file('../../tests/fixtures/crs-xlsx/communities-gk40-gbk-no-cpg.zip'));
+		const wgs = await readShapefileZip(file('../readers/test/in/communities-gbk-no-cpg.zip'));
+		expect(gk.features.map((f) => f.properties!.NAME)).toEqual(['石鼓路社区', '丰富路社区']);
+		const ring = (fc: typeof gk) => (fc.features[0].geometry as Polygon).coordinates[0];
+		ring(gk).forEach(([lon, lat], i) => {
+			expect(lon).toBeCloseTo(ring(wgs)[i][0], 7);
+			expect(lat).toBeCloseTo(ring(wgs)[i][1], 7);
+		});
 	});
 });
