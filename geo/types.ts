@@ -2,6 +2,9 @@
 // geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { ArchiveLimits } from './archive/limits';
+import type { ImportCrs } from './crs/epsg-codes';
+
+export type { ImportCrs };
 
 export type { Feature, FeatureCollection, Geometry, Position };
 
@@ -13,14 +16,15 @@ export const LAYERS = [
 	'facilities',
 	'roads',
 	'landcover',
-	'cases'
+	'cases',
+	'registers'
 ] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
 export type CrsName = (typeof CRS_NAMES)[number];
 
-export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'osm-xml' | 'osm-pbf';
+export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'xlsx' | 'osm-xml' | 'osm-pbf';
 
 /** One feature that could not be taken, or was taken after a repair. */
 export interface FeatureIssue {
@@ -89,6 +93,8 @@ export interface BuildingRecord extends RecordBase {
 	footprintM2: number;
 	households: number;
 	householdsEstimated: boolean;
+	/** The footprint estimate, kept beside a count the file (or later a register) gives. */
+	householdsEstimate: number;
 	/** How floors were found: given levels, height/3 m, or the default. */
 	levelsSource: 'levels' | 'height' | 'default';
 }
@@ -98,6 +104,31 @@ export interface FacilityRecord extends RecordBase {
 	name?: string;
 	areaM2?: number;
 	tags?: Record<string, string>;
+	/** What capacity rules need, when the file or OSM gives it (keys: docs/import.md). */
+	attributes?: FacilityAttributes;
+}
+
+/** Facility attributes kept in facilities.attributes (jsonb), each only when present. */
+export interface FacilityAttributes {
+	/** Seats, or places of a nursery/kindergarten (座位/托位; OSM capacity). */
+	seats?: number;
+	/** Beds (床位; OSM beds). */
+	beds?: number;
+	/** Gross floor area in m² (建筑面积). */
+	floor_area_m2?: number;
+	/** Opening hours as given (开放时间; OSM opening_hours syntax or free text). */
+	opening_hours?: string;
+}
+
+/**
+ * One row of a household / population register (实有房屋 / 实有人口 summary): official counts for a
+ * building (by its id) or a community (by its code). No geometry.
+ */
+export interface RegisterRecord extends RecordBase {
+	buildingId?: string;
+	communityCode?: string;
+	households?: number;
+	population?: number;
 }
 
 export interface RoadRecord extends RecordBase {
@@ -131,6 +162,7 @@ export interface LayerRecordMap {
 	roads: RoadRecord;
 	landcover: LandcoverRecord;
 	cases: CaseRecord;
+	registers: RegisterRecord;
 }
 
 /** What geo/ hands to the server for one file and one layer. */
@@ -142,23 +174,33 @@ export interface ParsedLayer<L extends LayerName = LayerName> {
 	records: LayerRecordMap[L][];
 	rejected: FeatureIssue[];
 	repaired: FeatureIssue[];
+	/** Excel: the sheet read and its header row (from 1), chosen or detected. */
+	sheet?: { name: string; headerRow: number };
 }
 
 /** Options geo/ needs to turn a file into records. */
 export interface ParseOptions {
 	layer: LayerName;
-	crs: CrsName;
+	/** A named system or an accepted EPSG code (geo/crs/epsg-codes.ts). */
+	crs: ImportCrs;
 	/** Used in error messages. */
 	fileName: string;
 	/** OSM tag → facility category mapping (editable, from the database). */
 	tagMapping?: TagMapping[];
 	/** CSV column names. */
 	csv?: { lon?: string; lat?: string; delimiter?: string };
+	/** Excel workbooks: the sheet (name, or number from 1) and header row (from 1); detected when absent. */
+	sheet?: SheetOptions;
 	households?: HouseholdEstimateOptions;
 	/** Accept division codes of province 99, which only `gridatlas synth` writes. */
 	syntheticCodes?: boolean;
 	/** How far compressed uploads (Shapefile zips, PBF blobs) may inflate; default archiveLimits(). */
 	archiveLimits?: ArchiveLimits;
+}
+
+export interface SheetOptions {
+	name?: string;
+	headerRow?: number;
 }
 
 export interface TagMapping {

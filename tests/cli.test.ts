@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../src/lib/server/db';
+import { coverageJson, DELIVERED, householdFigures, load, REFERENCE } from './helpers/deliveries';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-cli-'));
 const cli = (...args: string[]) =>
@@ -36,6 +38,38 @@ describe('gridatlas CLI', () => {
 		expect(add.status).toBe(2);
 		expect(add.stderr).toMatch(/unknown facility category "no_such_category"/);
 	}, 120_000);
+
+	it('takes an empty database through what agencies deliver (Gauss–Krüger, Excel, OSM) to the coverage of the same data in WGS-84', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-cli-gk-'));
+		const run = (...args: string[]) => spawnSync(process.execPath, ['bin/gridatlas.js', ...args], { encoding: 'utf8', env: { ...process.env, GRIDATLAS_DATA_DIR: dir, DATABASE_URL: '' } });
+		try {
+			for (const step of DELIVERED) {
+				const r = run('import', step.file, '--layer', step.layer, ...(step.crs ? ['--crs', step.crs] : []));
+				expect(r.status, `${step.file}: ${r.stderr}`).toBe(0);
+				expect(r.stdout, step.file).toMatch(/rejected:\s+0\b/);
+			}
+			const coverage = run('coverage', '--format', 'json');
+			expect(coverage.status, coverage.stderr).toBe(0);
+			const reference = await openDb({ dataDir: 'memory://' });
+			try {
+				await load(reference, REFERENCE);
+				expect(JSON.parse(coverage.stdout)).toEqual(await coverageJson(reference));
+				const delivered = await openDb({ dataDir: path.join(dir, 'pglite') });
+				try {
+					expect(await householdFigures(delivered)).toEqual(await householdFigures(reference));
+				} finally {
+					await delivered.close();
+				}
+			} finally {
+				await reference.close();
+			}
+			const bad = run('import', DELIVERED[0].file, '--layer', 'subdistricts', '--crs', 'EPSG:4600');
+			expect(bad.status).toBe(2);
+			expect(bad.stderr).toMatch(/EPSG:4600.*EPSG:4491–4501/);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}, 1_800_000);
 
 	it('refuses a file that is not a known format with exit code 1 and the reason', () => {
 		const bad = path.join(dataDir, 'notes.txt');

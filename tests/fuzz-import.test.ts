@@ -219,6 +219,10 @@ function properties(r: Random, layer: LayerName, i: number): Record<string, unkn
 				reported_at: pick(r, [timestamp(r), timestamp(r), '2024-02-30 10:00', '2024-05-01T10:00:00+99:99', '9999-12-31', 'yesterday', '', '2024年5月1日 8:05']),
 				description: pick(r, ['描述', undefined, '<b>x</b>'])
 			};
+		case 'registers':
+			return chance(r, 0.5)
+				? { building_id: pick(r, [`b-${int(r, 0, 50)}`, '', undefined, 'x'.repeat(200)]), 户数: pick(r, [12, '1,200', -1, 'many', 1e15, undefined]), 人口: pick(r, [30, undefined, 'x']) }
+				: { community_code: CODE_VARIANTS(r, community), households: pick(r, [500, -3, 'many', 2 ** 31, undefined]), population: pick(r, [1200, undefined]) };
 	}
 }
 
@@ -234,7 +238,8 @@ const LAYER_GEOMETRY: Record<LayerName, 'point' | 'polygon' | 'line'> = {
 	facilities: 'point',
 	roads: 'line',
 	landcover: 'polygon',
-	cases: 'point'
+	cases: 'point',
+	registers: 'point'
 };
 
 /** Replaces (or deletes) one node somewhere in the tree. */
@@ -330,7 +335,8 @@ const CSV_COLUMNS: Record<LayerName, string[][]> = {
 	facilities: [['name', 'category', 'lon', 'lat'], ['名称', '类别', '经度', '纬度'], ['name', 'category', 'x', 'y']],
 	roads: [['name', 'lon', 'lat']],
 	landcover: [['kind', 'lng', 'lat']],
-	cases: [['id', 'category', 'status', 'reported_at', 'description', 'lng', 'lat'], ['编号', '类别', '上报时间', '经度', '纬度']]
+	cases: [['id', 'category', 'status', 'reported_at', 'description', 'lng', 'lat'], ['编号', '类别', '上报时间', '经度', '纬度']],
+	registers: [['building_id', 'households', 'population'], ['社区编码', '实有户数', '实有人口']]
 };
 
 /** What a spreadsheet cell would show for a value (placeholders expanded). */
@@ -500,7 +506,9 @@ const LAYER_TABLE: Record<LayerName, (typeof TABLES)[number]> = {
 	facilities: 'facilities',
 	roads: 'roads',
 	landcover: 'landcover',
-	cases: 'cases'
+	cases: 'cases',
+	// a register updates buildings and communities, never adds a row
+	registers: 'buildings'
 };
 
 /** A list of failures that, with TRACE set, also lands in TRACE.failures as it grows. */

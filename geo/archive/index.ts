@@ -2,3 +2,4 @@
 export { inflateCapped, concatBytes, type InflateCaps, type InflateFormat } from './inflate';
 export { listZip, readZipEntries, type ZipEntry } from './zip';
 export { archiveLimits, checkDeclaredRatio, DEFAULT_ARCHIVE_LIMITS, formatBytes, tooLargeProblem, type ArchiveLimits } from './limits';
+export { storedZip, crc32 } from './stored-zip';

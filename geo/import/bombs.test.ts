@@ -18,7 +18,8 @@ import {
 	overlappingZip,
 	pbfBomb,
 	realistic,
-	shapefileBomb
+	shapefileBomb,
+	xlsxBomb
 } from '../../tests/security/bombs';
 
 const demo = (path: string) => new Uint8Array(readFileSync(new URL(`../../demo/${path}`, import.meta.url)));
@@ -119,6 +120,29 @@ describe('OSM PBF bombs', async () => {
 	});
 });
 
+describe('Excel workbook bombs (an .xlsx is a zip: the same caps)', async () => {
+	const zeros = await compressedZeros(GiB);
+	const before = rss();
+
+	it('a 1 GiB sheet of zeros: zip-bomb from its declared size, before read-excel-file sees anything', async () => {
+		const e = await refusal(xlsxBomb(zeros), 'bomb.xlsx', 'facilities');
+		expect(e.rule).toBe('zip-bomb');
+		expect(e.message).toContain('xl/worksheets/sheet1.xml 的压缩比超过');
+	});
+
+	it('a sheet whose header lies about its size: caught as it inflates', async () => {
+		expect((await refusal(xlsxBomb(zeros, { declaredSize: 100_000 }), 'lie.xlsx', 'registers')).message).toContain('past the 98 KB its header declares');
+	});
+
+	it('overlapping and too many entries, as for Shapefiles', async () => {
+		expect((await refusal(overlappingZip(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml'], zeros), 'overlap.xlsx', 'facilities')).rule).toBe('zip-bomb');
+	});
+
+	it('cost no more than a few MB each', () => {
+		expect(rss() - before).toBeLessThan(200 * MiB);
+	});
+});
+
 describe('truncated uploads, every format: damaged-file, never a partial import', () => {
 	const cut = (bytes: Uint8Array, at = 0.5) => bytes.subarray(0, Math.floor(bytes.length * at));
 	const geojson = new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [118.78, 32.04] } }] }));
@@ -128,7 +152,8 @@ describe('truncated uploads, every format: damaged-file, never a partial import'
 		['end.osm', cut(demo('osm/xinjiekou.osm'), 0.9999), 'before </osm>'],
 		['cut.osm.pbf', cut(demo('osm/xinjiekou.osm.pbf')), 'PBF file is truncated'],
 		['cut.zip', cut(shp), 'zip ends without its central directory'],
-		['cut.geojson', cut(geojson, 0.8), 'GeoJSON file ends before its structure does']
+		['cut.geojson', cut(geojson, 0.8), 'GeoJSON file ends before its structure does'],
+		['cut.xlsx', cut(new Uint8Array(readFileSync(new URL('../../tests/fixtures/crs-xlsx/registers.xlsx', import.meta.url)))), 'zip ends without its central directory']
 	])('%s', async (fileName, bytes, says) => {
 		const e = await refusal(bytes, fileName, fileName.endsWith('.zip') ? 'communities' : 'facilities');
 		expect(e.rule).toBe('damaged-file');

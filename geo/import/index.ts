@@ -57,6 +57,10 @@ function ownIdentity(layer: LayerName, source: SourceFeature, reader: PropertyRe
 	const osmId = fromOsm ? String(feature.properties?.['@id'] ?? '') : '';
 	if (osmId) return { label: osmId, sourceId: osmId, kind: 'id' };
 	const featureId = typeof feature.id === 'string' || typeof feature.id === 'number' ? String(feature.id) : '';
+	if (layer === 'registers') {
+		const key = reader.text(FIELD_ALIASES.buildingId) ?? reader.text(FIELD_ALIASES.registerCommunityCode);
+		if (key !== undefined) return { label: shown(key, 40), sourceId: key, kind: 'id' };
+	}
 	const ownId = featureId !== '' ? featureId : reader.text(layer === 'cases' ? FIELD_ALIASES.caseId : FIELD_ALIASES.featureId);
 	if (ownId !== undefined) return { label: shown(ownId, 40), sourceId: ownId, kind: 'id' };
 	return { sourceId: contentHash({ geometry: feature.geometry, properties: feature.properties }), kind: 'hash' };
@@ -124,12 +128,14 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 			);
 			continue;
 		}
-		const shape = source.attributeOnly ? { ok: true as const, geometry: null } : geometryShape(feature.geometry);
+		// Registers are tables of counts: a geometry a GeoJSON register carries is not looked at.
+		const attributeOnly = source.attributeOnly || layer === 'registers';
+		const shape = attributeOnly ? { ok: true as const, geometry: null } : geometryShape(feature.geometry);
 		if (!shape.ok) {
 			rejected.push(featureIssue(at, 'malformed-geometry', shape.text));
 			continue;
 		}
-		const verdict = validateGeometry(shape.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: source.attributeOnly });
+		const verdict = validateGeometry(shape.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: attributeOnly });
 		if (!verdict.ok) {
 			rejected.push(verdict.issue);
 			continue;
@@ -160,5 +166,5 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
 	}
 
-	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired) };
+	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired), sheet: source.sheet };
 }

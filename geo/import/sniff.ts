@@ -8,8 +8,8 @@ import { fileError, type BilingualText } from '../issues';
 import { isBlank } from '../readers/text';
 
 export const ACCEPTED_FORMATS: BilingualText = {
-	zh: '可接受的格式：GeoJSON（.geojson/.json）、Shapefile 压缩包（.zip，内含 .shp/.shx/.dbf/.prj）、CSV（含表头，点位需经度/纬度列）、OSM XML（.osm）、OSM PBF（.osm.pbf）',
-	en: 'accepted formats: GeoJSON (.geojson/.json), zipped Shapefile (.zip with .shp/.shx/.dbf/.prj), CSV (with a header row; points need longitude/latitude columns), OSM XML (.osm), OSM PBF (.osm.pbf)'
+	zh: '可接受的格式：GeoJSON（.geojson/.json）、Shapefile 压缩包（.zip，内含 .shp/.shx/.dbf/.prj）、CSV 或 Excel .xlsx（含表头，点位需经度/纬度列或高斯-克吕格 x/y 列）、OSM XML（.osm）、OSM PBF（.osm.pbf）',
+	en: 'accepted formats: GeoJSON (.geojson/.json), zipped Shapefile (.zip with .shp/.shx/.dbf/.prj), CSV or Excel .xlsx (with a header row; points need longitude/latitude or Gauss-Krüger x/y columns), OSM XML (.osm), OSM PBF (.osm.pbf)'
 };
 
 export const CSV_DELIMITERS = [',', '\t', ';', '|'] as const;
@@ -34,8 +34,8 @@ export type TextEncodingName = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
 export type SniffedContent =
 	| { kind: 'empty' }
 	| { kind: 'zip' }
-	/** A zip that is an Office document (.xlsx/.docx/.ods), not a Shapefile archive. */
-	| { kind: 'office-zip' }
+	/** A zip that is an Office document (.xlsx/.docx/.ods), not a Shapefile archive; `workbook`: an Excel .xlsx. */
+	| { kind: 'office-zip'; workbook: boolean }
 	| { kind: 'osm-pbf' }
 	/** A bare .shp (big-endian file code 9994) without its .dbf/.prj. */
 	| { kind: 'shp' }
@@ -85,6 +85,12 @@ function looksLikeOsmPbf(bytes: Uint8Array): boolean {
 function looksLikeOfficeZip(bytes: Uint8Array): boolean {
 	const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
 	return head.includes('[Content_Types].xml') || /^PK\x03\x04[\s\S]{26}mimetypeapplication\/vnd\.oasis\.opendocument/.test(head);
+}
+
+/** An Excel workbook names its xl/workbook.xml part in the zip's directory, at the end of the file. */
+function looksLikeWorkbook(bytes: Uint8Array): boolean {
+	const latin1 = new TextDecoder('latin1');
+	return latin1.decode(bytes.subarray(0, 4096)).includes('xl/workbook.xml') || latin1.decode(bytes.subarray(Math.max(0, bytes.length - 65536))).includes('xl/workbook.xml');
 }
 
 /**
@@ -144,7 +150,7 @@ function textShape(text: string): 'json' | 'osm-xml' | 'xml' | 'csv' | 'plain' {
 export function sniffContent(bytes: Uint8Array): SniffedContent {
 	if (isBlank(bytes)) return { kind: 'empty' };
 	if (startsWith(bytes, ZIP_MAGIC) || (startsWith(bytes, EMPTY_ZIP_MAGIC) && bytes.length === 22)) {
-		return looksLikeOfficeZip(bytes) ? { kind: 'office-zip' } : { kind: 'zip' };
+		return looksLikeOfficeZip(bytes) ? { kind: 'office-zip', workbook: looksLikeWorkbook(bytes) } : { kind: 'zip' };
 	}
 	if (looksLikeOsmPbf(bytes)) return { kind: 'osm-pbf' };
 	if (startsWith(bytes, SHP_MAGIC)) return { kind: 'shp' };
@@ -200,6 +206,7 @@ const CLAIM_LABELS: Record<SpecificClaim, BilingualText> = {
 	shp: { zh: 'Shapefile 的 .shp 部分', en: 'the .shp part of a Shapefile' },
 	geojson: { zh: 'GeoJSON', en: 'GeoJSON' },
 	csv: { zh: 'CSV 表格', en: 'a CSV table' },
+	xlsx: { zh: 'Excel 工作簿', en: 'an Excel workbook' },
 	text: { zh: '文本', en: 'text' },
 	'shapefile-zip': { zh: 'Shapefile 压缩包', en: 'a zipped Shapefile' },
 	'osm-xml': { zh: 'OSM XML', en: 'OSM XML' },
@@ -310,15 +317,16 @@ export function resolveFormat(fileName: string, bytes: Uint8Array): ResolvedForm
 		case 'empty':
 			throw fileError(fileName, 'empty-file', { zh: '文件为空', en: 'the file is empty' });
 		case 'office-zip':
+			if (content.workbook) return claimed('xlsx');
 			throw unknownFormat(fileName, {
-				zh: `这是 Office 文档（${ext ? `.${ext}` : 'Excel/Word'}），不能直接读取；表格请在 Excel/WPS 中“另存为 CSV（UTF-8）”后上传`,
-				en: `this is an Office document (${ext ? `.${ext}` : 'Excel/Word'}) and cannot be read directly; save a sheet as CSV (UTF-8) and upload that`
+				zh: `这是 Office 文档（${ext ? `.${ext}` : 'Word/OpenDocument'}），不能直接读取；表格请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后上传`,
+				en: `this is an Office document (${ext ? `.${ext}` : 'Word/OpenDocument'}) and cannot be read directly; save the table as .xlsx or CSV (UTF-8) and upload that`
 			});
 		case 'zip':
 			if (claim === 'office') {
 				throw unknownFormat(fileName, {
-					zh: `不能直接读取 .${ext} 文件，请在 Excel/WPS 中“另存为 CSV（UTF-8）”后上传`,
-					en: `.${ext} files cannot be read directly; save the sheet as CSV (UTF-8) and upload that`
+					zh: `不能直接读取 .${ext} 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后上传`,
+					en: `.${ext} files cannot be read directly; save the sheet as .xlsx or CSV (UTF-8) and upload that`
 				});
 			}
 			return claimed('shapefile-zip');
@@ -330,8 +338,8 @@ export function resolveFormat(fileName: string, bytes: Uint8Array): ResolvedForm
 			if (claim === 'shp') throw bareShp(fileName);
 			if (claim === 'office') {
 				throw unknownFormat(fileName, {
-					zh: `不能直接读取 .${ext} 文件，请在 Excel/WPS 中“另存为 CSV（UTF-8）”后上传`,
-					en: `.${ext} files cannot be read directly; save the sheet as CSV (UTF-8) and upload that`
+					zh: `不能直接读取 .${ext} 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后上传`,
+					en: `.${ext} files cannot be read directly; save the sheet as .xlsx or CSV (UTF-8) and upload that`
 				});
 			}
 			if (claim !== 'none' && claim !== 'other') throw mismatch(fileName, claim, content);

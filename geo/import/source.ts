@@ -1,8 +1,9 @@
 // Step 1 of an import: bytes → the list of features to consider for the layer, whatever the format.
 import type { Feature } from 'geojson';
-import type { CrsName, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
+import type { ImportCrs, FeatureIssue, LayerName, ParseOptions, SourceFormat, TagMapping } from '../types';
 import { fileError, fileProblemError } from '../issues';
-import { readCsv, readGeoJSON, readShapefileZip, LATITUDE_COLUMNS, LONGITUDE_COLUMNS } from '../readers';
+import { readCsv, readGeoJSON, readShapefileZip, readTable, LATITUDE_COLUMNS, LONGITUDE_COLUMNS, type CsvReadResult } from '../readers';
+import { FIELD_ALIASES } from './properties';
 import { resolveFormat } from './sniff';
 import { shownList } from './text';
 import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad, unmappedPoiTags } from '../osm';
@@ -24,9 +25,11 @@ export interface LayerSource {
 	/** CSV rows are reported by line number. */
 	csvRows: boolean;
 	/** CRS of the raw coordinates (OSM is always WGS-84). */
-	crs: CrsName;
+	crs: ImportCrs;
 	/** Attribute-only code list: features carry no geometry, and that is fine. */
 	attributeOnly: boolean;
+	/** Excel: the sheet read and its header row. */
+	sheet?: { name: string; headerRow: number };
 }
 
 const OSM_LAYERS: ReadonlySet<LayerName> = new Set(['buildings', 'roads', 'facilities', 'landcover']);
@@ -93,9 +96,26 @@ function noFacilityMatched(fileName: string, features: Feature[], mapping: TagMa
 	});
 }
 
+/** Column names any layer recognises: what finds an Excel sheet's header row. */
+const KNOWN_COLUMNS = new Set([...LONGITUDE_COLUMNS, ...LATITUDE_COLUMNS, ...Object.values(FIELD_ALIASES).flat()].map((c) => c.toLowerCase()));
+export const isKnownColumn = (column: string) => KNOWN_COLUMNS.has(column.trim().toLowerCase());
+
+async function readXlsxSource(bytes: Uint8Array, options: ParseOptions): Promise<LayerSource> {
+	const { fileName } = options;
+	// loaded when a workbook arrives: the Excel library is not needed by any other import
+	const { readXlsx } = await import('../readers/xlsx');
+	const sheet = await readXlsx(bytes, fileName, isKnownColumn, options.sheet, options.archiveLimits);
+	const table = readTable(sheet.header, sheet.rows, { ...options.csv, fileName }, sheet.headerRow - 1);
+	return { ...tableSource(table, options), format: 'xlsx', sheet: { name: sheet.sheet, headerRow: sheet.headerRow } };
+}
+
 function readCsvSource(text: string, options: ParseOptions): LayerSource {
+	return tableSource(readCsv(text, { ...options.csv, fileName: options.fileName }), options);
+}
+
+/** A table's rows (CSV, or an Excel sheet) as the layer's candidates. */
+function tableSource(csv: Omit<CsvReadResult, 'delimiter'>, options: ParseOptions): LayerSource {
 	const { layer, fileName } = options;
-	const csv = readCsv(text, { ...options.csv, fileName });
 	const label = LAYER_LABELS[layer];
 	// A CSV cannot draw a boundary, so for subdistricts/communities it is always a code list;
 	// any point columns (e.g. the office location) are not boundaries and are not used.
@@ -149,6 +169,8 @@ export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, 
 			return readOsm(bytes, format, options, mapping);
 		case 'csv':
 			return readCsvSource(text, options);
+		case 'xlsx':
+			return readXlsxSource(bytes, options);
 		case 'geojson':
 			return table(readGeoJSON(text, options.fileName).features);
 		case 'shapefile-zip':

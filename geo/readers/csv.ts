@@ -7,8 +7,10 @@ import { featureIssue, fileError } from '../issues';
 import { sniffDelimiter } from './detect-format';
 import { shown, shownList } from '../import/text';
 
-export const LONGITUDE_COLUMNS = ['lon', 'lng', 'long', 'longitude', 'x', '经度', '东经'];
-export const LATITUDE_COLUMNS = ['lat', 'latitude', 'y', '纬度', '北纬'];
+// x/y and easting/northing also name Gauss–Krüger metres (with --crs EPSG:…): x is the easting, as in GIS
+// software (Chinese survey tables call the northing X; such tables name their columns 东坐标/北坐标).
+export const LONGITUDE_COLUMNS = ['lon', 'lng', 'long', 'longitude', 'x', '经度', '东经', 'easting', '东坐标'];
+export const LATITUDE_COLUMNS = ['lat', 'latitude', 'y', '纬度', '北纬', 'northing', '北坐标'];
 
 export interface CsvReadOptions {
 	lon?: string;
@@ -83,16 +85,25 @@ function parseCoordinate(raw: string | undefined, axis: { zh: string; en: string
  * with null geometries; the caller decides whether that layer accepts an attribute-only table.
  */
 export function readCsv(text: string, options: CsvReadOptions = {}): CsvReadResult {
-	const fileName = options.fileName ?? 'CSV';
 	const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
 	const delimiter = options.delimiter ?? sniffDelimiter(firstLine) ?? ',';
 	const [header, ...dataRows] = dsvFormat(delimiter).parseRows(text.replace(/^\uFEFF/, ''));
-	const columns = (header ?? []).map((column) => column.trim());
+	return { ...readTable(header ?? [], dataRows, options), delimiter };
+}
+
+/**
+ * A table already split into cells (a CSV, or an Excel sheet below its header row) → features, as
+ * readCsv. `rowOffset` places row 0 of `dataRows` in the file's numbering (messages say
+ * "row index + 2", the header being row 1): an Excel header on row h gives rowOffset h − 1.
+ */
+export function readTable(header: string[], dataRows: string[][], options: CsvReadOptions = {}, rowOffset = 0): Omit<CsvReadResult, 'delimiter'> {
+	const fileName = options.fileName ?? 'CSV';
+	const columns = header.map((column) => column.trim());
 	const nonBlankRows = dataRows
-		.map((cells, rowIndex) => ({ cells, rowIndex }))
+		.map((cells, rowIndex) => ({ cells, rowIndex: rowIndex + rowOffset }))
 		.filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
 	if (columns.length === 0 || nonBlankRows.length === 0) {
-		throw fileError(fileName, 'empty-file', { zh: 'CSV 只有表头，没有数据行', en: 'the CSV has a header but no data rows' });
+		throw fileError(fileName, 'empty-file', { zh: '表格只有表头，没有数据行', en: 'the table has a header but no data rows' });
 	}
 
 	const coordinateColumns = resolveCoordinateColumns(columns, options, fileName);
@@ -127,5 +138,5 @@ export function readCsv(text: string, options: CsvReadOptions = {}): CsvReadResu
 		features.push(feature);
 		rowIndexes.push(rowIndex);
 	}
-	return { collection: { type: 'FeatureCollection', features }, rowIndexes, columns, delimiter, coordinateColumns, rowIssues };
+	return { collection: { type: 'FeatureCollection', features }, rowIndexes, columns, coordinateColumns, rowIssues };
 }

@@ -3,6 +3,13 @@
 import type { Geometry, Position } from 'geojson';
 import type { BilingualText } from '../issues';
 import { positionsOf } from './positions';
+import { codeForZonePrefix } from '../crs/epsg-codes';
+
+/** ", probably EPSG:4528" when an easting carries a Gauss–Krüger zone prefix. */
+function zoneHint(easting: number) {
+	const entry = codeForZonePrefix(easting);
+	return entry ? { zh: `，东坐标的带号前缀指向 ${entry.code}`, en: `; the easting's zone prefix points to ${entry.code}` } : { zh: '', en: '' };
+}
 
 /** Degrees never exceed 180; anything far above that is a projected coordinate in metres. */
 const PROJECTED_THRESHOLD = 1000;
@@ -41,8 +48,8 @@ function firstBadPosition(positions: Position[]): CoordinateProblem | null {
 			return {
 				rule: 'coordinate-range',
 				text: {
-					zh: `坐标 (${format(lon)}, ${format(lat)}) 是以米为单位的投影坐标（如 Web 墨卡托 EPSG:3857 或 CGCS2000 高斯-克吕格），不是经纬度；请附上 .prj 文件，或先在 GIS 软件中转换为经纬度`,
-					en: `coordinate (${format(lon)}, ${format(lat)}) is a projected coordinate in metres (e.g. Web Mercator EPSG:3857 or CGCS2000 Gauss-Krüger), not degrees; include the .prj file or convert to longitude/latitude in a GIS first`
+					zh: `坐标 (${format(lon)}, ${format(lat)}) 是以米为单位的投影坐标（如 Web 墨卡托 EPSG:3857 或 CGCS2000 高斯-克吕格），不是经纬度；CGCS2000 高斯-克吕格坐标请指定坐标系（命令行 --crs EPSG:4491–4554，导入页“坐标系”一栏${zoneHint(lon).zh}），Shapefile 请附上 .prj 文件，或先在 GIS 软件中转换为经纬度`,
+					en: `coordinate (${format(lon)}, ${format(lat)}) is a projected coordinate in metres (e.g. Web Mercator EPSG:3857 or CGCS2000 Gauss-Krüger), not degrees; for CGCS2000 Gauss-Krüger give the coordinate system (--crs EPSG:4491–4554 on the command line, the coordinate-system field of the upload page${zoneHint(lon).en}), include the .prj with a Shapefile, or convert to longitude/latitude in a GIS first`
 				}
 			};
 		}

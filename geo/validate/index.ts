@@ -1,9 +1,11 @@
 // Per-feature geometry validation, in the order the problems are best explained:
 // missing → wrong type → bad raw coordinates → (convert CRS) → ring repairs and checks.
 import type { Geometry } from 'geojson';
-import type { CrsName, FeatureIssue, LayerName } from '../types';
+import type { FeatureIssue, ImportCrs, LayerName } from '../types';
 import { featureIssue, type FeatureLocation } from '../issues';
 import { toWgs84 } from '../crs';
+import { degreeCrs, isProjectedCrs } from '../crs/epsg-codes';
+import { projectGeometry } from '../crs/project';
 import { checkGeometryType } from './geometry-type';
 import { checkCoordinates } from './coordinates';
 import { closeRings, findDegenerateLine, findDegenerateRing, findSelfIntersection } from './rings';
@@ -20,7 +22,7 @@ export * from './limits';
 export interface GeometryContext extends FeatureLocation {
 	layer: LayerName;
 	/** CRS of the raw coordinates; the accepted geometry is returned in WGS-84. */
-	crs: CrsName;
+	crs: ImportCrs;
 	/** True for attribute-only code lists, where a null geometry is expected. */
 	allowMissingGeometry?: boolean;
 }
@@ -51,11 +53,20 @@ export function validateGeometry(geometry: Geometry | null | undefined, ctx: Geo
 	const tooLarge = vertexLimitProblem(countVertices(geometry), IMPORT_VERTEX_LIMITS);
 	if (tooLarge) return reject(featureIssue(ctx, 'too-many-vertices', tooLarge.text));
 
-	// Range and swap checks look at the file's own numbers, before any conversion moves them.
-	const coordinateProblem = checkCoordinates(geometry);
-	if (coordinateProblem) return reject(featureIssue(ctx, coordinateProblem.rule, coordinateProblem.text));
+	let wgs84: Geometry;
+	if (isProjectedCrs(ctx.crs)) {
+		// Gauss–Krüger metres: projected first, then judged by where they land.
+		const projected = projectGeometry(geometry, ctx.crs);
+		if (!projected.ok) return reject(featureIssue(ctx, projected.rule, projected.text));
+		wgs84 = projected.geometry;
+	} else {
+		// Range and swap checks look at the file's own numbers, before any conversion moves them.
+		const coordinateProblem = checkCoordinates(geometry);
+		if (coordinateProblem) return reject(featureIssue(ctx, coordinateProblem.rule, coordinateProblem.text));
+		wgs84 = toWgs84(geometry, degreeCrs(ctx.crs));
+	}
 
-	const { geometry: closed, closedRings } = closeRings(toWgs84(geometry, ctx.crs));
+	const { geometry: closed, closedRings } = closeRings(wgs84);
 	const repaired: FeatureIssue[] = [];
 	let repair: 'closed-ring' | 'make-valid' | undefined;
 

@@ -10,7 +10,8 @@ export const LAYER_LABELS: Record<LayerName, { zh: string; en: string }> = {
 	facilities: { zh: '设施', en: 'facilities' },
 	roads: { zh: '道路', en: 'roads' },
 	landcover: { zh: '地表覆盖', en: 'land cover' },
-	cases: { zh: '事件', en: 'cases' }
+	cases: { zh: '事件', en: 'cases' },
+	registers: { zh: '实有房屋/人口登记', en: 'household & population register' }
 };
 
 type GeometryType = Geometry['type'];
@@ -26,7 +27,8 @@ export const ALLOWED_GEOMETRY_TYPES: Record<LayerName, GeometryType[]> = {
 	facilities: ['Point', ...AREAS],
 	roads: ['LineString', 'MultiLineString'],
 	landcover: AREAS,
-	cases: ['Point']
+	cases: ['Point'],
+	registers: []
 };
 
 const GEOMETRY_TYPE_ZH: Record<GeometryType, string> = {
@@ -45,4 +47,4 @@ export function describeGeometryTypesZh(types: GeometryType[]): string {
 }
 
 /** Layers that may be imported as a bare code list (a CSV without coordinates): the boundaries come later. */
-export const ATTRIBUTE_ONLY_LAYERS: ReadonlySet<LayerName> = new Set(['subdistricts', 'communities']);
+export const ATTRIBUTE_ONLY_LAYERS: ReadonlySet<LayerName> = new Set(['subdistricts', 'communities', 'registers']);

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '../../geo/types';
+import { ImportFileError, LAYERS, type LayerName } from '../../geo/types';
+import { parseImportCrs } from '../../geo/crs/epsg-codes';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary } from '../lib/server/imports';
 import { runMigrations } from '../lib/server/db/migrate';
 import { CHANNEL_COMMANDS } from '../lib/server/cli-channel/protocol';
@@ -82,6 +83,8 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 				'lon-column': { type: 'string' },
 				'lat-column': { type: 'string' },
 				delimiter: { type: 'string' },
+				sheet: { type: 'string' },
+				'header-row': { type: 'string' },
 				'dwelling-size': { type: 'string' },
 				'default-levels': { type: 'string' }
 			}
@@ -93,8 +96,11 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 	const file = positionals[0];
 	const layer = values.layer as LayerName;
 	if (!LAYERS.includes(layer)) throw new UsageError(`--layer 必须是 / must be one of: ${LAYERS.join(', ')}`);
-	const crs = values.crs as CrsName;
-	if (!CRS_NAMES.includes(crs)) throw new UsageError(`--crs 必须是 / must be one of: ${CRS_NAMES.join(', ')}`);
+	const parsedCrs = parseImportCrs((values.crs as string | undefined) ?? 'wgs84');
+	if (!parsedCrs.ok) throw new UsageError(`--crs: ${parsedCrs.text.zh} / ${parsedCrs.text.en}`);
+	const crs = parsedCrs.crs;
+	const headerRow = values['header-row'] as string | undefined;
+	if (headerRow !== undefined && !/^[1-9][0-9]{0,5}$/.test(headerRow)) throw new UsageError('--header-row 必须是从 1 开始的行号 / must be a row number counted from 1');
 	// The app reads the file itself (it runs as the same user), so only its name crosses the channel.
 	const fullPath = path.resolve(ctx.cwd, file);
 	try {
@@ -128,6 +134,7 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 			illustrative: values.illustrative === true,
 			syntheticCodes: values['synthetic-codes'] === true,
 			csv: { lon: values['lon-column'] as string | undefined, lat: values['lat-column'] as string | undefined, delimiter: values.delimiter as string | undefined },
+			sheet: { name: values.sheet as string | undefined, headerRow: headerRow === undefined ? undefined : Number(headerRow) },
 			households,
 			onProgress: (done, total) => {
 				if (total >= 2000) ctx.io.progress(label, done, total);

@@ -21,8 +21,9 @@ import type { CommandIO } from './io';
 import { osUser, runThroughApp } from './remote';
 
 const USAGE = `用法 / usage:
-  gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09] [--dry-run] [--strict]
+  gridatlas import <file> --layer <${LAYERS.join('|')}> [--crs wgs84|gcj02|bd09|EPSG:4490…4554] [--dry-run] [--strict]
                    [--lon-column <name>] [--lat-column <name>] [--delimiter <c>] [--illustrative]
+                   [--sheet <name|n>] [--header-row <n>]   (.xlsx: sheet and header row; detected when left out)
                    [--dwelling-size <m²>] [--default-levels <n>] [--synthetic-codes]
   gridatlas migrate           apply database migrations
   gridatlas demo              (re)load the bundled Nanjing demo city
@@ -37,7 +38,8 @@ ${ACCOUNTS_USAGE}
 ${MAPPING_USAGE}
 ${BACKUP_USAGE}
 
-Files: GeoJSON, zipped Shapefile (.zip), CSV with longitude/latitude columns, OpenStreetMap .osm / .osm.pbf,
+Files: GeoJSON, zipped Shapefile (.zip), CSV or Excel .xlsx with longitude/latitude (or Gauss–Krüger x/y) columns,
+OpenStreetMap .osm / .osm.pbf, registers of households/population by building id or community code,
 and the official code-list CSVs (subdistricts / communities, no coordinates).
 Database: DATABASE_URL=postgres://… for a PostgreSQL + PostGIS server; otherwise the embedded database
 in GRIDATLAS_DATA_DIR (default ./data). While the app runs on that directory, import, migrate, coverage,

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../../src/lib/server/db';
+import { getCoverage } from '../../src/lib/server/coverage';
+import { DELIVERED, load, REFERENCE } from '../helpers/deliveries';
 
 const CLINIC = {
 	type: 'FeatureCollection',
@@ -114,5 +119,70 @@ describe.skipIf(!hasChromium)('import page', () => {
 		expect(rec.requests.length).toBeGreaterThan(0);
 		expect(offHostRequests(rec.requests)).toEqual([]);
 		expect(rec.errors).toEqual([]);
+	});
+});
+
+// Issue 23 part 2 in the browser: an empty database (GRIDATLAS_DEMO=off) taken through the upload page with
+// what agencies deliver — boundaries in two Gauss–Krüger variants, a facility table in metres, an Excel
+// register, the OSM extract — shows the coverage of the same data loaded from WGS-84 files.
+describe.skipIf(!hasChromium)('import page: agency deliveries', () => {
+	let app: AppServer;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		ensureBuild();
+		app = await startApp({ demo: false, timeoutMs: 600_000 }); // an empty database, but seven imports: give a loaded machine time
+		browser = await launchChromium();
+		page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+		await signIn(page, app.url);
+	}, 900_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await app?.stop();
+	});
+
+	it('imports each delivery as delivered and ends with the coverage of the WGS-84 files', async () => {
+		for (const step of DELIVERED) {
+			await page.goto(app.url + '/import');
+			await page.setInputFiles('#file', path.resolve(step.file));
+			await page.selectOption('#layer', step.layer);
+			await page.selectOption('#crs', step.crs ?? 'wgs84');
+			if (step.file.endsWith('.xlsx')) await page.screenshot({ path: '/tmp/gridatlas-import-crs-form.png', fullPage: true });
+			await page.getByTestId('import-submit').click();
+			const summary = page.getByTestId('import-summary');
+			await summary.waitFor({ timeout: 300_000 });
+			await expect(page.getByTestId('count-rejected').locator('dd').innerText(), step.file).resolves.toBe('0');
+			if (step.file.endsWith('.xlsx')) {
+				await expect(page.getByTestId('count-written').locator('dd').innerText()).resolves.toBe('42');
+				await page.screenshot({ path: '/tmp/gridatlas-import-xlsx-summary.png', fullPage: true });
+			}
+		}
+		const got = await (await app.fetch(`${app.url}/api/coverage`)).json();
+		const reference = await openDb({ dataDir: 'memory://' });
+		try {
+			await load(reference, REFERENCE);
+			const want = JSON.parse(JSON.stringify((await getCoverage(reference)).report));
+			expect(got.cells).toEqual(want.cells);
+			expect(got.communities).toEqual(want.communities);
+			expect(got.subdistricts).toEqual(want.subdistricts);
+			expect(got.cells.length).toBeGreaterThan(24);
+		} finally {
+			await reference.close();
+		}
+		await page.goto(app.url + '/admin/readiness');
+		await page.getByText('实有登记户数 40 栋').first().waitFor({ timeout: 30_000 });
+		await page.screenshot({ path: '/tmp/gridatlas-readiness-official.png', fullPage: true });
+	}, 1_800_000);
+
+	it('refuses a code outside the accepted range, naming it (the form posted without JavaScript)', async () => {
+		const form = new FormData();
+		form.set('layer', 'subdistricts');
+		form.set('crs', 'EPSG:4600');
+		form.set('file', new File([fs.readFileSync(DELIVERED[0].file)], 'subdistricts.geojson'));
+		const res = await app.fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { origin: app.url, accept: 'text/html' } });
+		expect(res.status).toBe(400);
+		expect(await res.text()).toMatch(/不支持的坐标系代码 EPSG:4600[\s\S]*EPSG:4491–4501/);
 	});
 });

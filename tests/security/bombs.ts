@@ -131,3 +131,13 @@ export function pbfBomb(zlibData: Compressed, rawSize: number | null = zlibData.
 	const blob = join([...(rawSize === null ? [] : [intField(2, rawSize)]), bytesField(3, zlibData.data)]);
 	return join([osmHeader, ...Array.from({ length: blocks }, () => pbfBlock('OSMData', blob))]);
 }
+
+/** An Excel workbook around a bomb: a real [Content_Types].xml first (so it reads as Office), then xl/worksheets/sheet1.xml as `content`. */
+export function xlsxBomb(content: Compressed, options: { declaredSize?: number } = {}): Uint8Array {
+	const small = (text: string) => compressed(new TextEncoder().encode(text));
+	return buildZip([
+		{ name: '[Content_Types].xml', content: small('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
+		{ name: 'xl/workbook.xml', content: small('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="a" sheetId="1"/></sheets></workbook>') },
+		{ name: 'xl/worksheets/sheet1.xml', content, declaredSize: options.declaredSize }
+	]);
+}

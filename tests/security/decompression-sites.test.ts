@@ -41,6 +41,8 @@ const PACKAGES: Record<string, string[]> = {
 	shpjs: ['geo/readers/shapefile.ts'],
 	// tiny-osmpbf inflates blobs with tiny-inflate, uncapped: only the PBF reader imports it, after inflating every blob itself.
 	'tiny-osmpbf': ['geo/osm/pbf.ts'],
+	// read-excel-file unzips for itself: only the Excel reader imports it, and hands it a stored re-pack (below).
+	'read-excel-file': ['geo/readers/xlsx.ts'],
 	// JSZip only writes zips here (Shapefile exports); .loadAsync is refused above.
 	jszip: ['src/lib/server/shapefile-writer.ts']
 };
@@ -93,9 +95,14 @@ describe('decompression of uploaded bytes', () => {
 		expect(found).toEqual([]);
 	});
 
-	it('hands shpjs the parts, never a zip, and tiny-osmpbf the blobs inflated by inflatePbfBlobs', () => {
+	it('hands shpjs the parts, never a zip, read-excel-file a stored re-pack, and tiny-osmpbf the blobs inflated by inflatePbfBlobs', () => {
 		const shapefile = code('geo/readers/shapefile.ts');
 		expect([...shapefile.matchAll(/getShapefile\s*\(\s*(\S)/g)].map((m) => m[1])).toEqual(['{']);
+		const xlsx = code('geo/readers/xlsx.ts');
+		// the workbook's parts inflated by readZipEntries, re-packed stored: the library only copies bytes
+		expect(xlsx).toMatch(/readZipEntries\(entries, limits\)/);
+		expect([...xlsx.matchAll(/readXlsxFile\s*\(([^,)]*)/g)].map((m) => m[1])).toEqual(['stored.buffer as ArrayBuffer']);
+		expect(xlsx).toMatch(/const stored = await unpackCapped\(/);
 		const pbf = code('geo/osm/pbf.ts');
 		expect([...pbf.matchAll(/tinyOsmPbf\s*\(([^)]*\))/g)].map((m) => m[1])).toEqual(['await inflatePbfBlobs(bytes, limits)']);
 	});

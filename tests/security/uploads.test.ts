@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, startApp, type AppServer } from '../browser/helpers/app-server';
 import { sessionCookie } from '../browser/helpers/session';
-import { buildZip, compressedZeros, GiB, manyEntryZip, MiB, overlappingZip, pbfBomb, shapefileBomb, type Compressed } from './bombs';
+import { buildZip, compressedZeros, GiB, manyEntryZip, MiB, overlappingZip, pbfBomb, shapefileBomb, xlsxBomb, type Compressed } from './bombs';
 import { allowedGrowth, watchRss } from './rss';
 import { COMMUNITY, postImport, postPlanImport, uploadTinyCity, type Answer } from './upload-client';
 
@@ -49,8 +49,8 @@ const bombs = (): [string, () => Uint8Array, string][] => [
 ];
 
 describe('zip bombs over HTTP', () => {
-	it('/import (admin): 413 and the bilingual message for each, the PBF bomb too', async () => {
-		for (const [name, build, rule] of [...bombs(), ['bomb.osm.pbf', () => pbfBomb(zeros32, null), 'zip-bomb'] as const]) {
+	it('/import (admin): 413 and the bilingual message for each, the PBF and Excel bombs too', async () => {
+		for (const [name, build, rule] of [...bombs(), ['bomb.osm.pbf', () => pbfBomb(zeros32, null), 'zip-bomb'] as const, ['bomb.xlsx', () => xlsxBomb(zeros), 'zip-bomb'] as const]) {
 			const bytes = build();
 			const answer = await refused(() => postImport(app.url, admin, name, bytes), bytes);
 			expect(answer, name).toMatchObject({ status: 413, rule });

@@ -47,6 +47,7 @@ export const buildBuilding: LayerBuilder<'buildings'> = (input) => {
 			footprintM2,
 			households: given.value !== undefined ? Math.round(given.value) : estimate.households,
 			householdsEstimated: given.value === undefined,
+			householdsEstimate: estimate.households,
 			levelsSource: estimate.levelsSource
 		}
 	};

@@ -6,6 +6,7 @@ import { buildFacility, knownCategoryCodes } from './facilities';
 import { buildRoad } from './roads';
 import { buildCase } from './cases';
 import { buildLandcover } from './landcover';
+import { buildRegister } from './registers';
 
 export const LAYER_BUILDERS: { [L in LayerName]: LayerBuilder<L> } = {
 	subdistricts: buildSubdistrict,
@@ -15,7 +16,8 @@ export const LAYER_BUILDERS: { [L in LayerName]: LayerBuilder<L> } = {
 	facilities: buildFacility,
 	roads: buildRoad,
 	landcover: buildLandcover,
-	cases: buildCase
+	cases: buildCase,
+	registers: buildRegister
 };
 
 export { knownCategoryCodes };

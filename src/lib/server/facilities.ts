@@ -1,5 +1,5 @@
 // Facilities, their categories and the editable OSM tag → category mapping.
-import type { TagMapping } from '../../../geo/types';
+import type { FacilityAttributes, TagMapping } from '../../../geo/types';
 import type { Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
 import { geomFromJson } from './sql';
@@ -90,18 +90,20 @@ export interface FacilityRow {
 	geom: string;
 	area_m2?: number | null;
 	tags?: Record<string, string> | null;
+	/** seats, beds, floor_area_m2, opening_hours (geo/types FacilityAttributes). */
+	attributes?: FacilityAttributes | null;
 }
 
 export async function upsertFacilities(tx: Queryable, rows: FacilityRow[], file: string): Promise<UpsertCounts> {
 	const result = await tx.query<{ inserted: boolean }>(
-		`INSERT INTO facilities AS f (source_id, category_code, name, geom, area_m2, tags, source_file)
+		`INSERT INTO facilities AS f (source_id, category_code, name, geom, area_m2, tags, attributes, source_file)
 		 SELECT r.source_id, r.category_code, r.name,
 			CASE WHEN GeometryType(${geomFromJson('r.geom')}) = 'POINT' THEN ${geomFromJson('r.geom')} ELSE ST_Multi(${geomFromJson('r.geom')}) END,
-			r.area_m2, r.tags, $2
-		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, category_code text, name text, geom text, area_m2 float8, tags jsonb)
+			r.area_m2, r.tags, r.attributes, $2
+		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, category_code text, name text, geom text, area_m2 float8, tags jsonb, attributes jsonb)
 		 ON CONFLICT (source_id) DO UPDATE SET
 			category_code = EXCLUDED.category_code, name = EXCLUDED.name, geom = EXCLUDED.geom,
-			area_m2 = EXCLUDED.area_m2, tags = EXCLUDED.tags, source_file = EXCLUDED.source_file, updated_at = now()
+			area_m2 = EXCLUDED.area_m2, tags = EXCLUDED.tags, attributes = EXCLUDED.attributes, source_file = EXCLUDED.source_file, updated_at = now()
 		 RETURNING (xmax = 0) AS inserted`,
 		[JSON.stringify(rows), file]
 	);

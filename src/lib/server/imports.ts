@@ -7,7 +7,7 @@ import { shown, storable, storableText } from '../../../geo/import/text';
 import {
 	DEFAULT_HOUSEHOLD_OPTIONS,
 	ImportFileError,
-	type CrsName,
+	type ImportCrs,
 	type FeatureIssue,
 	type HouseholdEstimateOptions,
 	type LayerName,
@@ -15,10 +15,11 @@ import {
 	type ParsedLayer,
 	type ParseOptions,
 	type RecordBase,
+	type SheetOptions,
 	type SourceFormat
 } from '../../../geo/types';
 import type { Db, Queryable } from './db';
-import { upsertBuildings } from './buildings';
+import { applyRegister, upsertBuildings } from './buildings';
 import { implausibleMessage, implausibleReasons } from '../../../geo/households/plausibility';
 import { upsertCases } from './cases';
 import { afterCaseCommit } from './case-events';
@@ -75,7 +76,7 @@ export interface ImportRequest {
 	fileName: string;
 	bytes: Uint8Array;
 	layer: LayerName;
-	crs?: CrsName;
+	crs?: ImportCrs;
 	dryRun?: boolean;
 	strict?: boolean;
 	/**
@@ -86,6 +87,7 @@ export interface ImportRequest {
 	/** Mark written boundaries as illustrative (示意), as the demo city does. */
 	illustrative?: boolean;
 	csv?: { lon?: string; lat?: string; delimiter?: string };
+	sheet?: SheetOptions;
 	households?: Partial<HouseholdEstimateOptions>;
 	/** Accept province-99 codes (a synthetic city written by `gridatlas synth --out`). */
 	syntheticCodes?: boolean;
@@ -96,8 +98,10 @@ export interface ImportRequest {
 export interface ImportSummary {
 	fileName: string;
 	layer: LayerName;
-	crs: CrsName;
+	crs: ImportCrs;
 	format: SourceFormat;
+	/** Excel: the sheet read and its header row (from 1). */
+	sheet?: { name: string; headerRow: number };
 	read: number;
 	written: number;
 	/** Of the written: new rows, and rows that already existed (same code / source id) and were updated. */
@@ -145,6 +149,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		fileName: req.fileName,
 		tagMapping: req.layer === 'facilities' ? await loadTagMapping(db) : undefined,
 		csv: req.csv,
+		sheet: req.sheet,
 		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households },
 		syntheticCodes: req.syntheticCodes,
 		archiveLimits: archiveLimits(limit)
@@ -184,6 +189,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		layer: req.layer,
 		crs,
 		format: parsed.format,
+		sheet: parsed.sheet,
 		read: parsed.read,
 		written: counts.inserted + counts.updated,
 		inserted: counts.inserted,
@@ -226,7 +232,8 @@ const writers: { [L in LayerName]: Writer<L> } = {
 	facilities: writeFacilities,
 	roads: writeRoads,
 	landcover: writeLandcover,
-	cases: writeCases
+	cases: writeCases,
+	registers: writeRegisters
 };
 
 async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, req: ImportRequest) {
@@ -486,6 +493,7 @@ async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'
 				height_m: r.heightM ?? null,
 				households: r.households,
 				households_estimated: r.householdsEstimated,
+				households_estimate: r.householdsEstimate,
 				community_code,
 				grid_code
 			})),
@@ -518,12 +526,40 @@ async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilitie
 				name: r.name ?? null,
 				geom: json(r)!,
 				area_m2: r.areaM2 ?? null,
-				tags: r.tags ?? null
+				tags: r.tags ?? null,
+				attributes: r.attributes ?? null
 			})),
 			req.fileName
 		)
 	);
 	return counts;
+}
+
+/** A register: official counts onto existing buildings and communities; a row naming neither is rejected. */
+async function writeRegisters(tx: Queryable, records: LayerRecordMap['registers'][], issues: Issues, req: ImportRequest) {
+	let updated = 0;
+	await pacedBatches(records, statementMs(req), async (batch) => {
+		const result = await applyRegister(
+			tx,
+			batch.map((r) => ({ i: r.index, building_id: r.buildingId ?? null, community_code: r.buildingId ? null : (r.communityCode ?? null), households: r.households ?? null, population: r.population ?? null })),
+			req.fileName
+		);
+		updated += result.updated;
+		const byIndex = new Map(batch.map((r) => [r.index, r]));
+		for (const u of result.unknown) {
+			const r = byIndex.get(u.i)!;
+			const row = `${req.fileName} 第 ${r.index + 2} 行`;
+			const rowEn = `${req.fileName} row ${r.index + 2}`;
+			issues.rejected.push(
+				r.buildingId
+					? issue(r, 'unknown-building', `${row}：楼栋编号 ${shown(r.buildingId, 40)} 不是已导入的建筑，请先导入建筑（编号须与建筑文件的 id 相同） / ${rowEn}: building id ${shown(r.buildingId, 40)} is not an imported building; import the buildings first (the id must be the one in the buildings file)`)
+					: issue(r, 'unknown-community', `${row}：社区编码 ${r.communityCode} 不存在，请先导入社区 / ${rowEn}: community ${r.communityCode} does not exist; import the communities first`)
+			);
+		}
+		req.onProgress?.(updated, records.length);
+	});
+	await refreshHouseholdEstimates(tx);
+	return { inserted: 0, updated };
 }
 
 async function writeRoads(tx: Queryable, records: LayerRecordMap['roads'][], _issues: Issues, req: ImportRequest) {

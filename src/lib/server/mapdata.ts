@@ -69,14 +69,17 @@ const LAYERS: Record<MapLayer, LayerSql> = {
 		key: 'g.code'
 	},
 	buildings: {
-		columns: `b.id, b.source_id, b.name, b.levels, b.households, b.households_estimated, b.community_code, b.grid_code`,
+		columns: `b.id, b.source_id, b.name, b.levels, b.households, b.households_estimated, b.households_official,
+			b.households_estimate, b.population, b.community_code, b.grid_code`,
 		from: `buildings b`,
 		geom: 'b.geom',
 		order: 'b.id'
 	},
 	facilities: {
 		columns: `f.id, f.source_id, f.name, f.category_code AS category, k.name_zh AS category_zh,
-			k.name_en AS category_en, k.color, f.area_m2`,
+			k.name_en AS category_en, k.color, f.area_m2,
+			(f.attributes->>'seats')::float8 AS seats, (f.attributes->>'beds')::float8 AS beds,
+			(f.attributes->>'floor_area_m2')::float8 AS floor_area_m2, f.attributes->>'opening_hours' AS opening_hours`,
 		from: `facilities f JOIN facility_categories k ON k.code = f.category_code`,
 		geom: 'f.geom',
 		asPoint: true,

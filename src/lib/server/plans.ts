@@ -7,7 +7,9 @@ import { csvDocument } from '../csv';
 import { balanceStats, hasHardViolations, type Band, type BalanceStats, type PlanBuilding, type Violation } from '../../../geo/partition';
 import { gridName } from '../../../geo/partition/names';
 import { countVertices, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST, requestVertexProblem, vertexLimitProblem } from '../../../geo/validate/limits';
-import { CRS_NAMES, ImportFileError, type CrsName } from '../../../geo/types';
+import { parseImportCrs } from '../../../geo/crs/epsg-codes';
+import { ProjectionError } from '../../../geo/crs/project';
+import { ImportFileError } from '../../../geo/types';
 import type { Db, Queryable } from './db';
 import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
@@ -971,16 +973,18 @@ export async function importPlanFile(
 	opts: SaveOptions
 ): Promise<SaveResult> {
 	const community = await getCommunity(db, communityCode);
-	const crs = file.crs ?? 'wgs84';
-	if (!(CRS_NAMES as readonly string[]).includes(crs))
-		throw new PlanInputError('bad_input', { zh: `坐标系须为 ${CRS_NAMES.join('、')}`, en: `crs must be one of ${CRS_NAMES.join(', ')}` }, [{ field: 'crs', code: 'bad_crs', zh: `未知坐标系 “${crs}”`, en: `unknown crs "${crs}"` }]);
+	const parsedCrs = parseImportCrs(file.crs ?? 'wgs84');
+	if (!parsedCrs.ok) throw new PlanInputError('bad_input', parsedCrs.text, [{ field: 'crs', code: 'bad_crs', ...parsedCrs.text }]);
 	let fc: FeatureCollection;
 	try {
-		fc = (await jobs().run('readLayout', [{ name: file.name, text: file.text, bytes: file.bytes }, crs as CrsName], { kind: 'plan' })).result;
+		fc = (await jobs().run('readLayout', [{ name: file.name, text: file.text, bytes: file.bytes }, parsedCrs.crs], { kind: 'plan' })).result;
 	} catch (err) {
 		if (err instanceof ImportFileError) {
 			const [zh, en] = err.message.split(' / ');
 			throw new PlanInputError(err.rule === 'plan-too-large' ? 'plan_too_large' : 'bad_file', { zh: zh ?? err.message, en: en ?? err.message });
+		}
+		if (err instanceof ProjectionError) {
+			throw new PlanInputError('bad_file', { zh: `第 ${err.index + 1} 个要素：${err.text.zh}`, en: `feature ${err.index + 1}: ${err.text.en}` });
 		}
 		throw err;
 	}

@@ -114,6 +114,7 @@ async function writeSynthCopies(db: Db, options: SynthRunOptions): Promise<Synth
 						height_m: b.heightM ?? null,
 						households: b.households,
 						households_estimated: true,
+						households_estimate: b.households,
 						community_code: b.communityCode,
 						grid_code: b.gridCode
 					})),

@@ -2,7 +2,8 @@
 // or the reason the whole file was refused.
 import { JobError } from '$lib/server/jobs/errors';
 import { fail } from '@sveltejs/kit';
-import { CRS_NAMES, ImportFileError, LAYERS, type CrsName, type LayerName } from '$geo/types';
+import { ImportFileError, LAYERS, type LayerName } from '$geo/types';
+import { parseImportCrs } from '$geo/crs/epsg-codes';
 import { importFile, maxImportBytes, type ImportSummary } from '$lib/server/imports';
 import { requireDb } from '$lib/server/runtime';
 import { t } from '$lib/i18n';
@@ -28,6 +29,8 @@ interface ImportValues {
 	dryRun: boolean;
 	strict: boolean;
 	illustrative: boolean;
+	sheet: string;
+	headerRow: string;
 }
 
 export const actions: Actions = {
@@ -40,7 +43,9 @@ export const actions: Actions = {
 			crs: String(form.get('crs') ?? 'wgs84'),
 			dryRun: form.get('dryRun') === 'on',
 			strict: form.get('strict') === 'on',
-			illustrative: form.get('illustrative') === 'on'
+			illustrative: form.get('illustrative') === 'on',
+			sheet: String(form.get('sheet') ?? '').trim(),
+			headerRow: String(form.get('headerRow') ?? '').trim()
 		};
 		const refuse = (status: number, title: string, message: string, extra: Record<string, unknown> = {}) =>
 			fail(status, { values, error: { title, message, ...extra } });
@@ -51,8 +56,10 @@ export const actions: Actions = {
 		if (!(LAYERS as readonly string[]).includes(values.layer)) {
 			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.badLayer'));
 		}
-		if (!(CRS_NAMES as readonly string[]).includes(values.crs)) {
-			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.badCrs'));
+		const crs = parseImportCrs(values.crs);
+		if (!crs.ok) return refuse(400, t(lang, 'import.fileError'), `${crs.text.zh} / ${crs.text.en}`);
+		if (values.headerRow !== '' && !/^[1-9][0-9]{0,5}$/.test(values.headerRow)) {
+			return refuse(400, t(lang, 'import.fileError'), t(lang, 'import.badSheet'));
 		}
 
 		try {
@@ -60,7 +67,8 @@ export const actions: Actions = {
 				fileName: file.name,
 				bytes: new Uint8Array(await file.arrayBuffer()),
 				layer: values.layer as LayerName,
-				crs: values.crs as CrsName,
+				crs: crs.crs,
+				sheet: { name: values.sheet || undefined, headerRow: values.headerRow ? Number(values.headerRow) : undefined },
 				dryRun: values.dryRun,
 				strict: values.strict,
 				illustrative: values.illustrative || undefined

@@ -10,6 +10,7 @@ import { projectPath } from '../paths';
 import { ImportFileError } from '../../../../geo/types';
 import { IsochroneError } from '../../../../geo/isochrone';
 import { SplitLineError } from '../../../../geo/partition/split';
+import { ProjectionError } from '../../../../geo/crs/project';
 import { JobError, type JobKind } from './errors';
 import { tasks as bundledTasks, type Tasks } from './tasks';
 
@@ -19,7 +20,7 @@ export { JobError, type JobKind } from './errors';
 const DEFAULT_BUDGET_S: Record<JobKind, number> = { plan: 30, import: 180, coverage: 120 };
 
 /** Error classes a task may throw that callers test with instanceof: rebuilt on this side. */
-const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, IsochroneError, SplitLineError };
+const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, IsochroneError, SplitLineError, ProjectionError };
 
 export interface PoolOptions {
 	/** Worker threads (0: run jobs inline on the calling thread, no budget). */

@@ -22,9 +22,9 @@ import { readGeoJSON } from '../../../../geo/readers/geojson';
 import { readShapefileZip } from '../../../../geo/readers/shapefile';
 import { resolveFormat } from '../../../../geo/import/sniff';
 import { fileError } from '../../../../geo/issues';
-import { toWgs84 } from '../../../../geo/crs';
+import { collectionToWgs84 } from '../../../../geo/crs/project';
 import { parseLayer } from '../../../../geo/import';
-import type { CrsName, LayerName, ParseOptions } from '../../../../geo/types';
+import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
 import { nearestFacilityDistances, type CoverageFacility } from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
@@ -94,7 +94,7 @@ function rebalanceLayout(input: { community: Areal; grids: LayoutGrid[]; buildin
 }
 
 /** A plan layout file (GeoJSON or zipped Shapefile, told apart by content) in WGS-84. */
-async function readLayout(file: { name: string; text?: string; bytes?: Uint8Array }, crs: CrsName, _ctx: TaskContext): Promise<FeatureCollection> {
+async function readLayout(file: { name: string; text?: string; bytes?: Uint8Array }, crs: ImportCrs, _ctx: TaskContext): Promise<FeatureCollection> {
 	let fc: FeatureCollection;
 	if (file.bytes === undefined) fc = readGeoJSON(file.text ?? '', file.name);
 	else {
@@ -110,7 +110,7 @@ async function readLayout(file: { name: string; text?: string; bytes?: Uint8Arra
 	// Refused here, before the layout crosses back to the request thread (a large object graph to take in).
 	const vertices = fc.features.reduce((sum, f) => sum + countVertices(f.geometry).total, 0);
 	if (vertices > PLAN_VERTICES_PER_REQUEST) throw fileError(file.name, 'plan-too-large', requestVertexProblem(vertices, PLAN_VERTICES_PER_REQUEST));
-	return toWgs84(fc, crs);
+	return collectionToWgs84(fc, crs);
 }
 
 /**

@@ -51,6 +51,9 @@ interface Counts {
 	buildings: number;
 	buildings_placed: number;
 	buildings_official: number;
+	buildings_given: number;
+	buildings_estimated: number;
+	communities_given: number;
 	roads: number;
 	walk_edges: number;
 	landcover: number;
@@ -74,10 +77,13 @@ async function counts(q: Queryable): Promise<Counts> {
 	const [row] = await q.query<Counts>(
 		`SELECT ${n('subdistricts')} AS subdistricts, ${n('subdistricts WHERE geom IS NOT NULL')} AS subdistricts_mapped,
 			${n('communities')} AS communities, ${n('communities WHERE geom IS NOT NULL')} AS communities_mapped,
-			${n('communities WHERE households IS NOT NULL AND NOT households_estimated')} AS communities_official,
+			${n('communities WHERE households_official')} AS communities_official,
+			${n('communities WHERE households IS NOT NULL AND NOT households_estimated AND NOT households_official')} AS communities_given,
 			${n('grids')} AS grids,
 			${n('buildings')} AS buildings, ${n('buildings WHERE community_code IS NOT NULL')} AS buildings_placed,
-			${n('buildings WHERE NOT households_estimated')} AS buildings_official,
+			${n('buildings WHERE households_official')} AS buildings_official,
+			${n('buildings WHERE NOT households_estimated AND NOT households_official')} AS buildings_given,
+			${n('buildings WHERE households_estimated')} AS buildings_estimated,
 			${n('roads')} AS roads, ${n('walk_edges')} AS walk_edges, ${n('landcover')} AS landcover,
 			${n('facilities')} AS facilities, ${n('facility_tag_mappings')} AS tag_mappings,
 			${n('coverage_rules')} AS rules, ${n('coverage_rules WHERE enabled')} AS rules_enabled,
@@ -116,7 +122,8 @@ export async function readiness(q: Queryable): Promise<Readiness> {
 		action
 	});
 	const outside = c.buildings - c.buildings_placed;
-	const estimatedOnly = c.buildings > 0 && c.buildings_official === 0 && c.communities_official === 0;
+	// official: from a register (migrations/015); given: a count in a buildings or communities file
+	const estimatedOnly = c.buildings > 0 && c.buildings_official + c.buildings_given === 0 && c.communities_official + c.communities_given === 0;
 	const items: ReadinessItem[] = [
 		row('subdistricts', 'boundaries', c.subdistricts === 0 ? 'missing' : stateOf(c.subdistricts_mapped, c.subdistricts),
 			['readiness.have.units', { n: c.subdistricts, mapped: c.subdistricts_mapped }], c.subdistricts_mapped === 0 ? ['readiness.gap.subdistricts', {}] : null, importOf('subdistricts')),
@@ -127,8 +134,8 @@ export async function readiness(q: Queryable): Promise<Readiness> {
 		row('buildings', 'buildings', stateOf(c.buildings_placed, c.buildings), ['readiness.have.buildings', { n: c.buildings, placed: c.buildings_placed }],
 			c.buildings === 0 ? ['readiness.gap.buildings', {}] : outside > 0 ? ['readiness.gap.buildingsOutside', { n: outside }] : null, importOf('buildings')),
 		row('households', 'buildings', c.buildings === 0 ? 'missing' : estimatedOnly ? 'partial' : 'ok',
-			['readiness.have.households', { official: c.buildings_official, estimated: c.buildings - c.buildings_official, communities: c.communities_official }],
-			estimatedOnly ? ['readiness.gap.households', {}] : null, importOf('buildings')),
+			['readiness.have.households', { official: c.buildings_official, given: c.buildings_given, estimated: c.buildings_estimated, communities: c.communities_official, communitiesGiven: c.communities_given }],
+			estimatedOnly ? ['readiness.gap.households', {}] : null, importOf('registers')),
 		row('household-plausibility', 'buildings', doubtful.length ? 'partial' : 'ok',
 			doubtful.length
 				? ['readiness.have.doubtful', { n: doubtful.length, examples: doubtful.slice(0, 3).map((b) => `${b.name ?? b.sourceId} ${b.households}`).join('、') }]

@@ -1,4 +1,4 @@
-// POST /api/plans/<community>/import?crs=wgs84|gcj02|bd09[&baseRevision=<id>][&note=…] with a
+// POST /api/plans/<community>/import?crs=wgs84|gcj02|bd09|EPSG:4490…4554[&baseRevision=<id>][&note=…] with a
 // GeoJSON file or a zipped Shapefile as the body (or multipart field `file`) → a new draft
 // revision, validated like any save (400 bad file, 409 conflict, 422 hard violations).
 import { json } from '@sveltejs/kit';
