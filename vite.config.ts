@@ -7,7 +7,8 @@ export default defineConfig({
 	test: {
 		// scripts/test.js runs the browser tests and the rest side by side (GRIDATLAS_TEST_SET). The
 		// security and cluster suites and the live CLI test start the production server too, so they run
-		// with the browser set.
+		// with the browser set; the bench smoke tests (tests/benches/: servers, no browser) run with the
+		// core set, which otherwise finishes well before the browser set.
 		include:
 			process.env.GRIDATLAS_TEST_SET === 'browser'
 				? ['tests/browser/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/cluster/**/*.test.ts', 'tests/cli-live.test.ts']

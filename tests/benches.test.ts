@@ -1,8 +1,8 @@
 // Every bench at its smoke size (`npm run bench -- <name> --smoke`, seconds each), so none can break
 // unseen: it must run to the end and print RESULT with the keys it promises, its `identical` flags
-// true. Timings are the machine's: never asserted. The benches that start the production server run
-// with the browser set (tests/browser/benches.test.ts, tests/security/bomb-bench.test.ts,
-// tests/cluster/load-bench.test.ts); the last test here checks that every bench has such a test.
+// true. Timings are the machine's: never asserted. The benches that start the production server have
+// their smoke tests in tests/benches/ (stall, bomb, load, startup and cases); the last test here checks
+// that every bench has such a test.
 // With TEST_DATABASE_URL the coverage and isochrone benches also run their PostGIS / pgRouting
 // comparisons on that server (temporary tables and a schema of their own, dropped afterwards).
 import fs from 'node:fs';

@@ -6,7 +6,7 @@
 // (dry run) shows ordinary uploads still pass. For comparison, the naive method — inflating an entry
 // whole, as the Shapefile reader did through but-unzip (zlib.inflateRaw) — runs in this process.
 // Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke): small bombs and no demo city (seconds; run by
-// tests/security/bomb-bench.test.ts).
+// tests/benches/bomb.test.ts).
 // Ends with RESULT {json}: bomb_rss_mb (the largest growth), limit_ok, and the refusal rule of each upload.
 import fs from 'node:fs';
 import path from 'node:path';

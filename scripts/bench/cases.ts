@@ -12,7 +12,7 @@
 // bytes_per_case: the binary case columns of /api/cases/columns (geo/density), against
 // the same cases as GeoJSON.
 // Ends with RESULT {"cases_per_s","vs_trigger","sse_p99_ms","sse_deliveries_per_s","bytes_per_case"}.
-// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/browser/benches.test.ts): 1,000 cases
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches/server.test.ts): 1,000 cases
 // ingested (3,000 on the server) against 200 single-row INSERTs, 10 SSE clients × 10 POSTs, a fan-out
 // to 50 clients × 40 events, 5,000 cases as columns.
 import { sessionCookie } from '../../tests/browser/helpers/session';

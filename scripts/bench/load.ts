@@ -10,7 +10,7 @@
 // three mixed runs), scale_2_vs_1 (requests/s of the busy runs, 2 processes over 1), replica_ok (the
 // replica run had no errors and served reads; null without a replica).
 // Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, or BENCH_LOAD_SMOKE=1): a seconds-long run of a
-// small city with a handful of users (tests/cluster/load-bench.test.ts runs it).
+// small city with a handful of users (tests/benches/load.test.ts runs it).
 // BENCH_LOAD_DB, BENCH_LOAD_SECONDS, BENCH_LOAD_BUILDINGS override the database, duration and city.
 import os from 'node:os';
 import { openDb, type Db } from '../../src/lib/server/db';

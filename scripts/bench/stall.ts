@@ -7,7 +7,7 @@
 // GeoJSON of --import-mb MB, dry run), coverage recompute. The naive method — the same plan save
 // computed on the request thread (GRIDATLAS_JOB_WORKERS=0, as before the job pool) — runs in the same
 // bench for comparison. Goal: health and tile p99 ≤ 100 ms while any of them runs.
-// --smoke: a tiny city and smaller inputs (seconds; run by tests/security/stall-bench.test.ts).
+// --smoke: a tiny city and smaller inputs (seconds; run by tests/benches/stall.test.ts).
 // Ends with RESULT {json}: health_p99_ms, tile_p99_ms (worst over the kinds), heaviest_request, and
 // per kind its status, duration and p99s, and the naive figures.
 import { startApp, type AppServer } from '../../tests/browser/helpers/app-server';

@@ -4,7 +4,7 @@
 // demo load) and a warm start (reusing it). With BENCH_DATABASE_URL, the server engine is measured
 // too as the peer. Ends with RESULT {json}: first_http_ms, cold_query_ms, warm_query_ms,
 // warm_vs_cold_ratio (and server_query_ms, embedded_warm_vs_server_ratio with the peer).
-// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/browser/benches.test.ts): the same two
+// Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches/server.test.ts): the same two
 // starts (there is nothing smaller to start), without the server peer.
 import { sessionCookie, TEST_DEMO_PASSWORD } from '../../tests/browser/helpers/session';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
