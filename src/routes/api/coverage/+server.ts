@@ -1,12 +1,12 @@
 // GET /api/coverage[?subdistrict=<9 digits>][&level=5min|10min|15min|community|block][&community=<12 digits>]
 //   [&format=json|csv|geojson] → communities × enabled rules: status, share, households short;
 //   per-subdistrict totals. Computed once per change of the inputs (see $lib/server/coverage).
-import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { filterReport, getCoverage } from '$lib/server/coverage';
 import { coverageCsv, coverageGeoJSON } from '$lib/server/coverage-export';
 import { RULE_LEVELS } from '$lib/server/rules';
 import { apiError } from '$lib/server/api-errors';
+import { streamedJson } from '$lib/server/http/json-stream';
 import type { RequestHandler } from './$types';
 
 const FORMATS = ['json', 'csv', 'geojson'] as const;
@@ -31,9 +31,10 @@ export const GET: RequestHandler = async ({ url }) => {
 		});
 	}
 	if (format === 'geojson') {
-		return new Response(JSON.stringify(await coverageGeoJSON(db, report)), {
+		return streamedJson(await coverageGeoJSON(db, report), {
 			headers: { 'content-type': 'application/geo+json', 'content-disposition': `attachment; filename="coverage-${stamp}.geojson"`, 'cache-control': 'no-store' }
 		});
 	}
-	return json(report, { headers: { 'cache-control': 'no-store' } });
+	// A city's report is large: written in slices, so other requests are answered meanwhile.
+	return streamedJson(report, { headers: { 'cache-control': 'no-store' } });
 };
