@@ -498,7 +498,7 @@ function interiorPoint(g: { type: string; coordinates: any }): number[] {
 				for (let i = 0, j = r.length - 1; i < r.length; j = i++)
 					if (r[i][1] > y !== r[j][1] > y) xs.push(r[i][0] + ((y - r[i][1]) * (r[j][0] - r[i][0])) / (r[j][1] - r[i][1]));
 		xs.sort((a, b) => a - b);
-		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) (width = xs[i + 1] - xs[i]), (best = [(xs[i] + xs[i + 1]) / 2, y]);
+		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) { width = xs[i + 1] - xs[i]; best = [(xs[i] + xs[i + 1]) / 2, y]; }
 	}
 	return best;
 }

@@ -972,7 +972,8 @@ export async function importPlanFile(
 	input: { note?: unknown; baseRevision?: unknown },
 	opts: SaveOptions
 ): Promise<SaveResult> {
-	const community = await getCommunity(db, communityCode);
+	// an unknown community is refused before the file is read
+	await getCommunity(db, communityCode);
 	const parsedCrs = parseImportCrs(file.crs ?? 'wgs84');
 	if (!parsedCrs.ok) throw new PlanInputError('bad_input', parsedCrs.text, [{ field: 'crs', code: 'bad_crs', ...parsedCrs.text }]);
 	let fc: FeatureCollection;
