@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
 import { featuresAt, openMap, screenPoint, waitForMap } from './helpers/map-page';
+import { pdfPageCount } from './helpers/pdf';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -196,6 +197,28 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-report.png` });
 		const pdf = await page.pdf({ format: 'A4' });
 		expect(pdf.length).toBeGreaterThan(1000);
+		// One A4 page per community: the printed PDF has exactly as many pages as sheets.
+		expect(pdfPageCount(pdf)).toBe(sheets);
+		// The whole city (every mapped community, 24 in the demo) prints one page each too.
+		await page.goto(`${app.url}/coverage/report`);
+		const all = await page.locator('section.sheet').count();
+		expect(all).toBe(mapped.size);
+		expect(pdfPageCount(await page.pdf({ format: 'A4' }))).toBe(all);
+		// Buildings are drawn by how many judged rules they miss, with a legend whose counts add up.
+		const first = page.locator('section.sheet').first();
+		const legend = await first.locator('[data-testid="report-legend"] .n').allInnerTexts();
+		expect(legend).toHaveLength(4);
+		const buildings = (await api(`/api/coverage/cell?community=${await first.getAttribute('data-community')}&rule=culture_500`).then((r) => r.json())).buildings.features.length;
+		expect(legend.reduce((s, n) => s + Number(n), 0)).toBe(buildings);
+		expect(await first.locator('path[data-missed]').count()).toBe(4);
+		// 依据 names the standard and clause from the catalogue, not the threshold.
+		const rules = (await (await api('/api/rules')).json()).rules as { id: string; source: string }[];
+		const culture = rules.find((r) => r.id === 'culture_500')!;
+		expect(await first.locator('tr[data-rule="culture_500"] [data-testid="report-source"]').innerText()).toContain(culture.source);
+		expect(culture.source).toMatch(/GB 50180-2018 附录C 表C\.0\.2/);
+		// A category with no facility in the data says so.
+		const noFacility = first.locator('tr.no_facilities').first();
+		if (await noFacility.count()) expect(await noFacility.innerText()).toContain('数据中无此类设施');
 		expect(offHostRequests(record.requests)).toEqual([]);
 		expect(record.errors).toEqual([]);
 	}, 60_000);

@@ -547,10 +547,19 @@ export async function whatIfData(db: Db, ruleId: string): Promise<WhatIfData> {
 
 export interface ReportPage {
 	community: CoverageCommunity;
-	cells: (CoverageCell & { ruleName: string; ruleNameEn: string; reachM: number | null; requiredSharePct: number })[];
+	cells: (CoverageCell & {
+		ruleName: string;
+		ruleNameEn: string;
+		kind: CoverageRule['kind'];
+		reachM: number | null;
+		requiredSharePct: number;
+		spacePer100HouseholdsM2: number | null;
+		source: string;
+		sourceStatus: CoverageRule['status'];
+	})[];
 	boundary: Geometry | null;
-	/** Building outlines, flagged when at least one distance rule leaves them uncovered. */
-	buildings: { geom: Geometry; uncovered: boolean }[];
+	/** Building outlines with the number of judged distance rules (pass or fail) that leave them uncovered. */
+	buildings: { geom: Geometry; missed: number }[];
 }
 
 /** One printable page per community (the filter must narrow a big city to at most maxPages). */
@@ -569,11 +578,14 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 		'SELECT source_id, community_code, ST_AsGeoJSON(geom, 6)::json AS geom FROM buildings WHERE community_code = ANY($1::text[])',
 		[codes]
 	);
-	const uncoveredIds = new Set<string>();
+	// Per building, how many judged rules leave it uncovered (a rule whose category has no facility in
+	// the data, or a community without household data, judges nothing and counts for no building).
+	const missed = new Map<string, number>();
+	const ruleIds = new Set(report.rules.map((r) => r.id));
+	const wanted = new Set(communities.map((c) => state.report.communities.indexOf(c)));
 	for (const [k, res] of state.results) {
-		const ruleId = k.split('|')[0];
-		if (!report.rules.some((r) => r.id === ruleId)) continue;
-		for (const i of res.uncovered) uncoveredIds.add(state.buildings.ids[i]);
+		if (!wanted.has(res.unit) || !ruleIds.has(k.split('|')[0]) || !isJudged(res.status)) continue;
+		for (const i of res.uncovered) missed.set(state.buildings.ids[i], (missed.get(state.buildings.ids[i]) ?? 0) + 1);
 	}
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
 	const pages = communities.map((community) => ({
@@ -582,10 +594,20 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 			.filter((c) => c.community === community.code)
 			.map((c) => {
 				const r = rules.get(c.rule)!;
-				return { ...c, ruleName: r.nameZh, ruleNameEn: r.nameEn, reachM: r.kind === 'distance' ? ruleReachM(r) : null, requiredSharePct: r.requiredSharePct };
+				return {
+					...c,
+					ruleName: r.nameZh,
+					ruleNameEn: r.nameEn,
+					kind: r.kind,
+					reachM: r.kind === 'service_space' ? null : ruleReachM(r),
+					requiredSharePct: r.requiredSharePct,
+					spacePer100HouseholdsM2: r.spacePer100HouseholdsM2,
+					source: r.source,
+					sourceStatus: r.status
+				};
 			}),
 		boundary: boundaries.find((b) => b.code === community.code)?.geom ?? null,
-		buildings: buildingRows.filter((b) => b.community_code === community.code).map((b) => ({ geom: b.geom, uncovered: uncoveredIds.has(b.source_id) }))
+		buildings: buildingRows.filter((b) => b.community_code === community.code).map((b) => ({ geom: b.geom, missed: missed.get(b.source_id) ?? 0 }))
 	}));
 	return { pages, truncated: Math.max(0, (filter.community ? report.communities.length : mapped.size) - communities.length), computedAt: report.computedAt };
 }
