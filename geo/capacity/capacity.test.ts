@@ -118,6 +118,12 @@ describe('capacity rules (geo/capacity)', () => {
 		expect(unrecorded.units[0].shortfall).toBeNull();
 	});
 
+	it('skips buildings without coordinates and keeps the others\' indices', () => {
+		const c = straightCatchments({ lon: Float64Array.of(Number.NaN, 118.781, 118.79), lat: Float64Array.of(32.04, 32.04, 32.04) }, [{ id: 'A', category: 'k', geometry: { type: 'Point', coordinates: [118.78, 32.04] } }], 300);
+		expect([...c.building]).toEqual([1]);
+		expect(c.distanceM[0]).toBeCloseTo(94.45, 1);
+	});
+
 	it('demand: registered population first, else households × persons per household; unknown stays unknown', () => {
 		const d = buildingDemand(Float64Array.of(10, 10, Number.NaN), Float64Array.of(30, Number.NaN, Number.NaN), 'population', 2.5);
 		expect([...d]).toEqual([30, 25, Number.NaN]);

@@ -29,31 +29,37 @@ function geometryBox(g: Geometry, box = [Infinity, Infinity, -Infinity, -Infinit
 	return box;
 }
 
-function pointIndex(points: Points): KDBush | null {
+interface PointIndex {
+	kd: KDBush;
+	/** KDBush item → building index (buildings with finite coordinates only) */
+	ids: Int32Array;
+}
+
+function pointIndex(points: Points): PointIndex | null {
 	let n = 0;
 	for (let i = 0; i < points.lon.length; i++) if (Number.isFinite(points.lon[i]) && Number.isFinite(points.lat[i])) n++;
 	if (n === 0) return null;
 	const kd = new KDBush(n);
-	const ids: number[] = [];
+	const ids = new Int32Array(n);
+	let k = 0;
 	for (let i = 0; i < points.lon.length; i++) {
 		if (!(Number.isFinite(points.lon[i]) && Number.isFinite(points.lat[i]))) continue;
 		kd.add(points.lon[i], points.lat[i]);
-		ids.push(i);
+		ids[k++] = i;
 	}
 	kd.finish();
-	(kd as KDBush & { ids?: number[] }).ids = ids;
-	return kd;
+	return { kd, ids };
 }
 
 /** Buildings whose point lies in the facility's box grown by reachM (plus 1 % and 1 m of margin). */
-function candidates(kd: KDBush | null, g: Geometry, reachM: number): number[] {
-	if (!kd) return [];
+function candidates(index: PointIndex | null, g: Geometry, reachM: number): number[] {
+	if (!index) return [];
 	const [w, s, e, n] = geometryBox(g);
 	if (!Number.isFinite(w)) return [];
 	const lat = Math.max(Math.abs(s), Math.abs(n));
 	const { kx, ky } = rulerAt(Math.min(lat + 0.1, 89));
 	const m = reachM * 1.01 + 1;
-	const ids = (kd as KDBush & { ids: number[] }).ids;
+	const { kd, ids } = index;
 	return kd.range(w - m / kx, s - m / ky, e + m / kx, n + m / ky).map((k) => ids[k]);
 }
 

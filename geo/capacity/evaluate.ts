@@ -91,7 +91,8 @@ export function evaluateCapacity(
 		const known = count[u] > 0 && !unknownDemand[u] && demandSum[u] > 0;
 		const demandU = unknownDemand[u] || count[u] === 0 ? null : demandSum[u];
 		const required = demandU === null ? null : demandU * perUnit;
-		const status = nf === 0 ? 'no_facilities' : !recorded ? 'no_capacity' : !known ? 'no_data' : null;
+		// As coverage: a unit without known demand is no_data first, whatever the facilities.
+		const status = !known ? 'no_data' : nf === 0 ? 'no_facilities' : !recorded ? 'no_capacity' : null;
 		if (status) {
 			out.push({ ...base, demand: demandU, required, shortfall: null, share: null, status });
 			continue;

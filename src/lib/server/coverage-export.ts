@@ -3,14 +3,22 @@
 import { csvDocument } from '../csv';
 import type { Geometry } from 'geojson';
 import type { Queryable } from './db';
-import type { CoverageReport } from './coverage';
+import type { CoverageCell, CoverageReport } from './coverage';
 import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const CSV_COLUMNS = [
 	'subdistrict_code', 'subdistrict_name', 'community_code', 'community_name', 'rule_id', 'rule_name', 'level', 'metric',
 	'metric_used', 'max_distance_m', 'required_share', 'households_total', 'households_covered', 'share', 'households_short',
-	'buildings', 'buildings_uncovered', 'status', 'pass'
+	'buildings', 'buildings_uncovered', 'status', 'pass', 'capacity_required', 'capacity_available', 'capacity_short', 'capacity_unit'
 ] as const;
+
+/** Capacity rules: required and available capacity and the shortfall, in the rule's unit (blank otherwise). */
+function capacityColumns(cell: CoverageCell): (string | number)[] {
+	const c = cell.capacity;
+	if (!c) return ['', '', '', ''];
+	const round = (v: number | null) => (v === null ? '' : Math.round(v * 100) / 100);
+	return [round(c.required), round(c.required === null ? null : c.supply), c.shortfall ?? '', c.unitZh];
+}
 
 export function coverageCsv(report: CoverageReport): string {
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
@@ -23,7 +31,8 @@ export function coverageCsv(report: CoverageReport): string {
 			c.subdistrictCode, c.subdistrictName, c.code, c.name, r.id, r.nameZh, r.level, r.metric ?? '', cell.metricUsed ?? '',
 			reach ?? '', r.requiredSharePct / 100, cell.householdsTotal, cell.householdsCovered,
 			cell.share === null ? '' : Math.round(cell.share * 10000) / 10000, cell.householdsShort, cell.buildings, cell.uncovered,
-			cell.status, cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : ''
+			cell.status, cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : '',
+			...capacityColumns(cell)
 		];
 	});
 	return csvDocument(CSV_COLUMNS, rows);
@@ -42,6 +51,7 @@ export async function coverageGeoJSON(q: Queryable, report: CoverageReport): Pro
 		props[`${cell.rule}.status`] = cell.status;
 		props[`${cell.rule}.share`] = cell.share;
 		props[`${cell.rule}.households_short`] = cell.householdsShort;
+		if (cell.capacity) props[`${cell.rule}.capacity_short`] = cell.capacity.shortfall;
 		byCommunity.set(cell.community, props);
 	}
 	return {

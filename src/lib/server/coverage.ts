@@ -22,6 +22,10 @@ import { jobs } from './jobs/pool';
 import { sharedGraph } from './jobs/shared';
 import type { DistanceSearch } from './jobs/tasks';
 import { versionKey, versionsFor, type Topic } from './db/versions';
+import { computeCapacity, type CapacityFacilityRow, type CapacityFigures, type CapacityResult } from './capacity';
+
+/** A cell's status: a coverage status, or 'no_capacity' (a capacity rule whose facilities record no capacity). */
+export type CellStatus = CoverageStatus | 'no_capacity';
 
 export interface CoverageCommunity {
 	code: string;
@@ -36,7 +40,7 @@ export interface CoverageCommunity {
 export interface CoverageCell {
 	community: string;
 	rule: string;
-	status: CoverageStatus;
+	status: CellStatus;
 	share: number | null;
 	householdsTotal: number;
 	householdsCovered: number;
@@ -47,6 +51,8 @@ export interface CoverageCell {
 	metricUsed: 'straight' | 'walk' | null;
 	/** Service-space rule: required and recorded area, and the highest tier met. */
 	space?: { requiredM2: number | null; recordedM2: number | null; tier: string | null };
+	/** Capacity rule (千人指标): demand, required and allocated capacity and the shortfall, in the rule's unit. */
+	capacity?: CapacityFigures;
 }
 
 export interface SubdistrictTotal {
@@ -91,6 +97,8 @@ export interface CoverageState {
 	/** (rule id, community index) → result with the uncovered building indices. */
 	results: Map<string, UnitRuleResult>;
 	gridResults: Map<string, UnitRuleResult>;
+	/** Capacity rules: per community and per facility. */
+	capacity: CapacityResult;
 }
 
 export class CoverageInputError extends Error {
@@ -112,28 +120,30 @@ async function fingerprint(db: Db): Promise<string> {
 }
 
 async function loadBuildings(q: Queryable, communityIndex: Map<string, number>) {
-	const rows = await q.query<{ source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
-		`SELECT source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, community_code, grid_code
-		 FROM (SELECT source_id, households, community_code, grid_code, id, ST_PointOnSurface(geom) AS p FROM buildings) b
+	const rows = await q.query<{ source_id: string; lon: number; lat: number; households: number; population: number | null; community_code: string | null; grid_code: string | null }>(
+		`SELECT source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, population, community_code, grid_code
+		 FROM (SELECT source_id, households, population, community_code, grid_code, id, ST_PointOnSurface(geom) AS p FROM buildings) b
 		 ORDER BY id`
 	);
 	const n = rows.length;
 	const buildings: BuildingSet = { ids: new Array(n), lon: new Float64Array(n), lat: new Float64Array(n), households: new Float64Array(n) };
 	const buildingCommunity = new Int32Array(n);
 	const buildingGrid = new Int32Array(n);
+	const population = new Float64Array(n);
 	const gridIndex = new Map<string, number>();
 	rows.forEach((r, i) => {
 		buildings.ids[i] = r.source_id;
 		buildings.lon[i] = r.lon;
 		buildings.lat[i] = r.lat;
 		buildings.households[i] = r.households ?? Number.NaN;
+		population[i] = r.population ?? Number.NaN;
 		buildingCommunity[i] = r.community_code ? (communityIndex.get(r.community_code) ?? -1) : -1;
 		if (r.grid_code) {
 			if (!gridIndex.has(r.grid_code)) gridIndex.set(r.grid_code, gridIndex.size);
 			buildingGrid[i] = gridIndex.get(r.grid_code)!;
 		} else buildingGrid[i] = -1;
 	});
-	return { buildings, buildingCommunity, buildingGrid, gridCodes: [...gridIndex.keys()] };
+	return { buildings, buildingCommunity, buildingGrid, population, gridCodes: [...gridIndex.keys()] };
 }
 
 async function loadFacilities(q: Queryable, categories: string[]): Promise<Map<string, CoverageFacility[]>> {
@@ -208,7 +218,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const rules = await listRules(db, { enabledOnly: true });
 	const communities = await loadCommunities(db);
 	const communityIndex = new Map(communities.map((c, i) => [c.code, i]));
-	const { buildings, buildingCommunity, buildingGrid, gridCodes } = await loadBuildings(db, communityIndex);
+	const { buildings, buildingCommunity, buildingGrid, population, gridCodes } = await loadBuildings(db, communityIndex);
 	const distanceRules = rules.filter((r) => r.kind === 'distance' && r.category);
 	const categories = [...new Set(distanceRules.map((r) => r.category!))];
 	const facilitiesByCategory = await loadFacilities(db, categories);
@@ -244,6 +254,8 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const gridResults = new Map<string, UnitRuleResult>();
 	for (const res of evaluateRules(buildings, buildingGrid, gridCodes.length, specs, distances)) gridResults.set(key(res.ruleId, res.unit), withFacilityCount(res, facilityCount.get(res.ruleId)!));
 
+	const capacity = await computeCapacity(db, rules, communities.length, buildings, population, buildingCommunity);
+
 	const householdsByCommunity = new Float64Array(communities.length);
 	const buildingsByCommunity = new Int32Array(communities.length);
 	buildingCommunity.forEach((c, i) => {
@@ -257,6 +269,24 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		for (const rule of rules) {
 			if (rule.kind === 'service_space') {
 				cells.push(serviceSpaceCell(rule, c, householdsByCommunity[ci], buildingsByCommunity[ci]));
+				continue;
+			}
+			if (rule.kind === 'capacity') {
+				const u = capacity.units.get(rule.id)?.[ci];
+				if (!u) continue;
+				cells.push({
+					community: c.code,
+					rule: rule.id,
+					status: u.status,
+					share: u.share,
+					householdsTotal: householdsByCommunity[ci],
+					householdsCovered: 0,
+					householdsShort: 0,
+					buildings: u.buildings,
+					uncovered: 0,
+					metricUsed: capacity.walked.get(rule.id) ? 'walk' : 'straight',
+					capacity: u.figures
+				});
 				continue;
 			}
 			if (!rule.category) continue;
@@ -287,7 +317,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		let t = tally.get(k);
 		if (!t) tally.set(k, (t = { communities: 0, judged: 0, passing: 0 }));
 		t.communities++;
-		if (isJudged(cell.status)) t.judged++;
+		if (cell.status === 'pass' || cell.status === 'fail') t.judged++;
 		if (cell.status === 'pass') t.passing++;
 	}
 	for (const [code, name] of subdistrictNames) {
@@ -317,7 +347,8 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		nearest,
 		indexes,
 		results,
-		gridResults
+		gridResults,
+		capacity
 	};
 }
 
@@ -450,6 +481,29 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		buildings: { type: 'FeatureCollection', features: buildingFeatures },
 		grids
 	};
+}
+
+/** The detail of a capacity rule's cell: the facilities reaching the community, each against the demand within its reach. */
+export interface CapacityCellDetail {
+	kind: 'capacity';
+	community: CoverageCommunity;
+	rule: CoverageRule;
+	cell: CoverageCell;
+	reachM: number;
+	facilities: Omit<CapacityFacilityRow, 'reaches'>[];
+}
+
+/** null when the rule is not a capacity rule (then cellDetail answers). At most 500 facilities, largest shortfall first. */
+export async function capacityCellDetail(db: Db, communityCode: string, ruleId: string): Promise<CapacityCellDetail | null> {
+	const state = await getCoverage(db);
+	const { ci, rule, cell, community } = findCell(state, communityCode, ruleId);
+	if (rule.kind !== 'capacity') return null;
+	const facilities = (state.capacity.facilities.get(rule.id) ?? [])
+		.filter((f) => f.reaches.includes(ci))
+		.map(({ reaches: _, ...f }) => f)
+		.sort((a, b) => (b.shortfall ?? -1) - (a.shortfall ?? -1) || a.id.localeCompare(b.id))
+		.slice(0, 500);
+	return { kind: 'capacity', community, rule, cell, reachM: ruleReachM(rule), facilities };
 }
 
 export interface SiteSuggestion {
