@@ -608,6 +608,10 @@ export interface ReportPage {
 		reachM: number | null;
 		requiredSharePct: number;
 		spacePer100HouseholdsM2: number | null;
+		/** capacity rules: capacityPer units for every demandPer residents or households */
+		demandBasis: CoverageRule['demandBasis'];
+		demandPer: number | null;
+		capacityPer: number | null;
 		source: string;
 		sourceStatus: CoverageRule['status'];
 	})[];
@@ -656,6 +660,9 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 					reachM: r.kind === 'service_space' ? null : ruleReachM(r),
 					requiredSharePct: r.requiredSharePct,
 					spacePer100HouseholdsM2: r.spacePer100HouseholdsM2,
+					demandBasis: r.demandBasis,
+					demandPer: r.demandPer,
+					capacityPer: r.capacityPer,
 					source: r.source,
 					sourceStatus: r.status
 				};
