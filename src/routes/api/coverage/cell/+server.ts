@@ -4,7 +4,8 @@
 // demand within their reach.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { capacityCellDetail, cellDetail } from '$lib/server/coverage';
+import { cellDetail } from '$lib/server/coverage';
+import { capacityCellDetail } from '$lib/server/coverage-views';
 import { apiError, apiErrorFrom } from '$lib/server/api-errors';
 import type { RequestHandler } from './$types';
 
