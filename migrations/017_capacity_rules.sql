@@ -14,6 +14,13 @@ ALTER TABLE coverage_rules ADD COLUMN IF NOT EXISTS capacity_unit_zh text;
 ALTER TABLE coverage_rules ADD COLUMN IF NOT EXISTS capacity_unit_en text;
 -- Residents per household where a building has no registered population (NULL: the default, 2.62).
 ALTER TABLE coverage_rules ADD COLUMN IF NOT EXISTS persons_per_household double precision;
+-- Distance decay of a capacity rule's allocation (geo/capacity/decay.ts): 'none' is the plain two-step
+-- catchment; linear, exponential, gaussian and gravity weight each facility's share by distance (E2SFCA).
+ALTER TABLE coverage_rules ADD COLUMN IF NOT EXISTS decay text NOT NULL DEFAULT 'none';
+ALTER TABLE coverage_rules ADD COLUMN IF NOT EXISTS decay_beta double precision;
+ALTER TABLE coverage_rules DROP CONSTRAINT IF EXISTS coverage_rules_decay_check;
+ALTER TABLE coverage_rules ADD CONSTRAINT coverage_rules_decay_check CHECK (decay IN ('none', 'linear', 'exponential', 'gaussian', 'gravity')
+	AND (decay_beta IS NULL OR (decay_beta > 0 AND decay_beta <= 50)));
 
 ALTER TABLE coverage_rules DROP CONSTRAINT IF EXISTS coverage_rules_kind_check;
 ALTER TABLE coverage_rules ADD CONSTRAINT coverage_rules_kind_check CHECK (kind IN ('distance', 'service_space', 'capacity'));

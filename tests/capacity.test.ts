@@ -59,7 +59,9 @@ describe('capacity rule validation', () => {
 		[{ capacityUnitEn: undefined }, 'capacityUnitEn'],
 		[{ personsPerHousehold: 0 }, 'personsPerHousehold'],
 		[{ maxDistanceM: undefined }, 'maxDistanceM'],
-		[{ category: 'spaceship' }, 'category']
+		[{ category: 'spaceship' }, 'category'],
+		[{ decay: 'cubic' }, 'decay'],
+		[{ decay: 'gravity', decayBeta: 99 }, 'decayBeta']
 	])('refuses %j (field %s)', (patch, field) => {
 		expect(fieldsOf({ ...capacityRule, ...patch })).toContain(field);
 	});
@@ -194,6 +196,15 @@ for (const engine of testEngines()) {
 			const walked = (await getCoverage(db)).report.cells.filter((c) => c.rule === 'test_places');
 			expect(walked.some((c) => c.metricUsed === 'walk')).toBe(true);
 			expect(walked.some((c) => c.status === 'fail')).toBe(true);
+			// A distance decay (E2SFCA) moves capacity towards the buildings near each facility: the
+			// communities' shares change, the capacity allocated in all stays the same.
+			await updateRule(db, 'test_places', { metric: 'straight', decay: 'gaussian' });
+			const decayed = (await getCoverage(db)).report.cells.filter((c) => c.rule === 'test_places');
+			await updateRule(db, 'test_places', { decay: 'none' });
+			const plain = (await getCoverage(db)).report.cells.filter((c) => c.rule === 'test_places');
+			const total = (cells: typeof plain) => cells.reduce((s, c) => s + (c.capacity?.supply ?? 0), 0);
+			expect(total(decayed)).toBeCloseTo(total(plain), 6);
+			expect(decayed.some((c, i) => Math.abs((c.capacity?.supply ?? 0) - (plain[i].capacity?.supply ?? 0)) > 0.01)).toBe(true);
 		});
 	});
 }

@@ -6,6 +6,8 @@
 // among the buildings it reaches by their demand, so nothing is counted twice — against the unit's
 // required capacity (its demand ÷ demandPer × capacityPer). A facility whose capacity is not recorded
 // counts 0 and is named; a unit with a building of unknown demand is 'no_data', never 'pass'.
+// With a distance decay (decay.ts) the shares are weighted by it — the enhanced 2SFCA of e2sfca.ts: a
+// facility's capacity goes more to the buildings near it; a facility's own figures stay unweighted.
 import type { CapacityRuleSpec, Catchments, FacilityCapacityResult, UnitCapacityResult } from './types';
 
 /** Relative tolerance of the pass test (floating-point sums of shares). */
@@ -24,7 +26,8 @@ export function evaluateCapacity(
 	units: number,
 	catchments: Catchments,
 	capacity: Float64Array,
-	rule: CapacityRuleSpec
+	rule: CapacityRuleSpec,
+	weight?: (d: number) => number
 ): CapacityEvaluation {
 	const n = demand.length;
 	const nf = capacity.length;
@@ -42,7 +45,16 @@ export function evaluateCapacity(
 		const cap = capacity[f];
 		const known = Number.isFinite(cap);
 		const required = d * perUnit;
-		if (known && d > 0) {
+		if (weight) {
+			if (known) {
+				let weighted = 0;
+				for (let k = start[f]; k < start[f + 1]; k++) {
+					const v = demand[building[k]];
+					if (Number.isFinite(v)) weighted += v * weight(catchments.distanceM[k]);
+				}
+				if (weighted > 0) for (let k = start[f]; k < start[f + 1]; k++) access[building[k]] += (cap / weighted) * weight(catchments.distanceM[k]);
+			}
+		} else if (known && d > 0) {
 			const ratio = cap / d;
 			for (let k = start[f]; k < start[f + 1]; k++) access[building[k]] += ratio;
 		}

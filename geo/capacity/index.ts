@@ -4,3 +4,5 @@ export type { CapacityAttribute, CapacityFacility, CapacityRuleSpec, CapacitySta
 export { buildingDemand, PERSONS_PER_HOUSEHOLD } from './demand';
 export { straightCatchments, walkCatchments } from './catchment';
 export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
+export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
+export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';

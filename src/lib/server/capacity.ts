@@ -97,7 +97,8 @@ export async function computeCapacity(
 			reachM: ruleReachM(r),
 			facilities: mine.map((f): CoverageFacility => ({ id: f.source_id, category: f.category_code, geometry: f.geom })),
 			capacity: Float64Array.from(mine, (f) => capacityOf(f.attributes, r.capacityAttribute!)),
-			demand: buildingDemand(buildings.households, population, r.demandBasis ?? 'population', r.personsPerHousehold ?? PERSONS_PER_HOUSEHOLD)
+			demand: buildingDemand(buildings.households, population, r.demandBasis ?? 'population', r.personsPerHousehold ?? PERSONS_PER_HOUSEHOLD),
+			decay: { kind: r.decay ?? 'none', ...(r.decayBeta !== null ? { beta: r.decayBeta } : {}) }
 		};
 	});
 	const graph = searches.some((s) => s.metric === 'walk') ? await getWalkGraph(db) : null;

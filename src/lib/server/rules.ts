@@ -12,6 +12,8 @@ export const RULE_KINDS = ['distance', 'service_space', 'capacity'] as const;
 /** Facility attributes a capacity rule weighs (facilities.attributes, docs/import.md). */
 export const CAPACITY_ATTRIBUTES = ['seats', 'beds', 'floor_area_m2'] as const;
 export const DEMAND_BASES = ['population', 'households'] as const;
+/** Distance decays of a capacity rule's allocation (geo/capacity/decay.ts; 'none': plain two-step catchment). */
+export const DECAYS = ['none', 'linear', 'exponential', 'gaussian', 'gravity'] as const;
 /** Longest radius a rule may ask for: beyond 5 km nothing is "within walking reach" of a community. */
 export const MAX_RULE_DISTANCE_M = 5000;
 /** A rule in minutes without its own speed walks at the one default (geo/network/speed.ts names its source). */
@@ -40,6 +42,9 @@ export interface CoverageRule {
 	capacityUnitZh: string | null;
 	capacityUnitEn: string | null;
 	personsPerHousehold: number | null;
+	decay: (typeof DECAYS)[number];
+	/** the decay's β (null: its default) */
+	decayBeta: number | null;
 	source: string;
 	status: (typeof RULE_STATUSES)[number];
 	note: string | null;
@@ -85,7 +90,7 @@ const SELECT = `SELECT id, kind, category_code AS category, name_zh AS "nameZh",
 	required_share * 100 AS "requiredSharePct", space_per_100_households_m2 AS "spacePer100HouseholdsM2",
 	space_tiers_m2 AS "spaceTiersM2", capacity_attribute AS "capacityAttribute", demand_basis AS "demandBasis",
 	demand_per AS "demandPer", capacity_per AS "capacityPer", capacity_unit_zh AS "capacityUnitZh", capacity_unit_en AS "capacityUnitEn",
-	persons_per_household AS "personsPerHousehold", source, status, note, enabled, updated_at::text AS "updatedAt"
+	persons_per_household AS "personsPerHousehold", decay, decay_beta AS "decayBeta", source, status, note, enabled, updated_at::text AS "updatedAt"
 	FROM coverage_rules`;
 
 function normalise(row: CoverageRule): CoverageRule {
@@ -155,6 +160,8 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 		capacityUnitZh: null,
 		capacityUnitEn: null,
 		personsPerHousehold: null,
+		decay: 'none',
+		decayBeta: null,
 		source: String(input.source ?? '').trim(),
 		status: status as CoverageRule['status'],
 		note: isText(input.note) ? input.note.trim() : null,
@@ -221,6 +228,12 @@ function validateCapacity(input: RuleInput, out: Omit<CoverageRule, 'updatedAt'>
 	const pph = input.personsPerHousehold ?? null;
 	if (pph !== null && (!isNum(pph) || pph <= 0 || pph > 20)) err('personsPerHousehold', '户均人口须在 0–20 之间', 'persons per household must be within 0–20');
 	out.personsPerHousehold = pph;
+	const decay = input.decay ?? 'none';
+	if (!DECAYS.includes(decay)) err('decay', `距离衰减须为 ${DECAYS.join('、')}`, `the distance decay must be one of ${DECAYS.join(', ')}`);
+	out.decay = decay;
+	const beta = input.decayBeta ?? null;
+	if (beta !== null && (!isNum(beta) || beta <= 0 || beta > 50)) err('decayBeta', '衰减参数 β 须在 0–50 之间', 'the decay parameter β must be within 0–50');
+	out.decayBeta = beta;
 }
 
 async function categorySet(q: Queryable): Promise<Set<string>> {
@@ -233,7 +246,7 @@ function params(r: Omit<CoverageRule, 'updatedAt'>): unknown[] {
 		r.id, r.kind, r.category, r.nameZh, r.nameEn, r.level, r.metric, r.maxDistanceM, r.maxMinutes, r.walkSpeedMPerMin,
 		r.requiredSharePct / 100, r.spacePer100HouseholdsM2, r.spaceTiersM2 === null ? null : JSON.stringify(r.spaceTiersM2),
 		r.source, r.status, r.note, r.enabled, r.capacityAttribute, r.demandBasis, r.demandPer, r.capacityPer, r.capacityUnitZh,
-		r.capacityUnitEn, r.personsPerHousehold
+		r.capacityUnitEn, r.personsPerHousehold, r.decay, r.decayBeta
 	];
 }
 
@@ -243,8 +256,8 @@ export async function createRule(q: Queryable, input: RuleInput): Promise<Covera
 	await q.query(
 		`INSERT INTO coverage_rules (id, kind, category_code, name_zh, name_en, level, metric, max_distance_m, max_minutes,
 			walk_speed_m_per_min, required_share, space_per_100_households_m2, space_tiers_m2, source, status, note, enabled,
-			capacity_attribute, demand_basis, demand_per, capacity_per, capacity_unit_zh, capacity_unit_en, persons_per_household)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+			capacity_attribute, demand_basis, demand_per, capacity_per, capacity_unit_zh, capacity_unit_en, persons_per_household, decay, decay_beta)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		params(rule)
 	);
 	return (await getRule(q, rule.id))!;
@@ -264,7 +277,7 @@ export async function updateRule(q: Queryable, id: string, patch: RuleInput): Pr
 			max_distance_m = $8, max_minutes = $9, walk_speed_m_per_min = $10, required_share = $11,
 			space_per_100_households_m2 = $12, space_tiers_m2 = $13::jsonb, source = $14, status = $15, note = $16,
 			enabled = $17, capacity_attribute = $18, demand_basis = $19, demand_per = $20, capacity_per = $21,
-			capacity_unit_zh = $22, capacity_unit_en = $23, persons_per_household = $24, updated_at = now()
+			capacity_unit_zh = $22, capacity_unit_en = $23, persons_per_household = $24, decay = $25, decay_beta = $26, updated_at = now()
 		 WHERE id = $1`,
 		params(rule)
 	);

@@ -28,7 +28,7 @@ import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
 import { nearestFacilityDistances, type CoverageFacility } from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
-import { evaluateCapacity, straightCatchments, walkCatchments, type CapacityRuleSpec, type UnitCapacityResult, type FacilityCapacityResult } from '../../../../geo/capacity';
+import { decayFunction, evaluateCapacity, straightCatchments, walkCatchments, type CapacityRuleSpec, type DecaySpec, type UnitCapacityResult, type FacilityCapacityResult } from '../../../../geo/capacity';
 
 export interface TaskContext {
 	part: (value: unknown) => void;
@@ -178,6 +178,8 @@ export interface CapacitySearch {
 	capacity: Float64Array;
 	/** per building (geo/capacity buildingDemand) */
 	demand: Float64Array;
+	/** distance decay of the allocation (kind 'none': the plain two-step catchment) */
+	decay: Omit<DecaySpec, 'reachM'>;
 }
 
 /**
@@ -196,7 +198,8 @@ function capacityEvaluate(
 		const walked = rule.metric === 'walk' && graph !== null;
 		if (walked) snap ??= snapBuildings(graph, points);
 		const catchments = walked ? walkCatchments(graph, snap!, points, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
-		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec);
+		const weight = rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
+		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec, weight);
 		// The units (communities) each facility reaches, for the detail of a community's cell.
 		const reaches = rule.facilities.map((_, f) => {
 			const units = new Set<number>();

@@ -39,7 +39,9 @@ function ruleFromForm(form: FormData): RuleInput {
 					capacityPer: num(form.get('capacityPer')) ?? Number.NaN,
 					capacityUnitZh: String(form.get('capacityUnitZh') ?? ''),
 					capacityUnitEn: String(form.get('capacityUnitEn') ?? ''),
-					personsPerHousehold: num(form.get('personsPerHousehold'))
+					personsPerHousehold: num(form.get('personsPerHousehold')),
+					decay: String(form.get('decay') ?? 'none') as RuleInput['decay'],
+					decayBeta: num(form.get('decayBeta'))
 				}
 			: {};
 	return {
