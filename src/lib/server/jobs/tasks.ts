@@ -198,7 +198,7 @@ function capacityEvaluate(
 		const walked = rule.metric === 'walk' && graph !== null;
 		if (walked) snap ??= snapBuildings(graph, points);
 		const catchments = walked ? walkCatchments(graph, snap!, points, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
-		const weight = rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
+		const weight = !rule.decay || rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
 		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec, weight);
 		// The units (communities) each facility reaches, for the detail of a community's cell.
 		const reaches = rule.facilities.map((_, f) => {
