@@ -72,9 +72,12 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 	const missed = new Map<string, number>();
 	const ruleIds = new Set(report.rules.map((r) => r.id));
 	const wanted = new Set(communities.map((c) => state.report.communities.indexOf(c)));
-	for (const [k, res] of state.results) {
-		if (!wanted.has(res.unit) || !ruleIds.has(k.split('|')[0]) || !isJudged(res.status)) continue;
-		for (const i of res.uncovered) missed.set(state.buildings.ids[i], (missed.get(state.buildings.ids[i]) ?? 0) + 1);
+	for (const ruleId of ruleIds) {
+		for (const unit of wanted) {
+			const res = state.results.brief(ruleId, unit);
+			if (!res || !isJudged(res.status)) continue;
+			for (const i of state.results.uncoveredOf(ruleId, unit)) missed.set(state.buildings.ids[i], (missed.get(state.buildings.ids[i]) ?? 0) + 1);
+		}
 	}
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
 	const pages = communities.map((community) => ({
