@@ -22,13 +22,19 @@ const REACH_M = 975;
 
 const rand = seededRandom(21);
 const graph = graphFromEdgeList(syntheticLattice({ side, seed: 21 }));
-const lon0 = 118.6, lat0 = 32.3;
+const lon0 = 118.6,
+	lat0 = 32.3;
 const { kx, ky } = metresPerDegree(lat0);
-const w = (side * 80) / kx, h = (side * 80) / ky;
+const w = (side * 80) / kx,
+	h = (side * 80) / ky;
 const lon = Float64Array.from({ length: nb }, () => lon0 + rand() * w);
 const lat = Float64Array.from({ length: nb }, () => lat0 + rand() * h);
 const demand = Float64Array.from({ length: nb }, () => 10 + Math.floor(rand() * 90));
-const facilities = Array.from({ length: nf }, (_, i) => ({ id: `f${i}`, category: 'kindergarten', geometry: { type: 'Point' as const, coordinates: [lon0 + rand() * w, lat0 + rand() * h] } }));
+const facilities = Array.from({ length: nf }, (_, i) => ({
+	id: `f${i}`,
+	category: 'kindergarten',
+	geometry: { type: 'Point' as const, coordinates: [lon0 + rand() * w, lat0 + rand() * h] }
+}));
 const capacity = Float64Array.from({ length: nf }, () => 20 + Math.floor(rand() * 200));
 console.log(`graph ${graph.edgeCount} edges, ${nb} buildings, ${nf} facilities, reach ${REACH_M} m`);
 

@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FeatureCollection, LineString, Point } from 'geojson';
-import { buildingDemand, evaluateCapacity, straightCatchments, walkCatchments, PERSONS_PER_HOUSEHOLD, type CapacityFacility, type Catchments, type CapacityRuleSpec } from './index';
+import {
+	buildingDemand,
+	evaluateCapacity,
+	straightCatchments,
+	walkCatchments,
+	PERSONS_PER_HOUSEHOLD,
+	type CapacityFacility,
+	type Catchments,
+	type CapacityRuleSpec
+} from './index';
 import { buildWalkGraph } from '../network/graph';
 import { snapBuildings } from '../coverage/walk';
 import { expectedOutput } from '../test-fixture';
@@ -24,7 +33,10 @@ function load(name: string) {
 	const roads = fc.features.filter((f) => f.properties?.kind === 'road').map((f) => ({ sourceId: String(f.id), geometry: f.geometry as LineString }));
 	return {
 		ids: bs.map((f) => String(f.id)),
-		buildings: { lon: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[0]), lat: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[1]) },
+		buildings: {
+			lon: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[0]),
+			lat: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[1])
+		},
 		households: Float64Array.from(bs, (f) => num(f.properties!.households)),
 		population: Float64Array.from(bs, (f) => num(f.properties!.population)),
 		unitOf: Int32Array.from(bs, (f) => f.properties!.unit),
@@ -46,15 +58,28 @@ function run(name: string) {
 	const evaluations: Record<string, ReturnType<typeof evaluateCapacity>> = {};
 	for (const rule of fx.rules) {
 		const c: Catchments =
-			rule.metric === 'walk' ? walkCatchments(graph!, snap!, fx.buildings, fx.facilities, rule.reachM) : straightCatchments(fx.buildings, fx.facilities, rule.reachM);
+			rule.metric === 'walk'
+				? walkCatchments(graph!, snap!, fx.buildings, fx.facilities, rule.reachM)
+				: straightCatchments(fx.buildings, fx.facilities, rule.reachM);
 		const demand = buildingDemand(fx.households, fx.population, rule.basis);
 		const ev = evaluateCapacity(demand, fx.unitOf, fx.units, c, capacity, rule);
 		evaluations[rule.id] = ev;
 		out[rule.id] = {
 			catchments: Object.fromEntries(
-				fx.facilities.map((f, i) => [f.id, Object.fromEntries([...c.building.subarray(c.start[i], c.start[i + 1])].map((b, k) => [fx.ids[b], r2(c.distanceM[c.start[i] + k])]))])
+				fx.facilities.map((f, i) => [
+					f.id,
+					Object.fromEntries([...c.building.subarray(c.start[i], c.start[i + 1])].map((b, k) => [fx.ids[b], r2(c.distanceM[c.start[i] + k])]))
+				])
 			),
-			facilities: ev.facilities.map((f) => ({ id: fx.facilities[f.facility].id, capacity: f.capacity, buildings: f.buildings, demand: r2(f.demand), required: r2(f.required), shortfall: r2(f.shortfall), status: f.status })),
+			facilities: ev.facilities.map((f) => ({
+				id: fx.facilities[f.facility].id,
+				capacity: f.capacity,
+				buildings: f.buildings,
+				demand: r2(f.demand),
+				required: r2(f.required),
+				shortfall: r2(f.shortfall),
+				status: f.status
+			})),
 			units: ev.units.map((u) => ({
 				unit: u.unit,
 				status: u.status,
@@ -111,15 +136,33 @@ describe('capacity rules (geo/capacity)', () => {
 		const demand = Float64Array.from([100, 200]);
 		const unitOf = Int32Array.from([0, 0]);
 		const rule = { id: 'r', basis: 'population' as const, demandPer: 1000, capacityPer: 5 };
-		const none = evaluateCapacity(demand, unitOf, 1, { start: Int32Array.of(0), building: new Int32Array(0), distanceM: new Float64Array(0) }, new Float64Array(0), rule);
+		const none = evaluateCapacity(
+			demand,
+			unitOf,
+			1,
+			{ start: Int32Array.of(0), building: new Int32Array(0), distanceM: new Float64Array(0) },
+			new Float64Array(0),
+			rule
+		);
 		expect(none.units[0].status).toBe('no_facilities');
-		const unrecorded = evaluateCapacity(demand, unitOf, 1, { start: Int32Array.of(0, 2), building: Int32Array.of(0, 1), distanceM: Float64Array.of(1, 2) }, Float64Array.of(Number.NaN), rule);
+		const unrecorded = evaluateCapacity(
+			demand,
+			unitOf,
+			1,
+			{ start: Int32Array.of(0, 2), building: Int32Array.of(0, 1), distanceM: Float64Array.of(1, 2) },
+			Float64Array.of(Number.NaN),
+			rule
+		);
 		expect(unrecorded.units[0].status).toBe('no_capacity');
 		expect(unrecorded.units[0].shortfall).toBeNull();
 	});
 
-	it('skips buildings without coordinates and keeps the others\' indices', () => {
-		const c = straightCatchments({ lon: Float64Array.of(Number.NaN, 118.781, 118.79), lat: Float64Array.of(32.04, 32.04, 32.04) }, [{ id: 'A', category: 'k', geometry: { type: 'Point', coordinates: [118.78, 32.04] } }], 300);
+	it("skips buildings without coordinates and keeps the others' indices", () => {
+		const c = straightCatchments(
+			{ lon: Float64Array.of(Number.NaN, 118.781, 118.79), lat: Float64Array.of(32.04, 32.04, 32.04) },
+			[{ id: 'A', category: 'k', geometry: { type: 'Point', coordinates: [118.78, 32.04] } }],
+			300
+		);
 		expect([...c.building]).toEqual([1]);
 		expect(c.distanceM[0]).toBeCloseTo(94.45, 1);
 	});

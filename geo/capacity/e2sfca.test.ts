@@ -8,10 +8,16 @@ import { expectedOutput } from '../test-fixture';
 const dir = path.join(import.meta.dirname, 'test');
 
 function load() {
-	const fc = JSON.parse(fs.readFileSync(path.join(dir, 'in', 'decay-line.geojson'), 'utf8')) as FeatureCollection & { reachM: number; decays: Omit<DecaySpec, 'reachM'>[] };
+	const fc = JSON.parse(fs.readFileSync(path.join(dir, 'in', 'decay-line.geojson'), 'utf8')) as FeatureCollection & {
+		reachM: number;
+		decays: Omit<DecaySpec, 'reachM'>[];
+	};
 	const bs = fc.features.filter((f) => f.properties!.kind === 'building');
 	const fs_ = fc.features.filter((f) => f.properties!.kind === 'facility');
-	const buildings = { lon: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[0]), lat: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[1]) };
+	const buildings = {
+		lon: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[0]),
+		lat: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[1])
+	};
 	const facilities = fs_.map((f) => ({ id: String(f.id), category: 'k', geometry: f.geometry }));
 	return {
 		fc,
@@ -62,7 +68,15 @@ describe('E2SFCA with distance decay (geo/capacity)', () => {
 
 	it('capacity rules with a decay allocate as E2SFCA', () => {
 		for (const { spec, result } of runs) {
-			const ev = evaluateCapacity(fx.demand, fx.unitOf, 2, fx.catchments, fx.capacity, { id: 'x', basis: 'population', demandPer: 1, capacityPer: 1 }, decayFunction(spec));
+			const ev = evaluateCapacity(
+				fx.demand,
+				fx.unitOf,
+				2,
+				fx.catchments,
+				fx.capacity,
+				{ id: 'x', basis: 'population', demandPer: 1, capacityPer: 1 },
+				decayFunction(spec)
+			);
 			for (let i = 0; i < fx.demand.length; i++) expect(ev.access[i], spec.kind).toBeCloseTo(result.access[i], 12);
 		}
 	});
@@ -96,7 +110,12 @@ describe('E2SFCA with distance decay (geo/capacity)', () => {
 	});
 
 	it('a facility of unknown capacity offers nothing; unknown demand weighs nothing', () => {
-		const r = e2sfca(Float64Array.of(100, Number.NaN), { start: Int32Array.of(0, 2, 4), building: Int32Array.of(0, 1, 0, 1), distanceM: Float64Array.of(10, 10, 20, 20) }, Float64Array.of(Number.NaN, 50), decayFunction({ kind: 'none', reachM: 100 }));
+		const r = e2sfca(
+			Float64Array.of(100, Number.NaN),
+			{ start: Int32Array.of(0, 2, 4), building: Int32Array.of(0, 1, 0, 1), distanceM: Float64Array.of(10, 10, 20, 20) },
+			Float64Array.of(Number.NaN, 50),
+			decayFunction({ kind: 'none', reachM: 100 })
+		);
 		expect(Number.isNaN(r.ratio[0])).toBe(true);
 		expect(r.ratio[1]).toBe(0.5);
 		expect([...r.access]).toEqual([0.5, 0.5]);

@@ -75,7 +75,8 @@ export const capacityEn: Record<keyof typeof capacityZh, string> = {
 	'report.statusTags': 'Source status: V verified, S secondary, R recalled (to check), P local policy, D draft (figure to check).',
 	'report.missingNote': '"No such facility in the data": not one facility of the category in the data; not judged, not a failure.',
 	'report.noCapacityNote': '"No capacity data": no facility of the category records its capacity (seats, beds or floor area); not judged, not a failure.',
-	'report.capacityNote': 'Capacity rules: each facility’s capacity is shared among the buildings within its reach by their demand (two-step floating catchment, no distance decay).',
+	'report.capacityNote':
+		'Capacity rules: each facility’s capacity is shared among the buildings within its reach by their demand (two-step floating catchment, no distance decay).',
 	'report.noMapped': 'No community with building data in the selection.',
 	'report.shortHouseholds': '{n} hh short',
 	'report.requirement.space': '≥ {m2} m² per 100 households',

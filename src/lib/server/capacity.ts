@@ -46,7 +46,10 @@ export interface CapacityFacilityRow {
 
 export interface CapacityResult {
 	/** rule id → per community (index as in the communities given) */
-	units: Map<string, { status: 'pass' | 'fail' | 'no_data' | 'no_facilities' | 'no_capacity'; share: number | null; buildings: number; figures: CapacityFigures }[]>;
+	units: Map<
+		string,
+		{ status: 'pass' | 'fail' | 'no_data' | 'no_facilities' | 'no_capacity'; share: number | null; buildings: number; figures: CapacityFigures }[]
+	>;
 	/** rule id → its facilities with the communities each reaches */
 	facilities: Map<string, CapacityFacilityRow[]>;
 	/** rule id → measured on foot (false: straight line, also for a walk rule without a network) */
@@ -104,7 +107,16 @@ export async function computeCapacity(
 	const graph = searches.some((s) => s.metric === 'walk') ? await getWalkGraph(db) : null;
 	const { result: done } = await jobs().run(
 		'capacityEvaluate',
-		[{ lon: buildings.lon, lat: buildings.lat, unitOf: buildingCommunity, units: communities, rules: searches, graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null }],
+		[
+			{
+				lon: buildings.lon,
+				lat: buildings.lat,
+				unitOf: buildingCommunity,
+				units: communities,
+				rules: searches,
+				graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null
+			}
+		],
 		{ kind: 'coverage' }
 	);
 	for (const r of capacityRules) {
@@ -118,7 +130,14 @@ export async function computeCapacity(
 				status: u.status,
 				share: u.share,
 				buildings: u.buildings,
-				figures: { ...unit, demand: u.demand, required: u.required, supply: u.supply, shortfall: wholeShortfall(u.shortfall), unknownFacilities: u.unknownFacilities }
+				figures: {
+					...unit,
+					demand: u.demand,
+					required: u.required,
+					supply: u.supply,
+					shortfall: wholeShortfall(u.shortfall),
+					unknownFacilities: u.unknownFacilities
+				}
 			}))
 		);
 		result.facilities.set(

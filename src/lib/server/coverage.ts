@@ -122,7 +122,16 @@ async function fingerprint(db: Db): Promise<string> {
 }
 
 async function loadBuildings(db: Db, communityIndex: Map<string, number>) {
-	type Row = { id: string; source_id: string; lon: number; lat: number; households: number; population: number | null; community_code: string | null; grid_code: string | null };
+	type Row = {
+		id: string;
+		source_id: string;
+		lon: number;
+		lat: number;
+		households: number;
+		population: number | null;
+		community_code: string | null;
+		grid_code: string | null;
+	};
 	// In pages: on the embedded engine one statement over a whole city would hold the request thread.
 	const rows = await pagedRows<Row>(
 		statementTargetMs(db),
@@ -377,7 +386,19 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 
 	const ms = Math.round(performance.now() - started);
 	return {
-		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, walkUnsnapped, walkSnapM: MAX_SNAP_M, missingCategories, rules, communities, cells, subdistricts },
+		report: {
+			fingerprint: print,
+			computedAt: new Date().toISOString(),
+			ms,
+			walkNetwork,
+			walkUnsnapped,
+			walkSnapM: MAX_SNAP_M,
+			missingCategories,
+			rules,
+			communities,
+			cells,
+			subdistricts
+		},
 		buildings,
 		buildingCommunity,
 		buildingGrid,
@@ -418,9 +439,7 @@ export interface ReportFilter {
 export function filterReport(report: CoverageReport, f: ReportFilter): CoverageReport {
 	const rules = f.level ? report.rules.filter((r) => r.level === f.level) : report.rules;
 	const ruleIds = new Set(rules.map((r) => r.id));
-	const communities = report.communities.filter(
-		(c) => (!f.subdistrict || c.subdistrictCode === f.subdistrict) && (!f.community || c.code === f.community)
-	);
+	const communities = report.communities.filter((c) => (!f.subdistrict || c.subdistrictCode === f.subdistrict) && (!f.community || c.code === f.community));
 	const codes = new Set(communities.map((c) => c.code));
 	return {
 		...report,
@@ -497,11 +516,13 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 	let index = state.indexes.get(rule.category);
 	if (!index) state.indexes.set(rule.category, (index = FacilityIndex.build(facilities)));
 	for (const i of members) for (const f of index.within(state.buildings.lon[i], state.buildings.lat[i], reachM)) used.add(f);
-	const facilityFeatures = [...used].sort((a, b) => a - b).map((f) => ({
-		type: 'Feature' as const,
-		geometry: facilities[f].geometry,
-		properties: { id: facilities[f].id, category: rule.category }
-	}));
+	const facilityFeatures = [...used]
+		.sort((a, b) => a - b)
+		.map((f) => ({
+			type: 'Feature' as const,
+			geometry: facilities[f].geometry,
+			properties: { id: facilities[f].id, category: rule.category }
+		}));
 	const grids: CellDetail['grids'] = [];
 	state.gridCodes.forEach((code, gi) => {
 		if (!code.startsWith(communityCode)) return;
@@ -509,7 +530,14 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		if (r) grids.push({ code, status: r.status, share: r.share, householdsTotal: r.householdsTotal, householdsShort: r.householdsShort });
 	});
 	grids.sort((a, b) => a.code.localeCompare(b.code));
-	const catchment = cell.metricUsed === 'walk' ? await walkCatchment(db, [...used].map((f) => facilities[f]), reachM) : null;
+	const catchment =
+		cell.metricUsed === 'walk'
+			? await walkCatchment(
+					db,
+					[...used].map((f) => facilities[f]),
+					reachM
+				)
+			: null;
 	return {
 		community,
 		rule,
@@ -597,7 +625,8 @@ export async function whatIfData(db: Db, ruleId: string): Promise<WhatIfData> {
 	const state = await getCoverage(db);
 	const rule = state.report.rules.find((r) => r.id === ruleId);
 	if (!rule) throw new CoverageInputError('unknown_rule', `未找到已启用的规则 ${ruleId} / no enabled rule ${ruleId}`);
-	if (rule.kind !== 'distance' || !rule.category) throw new CoverageInputError('not_distance_rule', `规则 ${ruleId} 不是距离规则 / rule ${ruleId} is not a distance rule`);
+	if (rule.kind !== 'distance' || !rule.category)
+		throw new CoverageInputError('not_distance_rule', `规则 ${ruleId} 不是距离规则 / rule ${ruleId} is not a distance rule`);
 	const round = (v: number) => Math.round(v * 1e7) / 1e7;
 	return {
 		category: rule.category,
@@ -647,7 +676,13 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const found = new Map<string, Float64Array>();
 	const { walkNetwork } = await searchDistances(db, state.buildings, [{ key: k, metric: 'walk', facilities, maxM }], found, new Map());
 	const distanceM = found.get(k)!;
-	const specs: CoverageRuleSpec[] = rules.map((r) => ({ id: r.id, category, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: 'walk' }));
+	const specs: CoverageRuleSpec[] = rules.map((r) => ({
+		id: r.id,
+		category,
+		maxDistanceM: ruleReachM(r),
+		requiredShare: r.requiredSharePct / 100,
+		metric: 'walk'
+	}));
 	const cells: CoverageCell[] = [];
 	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
 		const res = withFacilityCount(raw, facilities.length);

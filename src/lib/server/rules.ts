@@ -170,7 +170,8 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 	if (kind === 'distance' || kind === 'capacity') {
 		const category = input.category ?? null;
 		if (!isText(category)) err('category', '请选择设施类别', 'a facility category is required');
-		else if (!categories.has(category)) err('category', `未知的设施类别“${category}”，请先在设施类别中添加`, `unknown facility category "${category}": add it to the categories first`);
+		else if (!categories.has(category))
+			err('category', `未知的设施类别“${category}”，请先在设施类别中添加`, `unknown facility category "${category}": add it to the categories first`);
 		out.category = category;
 		const metric = input.metric ?? 'straight';
 		if (!RULE_METRICS.includes(metric)) err('metric', '度量须为直线距离（straight）或步行距离（walk）', 'metric must be straight or walk');
@@ -181,14 +182,17 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 		if (d !== null && minutes !== null) err('maxMinutes', '最大距离与步行分钟数只能填一项', 'give a distance or minutes, not both');
 		if (d !== null) {
 			if (!isNum(d) || d <= 0) err('maxDistanceM', `最大距离须为正数（收到 ${String(d)}）`, `maximum distance must be positive (got ${String(d)})`);
-			else if (d > MAX_RULE_DISTANCE_M) err('maxDistanceM', `最大距离不能超过 ${MAX_RULE_DISTANCE_M} 米`, `maximum distance may not exceed ${MAX_RULE_DISTANCE_M} m`);
+			else if (d > MAX_RULE_DISTANCE_M)
+				err('maxDistanceM', `最大距离不能超过 ${MAX_RULE_DISTANCE_M} 米`, `maximum distance may not exceed ${MAX_RULE_DISTANCE_M} m`);
 			out.maxDistanceM = d;
 		}
 		if (minutes !== null) {
-			if (!isNum(minutes) || minutes <= 0) err('maxMinutes', `步行分钟数须为正数（收到 ${String(minutes)}）`, `minutes must be positive (got ${String(minutes)})`);
+			if (!isNum(minutes) || minutes <= 0)
+				err('maxMinutes', `步行分钟数须为正数（收到 ${String(minutes)}）`, `minutes must be positive (got ${String(minutes)})`);
 			const speed = input.walkSpeedMPerMin ?? DEFAULT_WALK_SPEED;
 			if (!isNum(speed) || speed <= 0 || speed > 200) err('walkSpeedMPerMin', '步行速度须在 0–200 米/分钟之间', 'walking speed must be within 0–200 m/min');
-			else if (isNum(minutes) && minutes * speed > MAX_RULE_DISTANCE_M) err('maxMinutes', `分钟数 × 步速不能超过 ${MAX_RULE_DISTANCE_M} 米`, `minutes × speed may not exceed ${MAX_RULE_DISTANCE_M} m`);
+			else if (isNum(minutes) && minutes * speed > MAX_RULE_DISTANCE_M)
+				err('maxMinutes', `分钟数 × 步速不能超过 ${MAX_RULE_DISTANCE_M} 米`, `minutes × speed may not exceed ${MAX_RULE_DISTANCE_M} m`);
 			out.maxMinutes = minutes;
 			out.walkSpeedMPerMin = speed;
 		}
@@ -210,16 +214,20 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 /** The fields of a capacity rule (its category and reach are checked as a distance rule's). */
 function validateCapacity(input: RuleInput, out: Omit<CoverageRule, 'updatedAt'>, err: (field: string, zh: string, en: string) => void) {
 	const attribute = input.capacityAttribute ?? null;
-	if (!attribute || !CAPACITY_ATTRIBUTES.includes(attribute)) err('capacityAttribute', `容量字段须为 ${CAPACITY_ATTRIBUTES.join('、')}`, `the capacity field must be one of ${CAPACITY_ATTRIBUTES.join(', ')}`);
+	if (!attribute || !CAPACITY_ATTRIBUTES.includes(attribute))
+		err('capacityAttribute', `容量字段须为 ${CAPACITY_ATTRIBUTES.join('、')}`, `the capacity field must be one of ${CAPACITY_ATTRIBUTES.join(', ')}`);
 	out.capacityAttribute = attribute;
 	const basis = input.demandBasis ?? 'population';
-	if (!DEMAND_BASES.includes(basis)) err('demandBasis', '需求依据须为人口（population）或户数（households）', 'the demand basis must be population or households');
+	if (!DEMAND_BASES.includes(basis))
+		err('demandBasis', '需求依据须为人口（population）或户数（households）', 'the demand basis must be population or households');
 	out.demandBasis = basis;
 	const per = input.demandPer ?? (basis === 'households' ? 100 : 1000);
-	if (!isNum(per) || per <= 0 || per > 1e6) err('demandPer', '“每多少人/户”须为 0–1,000,000 之间的正数', 'per how many residents or households must be a positive number up to 1,000,000');
+	if (!isNum(per) || per <= 0 || per > 1e6)
+		err('demandPer', '“每多少人/户”须为 0–1,000,000 之间的正数', 'per how many residents or households must be a positive number up to 1,000,000');
 	out.demandPer = per;
 	const value = input.capacityPer ?? null;
-	if (!isNum(value) || value <= 0 || value > 1e6) err('capacityPer', `指标值须为正数（收到 ${String(value)}）`, `the indicator value must be positive (got ${String(value)})`);
+	if (!isNum(value) || value <= 0 || value > 1e6)
+		err('capacityPer', `指标值须为正数（收到 ${String(value)}）`, `the indicator value must be positive (got ${String(value)})`);
 	out.capacityPer = value;
 	if (!isText(input.capacityUnitZh)) err('capacityUnitZh', '请填写容量单位（中文，如 托位）', 'the unit (Chinese, e.g. 托位) is required');
 	if (!isText(input.capacityUnitEn)) err('capacityUnitEn', '请填写容量单位（英文，如 places）', 'the unit (English, e.g. places) is required');
@@ -243,10 +251,32 @@ async function categorySet(q: Queryable): Promise<Set<string>> {
 
 function params(r: Omit<CoverageRule, 'updatedAt'>): unknown[] {
 	return [
-		r.id, r.kind, r.category, r.nameZh, r.nameEn, r.level, r.metric, r.maxDistanceM, r.maxMinutes, r.walkSpeedMPerMin,
-		r.requiredSharePct / 100, r.spacePer100HouseholdsM2, r.spaceTiersM2 === null ? null : JSON.stringify(r.spaceTiersM2),
-		r.source, r.status, r.note, r.enabled, r.capacityAttribute, r.demandBasis, r.demandPer, r.capacityPer, r.capacityUnitZh,
-		r.capacityUnitEn, r.personsPerHousehold, r.decay, r.decayBeta
+		r.id,
+		r.kind,
+		r.category,
+		r.nameZh,
+		r.nameEn,
+		r.level,
+		r.metric,
+		r.maxDistanceM,
+		r.maxMinutes,
+		r.walkSpeedMPerMin,
+		r.requiredSharePct / 100,
+		r.spacePer100HouseholdsM2,
+		r.spaceTiersM2 === null ? null : JSON.stringify(r.spaceTiersM2),
+		r.source,
+		r.status,
+		r.note,
+		r.enabled,
+		r.capacityAttribute,
+		r.demandBasis,
+		r.demandPer,
+		r.capacityPer,
+		r.capacityUnitZh,
+		r.capacityUnitEn,
+		r.personsPerHousehold,
+		r.decay,
+		r.decayBeta
 	];
 }
 

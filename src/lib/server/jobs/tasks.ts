@@ -25,10 +25,26 @@ import { fileError } from '../../../../geo/issues';
 import { collectionToWgs84 } from '../../../../geo/crs/project';
 import { parseLayer } from '../../../../geo/import';
 import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
-import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '../../../../geo/coverage';
+import {
+	evaluateRules,
+	nearestFacilityDistances,
+	packResults,
+	type CoverageFacility,
+	type CoverageRuleSpec,
+	type PackedResults
+} from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
-import { decayFunction, evaluateCapacity, straightCatchments, walkCatchments, type CapacityRuleSpec, type DecaySpec, type UnitCapacityResult, type FacilityCapacityResult } from '../../../../geo/capacity';
+import {
+	decayFunction,
+	evaluateCapacity,
+	straightCatchments,
+	walkCatchments,
+	type CapacityRuleSpec,
+	type DecaySpec,
+	type UnitCapacityResult,
+	type FacilityCapacityResult
+} from '../../../../geo/capacity';
 
 export interface TaskContext {
 	part: (value: unknown) => void;
@@ -58,7 +74,10 @@ function describeLayout(community: Areal, grids: LayoutGrid[], buildings: PlanBu
 	const gridFeatures = features(grids);
 	const { byGrid } = householdsPerGrid(gridFeatures, buildings);
 	const households = Object.fromEntries(grids.map((g) => [g.code, byGrid.get(g.code) ?? 0]));
-	const stats = balanceStats(grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0), band);
+	const stats = balanceStats(
+		grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0),
+		band
+	);
 	const violations = validatePartition(community, gridFeatures, buildings, band);
 	return { households, stats, violations };
 }
@@ -78,7 +97,12 @@ function proposeLayout(
 ) {
 	const p = proposeGrids(input.community, input.buildings, input.options);
 	const numbered = numberGrids(input.communityCode, p.grids, input.previous);
-	const grids: LayoutGrid[] = numbered.map(({ feature, code }) => ({ code, name: gridName(input.communityName, code), kind: 'basic', geometry: feature.geometry }));
+	const grids: LayoutGrid[] = numbered.map(({ feature, code }) => ({
+		code,
+		name: gridName(input.communityName, code),
+		kind: 'basic',
+		geometry: feature.geometry
+	}));
 	return { grids, feasible: p.feasible, explanation: p.explanation, moved: p.moved, ...describeLayout(input.community, grids, input.buildings, input.band) };
 }
 
@@ -225,7 +249,8 @@ function capacityEvaluate(
 		// The units (communities) each facility reaches, for the detail of a community's cell.
 		const reaches = rule.facilities.map((_, f) => {
 			const units = new Set<number>();
-			for (let k = catchments.start[f]; k < catchments.start[f + 1]; k++) if (input.unitOf[catchments.building[k]] >= 0) units.add(input.unitOf[catchments.building[k]]);
+			for (let k = catchments.start[f]; k < catchments.start[f + 1]; k++)
+				if (input.unitOf[catchments.building[k]] >= 0) units.add(input.unitOf[catchments.building[k]]);
 			return [...units];
 		});
 		results[rule.spec.id] = { units: ev.units, facilities: ev.facilities, reaches, walked };
