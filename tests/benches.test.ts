@@ -25,6 +25,11 @@ describe('benches at smoke size (core)', () => {
 		if (!server) expect(r.vs_pgrouting).toBeNull(); // with a server: null only where pgRouting is missing
 	}, 620_000);
 
+	it('capacity: catchments on foot and E2SFCA', async () => {
+		const r = await smokeBench('capacity', ['buildings', 'facilities', 'catchments_ms', 'e2sfca_ms', 'identical']);
+		expect(r.buildings).toBe(5000);
+	}, 620_000);
+
 	it('density', async () => {
 		await smokeBench('density', ['bytes_per_case', 'encode_ms', 'hex_ms', 'hex_warm_ms', 'spikes_ms', 'cases', 'grids']);
 	}, 620_000);

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
 import { featuresAt, openMap, screenPoint, waitForMap } from './helpers/map-page';
+import { pdfPageCount } from './helpers/pdf';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -212,6 +213,67 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		expect((await api('/api/rules/ui_rule')).status).toBe(200);
 	}, 60_000);
 
+	it('capacity rules (千人指标): added in the editor, shortfall in the rule unit in the table, facilities in the panel', async () => {
+		// Kindergartens with seats at buildings of six communities (the demo has none).
+		const report = await (await api('/api/coverage')).json();
+		const mapped = [...new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community as string))].slice(0, 6);
+		const features = [];
+		for (const [i, code] of mapped.entries()) {
+			const b = (await (await api(`/api/coverage/cell?community=${code}&rule=culture_500`)).json()).buildings.features[0].properties;
+			features.push({
+				type: 'Feature',
+				id: `kg-${i}`,
+				properties: { category: 'kindergarten', name: `托育园 ${i}`, seats: [10, 200, 15, 40, 5, 25][i] },
+				geometry: { type: 'Point', coordinates: [b.lon, b.lat] }
+			});
+		}
+		const form = new FormData();
+		form.set('layer', 'facilities');
+		form.set('crs', 'wgs84');
+		form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })]), 'kindergartens.geojson');
+		const imported = await app.fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { origin: app.url, accept: 'application/json' } });
+		const answer = await imported.json();
+		expect(answer.type, JSON.stringify(answer)).toBe('success');
+		expect(answer.data).toContain('kindergartens.geojson');
+		// The editor: a new rule of the capacity kind, status D (draft).
+		await page.goto(`${app.url}/coverage/rules`, { waitUntil: 'networkidle' });
+		const editor = page.locator('form[data-rule="new"]');
+		await page.locator('[data-testid="rule-kind"]').selectOption('capacity');
+		await editor.locator('select[name="capacityAttribute"]').waitFor();
+		await editor.locator('input[name="id"]').fill('ui_places');
+		await editor.locator('input[name="nameZh"]').fill('界面托位');
+		await editor.locator('input[name="nameEn"]').fill('UI places');
+		await editor.locator('select[name="category"]').selectOption('kindergarten');
+		await editor.locator('input[name="reach"]').fill('800');
+		await editor.locator('input[name="capacityPer"]').fill('10');
+		await editor.locator('input[name="capacityUnitZh"]').fill('托位');
+		await editor.locator('input[name="capacityUnitEn"]').fill('places');
+		await editor.locator('input[name="source"]').fill('测试依据 第 1 条');
+		await editor.locator('select[name="status"]').selectOption('D');
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-rules-capacity.png` });
+		await editor.locator('button[type="submit"]').click();
+		await page.waitForSelector('text=规则 ui_places 已保存');
+		const rule = await (await api('/api/rules/ui_places')).json();
+		expect([rule.kind, rule.capacityAttribute, rule.capacityPer, rule.demandPer, rule.status]).toEqual(['capacity', 'seats', 10, 1000, 'D']);
+		// The table: a failing capacity cell gives its shortfall in places, as the API computes it.
+		const cells = (await (await api('/api/coverage')).json()).cells.filter((c: any) => c.rule === 'ui_places');
+		const failing = cells.find((c: any) => c.status === 'fail' && c.capacity.supply > 0);
+		expect(failing).toBeTruthy();
+		expect(failing.capacity.shortfall).toBe(Math.ceil(failing.capacity.required - failing.capacity.supply - 1e-6));
+		await page.goto(`${app.url}/coverage`);
+		const button = page.locator(`[data-testid="coverage-table"] button[data-rule="ui_places"][data-community="${failing.community}"]`);
+		expect(await button.locator('[data-testid="capacity-short"]').innerText()).toBe(`−${failing.capacity.shortfall} 托位`);
+		await button.click();
+		await page.waitForSelector('[data-testid="capacity-cell"]');
+		expect(await page.locator('[data-testid="capacity-shortfall"]').innerText()).toBe(`缺 ${failing.capacity.shortfall} 托位`);
+		expect(await page.locator('[data-testid="capacity-cell"] tbody tr').count()).toBeGreaterThan(0);
+		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-capacity.png` });
+		// The report names it on the community's page.
+		await page.goto(`${app.url}/coverage/report?community=${failing.community}`);
+		expect(await page.locator('tr[data-rule="ui_places"]').innerText()).toContain(`缺 ${failing.capacity.shortfall} 托位`);
+		expect(record.errors).toEqual([]);
+	}, 120_000);
+
 	it('exports parse, filters apply, and the printable report has one page per community', async () => {
 		const csv = await (await api('/api/coverage?format=csv&level=5min')).text();
 		const lines = csv.trim().split('\n');
@@ -230,6 +292,29 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/coverage-report.png` });
 		const pdf = await page.pdf({ format: 'A4' });
 		expect(pdf.length).toBeGreaterThan(1000);
+		// One A4 page per community: the printed PDF has exactly as many pages as sheets.
+		expect(pdfPageCount(pdf)).toBe(sheets);
+		// The whole city (every mapped community, 24 in the demo) prints one page each too.
+		await page.goto(`${app.url}/coverage/report`);
+		const all = await page.locator('section.sheet').count();
+		expect(all).toBe(mapped.size);
+		expect(pdfPageCount(await page.pdf({ format: 'A4' }))).toBe(all);
+		// Buildings are drawn by how many judged rules they miss, with a legend whose counts add up.
+		const first = page.locator('section.sheet').first();
+		const legend = await first.locator('[data-testid="report-legend"] .n').allInnerTexts();
+		expect(legend).toHaveLength(4);
+		const buildings = (await api(`/api/coverage/cell?community=${await first.getAttribute('data-community')}&rule=culture_500`).then((r) => r.json())).buildings
+			.features.length;
+		expect(legend.reduce((s, n) => s + Number(n), 0)).toBe(buildings);
+		expect(await first.locator('path[data-missed]').count()).toBe(4);
+		// 依据 names the standard and clause from the catalogue, not the threshold.
+		const rules = (await (await api('/api/rules')).json()).rules as { id: string; source: string }[];
+		const culture = rules.find((r) => r.id === 'culture_500')!;
+		expect(await first.locator('tr[data-rule="culture_500"] [data-testid="report-source"]').innerText()).toContain(culture.source);
+		expect(culture.source).toMatch(/GB 50180-2018 附录C 表C\.0\.2/);
+		// A category with no facility in the data says so.
+		const noFacility = first.locator('tr.no_facilities').first();
+		if (await noFacility.count()) expect(await noFacility.innerText()).toContain('数据中无此类设施');
 		expect(offHostRequests(record.requests)).toEqual([]);
 		expect(record.errors).toEqual([]);
 	}, 60_000);

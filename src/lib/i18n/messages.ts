@@ -4,11 +4,13 @@ import { planEn, planZh } from './plan-messages';
 import { readinessEn, readinessZh } from './readiness-messages';
 import { auditEn, auditZh } from './audit-messages';
 import { caseOpsEn, caseOpsZh } from './case-ops-messages';
+import { capacityEn, capacityZh } from './capacity-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
 	...auditZh,
 	...caseOpsZh,
+	...capacityZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -284,7 +286,8 @@ export const zh = {
 	'coverage.report.generated': '生成于 {time}',
 	'coverage.report.mapNote': '红色为至少一项规则未覆盖的建筑，蓝色为全部覆盖；边界为示意。',
 	'rules.title': '覆盖规则',
-	'rules.intro': '设施覆盖规则目录：类别、度量、距离或步行分钟、要求覆盖户数比例、依据与状态标记（V 已核实、S 二手、R 回忆、P 地方政策）。',
+	'rules.intro':
+		'设施覆盖规则目录：距离覆盖规则（类别、度量、距离或步行分钟、要求覆盖户数比例）、容量规则（千人指标：设施座位/床位/面积对服务范围内人口或户数）、依据与状态标记（V 已核实、S 二手、R 回忆、P 地方政策、D 草案）。',
 	'rules.id': '编号',
 	'rules.name': '名称',
 	'rules.nameEn': '英文名称',
@@ -503,6 +506,7 @@ export type MessageKey = keyof typeof zh;
 export const en: Record<MessageKey, string> = {
 	...planEn,
 	...caseOpsEn,
+	...capacityEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',
@@ -783,7 +787,7 @@ export const en: Record<MessageKey, string> = {
 	'coverage.report.mapNote': 'Red: buildings uncovered by at least one rule; blue: covered by all. Boundaries are illustrative.',
 	'rules.title': 'Coverage rules',
 	'rules.intro':
-		'The facility coverage rule catalogue: category, metric, distance or walking minutes, required share of households, source and status tag (V verified, S secondary, R recalled, P local policy).',
+		'The facility coverage rule catalogue: distance rules (category, metric, distance or walking minutes, required share of households), capacity rules (per-thousand indicators: facility seats, beds or floor area against the residents or households within reach), source and status tag (V verified, S secondary, R recalled, P local policy, D draft).',
 	'rules.id': 'Id',
 	'rules.name': 'Name',
 	'rules.nameEn': 'English name',

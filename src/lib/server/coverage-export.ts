@@ -3,7 +3,7 @@
 import { csvDocument } from '../csv';
 import type { Geometry } from 'geojson';
 import type { Queryable } from './db';
-import type { CoverageReport } from './coverage';
+import type { CoverageCell, CoverageReport } from './coverage';
 import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const CSV_COLUMNS = [
@@ -25,8 +25,20 @@ export const CSV_COLUMNS = [
 	'buildings',
 	'buildings_uncovered',
 	'status',
-	'pass'
+	'pass',
+	'capacity_required',
+	'capacity_available',
+	'capacity_short',
+	'capacity_unit'
 ] as const;
+
+/** Capacity rules: required and available capacity and the shortfall, in the rule's unit (blank otherwise). */
+function capacityColumns(cell: CoverageCell): (string | number)[] {
+	const c = cell.capacity;
+	if (!c) return ['', '', '', ''];
+	const round = (v: number | null) => (v === null ? '' : Math.round(v * 100) / 100);
+	return [round(c.required), round(c.required === null ? null : c.supply), c.shortfall ?? '', c.unitZh];
+}
 
 export function coverageCsv(report: CoverageReport): string {
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
@@ -54,7 +66,8 @@ export function coverageCsv(report: CoverageReport): string {
 			cell.buildings,
 			cell.uncovered,
 			cell.status,
-			cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : ''
+			cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : '',
+			...capacityColumns(cell)
 		];
 	});
 	return csvDocument(CSV_COLUMNS, rows);
@@ -73,6 +86,7 @@ export async function coverageGeoJSON(q: Queryable, report: CoverageReport): Pro
 		props[`${cell.rule}.status`] = cell.status;
 		props[`${cell.rule}.share`] = cell.share;
 		props[`${cell.rule}.households_short`] = cell.householdsShort;
+		if (cell.capacity) props[`${cell.rule}.capacity_short`] = cell.capacity.shortfall;
 		byCommunity.set(cell.community, props);
 	}
 	return {

@@ -5,7 +5,6 @@ import type { Geometry } from 'geojson';
 import {
 	FacilityIndex,
 	evaluateRules,
-	isJudged,
 	withFacilityCount,
 	suggestSites,
 	type BuildingSet,
@@ -25,6 +24,10 @@ import type { CoverageEvaluation, DistanceSearch } from './jobs/tasks';
 import { versionKey, versionsFor, type Topic } from './db/versions';
 import { pagedRows, statementTargetMs } from './sql';
 import { timeSlicer } from './jobs/slice';
+import { computeCapacity, type CapacityFigures, type CapacityResult } from './capacity';
+
+/** A cell's status: a coverage status, or 'no_capacity' (a capacity rule whose facilities record no capacity). */
+export type CellStatus = CoverageStatus | 'no_capacity';
 
 export interface CoverageCommunity {
 	code: string;
@@ -39,7 +42,7 @@ export interface CoverageCommunity {
 export interface CoverageCell {
 	community: string;
 	rule: string;
-	status: CoverageStatus;
+	status: CellStatus;
 	share: number | null;
 	householdsTotal: number;
 	householdsCovered: number;
@@ -50,6 +53,8 @@ export interface CoverageCell {
 	metricUsed: 'straight' | 'walk' | null;
 	/** Service-space rule: required and recorded area, and the highest tier met. */
 	space?: { requiredM2: number | null; recordedM2: number | null; tier: string | null };
+	/** Capacity rule (千人指标): demand, required and allocated capacity and the shortfall, in the rule's unit. */
+	capacity?: CapacityFigures;
 }
 
 export interface SubdistrictTotal {
@@ -95,6 +100,8 @@ export interface CoverageState {
 	results: UnitResultTable;
 	/** (rule id, index in gridCodes) → the same per grid. */
 	gridResults: UnitResultTable;
+	/** Capacity rules: per community and per facility. */
+	capacity: CapacityResult;
 }
 
 export class CoverageInputError extends Error {
@@ -115,22 +122,24 @@ async function fingerprint(db: Db): Promise<string> {
 }
 
 async function loadBuildings(db: Db, communityIndex: Map<string, number>) {
-	// In pages: on the embedded engine one statement over a whole city would hold the request thread.
-	const rows = await pagedRows<{
+	type Row = {
 		id: string;
 		source_id: string;
 		lon: number;
 		lat: number;
 		households: number;
+		population: number | null;
 		community_code: string | null;
 		grid_code: string | null;
-	}>(
+	};
+	// In pages: on the embedded engine one statement over a whole city would hold the request thread.
+	const rows = await pagedRows<Row>(
 		statementTargetMs(db),
 		(r) => r.id,
 		(after, limit) =>
-			db.query<{ id: string; source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
-				`SELECT id::text AS id, source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, community_code, grid_code
-				 FROM (SELECT id, source_id, households, community_code, grid_code, ST_PointOnSurface(geom) AS p FROM buildings
+			db.query<Row>(
+				`SELECT id::text AS id, source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, population, community_code, grid_code
+				 FROM (SELECT id, source_id, households, population, community_code, grid_code, ST_PointOnSurface(geom) AS p FROM buildings
 				       WHERE id > COALESCE($1::bigint, 0) ORDER BY id LIMIT $2) b
 				 ORDER BY id`,
 				[after, limit]
@@ -140,19 +149,21 @@ async function loadBuildings(db: Db, communityIndex: Map<string, number>) {
 	const buildings: BuildingSet = { ids: new Array(n), lon: new Float64Array(n), lat: new Float64Array(n), households: new Float64Array(n) };
 	const buildingCommunity = new Int32Array(n);
 	const buildingGrid = new Int32Array(n);
+	const population = new Float64Array(n);
 	const gridIndex = new Map<string, number>();
 	rows.forEach((r, i) => {
 		buildings.ids[i] = r.source_id;
 		buildings.lon[i] = r.lon;
 		buildings.lat[i] = r.lat;
 		buildings.households[i] = r.households ?? Number.NaN;
+		population[i] = r.population ?? Number.NaN;
 		buildingCommunity[i] = r.community_code ? (communityIndex.get(r.community_code) ?? -1) : -1;
 		if (r.grid_code) {
 			if (!gridIndex.has(r.grid_code)) gridIndex.set(r.grid_code, gridIndex.size);
 			buildingGrid[i] = gridIndex.get(r.grid_code)!;
 		} else buildingGrid[i] = -1;
 	});
-	return { buildings, buildingCommunity, buildingGrid, gridCodes: [...gridIndex.keys()] };
+	return { buildings, buildingCommunity, buildingGrid, population, gridCodes: [...gridIndex.keys()] };
 }
 
 async function loadFacilities(db: Db, categories: string[]): Promise<Map<string, CoverageFacility[]>> {
@@ -244,7 +255,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const rules = await listRules(db, { enabledOnly: true });
 	const communities = await loadCommunities(db);
 	const communityIndex = new Map(communities.map((c, i) => [c.code, i]));
-	const { buildings, buildingCommunity, buildingGrid, gridCodes } = await loadBuildings(db, communityIndex);
+	const { buildings, buildingCommunity, buildingGrid, population, gridCodes } = await loadBuildings(db, communityIndex);
 	const distanceRules = rules.filter((r) => r.kind === 'distance' && r.category);
 	const categories = [...new Set(distanceRules.map((r) => r.category!))];
 	const facilitiesByCategory = await loadFacilities(db, categories);
@@ -289,6 +300,8 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const results = new UnitResultTable(byCommunity, (id) => facilityCount.get(id) ?? 0);
 	const gridResults = new UnitResultTable(byGrid, (id) => facilityCount.get(id) ?? 0);
 
+	const capacity = await computeCapacity(db, rules, communities.length, buildings, population, buildingCommunity);
+
 	const householdsByCommunity = new Float64Array(communities.length);
 	const buildingsByCommunity = new Int32Array(communities.length);
 	buildingCommunity.forEach((c, i) => {
@@ -304,6 +317,24 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		for (const rule of rules) {
 			if (rule.kind === 'service_space') {
 				cells.push(serviceSpaceCell(rule, c, householdsByCommunity[ci], buildingsByCommunity[ci]));
+				continue;
+			}
+			if (rule.kind === 'capacity') {
+				const u = capacity.units.get(rule.id)?.[ci];
+				if (!u) continue;
+				cells.push({
+					community: c.code,
+					rule: rule.id,
+					status: u.status,
+					share: u.share,
+					householdsTotal: householdsByCommunity[ci],
+					householdsCovered: 0,
+					householdsShort: 0,
+					buildings: u.buildings,
+					uncovered: 0,
+					metricUsed: capacity.walked.get(rule.id) ? 'walk' : 'straight',
+					capacity: u.figures
+				});
 				continue;
 			}
 			if (!rule.category) continue;
@@ -335,7 +366,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		let t = tally.get(k);
 		if (!t) tally.set(k, (t = { communities: 0, judged: 0, passing: 0 }));
 		t.communities++;
-		if (isJudged(cell.status)) t.judged++;
+		if (cell.status === 'pass' || cell.status === 'fail') t.judged++;
 		if (cell.status === 'pass') t.passing++;
 	}
 	for (const [code, name] of subdistrictNames) {
@@ -377,7 +408,8 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		nearest,
 		indexes,
 		results,
-		gridResults
+		gridResults,
+		capacity
 	};
 }
 
@@ -433,7 +465,7 @@ export interface CellDetail {
 	grids: { code: string; status: CoverageStatus; share: number | null; householdsTotal: number; householdsShort: number }[];
 }
 
-function findCell(state: CoverageState, communityCode: string, ruleId: string) {
+export function findCell(state: CoverageState, communityCode: string, ruleId: string) {
 	const ci = state.report.communities.findIndex((c) => c.code === communityCode);
 	if (ci < 0) throw new CoverageInputError('unknown_community', `未找到社区 ${communityCode} / no community ${communityCode}`);
 	const rule = state.report.rules.find((r) => r.id === ruleId);
@@ -611,50 +643,6 @@ export async function whatIfData(db: Db, ruleId: string): Promise<WhatIfData> {
 			.filter((r) => r.kind === 'distance' && r.category === rule.category)
 			.map((r) => ({ id: r.id, category: r.category!, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: r.metric ?? 'straight' }))
 	};
-}
-
-export interface ReportPage {
-	community: CoverageCommunity;
-	cells: (CoverageCell & { ruleName: string; ruleNameEn: string; reachM: number | null; requiredSharePct: number })[];
-	boundary: Geometry | null;
-	/** Building outlines, flagged when at least one distance rule leaves them uncovered. */
-	buildings: { geom: Geometry; uncovered: boolean }[];
-}
-
-/** One printable page per community (the filter must narrow a big city to at most maxPages). */
-export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): Promise<{ pages: ReportPage[]; truncated: number; computedAt: string }> {
-	const state = await getCoverage(db);
-	const report = filterReport(state.report, filter);
-	// Listed communities with no mapped buildings have nothing to report, unless asked for by code.
-	const mapped = new Set(report.cells.filter((c) => c.buildings > 0).map((c) => c.community));
-	const communities = report.communities.filter((c) => filter.community || mapped.has(c.code)).slice(0, maxPages);
-	const codes = communities.map((c) => c.code);
-	const boundaries = await db.query<{ code: string; geom: Geometry | null }>(
-		'SELECT code, ST_AsGeoJSON(geom, 6)::json AS geom FROM communities WHERE code = ANY($1::text[])',
-		[codes]
-	);
-	const buildingRows = await db.query<{ source_id: string; community_code: string; geom: Geometry }>(
-		'SELECT source_id, community_code, ST_AsGeoJSON(geom, 6)::json AS geom FROM buildings WHERE community_code = ANY($1::text[])',
-		[codes]
-	);
-	const uncoveredIds = new Set<string>();
-	for (const rule of report.rules) {
-		for (let unit = 0; unit < state.results.unitCount; unit++)
-			for (const i of state.results.uncoveredOf(rule.id, unit)) uncoveredIds.add(state.buildings.ids[i]);
-	}
-	const rules = new Map(report.rules.map((r) => [r.id, r]));
-	const pages = communities.map((community) => ({
-		community,
-		cells: report.cells
-			.filter((c) => c.community === community.code)
-			.map((c) => {
-				const r = rules.get(c.rule)!;
-				return { ...c, ruleName: r.nameZh, ruleNameEn: r.nameEn, reachM: r.kind === 'distance' ? ruleReachM(r) : null, requiredSharePct: r.requiredSharePct };
-			}),
-		boundary: boundaries.find((b) => b.code === community.code)?.geom ?? null,
-		buildings: buildingRows.filter((b) => b.community_code === community.code).map((b) => ({ geom: b.geom, uncovered: uncoveredIds.has(b.source_id) }))
-	}));
-	return { pages, truncated: Math.max(0, (filter.community ? report.communities.length : mapped.size) - communities.length), computedAt: report.computedAt };
 }
 
 export interface WalkWhatIfRequest {

@@ -6,8 +6,14 @@ import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const RULE_LEVELS = ['5min', '10min', '15min', 'community', 'block', 'subdistrict'] as const;
 export const RULE_METRICS = ['straight', 'walk'] as const;
-export const RULE_STATUSES = ['V', 'S', 'R', 'P'] as const;
-export const RULE_KINDS = ['distance', 'service_space'] as const;
+/** V verified, S secondary, R recalled, P local policy, D draft (a figure still to be checked). */
+export const RULE_STATUSES = ['V', 'S', 'R', 'P', 'D'] as const;
+export const RULE_KINDS = ['distance', 'service_space', 'capacity'] as const;
+/** Facility attributes a capacity rule weighs (facilities.attributes, docs/import.md). */
+export const CAPACITY_ATTRIBUTES = ['seats', 'beds', 'floor_area_m2'] as const;
+export const DEMAND_BASES = ['population', 'households'] as const;
+/** Distance decays of a capacity rule's allocation (geo/capacity/decay.ts; 'none': plain two-step catchment). */
+export const DECAYS = ['none', 'linear', 'exponential', 'gaussian', 'gravity'] as const;
 /** Longest radius a rule may ask for: beyond 5 km nothing is "within walking reach" of a community. */
 export const MAX_RULE_DISTANCE_M = 5000;
 /** A rule in minutes without its own speed walks at the one default (geo/network/speed.ts names its source). */
@@ -28,6 +34,17 @@ export interface CoverageRule {
 	requiredSharePct: number;
 	spacePer100HouseholdsM2: number | null;
 	spaceTiersM2: { m2: number; zh: string; en: string }[] | null;
+	/** Capacity rules: capacityPer units of the attribute for every demandPer residents or households. */
+	capacityAttribute: (typeof CAPACITY_ATTRIBUTES)[number] | null;
+	demandBasis: (typeof DEMAND_BASES)[number] | null;
+	demandPer: number | null;
+	capacityPer: number | null;
+	capacityUnitZh: string | null;
+	capacityUnitEn: string | null;
+	personsPerHousehold: number | null;
+	decay: (typeof DECAYS)[number];
+	/** the decay's β (null: its default) */
+	decayBeta: number | null;
 	source: string;
 	status: (typeof RULE_STATUSES)[number];
 	note: string | null;
@@ -71,7 +88,9 @@ export class RuleExistsError extends Error {
 const SELECT = `SELECT id, kind, category_code AS category, name_zh AS "nameZh", name_en AS "nameEn", level, metric,
 	max_distance_m AS "maxDistanceM", max_minutes AS "maxMinutes", walk_speed_m_per_min AS "walkSpeedMPerMin",
 	required_share * 100 AS "requiredSharePct", space_per_100_households_m2 AS "spacePer100HouseholdsM2",
-	space_tiers_m2 AS "spaceTiersM2", source, status, note, enabled, updated_at::text AS "updatedAt"
+	space_tiers_m2 AS "spaceTiersM2", capacity_attribute AS "capacityAttribute", demand_basis AS "demandBasis",
+	demand_per AS "demandPer", capacity_per AS "capacityPer", capacity_unit_zh AS "capacityUnitZh", capacity_unit_en AS "capacityUnitEn",
+	persons_per_household AS "personsPerHousehold", decay, decay_beta AS "decayBeta", source, status, note, enabled, updated_at::text AS "updatedAt"
 	FROM coverage_rules`;
 
 function normalise(row: CoverageRule): CoverageRule {
@@ -115,7 +134,7 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 	if (!level || !RULE_LEVELS.includes(level)) err('level', `层级须为 ${RULE_LEVELS.join('、')}`, `level must be one of ${RULE_LEVELS.join(', ')}`);
 	if (!isText(input.source)) err('source', '请注明依据（标准或政策名称）', 'the source (standard or policy) is required');
 	const status = input.status;
-	if (!status || !RULE_STATUSES.includes(status)) err('status', '状态标记须为 V、S、R 或 P', 'status must be V, S, R or P');
+	if (!status || !RULE_STATUSES.includes(status)) err('status', '状态标记须为 V、S、R、P 或 D（草案）', 'status must be V, S, R, P or D (draft)');
 	const share = input.requiredSharePct ?? 100;
 	if (!isNum(share) || share <= 0 || share > 100) {
 		err('requiredSharePct', `覆盖户数比例须在 0–100% 之间（收到 ${String(share)}）`, `required share must be within 0–100% (got ${String(share)})`);
@@ -134,12 +153,21 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 		requiredSharePct: share as number,
 		spacePer100HouseholdsM2: null,
 		spaceTiersM2: null,
+		capacityAttribute: null,
+		demandBasis: null,
+		demandPer: null,
+		capacityPer: null,
+		capacityUnitZh: null,
+		capacityUnitEn: null,
+		personsPerHousehold: null,
+		decay: 'none',
+		decayBeta: null,
 		source: String(input.source ?? '').trim(),
 		status: status as CoverageRule['status'],
 		note: isText(input.note) ? input.note.trim() : null,
 		enabled: input.enabled ?? true
 	};
-	if (kind === 'distance') {
+	if (kind === 'distance' || kind === 'capacity') {
 		const category = input.category ?? null;
 		if (!isText(category)) err('category', '请选择设施类别', 'a facility category is required');
 		else if (!categories.has(category))
@@ -168,6 +196,7 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 			out.maxMinutes = minutes;
 			out.walkSpeedMPerMin = speed;
 		}
+		if (kind === 'capacity') validateCapacity(input, out, err);
 	} else {
 		const per100 = input.spacePer100HouseholdsM2 ?? null;
 		if (!isNum(per100) || per100 <= 0) err('spacePer100HouseholdsM2', '每百户面积须为正数', 'area per 100 households must be positive');
@@ -180,6 +209,39 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 	}
 	if (errors.length) throw new RuleValidationError(id, errors);
 	return out;
+}
+
+/** The fields of a capacity rule (its category and reach are checked as a distance rule's). */
+function validateCapacity(input: RuleInput, out: Omit<CoverageRule, 'updatedAt'>, err: (field: string, zh: string, en: string) => void) {
+	const attribute = input.capacityAttribute ?? null;
+	if (!attribute || !CAPACITY_ATTRIBUTES.includes(attribute))
+		err('capacityAttribute', `容量字段须为 ${CAPACITY_ATTRIBUTES.join('、')}`, `the capacity field must be one of ${CAPACITY_ATTRIBUTES.join(', ')}`);
+	out.capacityAttribute = attribute;
+	const basis = input.demandBasis ?? 'population';
+	if (!DEMAND_BASES.includes(basis))
+		err('demandBasis', '需求依据须为人口（population）或户数（households）', 'the demand basis must be population or households');
+	out.demandBasis = basis;
+	const per = input.demandPer ?? (basis === 'households' ? 100 : 1000);
+	if (!isNum(per) || per <= 0 || per > 1e6)
+		err('demandPer', '“每多少人/户”须为 0–1,000,000 之间的正数', 'per how many residents or households must be a positive number up to 1,000,000');
+	out.demandPer = per;
+	const value = input.capacityPer ?? null;
+	if (!isNum(value) || value <= 0 || value > 1e6)
+		err('capacityPer', `指标值须为正数（收到 ${String(value)}）`, `the indicator value must be positive (got ${String(value)})`);
+	out.capacityPer = value;
+	if (!isText(input.capacityUnitZh)) err('capacityUnitZh', '请填写容量单位（中文，如 托位）', 'the unit (Chinese, e.g. 托位) is required');
+	if (!isText(input.capacityUnitEn)) err('capacityUnitEn', '请填写容量单位（英文，如 places）', 'the unit (English, e.g. places) is required');
+	out.capacityUnitZh = isText(input.capacityUnitZh) ? input.capacityUnitZh.trim().slice(0, 20) : null;
+	out.capacityUnitEn = isText(input.capacityUnitEn) ? input.capacityUnitEn.trim().slice(0, 40) : null;
+	const pph = input.personsPerHousehold ?? null;
+	if (pph !== null && (!isNum(pph) || pph <= 0 || pph > 20)) err('personsPerHousehold', '户均人口须在 0–20 之间', 'persons per household must be within 0–20');
+	out.personsPerHousehold = pph;
+	const decay = input.decay ?? 'none';
+	if (!DECAYS.includes(decay)) err('decay', `距离衰减须为 ${DECAYS.join('、')}`, `the distance decay must be one of ${DECAYS.join(', ')}`);
+	out.decay = decay;
+	const beta = input.decayBeta ?? null;
+	if (beta !== null && (!isNum(beta) || beta <= 0 || beta > 50)) err('decayBeta', '衰减参数 β 须在 0–50 之间', 'the decay parameter β must be within 0–50');
+	out.decayBeta = beta;
 }
 
 async function categorySet(q: Queryable): Promise<Set<string>> {
@@ -205,7 +267,16 @@ function params(r: Omit<CoverageRule, 'updatedAt'>): unknown[] {
 		r.source,
 		r.status,
 		r.note,
-		r.enabled
+		r.enabled,
+		r.capacityAttribute,
+		r.demandBasis,
+		r.demandPer,
+		r.capacityPer,
+		r.capacityUnitZh,
+		r.capacityUnitEn,
+		r.personsPerHousehold,
+		r.decay,
+		r.decayBeta
 	];
 }
 
@@ -214,8 +285,9 @@ export async function createRule(q: Queryable, input: RuleInput): Promise<Covera
 	if (await getRule(q, rule.id)) throw new RuleExistsError(rule.id);
 	await q.query(
 		`INSERT INTO coverage_rules (id, kind, category_code, name_zh, name_en, level, metric, max_distance_m, max_minutes,
-			walk_speed_m_per_min, required_share, space_per_100_households_m2, space_tiers_m2, source, status, note, enabled)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17)`,
+			walk_speed_m_per_min, required_share, space_per_100_households_m2, space_tiers_m2, source, status, note, enabled,
+			capacity_attribute, demand_basis, demand_per, capacity_per, capacity_unit_zh, capacity_unit_en, persons_per_household, decay, decay_beta)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		params(rule)
 	);
 	return (await getRule(q, rule.id))!;
@@ -234,7 +306,8 @@ export async function updateRule(q: Queryable, id: string, patch: RuleInput): Pr
 		`UPDATE coverage_rules SET kind = $2, category_code = $3, name_zh = $4, name_en = $5, level = $6, metric = $7,
 			max_distance_m = $8, max_minutes = $9, walk_speed_m_per_min = $10, required_share = $11,
 			space_per_100_households_m2 = $12, space_tiers_m2 = $13::jsonb, source = $14, status = $15, note = $16,
-			enabled = $17, updated_at = now()
+			enabled = $17, capacity_attribute = $18, demand_basis = $19, demand_per = $20, capacity_per = $21,
+			capacity_unit_zh = $22, capacity_unit_en = $23, persons_per_household = $24, decay = $25, decay_beta = $26, updated_at = now()
 		 WHERE id = $1`,
 		params(rule)
 	);

@@ -114,7 +114,8 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 	const compliance: WallCompliance[] = report.communities
 		.filter((c) => mapped.has(c.code))
 		.map((c) => {
-			const cells = report.cells.filter((x) => x.community === c.code && x.status !== 'no_facilities');
+			// Data gaps (no facility of the category, or none recording its capacity) are not judged.
+			const cells = report.cells.filter((x) => x.community === c.code && x.status !== 'no_facilities' && x.status !== 'no_capacity');
 			const passed = cells.filter((x) => x.status === 'pass').length;
 			const noData = cells.filter((x) => x.status === 'no_data').length;
 			return { code: c.code, name: c.name, passed, rules: cells.length, noData, meetsAll: cells.length > 0 && passed === cells.length };

@@ -35,6 +35,16 @@ import {
 } from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
+import {
+	decayFunction,
+	evaluateCapacity,
+	straightCatchments,
+	walkCatchments,
+	type CapacityRuleSpec,
+	type DecaySpec,
+	type UnitCapacityResult,
+	type FacilityCapacityResult
+} from '../../../../geo/capacity';
 
 export interface TaskContext {
 	part: (value: unknown) => void;
@@ -205,6 +215,49 @@ function coverageDistances(
 	return { results, walkNetwork, walkUnsnapped, evaluated };
 }
 
+export interface CapacitySearch {
+	spec: CapacityRuleSpec;
+	metric: 'walk' | 'straight';
+	reachM: number;
+	facilities: CoverageFacility[];
+	/** per facility, NaN where not recorded */
+	capacity: Float64Array;
+	/** per building (geo/capacity buildingDemand) */
+	demand: Float64Array;
+	/** distance decay of the allocation (kind 'none': the plain two-step catchment) */
+	decay: Omit<DecaySpec, 'reachM'>;
+}
+
+/**
+ * Capacity rules (geo/capacity): the buildings each facility reaches — on foot over the walk graph
+ * when there is one, else in a straight line — and capacity against demand per facility and unit.
+ */
+function capacityEvaluate(
+	input: { lon: Float64Array; lat: Float64Array; unitOf: Int32Array; units: number; rules: CapacitySearch[]; graph: { graph: WalkGraph; id: number } | null },
+	_ctx: TaskContext
+) {
+	const points = { lon: input.lon, lat: input.lat };
+	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	let snap: SnapResult | null = null;
+	const results: Record<string, { units: UnitCapacityResult[]; facilities: FacilityCapacityResult[]; reaches: number[][]; walked: boolean }> = {};
+	for (const rule of input.rules) {
+		const walked = rule.metric === 'walk' && graph !== null;
+		if (walked) snap ??= snapBuildings(graph, points);
+		const catchments = walked ? walkCatchments(graph, snap!, points, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
+		const weight = !rule.decay || rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
+		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec, weight);
+		// The units (communities) each facility reaches, for the detail of a community's cell.
+		const reaches = rule.facilities.map((_, f) => {
+			const units = new Set<number>();
+			for (let k = catchments.start[f]; k < catchments.start[f + 1]; k++)
+				if (input.unitOf[catchments.building[k]] >= 0) units.add(input.unitOf[catchments.building[k]]);
+			return [...units];
+		});
+		results[rule.spec.id] = { units: ev.units, facilities: ev.facilities, reaches, walked };
+	}
+	return { results };
+}
+
 /** Records sent back per message: small enough that taking one in never holds the request thread long. */
 export const RECORDS_PER_PART = 2000;
 
@@ -215,5 +268,5 @@ async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: L
 	return { ...parsed, records: [] };
 }
 
-export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport, coverageDistances };
+export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport, coverageDistances, capacityEvaluate };
 export type Tasks = typeof tasks;

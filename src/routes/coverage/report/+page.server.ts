@@ -1,7 +1,8 @@
 // The printable report: one A4 page per community (map snapshot, rules table, shortfalls), for a
 // subdistrict, a level, or one community (?community=…).
 import { requireDb } from '$lib/server/runtime';
-import { getCoverage, reportPages } from '$lib/server/coverage';
+import { getCoverage } from '$lib/server/coverage';
+import { reportPages } from '$lib/server/coverage-views';
 import { categoriesByCode } from '$lib/server/facilities';
 import { RULE_LEVELS } from '$lib/server/rules';
 import { resolveLang } from '$lib/i18n/server';

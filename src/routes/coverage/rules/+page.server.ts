@@ -30,8 +30,23 @@ function ruleFromForm(form: FormData): RuleInput {
 	};
 	if (kind === 'service_space') return { ...base, spacePer100HouseholdsM2: num(form.get('spacePer100HouseholdsM2')) };
 	const unit = String(form.get('unit') ?? 'm');
+	const capacity: RuleInput =
+		kind === 'capacity'
+			? {
+					capacityAttribute: String(form.get('capacityAttribute') ?? '') as RuleInput['capacityAttribute'],
+					demandBasis: String(form.get('demandBasis') ?? 'population') as RuleInput['demandBasis'],
+					demandPer: num(form.get('demandPer')),
+					capacityPer: num(form.get('capacityPer')) ?? Number.NaN,
+					capacityUnitZh: String(form.get('capacityUnitZh') ?? ''),
+					capacityUnitEn: String(form.get('capacityUnitEn') ?? ''),
+					personsPerHousehold: num(form.get('personsPerHousehold')),
+					decay: String(form.get('decay') ?? 'none') as RuleInput['decay'],
+					decayBeta: num(form.get('decayBeta'))
+				}
+			: {};
 	return {
 		...base,
+		...capacity,
 		category: String(form.get('category') ?? ''),
 		metric: String(form.get('metric') ?? 'straight') as RuleInput['metric'],
 		maxDistanceM: unit === 'm' ? (num(form.get('reach')) ?? Number.NaN) : null,

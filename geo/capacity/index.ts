@@ -1,0 +1,17 @@
+// Capacity rules (千人指标), the pure core: the demand of each building, the buildings each facility
+// reaches (straight line or on foot), and capacity against demand per facility and per unit.
+export type {
+	CapacityAttribute,
+	CapacityFacility,
+	CapacityRuleSpec,
+	CapacityStatus,
+	Catchments,
+	DemandBasis,
+	FacilityCapacityResult,
+	UnitCapacityResult
+} from './types';
+export { buildingDemand, PERSONS_PER_HOUSEHOLD } from './demand';
+export { straightCatchments, walkCatchments } from './catchment';
+export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
+export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
+export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';
