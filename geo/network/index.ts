@@ -2,7 +2,7 @@
 // another line (junctions) and at its ends; each piece becomes an edge with its length in metres on
 // the WGS-84 ellipsoid (geo/measure, the model straight-line distances use).
 // Roads with broken geometry are skipped and counted. The in-memory graph for searches (CSR,
-// snapping, shortest paths) is graph.ts; synthetic.ts makes large test graphs.
+// snapping, shortest paths) is graph.ts (the face of graph-*.ts); synthetic.ts makes large test graphs.
 import type { LineString, MultiLineString, Position } from 'geojson';
 import { distanceM } from '../measure';
 

@@ -7,7 +7,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { readJson } from '$lib/server/api-errors';
 import { loadPlan, savePlan, type SaveInput } from '$lib/server/plans';
-import { authorOf, planErrorResponse } from '$lib/server/plans-http';
+import { authorOf, planErrorResponse } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {

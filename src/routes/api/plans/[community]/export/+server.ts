@@ -3,7 +3,7 @@
 import { requireDb } from '$lib/server/runtime';
 import { apiError } from '$lib/server/api-errors';
 import { exportPlan } from '$lib/server/plans';
-import { planErrorResponse, positiveInt } from '$lib/server/plans-http';
+import { planErrorResponse, positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {

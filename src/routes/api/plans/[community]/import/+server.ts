@@ -5,7 +5,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { apiError } from '$lib/server/api-errors';
 import { importPlanFile } from '$lib/server/plans';
-import { authorOf, planErrorResponse, positiveInt } from '$lib/server/plans-http';
+import { authorOf, planErrorResponse, positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 const MAX_BYTES = Number(process.env.GRIDATLAS_MAX_IMPORT_MB ?? 200) * 1024 * 1024;

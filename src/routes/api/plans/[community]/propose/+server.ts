@@ -5,7 +5,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { readJson } from '$lib/server/api-errors';
 import { proposePlan } from '$lib/server/plans';
-import { planErrorResponse } from '$lib/server/plans-http';
+import { planErrorResponse } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request }) => {

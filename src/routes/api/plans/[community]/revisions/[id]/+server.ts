@@ -4,7 +4,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { apiError } from '$lib/server/api-errors';
 import { getRevision } from '$lib/server/plans';
-import { planErrorResponse, positiveInt } from '$lib/server/plans-http';
+import { planErrorResponse, positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {

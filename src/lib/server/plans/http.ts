@@ -1,8 +1,8 @@
 // The plan API's answers: typed plan errors → the shared error shape {message, code, errors?}
 // (src/lib/server/api-errors.ts) with the status their type implies; anything else is rethrown.
-import { apiError, jobErrorResponse } from './api-errors';
-import { JobError } from './jobs/errors';
-import { PlanConflictError, PlanInputError, PlanViolationError } from './plans';
+import { apiError, jobErrorResponse } from '../api-errors';
+import { JobError } from '../jobs/errors';
+import { PlanConflictError, PlanInputError, PlanViolationError } from './errors';
 
 export function planErrorResponse(err: unknown): Response {
 	if (err instanceof JobError) return jobErrorResponse(err);
