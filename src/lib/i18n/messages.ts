@@ -4,11 +4,13 @@ import { planEn, planZh } from './plan-messages';
 import { readinessEn, readinessZh } from './readiness-messages';
 import { auditEn, auditZh } from './audit-messages';
 import { caseOpsEn, caseOpsZh } from './case-ops-messages';
+import { workerEn, workerZh } from './worker-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
 	...auditZh,
 	...caseOpsZh,
+	...workerZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -502,6 +504,7 @@ export type MessageKey = keyof typeof zh;
 export const en: Record<MessageKey, string> = {
 	...planEn,
 	...caseOpsEn,
+	...workerEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',
