@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 	beforeAll(async () => {
 		ensureBuild();
 		fs.writeFileSync(photoFile, bigPng());
-		app = await startApp();
+		app = await startApp({ env: { GRIDATLAS_PATROL_INTERVAL_S: '5' } });
 		const who = await (await fetch(`${app.url}/api/session`, { headers: { cookie: await sessionCookie(app.url, 'worker') } })).json();
 		grid = who.principal.units[0];
 		const grids = await (await admin('/api/layers/grids?labels=1')).json();
@@ -250,6 +250,48 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		expect(tasks.find((t: { id: string }) => t.id === c.id).takenBy).toBe('worker');
 		await page.screenshot({ path: path.join(SHOTS, 'worker-tasks-360x640.png') });
 	}, 120_000);
+
+	it('a patrol walked offline: its track points arrive once each when the network returns; the track is personal', async () => {
+		await page.locator('[data-tab="patrol"]').tap();
+		await context.setOffline(true);
+		await page.getByTestId('patrol-toggle').tap();
+		// Walk east through the own grid: a new position every 2 s, a point taken every 5 s.
+		for (let i = 1; i <= 6; i++) {
+			await context.setGeolocation({ longitude: own[0] + i * 0.0002, latitude: own[1], accuracy: 8 });
+			await page.waitForTimeout(2000);
+		}
+		await page.getByTestId('patrol-toggle').tap();
+		const taken = Number((await page.getByTestId('patrol').innerText()).match(/(\d+) 个轨迹点/)![1]);
+		expect(taken).toBeGreaterThanOrEqual(3);
+		expect(await page.getByTestId('patrol-distance').innerText()).not.toContain('0.00');
+		await page.screenshot({ path: path.join(SHOTS, 'worker-patrol-360x640.png') });
+		const mine = () => page.request.get(`${app.url}/api/patrol`).then((r) => r.json());
+		await context.setOffline(false);
+		const track = await waitFor(async () => {
+			const t = await mine();
+			return t.points.length >= taken ? t : null;
+		}, 'the track points');
+		expect(track.points).toHaveLength(taken); // each once
+		expect(track.metres).toBeGreaterThan(40);
+		const leader = await fetch(`${app.url}/api/patrol?user=worker`, { headers: { cookie: await sessionCookie(app.url, 'leader') } });
+		expect((await leader.json()).points).toHaveLength(taken);
+		const viewer = await fetch(`${app.url}/api/patrol?user=worker`, { headers: { cookie: await sessionCookie(app.url, 'viewer') } });
+		expect(viewer.status).toBe(403);
+		await context.setGeolocation({ longitude: own[0], latitude: own[1], accuracy: 15 });
+	}, 120_000);
+
+	it('is usable on a tablet too', async () => {
+		const tablet = await browser.newContext({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true, geolocation: { longitude: own[0], latitude: own[1], accuracy: 15 }, permissions: ['geolocation'] });
+		const p = await tablet.newPage();
+		await signIn(p, app.url, 'worker');
+		await p.goto(`${app.url}/m?lang=en`);
+		await p.getByTestId('accuracy').waitFor();
+		expect(await p.getByTestId('accuracy').innerText()).toContain('accurate to about 15 m');
+		await p.locator('[data-tab="tasks"]').tap();
+		await p.getByTestId('task').first().waitFor();
+		await p.screenshot({ path: path.join(SHOTS, 'worker-tasks-tablet-en.png') });
+		await tablet.close();
+	}, 60_000);
 
 	it("another grid's cases and photos are refused to the worker", async () => {
 		const r = page.request;

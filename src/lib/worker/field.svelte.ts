@@ -26,7 +26,23 @@ async function send(item: OutboxItem): Promise<Sent> {
 	}
 	let message: string | undefined;
 	if (!res.ok) message = ((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? res.statusText;
+	// A step has no id of its own: sent again after its answer was lost, it is refused as no longer
+	// allowed. If the case shows that step taken since the item was made, it was this one.
+	if (item.kind === 'step' && res.status === 409 && item.attempts > 0 && (await stepTaken(item))) return { status: 200 };
 	return { status: res.status, message };
+}
+
+async function stepTaken(item: OutboxItem): Promise<boolean> {
+	try {
+		const res = await fetch(`/api/cases/${encodeURIComponent(item.caseId ?? '')}`, { credentials: 'same-origin' });
+		if (!res.ok) return false;
+		const c = (await res.json()) as { ops?: { steps?: { action: string; at: string }[] } | null };
+		const action = (item.body as { action?: string } | undefined)?.action;
+		const since = Date.parse(item.createdAt) - 5 * 60_000;
+		return !!c.ops?.steps?.some((s) => s.action === action && Date.parse(s.at) >= since);
+	} catch {
+		return false;
+	}
 }
 
 export class FieldOutbox {
