@@ -159,6 +159,15 @@ for (const engine of testEngines()) {
 			expect(own.points).toHaveLength(3);
 			expect(own.metres).toBeGreaterThan(150);
 			expect(own.insideS).toBe(60);
+			expect(own.streetCoverage).toBeNull(); // no streets in the grid yet
+			// Two streets in G1: one along the walk (lat 32.05, 118.04–118.06: half within 30 m), one far from it.
+			await db.exec(`INSERT INTO roads (source_id, highway, walkable, geom) VALUES
+				('w1', 'residential', true, ST_Multi(ST_GeomFromText('LINESTRING(118.04 32.05, 118.06 32.05)', 4326))),
+				('w2', 'residential', true, ST_Multi(ST_GeomFromText('LINESTRING(118.04 32.09, 118.06 32.09)', 4326)))`);
+			const covered = (await readTrack(db, wk1, null, null)).streetCoverage!;
+			// Walked 118.050–118.052 (+30 m at each end ≈ 0.00064°) of 2 × 0.02° of street: 0.00264 / 0.04 = 0.066.
+			expect(covered).toBeGreaterThan(0.06);
+			expect(covered).toBeLessThan(0.072);
 			expect((await readTrack(db, leader, 'wk1', null)).points).toHaveLength(3);
 			expect(await refusal(readTrack(db, wk2, 'wk1', null))).toBe('unknown_worker');
 			expect(await refusal(readTrack(db, leaderC2, 'wk1', null))).toBe('unknown_worker');

@@ -42,7 +42,12 @@ export interface PatrolDay {
 	points: (TrackPoint & { grid: string | null; accuracy: number | null })[];
 	metres: number;
 	insideS: number;
+	/** Share of the own grid(s)' streets passed within 30 m (null: no streets in the grid, or no walk). */
+	streetCoverage: number | null;
 }
+
+/** Streets closer to the walk than this count as patrolled. */
+export const COVERAGE_M = 30;
 
 /** Today's (or `day`'s) track of `user` (default: the reader), if the reader may see it. */
 export async function readTrack(q: Queryable, principal: Principal, user: string | null, day: string | null): Promise<PatrolDay> {
@@ -65,5 +70,26 @@ export async function readTrack(q: Queryable, principal: Principal, user: string
 	const own = await q.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom, 7) AS g FROM grids WHERE code LIKE ANY($1::text[])`, [grids.filter((u) => u !== '*').map((u) => `${u}%`)]);
 	const track = points.map((p) => ({ at: new Date(p.at).toISOString(), lon: p.lon, lat: p.lat, patrol: p.patrol_id, grid: p.grid_code, accuracy: p.accuracy_m }));
 	const stats = trackStats(track, own.map((r) => JSON.parse(r.g) as MultiPolygon));
-	return { user: who, day: date, points: track, metres: stats.metres, insideS: stats.insideS };
+	return { user: who, day: date, points: track, metres: stats.metres, insideS: stats.insideS, streetCoverage: track.length ? await streetCoverage(q, grids, who, date) : null };
+}
+
+/**
+ * The share of the own grid(s)' street length (roads clipped to the grids) lying within 30 m of the
+ * day's walk (each patrol's points joined in time order; a lone point counts as a spot).
+ */
+async function streetCoverage(q: Queryable, units: string[], user: string, day: string): Promise<number | null> {
+	const [row] = await q.query<{ total: number | null; near: number | null }>(
+		`WITH g AS (SELECT ST_Union(geom) AS geom FROM grids WHERE code LIKE ANY($1::text[])),
+		 w AS (SELECT ST_Union(ST_Buffer(l::geography, ${COVERAGE_M})::geometry) AS area FROM (
+			SELECT CASE WHEN count(*) > 1 THEN ST_MakeLine(ST_SetSRID(ST_MakePoint(lon, lat), 4326) ORDER BY at)
+				ELSE ST_SetSRID(ST_MakePoint(min(lon), min(lat)), 4326) END AS l
+			FROM patrol_points WHERE username = $2 AND day = $3::date GROUP BY patrol_id) x),
+		 s AS (SELECT ST_Intersection(r.geom, g.geom) AS geom FROM roads r, g WHERE ST_Intersects(r.geom, g.geom))
+		 SELECT sum(ST_Length(s.geom::geography)) AS total,
+			sum(ST_Length(ST_Intersection(s.geom, w.area)::geography)) AS near
+		 FROM s, w`,
+		[units.filter((u) => u !== '*').map((u) => `${u}%`), user, day]
+	);
+	const total = Number(row?.total ?? 0);
+	return total > 0 ? Math.min(1, Math.round((Number(row.near ?? 0) / total) * 1000) / 1000) : null;
 }
