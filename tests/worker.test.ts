@@ -11,7 +11,7 @@ import { submitReport } from '../src/lib/server/worker/reports';
 import { addNote } from '../src/lib/server/worker/notes';
 import { readPhoto, savePhoto } from '../src/lib/server/worker/photos';
 import { listTasks } from '../src/lib/server/worker/tasks';
-import { readTrack, storePoints } from '../src/lib/server/worker/patrol';
+import { listPatrols, patrolDays, readTrack, storePoints, sweepTracks } from '../src/lib/server/worker/patrol';
 import { FieldError } from '../src/lib/server/worker/errors';
 import { takeStep } from '../src/lib/server/cases/ops';
 import { readScope } from '../src/lib/server/auth/scope';
@@ -172,6 +172,16 @@ for (const engine of testEngines()) {
 			expect(await refusal(readTrack(db, wk2, 'wk1', null))).toBe('unknown_worker');
 			expect(await refusal(readTrack(db, leaderC2, 'wk1', null))).toBe('unknown_worker');
 			expect(await refusal(storePoints(db, wk1, { points: [{ id: 'pt-bad-00001', patrol: 'patrol-000001', at: 'nope', lon: 1, lat: 1 }] }))).toBe('bad_location');
+			// Kept GRIDATLAS_PATROL_KEEP_DAYS days: an old day is swept, today's stays.
+			await db.query(`INSERT INTO patrol_points (client_id, username, day, patrol_id, at, lon, lat) VALUES ('pt-old-000001', 'wk1', current_date - 200, 'patrol-old', now() - interval '200 days', 118.05, 32.05)`);
+			expect(await sweepTracks(db, Date.now(), true)).toBe(1);
+			expect((await readTrack(db, wk1, null, null)).points).toHaveLength(3);
+			// Leaders' overview: the workers inside their jurisdiction only, with the day's figures.
+			const all = await listPatrols(db, leader, null);
+			expect(all.workers.map((w) => [w.user, w.points])).toEqual([['wk1', 3], ['wk2', 0]]);
+			expect((await listPatrols(db, leaderC2, null)).workers.map((w) => w.user)).toEqual(['wk2']);
+			expect(await patrolDays(db, leader, 'wk1')).toEqual([{ day: all.day, points: 3 }]);
+			expect(await refusal(patrolDays(db, leaderC2, 'wk1'))).toBe('unknown_worker');
 		});
 	});
 }

@@ -278,6 +278,15 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		const viewer = await fetch(`${app.url}/api/patrol?user=worker`, { headers: { cookie: await sessionCookie(app.url, 'viewer') } });
 		expect(viewer.status).toBe(403);
 		await context.setGeolocation({ longitude: own[0], latitude: own[1], accuracy: 15 });
+		// The leader's view of the day: the worker's figures and track.
+		const lp = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+		await signIn(lp, app.url, 'leader');
+		await lp.goto(`${app.url}/patrol?user=worker`);
+		const row = await lp.getByTestId('patrols').locator('tr.on').innerText();
+		expect(row).toContain(String(taken));
+		await lp.waitForFunction(() => (window as unknown as { gridatlasMap?: { loaded(): boolean } }).gridatlasMap?.loaded());
+		await lp.screenshot({ path: path.join(SHOTS, 'worker-patrol-leader.png') });
+		await lp.close();
 	}, 120_000);
 
 	it('is usable on a tablet too', async () => {

@@ -100,6 +100,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/api/cases/taxonomy': { GET: { path: '/api/cases/taxonomy', allowed: ALL } },
 		// The worker's phone (docs/worker.md): for those who report and handle cases.
 		'/m': { GET: { path: '/m', allowed: ['admin', 'worker'] } },
+		'/patrol': { GET: { path: '/patrol?user=worker', allowed: ['admin', 'leader'] } },
 		'/api/worker/reports': { POST: { path: '/api/worker/reports', body: { id: 'm-perm-000001', subclass: 'E0104', lon: c.lonlat[0], lat: c.lonlat[1] }, allowed: ['admin', 'worker'] } },
 		'/api/worker/tasks': { GET: { path: '/api/worker/tasks', allowed: CASE_READERS } },
 		'/api/cases/[id]/notes': { POST: { path: `/api/cases/${c.caseIn}/notes`, body: { id: 'n-perm-000001', text: '已到现场' }, allowed: ['admin', 'worker'] } },

@@ -181,6 +181,7 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		// The worker's phone: its page (grids, taxonomy), its tasks, case photos (each planted photo's
 		// bytes carry its case's markers) and the reader's own patrol track.
 		'GET /m': page('/m'),
+		'GET /patrol': page('/patrol'),
 		'GET /api/worker/tasks': [{ path: (u) => (u ? null : '/api/worker/tasks'), lists: true }],
 		'GET /api/photos/[id]': PLACES.flatMap((p) => [false, true].map((thumb): Probe => ({ path: (u) => (u ? null : `/api/photos/${photoId(p)}${thumb ? '?size=thumb' : ''}`), echo: photoId(p), lists: p === 'own' }))),
 		'GET /api/patrol': plain('/api/patrol')

@@ -72,8 +72,21 @@ export const workerZh = {
 	'm.patrol.inside': '网格内 {min} 分钟',
 	'm.patrol.points': '{n} 个轨迹点',
 	'm.patrol.today': '今日巡查',
+	'm.patrol.coverage': '网格街道覆盖 {pct}%（已上传轨迹，30 米内）',
 	'm.signOut': '退出',
-	'm.install': '可“添加到主屏幕”，像应用一样打开'
+	'm.install': '可“添加到主屏幕”，像应用一样打开',
+	'nav.patrol': '巡查轨迹',
+	'patrol.title': '网格员巡查',
+	'patrol.day': '日期',
+	'patrol.show': '查看',
+	'patrol.personal': '巡查轨迹属于个人信息：仅网格员本人、本辖区领导和管理员可见。',
+	'patrol.worker': '网格员',
+	'patrol.points': '轨迹点',
+	'patrol.km': '里程（公里）',
+	'patrol.inside': '网格内（分钟）',
+	'patrol.coverage': '街道覆盖',
+	'patrol.history': '巡查记录',
+	'patrol.none': '没有巡查记录'
 } as const;
 
 export const workerEn: Record<keyof typeof workerZh, string> = {
@@ -148,6 +161,19 @@ export const workerEn: Record<keyof typeof workerZh, string> = {
 	'm.patrol.inside': '{min} min inside my grid',
 	'm.patrol.points': '{n} track points',
 	'm.patrol.today': 'Today’s patrol',
+	'm.patrol.coverage': '{pct}% of the grid’s streets passed (uploaded track, within 30 m)',
 	'm.signOut': 'Sign out',
-	'm.install': 'Use “Add to home screen” to open it like an app'
+	'm.install': 'Use “Add to home screen” to open it like an app',
+	'nav.patrol': 'Patrols',
+	'patrol.title': 'Grid worker patrols',
+	'patrol.day': 'Day',
+	'patrol.show': 'Show',
+	'patrol.personal': 'Patrol tracks are personal data: only the worker, the leaders of the jurisdiction and admins see them.',
+	'patrol.worker': 'Worker',
+	'patrol.points': 'Points',
+	'patrol.km': 'Distance (km)',
+	'patrol.inside': 'Inside grid (min)',
+	'patrol.coverage': 'Street coverage',
+	'patrol.history': 'Days patrolled',
+	'patrol.none': 'No patrols'
 };

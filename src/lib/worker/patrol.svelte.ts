@@ -26,6 +26,8 @@ export class Patrol {
 	private where: () => { lon: number; lat: number; accuracy: number } | null = () => null;
 	private grids: MultiPolygon[] = [];
 	intervalS = 30;
+	/** Today's track as the server has it (sent points only), with the grid's street coverage. */
+	server = $state<{ metres: number; insideS: number; streetCoverage: number | null; points: unknown[] } | null>(null);
 
 	constructor(private outbox: FieldOutbox) {}
 
@@ -88,6 +90,15 @@ export class Patrol {
 		const batch = this.buffer;
 		this.buffer = [];
 		void this.outbox.patrol(batch, `${batch.length} × ${new Date(batch[0].at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' })}`);
+	}
+
+	async loadServer(): Promise<void> {
+		try {
+			const res = await fetch('/api/patrol', { credentials: 'same-origin' });
+			if (res.ok) this.server = await res.json();
+		} catch {
+			// offline: the phone's own figures stand
+		}
 	}
 
 	async stop(): Promise<void> {

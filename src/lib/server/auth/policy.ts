@@ -55,6 +55,8 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
 	// The grid worker's phone (docs/worker.md): for those who report and handle cases.
 	'/m': { GET: read('cases:write') },
+	// Workers' patrol tracks (personal): leaders and admins, workers inside their jurisdiction only (checked by the page).
+	'/patrol': { GET: read('cases:detail') },
 
 	'/api/health': { GET: pub },
 	'/api/session': { GET: pub, POST: pub, DELETE: pub },

@@ -18,6 +18,11 @@ export const MAX_OWN_GRIDS = 50;
 export async function ownGrids(q: Queryable, principal: Principal): Promise<OwnGrid[]> {
 	const scope = readScope(principal);
 	if (!scope || !scope.length) return [];
+	return gridsOf(q, scope);
+}
+
+/** The grids inside these unit codes (at most MAX_OWN_GRIDS). */
+export async function gridsOf(q: Queryable, scope: string[]): Promise<OwnGrid[]> {
 	const rows = await q.query<{ code: string; name: string; community: string; geometry: string }>(
 		`SELECT g.code, g.name, m.name AS community, ST_AsGeoJSON(g.geom, 7) AS geometry
 		 FROM grids g JOIN communities m ON m.code = g.community_code

@@ -9,6 +9,22 @@ import type { MultiPolygon } from 'geojson';
 
 export const MAX_POINTS = 500;
 
+/** Days a track is kept (GRIDATLAS_PATROL_KEEP_DAYS, default 90): older points are deleted. */
+export function patrolKeepDays(): number {
+	const n = Number(process.env.GRIDATLAS_PATROL_KEEP_DAYS);
+	return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 90;
+}
+
+let lastSweep = 0;
+
+/** Deletes tracks past their keeping time (at most once an hour per process, on a write). */
+export async function sweepTracks(q: Queryable, now = Date.now(), force = false): Promise<number> {
+	if (!force && now - lastSweep < 3600_000) return 0;
+	lastSweep = now;
+	const rows = await q.query(`DELETE FROM patrol_points WHERE day < ((now() AT TIME ZONE 'Asia/Shanghai')::date - $1::int) RETURNING id`, [patrolKeepDays()]);
+	return rows.length;
+}
+
 export async function storePoints(q: Queryable, principal: Principal, body: unknown): Promise<{ received: number; stored: number }> {
 	const o = bodyObject(body);
 	if (!Array.isArray(o.points) || o.points.length > MAX_POINTS) throw new FieldError('bad_body', `points 应为不超过 ${MAX_POINTS} 个点的数组`, `points must be an array of at most ${MAX_POINTS} points`);
@@ -23,6 +39,7 @@ export async function storePoints(q: Queryable, principal: Principal, body: unkn
 		const acc = typeof p.accuracy === 'number' && Number.isFinite(p.accuracy) && p.accuracy >= 0 ? p.accuracy : null;
 		return [clientId(p.id, `points[${i}].id`), clientId(p.patrol, `points[${i}].patrol`), new Date(at).toISOString(), lon, lat, acc];
 	});
+	await sweepTracks(q);
 	if (!rows.length) return { received: 0, stored: 0 };
 	const stored = await q.query(
 		`INSERT INTO patrol_points (client_id, username, day, patrol_id, at, lon, lat, accuracy_m, grid_code)
@@ -92,4 +109,44 @@ async function streetCoverage(q: Queryable, units: string[], user: string, day: 
 	);
 	const total = Number(row?.total ?? 0);
 	return total > 0 ? Math.min(1, Math.round((Number(row.near ?? 0) / total) * 1000) / 1000) : null;
+}
+
+export interface PatrolSummary {
+	user: string;
+	name: string;
+	units: string[];
+	points: number;
+	metres: number;
+	insideS: number;
+	streetCoverage: number | null;
+}
+
+/**
+ * Leaders' overview of a day: every active worker account whose units all lie inside the reader's
+ * jurisdiction, with that day's track figures (workers without a track too: who did not patrol).
+ */
+export async function listPatrols(q: Queryable, principal: Principal, day: string | null): Promise<{ day: string; workers: PatrolSummary[] }> {
+	const date = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+	const users = await q.query<{ username: string; display_name: string | null; units: string[] }>(
+		`SELECT u.username, u.display_name, array_agg(j.unit_code ORDER BY j.unit_code) AS units
+		 FROM users u JOIN user_jurisdictions j ON j.user_id = u.id
+		 WHERE u.role = 'worker' AND NOT u.disabled GROUP BY u.id ORDER BY u.username LIMIT 500`
+	);
+	const mine = users.filter((u) => u.units.every((c) => (c === '*' ? principal.units.includes('*') : unitInside(principal.units, c))));
+	const out: PatrolSummary[] = [];
+	for (const u of mine) {
+		const t = await readTrack(q, principal, u.username, date);
+		out.push({ user: u.username, name: u.display_name || u.username, units: u.units, points: t.points.length, metres: t.metres, insideS: t.insideS, streetCoverage: t.streetCoverage });
+	}
+	return { day: date, workers: out };
+}
+
+/** The days a worker patrolled (newest first, at most 60), with points per day. */
+export async function patrolDays(q: Queryable, principal: Principal, user: string): Promise<{ day: string; points: number }[]> {
+	await readTrack(q, principal, user, null); // the same right to see it
+	const rows = await q.query<{ day: string; points: number }>(
+		`SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS points FROM patrol_points WHERE username = $1 GROUP BY day ORDER BY day DESC LIMIT 60`,
+		[user]
+	);
+	return rows;
 }
