@@ -214,17 +214,40 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		expect((await casesLike('OFFLINE-')).length).toBe(2);
 	}, 120_000);
 
-	it('a report made offline survives closing the page and goes when the phone is back', async () => {
+	it('is installable: a manifest, and a service worker that keeps the app shell and /m for offline', async () => {
+		const manifest = await (await page.request.get(`${app.url}/m.webmanifest`)).json();
+		expect(manifest).toMatchObject({ start_url: '/m', scope: '/m', display: 'standalone' });
+		expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(['192x192', '512x512']);
+		for (const icon of manifest.icons) expect((await page.request.get(`${app.url}${icon.src}`)).headers()['content-type']).toBe('image/png');
+		const cached = await page.evaluate(async () => {
+			const reg = await navigator.serviceWorker.ready;
+			const names = (await caches.keys()).filter((k) => k.startsWith('gridatlas-m-'));
+			const keys = names.length ? (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname) : [];
+			return { scope: new URL(reg.scope).pathname, caches: names.length, hasPage: keys.includes('/m'), shell: keys.filter((k) => k.startsWith('/_app/')).length };
+		});
+		expect(cached.scope).toBe('/m');
+		expect(cached.caches).toBe(1);
+		expect(cached.shell).toBeGreaterThan(5);
+		// /m is kept once the worker controls a load of it.
+		await page.reload();
+		await page.getByTestId('accuracy').waitFor();
+		await waitFor(() => page.evaluate(async () => (await caches.match('/m')) !== undefined), 'the page in the cache');
+	}, 60_000);
+
+	it('a report made offline survives closing the page; the page opens offline and sends it when the phone is back', async () => {
 		await context.setOffline(true);
 		await page.locator('[data-tab="report"]').tap();
 		await page.getByTestId('offline').waitFor();
 		await report(page, 'E0104', 'CLOSED-4 道路不洁', false);
 		await page.close();
-		await context.setOffline(false);
-		expect(await casesLike('CLOSED-4')).toEqual([]);
 		page = await context.newPage();
 		rec = recordPage(page);
+		// Still offline: /m opens from the service worker's copy, its outbox still holding the report.
 		await page.goto(`${app.url}/m`);
+		await page.getByTestId('offline').waitFor();
+		expect(await page.getByTestId('outbox-badge').innerText()).toBe('1');
+		expect(await casesLike('CLOSED-4')).toEqual([]);
+		await context.setOffline(false);
 		const arrived = await waitFor(async () => {
 			const found = await casesLike('CLOSED-4');
 			return found.length ? found : null;
