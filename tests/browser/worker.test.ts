@@ -304,6 +304,12 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		// The leader's view of the day: the worker's figures and track.
 		const lp = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 		await signIn(lp, app.url, 'leader');
+		await lp.goto(`${app.url}/patrol`);
+		await lp.waitForFunction(() => (window as unknown as { gridatlasMap?: { loaded(): boolean } }).gridatlasMap?.loaded());
+		// Every worker's track of the day on one map: the track layer draws the walk.
+		const drawn = await lp.evaluate(() => (window as unknown as { gridatlasMap: { querySourceFeatures(id: string): unknown[] } }).gridatlasMap.querySourceFeatures('track').length);
+		expect(drawn).toBe(1);
+		await lp.screenshot({ path: path.join(SHOTS, 'worker-patrol-leader-all.png') });
 		await lp.goto(`${app.url}/patrol?user=worker`);
 		const row = await lp.getByTestId('patrols').locator('tr.on').innerText();
 		expect(row).toContain(String(taken));

@@ -86,7 +86,8 @@ export const workerZh = {
 	'patrol.inside': '网格内（分钟）',
 	'patrol.coverage': '街道覆盖',
 	'patrol.history': '巡查记录',
-	'patrol.none': '没有巡查记录'
+	'patrol.none': '没有巡查记录',
+	'patrol.allTracks': '{day} 全部巡查轨迹'
 } as const;
 
 export const workerEn: Record<keyof typeof workerZh, string> = {
@@ -175,5 +176,6 @@ export const workerEn: Record<keyof typeof workerZh, string> = {
 	'patrol.inside': 'Inside grid (min)',
 	'patrol.coverage': 'Street coverage',
 	'patrol.history': 'Days patrolled',
-	'patrol.none': 'No patrols'
+	'patrol.none': 'No patrols',
+	'patrol.allTracks': 'All patrol tracks of {day}'
 };
