@@ -308,7 +308,7 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		await lp.waitForFunction(() => (window as unknown as { gridatlasMap?: { loaded(): boolean } }).gridatlasMap?.loaded());
 		// Every worker's track of the day on one map: the track layer draws the walk.
 		const drawn = await lp.evaluate(() => (window as unknown as { gridatlasMap: { querySourceFeatures(id: string): unknown[] } }).gridatlasMap.querySourceFeatures('track').length);
-		expect(drawn).toBe(1);
+		expect(drawn).toBeGreaterThan(0); // one line, returned once per tile it crosses
 		await lp.screenshot({ path: path.join(SHOTS, 'worker-patrol-leader-all.png') });
 		await lp.goto(`${app.url}/patrol?user=worker`);
 		const row = await lp.getByTestId('patrols').locator('tr.on').innerText();
