@@ -19,7 +19,7 @@ import {
 	featureCollection,
 	intersect
 } from '@turf/turf';
-import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, Polygon, Position } from 'geojson';
 import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
 import { estimateHouseholds } from '../geo/households/index';
 import { communityShortName, gridName } from '../geo/partition/names';

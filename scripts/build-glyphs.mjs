@@ -86,14 +86,14 @@ function readFont(buf) {
 		let v = 0;
 		for (const f of flags) {
 			if (f & 2) v += f & 16 ? buf[p++] : -buf[p++];
-			else if (!(f & 16)) (v += dv.getInt16(p)), (p += 2);
+			else if (!(f & 16)) { v += dv.getInt16(p); p += 2; }
 			xs.push(v);
 		}
 		const ys = [];
 		v = 0;
 		for (const f of flags) {
 			if (f & 4) v += f & 32 ? buf[p++] : -buf[p++];
-			else if (!(f & 32)) (v += dv.getInt16(p)), (p += 2);
+			else if (!(f & 32)) { v += dv.getInt16(p); p += 2; }
 			ys.push(v);
 		}
 		const out = [];
@@ -115,13 +115,13 @@ function readFont(buf) {
 			const child = dv.getUint16(p + 2);
 			p += 4;
 			let dx, dy;
-			if (flags & 1) (dx = dv.getInt16(p)), (dy = dv.getInt16(p + 2)), (p += 4);
-			else (dx = dv.getInt8(p)), (dy = dv.getInt8(p + 1)), (p += 2);
+			if (flags & 1) { dx = dv.getInt16(p); dy = dv.getInt16(p + 2); p += 4; }
+			else { dx = dv.getInt8(p); dy = dv.getInt8(p + 1); p += 2; }
 			let a = 1, b = 0, c = 0, d = 1;
 			const f2 = (o) => dv.getInt16(o) / 16384;
-			if (flags & 8) (a = d = f2(p)), (p += 2);
-			else if (flags & 0x40) (a = f2(p)), (d = f2(p + 2)), (p += 4);
-			else if (flags & 0x80) (a = f2(p)), (b = f2(p + 2)), (c = f2(p + 4)), (d = f2(p + 6)), (p += 8);
+			if (flags & 8) { a = d = f2(p); p += 2; }
+			else if (flags & 0x40) { a = f2(p); d = f2(p + 2); p += 4; }
+			else if (flags & 0x80) { a = f2(p); b = f2(p + 2); c = f2(p + 4); d = f2(p + 6); p += 8; }
 			// Point-matched placement (ARGS_ARE_XY_VALUES unset) is not used by Latin accents; place at 0,0.
 			if (!(flags & 2)) dx = dy = 0;
 			for (const contour of contours(child, depth + 1)) {
@@ -246,7 +246,7 @@ function renderGlyph(font, cp) {
 	const polys = flatten(font.contours(gid), scale);
 	if (polys.length === 0) return { id: cp, bitmap: new Uint8Array(0), width: 0, height: 0, left: 0, top: -Math.round(BASELINE), advance };
 	let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-	for (const poly of polys) for (const [x, y] of poly) (x0 = Math.min(x0, x)), (y0 = Math.min(y0, y)), (x1 = Math.max(x1, x)), (y1 = Math.max(y1, y));
+	for (const poly of polys) for (const [x, y] of poly) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
 	const left = Math.floor(x0), bottom = Math.floor(y0), right = Math.ceil(x1), top = Math.ceil(y1);
 	const width = right - left, height = top - bottom;
 	const W = width + 2 * BORDER, H = height + 2 * BORDER;

@@ -19,7 +19,6 @@ import type { Credential } from '$lib/server/auth/live-credentials';
 import { BadTextError, bodyLimit, boundedRequest, BodyTooLargeError, dropUnreadBody, nulInUrl } from '$lib/server/http/body';
 import { setCookieHeader } from '$lib/server/http/cookies';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
-import type { Principal } from '$lib/auth/capabilities';
 import { withReadContext } from '$lib/server/db/read-context';
 import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
 import { versionTracker } from '$lib/server/db/versions';

@@ -10,7 +10,6 @@ const categories = new Map([
 ]);
 const ok = { id: 'C1', category: 'dispute', lon: 118.78, lat: 32.04, reported_at: '2026-05-01T10:00:00+08:00' };
 const parse = (body: unknown, crs?: 'gcj02') => parseCaseBatch(body, { categories, crs });
-const fieldOf = (body: unknown) => parse(body).errors.map((e) => [e.field, e.code]);
 
 describe('parseCaseBatch: per-item validation', () => {
 	it('accepts one case, an array and a FeatureCollection', () => {

@@ -10,6 +10,9 @@ import {
 	distanceM,
 	distanceToGeometry,
 	evaluateRules,
+	packResults,
+	UnitResultTable,
+	withFacilityCount,
 	moveGeometry,
 	nearestFacilityDistances,
 	rulerAt,
@@ -330,6 +333,30 @@ describe('evaluateRules', () => {
 		expect(results.map((r) => [r.ruleId, r.unit])).toEqual([['K300', 0], ['K300', 1], ['K500', 0], ['K500', 1]]);
 		expect(results[0]).toMatchObject({ buildings: 4, householdsTotal: 100, householdsCovered: 70 });
 		expect(results[1].status).toBe('no_data');
+	});
+});
+
+describe('UnitResultTable', () => {
+	it('answers every (rule, unit) as evaluateRules and withFacilityCount do, from packed columns', () => {
+		const fx = loadFixture('point-radius.geojson');
+		const d = straightDistances(fx.buildings, fx.rules, fx.facilities);
+		const results = evaluateRules(fx.buildings, fx.unitOf, fx.units, fx.rules, d);
+		const ids = fx.rules.map((r) => r.id);
+		for (const facilities of [1, 0]) {
+			const table = new UnitResultTable(packResults(results, ids, fx.units), () => facilities);
+			for (const r of results) {
+				const expected = withFacilityCount(r, facilities);
+				expect(table.get(r.ruleId, r.unit)).toEqual(expected);
+				const { uncovered, ...rest } = expected;
+				expect(table.brief(r.ruleId, r.unit)).toEqual({ ...rest, uncoveredCount: uncovered.length });
+				expect(Array.from(table.uncoveredOf(r.ruleId, r.unit))).toEqual(uncovered);
+			}
+		}
+		const table = new UnitResultTable(packResults(results, ids, fx.units));
+		expect(table.get('no-such-rule', 0)).toBeUndefined();
+		expect(table.get(ids[0], fx.units)).toBeUndefined();
+		expect(() => packResults(results.slice(1), ids, fx.units)).toThrow(/results for/);
+		expect(() => packResults([...results].reverse(), ids, fx.units)).toThrow(/out of order/);
 	});
 });
 

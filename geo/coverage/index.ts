@@ -8,3 +8,4 @@ export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from 
 export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';
 export { suggestSites, type SiteCandidate, type SuggestedSite } from './suggest';
+export { packResults, UnitResultTable, type PackedResults } from './result-table';

@@ -190,7 +190,7 @@ async function main() {
 	}
 
 	// --- the synthetic city
-	let t0 = performance.now();
+	const t0 = performance.now();
 	const list = syntheticLattice({ side: latticeSideFor(EDGES), seed: 1 });
 	const synth = graphFromEdgeList(list);
 	console.log(`synthetic walk graph: ${synth.edgeCount.toLocaleString()} edges built in ${fmt(ms(t0), 0)} ms (lattice side ${latticeSideFor(EDGES)}, 80 m blocks)`);

@@ -177,14 +177,14 @@ export function snapNearMiss(
 			const ax = tx[4 * s], ay = tx[4 * s + 1], bx = tx[4 * s + 2], by = tx[4 * s + 3];
 			for (const [vx, vy] of [[ax, ay], [bx, by]]) {
 				const d = Math.hypot((vx - p[0]) * k.kx, (vy - p[1]) * k.ky);
-				if (d <= toleranceM && d < bestVd) (bestVd = d), (bestV = [vx, vy]);
+				if (d <= toleranceM && d < bestVd) { bestVd = d; bestV = [vx, vy]; }
 			}
 			const ux = (bx - ax) * k.kx, uy = (by - ay) * k.ky, len2 = ux * ux + uy * uy;
 			if (len2 === 0) continue;
 			const t = Math.max(0, Math.min(1, (((p[0] - ax) * k.kx) * ux + ((p[1] - ay) * k.ky) * uy) / len2));
 			const q: Position = [ax + t * (bx - ax), ay + t * (by - ay)];
 			const d = Math.hypot((q[0] - p[0]) * k.kx, (q[1] - p[1]) * k.ky);
-			if (d <= toleranceM && d < bestSd) (bestSd = d), (bestS = q);
+			if (d <= toleranceM && d < bestSd) { bestSd = d; bestS = q; }
 		}
 		return bestV ?? bestS;
 	};
@@ -221,7 +221,7 @@ export function snapNearMiss(
 					if (d <= toleranceM) extra.push({ t, v: [vx, vy] });
 				}
 			extra.sort((p, q) => p.t - q.t);
-			for (const e of extra) out.push(e.v), inserted++;
+			for (const e of extra) { out.push(e.v); inserted++; }
 		}
 		const clean = out.filter((p, i) => i === 0 || p[0] !== out[i - 1][0] || p[1] !== out[i - 1][1]);
 		while (clean.length > 1 && clean[0][0] === clean[clean.length - 1][0] && clean[0][1] === clean[clean.length - 1][1]) clean.pop();

@@ -83,8 +83,8 @@ export function householdsPerGrid(
 	let unassigned = 0, unassignedBuildings = 0;
 	for (let i = 0; i < buildings.length; i++) {
 		const h = Number(buildings[i].households) || 0;
-		if (a[i] < 0) (unassigned += h), unassignedBuildings++;
-		else (hh[a[i]] += h), cnt[a[i]]++;
+		if (a[i] < 0) { unassigned += h; unassignedBuildings++; }
+		else { hh[a[i]] += h; cnt[a[i]]++; }
 	}
 	const byGrid = new Map<string, number>();
 	const buildingsByGrid = new Map<string, number>();
@@ -120,8 +120,8 @@ export function balanceStats(households: Iterable<number>, band: Band = DEFAULT_
 		total += h;
 		if (h < min) min = h;
 		if (h > max) max = h;
-		if (h < band.min) (below++, (excess += band.min - h));
-		else if (h > band.max) (above++, (excess += h - band.max));
+		if (h < band.min) { below++; excess += band.min - h; }
+		else if (h > band.max) { above++; excess += h - band.max; }
 	}
 	const mean = total / count;
 	let ss = 0;

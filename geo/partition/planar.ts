@@ -91,7 +91,7 @@ export function labelPoint(g: Areal): Position {
 	let bestA = -1;
 	for (const poly of polygonsOf(g)) {
 		const a = Math.abs(ringSignedArea(poly[0])) - poly.slice(1).reduce((s, r) => s + Math.abs(ringSignedArea(r)), 0);
-		if (a > bestA) (bestA = a), (best = poly);
+		if (a > bestA) { bestA = a; best = poly; }
 	}
 	const outer = best[0];
 	let cx = 0, cy = 0, a2 = 0;
@@ -114,7 +114,7 @@ export function labelPoint(g: Areal): Position {
 		}
 	xs.sort((p, q) => p - q);
 	let bx = outer[0][0], w = -1;
-	for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > w) (w = xs[i + 1] - xs[i]), (bx = (xs[i] + xs[i + 1]) / 2);
+	for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > w) { w = xs[i + 1] - xs[i]; bx = (xs[i] + xs[i + 1]) / 2; }
 	return round7([bx, y]);
 }
 

@@ -63,7 +63,7 @@ export function rebalance(
 	const fixed = grids.map((g) => g.properties.kind === 'dedicated');
 	const hh = new Float64Array(grids.length);
 	const count = new Int32Array(grids.length);
-	for (const s of sites) (hh[s.grid] += s.hh), count[s.grid]++;
+	for (const s of sites) { hh[s.grid] += s.hh; count[s.grid]++; }
 	const totalExcess = () => {
 		let e = 0;
 		for (let g = 0; g < hh.length; g++) if (!fixed[g]) e += bandExcess(hh[g], band);

@@ -123,7 +123,7 @@ export function splitByPolyline(
 			throw new SplitLineError('ends_inside', 'splitByPolyline: the line must start and end outside the area');
 	// A box holding the area and the whole line, with room: the ends are extended to its edges.
 	let [minX, minY, maxX, maxY] = box0;
-	for (const p of pts) (minX = Math.min(minX, p[0])), (minY = Math.min(minY, p[1])), (maxX = Math.max(maxX, p[0])), (maxY = Math.max(maxY, p[1]));
+	for (const p of pts) { minX = Math.min(minX, p[0]); minY = Math.min(minY, p[1]); maxX = Math.max(maxX, p[0]); maxY = Math.max(maxY, p[1]); }
 	const box: BBox = expandBBox([minX, minY, maxX, maxY], 20);
 	const start = rayToBox(pts[0], pts[1], box);
 	const end = rayToBox(pts[pts.length - 1], pts[pts.length - 2], box);

@@ -272,7 +272,7 @@ export function validatePartition(
 		const hh = un.reduce((s, b) => s + (Number(b.households) || 0), 0);
 		const top = un.reduce((a, b) => ((Number(b.households) || 0) > (Number(a.households) || 0) ? b : a));
 		const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-		for (const b of un) (box[0] = Math.min(box[0], b.lon)), (box[1] = Math.min(box[1], b.lat)), (box[2] = Math.max(box[2], b.lon)), (box[3] = Math.max(box[3], b.lat));
+		for (const b of un) { box[0] = Math.min(box[0], b.lon); box[1] = Math.min(box[1], b.lat); box[2] = Math.max(box[2], b.lon); box[3] = Math.max(box[3], b.lat); }
 		out.push({
 			kind: 'unassigned_buildings',
 			severity: 'soft',

@@ -10,7 +10,6 @@
 // server engine's figures when measured.
 // Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches.test.ts): 1,000 grids in an
 // in-memory embedded database (nothing kept), 3 tiles per zoom, cached tiles served for 0.2 s.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';

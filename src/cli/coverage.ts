@@ -8,6 +8,7 @@ import { csvDocument, type CsvValue } from '../lib/csv';
 import type { Db } from '../lib/server/db';
 import { filterReport, getCoverage, perBuildingRows } from '../lib/server/coverage';
 import { communitiesWithData } from '../lib/coverage/with-data';
+import { isUnitCode } from '../../geo/units/code';
 
 export class CoverageUsageError extends Error {}
 
@@ -35,7 +36,7 @@ export async function runCoverage(
 	const format = values.format ?? 'csv';
 	if (format !== 'csv' && format !== 'json') throw new CoverageUsageError(`--format 须为 csv 或 json / --format must be csv or json (got ${format})`);
 	const community = values.community ?? null;
-	if (community !== null && !/^[0-9]{12}$/.test(community)) throw new CoverageUsageError(`--community 须为 12 位社区编码 / --community must be a 12-digit code (got ${community})`);
+	if (community !== null && !isUnitCode(community, 'community')) throw new CoverageUsageError(`--community 须为 12 位社区编码 / --community must be a 12-digit code (got ${community})`);
 	const state = await getCoverage(db);
 	if (community && !state.report.communities.some((c) => c.code === community)) {
 		err(`未找到社区 ${community} / no community ${community}`);

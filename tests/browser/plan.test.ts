@@ -416,7 +416,7 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.screenshot({ path: '/tmp/gridatlas-plan-planner-community.png' });
 	}, 180_000);
 
-	it('the header has 网格规划: the index lists what a planner may open, its own marked editable; the README example opens', async () => {
+	it('the header has 网格规划: the index lists what a planner may open, its own marked editable; the docs/planning.md example opens', async () => {
 		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 		try {
 			const p = await context.newPage();
@@ -429,7 +429,7 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 			expect(codes.every((c) => c!.startsWith('320102002'))).toBe(true);
 			expect(await p.locator(`li:has([data-code="${PLANNER_COMMUNITY}"])`).innerText()).toContain('可编辑');
 			await p.screenshot({ path: '/tmp/gridatlas-plan-index.png' });
-			// The README's example is this community: it opens with the tools.
+			// docs/planning.md's example is this community: it opens with the tools.
 			await p.locator(`[data-testid="plan-index-link"][data-code="${PLANNER_COMMUNITY}"]`).click();
 			await p.waitForSelector('[data-testid="plan-toolbar"]');
 			await expect(p.locator('nav a[aria-current="page"]').innerText()).resolves.toBe('网格规划');
@@ -498,7 +498,7 @@ function interiorPoint(g: { type: string; coordinates: any }): number[] {
 				for (let i = 0, j = r.length - 1; i < r.length; j = i++)
 					if (r[i][1] > y !== r[j][1] > y) xs.push(r[i][0] + ((y - r[i][1]) * (r[j][0] - r[i][0])) / (r[j][1] - r[i][1]));
 		xs.sort((a, b) => a - b);
-		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) (width = xs[i + 1] - xs[i]), (best = [(xs[i] + xs[i + 1]) / 2, y]);
+		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) { width = xs[i + 1] - xs[i]; best = [(xs[i] + xs[i + 1]) / 2, y]; }
 	}
 	return best;
 }

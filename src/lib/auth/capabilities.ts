@@ -65,7 +65,6 @@ export function isRole(value: unknown): value is Role {
 }
 
 export const CITY = '*';
-export const UNIT_CODE = /^([0-9]{9}|[0-9]{12}|[0-9]{15})$/;
 
 /** The acting party of a request, as the server resolved it (a signed-in user or an API token). */
 export interface Principal {

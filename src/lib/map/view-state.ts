@@ -4,6 +4,7 @@
 // Positions are WGS-84 whatever the basemap, so a link means the same place on every basemap.
 // Parameters this module does not know (lang, …) are left alone.
 import { LAYER_GROUPS, type LayerGroup } from './layer-groups';
+import { isUnitCode } from '../../../geo/units/code';
 
 export const THEMES = ['day', 'night'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -50,7 +51,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
 	const lat = num(params.get('lat'), -85, 85);
 	const camera = zoom !== null && lon !== null && lat !== null;
 	return {
-		unit: unit && /^(city|[0-9]{9}|[0-9]{12}|[0-9]{15})$/.test(unit) ? unit : null,
+		unit: unit && (unit === 'city' || isUnitCode(unit)) ? unit : null,
 		// "layers=" (empty) is a valid view: every layer off.
 		layers:
 			layersText === null

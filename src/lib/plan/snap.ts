@@ -48,13 +48,13 @@ export class Snapper {
 			const pa = project(a[0], a[1]), pb = project(b[0], b[1]);
 			for (const [v, pv] of [[a, pa], [b, pb]] as const) {
 				const d = Math.hypot(pv.x - p.x, pv.y - p.y);
-				if (d <= tolerancePx && d < bestVd) (bestVd = d), (bestV = v);
+				if (d <= tolerancePx && d < bestVd) { bestVd = d; bestV = v; }
 			}
 			const dx = pb.x - pa.x, dy = pb.y - pa.y, len2 = dx * dx + dy * dy;
 			if (!len2) continue;
 			const t = Math.max(0, Math.min(1, ((p.x - pa.x) * dx + (p.y - pa.y) * dy) / len2));
 			const d = Math.hypot(pa.x + t * dx - p.x, pa.y + t * dy - p.y);
-			if (d <= tolerancePx && d < bestEd) (bestEd = d), (bestE = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+			if (d <= tolerancePx && d < bestEd) { bestEd = d; bestE = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]; }
 		}
 		const out = bestV ?? bestE;
 		return out ? [Math.round(out[0] * 1e7) / 1e7, Math.round(out[1] * 1e7) / 1e7] : undefined;

@@ -12,16 +12,19 @@ import {
 	type CoverageFacility,
 	type CoverageRuleSpec,
 	type CoverageStatus,
-	type UnitRuleResult
+	type PackedResults,
+	UnitResultTable
 } from '../../../geo/coverage';
-import type { Db, Queryable } from './db';
+import type { Db } from './db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
 import { MAX_SNAP_M, walkCatchment } from './coverage-walk';
 import { getWalkGraph } from './network';
 import { jobs } from './jobs/pool';
 import { sharedGraph } from './jobs/shared';
-import type { DistanceSearch } from './jobs/tasks';
+import type { CoverageEvaluation, DistanceSearch } from './jobs/tasks';
 import { versionKey, versionsFor, type Topic } from './db/versions';
+import { pagedRows, statementTargetMs } from './sql';
+import { timeSlicer } from './jobs/slice';
 
 export interface CoverageCommunity {
 	code: string;
@@ -89,8 +92,9 @@ export interface CoverageState {
 	/** Facility index per category, built once per computation (cell details reuse it). */
 	indexes: Map<string, FacilityIndex>;
 	/** (rule id, community index) → result with the uncovered building indices. */
-	results: Map<string, UnitRuleResult>;
-	gridResults: Map<string, UnitRuleResult>;
+	results: UnitResultTable;
+	/** (rule id, index in gridCodes) → the same per grid. */
+	gridResults: UnitResultTable;
 }
 
 export class CoverageInputError extends Error {
@@ -102,7 +106,6 @@ export class CoverageInputError extends Error {
 	}
 }
 
-const key = (rule: string, unit: number) => `${rule}|${unit}`;
 export const distanceKey = (metric: string, category: string) => `${metric}:${category}`;
 
 /** The data versions coverage is made of (db/versions: moved by any committed write, in any process). */
@@ -111,11 +114,19 @@ async function fingerprint(db: Db): Promise<string> {
 	return versionKey(await versionsFor(db), COVERAGE_TOPICS);
 }
 
-async function loadBuildings(q: Queryable, communityIndex: Map<string, number>) {
-	const rows = await q.query<{ source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
-		`SELECT source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, community_code, grid_code
-		 FROM (SELECT source_id, households, community_code, grid_code, id, ST_PointOnSurface(geom) AS p FROM buildings) b
-		 ORDER BY id`
+async function loadBuildings(db: Db, communityIndex: Map<string, number>) {
+	// In pages: on the embedded engine one statement over a whole city would hold the request thread.
+	const rows = await pagedRows<{ id: string; source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
+		statementTargetMs(db),
+		(r) => r.id,
+		(after, limit) =>
+			db.query<{ id: string; source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
+				`SELECT id::text AS id, source_id, ST_X(p) AS lon, ST_Y(p) AS lat, households, community_code, grid_code
+				 FROM (SELECT id, source_id, households, community_code, grid_code, ST_PointOnSurface(geom) AS p FROM buildings
+				       WHERE id > COALESCE($1::bigint, 0) ORDER BY id LIMIT $2) b
+				 ORDER BY id`,
+				[after, limit]
+			)
 	);
 	const n = rows.length;
 	const buildings: BuildingSet = { ids: new Array(n), lon: new Float64Array(n), lat: new Float64Array(n), households: new Float64Array(n) };
@@ -136,23 +147,38 @@ async function loadBuildings(q: Queryable, communityIndex: Map<string, number>) 
 	return { buildings, buildingCommunity, buildingGrid, gridCodes: [...gridIndex.keys()] };
 }
 
-async function loadFacilities(q: Queryable, categories: string[]): Promise<Map<string, CoverageFacility[]>> {
+async function loadFacilities(db: Db, categories: string[]): Promise<Map<string, CoverageFacility[]>> {
 	const byCategory = new Map<string, CoverageFacility[]>(categories.map((c) => [c, []]));
 	if (categories.length === 0) return byCategory;
-	const rows = await q.query<{ source_id: string; category_code: string; geom: Geometry }>(
-		`SELECT source_id, category_code, ST_AsGeoJSON(geom, 7)::json AS geom FROM facilities
-		 WHERE category_code = ANY($1::text[]) ORDER BY id`,
-		[categories]
+	type Row = { id: string; source_id: string; category_code: string; geom: Geometry };
+	const rows = await pagedRows<Row>(
+		statementTargetMs(db),
+		(r) => r.id,
+		(after, limit) =>
+			db.query<Row>(
+				`SELECT id::text AS id, source_id, category_code, ST_AsGeoJSON(geom, 7)::json AS geom FROM facilities
+				 WHERE category_code = ANY($1::text[]) AND id > COALESCE($2::bigint, 0) ORDER BY id LIMIT $3`,
+				[categories, after, limit]
+			),
+		1000
 	);
 	for (const r of rows) byCategory.get(r.category_code)!.push({ id: r.source_id, category: r.category_code, geometry: r.geom });
 	return byCategory;
 }
 
-async function loadCommunities(q: Queryable): Promise<CoverageCommunity[]> {
-	return q.query<CoverageCommunity>(
-		`SELECT c.code, c.name, c.subdistrict_code AS "subdistrictCode", s.name AS "subdistrictName", c.households,
-			c.service_space_m2 AS "serviceSpaceM2", c.illustrative
-		 FROM communities c JOIN subdistricts s ON s.code = c.subdistrict_code ORDER BY c.code`
+async function loadCommunities(db: Db): Promise<CoverageCommunity[]> {
+	return pagedRows<CoverageCommunity>(
+		statementTargetMs(db),
+		(c) => c.code,
+		(after, limit) =>
+			db.query<CoverageCommunity>(
+				`SELECT c.code, c.name, c.subdistrict_code AS "subdistrictCode", s.name AS "subdistrictName", c.households,
+					c.service_space_m2 AS "serviceSpaceM2", c.illustrative
+				 FROM communities c JOIN subdistricts s ON s.code = c.subdistrict_code
+				 WHERE c.code > COALESCE($1, '') ORDER BY c.code LIMIT $2`,
+				[after, limit]
+			),
+		500
 	);
 }
 
@@ -180,26 +206,28 @@ function serviceSpaceCell(rule: CoverageRule, c: CoverageCommunity, householdsFr
 
 /**
  * Nearest-facility distances for each search, computed by a job worker (the walk graph shared, not
- * copied); written into `distances` and `nearest` by search key.
+ * copied); written into `distances` and `nearest` by search key. With `evaluate`, the worker also
+ * judges the rules for each set of units (one result list per set, as evaluateRules).
  */
 export async function searchDistances(
 	db: Db,
 	buildings: BuildingSet,
 	searches: DistanceSearch[],
 	distances: Map<string, Float64Array>,
-	nearest: Map<string, Int32Array>
-): Promise<{ walkNetwork: boolean; walkUnsnapped: number }> {
+	nearest: Map<string, Int32Array>,
+	evaluate?: CoverageEvaluation
+): Promise<{ walkNetwork: boolean; walkUnsnapped: number; evaluated: PackedResults[] }> {
 	const graph = searches.some((s) => s.metric === 'walk') ? await getWalkGraph(db) : null;
 	const { result } = await jobs().run(
 		'coverageDistances',
-		[{ lon: buildings.lon, lat: buildings.lat, searches, graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null }],
+		[{ lon: buildings.lon, lat: buildings.lat, searches, graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null, evaluate }],
 		{ kind: 'coverage' }
 	);
 	for (const [k, r] of Object.entries(result.results)) {
 		distances.set(k, r.distanceM);
 		nearest.set(k, r.nearest);
 	}
-	return { walkNetwork: result.walkNetwork, walkUnsnapped: result.walkUnsnapped };
+	return { walkNetwork: result.walkNetwork, walkUnsnapped: result.walkUnsnapped, evaluated: result.evaluated };
 }
 
 export async function computeCoverage(db: Db): Promise<CoverageState> {
@@ -227,8 +255,6 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		const [metric, category] = k.split(':');
 		return { key: k, metric: metric === 'walk' ? ('walk' as const) : ('straight' as const), facilities: facilitiesByCategory.get(category) ?? [], maxM };
 	});
-	const { walkNetwork, walkUnsnapped } = await searchDistances(db, buildings, searches, distances, nearest);
-
 	const specs: CoverageRuleSpec[] = distanceRules.map((r) => ({
 		id: r.id,
 		category: r.category!,
@@ -236,13 +262,24 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 		requiredShare: r.requiredSharePct / 100,
 		metric: r.metric ?? 'straight'
 	}));
+	const {
+		walkNetwork,
+		walkUnsnapped,
+		evaluated: [byCommunity, byGrid]
+	} = await searchDistances(db, buildings, searches, distances, nearest, {
+		households: buildings.households,
+		specs,
+		units: [
+			{ unitOf: buildingCommunity, count: communities.length },
+			{ unitOf: buildingGrid, count: gridCodes.length }
+		]
+	});
+
 	// A category with no facility at all is a gap in the data: its cells say so instead of failing.
 	const facilityCount = new Map(specs.map((s) => [s.id, facilitiesByCategory.get(s.category)?.length ?? 0]));
 	const missingCategories = categories.filter((c) => !facilitiesByCategory.get(c)?.length);
-	const results = new Map<string, UnitRuleResult>();
-	for (const res of evaluateRules(buildings, buildingCommunity, communities.length, specs, distances)) results.set(key(res.ruleId, res.unit), withFacilityCount(res, facilityCount.get(res.ruleId)!));
-	const gridResults = new Map<string, UnitRuleResult>();
-	for (const res of evaluateRules(buildings, buildingGrid, gridCodes.length, specs, distances)) gridResults.set(key(res.ruleId, res.unit), withFacilityCount(res, facilityCount.get(res.ruleId)!));
+	const results = new UnitResultTable(byCommunity, (id) => facilityCount.get(id) ?? 0);
+	const gridResults = new UnitResultTable(byGrid, (id) => facilityCount.get(id) ?? 0);
 
 	const householdsByCommunity = new Float64Array(communities.length);
 	const buildingsByCommunity = new Int32Array(communities.length);
@@ -253,14 +290,16 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	});
 
 	const cells: CoverageCell[] = [];
-	communities.forEach((c, ci) => {
+	const slice = timeSlicer();
+	for (const [ci, c] of communities.entries()) {
+		if (slice.due()) await slice.pause();
 		for (const rule of rules) {
 			if (rule.kind === 'service_space') {
 				cells.push(serviceSpaceCell(rule, c, householdsByCommunity[ci], buildingsByCommunity[ci]));
 				continue;
 			}
 			if (!rule.category) continue;
-			const res = results.get(key(rule.id, ci))!;
+			const res = results.brief(rule.id, ci)!;
 			cells.push({
 				community: c.code,
 				rule: rule.id,
@@ -270,11 +309,11 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 				householdsCovered: res.householdsCovered,
 				householdsShort: res.householdsShort,
 				buildings: res.buildings,
-				uncovered: res.uncovered.length,
+				uncovered: res.uncoveredCount,
 				metricUsed: rule.metric === 'walk' && walkNetwork ? 'walk' : 'straight'
 			});
 		}
-	});
+	}
 
 	const subdistricts: SubdistrictTotal[] = [];
 	const subdistrictNames = new Map<string, string>();
@@ -283,6 +322,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const subdistrictOf = new Map(communities.map((c) => [c.code, c.subdistrictCode]));
 	const tally = new Map<string, { communities: number; judged: number; passing: number }>();
 	for (const cell of cells) {
+		if (slice.due()) await slice.pause();
 		const k = `${subdistrictOf.get(cell.community)}|${cell.rule}`;
 		let t = tally.get(k);
 		if (!t) tally.set(k, (t = { communities: 0, judged: 0, passing: 0 }));
@@ -434,7 +474,7 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 	const grids: CellDetail['grids'] = [];
 	state.gridCodes.forEach((code, gi) => {
 		if (!code.startsWith(communityCode)) return;
-		const r = state.gridResults.get(key(rule.id, gi));
+		const r = state.gridResults.brief(rule.id, gi);
 		if (r) grids.push({ code, status: r.status, share: r.share, householdsTotal: r.householdsTotal, householdsShort: r.householdsShort });
 	});
 	grids.sort((a, b) => a.code.localeCompare(b.code));
@@ -570,10 +610,8 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 		[codes]
 	);
 	const uncoveredIds = new Set<string>();
-	for (const [k, res] of state.results) {
-		const ruleId = k.split('|')[0];
-		if (!report.rules.some((r) => r.id === ruleId)) continue;
-		for (const i of res.uncovered) uncoveredIds.add(state.buildings.ids[i]);
+	for (const rule of report.rules) {
+		for (let unit = 0; unit < state.results.unitCount; unit++) for (const i of state.results.uncoveredOf(rule.id, unit)) uncoveredIds.add(state.buildings.ids[i]);
 	}
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
 	const pages = communities.map((community) => ({
@@ -625,7 +663,7 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const cells: CoverageCell[] = [];
 	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
 		const res = withFacilityCount(raw, facilities.length);
-		const before = state.results.get(key(res.ruleId, res.unit));
+		const before = state.results.brief(res.ruleId, res.unit);
 		if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
 		cells.push({
 			community: state.report.communities[res.unit].code,

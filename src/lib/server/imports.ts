@@ -40,7 +40,7 @@ import {
 } from './hierarchy';
 import { rebuildWalkNetwork, upsertRoads } from './roads';
 import { upsertLandcover } from './landcover';
-import { geomFromJson, pacedBatches } from './sql';
+import { geomFromJson, pacedBatches, statementTargetMs } from './sql';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -124,8 +124,6 @@ async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer
 	return { ...result, records: (parts as ParsedLayer['records'][]).flat() } as ParsedLayer;
 }
 
-/** The embedded engine's target statement time while importing: requests wait at most about this long. */
-const EMBEDDED_STATEMENT_MS = 40;
 const statementMs = (req: ImportRequest) => req.statementMs ?? Infinity;
 
 export function maxImportBytes(): number {
@@ -136,7 +134,7 @@ export function maxImportBytes(): number {
 export async function importFile(db: Db, request: ImportRequest): Promise<ImportSummary> {
 	const started = Date.now();
 	// The name is stored (import_runs, source_file): without what PostgreSQL cannot hold.
-	const req = { ...request, fileName: storableText(request.fileName), statementMs: request.statementMs ?? (db.engine === 'pglite' ? EMBEDDED_STATEMENT_MS : Infinity) };
+	const req = { ...request, fileName: storableText(request.fileName), statementMs: request.statementMs ?? statementTargetMs(db) };
 	const crs = req.crs ?? 'wgs84';
 	const limit = req.maxBytes ?? maxImportBytes();
 	if (req.bytes.byteLength > limit) throw new ImportLimitError(req.fileName, req.bytes.byteLength, limit);

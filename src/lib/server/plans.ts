@@ -15,6 +15,7 @@ import { reattributeCases } from './cases';
 import { multiFromJson } from './sql';
 import { jobs } from './jobs/pool';
 import { polygonsToShapefileZip } from './shapefile-writer';
+import { isUnitCode } from '../../../geo/units/code';
 
 type Areal = Polygon | MultiPolygon;
 export type Bilingual = { zh: string; en: string };
@@ -150,14 +151,12 @@ export interface SaveResult {
 
 // ── small helpers ──────────────────────────────────────────────────────────────────────────────
 
-const COMMUNITY_RE = /^[0-9]{12}$/;
-const GRID_RE = /^[0-9]{15}$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_NOTE = 2000;
 const MAX_NAME = 100;
 
 export function checkCommunityCode(code: string): void {
-	if (!COMMUNITY_RE.test(code))
+	if (!isUnitCode(code, 'community'))
 		throw new PlanInputError('bad_community', { zh: `社区编码应为 12 位数字，收到 “${code}”`, en: `a community code is 12 digits, got "${code}"` });
 }
 
@@ -408,7 +407,7 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 		const at = `grids[${index}]`;
 		const err = (field: string, c: string, zh: string, en: string) => errors.push({ field: `${at}.${field}`, code: c, zh: `第 ${index + 1} 个网格${code ? `（${code}）` : ''}：${zh}`, en: `grid ${index + 1}${code ? ` (${code})` : ''}: ${en}`, index });
 		let ok = true;
-		if (!GRID_RE.test(code)) {
+		if (!isUnitCode(code, 'grid')) {
 			err('code', 'bad_code', `编码应为 15 位数字，收到 “${code}”`, `a grid code is 15 digits, got "${code}"`);
 			ok = false;
 		} else if (!code.startsWith(community.code)) {
@@ -972,7 +971,8 @@ export async function importPlanFile(
 	input: { note?: unknown; baseRevision?: unknown },
 	opts: SaveOptions
 ): Promise<SaveResult> {
-	const community = await getCommunity(db, communityCode);
+	// an unknown community is refused before the file is read
+	await getCommunity(db, communityCode);
 	const parsedCrs = parseImportCrs(file.crs ?? 'wgs84');
 	if (!parsedCrs.ok) throw new PlanInputError('bad_input', parsedCrs.text, [{ field: 'crs', code: 'bad_crs', ...parsedCrs.text }]);
 	let fc: FeatureCollection;
@@ -1010,7 +1010,7 @@ export async function importPlanFile(
 		const inForce = await gridsInForce(db, communityCode);
 		const fileCodes = new Set(withCode.map((i) => String(i.code)));
 		const previous = inForce.filter((g) => !fileCodes.has(g.code)).map((g) => ({ code: g.code, geometry: g.geometry }));
-		const maxSeq = Math.max(0, ...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => GRID_RE.test(c) && c.startsWith(communityCode)).map((c) => Number(c.slice(-3))));
+		const maxSeq = Math.max(0, ...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => isUnitCode(c, 'grid') && c.startsWith(communityCode)).map((c) => Number(c.slice(-3))));
 		const { result: numbered } = await jobs().run('numberLayout', [communityCode, without.map((i) => i.geometry as Areal), previous], { kind: 'plan' });
 		// A grid mostly covering a grid in force keeps its code; the others take numbers above every
 		// code in use (in force or in the file), west→east, north→south, so no retired code is reused.

@@ -12,6 +12,41 @@ export function batches<T>(rows: T[], size = 500): T[][] {
 	return out;
 }
 
+/** The embedded engine runs SQL on the request thread: its statements should each take about this long at most. */
+export const EMBEDDED_STATEMENT_MS = 40;
+
+/** The time a statement should take on this engine (Infinity: the server engine runs SQL off this thread). */
+export const statementTargetMs = (db: { engine: string }) => (db.engine === 'pglite' ? EMBEDDED_STATEMENT_MS : Infinity);
+
+/**
+ * Reads a whole table in keyset pages (`page(after, limit)` returns rows ordered by `key`, after the
+ * given key), each page sized so its statement takes about `targetMs` (as pacedBatches): one long
+ * read never holds the embedded engine's request thread. With targetMs Infinity, pages of `first`.
+ */
+export async function pagedRows<T>(
+	targetMs: number,
+	key: (row: T) => string,
+	page: (after: string | null, limit: number) => Promise<T[]>,
+	first = 2000,
+	min = 200,
+	max = 50_000
+): Promise<T[]> {
+	const out: T[] = [];
+	let size = first;
+	let after: string | null = null;
+	for (;;) {
+		const started = performance.now();
+		const rows = await page(after, size);
+		for (const r of rows) out.push(r);
+		if (rows.length < size) return out;
+		after = key(rows[rows.length - 1]);
+		if (Number.isFinite(targetMs)) {
+			const ms = Math.max(1, performance.now() - started);
+			size = Math.min(max, Math.max(min, Math.round(Math.sqrt(size * ((rows.length * targetMs) / ms)))));
+		}
+	}
+}
+
 /**
  * Runs `run` over rows in batches sized so each statement takes about `targetMs`: the embedded engine
  * runs statements on the request thread, and short ones let other requests in between. The size

@@ -17,6 +17,7 @@ import { categoriesByCode } from './facilities';
 import { CITY_CODE, unitFacts, type UnitFacts } from './units';
 import type { BBox } from './mapdata';
 import type { PeriodKpi } from '../../../geo/density';
+import { isUnitCode } from '../../../geo/units/code';
 
 export interface WallCommunity {
 	code: string;
@@ -91,7 +92,7 @@ export async function wallScope(q: Queryable, code: string | null, scope: Scope)
 }
 
 /** A 9-digit subdistrict code, or null for the whole city. */
-export const isWallUnit = (code: string) => /^[0-9]{9}$/.test(code);
+export const isWallUnit = (code: string) => isUnitCode(code, 'subdistrict');
 
 export async function wallBase(db: Db, code: string | null): Promise<WallBase | null> {
 	const facts = await unitFacts(db, code ?? CITY_CODE);

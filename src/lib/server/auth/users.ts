@@ -1,7 +1,8 @@
 // Accounts and their jurisdictions: create, list, change, sign-in checks with lockout. SQL here only.
 import { forgetPrincipals } from './principal-cache';
 import type { Db, Queryable } from '../db';
-import { CITY, ROLE_CAPABILITIES, ROLES, UNIT_CODE, isRole, type Principal, type Role } from '../../auth/capabilities';
+import { CITY, ROLE_CAPABILITIES, ROLES, isRole, type Principal, type Role } from '../../auth/capabilities';
+import { isUnitCode } from '../../../../geo/units/code';
 import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from './password';
 
 export class AccountError extends Error {
@@ -65,7 +66,7 @@ export async function checkUnits(q: Queryable, role: Role, units: unknown): Prom
 	}
 	for (const code of list) {
 		if (code === CITY) continue;
-		if (!UNIT_CODE.test(code)) {
+		if (!isUnitCode(code)) {
 			throw new AccountError(`辖区代码“${code}”无效：应为 9 位街道、12 位社区或 15 位网格代码 / jurisdiction "${code}" is not a 9-digit subdistrict, 12-digit community or 15-digit grid code`, 'bad_unit', 'units');
 		}
 		if (code.length === 15 && role !== 'worker') {

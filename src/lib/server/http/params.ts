@@ -3,6 +3,7 @@
 // it can reach SQL as "Infinity", a year -1 or a number past bigint.
 import { error } from '@sveltejs/kit';
 import { toIsoTimestamp } from '../../../../geo/import/dates';
+import { unitCodeRule, unitKindOf, type UnitKind } from '../../../../geo/units/code';
 
 function refuse(name: string, text: string, expected: { zh: string; en: string }): never {
 	const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
@@ -31,4 +32,23 @@ export function timeParam(text: string | null | undefined, name: string): Date |
 		refuse(name, text, { zh: ' 1900–9999 年间的时间（如 2026-05-01T10:00+08:00）', en: 'a time in 1900–9999 (e.g. 2026-05-01T10:00+08:00)' });
 	}
 	return d;
+}
+
+/**
+ * A unit code of one of `kinds` (every kind when none are given), or null when absent; anything else
+ * is refused with 400 `bad_<name>` and the rule ("社区编码应为 12 位数字 / community must be a 12-digit code").
+ */
+export function unitCodeParam(text: string | null | undefined, name: string, kinds: UnitKind[] = ['subdistrict', 'community', 'grid']): string | null {
+	if (text === null || text === undefined || text === '') return null;
+	const kind = unitKindOf(text);
+	if (!kind || !kinds.includes(kind)) {
+		const rule = unitCodeRule(kinds);
+		error(400, { message: `${rule.zh} / ${rule.en}`, code: `bad_${name}` });
+	}
+	return text;
+}
+
+/** As unitCodeParam, for a code the route cannot do without: absent is refused the same way. */
+export function requiredUnitCode(text: string | null | undefined, name: string, kinds?: UnitKind[]): string {
+	return unitCodeParam(text || '-', name, kinds)!;
 }

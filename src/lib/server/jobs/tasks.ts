@@ -25,7 +25,7 @@ import { fileError } from '../../../../geo/issues';
 import { collectionToWgs84 } from '../../../../geo/crs/project';
 import { parseLayer } from '../../../../geo/import';
 import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
-import { nearestFacilityDistances, type CoverageFacility } from '../../../../geo/coverage';
+import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
 
@@ -143,11 +143,24 @@ export interface DistanceSearch {
  * Nearest-facility distances from every building for each search: on foot over the walk graph (when
  * there is one) or straight (WGS-84). The graph's arrays are shared with the request thread, not copied.
  */
+/** Units to judge the rules for, from the distances found: each building's unit index (−1: none). */
+export interface CoverageEvaluation {
+	households: Float64Array;
+	specs: CoverageRuleSpec[];
+	units: { unitOf: Int32Array; count: number }[];
+}
+
 function coverageDistances(
-	input: { lon: Float64Array; lat: Float64Array; searches: DistanceSearch[]; graph: { graph: WalkGraph; id: number } | null },
+	input: {
+		lon: Float64Array;
+		lat: Float64Array;
+		searches: DistanceSearch[];
+		graph: { graph: WalkGraph; id: number } | null;
+		evaluate?: CoverageEvaluation;
+	},
 	_ctx: TaskContext
 ) {
-	const buildings = { ids: [], lon: input.lon, lat: input.lat, households: new Float64Array(0) };
+	const buildings = { ids: [], lon: input.lon, lat: input.lat, households: input.evaluate?.households ?? new Float64Array(0) };
 	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
 	let snap: SnapResult | null = null;
 	let walkNetwork = false;
@@ -165,7 +178,16 @@ function coverageDistances(
 			results[search.key] = { distanceM: r.distanceM, nearest: r.nearest };
 		}
 	}
-	return { results, walkNetwork, walkUnsnapped };
+	// Judging every unit grows with the city too: done here, not on the request thread, and sent back
+	// as columns (one object per rule and unit took the request thread longer to receive than to make).
+	let evaluated: PackedResults[] = [];
+	if (input.evaluate) {
+		const { specs, units } = input.evaluate;
+		const distances = new Map(Object.entries(results).map(([k, r]) => [k, r.distanceM]));
+		const ruleIds = specs.map((s) => s.id);
+		evaluated = units.map((u) => packResults(evaluateRules(buildings, u.unitOf, u.count, specs, distances), ruleIds, u.count));
+	}
+	return { results, walkNetwork, walkUnsnapped, evaluated };
 }
 
 /** Records sent back per message: small enough that taking one in never holds the request thread long. */

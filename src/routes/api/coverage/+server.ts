@@ -1,12 +1,13 @@
 // GET /api/coverage[?subdistrict=<9 digits>][&level=5min|10min|15min|community|block][&community=<12 digits>]
 //   [&format=json|csv|geojson] → communities × enabled rules: status, share, households short;
 //   per-subdistrict totals. Computed once per change of the inputs (see $lib/server/coverage).
-import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { filterReport, getCoverage } from '$lib/server/coverage';
 import { coverageCsv, coverageGeoJSON } from '$lib/server/coverage-export';
 import { RULE_LEVELS } from '$lib/server/rules';
 import { apiError } from '$lib/server/api-errors';
+import { streamedJson } from '$lib/server/http/json-stream';
+import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 const FORMATS = ['json', 'csv', 'geojson'] as const;
@@ -15,10 +16,8 @@ export const GET: RequestHandler = async ({ url }) => {
 	const p = url.searchParams;
 	const format = p.get('format') ?? 'json';
 	if (!(FORMATS as readonly string[]).includes(format)) return apiError(400, `格式须为 json、csv 或 geojson / format must be json, csv or geojson`, { code: 'bad_format' });
-	const subdistrict = p.get('subdistrict') || null;
-	if (subdistrict && !/^[0-9]{9}$/.test(subdistrict)) return apiError(400, `街道编码应为 9 位数字 / subdistrict must be a 9-digit code`, { code: 'bad_subdistrict' });
-	const community = p.get('community') || null;
-	if (community && !/^[0-9]{12}$/.test(community)) return apiError(400, `社区编码应为 12 位数字 / community must be a 12-digit code`, { code: 'bad_community' });
+	const subdistrict = unitCodeParam(p.get('subdistrict'), 'subdistrict', ['subdistrict']);
+	const community = unitCodeParam(p.get('community'), 'community', ['community']);
 	const level = p.get('level') || null;
 	if (level && !(RULE_LEVELS as readonly string[]).includes(level)) return apiError(400, `层级须为 ${RULE_LEVELS.join('、')} / level must be one of ${RULE_LEVELS.join(', ')}`, { code: 'bad_level' });
 	const db = requireDb();
@@ -31,9 +30,10 @@ export const GET: RequestHandler = async ({ url }) => {
 		});
 	}
 	if (format === 'geojson') {
-		return new Response(JSON.stringify(await coverageGeoJSON(db, report)), {
+		return streamedJson(await coverageGeoJSON(db, report), {
 			headers: { 'content-type': 'application/geo+json', 'content-disposition': `attachment; filename="coverage-${stamp}.geojson"`, 'cache-control': 'no-store' }
 		});
 	}
-	return json(report, { headers: { 'cache-control': 'no-store' } });
+	// A city's report is large: written in slices, so other requests are answered meanwhile.
+	return streamedJson(report, { headers: { 'cache-control': 'no-store' } });
 };

@@ -5,15 +5,14 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { lifeCircles, LifeCircleError } from '$lib/server/life-circle';
 import { apiError } from '$lib/server/api-errors';
+import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {
 	const p = url.searchParams;
 	const speed = p.has('speed') ? Number(p.get('speed')) : undefined;
-	const community = p.get('community');
-	const subdistrict = p.get('subdistrict');
-	if (community && !/^[0-9]{12}$/.test(community)) return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
-	if (subdistrict && !/^[0-9]{9}$/.test(subdistrict)) return apiError(400, '街道编码应为 9 位数字 / subdistrict must be a 9-digit code', { code: 'bad_subdistrict' });
+	const community = unitCodeParam(p.get('community'), 'community', ['community']);
+	const subdistrict = unitCodeParam(p.get('subdistrict'), 'subdistrict', ['subdistrict']);
 	try {
 		const report = await lifeCircles(requireDb(), speed);
 		const communities = report.communities.filter((c) => (!community || c.code === community) && (!subdistrict || c.subdistrictCode === subdistrict));

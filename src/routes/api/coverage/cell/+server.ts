@@ -5,12 +5,12 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { cellDetail } from '$lib/server/coverage';
 import { apiError, apiErrorFrom } from '$lib/server/api-errors';
+import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {
-	const community = url.searchParams.get('community') ?? '';
+	const community = requiredUnitCode(url.searchParams.get('community'), 'community', ['community']);
 	const rule = url.searchParams.get('rule') ?? '';
-	if (!/^[0-9]{12}$/.test(community)) return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
 	if (!rule) return apiError(400, '缺少规则编号 / rule is required', { code: 'bad_rule' });
 	try {
 		return json(await cellDetail(requireDb(), community, rule), { headers: { 'cache-control': 'no-store' } });

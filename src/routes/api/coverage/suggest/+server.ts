@@ -7,6 +7,7 @@ import { requireDb } from '$lib/server/runtime';
 import { suggestForCell } from '$lib/server/coverage';
 import { nearestRoadNames } from '$lib/server/roads';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 const MAX_CANDIDATES = 20000;
@@ -15,9 +16,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
 	const body = (read.body ?? {}) as { community?: unknown; rule?: unknown; k?: unknown; candidates?: unknown };
-	if (typeof body.community !== 'string' || !/^[0-9]{12}$/.test(body.community)) {
-		return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
-	}
+	const community = requiredUnitCode(typeof body.community === 'string' ? body.community : null, 'community', ['community']);
 	if (typeof body.rule !== 'string' || !body.rule) return apiError(400, '缺少规则编号 / rule is required', { code: 'bad_rule' });
 	let candidates: { lon: number; lat: number; id?: string }[] | undefined;
 	if (body.candidates !== undefined) {
@@ -33,7 +32,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	const k = body.k === undefined ? 3 : Number(body.k);
 	try {
 		const db = requireDb();
-		const result = await suggestForCell(db, body.community, body.rule, k, candidates);
+		const result = await suggestForCell(db, community, body.rule, k, candidates);
 		const roads = await nearestRoadNames(db, result.suggestions);
 		return json({ ...result, suggestions: result.suggestions.map((s, i) => ({ ...s, road: roads[i] })) });
 	} catch (err) {

@@ -9,6 +9,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { whatIfData, whatIfWalk } from '$lib/server/coverage';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {
@@ -28,7 +29,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	if ('error' in read) return read.error;
 	const b = (read.body ?? {}) as { rule?: unknown; community?: unknown; added?: unknown; removed?: unknown };
 	if (typeof b.rule !== 'string' || !b.rule) return apiError(400, '缺少规则编号 / rule is required', { code: 'bad_rule' });
-	if (typeof b.community !== 'string' || !/^[0-9]{12}$/.test(b.community)) return apiError(400, '社区编码应为 12 位数字 / community must be a 12-digit code', { code: 'bad_community' });
+	const community = requiredUnitCode(typeof b.community === 'string' ? b.community : null, 'community', ['community']);
 	const added = b.added ?? [];
 	const removed = b.removed ?? [];
 	if (!Array.isArray(added) || !Array.isArray(removed) || added.length + removed.length > MAX_CHANGES) {
@@ -37,7 +38,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	const bad = added.findIndex((p) => !p || typeof p.lon !== 'number' || typeof p.lat !== 'number' || Math.abs(p.lon) > 180 || Math.abs(p.lat) > 90);
 	if (bad >= 0) return apiError(400, `第 ${bad + 1} 个新增设施坐标无效 / added facility ${bad + 1} has invalid coordinates`, { code: 'bad_changes' });
 	try {
-		return json(await whatIfWalk(requireDb(), { rule: b.rule, community: b.community, added, removed: removed.map(String) }));
+		return json(await whatIfWalk(requireDb(), { rule: b.rule, community, added, removed: removed.map(String) }));
 	} catch (err) {
 		return apiErrorFrom(err);
 	}

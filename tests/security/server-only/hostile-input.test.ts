@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startApp, type AppServer } from '../browser/helpers/app-server';
-import { sessionCookie, type DemoRole } from '../browser/helpers/session';
-import { routesOnDisk } from '../helpers/routes';
-import { examples, routeContext, ROLES, type Ctx, type Example } from '../helpers/route-examples';
+import { ROOT, startApp, type AppServer } from '../../browser/helpers/app-server';
+import { sessionCookie, type DemoRole } from '../../browser/helpers/session';
+import { routesOnDisk } from '../../helpers/routes';
+import { examples, routeContext, ROLES, type Ctx, type Example } from '../../helpers/route-examples';
 
 const HOSTILE = ['\u0000', 'a\u0000b', 'Infinity', '-Infinity', '1e309', 'NaN', '-1', '-0', '99999999999999999999', '$1', "'", '%', '[]'];
 
