@@ -8,17 +8,7 @@ export type { ImportCrs };
 
 export type { Feature, FeatureCollection, Geometry, Position };
 
-export const LAYERS = [
-	'subdistricts',
-	'communities',
-	'grids',
-	'buildings',
-	'facilities',
-	'roads',
-	'landcover',
-	'cases',
-	'registers'
-] as const;
+export const LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'cases', 'registers'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;

@@ -14,10 +14,7 @@ declare module 'osmtogeojson' {
 		polygonFeatures?: unknown;
 		verbose?: boolean;
 	}
-	function osmtogeojson(
-		data: { elements: unknown[] },
-		options?: OsmToGeoJSONOptions
-	): import('geojson').FeatureCollection;
+	function osmtogeojson(data: { elements: unknown[] }, options?: OsmToGeoJSONOptions): import('geojson').FeatureCollection;
 	export default osmtogeojson;
 }
 

@@ -11,28 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { csvParse } from 'd3-dsv';
-import {
-	area as turfArea,
-	bbox as turfBbox,
-	booleanPointInPolygon,
-	centroid as turfCentroid,
-	featureCollection,
-	intersect
-} from '@turf/turf';
+import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, centroid as turfCentroid, featureCollection, intersect } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiLineString, Polygon, Position } from 'geojson';
 import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
 import { estimateHouseholds } from '../geo/households/index';
 import { communityShortName, gridName } from '../geo/partition/names';
 import { toWgs84 } from '../geo/crs/index';
-import {
-	bisectPolygon,
-	expandBBox,
-	orderWestToEastNorthToSouth,
-	roundGeometry,
-	splitByLine,
-	type Areal,
-	type WeightedPoint
-} from '../geo/partition/index';
+import { bisectPolygon, expandBBox, orderWestToEastNorthToSouth, roundGeometry, splitByLine, type Areal, type WeightedPoint } from '../geo/partition/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PATHS = {
@@ -145,7 +130,18 @@ export function demoArea(fc: FeatureCollection = readDemoOsm().fc): Feature<Poly
 	return {
 		type: 'Feature',
 		properties: {},
-		geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] }
+		geometry: {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[w, s],
+					[e, s],
+					[e, n],
+					[w, n],
+					[w, s]
+				]
+			]
+		}
 	};
 }
 
@@ -174,14 +170,26 @@ function boundaryLines(bytes: Uint8Array): { ew: Feature<MultiLineString>; ns: F
 			type: 'MultiLineString',
 			coordinates: ids
 				.sort((a, b) => a - b)
-				.map((id) => ways.get(id)!.nodes.map((n) => nodes.get(n)).filter((n): n is OsmNode => !!n).map((n) => [n.lon, n.lat]))
+				.map((id) =>
+					ways
+						.get(id)!
+						.nodes.map((n) => nodes.get(n))
+						.filter((n): n is OsmNode => !!n)
+						.map((n) => [n.lon, n.lat])
+				)
 				.filter((l) => l.length >= 2)
 		}
 	});
 	const present = (s: Set<number>) => [...s].filter((id) => ways.has(id));
 	return {
-		ew: lines(present(q).filter((id) => g.has(id) || x.has(id)), '秦淮区 boundary'),
-		ns: lines(present(g).filter((id) => x.has(id)), '鼓楼区|玄武区 boundary')
+		ew: lines(
+			present(q).filter((id) => g.has(id) || x.has(id)),
+			'秦淮区 boundary'
+		),
+		ns: lines(
+			present(g).filter((id) => x.has(id)),
+			'鼓楼区|玄武区 boundary'
+		)
 	};
 }
 
@@ -360,11 +368,21 @@ export function buildDemo(): DemoBuild {
 		const inSub = pointsIn(subGeom.geometry, buildings).filter((b) => !assigned.has(b.id));
 		const n = Math.min(list.length, Math.max(1, Math.floor(inSub.length / DEMO_PARAMS.minBuildingsPerCommunity)));
 		// Communities balance building counts (estimated households are dominated by a few office towers).
-		const parts = bisectPolygon(subGeom, weighted(inSub).map((p) => ({ ...p, weight: 1 })), n, { cutLines: majorRoads });
+		const parts = bisectPolygon(
+			subGeom,
+			weighted(inSub).map((p) => ({ ...p, weight: 1 })),
+			n,
+			{ cutLines: majorRoads }
+		);
 		const named = assignCommunities(parts, list, subGeom, fc);
 		log.push(
 			`${sub.properties!.name} ${code}: ${inSub.length} buildings, ${n} of ${list.length} communities` +
-				` (namesake anchors: ${named.filter((x) => x.anchor).map((x) => communityShortName(x.community.name)).join('、') || 'none'})`
+				` (namesake anchors: ${
+					named
+						.filter((x) => x.anchor)
+						.map((x) => communityShortName(x.community.name))
+						.join('、') || 'none'
+				})`
 		);
 		for (const { part, community } of named.sort((a, b) => (a.community.code < b.community.code ? -1 : 1))) {
 			const geometry = r(part.geometry);
@@ -383,7 +401,13 @@ export function buildDemo(): DemoBuild {
 				const seq = String(i + 1).padStart(3, '0');
 				gridFeatures.push({
 					type: 'Feature',
-					properties: { code: community.code + seq, name: gridName(community.name, community.code + seq), kind: 'basic', community_code: community.code, illustrative: true },
+					properties: {
+						code: community.code + seq,
+						name: gridName(community.name, community.code + seq),
+						kind: 'basic',
+						community_code: community.code,
+						illustrative: true
+					},
 					geometry: g.geometry
 				});
 			});
@@ -403,7 +427,9 @@ export function buildDemo(): DemoBuild {
 	log.push(`estimated households per grid: ${stats(perGrid.map((b) => b.reduce((s, x) => s + x.households, 0)))}`);
 	const communityBuildings = communityFeatures.map((c) => pointsIn(c.geometry as Areal, buildings).length);
 	log.push(`buildings per community: ${stats(communityBuildings)}`);
-	log.push(`communities per subdistrict: ${subdistrictFeatures.map((s) => `${s.properties!.name} ${communityFeatures.filter((c) => c.properties!.subdistrict_code === s.properties!.code).length}`).join(', ')}`);
+	log.push(
+		`communities per subdistrict: ${subdistrictFeatures.map((s) => `${s.properties!.name} ${communityFeatures.filter((c) => c.properties!.subdistrict_code === s.properties!.code).length}`).join(', ')}`
+	);
 
 	const fcOf = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
 	return { subdistricts: fcOf(subdistrictFeatures), communities: fcOf(communityFeatures), grids: fcOf(gridFeatures), log };

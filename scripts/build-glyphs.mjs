@@ -86,14 +86,20 @@ function readFont(buf) {
 		let v = 0;
 		for (const f of flags) {
 			if (f & 2) v += f & 16 ? buf[p++] : -buf[p++];
-			else if (!(f & 16)) { v += dv.getInt16(p); p += 2; }
+			else if (!(f & 16)) {
+				v += dv.getInt16(p);
+				p += 2;
+			}
 			xs.push(v);
 		}
 		const ys = [];
 		v = 0;
 		for (const f of flags) {
 			if (f & 4) v += f & 32 ? buf[p++] : -buf[p++];
-			else if (!(f & 32)) { v += dv.getInt16(p); p += 2; }
+			else if (!(f & 32)) {
+				v += dv.getInt16(p);
+				p += 2;
+			}
 			ys.push(v);
 		}
 		const out = [];
@@ -115,13 +121,34 @@ function readFont(buf) {
 			const child = dv.getUint16(p + 2);
 			p += 4;
 			let dx, dy;
-			if (flags & 1) { dx = dv.getInt16(p); dy = dv.getInt16(p + 2); p += 4; }
-			else { dx = dv.getInt8(p); dy = dv.getInt8(p + 1); p += 2; }
-			let a = 1, b = 0, c = 0, d = 1;
+			if (flags & 1) {
+				dx = dv.getInt16(p);
+				dy = dv.getInt16(p + 2);
+				p += 4;
+			} else {
+				dx = dv.getInt8(p);
+				dy = dv.getInt8(p + 1);
+				p += 2;
+			}
+			let a = 1,
+				b = 0,
+				c = 0,
+				d = 1;
 			const f2 = (o) => dv.getInt16(o) / 16384;
-			if (flags & 8) { a = d = f2(p); p += 2; }
-			else if (flags & 0x40) { a = f2(p); d = f2(p + 2); p += 4; }
-			else if (flags & 0x80) { a = f2(p); b = f2(p + 2); c = f2(p + 4); d = f2(p + 6); p += 8; }
+			if (flags & 8) {
+				a = d = f2(p);
+				p += 2;
+			} else if (flags & 0x40) {
+				a = f2(p);
+				d = f2(p + 2);
+				p += 4;
+			} else if (flags & 0x80) {
+				a = f2(p);
+				b = f2(p + 2);
+				c = f2(p + 4);
+				d = f2(p + 6);
+				p += 8;
+			}
 			// Point-matched placement (ARGS_ARE_XY_VALUES unset) is not used by Latin accents; place at 0,0.
 			if (!(flags & 2)) dx = dy = 0;
 			for (const contour of contours(child, depth + 1)) {
@@ -154,14 +181,18 @@ function makeCmap(dv, base) {
 		return (cp) => {
 			for (let g = 0; g < groups; g++) {
 				const o = off + 16 + g * 12;
-				const s = dv.getUint32(o), e = dv.getUint32(o + 4);
+				const s = dv.getUint32(o),
+					e = dv.getUint32(o + 4);
 				if (cp >= s && cp <= e) return dv.getUint32(o + 8) + cp - s;
 			}
 			return 0;
 		};
 	}
 	const segs = dv.getUint16(off + 6) / 2;
-	const endAt = off + 14, startAt = endAt + segs * 2 + 2, deltaAt = startAt + segs * 2, rangeAt = deltaAt + segs * 2;
+	const endAt = off + 14,
+		startAt = endAt + segs * 2 + 2,
+		deltaAt = startAt + segs * 2,
+		rangeAt = deltaAt + segs * 2;
 	return (cp) => {
 		for (let s = 0; s < segs; s++) {
 			if (dv.getUint16(endAt + s * 2) < cp) continue;
@@ -188,7 +219,8 @@ function flatten(contours, scale) {
 		// Consecutive off-curve points imply an on-curve point halfway between them.
 		const full = [];
 		for (let i = 0; i < pts.length; i++) {
-			const a = pts[i], b = pts[(i + 1) % pts.length];
+			const a = pts[i],
+				b = pts[(i + 1) % pts.length];
 			full.push(a);
 			if (!a.on && !b.on) full.push({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, on: true });
 		}
@@ -204,7 +236,8 @@ function flatten(contours, scale) {
 				const p2 = ring[(i + 1) % ring.length];
 				const steps = 8;
 				for (let s = 1; s <= steps; s++) {
-					const t = s / steps, u = 1 - t;
+					const t = s / steps,
+						u = 1 - t;
 					poly.push([u * u * p0[0] + 2 * u * t * q.x + t * t * p2.x, u * u * p0[1] + 2 * u * t * q.y + t * t * p2.y]);
 				}
 				i++;
@@ -216,11 +249,13 @@ function flatten(contours, scale) {
 }
 
 function segmentDistance(px, py, ax, ay, bx, by) {
-	const dx = bx - ax, dy = by - ay;
+	const dx = bx - ax,
+		dy = by - ay;
 	const l2 = dx * dx + dy * dy;
 	let t = l2 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
 	t = Math.max(0, Math.min(1, t));
-	const ex = ax + t * dx - px, ey = ay + t * dy - py;
+	const ex = ax + t * dx - px,
+		ey = ay + t * dy - py;
 	return Math.sqrt(ex * ex + ey * ey);
 }
 
@@ -229,7 +264,8 @@ function inside(px, py, polys) {
 	let w = 0;
 	for (const poly of polys) {
 		for (let i = 0; i < poly.length - 1; i++) {
-			const [ax, ay] = poly[i], [bx, by] = poly[i + 1];
+			const [ax, ay] = poly[i],
+				[bx, by] = poly[i + 1];
 			if (ay <= py) {
 				if (by > py && (bx - ax) * (py - ay) - (px - ax) * (by - ay) > 0) w++;
 			} else if (by <= py && (bx - ax) * (py - ay) - (px - ax) * (by - ay) < 0) w--;
@@ -245,11 +281,25 @@ function renderGlyph(font, cp) {
 	const advance = Math.round(font.advance(gid) * scale);
 	const polys = flatten(font.contours(gid), scale);
 	if (polys.length === 0) return { id: cp, bitmap: new Uint8Array(0), width: 0, height: 0, left: 0, top: -Math.round(BASELINE), advance };
-	let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-	for (const poly of polys) for (const [x, y] of poly) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
-	const left = Math.floor(x0), bottom = Math.floor(y0), right = Math.ceil(x1), top = Math.ceil(y1);
-	const width = right - left, height = top - bottom;
-	const W = width + 2 * BORDER, H = height + 2 * BORDER;
+	let x0 = Infinity,
+		y0 = Infinity,
+		x1 = -Infinity,
+		y1 = -Infinity;
+	for (const poly of polys)
+		for (const [x, y] of poly) {
+			x0 = Math.min(x0, x);
+			y0 = Math.min(y0, y);
+			x1 = Math.max(x1, x);
+			y1 = Math.max(y1, y);
+		}
+	const left = Math.floor(x0),
+		bottom = Math.floor(y0),
+		right = Math.ceil(x1),
+		top = Math.ceil(y1);
+	const width = right - left,
+		height = top - bottom;
+	const W = width + 2 * BORDER,
+		H = height + 2 * BORDER;
 	const bitmap = new Uint8Array(W * H);
 	for (let j = 0; j < H; j++) {
 		const py = top + BORDER - j - 0.5;
@@ -281,12 +331,28 @@ class Writer {
 		}
 		this.bytes.push(n);
 	}
-	key(field, wire) { this.varint(field * 8 + wire); }
-	uint(field, n) { this.key(field, 0); this.varint(n); }
-	sint(field, n) { this.key(field, 0); this.varint(n >= 0 ? n * 2 : -n * 2 - 1); }
-	raw(field, data) { this.key(field, 2); this.varint(data.length); for (const b of data) this.bytes.push(b); }
-	string(field, s) { this.raw(field, new TextEncoder().encode(s)); }
-	message(field, w) { this.raw(field, w.bytes); }
+	key(field, wire) {
+		this.varint(field * 8 + wire);
+	}
+	uint(field, n) {
+		this.key(field, 0);
+		this.varint(n);
+	}
+	sint(field, n) {
+		this.key(field, 0);
+		this.varint(n >= 0 ? n * 2 : -n * 2 - 1);
+	}
+	raw(field, data) {
+		this.key(field, 2);
+		this.varint(data.length);
+		for (const b of data) this.bytes.push(b);
+	}
+	string(field, s) {
+		this.raw(field, new TextEncoder().encode(s));
+	}
+	message(field, w) {
+		this.raw(field, w.bytes);
+	}
 }
 
 function encodeRange(name, range, glyphs) {

@@ -48,7 +48,10 @@ export function requestFacts(req, trusted) {
 	const peer = plainAddress(req.peer);
 	if (!isTrusted(trusted, peer)) return { protocol: req.encrypted ? 'https' : 'http', client: peer, host: null, viaProxy: false };
 	// Only the nearest hop's word counts; each trusted proxy appends the address it saw.
-	const proto = String(first(req.headers['x-forwarded-proto']) ?? '').split(',')[0].trim().toLowerCase();
+	const proto = String(first(req.headers['x-forwarded-proto']) ?? '')
+		.split(',')[0]
+		.trim()
+		.toLowerCase();
 	const protocol = proto === 'https' || proto === 'http' ? proto : req.encrypted ? 'https' : 'http';
 	const chain = String(first(req.headers['x-forwarded-for']) ?? '')
 		.split(',')
@@ -60,6 +63,8 @@ export function requestFacts(req, trusted) {
 		client = chain[i];
 		if (!isTrusted(trusted, client)) break;
 	}
-	const host = String(first(req.headers['x-forwarded-host']) ?? '').split(',')[0].trim();
+	const host = String(first(req.headers['x-forwarded-host']) ?? '')
+		.split(',')[0]
+		.trim();
 	return { protocol, client, host: /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : null, viaProxy: true };
 }

@@ -18,9 +18,7 @@ function newestMtime(dir) {
 }
 
 const sources = ['src', 'geo', 'static'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
-const stale =
-	!fs.existsSync(built) ||
-	Math.max(...sources.map(newestMtime), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(built).mtimeMs;
+const stale = !fs.existsSync(built) || Math.max(...sources.map(newestMtime), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(built).mtimeMs;
 
 if (stale) {
 	console.log('GridAtlas: building the app (first start or changed sources)…');
@@ -33,5 +31,7 @@ if (stale) {
 
 process.env.PORT ??= '3000';
 const scheme = process.env.GRIDATLAS_TLS_CERT ? 'https' : 'http';
-console.log(`GridAtlas: ${scheme}://localhost:${process.env.PORT} (data: ${process.env.DATABASE_URL ? 'PostgreSQL server' : path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data')})`);
+console.log(
+	`GridAtlas: ${scheme}://localhost:${process.env.PORT} (data: ${process.env.DATABASE_URL ? 'PostgreSQL server' : path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data')})`
+);
 await import('./serve.js');

@@ -9,7 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import readline from 'node:readline';
 
 const args = process.argv.slice(2);
-const vitest = (extra, env = {}) => spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+const vitest = (extra, env = {}) =>
+	spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 if (args.length) {
 	const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' });

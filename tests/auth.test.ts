@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { testEngines } from './helpers/engines';
 import { hashPassword, verifyPassword, checkPasswordPolicy, PasswordPolicyError } from '../src/lib/server/auth/password';
-import { authenticate, createUser, getUserByName, setPassword, SignInError, updateUser, userPrincipal, AccountError, LOCK_AFTER } from '../src/lib/server/auth/users';
+import {
+	authenticate,
+	createUser,
+	getUserByName,
+	setPassword,
+	SignInError,
+	updateUser,
+	userPrincipal,
+	AccountError,
+	LOCK_AFTER
+} from '../src/lib/server/auth/users';
 import { createSession, resolveSession, sweepExpiredSessions, IDLE_HOURS, PURGE_EVERY_MS, sha256 } from '../src/lib/server/auth/sessions';
 import { createToken, resolveToken, revokeToken } from '../src/lib/server/auth/tokens';
 import { runAs } from '../src/lib/server/auth/actor';
@@ -125,7 +135,9 @@ for (const engine of testEngines()) {
 			const early = await createSession(db, user.id, t0);
 			const late = await createSession(db, user.id, new Date(t0.getTime() + 2 * 3600_000));
 			const stored = async () => {
-				const rows = await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE token_hash = ANY($1)', [[sha256(early.id), sha256(late.id)]]);
+				const rows = await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE token_hash = ANY($1)', [
+					[sha256(early.id), sha256(late.id)]
+				]);
 				return rows.map((r) => (r.token_hash === sha256(early.id) ? 'early' : 'late')).sort();
 			};
 			let now = new Date(t0.getTime() + 3600_000);

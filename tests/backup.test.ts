@@ -17,30 +17,52 @@ const COMM = '320102001001';
 const G1 = `${COMM}001`;
 const G2 = `${COMM}002`;
 const square = (lon: number, lat: number, d: number) =>
-	JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]] });
+	JSON.stringify({
+		type: 'MultiPolygon',
+		coordinates: [
+			[
+				[
+					[lon, lat],
+					[lon + d, lat],
+					[lon + d, lat + d],
+					[lon, lat + d],
+					[lon, lat]
+				]
+			]
+		]
+	});
 const GRID1_WKT = 'MULTIPOLYGON(((118.78 32.04,118.79 32.04,118.79 32.05,118.78 32.05,118.78 32.04)))';
 const EXPECTED = { subdistricts: 1, communities: 1, grids: 2, buildings: 3, cases: 2 };
 
 async function seed(db: Queryable): Promise<void> {
-	await db.query(`INSERT INTO subdistricts (code, name, geom) VALUES ($1, '备份街道', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, [SD, square(118.78, 32.04, 0.02)]);
-	await db.query(`INSERT INTO communities (code, subdistrict_code, name, households, geom) VALUES ($1, $2, '备份社区', 1234, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))`, [
-		COMM,
+	await db.query(`INSERT INTO subdistricts (code, name, geom) VALUES ($1, '备份街道', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, [
 		SD,
 		square(118.78, 32.04, 0.02)
 	]);
+	await db.query(
+		`INSERT INTO communities (code, subdistrict_code, name, households, geom) VALUES ($1, $2, '备份社区', 1234, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))`,
+		[COMM, SD, square(118.78, 32.04, 0.02)]
+	);
 	await db.query(
 		`INSERT INTO grids (code, community_code, seq, name, geom) VALUES
 		 ($1, $3, 1, '一网格', ST_SetSRID(ST_GeomFromGeoJSON($4), 4326)), ($2, $3, 2, '二网格', ST_SetSRID(ST_GeomFromGeoJSON($5), 4326))`,
 		[G1, G2, COMM, square(118.78, 32.04, 0.01), square(118.79, 32.04, 0.01)]
 	);
-	for (const [i, lon, grid, households] of [[1, 118.781, G1, 120], [2, 118.785, G1, 80], [3, 118.791, G2, 45]] as const) {
+	for (const [i, lon, grid, households] of [
+		[1, 118.781, G1, 120],
+		[2, 118.785, G1, 80],
+		[3, 118.791, G2, 45]
+	] as const) {
 		await db.query(
 			`INSERT INTO buildings (source_id, geom, footprint_m2, households, community_code, grid_code)
 			 VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), 100, $3, $4, $5)`,
 			[`b${i}`, square(lon, 32.041, 0.0005), households, COMM, grid]
 		);
 	}
-	for (const [i, lon, grid] of [[1, 118.7815, G1], [2, 118.7915, G2]] as const) {
+	for (const [i, lon, grid] of [
+		[1, 118.7815, G1],
+		[2, 118.7915, G2]
+	] as const) {
 		await db.query(
 			`INSERT INTO cases (source_id, category, status, geom, community_code, grid_code)
 			 VALUES ($1, 'environment', 'reported', ST_SetSRID(ST_MakePoint($2, 32.045), 4326), $3, $4)`,
@@ -209,7 +231,11 @@ describe('backup and restore (embedded engine)', () => {
 		const bomb = path.join(root, 'bomb.tar.gz');
 		fs.writeFileSync(bomb, (await compressedZeros(GiB, 'gzip')).data);
 		const before = process.memoryUsage().rss;
-		await rejects(restore({ file: bomb, dataDir: dir }), 'too_large', /bomb\.tar\.gz inflates to more than the \d+ MB limit .*a backup is about 10 × its \.tar\.gz\); nothing was written/);
+		await rejects(
+			restore({ file: bomb, dataDir: dir }),
+			'too_large',
+			/bomb\.tar\.gz inflates to more than the \d+ MB limit .*a backup is about 10 × its \.tar\.gz\); nothing was written/
+		);
 		expect(process.memoryUsage().rss - before).toBeLessThan(400 * MiB);
 
 		const dump = path.join(root, 'server.dump');
@@ -233,7 +259,11 @@ describe('backup and restore (embedded engine)', () => {
 	}, 120_000);
 
 	it('will not back up an empty data directory (nothing to save)', async () => {
-		await rejects(backup({ dataDir: path.join(root, 'nothing', 'pglite'), out: path.join(root, 'nothing.tar.gz') }), 'no_database', /no embedded database to back up/);
+		await rejects(
+			backup({ dataDir: path.join(root, 'nothing', 'pglite'), out: path.join(root, 'nothing.tar.gz') }),
+			'no_database',
+			/no embedded database to back up/
+		);
 		expect(fs.existsSync(path.join(root, 'nothing.tar.gz'))).toBe(false);
 	});
 

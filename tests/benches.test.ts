@@ -19,7 +19,9 @@ describe('benches at smoke size (core)', () => {
 	}, 620_000);
 
 	it('isochrone', async () => {
-		const r = await smokeBench('isochrone', ['edges', 'isochrone_ms', 'all_communities_ms', 'network_coverage_ms', 'vs_pgrouting'], { env: { DATABASE_URL: server } });
+		const r = await smokeBench('isochrone', ['edges', 'isochrone_ms', 'all_communities_ms', 'network_coverage_ms', 'vs_pgrouting'], {
+			env: { DATABASE_URL: server }
+		});
 		if (!server) expect(r.vs_pgrouting).toBeNull(); // with a server: null only where pgRouting is missing
 	}, 620_000);
 

@@ -15,20 +15,50 @@ const SD = '320102900';
 const COMM = `${SD}001`;
 const G1 = `${COMM}001`;
 const G2 = `${COMM}002`;
-const square = (x0: number, y0: number, d: number) => JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]]] });
+const square = (x0: number, y0: number, d: number) =>
+	JSON.stringify({
+		type: 'MultiPolygon',
+		coordinates: [
+			[
+				[
+					[x0, y0],
+					[x0 + d, y0],
+					[x0 + d, y0 + d],
+					[x0, y0 + d],
+					[x0, y0]
+				]
+			]
+		]
+	});
 const NOW = new Date('2026-11-25T06:00:00Z'); // 14:00 in Nanjing
 
 for (const engine of testEngines()) {
 	describe(`case analytics (${engine.name})`, () => {
 		let db: Db;
 		let n = 0;
-		const add = async (grid: string | null, at: Date, opts: { category?: string; status?: string; due?: Date; closed?: Date; lon?: number; lat?: number } = {}) => {
+		const add = async (
+			grid: string | null,
+			at: Date,
+			opts: { category?: string; status?: string; due?: Date; closed?: Date; lon?: number; lat?: number } = {}
+		) => {
 			const lon = opts.lon ?? (grid === G2 ? 118.7915 : 118.7815);
 			const lat = opts.lat ?? 32.045;
 			const [row] = await db.query<{ id: number }>(
 				`INSERT INTO cases (source_id, category, status, reported_at, geom, community_code, grid_code, subdistrict_code, due_at, outside_jurisdiction)
 				 VALUES ($1, $2, $3, $4, ST_SetSRID(ST_MakePoint($5, $6), 4326), $7, $8, $9, $10, $11) RETURNING id`,
-				[`t-${++n}`, opts.category ?? 'environment', opts.status ?? 'reported', at, lon, lat, grid ? COMM : null, grid, grid ? SD : null, opts.due ?? null, grid === null]
+				[
+					`t-${++n}`,
+					opts.category ?? 'environment',
+					opts.status ?? 'reported',
+					at,
+					lon,
+					lat,
+					grid ? COMM : null,
+					grid,
+					grid ? SD : null,
+					opts.due ?? null,
+					grid === null
+				]
 			);
 			if (opts.closed) await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'closed', $2)`, [row.id, opts.closed]);
 		};
@@ -36,9 +66,19 @@ for (const engine of testEngines()) {
 
 		beforeAll(async () => {
 			db = await engine.open();
-			await db.query(`INSERT INTO subdistricts (code, name, geom) VALUES ($1, '测试街道', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, [SD, square(118.78, 32.04, 0.02)]);
-			await db.query(`INSERT INTO communities (code, subdistrict_code, name, geom) VALUES ($1, $2, '测试社区', ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))`, [COMM, SD, square(118.78, 32.04, 0.02)]);
-			await db.query(`INSERT INTO grids (code, community_code, seq, name, geom) VALUES ($1, $3, 1, '一格', ST_SetSRID(ST_GeomFromGeoJSON($4), 4326)), ($2, $3, 2, '二格', ST_SetSRID(ST_GeomFromGeoJSON($5), 4326))`, [G1, G2, COMM, square(118.78, 32.04, 0.01), square(118.79, 32.04, 0.01)]);
+			await db.query(`INSERT INTO subdistricts (code, name, geom) VALUES ($1, '测试街道', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, [
+				SD,
+				square(118.78, 32.04, 0.02)
+			]);
+			await db.query(`INSERT INTO communities (code, subdistrict_code, name, geom) VALUES ($1, $2, '测试社区', ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))`, [
+				COMM,
+				SD,
+				square(118.78, 32.04, 0.02)
+			]);
+			await db.query(
+				`INSERT INTO grids (code, community_code, seq, name, geom) VALUES ($1, $3, 1, '一格', ST_SetSRID(ST_GeomFromGeoJSON($4), 4326)), ($2, $3, 2, '二格', ST_SetSRID(ST_GeomFromGeoJSON($5), 4326))`,
+				[G1, G2, COMM, square(118.78, 32.04, 0.01), square(118.79, 32.04, 0.01)]
+			);
 			await db.query(
 				`INSERT INTO buildings (source_id, geom, footprint_m2, households, community_code, grid_code) VALUES
 				 ('b1', ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), 100, 400, $3, $4), ('b2', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), 100, 250, $3, $5)`,

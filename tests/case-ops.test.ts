@@ -19,7 +19,15 @@ const C2 = '320100001002';
 const G1 = `${C1}001`;
 const G2 = `${C2}001`;
 
-const who = (name: string, role: Role): Principal => ({ kind: 'user', id: 1, name, displayName: name, role, capabilities: [...ROLE_CAPABILITIES[role]], units: ['*'] });
+const who = (name: string, role: Role): Principal => ({
+	kind: 'user',
+	id: 1,
+	name,
+	displayName: name,
+	role,
+	capabilities: [...ROLE_CAPABILITIES[role]],
+	units: ['*']
+});
 const leader = who('lead', 'leader');
 const worker = who('wk1', 'worker');
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -52,7 +60,10 @@ for (const engine of testEngines()) {
 			expect(tax.subclasses.length).toBeGreaterThan(30);
 			expect(tax.categories.every((c) => tax.subclasses.some((s) => s.code === c.subclass_code))).toBe(true);
 			const garbage = tax.subclasses.find((s) => s.code === 'E0102')!;
-			expect(garbage).toMatchObject({ department_code: 'sanitation', limits: { normal: { handle: { amount: 1, unit: 'work_day' } }, urgent: { handle: { amount: 2, unit: 'hour' } } } });
+			expect(garbage).toMatchObject({
+				department_code: 'sanitation',
+				limits: { normal: { handle: { amount: 1, unit: 'work_day' } }, urgent: { handle: { amount: 2, unit: 'hour' } } }
+			});
 			const { calendar } = await loadCalendar(db);
 			expect(calendar.days.get('2025-10-08')).toBe('holiday');
 			expect(calendar.days.get('2025-09-28')).toBe('workday');
@@ -92,14 +103,19 @@ for (const engine of testEngines()) {
 				['close', 'user:lead', false]
 			]);
 			expect(ops.steps[3].reason).toBe('垃圾未清运干净');
-			const events = await db.query<{ status: string; kind: string }>("SELECT e.status, e.kind FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.source_id = 'OPS-1' ORDER BY e.id");
+			const events = await db.query<{ status: string; kind: string }>(
+				"SELECT e.status, e.kind FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.source_id = 'OPS-1' ORDER BY e.id"
+			);
 			expect(events.map((e) => e.status)).toEqual(['reported', 'registered', 'dispatched', 'handled', 'dispatched', 'handled', 'handled', 'closed']);
 			expect(events[4].kind).toBe('update'); // rework: back, named
 		});
 
 		it('refuses steps out of order, the other side’s steps, and missing reasons — naming the case and what is allowed', async () => {
 			await expect(takeStep(db, 'OPS-1', { action: 'handle' }, worker, at('2025-10-10T09:00:00'))).rejects.toThrow(/OPS-1.*已结案/);
-			await expect(takeStep(db, 'OPS-2', { action: 'register' }, worker, at('2025-09-26T15:30:00'))).rejects.toMatchObject({ status: 403, code: 'not_your_side' });
+			await expect(takeStep(db, 'OPS-2', { action: 'register' }, worker, at('2025-09-26T15:30:00'))).rejects.toMatchObject({
+				status: 403,
+				code: 'not_your_side'
+			});
 			await takeStep(db, 'OPS-2', { action: 'register', urgent: false }, leader, at('2025-09-26T15:30:00'));
 			await expect(takeStep(db, 'OPS-2', { action: 'close' }, leader, at('2025-09-26T15:40:00'))).rejects.toMatchObject({ code: 'step_not_allowed' });
 			await expect(takeStep(db, 'OPS-2', { action: 'register', subclass: 'E9999' }, leader)).rejects.toThrow(/step_not_allowed|不能/);
@@ -139,7 +155,20 @@ for (const engine of testEngines()) {
 			const g1 = card.rows.find((r) => r.key === G1)!;
 			expect(g1.name).toBe('=东社区 一网格');
 			// OPS-1 closed late (reworked), OPS-2 postponed and unhandled, OPS-3 voided.
-			expect(g1.counts).toMatchObject({ registered: 3, registeredOnTime: 3, dispatched: 2, dispatchedOnTime: 1, due: 2, closed: 1, closedOnTime: 0, postponed: 1, handled: 1, reworked: 1, overdue: 2, voided: 1 });
+			expect(g1.counts).toMatchObject({
+				registered: 3,
+				registeredOnTime: 3,
+				dispatched: 2,
+				dispatchedOnTime: 1,
+				due: 2,
+				closed: 1,
+				closedOnTime: 0,
+				postponed: 1,
+				handled: 1,
+				reworked: 1,
+				overdue: 2,
+				voided: 1
+			});
 			expect(g1.rates.onTimeClosureRate).toEqual({ value: 0, num: 0, den: 1 });
 			expect(g1.rates.closureRate).toEqual({ value: 0.5, num: 1, den: 2 });
 			expect(g1.rates.reworkRate).toEqual({ value: 1, num: 1, den: 1 });
@@ -150,7 +179,10 @@ for (const engine of testEngines()) {
 			expect(card.rows[0].trend).not.toBeNull();
 
 			const workers = await buildScorecard(db, { level: 'worker', month: '2025-09' }, null, now);
-			expect(workers.rows.map((r) => [r.key, r.name, r.counts.registered])).toEqual([['wk1', '王网格员', 3], ['wk2', '李网格员', 1]]);
+			expect(workers.rows.map((r) => [r.key, r.name, r.counts.registered])).toEqual([
+				['wk1', '王网格员', 3],
+				['wk2', '李网格员', 1]
+			]);
 			const departments = await buildScorecard(db, { level: 'department', month: '2025-09' }, null, now);
 			expect(departments.rows.map((r) => r.key).sort()).toEqual(['sanitation', 'water']);
 

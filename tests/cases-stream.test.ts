@@ -8,26 +8,46 @@ let app: AppServer;
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
 	type: 'Polygon',
-	coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]
+	coordinates: [
+		[
+			[x0, y0],
+			[x1, y0],
+			[x1, y1],
+			[x0, y1],
+			[x0, y0]
+		]
+	]
 });
-const fc = (features: { geometry: object; properties: object }[]) => JSON.stringify({ type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', ...f })) });
+const fc = (features: { geometry: object; properties: object }[]) =>
+	JSON.stringify({ type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', ...f })) });
 
 /** A tiny city through the upload page: 1 subdistrict, 2 communities, 2 grids, 20 buildings. */
 async function uploadCity() {
 	const layers: [string, string][] = [
 		['subdistricts', fc([{ geometry: box(118.77, 32.03, 118.81, 32.06), properties: { code: '320102001', name: '测试街道' } }])],
-		['communities', fc([
-			{ geometry: box(118.77, 32.03, 118.79, 32.06), properties: { code: '320102001001', name: '东社区', households: 800 } },
-			{ geometry: box(118.79, 32.03, 118.81, 32.06), properties: { code: '320102001002', name: '西社区', households: 600 } }
-		])],
-		['grids', fc([
-			{ geometry: box(118.77, 32.03, 118.79, 32.06), properties: { code: '320102001001001', name: '网格一' } },
-			{ geometry: box(118.79, 32.03, 118.81, 32.06), properties: { code: '320102001002001', name: '网格二' } }
-		])],
-		['buildings', fc(Array.from({ length: 20 }, (_, i) => ({
-			geometry: box(118.772 + (i % 10) * 0.003, 32.035 + Math.floor(i / 10) * 0.01, 118.7725 + (i % 10) * 0.003, 32.0355 + Math.floor(i / 10) * 0.01),
-			properties: { id: `b${i}`, levels: 6 }
-		})))]
+		[
+			'communities',
+			fc([
+				{ geometry: box(118.77, 32.03, 118.79, 32.06), properties: { code: '320102001001', name: '东社区', households: 800 } },
+				{ geometry: box(118.79, 32.03, 118.81, 32.06), properties: { code: '320102001002', name: '西社区', households: 600 } }
+			])
+		],
+		[
+			'grids',
+			fc([
+				{ geometry: box(118.77, 32.03, 118.79, 32.06), properties: { code: '320102001001001', name: '网格一' } },
+				{ geometry: box(118.79, 32.03, 118.81, 32.06), properties: { code: '320102001002001', name: '网格二' } }
+			])
+		],
+		[
+			'buildings',
+			fc(
+				Array.from({ length: 20 }, (_, i) => ({
+					geometry: box(118.772 + (i % 10) * 0.003, 32.035 + Math.floor(i / 10) * 0.01, 118.7725 + (i % 10) * 0.003, 32.0355 + Math.floor(i / 10) * 0.01),
+					properties: { id: `b${i}`, levels: 6 }
+				}))
+			)
+		]
 	];
 	for (const [layer, text] of layers) {
 		const form = new FormData();
@@ -51,7 +71,13 @@ afterAll(async () => {
 const post = (body: unknown, query = '') =>
 	app.fetch(`${app.url}/api/cases${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const cases = (prefix: string, n: number) =>
-	Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, category: 'environment', lon: 118.78 + i / 1e4, lat: 32.04, description: '<script>x</script>' }));
+	Array.from({ length: n }, (_, i) => ({
+		id: `${prefix}-${i}`,
+		category: 'environment',
+		lon: 118.78 + i / 1e4,
+		lat: 32.04,
+		description: '<script>x</script>'
+	}));
 
 interface SseClient {
 	ids: number[];
@@ -115,19 +141,32 @@ describe('POST/PATCH/GET /api/cases', () => {
 		const again = await (await post(cases('P', 3))).json();
 		expect(again).toMatchObject({ inserted: 0, unchanged: 3 });
 		const one = await (await app.fetch(`${app.url}/api/cases/P-0`)).json();
-		expect(one).toMatchObject({ id: 'P-0', outside_jurisdiction: false, community_code: '320102001001', grid_code: '320102001001001', description: '<script>x</script>' });
+		expect(one).toMatchObject({
+			id: 'P-0',
+			outside_jurisdiction: false,
+			community_code: '320102001001',
+			grid_code: '320102001001001',
+			description: '<script>x</script>'
+		});
 		// Outside every community: kept and flagged.
 		await post({ id: 'FAR', category: 'other', lon: 119.5, lat: 33 });
 		expect(await (await app.fetch(`${app.url}/api/cases/FAR`)).json()).toMatchObject({ outside_jurisdiction: true, community_code: null, grid_code: null });
 	});
 	it('declared GCJ-02 coordinates are stored as WGS-84', async () => {
-		await post({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [118.79, 32.04] }, properties: { id: 'GCJ-1', category: 'dispute' } }] }, '?crs=gcj02');
+		await post(
+			{
+				type: 'FeatureCollection',
+				features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [118.79, 32.04] }, properties: { id: 'GCJ-1', category: 'dispute' } }]
+			},
+			'?crs=gcj02'
+		);
 		const one = await (await app.fetch(`${app.url}/api/cases/GCJ-1`)).json();
 		expect(one.lon).toBeLessThan(118.79);
 		expect((await post({ id: 'X', category: 'dispute', lon: 1, lat: 1 }, '?crs=mars')).status).toBe(400);
 	});
 	it('PATCH moves the status; backwards → 409; unknown → 404; bad JSON → 400', async () => {
-		const patch = (id: string, body: unknown) => app.fetch(`${app.url}/api/cases/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const patch = (id: string, body: unknown) =>
+			app.fetch(`${app.url}/api/cases/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 		const ok = await patch('P-1', { status: 'dispatched' });
 		expect(ok.status).toBe(200);
 		expect((await ok.json()).case.status).toBe('dispatched');
@@ -186,9 +225,19 @@ describe('gridatlas simulate-cases', () => {
 		const client = await connect();
 		const lines: string[] = [];
 		// Without a token the app refuses, and the simulator says how to get one.
-		await expect(runSimulateCases({ rate: 40, durationS: 1, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token: null }, () => {})).rejects.toThrow(/token add/);
-		const { token } = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'simulator', kind: 'api' }) })).json();
-		const code = await runSimulateCases({ rate: 40, durationS: 2.5, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token }, (s) => lines.push(s));
+		await expect(
+			runSimulateCases({ rate: 40, durationS: 1, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token: null }, () => {})
+		).rejects.toThrow(/token add/);
+		const { token } = await (
+			await app.fetch(`${app.url}/api/tokens`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'simulator', kind: 'api' })
+			})
+		).json();
+		const code = await runSimulateCases({ rate: 40, durationS: 2.5, url: app.url, tickMs: 250, seed: 5, speedup: 3000, rhythm: false, token }, (s) =>
+			lines.push(s)
+		);
 		expect(code).toBe(0);
 		expect(lines.at(-1)).toMatch(/done: \d+ items/);
 		const inserted = Number(/(\d+) new cases/.exec(lines.at(-1)!)![1]);

@@ -12,7 +12,12 @@ import { parseSimulateArgs, rateLine, SimulateUsageError } from '../src/cli/simu
 
 describe('simulate-cases arguments', () => {
 	it('parses and refuses bad ones', () => {
-		expect(parseSimulateArgs(['--rate', '20', '--duration', '5', '--url', 'http://127.0.0.1:5173/'])).toMatchObject({ rate: 20, durationS: 5, url: 'http://127.0.0.1:5173', rhythm: true });
+		expect(parseSimulateArgs(['--rate', '20', '--duration', '5', '--url', 'http://127.0.0.1:5173/'])).toMatchObject({
+			rate: 20,
+			durationS: 5,
+			url: 'http://127.0.0.1:5173',
+			rhythm: true
+		});
 		expect(parseSimulateArgs(['--rate', '1', '--no-rhythm']).rhythm).toBe(false);
 		expect(() => parseSimulateArgs([])).toThrow(SimulateUsageError);
 		expect(() => parseSimulateArgs(['--rate', '-1'])).toThrow(/rate/);
@@ -28,8 +33,7 @@ describe('simulate-cases arguments', () => {
 	});
 });
 
-const sq = (x0: number, y0: number, x1: number, y1: number) =>
-	`ST_Multi(ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`;
+const sq = (x0: number, y0: number, x1: number, y1: number) => `ST_Multi(ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`;
 const SD = '320100001';
 const C1 = '320100001001';
 const C2 = '320100001002';
@@ -132,7 +136,10 @@ for (const engine of testEngines()) {
 			const v = await db.query<{ from_inf: boolean; open: boolean }>(
 				`SELECT valid_from = '-infinity' AS from_inf, valid_to IS NULL AS open FROM grid_history WHERE grid_code = '${G(C2, 1)}' ORDER BY id`
 			);
-			expect(v).toEqual([{ from_inf: true, open: false }, { from_inf: false, open: true }]);
+			expect(v).toEqual([
+				{ from_inf: true, open: false },
+				{ from_inf: false, open: true }
+			]);
 		});
 
 		it('an identical re-send is a no-op; a later status updates and records the step', async () => {
@@ -184,7 +191,10 @@ for (const engine of testEngines()) {
 				calls++;
 				seen.push(...mine.map((e) => e.id));
 			});
-			const r = await ingestCases(db, Array.from({ length: 50 }, (_, i) => ({ id: `S-${i}`, category: 'other', lon: 118.03, lat: 32.03 })));
+			const r = await ingestCases(
+				db,
+				Array.from({ length: 50 }, (_, i) => ({ id: `S-${i}`, category: 'other', lon: 118.03, lat: 32.03 }))
+			);
 			for (let t = 0; t < 100 && seen.length < 50; t++) await sleep(50);
 			off();
 			expect(seen).toHaveLength(50);
@@ -244,7 +254,9 @@ for (const engine of testEngines()) {
 		it('attributes in memory exactly as the SQL rule: edges, vertices, one ulp inside, holes, multipolygons, layouts by date', async () => {
 			// A second subdistrict: a community with a hole, a two-part community, grids sharing edges,
 			// one grid redrawn between two report times, one deleted grid (its versions no longer count).
-			const SD2 = '320100002', H = '320100002001', M = '320100002002';
+			const SD2 = '320100002',
+				H = '320100002001',
+				M = '320100002002';
 			const wkt = (w: string) => `ST_GeomFromText('${w}', 4326)`;
 			await db.exec(`
 				INSERT INTO subdistricts (code, name, geom) VALUES ('${SD2}', '边界街道', ${sq(119, 32, 119.3, 32.1)});

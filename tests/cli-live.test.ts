@@ -56,7 +56,14 @@ function rawRequest(socketPath: string, request: object): Promise<Record<string,
 		socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
 		socket.on('data', (d) => (text += d));
 		socket.on('error', reject);
-		socket.on('close', () => resolve(text.split('\n').filter(Boolean).map((l) => JSON.parse(l))));
+		socket.on('close', () =>
+			resolve(
+				text
+					.split('\n')
+					.filter(Boolean)
+					.map((l) => JSON.parse(l))
+			)
+		);
 	});
 }
 
@@ -161,14 +168,18 @@ describe('the CLI while the app runs (embedded engine)', () => {
 			path.join(work, 'shops.geojson'),
 			JSON.stringify({
 				type: 'FeatureCollection',
-				features: [{ type: 'Feature', properties: { id: 'cli-live-1', category: 'pharmacy', name }, geometry: { type: 'Point', coordinates: [CENTRE.lon, CENTRE.lat] } }]
+				features: [
+					{ type: 'Feature', properties: { id: 'cli-live-1', category: 'pharmacy', name }, geometry: { type: 'Point', coordinates: [CENTRE.lon, CENTRE.lat] } }
+				]
 			})
 		);
 		const r = await cli(['import', 'shops.geojson', '--layer', 'facilities'], { dataDir, cwd: work });
 		expect(r.status, r.stderr).toBe(0);
 		expect(r.stdout).toMatch(/written:\s+1 /);
 		const d = 0.001;
-		const layer = await (await app.fetch(`${app.url}/api/layers/facilities?bbox=${CENTRE.lon - d},${CENTRE.lat - d},${CENTRE.lon + d},${CENTRE.lat + d}`)).json();
+		const layer = await (
+			await app.fetch(`${app.url}/api/layers/facilities?bbox=${CENTRE.lon - d},${CENTRE.lat - d},${CENTRE.lon + d},${CENTRE.lat + d}`)
+		).json();
 		expect(layer.features.map((f: { properties: { name: string } }) => f.properties.name)).toContain(name);
 
 		fs.writeFileSync(path.join(work, 'junk.geojson'), '\u0000\u0001binary junk');

@@ -41,7 +41,8 @@ describe('gridatlas CLI', () => {
 
 	it('takes an empty database through what agencies deliver (Gauss–Krüger, Excel, OSM) to the coverage of the same data in WGS-84', async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-cli-gk-'));
-		const run = (...args: string[]) => spawnSync(process.execPath, ['bin/gridatlas.js', ...args], { encoding: 'utf8', env: { ...process.env, GRIDATLAS_DATA_DIR: dir, DATABASE_URL: '' } });
+		const run = (...args: string[]) =>
+			spawnSync(process.execPath, ['bin/gridatlas.js', ...args], { encoding: 'utf8', env: { ...process.env, GRIDATLAS_DATA_DIR: dir, DATABASE_URL: '' } });
 		try {
 			for (const step of DELIVERED) {
 				const r = run('import', step.file, '--layer', step.layer, ...(step.crs ? ['--crs', step.crs] : []));

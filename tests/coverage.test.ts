@@ -7,7 +7,17 @@ import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/demo';
 import { cellDetail, computeCoverage, filterReport, getCoverage, suggestForCell, whatIfWalk, CoverageInputError } from '../src/lib/server/coverage';
 import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage-export';
-import { createRule, deleteRule, getRule, listRules, updateRule, validateRule, RuleExistsError, RuleNotFoundError, RuleValidationError } from '../src/lib/server/rules';
+import {
+	createRule,
+	deleteRule,
+	getRule,
+	listRules,
+	updateRule,
+	validateRule,
+	RuleExistsError,
+	RuleNotFoundError,
+	RuleValidationError
+} from '../src/lib/server/rules';
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
 import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
@@ -19,7 +29,16 @@ import { getWalkGraph, serveIsochrone } from '../src/lib/server/network';
 import { testEngines } from './helpers/engines';
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);
-const base = { id: 'test_rule', nameZh: '测试', nameEn: 'Test', level: '15min' as const, source: '测试依据', status: 'P' as const, category: 'school', metric: 'straight' as const };
+const base = {
+	id: 'test_rule',
+	nameZh: '测试',
+	nameEn: 'Test',
+	level: '15min' as const,
+	source: '测试依据',
+	status: 'P' as const,
+	category: 'school',
+	metric: 'straight' as const
+};
 
 describe('rule validation', () => {
 	const errorsOf = (input: object) => {
@@ -34,7 +53,7 @@ describe('rule validation', () => {
 	it('accepts a distance rule and a minutes rule', () => {
 		expect(validateRule({ ...base, maxDistanceM: 500 }, CATEGORIES).maxDistanceM).toBe(500);
 		const r = validateRule({ ...base, maxMinutes: 15, metric: 'walk' }, CATEGORIES);
-		expect(r.walkSpeedMPerMin).toBe(WALK_SPEED_M_PER_MIN) // the one default (geo/network/speed.ts);
+		expect(r.walkSpeedMPerMin).toBe(WALK_SPEED_M_PER_MIN); // the one default (geo/network/speed.ts);
 		expect(r.requiredSharePct).toBe(100);
 	});
 	it.each([
@@ -83,7 +102,14 @@ for (const engine of testEngines()) {
 			const b = state.buildings;
 			expect(b.ids.length).toBeGreaterThan(1000);
 			let compared = 0;
-			for (const [category, radius] of [['school', 1000], ['park', 500], ['clinic', 300], ['bus_stop', 500], ['supermarket', 300], ['plaza', 2000]] as const) {
+			for (const [category, radius] of [
+				['school', 1000],
+				['park', 500],
+				['clinic', 300],
+				['bus_stop', 500],
+				['supermarket', 300],
+				['plaza', 2000]
+			] as const) {
 				const facilities = state.facilitiesByCategory.get(category) ?? (await facilitiesOf(db, category));
 				const mine = nearestFacilityDistances(b, FacilityIndex.build(facilities), radius + 5);
 				const rows = await db.query<{ source_id: string; d: number }>(
@@ -104,7 +130,9 @@ for (const engine of testEngines()) {
 				for (let i = 0; i < b.ids.length; i++) {
 					const d = sqlDist.get(b.ids[i]);
 					if (d !== undefined && Math.abs(d - radius) <= 1) continue;
-					expect(mine.distanceM[i] <= radius, `${category} ${radius} m: building ${b.ids[i]} (sql ${d}, js ${mine.distanceM[i]})`).toBe(sqlCovered.has(b.ids[i]));
+					expect(mine.distanceM[i] <= radius, `${category} ${radius} m: building ${b.ids[i]} (sql ${d}, js ${mine.distanceM[i]})`).toBe(
+						sqlCovered.has(b.ids[i])
+					);
 					if (d !== undefined) expect(Math.abs(mine.distanceM[i] - d)).toBeLessThan(0.5);
 					compared++;
 				}
@@ -235,7 +263,7 @@ for (const engine of testEngines()) {
 		it('walks from a community, a building or a facility by id, and names an unknown one', async () => {
 			const [c] = await db.query<{ code: string }>('SELECT code FROM communities WHERE geom IS NOT NULL ORDER BY code LIMIT 1');
 			const [b] = await db.query<{ source_id: string }>('SELECT source_id FROM buildings ORDER BY id LIMIT 1');
-			const [f] = await db.query<{ source_id: string }>("SELECT source_id FROM facilities ORDER BY id LIMIT 1");
+			const [f] = await db.query<{ source_id: string }>('SELECT source_id FROM facilities ORDER BY id LIMIT 1');
 			for (const q of [`community=${c.code}`, `building=${encodeURIComponent(b.source_id)}`, `facility=${encodeURIComponent(f.source_id)}`]) {
 				const r = await serveIsochrone(db, new URLSearchParams(`${q}&minutes=10`));
 				expect(r.status, q).toBe(200);

@@ -5,16 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, featureCollection, intersect, kinks } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import {
-	DEMO_PATHS,
-	buildDemo,
-	demoArea,
-	demoBuildings,
-	readCommunityCodes,
-	readSubdistrictCodes,
-	serialise,
-	type DemoBuilding
-} from '../scripts/build-demo';
+import { DEMO_PATHS, buildDemo, demoArea, demoBuildings, readCommunityCodes, readSubdistrictCodes, serialise, type DemoBuilding } from '../scripts/build-demo';
 
 type Areal = Polygon | MultiPolygon;
 type AFeature = Feature<Areal, Record<string, unknown>>;

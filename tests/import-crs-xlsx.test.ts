@@ -29,7 +29,10 @@ for (const engine of testEngines()) {
 			const got = await load(delivered, DELIVERED);
 			const want = await load(reference, REFERENCE);
 			expect(got.map((s) => [s.layer, s.written, s.rejected])).toEqual(want.map((s) => [s.layer, s.written, s.rejected]));
-			expect(got.every((s) => s.rejected === 0), JSON.stringify(got.flatMap((s) => s.rejectedIssues.slice(0, 3)))).toBe(true);
+			expect(
+				got.every((s) => s.rejected === 0),
+				JSON.stringify(got.flatMap((s) => s.rejectedIssues.slice(0, 3)))
+			).toBe(true);
 			expect(got.at(-1)!.format).toBe('xlsx');
 			expect(got.at(-1)!.sheet).toEqual({ name: '实有房屋', headerRow: 3 }); // detected below the title rows
 			expect(got.at(-1)!.written).toBe(42); // 40 buildings and 2 communities
@@ -47,7 +50,9 @@ for (const engine of testEngines()) {
 				 FROM buildings WHERE households_official`
 			);
 			expect(b).toEqual({ n: 40, estimated: 0, kept: 40, people: 40 });
-			const [c] = await delivered.query<{ n: number }>(`SELECT count(*)::int n FROM communities WHERE households_official AND population_official AND NOT households_estimated`);
+			const [c] = await delivered.query<{ n: number }>(
+				`SELECT count(*)::int n FROM communities WHERE households_official AND population_official AND NOT households_estimated`
+			);
 			expect(c.n).toBe(2);
 			// re-importing the footprints keeps the register's counts
 			const before = await delivered.query(`SELECT source_id, households FROM buildings WHERE households_official ORDER BY source_id`);
@@ -56,7 +61,9 @@ for (const engine of testEngines()) {
 		}, 300_000);
 
 		it('keeps the facility attributes capacity rules need (seats, beds, opening hours)', async () => {
-			const rows = await delivered.query<{ source_id: string; attributes: Record<string, unknown> }>(`SELECT source_id, attributes FROM facilities WHERE attributes IS NOT NULL ORDER BY source_id`);
+			const rows = await delivered.query<{ source_id: string; attributes: Record<string, unknown> }>(
+				`SELECT source_id, attributes FROM facilities WHERE attributes IS NOT NULL ORDER BY source_id`
+			);
 			expect(rows.length).toBeGreaterThan(0);
 			const fromCsv = rows.filter((r) => !r.source_id.includes('/')); // the table's rows have no id column of their own: content hashes
 			const fromOsm = rows.filter((r) => r.source_id.includes('/'));

@@ -21,7 +21,15 @@ const square = (lon: number, lat: number, d: number, properties: Record<string, 
 	properties,
 	geometry: {
 		type: 'Polygon',
-		coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]
+		coordinates: [
+			[
+				[lon, lat],
+				[lon + d, lat],
+				[lon + d, lat + d],
+				[lon, lat + d],
+				[lon, lat]
+			]
+		]
 	}
 });
 
@@ -66,9 +74,7 @@ for (const engine of testEngines()) {
 			});
 
 			it('loads illustrative boundaries, grids with 15-digit codes, and OSM features', async () => {
-				const [b] = await db.query<{ n: number }>(
-					`SELECT count(*)::int AS n FROM communities WHERE geom IS NOT NULL AND illustrative`
-				);
+				const [b] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM communities WHERE geom IS NOT NULL AND illustrative`);
 				expect(b.n).toBeGreaterThan(3);
 				const grids = await db.query<{ code: string; community_code: string }>('SELECT code, community_code FROM grids');
 				expect(grids.length).toBeGreaterThan(5);
@@ -146,7 +152,8 @@ for (const engine of testEngines()) {
 			});
 
 			it('converts GCJ-02 input to WGS-84 (≈ 500 m shift in Nanjing)', async () => {
-				const gcjLon = 118.79, gcjLat = 32.04;
+				const gcjLon = 118.79,
+					gcjLat = 32.04;
 				await run({ text: fc([point(gcjLon, gcjLat, { category: 'bank', name: 'GCJ银行' })]), crs: 'gcj02' });
 				const [row] = await db.query<{ d: number; lon: number }>(
 					`SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS d, ST_X(geom) AS lon
@@ -201,7 +208,17 @@ for (const engine of testEngines()) {
 			});
 
 			it('rejects the wrong geometry type for the layer', async () => {
-				const line = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[118.78, 32.04], [118.79, 32.04]] } };
+				const line = {
+					type: 'Feature',
+					properties: {},
+					geometry: {
+						type: 'LineString',
+						coordinates: [
+							[118.78, 32.04],
+							[118.79, 32.04]
+						]
+					}
+				};
 				expect((await rejectedRule({ text: fc([line]), layer: 'buildings' })).rule).toBe('geometry-type');
 			});
 
@@ -219,7 +236,15 @@ for (const engine of testEngines()) {
 					properties: { category: 'park', name: '自相交' },
 					geometry: {
 						type: 'Polygon',
-						coordinates: [[[inside.lon, inside.lat], [inside.lon + 0.001, inside.lat + 0.001], [inside.lon + 0.001, inside.lat], [inside.lon, inside.lat + 0.001], [inside.lon, inside.lat]]]
+						coordinates: [
+							[
+								[inside.lon, inside.lat],
+								[inside.lon + 0.001, inside.lat + 0.001],
+								[inside.lon + 0.001, inside.lat],
+								[inside.lon, inside.lat + 0.001],
+								[inside.lon, inside.lat]
+							]
+						]
 					}
 				};
 				const s = await run({ text: fc([open, bowtie]), dryRun: true });

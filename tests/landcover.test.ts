@@ -21,7 +21,18 @@ const square = (i: number, properties: Record<string, unknown>) => {
 	return {
 		type: 'Feature',
 		properties,
-		geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.0008, lat], [lon + 0.0008, lat + 0.0008], [lon, lat + 0.0008], [lon, lat]]] }
+		geometry: {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[lon, lat],
+					[lon + 0.0008, lat],
+					[lon + 0.0008, lat + 0.0008],
+					[lon, lat + 0.0008],
+					[lon, lat]
+				]
+			]
+		}
 	};
 };
 const PBF = 'demo/osm/xinjiekou.osm.pbf';
@@ -129,7 +140,17 @@ for (const engine of testEngines()) {
 		});
 
 		it('rejects a wrong geometry type with rule geometry-type, and unknown kinds with unknown-kind', async () => {
-			const line = { type: 'Feature', properties: { id: 'lc-line', kind: 'water' }, geometry: { type: 'LineString', coordinates: [[118.7, 32], [118.71, 32.01]] } };
+			const line = {
+				type: 'Feature',
+				properties: { id: 'lc-line', kind: 'water' },
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[118.7, 32],
+						[118.71, 32.01]
+					]
+				}
+			};
 			const pointFeature = { type: 'Feature', properties: { id: 'lc-point', kind: 'park' }, geometry: { type: 'Point', coordinates: [118.7, 32] } };
 			const unknown = square(2, { id: 'lc-unknown', kind: 'industrial' });
 			const before = await count(db);
@@ -155,7 +176,18 @@ for (const engine of testEngines()) {
 			const bowtie = {
 				type: 'Feature',
 				properties: { id: 'lc-bowtie', kind: 'green' },
-				geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.001, lat + 0.001], [lon + 0.001, lat], [lon, lat + 0.001], [lon, lat]]] }
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						[
+							[lon, lat],
+							[lon + 0.001, lat + 0.001],
+							[lon + 0.001, lat],
+							[lon, lat + 0.001],
+							[lon, lat]
+						]
+					]
+				}
 			};
 			const s = await run({ text: fc([bowtie]) });
 			expect(s.written).toBe(1);

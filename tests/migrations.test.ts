@@ -32,23 +32,17 @@ for (const engine of testEngines()) {
 			const cols = await db.query<{ t: string; c: string; srid: number }>(
 				`SELECT f_table_name t, f_geometry_column c, srid FROM geometry_columns WHERE f_table_schema = current_schema() ORDER BY 1`
 			);
-			expect(cols.map((c) => c.t)).toEqual(
-				expect.arrayContaining(['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'cases'])
-			);
+			expect(cols.map((c) => c.t)).toEqual(expect.arrayContaining(['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'cases']));
 			// everything is stored in WGS-84; the one exception is derived: the grids in Web Mercator
 			// for the server engine's tiles, kept by the database from geom
 			const mercator = cols.filter((c) => c.srid !== 4326);
 			expect(mercator).toEqual([{ t: 'grids', c: 'geom_3857', srid: 3857 }]);
-			const idx = await db.query<{ n: number }>(
-				`SELECT count(*)::int n FROM pg_indexes WHERE schemaname = current_schema() AND indexdef ILIKE '%USING gist%'`
-			);
+			const idx = await db.query<{ n: number }>(`SELECT count(*)::int n FROM pg_indexes WHERE schemaname = current_schema() AND indexdef ILIKE '%USING gist%'`);
 			expect(idx[0].n).toBeGreaterThanOrEqual(9);
 		});
 
 		it('enforces the hierarchy with foreign keys and code checks', async () => {
-			await expect(
-				db.query(`INSERT INTO communities (code, subdistrict_code, name) VALUES ('320102003001', '320102003', 'x')`)
-			).rejects.toThrow(/foreign key/);
+			await expect(db.query(`INSERT INTO communities (code, subdistrict_code, name) VALUES ('320102003001', '320102003', 'x')`)).rejects.toThrow(/foreign key/);
 			await expect(db.query(`INSERT INTO subdistricts (code, name) VALUES ('12345', 'x')`)).rejects.toThrow(/check/i);
 		});
 

@@ -68,8 +68,7 @@ for (const engine of testEngines()) {
 		}, 120_000);
 
 		it('stores edge lengths on the WGS-84 ellipsoid: PostGIS’s geodesic agrees to 1 cm, migration 014 keeps them', async () => {
-			const worst = async () =>
-				(await db.query<{ d: number }>('SELECT max(abs(length_m - ST_Length(geom::geography, true))) AS d FROM walk_edges'))[0].d;
+			const worst = async () => (await db.query<{ d: number }>('SELECT max(abs(length_m - ST_Length(geom::geography, true))) AS d FROM walk_edges'))[0].d;
 			expect(await worst()).toBeLessThan(0.01);
 			// an edge stored on the sphere (before this model) is remeasured by the migration
 			const [{ id }] = await db.query<{ id: number }>('SELECT min(id)::int AS id FROM walk_edges');
@@ -86,8 +85,24 @@ for (const engine of testEngines()) {
 			const before = await walkNetworkVersion(db);
 			// one more footway, from a junction near 新街口 100 m east: the network is rebuilt
 			const [lon, lat] = [graph.nodeLon[0], graph.nodeLat[0]];
-			const footway = { type: 'Feature', id: 'test-footway', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[lon, lat], [lon + 0.001, lat]] } };
-			await importFile(db, { fileName: 'footway.geojson', bytes: new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [footway] })), layer: 'roads', crs: 'wgs84' });
+			const footway = {
+				type: 'Feature',
+				id: 'test-footway',
+				properties: { highway: 'footway' },
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[lon, lat],
+						[lon + 0.001, lat]
+					]
+				}
+			};
+			await importFile(db, {
+				fileName: 'footway.geojson',
+				bytes: new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [footway] })),
+				layer: 'roads',
+				crs: 'wgs84'
+			});
 			expect(await walkNetworkVersion(db)).not.toBe(before);
 			const after = await getWalkGraph(db);
 			expect(after).not.toBe(graph);
@@ -162,7 +177,11 @@ for (const engine of testEngines()) {
 
 		it('prints the same GeoJSON from the CLI', async () => {
 			let printed = '';
-			const code = await runIsochrone(db, parseIsochroneArgs(['--lon', String(CENTRE.lon), '--lat', String(CENTRE.lat), '--minutes', '5,10']), (s) => (printed += s));
+			const code = await runIsochrone(
+				db,
+				parseIsochroneArgs(['--lon', String(CENTRE.lon), '--lat', String(CENTRE.lat), '--minutes', '5,10']),
+				(s) => (printed += s)
+			);
 			expect(code).toBe(0);
 			const fromCli = JSON.parse(printed) as IsochroneCollection;
 			const fromApi = (await get(db, `lon=${CENTRE.lon}&lat=${CENTRE.lat}&minutes=5,10`)).body;
@@ -213,7 +232,10 @@ for (const engine of testEngines()) {
 			const kept = new Set(Array.from(graph.nodeSourceId!));
 			const dropped = (await db.query<{ id: number }>('SELECT id FROM walk_nodes ORDER BY id')).map((r) => r.id).filter((n) => !kept.has(n));
 			expect(dropped.length).toBe(graph.dropped.nodes);
-			const cross = dropped.slice(0, 20).map((d, i) => `(${id(pairs[i][0])}, ${d})`).join(', ');
+			const cross = dropped
+				.slice(0, 20)
+				.map((d, i) => `(${id(pairs[i][0])}, ${d})`)
+				.join(', ');
 			const reached = await db.query(
 				`SELECT * FROM pgr_dijkstraCost('SELECT id, from_node AS source, to_node AS target, length_m AS cost, length_m AS reverse_cost FROM walk_edges',
 					'SELECT * FROM (VALUES ${cross}) AS t(source, target)', directed => false)`

@@ -23,19 +23,37 @@ import { readShapefileZip } from '../geo/readers/shapefile';
 import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '../geo/validate/limits';
 
 /** Unsigned shoelace area of a ring (degree²). */
-const area = (ring: number[][]) => Math.abs(ring.reduce((s, p, i) => { const q = ring[(i + 1) % ring.length]; return s + p[0] * q[1] - q[0] * p[1]; }, 0) / 2);
+const area = (ring: number[][]) =>
+	Math.abs(
+		ring.reduce((s, p, i) => {
+			const q = ring[(i + 1) % ring.length];
+			return s + p[0] * q[1] - q[0] * p[1];
+		}, 0) / 2
+	);
 
 const SD = '320100001';
 const C = '320100001001';
 const OTHER = '320100001002';
 const G = (n: number) => `${C}${String(n).padStart(3, '0')}`;
-const X0 = 118, X1 = 118.01, Y0 = 32, Y1 = 32.01;
+const X0 = 118,
+	X1 = 118.01,
+	Y0 = 32,
+	Y1 = 32.01;
 const env = (x0: number, y0: number, x1: number, y1: number) => `ST_Multi(ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`;
 const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
 	type: 'Polygon',
-	coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]
+	coordinates: [
+		[
+			[x0, y0],
+			[x1, y0],
+			[x1, y1],
+			[x0, y1],
+			[x0, y0]
+		]
+	]
 });
-const A = X0 + (X1 - X0) / 3, B = X0 + (2 * (X1 - X0)) / 3;
+const A = X0 + (X1 - X0) / 3,
+	B = X0 + (2 * (X1 - X0)) / 3;
 const strips = () => [
 	{ code: G(1), name: '西', kind: 'basic', geometry: rect(X0, Y0, A, Y1) },
 	{ code: G(2), name: '中', kind: 'basic', geometry: rect(A, Y0, B, Y1) },
@@ -103,7 +121,12 @@ for (const engine of testEngines()) {
 				{ code: G(4), geometry: rect(X0, Y0, 200, Y1) },
 				{ code: G(4), geometry: rect(X0, Y0, A, Y1) }
 			];
-			const err = await savePlan(db, C, { grids: bad, status: 'approved', baseRevision: null, effectiveFrom: '2999-01-01', assignments: { nope: G(1) } }, { author: 't', today: TODAY }).catch((e) => e);
+			const err = await savePlan(
+				db,
+				C,
+				{ grids: bad, status: 'approved', baseRevision: null, effectiveFrom: '2999-01-01', assignments: { nope: G(1) } },
+				{ author: 't', today: TODAY }
+			).catch((e) => e);
 			expect(err).toBeInstanceOf(PlanInputError);
 			const codes = (err as PlanInputError).errors.map((e) => `${e.field}:${e.code}`);
 			expect(codes).toEqual(
@@ -126,7 +149,9 @@ for (const engine of testEngines()) {
 			const gappy = strips();
 			gappy[1].geometry = rect(A + 0.0005, Y0, B, Y1); // a 47 m gap west of the middle grid
 			gappy[2].geometry = rect(B - 0.0003, Y0, X1 + 0.0005, Y1); // overlaps the middle one and leaves the community
-			const err = await savePlan(db, C, { grids: gappy, status: 'approved', baseRevision: null, effectiveFrom: TODAY }, { author: 't', today: TODAY }).catch((e) => e);
+			const err = await savePlan(db, C, { grids: gappy, status: 'approved', baseRevision: null, effectiveFrom: TODAY }, { author: 't', today: TODAY }).catch(
+				(e) => e
+			);
 			expect(err).toBeInstanceOf(PlanViolationError);
 			const kinds = (err as PlanViolationError).violations.map((v) => v.kind).sort();
 			expect(kinds).toEqual(['gap', 'outside', 'overlap']);
@@ -139,20 +164,37 @@ for (const engine of testEngines()) {
 		});
 
 		it('saves an approved revision: grids replaced in one go, baseline kept, buildings and history follow', async () => {
-			const r = await savePlan(db, C, { grids: strips(), status: 'approved', note: '三等分', baseRevision: null, effectiveFrom: TODAY }, { author: 'planner1', today: TODAY });
+			const r = await savePlan(
+				db,
+				C,
+				{ grids: strips(), status: 'approved', note: '三等分', baseRevision: null, effectiveFrom: TODAY },
+				{ author: 'planner1', today: TODAY }
+			);
 			approved = r.revision.id;
 			expect(r.revision).toMatchObject({ status: 'approved', note: '三等分', author: 'planner1', effectiveFrom: TODAY, source: 'editor', grids: 3 });
 			expect(r.warnings).toEqual([]);
 			expect(r.replaced).toEqual({ inserted: 1, updated: 2, deleted: 0 });
 			expect(r.revision.stats.households).toEqual({ [G(1)]: 400, [G(2)]: 400, [G(3)]: 400 });
 			const revs = await listRevisions(db, C);
-			expect(revs.map((x) => [x.source, x.status])).toEqual([['editor', 'approved'], ['baseline', 'approved']]);
+			expect(revs.map((x) => [x.source, x.status])).toEqual([
+				['editor', 'approved'],
+				['baseline', 'approved']
+			]);
 			expect(r.revision.baseRevision).toBe(revs[1].id);
-			const grids = await db.query<{ code: string; name: string; illustrative: boolean }>('SELECT code, name, illustrative FROM grids WHERE community_code = $1 ORDER BY code', [C]);
+			const grids = await db.query<{ code: string; name: string; illustrative: boolean }>(
+				'SELECT code, name, illustrative FROM grids WHERE community_code = $1 ORDER BY code',
+				[C]
+			);
 			expect(grids.map((g) => g.code)).toEqual([G(1), G(2), G(3)]);
 			expect(grids[2].name).toBe('东');
-			const hh = await db.query<{ grid_code: string; n: number }>('SELECT grid_code, sum(households)::int AS n FROM buildings GROUP BY grid_code ORDER BY grid_code');
-			expect(hh).toEqual([{ grid_code: G(1), n: 400 }, { grid_code: G(2), n: 400 }, { grid_code: G(3), n: 400 }]);
+			const hh = await db.query<{ grid_code: string; n: number }>(
+				'SELECT grid_code, sum(households)::int AS n FROM buildings GROUP BY grid_code ORDER BY grid_code'
+			);
+			expect(hh).toEqual([
+				{ grid_code: G(1), n: 400 },
+				{ grid_code: G(2), n: 400 },
+				{ grid_code: G(3), n: 400 }
+			]);
 			// New versions are valid from the effective day (Beijing midnight), the old ones end then.
 			const hist = await db.query<{ grid_code: string; from: string; to: string | null }>(
 				`SELECT grid_code, CASE WHEN valid_from = '-infinity' THEN '-infinity' ELSE to_char(valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') END AS from,
@@ -172,7 +214,12 @@ for (const engine of testEngines()) {
 		});
 
 		it('an effective date before the last change is refused', async () => {
-			const err = await savePlan(db, C, { grids: strips(), status: 'approved', baseRevision: approved, effectiveFrom: '2026-05-01' }, { author: 't', today: TODAY }).catch((e) => e);
+			const err = await savePlan(
+				db,
+				C,
+				{ grids: strips(), status: 'approved', baseRevision: approved, effectiveFrom: '2026-05-01' },
+				{ author: 't', today: TODAY }
+			).catch((e) => e);
 			expect(err).toBeInstanceOf(PlanInputError);
 			expect((err as PlanInputError).errors[0]).toMatchObject({ field: 'effectiveFrom', code: 'effective_too_early' });
 		});
@@ -207,11 +254,20 @@ for (const engine of testEngines()) {
 		it('paints a building into a grid that does not hold it; the revision keeps it', async () => {
 			const plan = await loadPlan(db, C);
 			const east = plan.buildings.find((b) => Math.abs(b.lon - COLS[2]) < 1e-6 && Math.abs(b.lat - ROWS[0]) < 1e-6)!;
-			const r = await savePlan(db, C, { grids: strips(), assignments: { [east.id]: G(2) }, status: 'draft', baseRevision: draft }, { author: 'p', today: TODAY });
+			const r = await savePlan(
+				db,
+				C,
+				{ grids: strips(), assignments: { [east.id]: G(2) }, status: 'draft', baseRevision: draft },
+				{ author: 'p', today: TODAY }
+			);
 			expect(r.revision.stats.households).toEqual({ [G(1)]: 400, [G(2)]: 500, [G(3)]: 300 });
 			const rev = await getRevision(db, C, r.revision.id);
 			expect(rev.painted).toEqual({ [east.id]: G(2) });
-			expect(rev.layout.features.map((f) => [f.properties.code, f.properties.households])).toEqual([[G(1), 400], [G(2), 500], [G(3), 300]]);
+			expect(rev.layout.features.map((f) => [f.properties.code, f.properties.households])).toEqual([
+				[G(1), 400],
+				[G(2), 500],
+				[G(3), 300]
+			]);
 			const reopened = await loadPlan(db, C);
 			expect(reopened.buildings.find((b) => b.id === east.id)!.painted).toBe(G(2));
 			draft = r.revision.id;
@@ -243,7 +299,10 @@ for (const engine of testEngines()) {
 				[G(3), 400, 'basic', 'MultiPolygon']
 			]);
 			const csv = await exportPlan(db, C, 'csv');
-			const lines = csv.body.replace(/^\ufeff/, '').trim().split('\n');
+			const lines = csv.body
+				.replace(/^\ufeff/, '')
+				.trim()
+				.split('\n');
 			expect(lines[0]).toBe('code,community_code,community_name,subdistrict_code,seq,name,kind,households,buildings,area_m2');
 			expect(lines.slice(1).map((l) => l.split(',').slice(0, 9).join(','))).toEqual([
 				`${G(1)},${C},规划社区,${SD},1,西,basic,400,4`,
@@ -276,11 +335,13 @@ for (const engine of testEngines()) {
 			);
 			// The same shapes, outer rings the GeoJSON way round again (a clockwise shell read back as a shell).
 			fc.features.forEach((f, i) => {
-				const got = f.geometry as any, want = gj.features[i].geometry;
+				const got = f.geometry as any,
+					want = gj.features[i].geometry;
 				const rings = (g: any) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
 				expect(rings(got).length).toBe(rings(want).length);
 				expect(area(rings(got)[0][0])).toBeCloseTo(area(rings(want)[0][0]), 12);
-				for (const p of rings(want)[0][0]) expect(rings(got)[0][0].some((q: number[]) => Math.abs(q[0] - p[0]) < 1e-9 && Math.abs(q[1] - p[1]) < 1e-9)).toBe(true);
+				for (const p of rings(want)[0][0])
+					expect(rings(got)[0][0].some((q: number[]) => Math.abs(q[0] - p[0]) < 1e-9 && Math.abs(q[1] - p[1]) < 1e-9)).toBe(true);
 			});
 			// A revision's grids too; a bad format is refused by the route, an empty layout here.
 			const rev = await readShapefileZip((await exportPlan(db, C, 'shp', draft)).body);
@@ -314,7 +375,9 @@ for (const engine of testEngines()) {
 			// Bytes that are neither GeoJSON nor a zipped Shapefile: refused by name, nothing saved.
 			const csv = new TextEncoder().encode('code,name\n320102002001,甲\n');
 			await expect(importPlanFile(db, C, { name: 'grids.csv', bytes: csv }, {}, { author: 'p' })).rejects.toMatchObject({ code: 'bad_file' });
-			await expect(importPlanFile(db, C, { name: 'grids.zip', bytes: new Uint8Array([80, 75, 3, 4, 0, 0]) }, {}, { author: 'p' })).rejects.toMatchObject({ code: 'bad_file' });
+			await expect(importPlanFile(db, C, { name: 'grids.zip', bytes: new Uint8Array([80, 75, 3, 4, 0, 0]) }, {}, { author: 'p' })).rejects.toMatchObject({
+				code: 'bad_file'
+			});
 			const outside = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(X0, Y0, X1 + 0.002, Y1) }] };
 			await expect(importPlanFile(db, C, { name: 'o.geojson', text: JSON.stringify(outside) }, {}, { author: 'p' })).rejects.toBeInstanceOf(PlanViolationError);
 		});
@@ -327,7 +390,14 @@ for (const engine of testEngines()) {
 			expect(Object.values(p.households).sort()).toEqual([400, 400, 400]);
 			expect(p.violations.filter((v) => v.severity === 'hard')).toEqual([]);
 			expect(p.grids.every((g) => g.code.startsWith(C))).toBe(true);
-			const r = await proposePlan(db, C, { mode: 'rebalance', grids: [{ code: G(1), geometry: rect(X0, Y0, B, Y1) }, { code: G(3), geometry: rect(B, Y0, X1, Y1) }], band: { min: 500, max: 700 } });
+			const r = await proposePlan(db, C, {
+				mode: 'rebalance',
+				grids: [
+					{ code: G(1), geometry: rect(X0, Y0, B, Y1) },
+					{ code: G(3), geometry: rect(B, Y0, X1, Y1) }
+				],
+				band: { min: 500, max: 700 }
+			});
 			expect(r.mode).toBe('rebalance');
 			// The columns are 300 m apart: no building has a neighbour across the border to move.
 			expect(r.households).toEqual({ [G(1)]: 800, [G(3)]: 400 });
@@ -355,17 +425,25 @@ for (const engine of testEngines()) {
 			expect(err.errors[0].en).toMatch(/limit of 10,000 per ring/);
 			await expect(proposePlan(db, C, { mode: 'rebalance', grids: oneTooMany })).rejects.toMatchObject(perRing);
 			const file = { type: 'FeatureCollection', features: oneTooMany.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })) };
-			await expect(importPlanFile(db, C, { name: 'dense.geojson', text: JSON.stringify(file) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject(perRing);
+			await expect(importPlanFile(db, C, { name: 'dense.geojson', text: JSON.stringify(file) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject(
+				perRing
+			);
 
 			// Each grid within its own limit, the request over its total: 413.
 			const per = PLAN_VERTEX_LIMITS.perRing - 1;
 			const count = Math.floor(PLAN_VERTICES_PER_REQUEST / per) + 1;
-			const many = Array.from({ length: count }, (_, i) => ({ code: G(i + 1), geometry: dense(X0 + (i * (X1 - X0)) / count, X0 + ((i + 1) * (X1 - X0)) / count, per) }));
+			const many = Array.from({ length: count }, (_, i) => ({
+				code: G(i + 1),
+				geometry: dense(X0 + (i * (X1 - X0)) / count, X0 + ((i + 1) * (X1 - X0)) / count, per)
+			}));
 			const total = { status: 413, code: 'plan_too_large', errors: [expect.objectContaining({ field: 'grids', code: 'too_many_vertices' })] };
 			await expect(savePlan(db, C, { grids: many, baseRevision: null }, { author: 'p', today: TODAY })).rejects.toMatchObject(total);
 			await expect(proposePlan(db, C, { mode: 'rebalance', grids: many })).rejects.toMatchObject(total);
 			const bigFile = { type: 'FeatureCollection', features: many.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })) };
-			await expect(importPlanFile(db, C, { name: 'big.geojson', text: JSON.stringify(bigFile) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject({ status: 413, code: 'plan_too_large' });
+			await expect(importPlanFile(db, C, { name: 'big.geojson', text: JSON.stringify(bigFile) }, {}, { author: 'p', today: TODAY })).rejects.toMatchObject({
+				status: 413,
+				code: 'plan_too_large'
+			});
 			expect((await listRevisions(db, C)).length).toBe(before);
 		});
 	});

@@ -23,7 +23,12 @@ for (const engine of testEngines()) {
 			const r = await readiness(db);
 			expect(r.ready).toBe(false);
 			expect(r.steps.map((s) => [s.layer, s.done])).toEqual([
-				['subdistricts', false], ['communities', false], ['grids', false], ['buildings', false], ['roads', false], ['facilities', false]
+				['subdistricts', false],
+				['communities', false],
+				['grids', false],
+				['buildings', false],
+				['roads', false],
+				['facilities', false]
 			]);
 			const item = (id: string) => r.items.find((i) => i.id === id)!;
 			expect(item('roads')).toMatchObject({ state: 'missing', consequence: { key: 'readiness.gap.roads' }, action: { href: '/import?layer=roads' } });
@@ -51,7 +56,8 @@ for (const engine of testEngines()) {
 				expect(missing.length).toBeGreaterThan(0);
 				const absent = r.items.filter((i) => i.id.startsWith('facilities:') && i.state === 'missing').map((i) => i.id.slice('facilities:'.length));
 				expect(absent.sort()).toEqual([...missing].sort());
-				for (const id of ['subdistricts', 'communities', 'grids', 'buildings', 'roads', 'rules']) expect(r.items.find((i) => i.id === id)!.state, id).not.toBe('missing');
+				for (const id of ['subdistricts', 'communities', 'grids', 'buildings', 'roads', 'rules'])
+					expect(r.items.find((i) => i.id === id)!.state, id).not.toBe('missing');
 				// the demo's library is estimated at thousands of households: named as doubtful, with the way to fix it
 				const doubtful = r.items.find((i) => i.id === 'household-plausibility')!;
 				expect(doubtful).toMatchObject({ state: 'partial', consequence: { key: 'readiness.gap.doubtful' }, action: { href: '/import?layer=buildings' } });
@@ -68,7 +74,9 @@ for (const engine of testEngines()) {
 					expect(['no_facilities', 'no_data']).toContain(c.status);
 					expect([c.share, c.householdsShort, c.uncovered]).toEqual([null, 0, 0]);
 				}
-				for (const rule of rules) for (let unit = 0; unit < results.unitCount; unit++) if (results.brief(rule, unit)!.status !== 'no_data') expect(results.get(rule, unit)!.uncovered).toEqual([]);
+				for (const rule of rules)
+					for (let unit = 0; unit < results.unitCount; unit++)
+						if (results.brief(rule, unit)!.status !== 'no_data') expect(results.get(rule, unit)!.uncovered).toEqual([]);
 				for (const s of report.subdistricts.filter((x) => rules.includes(x.rule))) expect([s.passing, s.share, s.noData]).toEqual([0, null, s.communities]);
 				// other rules are judged as before
 				expect(report.cells.some((c) => c.status === 'pass')).toBe(true);

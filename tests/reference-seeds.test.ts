@@ -16,7 +16,12 @@ const osmXml = (nodes: Record<string, string>[]) =>
 	new TextEncoder().encode(
 		`<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n` +
 			nodes
-				.map((tags, i) => `<node id="${i + 1}" lat="${32.04 + i * 1e-4}" lon="${118.78 + i * 1e-4}">${Object.entries(tags).map(([k, v]) => `<tag k="${k}" v="${v}"/>`).join('')}</node>`)
+				.map(
+					(tags, i) =>
+						`<node id="${i + 1}" lat="${32.04 + i * 1e-4}" lon="${118.78 + i * 1e-4}">${Object.entries(tags)
+							.map(([k, v]) => `<tag k="${k}" v="${v}"/>`)
+							.join('')}</node>`
+				)
 				.join('\n') +
 			'\n</osm>\n'
 	);

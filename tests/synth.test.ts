@@ -66,7 +66,10 @@ for (const engine of testEngines()) {
 
 		it('puts every building inside its own grid', async () => {
 			expect(
-				await count(db, `SELECT count(*)::int AS n FROM buildings b JOIN grids g ON g.code = b.grid_code WHERE NOT ST_Intersects(g.geom, ST_PointOnSurface(b.geom))`)
+				await count(
+					db,
+					`SELECT count(*)::int AS n FROM buildings b JOIN grids g ON g.code = b.grid_code WHERE NOT ST_Intersects(g.geom, ST_PointOnSurface(b.geom))`
+				)
 			).toBe(0);
 		});
 
@@ -85,7 +88,7 @@ for (const engine of testEngines()) {
 			expect((await buildTile(db, 'grids', { z: 13, x: r.x0, y: r.y0 })).byteLength).toBeGreaterThan(1000);
 		});
 
-		it('writes one GeoJSON file per layer, with the importers\' property names', async () => {
+		it("writes one GeoJSON file per layer, with the importers' property names", async () => {
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-synth-'));
 			try {
 				const out = await writeSynthGeoJSON(path.join(dir, 'city.geojson'), { grids: 300, buildings: 1500, seed: 11 });
@@ -122,7 +125,10 @@ for (const engine of testEngines()) {
 
 		it('refuses the province-99 codes unless asked, then imports every layer of `synth --out`', async () => {
 			const out = await writeSynthGeoJSON(path.join(dir, 'city.geojson'), { grids: 120, buildings: 600, seed: 5 });
-			const file = (layer: keyof NonNullable<SynthSummary['files']>) => ({ fileName: out.files![layer], bytes: new Uint8Array(fs.readFileSync(out.files![layer])) });
+			const file = (layer: keyof NonNullable<SynthSummary['files']>) => ({
+				fileName: out.files![layer],
+				bytes: new Uint8Array(fs.readFileSync(out.files![layer]))
+			});
 			const refused = await importFile(db, { ...file('subdistricts'), layer: 'subdistricts' });
 			expect(refused.written).toBe(0);
 			expect(refused.rejectedIssues[0].message).toContain('--synthetic-codes');

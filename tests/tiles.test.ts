@@ -27,11 +27,7 @@ const at = (z: number, [lon, lat]: [number, number]): TileCoord => {
 	return { z, x: r.x0, y: r.y0 };
 };
 /** Demo tiles compared with PostGIS: the centre at z12–z17, and tiles on the area's west and south edges. */
-const COMPARED: TileCoord[] = [
-	...[12, 13, 14, 15, 16, 17].map((z) => at(z, CENTRE)),
-	at(15, [118.7616, 32.045]),
-	at(16, [118.78, 32.0339])
-];
+const COMPARED: TileCoord[] = [...[12, 13, 14, 15, 16, 17].map((z) => at(z, CENTRE)), at(15, [118.7616, 32.045]), at(16, [118.78, 32.0339])];
 const fixtureName = (layer: string, t: TileCoord) => `${layer}-${t.z}-${t.x}-${t.y}.mvt`;
 
 type Pt = { x: number; y: number };
@@ -55,7 +51,8 @@ function decodeLayer(bytes: Uint8Array, layer: string): Decoded[] {
 }
 
 function segDist(p: Pt, a: Pt, b: Pt): number {
-	const dx = b.x - a.x, dy = b.y - a.y;
+	const dx = b.x - a.x,
+		dy = b.y - a.y;
 	const len = dx * dx + dy * dy;
 	const t = len ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len)) : 0;
 	return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
@@ -88,8 +85,7 @@ const area = (rings: Pt[][]) =>
 		for (let i = 0, j = r.length - 1; i < r.length; j = i++) s += r[j].x * r[i].y - r[i].x * r[j].y;
 		return sum + s / 2;
 	}, 0);
-const perimeter = (rings: Pt[][]) =>
-	rings.reduce((sum, r) => sum + r.slice(1).reduce((s, p, i) => s + Math.hypot(p.x - r[i].x, p.y - r[i].y), 0), 0);
+const perimeter = (rings: Pt[][]) => rings.reduce((sum, r) => sum + r.slice(1).reduce((s, p, i) => s + Math.hypot(p.x - r[i].x, p.y - r[i].y), 0), 0);
 
 /**
  * Same content: the same features in the same order with the same properties and type, every
@@ -154,7 +150,13 @@ for (const engine of testEngines()) {
 					const file = path.join(FIXTURES, fixtureName(layer, t));
 					const expected = new Uint8Array(fs.readFileSync(file));
 					const actual = await buildTile(db, layer, t, 'js');
-					expectSameContent(actual, expected, layer, `${layer} ${t.z}/${t.x}/${t.y} (recorded in ${path.relative(process.cwd(), file)}; stale after a demo change? see above)`, IDENTITY[layer]);
+					expectSameContent(
+						actual,
+						expected,
+						layer,
+						`${layer} ${t.z}/${t.x}/${t.y} (recorded in ${path.relative(process.cwd(), file)}; stale after a demo change? see above)`,
+						IDENTITY[layer]
+					);
 					compared += decodeLayer(expected, layer).length;
 				}
 			}
@@ -194,11 +196,13 @@ for (const engine of testEngines()) {
 			const m = ((e.xmax - e.xmin) * 64) / 4096;
 			const [w, s] = mercatorToLonLat(e.xmin - m, e.ymin - m);
 			const [east, n] = mercatorToLonLat(e.xmax + m, e.ymax + m);
-			const inTile = (geom: string) =>
-				`ST_Intersects(ST_Transform(${geom}, 3857), ST_TileEnvelope($1::int, $2::int, $3::int, margin => 0.015625))`;
+			const inTile = (geom: string) => `ST_Intersects(ST_Transform(${geom}, 3857), ST_TileEnvelope($1::int, $2::int, $3::int, margin => 0.015625))`;
 			const keyed: Record<TileLayerName, { key: string; sql: string }> = {
 				subdistricts: { key: 'code', sql: `SELECT code, name, illustrative FROM subdistricts WHERE geom IS NOT NULL AND ${inTile('geom')}` },
-				communities: { key: 'code', sql: `SELECT code, name, subdistrict_code, households, illustrative FROM communities WHERE geom IS NOT NULL AND ${inTile('geom')}` },
+				communities: {
+					key: 'code',
+					sql: `SELECT code, name, subdistrict_code, households, illustrative FROM communities WHERE geom IS NOT NULL AND ${inTile('geom')}`
+				},
 				grids: { key: 'code', sql: `SELECT code, name, kind, community_code, illustrative FROM grids WHERE ${inTile('geom')}` },
 				buildings: { key: 'id', sql: `SELECT id, households, grid_code, community_code FROM buildings WHERE ${inTile('geom')}` },
 				facilities: { key: 'id', sql: `SELECT id, category_code AS category, name FROM facilities WHERE ${inTile('ST_PointOnSurface(geom)')}` },
@@ -220,7 +224,13 @@ for (const engine of testEngines()) {
 				expect(rows.length, layer).toBeGreaterThan(0);
 				const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
 				const sortKey = (o: Record<string, unknown>) => JSON.stringify(strip(o));
-				expect(features.map((f) => f.properties).map(sortKey).sort(), layer).toEqual(rows.map(sortKey).sort());
+				expect(
+					features
+						.map((f) => f.properties)
+						.map(sortKey)
+						.sort(),
+					layer
+				).toEqual(rows.map(sortKey).sort());
 				if (layer === 'grids') {
 					for (const f of features) expect(String(f.properties.code).startsWith(String(f.properties.community_code))).toBe(true);
 				}
@@ -228,7 +238,15 @@ for (const engine of testEngines()) {
 		});
 
 		it('answers 400 with a message for impossible z/x/y and 404 for an unknown layer', async () => {
-			for (const [z, x, y] of [[23, 0, 0], [-1, 0, 0], [3, 8, 0], [3, 0, 8], ['1.5', 0, 0], ['x', 0, 0], [2, '01', 0]]) {
+			for (const [z, x, y] of [
+				[23, 0, 0],
+				[-1, 0, 0],
+				[3, 8, 0],
+				[3, 0, 8],
+				['1.5', 0, 0],
+				['x', 0, 0],
+				[2, '01', 0]
+			]) {
 				const r = await serve('grids', z, x, y);
 				expect(r.status, `${z}/${x}/${y}`).toBe(400);
 				expect(r.headers['content-type']).toMatch(/json/);
@@ -357,7 +375,12 @@ for (const engine of testEngines()) {
 			const grids = await serve('grids', t.z, t.x, t.y);
 			const file = {
 				fileName: 'tile-test.geojson',
-				bytes: enc(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { category: 'bank', name: '瓦片测试银行' }, geometry: { type: 'Point', coordinates: [lon, lat] } }] })),
+				bytes: enc(
+					JSON.stringify({
+						type: 'FeatureCollection',
+						features: [{ type: 'Feature', properties: { category: 'bank', name: '瓦片测试银行' }, geometry: { type: 'Point', coordinates: [lon, lat] } }]
+					})
+				),
 				layer: 'facilities' as const
 			};
 			const v0 = (await readVersions(db)).facilities;

@@ -20,7 +20,9 @@ describe('photos in backup and restore', () => {
 
 	it('saves the photo directory beside the backup and restores it with the database', async () => {
 		const db = await openDb({ dataDir });
-		await db.exec(`INSERT INTO case_photos (id, case_id, mime, bytes, thumb_bytes, sha256, file, actor) VALUES ('p-backup-000001', 1, 'image/jpeg', ${jpeg.length}, 0, 'x', '2026/12/p-backup-000001.jpg', 'user:w')`);
+		await db.exec(
+			`INSERT INTO case_photos (id, case_id, mime, bytes, thumb_bytes, sha256, file, actor) VALUES ('p-backup-000001', 1, 'image/jpeg', ${jpeg.length}, 0, 'x', '2026/12/p-backup-000001.jpg', 'user:w')`
+		);
 		await db.close();
 		fs.mkdirSync(path.join(photos, '2026/12'), { recursive: true });
 		fs.writeFileSync(path.join(photos, '2026/12/p-backup-000001.jpg'), jpeg);

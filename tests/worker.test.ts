@@ -24,7 +24,15 @@ const C1 = '320100001001';
 const C2 = '320100001002';
 const G1 = `${C1}001`;
 const G2 = `${C2}001`;
-const who = (name: string, role: Role, units: string[]): Principal => ({ kind: 'user', id: 1, name, displayName: name, role, capabilities: [...ROLE_CAPABILITIES[role]], units });
+const who = (name: string, role: Role, units: string[]): Principal => ({
+	kind: 'user',
+	id: 1,
+	name,
+	displayName: name,
+	role,
+	capabilities: [...ROLE_CAPABILITIES[role]],
+	units
+});
 const wk1 = who('wk1', 'worker', [G1]);
 const wk2 = who('wk2', 'worker', [G2]);
 const leader = who('lead', 'leader', ['*']);
@@ -76,7 +84,15 @@ for (const engine of testEngines()) {
 		});
 
 		it('a report goes through the case ingest once, whatever the resends; its 小类 becomes the registration default', async () => {
-			const body = { id: 'm-report-0001', subclass: 'E0104', lon: 118.05, lat: 32.05, accuracy: 12, description: '井盖缺失', reported_at: '2026-01-05T02:00:00Z' };
+			const body = {
+				id: 'm-report-0001',
+				subclass: 'E0104',
+				lon: 118.05,
+				lat: 32.05,
+				accuracy: 12,
+				description: '井盖缺失',
+				reported_at: '2026-01-05T02:00:00Z'
+			};
 			const first = await submitReport(db, wk1, body);
 			expect(first).toMatchObject({ outcome: 'inserted', subclass: 'E0104', category: 'environment', grid: G1 });
 			expect((await submitReport(db, wk1, body)).outcome).toBe('unchanged');
@@ -95,7 +111,9 @@ for (const engine of testEngines()) {
 			expect(await refusal(submitReport(db, wk1, { id: 'm-report-0002', subclass: 'X9999', lon: 118.05, lat: 32.05 }))).toBe('bad_subclass');
 			expect(await refusal(submitReport(db, wk1, { id: 'no', subclass: 'E0104', lon: 118.05, lat: 32.05 }))).toBe('bad_id');
 			expect(await refusal(submitReport(db, wk1, { id: 'm-report-0003', subclass: 'E0104', lon: 'x', lat: 32.05 }))).toBe('bad_location');
-			const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE source_id IN ('m-outside-01', 'm-report-0002', 'm-report-0003')`);
+			const [{ n }] = await db.query<{ n: number }>(
+				`SELECT count(*)::int AS n FROM cases WHERE source_id IN ('m-outside-01', 'm-report-0002', 'm-report-0003')`
+			);
 			expect(n).toBe(0);
 		});
 
@@ -110,7 +128,12 @@ for (const engine of testEngines()) {
 		});
 
 		it('photos: sniffed, stored as files once, read back only inside the jurisdiction, at most 6', async () => {
-			const saved = await savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00001', photo: JPEG, thumb: PNG, taken_at: '2026-01-05T01:59:00Z', exif_lon: '118.05', exif_lat: '32.05' }));
+			const saved = await savePhoto(
+				db,
+				wk1,
+				'm-report-0001',
+				form({ id: 'p-photo-00001', photo: JPEG, thumb: PNG, taken_at: '2026-01-05T01:59:00Z', exif_lon: '118.05', exif_lat: '32.05' })
+			);
 			expect(saved).toMatchObject({ created: true, mime: 'image/jpeg', bytes: JPEG.byteLength });
 			expect((await savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00001', photo: JPEG }))).created).toBe(false);
 			const full = await readPhoto(db, readScope(wk1), 'p-photo-00001', false);
@@ -123,7 +146,9 @@ for (const engine of testEngines()) {
 			// The file lies under the photo directory.
 			const [{ file }] = await db.query<{ file: string }>(`SELECT file FROM case_photos WHERE id = 'p-photo-00001'`);
 			expect(fs.existsSync(path.join(photos, file))).toBe(true);
-			expect(await refusal(savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00002', photo: new TextEncoder().encode('%PDF-1.7 not a photo at all') })))).toBe('not_an_image');
+			expect(
+				await refusal(savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00002', photo: new TextEncoder().encode('%PDF-1.7 not a photo at all') })))
+			).toBe('not_an_image');
 			expect(await refusal(savePhoto(db, wk2, 'm-report-0001', form({ id: 'p-photo-00003', photo: JPEG })))).toBe('unknown_case');
 			process.env.GRIDATLAS_MAX_PHOTO_MB = '0.0001';
 			expect(await refusal(savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00004', photo: JPEG })))).toBe('photo_too_large');
@@ -152,7 +177,14 @@ for (const engine of testEngines()) {
 		});
 
 		it('patrol points are stored once per id, per worker and day; a track is personal', async () => {
-			const pts = [0, 30, 60].map((s, i) => ({ id: `pt-point-000${i}`, patrol: 'patrol-000001', at: new Date(Date.now() - 120_000 + s * 1000).toISOString(), lon: 118.05 + i * 0.001, lat: 32.05, accuracy: 8 }));
+			const pts = [0, 30, 60].map((s, i) => ({
+				id: `pt-point-000${i}`,
+				patrol: 'patrol-000001',
+				at: new Date(Date.now() - 120_000 + s * 1000).toISOString(),
+				lon: 118.05 + i * 0.001,
+				lat: 32.05,
+				accuracy: 8
+			}));
 			expect(await storePoints(db, wk1, { points: pts })).toEqual({ received: 3, stored: 3 });
 			expect(await storePoints(db, wk1, { points: pts })).toEqual({ received: 3, stored: 0 });
 			const own = await readTrack(db, wk1, null, null);
@@ -171,14 +203,21 @@ for (const engine of testEngines()) {
 			expect((await readTrack(db, leader, 'wk1', null)).points).toHaveLength(3);
 			expect(await refusal(readTrack(db, wk2, 'wk1', null))).toBe('unknown_worker');
 			expect(await refusal(readTrack(db, leaderC2, 'wk1', null))).toBe('unknown_worker');
-			expect(await refusal(storePoints(db, wk1, { points: [{ id: 'pt-bad-00001', patrol: 'patrol-000001', at: 'nope', lon: 1, lat: 1 }] }))).toBe('bad_location');
+			expect(await refusal(storePoints(db, wk1, { points: [{ id: 'pt-bad-00001', patrol: 'patrol-000001', at: 'nope', lon: 1, lat: 1 }] }))).toBe(
+				'bad_location'
+			);
 			// Kept GRIDATLAS_PATROL_KEEP_DAYS days: an old day is swept, today's stays.
-			await db.query(`INSERT INTO patrol_points (client_id, username, day, patrol_id, at, lon, lat) VALUES ('pt-old-000001', 'wk1', current_date - 200, 'patrol-old', now() - interval '200 days', 118.05, 32.05)`);
+			await db.query(
+				`INSERT INTO patrol_points (client_id, username, day, patrol_id, at, lon, lat) VALUES ('pt-old-000001', 'wk1', current_date - 200, 'patrol-old', now() - interval '200 days', 118.05, 32.05)`
+			);
 			expect(await sweepTracks(db, Date.now(), true)).toBe(1);
 			expect((await readTrack(db, wk1, null, null)).points).toHaveLength(3);
 			// Leaders' overview: the workers inside their jurisdiction only, with the day's figures.
 			const all = await listPatrols(db, leader, null);
-			expect(all.workers.map((w) => [w.user, w.points])).toEqual([['wk1', 3], ['wk2', 0]]);
+			expect(all.workers.map((w) => [w.user, w.points])).toEqual([
+				['wk1', 3],
+				['wk2', 0]
+			]);
 			expect((await listPatrols(db, leaderC2, null)).workers.map((w) => w.user)).toEqual(['wk2']);
 			expect(await patrolDays(db, leader, 'wk1')).toEqual([{ day: all.day, points: 3 }]);
 			expect(await refusal(patrolDays(db, leaderC2, 'wk1'))).toBe('unknown_worker');

@@ -31,7 +31,9 @@ describe('inflateCapped', () => {
 		] as const;
 		for (const [format, packed] of formats) {
 			expect(same(await inflateCapped(packed, format, { what: 'x', maxBytes: 8 * MiB }), data)).toBe(true);
-			expect(same(await inflateCapped(packed, format, { what: 'x', maxBytes: 8 * MiB, expectedBytes: data.length, maxRatio: 500, ratioFloorBytes: MiB }), data)).toBe(true);
+			expect(
+				same(await inflateCapped(packed, format, { what: 'x', maxBytes: 8 * MiB, expectedBytes: data.length, maxRatio: 500, ratioFloorBytes: MiB }), data)
+			).toBe(true);
 		}
 	});
 
@@ -65,7 +67,9 @@ describe('inflateCapped', () => {
 			expect(error).toBeInstanceOf(Error);
 			expect(error).not.toBeInstanceOf(FileProblem);
 		}
-		await expect(inflateCapped(zlib.deflateRawSync(realistic(1000)), 'deflate-raw', { what: 'x', maxBytes: MiB, expectedBytes: 2000 })).rejects.toThrow(/inflates to 1000 bytes, not the 2000/);
+		await expect(inflateCapped(zlib.deflateRawSync(realistic(1000)), 'deflate-raw', { what: 'x', maxBytes: MiB, expectedBytes: 2000 })).rejects.toThrow(
+			/inflates to 1000 bytes, not the 2000/
+		);
 	});
 });
 
@@ -96,11 +100,15 @@ describe('listZip and readZipEntries', () => {
 
 	it('refuse a cut-off zip as damaged, saying it is truncated', () => {
 		const zip = buildZip(layer());
-		expect(() => listZip(zip.subarray(0, zip.length - 10))).toThrow(expect.objectContaining({ rule: 'damaged-file', message: expect.stringContaining('truncated') }));
+		expect(() => listZip(zip.subarray(0, zip.length - 10))).toThrow(
+			expect.objectContaining({ rule: 'damaged-file', message: expect.stringContaining('truncated') })
+		);
 	});
 
 	it('refuse more entries than the limit from the directory alone', () => {
-		expect(() => listZip(manyEntryZip(11), SMALL)).toThrow(expect.objectContaining({ rule: 'archive-too-large', message: expect.stringContaining('holds 11 entries, over the limit of 10') }));
+		expect(() => listZip(manyEntryZip(11), SMALL)).toThrow(
+			expect.objectContaining({ rule: 'archive-too-large', message: expect.stringContaining('holds 11 entries, over the limit of 10') })
+		);
 		expect(listZip(manyEntryZip(10), SMALL)).toHaveLength(10);
 		expect(archiveLimits().maxEntries).toBe(1000);
 	});
@@ -115,7 +123,10 @@ describe('listZip and readZipEntries', () => {
 		const honest = listZip(buildZip([{ name: 'z.shp', content: zeros }]));
 		await expect(readZipEntries(honest)).rejects.toMatchObject({ rule: 'zip-bomb', message: expect.stringContaining('z.shp inflates more than') });
 		const big = listZip(buildZip(layer()));
-		await expect(readZipEntries(big, { ...SMALL, maxTotalBytes: 350_000 })).rejects.toMatchObject({ rule: 'archive-too-large', message: expect.stringContaining('the zip inflates to more than') });
+		await expect(readZipEntries(big, { ...SMALL, maxTotalBytes: 350_000 })).rejects.toMatchObject({
+			rule: 'archive-too-large',
+			message: expect.stringContaining('the zip inflates to more than')
+		});
 	});
 
 	it('hold each entry to its declared size as it inflates: a lie is caught at the size told', async () => {

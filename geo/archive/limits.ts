@@ -64,7 +64,8 @@ export function ratioProblem(what: Named, ratio: number, limit: number): FilePro
 
 /** A declared size against the ratio limit: a bomb that tells the truth is refused before anything is inflated. */
 export function checkDeclaredRatio(what: Named, declared: number, compressed: number, limits: ArchiveLimits): void {
-	if (declared > limits.ratioFloorBytes && declared > limits.maxRatio * compressed) throw ratioProblem(what, declared / Math.max(1, compressed), limits.maxRatio);
+	if (declared > limits.ratioFloorBytes && declared > limits.maxRatio * compressed)
+		throw ratioProblem(what, declared / Math.max(1, compressed), limits.maxRatio);
 }
 
 /** An entry that inflates past the size its own header declares: a lie only bombs tell. */

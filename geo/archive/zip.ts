@@ -115,7 +115,8 @@ export function listZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
 		.filter(({ record }) => !record.name.endsWith('/'))
 		.map(({ record, data }) => {
 			if (record.flags & ENCRYPTED) throw new Error(`${record.name} is encrypted; zip it again without a password`);
-			if (record.method !== 0 && record.method !== 8) throw new Error(`${record.name} uses compression method ${record.method}; only stored and deflated entries are read`);
+			if (record.method !== 0 && record.method !== 8)
+				throw new Error(`${record.name} uses compression method ${record.method}; only stored and deflated entries are read`);
 			return { name: record.name, method: record.method, compressedSize: record.compressedSize, size: record.size, data };
 		});
 }
@@ -140,7 +141,13 @@ export async function readZipEntries(entries: ZipEntry[], limits: ArchiveLimits 
 		const bytes =
 			e.method === 0
 				? e.data
-				: await inflateCapped(e.data, 'deflate-raw', { what: e.name, maxBytes: limits.maxTotalBytes, expectedBytes: e.size, maxRatio: limits.maxRatio, ratioFloorBytes: limits.ratioFloorBytes });
+				: await inflateCapped(e.data, 'deflate-raw', {
+						what: e.name,
+						maxBytes: limits.maxTotalBytes,
+						expectedBytes: e.size,
+						maxRatio: limits.maxRatio,
+						ratioFloorBytes: limits.ratioFloorBytes
+					});
 		out.push(bytes);
 	}
 	return out;

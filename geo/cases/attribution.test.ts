@@ -40,7 +40,12 @@ describe('attribution', () => {
 	});
 
 	it('contains a point strictly inside only: edges, vertices and hole edges are outside, one ulp in is inside', () => {
-		const square: FlatPolygons = [[[0, 0, 1, 0, 1, 1, 0, 1, 0, 0], [0.4, 0.4, 0.6, 0.4, 0.6, 0.6, 0.4, 0.6, 0.4, 0.4]]];
+		const square: FlatPolygons = [
+			[
+				[0, 0, 1, 0, 1, 1, 0, 1, 0, 0],
+				[0.4, 0.4, 0.6, 0.4, 0.6, 0.6, 0.4, 0.6, 0.4, 0.4]
+			]
+		];
 		expect(containsPoint(square, 0.2, 0.2)).toBe(true);
 		expect(containsPoint(square, 0, 0.5)).toBe(false);
 		expect(containsPoint(square, 1, 1)).toBe(false);

@@ -50,7 +50,10 @@ function ringLocate(ring: number[], x: number, y: number): number {
 	const n = ring.length;
 	// Rings may arrive closed (WKB) or open: the closing edge of a closed ring has zero length.
 	for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
-		const x1 = ring[j], y1 = ring[j + 1], x2 = ring[i], y2 = ring[i + 1];
+		const x1 = ring[j],
+			y1 = ring[j + 1],
+			x2 = ring[i],
+			y2 = ring[i + 1];
 		if ((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1) < 1e-24) continue;
 		const side = (x2 - x1) * (y - y1) - (x - x1) * (y2 - y1);
 		if (side === 0 && x <= Math.max(x1, x2) && x >= Math.min(x1, x2) && y <= Math.max(y1, y2) && y >= Math.min(y1, y2)) return BOUNDARY;
@@ -148,16 +151,17 @@ export class Attributor {
 
 	/** The units of a case at (lon, lat) reported at `atMicros` (see timestampMicros). */
 	locate(lon: number, lat: number, atMicros: number): Attribution {
-		const version = this.versions.lowest((v) => v.grid, lon, lat, (v) =>
-			(v.from === null || v.from <= atMicros) && (v.to === null || v.to > atMicros) && this.gridCodes.has(v.grid)
+		const version = this.versions.lowest(
+			(v) => v.grid,
+			lon,
+			lat,
+			(v) => (v.from === null || v.from <= atMicros) && (v.to === null || v.to > atMicros) && this.gridCodes.has(v.grid)
 		);
 		const current = version ? null : this.grids.lowest((g) => g.code, lon, lat);
 		const community = this.communities.lowest((c) => c.code, lon, lat);
 		const communityCode = community?.code ?? version?.community ?? current?.community ?? null;
 		const subdistrict =
-			communityCode !== null
-				? (this.subdistrictOf.get(communityCode) ?? null)
-				: (this.subdistricts.lowest((s) => s.code, lon, lat)?.code ?? null);
+			communityCode !== null ? (this.subdistrictOf.get(communityCode) ?? null) : (this.subdistricts.lowest((s) => s.code, lon, lat)?.code ?? null);
 		return { grid: version?.grid ?? current?.code ?? null, community: communityCode, subdistrict };
 	}
 }

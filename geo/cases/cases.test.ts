@@ -15,7 +15,10 @@ describe('parseCaseBatch: per-item validation', () => {
 	it('accepts one case, an array and a FeatureCollection', () => {
 		expect(parse(ok).items).toHaveLength(1);
 		expect(parse([ok, { ...ok, id: 'C2' }]).items.map((i) => i.id)).toEqual(['C1', 'C2']);
-		const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [118.78, 32.04] }, properties: { id: 'F1', category: '矛盾纠纷' } }] };
+		const fc = {
+			type: 'FeatureCollection',
+			features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [118.78, 32.04] }, properties: { id: 'F1', category: '矛盾纠纷' } }]
+		};
 		const [f] = parse(fc).items;
 		expect(f).toMatchObject({ id: 'F1', category: 'dispute', lon: 118.78, lat: 32.04 });
 	});
@@ -80,7 +83,18 @@ describe('the workflow', () => {
 });
 
 describe('planIngest', () => {
-	const stored: StoredCase = { id: 'C1', category: 'dispute', status: 'registered', escalationLevel: null, source: null, description: null, reportedAt: '2026-05-01T02:00:00.000Z', dueAt: null, lon: 118.78, lat: 32.04 };
+	const stored: StoredCase = {
+		id: 'C1',
+		category: 'dispute',
+		status: 'registered',
+		escalationLevel: null,
+		source: null,
+		description: null,
+		reportedAt: '2026-05-01T02:00:00.000Z',
+		dueAt: null,
+		lon: 118.78,
+		lat: 32.04
+	};
 	const plan = (body: unknown) => planIngest(parse(body).items, new Map([['C1', stored]]), { now: new Date('2026-05-02T00:00:00Z') });
 	it('an identical re-send is a no-op', () => {
 		const p = plan({ ...ok, status: 'registered' });
@@ -104,7 +118,12 @@ describe('planIngest', () => {
 		expect(p.counts.rejected).toBe(1);
 	});
 	it('several steps of one case in one batch', () => {
-		const p = plan([{ ...ok, id: 'N2' }, { id: 'N2', status: 'registered' }, { ...ok, id: 'N2' }, { id: 'N2', status: 'escalated', escalation_level: 'grid' }]);
+		const p = plan([
+			{ ...ok, id: 'N2' },
+			{ id: 'N2', status: 'registered' },
+			{ ...ok, id: 'N2' },
+			{ id: 'N2', status: 'escalated', escalation_level: 'grid' }
+		]);
 		expect(p.counts).toMatchObject({ inserted: 1, updated: 2, unchanged: 1 });
 		expect(p.writes).toHaveLength(1);
 		expect(p.writes[0]).toMatchObject({ isNew: true, status: 'escalated', escalationLevel: 'grid' });
@@ -129,7 +148,9 @@ describe('the simulator', async () => {
 		const t = new Date('2026-05-01T02:00:00Z');
 		const ca = Array.from({ length: 200 }, () => a.newCase(t));
 		expect(ca).toEqual(Array.from({ length: 200 }, () => b.newCase(t)));
-		const parsed = parseCaseBatch(ca, { categories: new Map(['environment', 'livelihood', 'facility_damage', 'dispute', 'safety_hazard', 'public_health', 'other'].map((c) => [c, c])) });
+		const parsed = parseCaseBatch(ca, {
+			categories: new Map(['environment', 'livelihood', 'facility_damage', 'dispute', 'safety_hazard', 'public_health', 'other'].map((c) => [c, c]))
+		});
 		expect(parsed.errors).toEqual([]);
 		for (const c of ca) expect(Math.abs(c.lon - 118.79)).toBeLessThan(0.03);
 		expect(new Set(ca.map((c) => c.category)).size).toBeGreaterThan(4);

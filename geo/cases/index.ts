@@ -107,7 +107,8 @@ export function unwrapBody(body: unknown): { raw: unknown[]; crs?: string } {
 		const o = body as Record<string, unknown>;
 		const crs = typeof o.crs === 'string' ? o.crs : crsFromGeoJson(o.crs);
 		if (o.type === 'FeatureCollection') {
-			if (!Array.isArray(o.features)) throw new CaseBodyError('bad_body', { zh: 'FeatureCollection 缺少 features 数组', en: 'the FeatureCollection has no features array' });
+			if (!Array.isArray(o.features))
+				throw new CaseBodyError('bad_body', { zh: 'FeatureCollection 缺少 features 数组', en: 'the FeatureCollection has no features array' });
 			return { raw: o.features, crs };
 		}
 		if (Array.isArray(o.cases)) return { raw: o.cases, crs };
@@ -130,7 +131,10 @@ export function parseCaseBatch(body: unknown, options: ParseOptions): ParsedBatc
 	let crs: CrsName = options.crs ?? 'wgs84';
 	if (declared !== undefined) {
 		if (!isCrsName(declared)) {
-			throw new CaseBodyError('bad_crs', { zh: `坐标系“${shown(declared)}”无效，可用 wgs84、gcj02、bd09`, en: `unknown crs "${shown(declared)}"; use wgs84, gcj02 or bd09` });
+			throw new CaseBodyError('bad_crs', {
+				zh: `坐标系“${shown(declared)}”无效，可用 wgs84、gcj02、bd09`,
+				en: `unknown crs "${shown(declared)}"; use wgs84, gcj02 or bd09`
+			});
 		}
 		crs = declared.toLowerCase() as CrsName;
 	}
@@ -168,12 +172,7 @@ const pick = (o: Record<string, unknown>, ...keys: string[]) => {
 };
 
 /** One item: a plain object ({id, category, lon, lat, …}) or a GeoJSON Point Feature. */
-export function parseCaseItem(
-	entry: unknown,
-	index: number,
-	crs: CrsName,
-	categories: Map<string, string>
-): { item: CaseItem } | { errors: CaseItemError[] } {
+export function parseCaseItem(entry: unknown, index: number, crs: CrsName, categories: Map<string, string>): { item: CaseItem } | { errors: CaseItemError[] } {
 	if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
 		return { errors: [caseError(index, null, 'item', 'bad_item', { zh: `第 ${index + 1} 条不是一个对象`, en: `item ${index + 1} is not an object` })] };
 	}
@@ -183,11 +182,14 @@ export function parseCaseItem(
 	const id = rawId(entry);
 	const errors: CaseItemError[] = [];
 	const err = (field: string, code: string, zh: string, en: string) =>
-		errors.push(caseError(index, id, field, code, { zh: `第 ${index + 1} 条${id ? `（${id}）` : ''}：${zh}`, en: `item ${index + 1}${id ? ` (${id})` : ''}: ${en}` }));
+		errors.push(
+			caseError(index, id, field, code, { zh: `第 ${index + 1} 条${id ? `（${id}）` : ''}：${zh}`, en: `item ${index + 1}${id ? ` (${id})` : ''}: ${en}` })
+		);
 
 	if (!id) err('id', 'missing_id', '缺少外部编号 id', 'the external id is missing');
 	else if (id.length > 128) err('id', 'bad_id', '外部编号超过 128 个字符', 'the external id is longer than 128 characters');
-	else if (hasUnstorableText(id)) err('id', 'bad_id', '外部编号含有空字符（NUL）或无效的 Unicode 字符', 'the external id contains a NUL character or invalid Unicode');
+	else if (hasUnstorableText(id))
+		err('id', 'bad_id', '外部编号含有空字符（NUL）或无效的 Unicode 字符', 'the external id contains a NUL character or invalid Unicode');
 
 	const item: CaseItem = { index, id: id ?? '' };
 
@@ -230,36 +232,71 @@ export function parseCaseItem(
 	if (category !== undefined && category !== null) {
 		const code = typeof category === 'string' ? categories.get(categoryKey(category)) : undefined;
 		if (!code) {
-			err('category', 'unknown_category', `类别“${shown(category)}”不存在（可用：${[...new Set(categories.values())].join('、')}）`, `unknown category "${shown(category)}" (known: ${[...new Set(categories.values())].join(', ')})`);
+			err(
+				'category',
+				'unknown_category',
+				`类别“${shown(category)}”不存在（可用：${[...new Set(categories.values())].join('、')}）`,
+				`unknown category "${shown(category)}" (known: ${[...new Set(categories.values())].join(', ')})`
+			);
 		} else item.category = code;
 	}
 
 	const status = pick(props, 'status', '状态');
 	if (status !== undefined && status !== null) {
 		if (typeof status !== 'string' || !(CASE_STATUSES as readonly string[]).includes(status)) {
-			err('status', 'unknown_status', `状态“${shown(status)}”无效（可用：${CASE_STATUSES.join('、')}）`, `unknown status "${shown(status)}" (known: ${CASE_STATUSES.join(', ')})`);
+			err(
+				'status',
+				'unknown_status',
+				`状态“${shown(status)}”无效（可用：${CASE_STATUSES.join('、')}）`,
+				`unknown status "${shown(status)}" (known: ${CASE_STATUSES.join(', ')})`
+			);
 		} else item.status = status as CaseStatus;
 	}
 	const level = pick(props, 'escalation_level', 'escalationLevel', 'level');
 	if (level !== undefined && level !== null) {
 		if (typeof level !== 'string' || !(ESCALATION_LEVELS as readonly string[]).includes(level)) {
-			err('escalation_level', 'unknown_level', `升级层级“${shown(level)}”无效（可用：grid、community、subdistrict）`, `unknown escalation level "${shown(level)}" (known: grid, community, subdistrict)`);
+			err(
+				'escalation_level',
+				'unknown_level',
+				`升级层级“${shown(level)}”无效（可用：grid、community、subdistrict）`,
+				`unknown escalation level "${shown(level)}" (known: grid, community, subdistrict)`
+			);
 		} else if (item.status !== 'escalated') {
-			err('escalation_level', 'level_without_escalation', '只有状态为 escalated 时才能给出升级层级', 'an escalation level is only allowed with status escalated');
+			err(
+				'escalation_level',
+				'level_without_escalation',
+				'只有状态为 escalated 时才能给出升级层级',
+				'an escalation level is only allowed with status escalated'
+			);
 		} else item.escalationLevel = level as EscalationLevel;
 	}
 	if (item.status === 'escalated' && !item.escalationLevel && !errors.some((e) => e.field === 'escalation_level')) {
-		err('escalation_level', 'missing_level', '升级（escalated）必须给出层级：grid、community 或 subdistrict', 'escalated needs a level: grid, community or subdistrict');
+		err(
+			'escalation_level',
+			'missing_level',
+			'升级（escalated）必须给出层级：grid、community 或 subdistrict',
+			'escalated needs a level: grid, community or subdistrict'
+		);
 	}
 
 	const time = (field: string, keys: string[]): string | undefined | null => {
 		const value = pick(props, ...keys);
 		if (value === undefined) return undefined;
 		if (value === null) return null;
-		const iso = typeof value === 'string' ? toIsoTimestamp(value) : typeof value === 'number' && Number.isFinite(new Date(value).getTime()) ? new Date(value).toISOString() : undefined;
+		const iso =
+			typeof value === 'string'
+				? toIsoTimestamp(value)
+				: typeof value === 'number' && Number.isFinite(new Date(value).getTime())
+					? new Date(value).toISOString()
+					: undefined;
 		const ms = iso === undefined ? Number.NaN : Date.parse(iso);
 		if (Number.isNaN(ms)) {
-			err(field, 'malformed_time', `时间“${shown(value)}”无法识别，请用如 2024-05-01T10:30:00+08:00 的格式`, `time "${shown(value)}" is malformed; use e.g. 2024-05-01T10:30:00+08:00`);
+			err(
+				field,
+				'malformed_time',
+				`时间“${shown(value)}”无法识别，请用如 2024-05-01T10:30:00+08:00 的格式`,
+				`time "${shown(value)}" is malformed; use e.g. 2024-05-01T10:30:00+08:00`
+			);
 			return undefined;
 		}
 		if (ms < EARLIEST_TIME || ms > LATEST_TIME) {
@@ -362,19 +399,14 @@ export interface IngestPlan {
 	counts: { inserted: number; updated: number; unchanged: number; rejected: number };
 }
 
-const sameTime = (a: string | null | undefined, b: string | null | undefined) =>
-	a == null || b == null ? a == b : Date.parse(a) === Date.parse(b);
+const sameTime = (a: string | null | undefined, b: string | null | undefined) => (a == null || b == null ? a == b : Date.parse(a) === Date.parse(b));
 const sameCoord = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
 /**
  * Decides what each valid item does against the stored cases (and the items before it in the same
  * batch). `dueHours` gives a new case's default due time by category.
  */
-export function planIngest(
-	items: CaseItem[],
-	stored: Map<string, StoredCase>,
-	options: { now?: Date; dueHours?: Map<string, number> } = {}
-): IngestPlan {
+export function planIngest(items: CaseItem[], stored: Map<string, StoredCase>, options: { now?: Date; dueHours?: Map<string, number> } = {}): IngestPlan {
 	const now = (options.now ?? new Date()).toISOString();
 	const state = new Map(stored);
 	const writes = new Map<string, CaseWrite>();

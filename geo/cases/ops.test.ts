@@ -44,12 +44,21 @@ describe('case operations workflow', () => {
 	});
 	it('postponement: requested once, then approved or refused', () => {
 		expect(planStep('C1', 'handle', 'postpone_request', { ...both, reason: '需采购配件' })).toBe('handle');
-		expect(() => planStep('C1', 'handle', 'postpone_request', { ...both, reason: 'x', postponement: 'requested' })).toThrow(/already has a postponement requested/);
+		expect(() => planStep('C1', 'handle', 'postpone_request', { ...both, reason: 'x', postponement: 'requested' })).toThrow(
+			/already has a postponement requested/
+		);
 		expect(() => planStep('C1', 'handle', 'postpone_approve', both)).toThrow(/no postponement request/);
 		expect(planStep('C1', 'handle', 'postpone_approve', { ...both, postponement: 'requested' })).toBe('handle');
 	});
 	it('reads the stage from the stored status', () => {
-		expect(['reported', 'registered', 'escalated', 'dispatched', 'closed', 'voided'].map((s) => stageOf(s, false))).toEqual(['register', 'dispatch', 'dispatch', 'handle', 'closed', 'voided']);
+		expect(['reported', 'registered', 'escalated', 'dispatched', 'closed', 'voided'].map((s) => stageOf(s, false))).toEqual([
+			'register',
+			'dispatch',
+			'dispatch',
+			'handle',
+			'closed',
+			'voided'
+		]);
 		expect([stageOf('handled', false), stageOf('handled', true)]).toEqual(['verify', 'close']);
 	});
 });

@@ -135,7 +135,12 @@ export function planStep(
 	options: { sides: readonly Side[]; reason?: string | null; postponement?: Postponement }
 ): Stage {
 	if (!isAction(action)) {
-		throw new CaseStepError('unknown_action', `案件“${caseId}”：未知操作“${action}”，可用：${ACTIONS.join('、')}`, `case "${caseId}": unknown action "${action}"; use one of ${ACTIONS.join(', ')}`, 400);
+		throw new CaseStepError(
+			'unknown_action',
+			`案件“${caseId}”：未知操作“${action}”，可用：${ACTIONS.join('、')}`,
+			`case "${caseId}": unknown action "${action}"; use one of ${ACTIONS.join(', ')}`,
+			400
+		);
 	}
 	const rule = ACTION_RULES[action];
 	if (!rule.from.includes(stage)) {
@@ -159,10 +164,18 @@ export function planStep(
 	}
 	const p = options.postponement ?? null;
 	if (action === 'postpone_request' && (p === 'requested' || p === 'approved')) {
-		throw new CaseStepError('postponement', `案件“${caseId}”已${p === 'requested' ? '申请' : '批准'}缓办，不能再次申请`, `case "${caseId}" already has a postponement ${p}; it cannot be requested again`);
+		throw new CaseStepError(
+			'postponement',
+			`案件“${caseId}”已${p === 'requested' ? '申请' : '批准'}缓办，不能再次申请`,
+			`case "${caseId}" already has a postponement ${p}; it cannot be requested again`
+		);
 	}
 	if ((action === 'postpone_approve' || action === 'postpone_reject') && p !== 'requested') {
-		throw new CaseStepError('postponement', `案件“${caseId}”没有待审批的缓办申请，请先由处置方申请缓办`, `case "${caseId}" has no postponement request to decide; the handling side must request one first`);
+		throw new CaseStepError(
+			'postponement',
+			`案件“${caseId}”没有待审批的缓办申请，请先由处置方申请缓办`,
+			`case "${caseId}" has no postponement request to decide; the handling side must request one first`
+		);
 	}
 	return rule.to === 'same' ? stage : rule.to;
 }

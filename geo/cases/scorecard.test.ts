@@ -19,7 +19,20 @@ const counts = (c: Partial<ScoreCounts>): ScoreCounts => ({ ...EMPTY_COUNTS, ...
 
 describe('rates', () => {
 	it('按期结案率 = 按期结案数 ÷ (应结案数 − 缓办数), each with its denominator', () => {
-		const r = rates(counts({ due: 50, postponed: 2, closed: 45, closedOnTime: 36, handled: 48, reworked: 6, registered: 60, registeredOnTime: 57, dispatched: 58, dispatchedOnTime: 58 }));
+		const r = rates(
+			counts({
+				due: 50,
+				postponed: 2,
+				closed: 45,
+				closedOnTime: 36,
+				handled: 48,
+				reworked: 6,
+				registered: 60,
+				registeredOnTime: 57,
+				dispatched: 58,
+				dispatchedOnTime: 58
+			})
+		);
 		expect(r.onTimeClosureRate).toEqual({ value: 0.75, num: 36, den: 48 });
 		expect(r.closureRate).toEqual({ value: 0.9, num: 45, den: 50 });
 		expect(r.reworkRate).toEqual({ value: 0.125, num: 6, den: 48 });
@@ -59,10 +72,19 @@ describe('scorecard: rank and trend', () => {
 			]),
 			JINHUA
 		);
-		expect(rows.map((r) => [r.key, r.rank])).toEqual([['A', 1], ['C', 1], ['B', 3], ['D', null]]);
+		expect(rows.map((r) => [r.key, r.rank])).toEqual([
+			['A', 1],
+			['C', 1],
+			['B', 3],
+			['D', null]
+		]);
 	});
 	it('trend: rate and score changes against the previous period', () => {
-		const [row] = scorecard(new Map([['A', counts({ due: 10, closed: 9, closedOnTime: 8, overdue: 1 })]]), JINHUA, new Map([['A', counts({ due: 10, closed: 10, closedOnTime: 6, overdue: 3 })]]));
+		const [row] = scorecard(
+			new Map([['A', counts({ due: 10, closed: 9, closedOnTime: 8, overdue: 1 })]]),
+			JINHUA,
+			new Map([['A', counts({ due: 10, closed: 10, closedOnTime: 6, overdue: 3 })]])
+		);
 		expect(row.trend).toEqual({ rates: expect.objectContaining({ onTimeClosureRate: 0.2, closureRate: -0.1, reworkRate: null }), score: 10, overdue: -2 });
 	});
 });

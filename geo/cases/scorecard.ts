@@ -60,11 +60,28 @@ export interface Rate {
 }
 
 /** How each rate is made (the page and the CSV show these, so no figure stands without its denominator). */
-export const RATE_DEFINITIONS: Record<RateKey, { zh: string; en: string; num: keyof ScoreCounts; den: (c: ScoreCounts) => number; denZh: string; denEn: string }> = {
-	onTimeClosureRate: { zh: '按期结案率', en: 'On-time closure rate', num: 'closedOnTime', den: (c) => c.due - c.postponed, denZh: '应结案数 − 缓办数', denEn: 'due − postponed' },
+export const RATE_DEFINITIONS: Record<
+	RateKey,
+	{ zh: string; en: string; num: keyof ScoreCounts; den: (c: ScoreCounts) => number; denZh: string; denEn: string }
+> = {
+	onTimeClosureRate: {
+		zh: '按期结案率',
+		en: 'On-time closure rate',
+		num: 'closedOnTime',
+		den: (c) => c.due - c.postponed,
+		denZh: '应结案数 − 缓办数',
+		denEn: 'due − postponed'
+	},
 	closureRate: { zh: '结案率', en: 'Closure rate', num: 'closed', den: (c) => c.due, denZh: '应结案数', denEn: 'due' },
 	reworkRate: { zh: '返工率', en: 'Rework rate', num: 'reworked', den: (c) => c.handled, denZh: '处置数', denEn: 'handled' },
-	timelyRegistrationRate: { zh: '及时立案率', en: 'Timely registration rate', num: 'registeredOnTime', den: (c) => c.registered, denZh: '立案数', denEn: 'registered' },
+	timelyRegistrationRate: {
+		zh: '及时立案率',
+		en: 'Timely registration rate',
+		num: 'registeredOnTime',
+		den: (c) => c.registered,
+		denZh: '立案数',
+		denEn: 'registered'
+	},
 	timelyDispatchRate: { zh: '及时派遣率', en: 'Timely dispatch rate', num: 'dispatchedOnTime', den: (c) => c.dispatched, denZh: '派遣数', denEn: 'dispatched' }
 };
 
@@ -117,9 +134,14 @@ export function checkScheme(s: ScoreScheme): ScoreScheme {
 	for (const item of s.items) {
 		const known = (RATE_KEYS as readonly string[]).includes(item.indicator) || (COUNT_KEYS as readonly string[]).includes(item.indicator);
 		if (!known) throw new SchemeError(`评分方案“${s.id}”：未知指标“${item.indicator}”`, `scoring scheme "${s.id}": unknown indicator "${item.indicator}"`);
-		const bad = [item.points, item.target ?? 0, item.perPoint ?? 0, item.perCase ?? 0, item.perCase3 ?? 0].some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
+		const bad = [item.points, item.target ?? 0, item.perPoint ?? 0, item.perCase ?? 0, item.perCase3 ?? 0].some(
+			(v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0
+		);
 		if (bad || (item.target ?? 0) > 1) {
-			throw new SchemeError(`评分方案“${s.id}”：指标“${item.indicator}”的分值、目标（0–1）和扣分须为非负数`, `scoring scheme "${s.id}": points, target (0–1) and deductions of "${item.indicator}" must be non-negative numbers`);
+			throw new SchemeError(
+				`评分方案“${s.id}”：指标“${item.indicator}”的分值、目标（0–1）和扣分须为非负数`,
+				`scoring scheme "${s.id}": points, target (0–1) and deductions of "${item.indicator}" must be non-negative numbers`
+			);
 		}
 	}
 	return s;
@@ -184,13 +206,23 @@ export function scorecard(units: Map<string, ScoreCounts>, scheme: ScoreScheme, 
 			const pr = rates(p);
 			const delta = {} as Record<RateKey, number | null>;
 			for (const k of RATE_KEYS) delta[k] = r[k].value === null || pr[k].value === null ? null : round(r[k].value! - pr[k].value!, 4);
-			trend = { rates: delta, score: before && before.due > 0 ? round(s.score - score(p, scheme).score) : null, overdue: before ? counts.overdue - p.overdue : null };
+			trend = {
+				rates: delta,
+				score: before && before.due > 0 ? round(s.score - score(p, scheme).score) : null,
+				overdue: before ? counts.overdue - p.overdue : null
+			};
 		}
 		return { key, counts, rates: r, ...s, rank: null, trend };
 	});
 	const ranked = rows
 		.filter((r) => r.counts.due >= Math.max(1, scheme.minDue))
-		.sort((a, b) => b.score - a.score || (b.rates.onTimeClosureRate.value ?? -1) - (a.rates.onTimeClosureRate.value ?? -1) || b.counts.due - a.counts.due || a.key.localeCompare(b.key));
+		.sort(
+			(a, b) =>
+				b.score - a.score ||
+				(b.rates.onTimeClosureRate.value ?? -1) - (a.rates.onTimeClosureRate.value ?? -1) ||
+				b.counts.due - a.counts.due ||
+				a.key.localeCompare(b.key)
+		);
 	ranked.forEach((r, i) => {
 		// Equal scores and rates share a rank (1, 2, 2, 4).
 		const prev = ranked[i - 1];
@@ -223,7 +255,10 @@ const OFFSET = 8 * 3600_000;
  * `from`..`to` inclusive (a range); and the previous period of the same length (the previous
  * calendar month for a month).
  */
-export function periodOf(spec: { day?: string | null; month?: string | null; from?: string | null; to?: string | null }): { current: Period; previous: Period } {
+export function periodOf(spec: { day?: string | null; month?: string | null; from?: string | null; to?: string | null }): {
+	current: Period;
+	previous: Period;
+} {
 	const dayMs = (text: string, name: string) => {
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
 			throw new SchemeError(`${name} 应为日期 YYYY-MM-DD：${text.slice(0, 40)}`, `${name} must be a date YYYY-MM-DD: ${text.slice(0, 40)}`);
@@ -233,8 +268,10 @@ export function periodOf(spec: { day?: string | null; month?: string | null; fro
 	const label = (from: number, to: number) => `${new Date(from + OFFSET).toISOString().slice(0, 10)}..${new Date(to - 1 + OFFSET).toISOString().slice(0, 10)}`;
 	if (spec.month) {
 		const m = /^(\d{4})-(\d{2})$/.exec(spec.month);
-		if (!m || +m[2] < 1 || +m[2] > 12) throw new SchemeError(`month 应为 YYYY-MM：${spec.month.slice(0, 40)}`, `month must be YYYY-MM: ${spec.month.slice(0, 40)}`);
-		const y = +m[1], mo = +m[2] - 1;
+		if (!m || +m[2] < 1 || +m[2] > 12)
+			throw new SchemeError(`month 应为 YYYY-MM：${spec.month.slice(0, 40)}`, `month must be YYYY-MM: ${spec.month.slice(0, 40)}`);
+		const y = +m[1],
+			mo = +m[2] - 1;
 		const start = (yy: number, mm: number) => Date.UTC(yy, mm, 1) - OFFSET;
 		const monthLabel = (ms: number) => new Date(ms + OFFSET).toISOString().slice(0, 7);
 		return {
@@ -244,14 +281,20 @@ export function periodOf(spec: { day?: string | null; month?: string | null; fro
 	}
 	if (spec.day) {
 		const from = dayMs(spec.day, 'day');
-		return { current: { kind: 'day', from, to: from + 86400_000, label: spec.day }, previous: { kind: 'day', from: from - 86400_000, to: from, label: new Date(from - 86400_000 + OFFSET).toISOString().slice(0, 10) } };
+		return {
+			current: { kind: 'day', from, to: from + 86400_000, label: spec.day },
+			previous: { kind: 'day', from: from - 86400_000, to: from, label: new Date(from - 86400_000 + OFFSET).toISOString().slice(0, 10) }
+		};
 	}
 	if (spec.from && spec.to) {
 		const from = dayMs(spec.from, 'from');
 		const to = dayMs(spec.to, 'to') + 86400_000;
 		if (to <= from) throw new SchemeError('结束日期须不早于开始日期', 'to must not be before from');
 		if (to - from > 400 * 86400_000) throw new SchemeError('时间范围不能超过 400 天', 'the range may not exceed 400 days');
-		return { current: { kind: 'range', from, to, label: label(from, to) }, previous: { kind: 'range', from: 2 * from - to, to: from, label: label(2 * from - to, from) } };
+		return {
+			current: { kind: 'range', from, to, label: label(from, to) },
+			previous: { kind: 'range', from: 2 * from - to, to: from, label: label(2 * from - to, from) }
+		};
 	}
 	throw new SchemeError('请给出 day=YYYY-MM-DD、month=YYYY-MM，或 from= 与 to=', 'give day=YYYY-MM-DD, month=YYYY-MM, or from= and to=');
 }

@@ -95,7 +95,13 @@ export interface SimUpdate {
 
 /** Mean seconds in each state before the next step (compressed for demos by `speedup`). */
 const STEP_MEAN_S: Partial<Record<CaseStatus, number>> = { reported: 300, registered: 600, dispatched: 1800, handled: 1200, escalated: 1800 };
-const NEXT: Partial<Record<CaseStatus, CaseStatus>> = { reported: 'registered', registered: 'dispatched', dispatched: 'handled', handled: 'closed', escalated: 'dispatched' };
+const NEXT: Partial<Record<CaseStatus, CaseStatus>> = {
+	reported: 'registered',
+	registered: 'dispatched',
+	dispatched: 'handled',
+	handled: 'closed',
+	escalated: 'dispatched'
+};
 
 export interface SimulatorOptions {
 	anchors: Anchor[];
@@ -134,7 +140,9 @@ export class CaseSimulator {
 	/** One new case at time t. */
 	newCase(t: Date): SimCase {
 		const hotspot = this.random() < 0.6;
-		const anchor = hotspot ? this.hot[Math.floor(this.random() * this.hot.length)] : this.options.anchors[Math.floor(this.random() * this.options.anchors.length)];
+		const anchor = hotspot
+			? this.hot[Math.floor(this.random() * this.hot.length)]
+			: this.options.anchors[Math.floor(this.random() * this.options.anchors.length)];
 		const spreadM = hotspot ? 120 : 25;
 		const dLat = (this.gauss() * spreadM) / 111_320;
 		const dLon = (this.gauss() * spreadM) / (111_320 * Math.cos((anchor.lat * Math.PI) / 180));

@@ -37,12 +37,22 @@ describe('working days', () => {
 
 describe('due times (addWorkingTime)', () => {
 	const cases: [string, string, Parameters<typeof addWorkingTime>[2], string][] = [
-		['Friday afternoon + 4 working hours → the make-up Sunday before National Day', '2025-09-26T16:00:00', { amount: 4, unit: 'work_hour' }, '2025-09-28 11:00'],
+		[
+			'Friday afternoon + 4 working hours → the make-up Sunday before National Day',
+			'2025-09-26T16:00:00',
+			{ amount: 4, unit: 'work_hour' },
+			'2025-09-28 11:00'
+		],
 		['the day before National Day + 1 working day → after the 8-day holiday', '2025-09-30T10:00:00', { amount: 1, unit: 'work_day' }, '2025-10-09 10:00'],
 		['Friday 17:00 + 2 working hours → Monday morning', '2024-03-01T17:00:00', { amount: 2, unit: 'work_hour' }, '2024-03-04 10:00'],
 		['reported in the lunch break: the clock starts at 13:30', '2024-03-04T12:30:00', { amount: 1, unit: 'work_hour' }, '2024-03-04 14:30'],
 		['reported at night: the clock starts at 08:30', '2024-03-04T22:10:00', { amount: 0.5, unit: 'work_hour' }, '2024-03-05 09:00'],
-		['Saturday + 3 working days across the 2024 National Day (make-up Sunday 29th counts)', '2024-09-28T09:00:00', { amount: 3, unit: 'work_day' }, '2024-10-08 17:30'],
+		[
+			'Saturday + 3 working days across the 2024 National Day (make-up Sunday 29th counts)',
+			'2024-09-28T09:00:00',
+			{ amount: 3, unit: 'work_day' },
+			'2024-10-08 17:30'
+		],
 		['a limit ending exactly at noon stays at 12:00', '2024-03-04T08:30:00', { amount: 3.5, unit: 'work_hour' }, '2024-03-04 12:00'],
 		['urgent, clock hours: holidays count', '2025-10-01T23:00:00', { amount: 2, unit: 'hour' }, '2025-10-02 01:00']
 	];

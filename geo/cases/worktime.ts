@@ -164,6 +164,8 @@ export function durationText(cal: WorkCalendar, minutes: number, unit: LimitUnit
 	m -= h * 60;
 	const work = unit !== 'hour';
 	const zh = [d ? `${d}${work ? '个工作日' : '天'}` : '', h ? `${h}${work ? '工作小时' : '小时'}` : '', m || (!d && !h) ? `${m}分` : ''].join('');
-	const en = [d ? `${d} ${work ? 'working ' : ''}day${d > 1 ? 's' : ''}` : '', h ? `${h} ${work ? 'working ' : ''}h` : '', m || (!d && !h) ? `${m} min` : ''].filter(Boolean).join(' ');
+	const en = [d ? `${d} ${work ? 'working ' : ''}day${d > 1 ? 's' : ''}` : '', h ? `${h} ${work ? 'working ' : ''}h` : '', m || (!d && !h) ? `${m} min` : '']
+		.filter(Boolean)
+		.join(' ');
 	return { zh: sign + zh, en: sign + en };
 }

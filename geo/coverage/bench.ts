@@ -59,19 +59,26 @@ function city() {
 		for (let i = 0; i < 6; i++) u += rng();
 		return (u - 3) / Math.SQRT2;
 	};
-	const lat0 = 31.85, lon0 = 118.55;
+	const lat0 = 31.85,
+		lon0 = 118.55;
 	const r = rulerAt(lat0 + 0.2);
-	const cols = Math.ceil(Math.sqrt(COMMUNITIES)), cw = 1000 / r.kx, ch = 1000 / r.ky; // ≈ 1 km² communities
+	const cols = Math.ceil(Math.sqrt(COMMUNITIES)),
+		cw = 1000 / r.kx,
+		ch = 1000 / r.ky; // ≈ 1 km² communities
 	const weights = Array.from({ length: COMMUNITIES }, () => 0.4 + 1.2 * rng());
 	const wsum = weights.reduce((a, b) => a + b, 0);
 	const n = BUILDINGS;
-	const lon = new Float64Array(n), lat = new Float64Array(n), households = new Float64Array(n);
+	const lon = new Float64Array(n),
+		lat = new Float64Array(n),
+		households = new Float64Array(n);
 	const unitOf = new Int32Array(n);
-	let i = 0, cum = 0;
+	let i = 0,
+		cum = 0;
 	for (let c = 0; c < COMMUNITIES; c++) {
 		cum += weights[c];
 		const end = c === COMMUNITIES - 1 ? n : Math.round((n * cum) / wsum);
-		const x0 = lon0 + (c % cols) * cw, y0 = lat0 + Math.floor(c / cols) * ch;
+		const x0 = lon0 + (c % cols) * cw,
+			y0 = lat0 + Math.floor(c / cols) * ch;
 		const compounds = Array.from({ length: 3 + Math.floor(rng() * 6) }, () => [x0 + (0.1 + 0.8 * rng()) * cw, y0 + (0.1 + 0.8 * rng()) * ch]);
 		const unknownAt = rng() < 0.01 ? i + Math.floor(rng() * (end - i)) : -1; // 1 % of communities: one unknown
 		for (; i < end; i++) {
@@ -107,7 +114,8 @@ function city() {
 				const size = 40 + rng() * 110;
 				const ring: Position[] = [];
 				for (let v = 0; v < 8; v++) {
-					const a = (v / 8) * 2 * Math.PI, s = (size / 2) * (0.7 + 0.3 * rng());
+					const a = (v / 8) * 2 * Math.PI,
+						s = (size / 2) * (0.7 + 0.3 * rng());
 					ring.push([x + (Math.cos(a) * s) / r.kx, y + (Math.sin(a) * s) / r.ky]);
 				}
 				ring.push(ring[0]);
@@ -158,11 +166,13 @@ const sameResults = (a: UnitRuleResult[], b: UnitRuleResult[]) => a.length === b
 const fast = fastPath(fresh());
 // three more runs, warm (the first run includes the JIT warming up); each must give the same results
 let repeatable = true;
-const timed = [1, 2, 3].map(() => {
-	const run = fastPath(fresh());
-	repeatable &&= sameResults(run.results, fast.results);
-	return { ms: run.ms, parts: run.parts };
-}).sort((a, b) => a.ms - b.ms);
+const timed = [1, 2, 3]
+	.map(() => {
+		const run = fastPath(fresh());
+		repeatable &&= sameResults(run.results, fast.results);
+		return { ms: run.ms, parts: run.parts };
+	})
+	.sort((a, b) => a.ms - b.ms);
 const median = timed[1];
 log(
 	`fast path (one core): ${fmt(median.ms)} median of 3 warm runs (first, cold run ${fmt(fast.ms)}) — index builds ${fmt(median.parts.build)}, ` +
@@ -253,7 +263,9 @@ else {
 			// nearest on the sphere but not on the ellipsoid (and so a little farther than ours)
 			const ours = fast.distances.get(`straight:${cat}`)!;
 			const oursNear = fast.nearest.get(cat)!;
-			let mismatch = 0, other = 0, otherFarther = 0;
+			let mismatch = 0,
+				other = 0,
+				otherFarther = 0;
 			for (const row of rows) {
 				const mine = ours[row.id];
 				if (row.d === null || !Number.isFinite(mine)) {
@@ -278,7 +290,9 @@ else {
 				 JOIN cov_b b ON b.id = (e->>0)::int JOIN cov_f f ON f.id = (e->>1)::int`,
 				[JSON.stringify(pairs.map(([i, f], k) => [i, f, k]))]
 			);
-			let worst = 0, worstFar = 0, far = 0;
+			let worst = 0,
+				worstFar = 0,
+				far = 0;
 			for (const row of exact as { k: number; d: number }[]) {
 				const [, , mine] = pairs[row.k];
 				const err = Math.abs(mine - row.d);
@@ -324,7 +338,8 @@ function independent(list: CoverageFacility[]): Float64Array {
 		else {
 			const ring = (f.geometry as Polygon).coordinates[0];
 			const flat = ring.flat();
-			const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+			const xs = ring.map((p) => p[0]),
+				ys = ring.map((p) => p[1]);
 			polys.push({ ring: flat, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] });
 		}
 	}
@@ -340,7 +355,8 @@ function independent(list: CoverageFacility[]): Float64Array {
 	let ruler = new CheapRuler(32, 'meters');
 	let rulerLat = NaN;
 	for (let i = 0; i < BUILDINGS; i++) {
-		const x = buildings.lon[i], y = buildings.lat[i];
+		const x = buildings.lon[i],
+			y = buildings.lat[i];
 		if (Math.abs(y - rulerLat) > 0.01) {
 			ruler = new CheapRuler(y, 'meters');
 			rulerLat = y;
@@ -375,11 +391,12 @@ let identical = repeatable;
 		const d = independent(byCategory.get(c.id)!);
 		distances.set(`straight:${c.id}`, d);
 		const mine = fast.distances.get(`straight:${c.id}`)!;
-		for (let i = 0; i < BUILDINGS; i++) if (d[i] !== mine[i]) {
-			if (distancesEqual) log(`  first difference: ${c.id} building ${i}: fast ${mine[i]} vs independent ${d[i]}`);
-			distancesEqual = false;
-			break;
-		}
+		for (let i = 0; i < BUILDINGS; i++)
+			if (d[i] !== mine[i]) {
+				if (distancesEqual) log(`  first difference: ${c.id} building ${i}: fast ${mine[i]} vs independent ${d[i]}`);
+				distancesEqual = false;
+				break;
+			}
 	}
 	const results = evaluateRules(buildings, unitOf, COMMUNITIES, RULES, distances);
 	const same = sameResults(results, fast.results);
@@ -402,12 +419,14 @@ let incrementalMs = 0;
 	const list = byCategory.get(cat)!;
 	const current = list.slice();
 	const times: number[] = [];
-	let changedUnits = 0, changedBuildings = 0;
+	let changedUnits = 0,
+		changedBuildings = 0;
 	const MOVES = 101;
 	for (let m = 0; m < MOVES; m++) {
 		const k = Math.floor(moveRng() * list.length);
 		const j = Math.floor(moveRng() * BUILDINGS); // to somewhere in the city, next to a building
-		const x = buildings.lon[j] + 0.001 * (moveRng() - 0.5), y = buildings.lat[j] + 0.001 * (moveRng() - 0.5);
+		const x = buildings.lon[j] + 0.001 * (moveRng() - 0.5),
+			y = buildings.lat[j] + 0.001 * (moveRng() - 0.5);
 		const a = performance.now();
 		const change = whatIf.move(current[k].id, x, y);
 		times.push(performance.now() - a);

@@ -64,7 +64,11 @@ function straightDistances(b: BuildingSet, rules: CoverageRuleSpec[], facilities
 	const out = new Map<string, Float64Array>();
 	for (const category of new Set(rules.map((r) => r.category))) {
 		const maxM = Math.max(...rules.filter((r) => r.category === category).map((r) => r.maxDistanceM));
-		const d = nearestFacilityDistances(b, facilities.filter((f) => f.category === category), maxM).distanceM;
+		const d = nearestFacilityDistances(
+			b,
+			facilities.filter((f) => f.category === category),
+			maxM
+		).distanceM;
 		out.set(distanceKey('straight', category), d);
 		out.set(distanceKey('walk', category), d);
 	}
@@ -111,7 +115,8 @@ const find = (results: UnitRuleResult[], rule: string, unit = 0) => results.find
 
 /** Brute force: every facility, the exact distance (facility by facility, no search). */
 function bruteNearest(lon: number, lat: number, parts: Parts[], maxM: number) {
-	let best = Infinity, index = -1;
+	let best = Infinity,
+		index = -1;
 	parts.forEach((p, i) => {
 		const d = distanceToParts(lon, lat, p);
 		if (d < best) {
@@ -123,24 +128,57 @@ function bruteNearest(lon: number, lat: number, parts: Parts[], maxM: number) {
 }
 
 function randomFacility(rng: Random, id: string, category: string, box: [number, number, number, number]): CoverageFacility {
-	const x = box[0] + rng() * (box[2] - box[0]), y = box[1] + rng() * (box[3] - box[1]);
+	const x = box[0] + rng() * (box[2] - box[0]),
+		y = box[1] + rng() * (box[3] - box[1]);
 	const kind = rng();
 	let geometry: Geometry;
 	if (kind < 0.6) geometry = { type: 'Point', coordinates: [x, y] };
-	else if (kind < 0.7) geometry = { type: 'MultiPoint', coordinates: [[x, y], [x + 0.002, y - 0.001]] };
-	else if (kind < 0.75) geometry = { type: 'LineString', coordinates: [[x, y], [x + 0.004 * rng(), y + 0.003 * rng()], [x + 0.006 * rng(), y - 0.002]] };
+	else if (kind < 0.7)
+		geometry = {
+			type: 'MultiPoint',
+			coordinates: [
+				[x, y],
+				[x + 0.002, y - 0.001]
+			]
+		};
+	else if (kind < 0.75)
+		geometry = {
+			type: 'LineString',
+			coordinates: [
+				[x, y],
+				[x + 0.004 * rng(), y + 0.003 * rng()],
+				[x + 0.006 * rng(), y - 0.002]
+			]
+		};
 	else if (kind < 0.8) {
 		// a large polygon (more than SMALL_POLYGON_EDGES edges: edges indexed one by one) with a hole
 		const ring = (r: number) => {
-			const c = Array.from({ length: 40 }, (_, k) => [x + r * Math.cos((k / 40) * 2 * Math.PI) * (1 + 0.2 * Math.sin(k)), y + r * 0.8 * Math.sin((k / 40) * 2 * Math.PI)]);
+			const c = Array.from({ length: 40 }, (_, k) => [
+				x + r * Math.cos((k / 40) * 2 * Math.PI) * (1 + 0.2 * Math.sin(k)),
+				y + r * 0.8 * Math.sin((k / 40) * 2 * Math.PI)
+			]);
 			return [...c, c[0]];
 		};
 		geometry = { type: 'Polygon', coordinates: [ring(0.002 + 0.004 * rng()), ring(0.0008).reverse()] };
 	} else {
-		const w = 0.0005 + rng() * 0.003, h = 0.0005 + rng() * 0.002;
-		const outer = [[x, y], [x + w, y], [x + w * 0.8, y + h], [x + w * 0.1, y + h * 1.1], [x, y]];
-		const hole = [[x + w * 0.3, y + h * 0.3], [x + w * 0.3, y + h * 0.6], [x + w * 0.6, y + h * 0.6], [x + w * 0.6, y + h * 0.3], [x + w * 0.3, y + h * 0.3]];
-		geometry = kind < 0.9 ? { type: 'Polygon', coordinates: [outer, hole] } : { type: 'MultiPolygon', coordinates: [[outer], [outer.map(([a, b]) => [a + 0.01, b])]] };
+		const w = 0.0005 + rng() * 0.003,
+			h = 0.0005 + rng() * 0.002;
+		const outer = [
+			[x, y],
+			[x + w, y],
+			[x + w * 0.8, y + h],
+			[x + w * 0.1, y + h * 1.1],
+			[x, y]
+		];
+		const hole = [
+			[x + w * 0.3, y + h * 0.3],
+			[x + w * 0.3, y + h * 0.6],
+			[x + w * 0.6, y + h * 0.6],
+			[x + w * 0.6, y + h * 0.3],
+			[x + w * 0.3, y + h * 0.3]
+		];
+		geometry =
+			kind < 0.9 ? { type: 'Polygon', coordinates: [outer, hole] } : { type: 'MultiPolygon', coordinates: [[outer], [outer.map(([a, b]) => [a + 0.01, b])]] };
 	}
 	return { id, category, geometry };
 }
@@ -148,7 +186,9 @@ function randomFacility(rng: Random, id: string, category: string, box: [number,
 function randomCity(seed: number, n: number, units: number) {
 	const rng = mulberry32(seed);
 	const box: [number, number, number, number] = [118.7, 32.0, 118.78, 32.06];
-	const lon = new Float64Array(n), lat = new Float64Array(n), households = new Float64Array(n);
+	const lon = new Float64Array(n),
+		lat = new Float64Array(n),
+		households = new Float64Array(n);
 	const unitOf = new Int32Array(n);
 	const cols = Math.ceil(Math.sqrt(units));
 	for (let i = 0; i < n; i++) {
@@ -222,19 +262,22 @@ describe('distances', () => {
 			expect(r.kx / k.kx).toBeCloseTo(1, 12);
 			expect(r.ky / k.ky).toBeCloseTo(1, 12);
 			// cheap-ruler from the building's latitude is within 0.25 m at 2 km; with the correction, mm
-			const p = [118.8, lat], q = [118.8 + 1414 / r.kx, lat + 1414 / r.ky];
+			const p = [118.8, lat],
+				q = [118.8 + 1414 / r.kx, lat + 1414 / r.ky];
 			expect(Math.abs(cheap.distance(p as [number, number], q as [number, number]) - distanceM(p[0], p[1], q[0], q[1]))).toBeLessThan(0.25);
 		}
 	});
 
 	it('matches the ellipsoidal geodesic (Vincenty) within 0.5 m at 2 km around 32° N — haversine does not', () => {
-		let worst = 0, worstHaversine = 0;
+		let worst = 0,
+			worstHaversine = 0;
 		for (const lat of [31.5, 32, 32.5]) {
 			const r = rulerAt(lat);
 			for (let bearing = 0; bearing < 360; bearing += 15) {
 				for (const dist of [300, 1000, 2000]) {
 					const t = (bearing * Math.PI) / 180;
-					const lon2 = 118.8 + (dist * Math.sin(t)) / r.kx, lat2 = lat + (dist * Math.cos(t)) / r.ky;
+					const lon2 = 118.8 + (dist * Math.sin(t)) / r.kx,
+						lat2 = lat + (dist * Math.cos(t)) / r.ky;
 					const ref = vincenty(118.8, lat, lon2, lat2);
 					worst = Math.max(worst, Math.abs(distanceM(118.8, lat, lon2, lat2) - ref));
 					worst = Math.max(worst, Math.abs(distanceM(lon2, lat2, 118.8, lat) - ref)); // either direction
@@ -258,7 +301,8 @@ describe('distances', () => {
 				const other = nearestFacilityDistances(buildings, facilities, maxM, { cellM: 25 });
 				expect(other.distanceM).toEqual(batch.distanceM);
 				for (let i = 0; i < buildings.lon.length; i++) {
-					const x = buildings.lon[i], y = buildings.lat[i];
+					const x = buildings.lon[i],
+						y = buildings.lat[i];
 					const brute = bruteNearest(x, y, parts, maxM);
 					expect(batch.distanceM[i]).toBe(brute.distanceM);
 					if (brute.index >= 0) expect(distanceToGeometry(x, y, facilities[batch.nearest[i]].geometry)).toBe(brute.distanceM);
@@ -295,14 +339,32 @@ describe('distances', () => {
 	});
 
 	it('lines, holes and empties', () => {
-		const line: Geometry = { type: 'LineString', coordinates: [[118.78, 32.04], [118.79, 32.04]] };
+		const line: Geometry = {
+			type: 'LineString',
+			coordinates: [
+				[118.78, 32.04],
+				[118.79, 32.04]
+			]
+		};
 		// perpendicular to the middle of the segment: 0.001° of latitude
 		expect(distanceToGeometry(118.785, 32.041, line)).toBeCloseTo(110.89, 1);
 		const holed: Geometry = {
 			type: 'Polygon',
 			coordinates: [
-				[[118.78, 32.04], [118.79, 32.04], [118.79, 32.05], [118.78, 32.05], [118.78, 32.04]],
-				[[118.784, 32.044], [118.786, 32.044], [118.786, 32.046], [118.784, 32.046], [118.784, 32.044]]
+				[
+					[118.78, 32.04],
+					[118.79, 32.04],
+					[118.79, 32.05],
+					[118.78, 32.05],
+					[118.78, 32.04]
+				],
+				[
+					[118.784, 32.044],
+					[118.786, 32.044],
+					[118.786, 32.046],
+					[118.784, 32.046],
+					[118.784, 32.044]
+				]
 			]
 		};
 		expect(distanceToGeometry(118.785, 32.045, holed)).toBeCloseTo(94.45, 1); // in the hole: to its edge
@@ -330,7 +392,12 @@ describe('evaluateRules', () => {
 		const d = straightDistances(fx.buildings, fx.rules, fx.facilities);
 		const unitOf = Int32Array.from(fx.unitOf, (u, i) => (i === 4 ? -1 : u));
 		const results = evaluateRules(fx.buildings, unitOf, 2, fx.rules, d);
-		expect(results.map((r) => [r.ruleId, r.unit])).toEqual([['K300', 0], ['K300', 1], ['K500', 0], ['K500', 1]]);
+		expect(results.map((r) => [r.ruleId, r.unit])).toEqual([
+			['K300', 0],
+			['K300', 1],
+			['K500', 0],
+			['K500', 1]
+		]);
 		expect(results[0]).toMatchObject({ buildings: 4, householdsTotal: 100, householdsCovered: 70 });
 		expect(results[1].status).toBe('no_data');
 	});
@@ -389,7 +456,8 @@ describe('CoverageWhatIf', () => {
 				change = whatIf.remove(f.id);
 			} else {
 				const k = Math.floor(rng() * facilities.length);
-				const lon = box[0] + rng() * (box[2] - box[0]), lat = box[1] + rng() * (box[3] - box[1]);
+				const lon = box[0] + rng() * (box[2] - box[0]),
+					lat = box[1] + rng() * (box[3] - box[1]);
 				const moved = whatIf.move(facilities[k].id, lon, lat);
 				const g = facilities[k].geometry;
 				facilities[k] = { ...facilities[k], geometry: g.type === 'Point' ? { type: 'Point', coordinates: [lon, lat] } : facilities[k].geometry };
@@ -439,7 +507,9 @@ describe('CoverageWhatIf', () => {
 		const after = [{ ...facilities[0], geometry: last }, facilities[1]];
 		expect(whatIf.results()).toEqual(evaluateRules(buildings, unitOf, 16, rules.slice(0, 2), straightDistances(buildings, rules.slice(0, 2), after)));
 		whatIf.remove('k2');
-		expect(whatIf.results()).toEqual(evaluateRules(buildings, unitOf, 16, rules.slice(0, 2), straightDistances(buildings, rules.slice(0, 2), after.slice(0, 1))));
+		expect(whatIf.results()).toEqual(
+			evaluateRules(buildings, unitOf, 16, rules.slice(0, 2), straightDistances(buildings, rules.slice(0, 2), after.slice(0, 1)))
+		);
 		// more than 64 facilities added: the overlay is folded into rebuilt trees
 		const added: CoverageFacility[] = [];
 		for (let k = 0; k < 90; k++) {
@@ -457,8 +527,30 @@ describe('CoverageWhatIf', () => {
 
 	it('moveGeometry puts a point at lon/lat and a polygon’s box centre there', () => {
 		expect(moveGeometry({ type: 'Point', coordinates: [1, 2] }, 3, 4)).toEqual({ type: 'Point', coordinates: [3, 4] });
-		const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] };
-		expect(moveGeometry(square, 10, 20)).toEqual({ type: 'Polygon', coordinates: [[[9, 19], [11, 19], [11, 21], [9, 21], [9, 19]]] });
+		const square: Geometry = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[0, 0],
+					[2, 0],
+					[2, 2],
+					[0, 2],
+					[0, 0]
+				]
+			]
+		};
+		expect(moveGeometry(square, 10, 20)).toEqual({
+			type: 'Polygon',
+			coordinates: [
+				[
+					[9, 19],
+					[11, 19],
+					[11, 21],
+					[9, 21],
+					[9, 19]
+				]
+			]
+		});
 	});
 
 	it('walk rules: given network distances stay unchanged by edits; without them, straight line', () => {

@@ -17,7 +17,9 @@ export function unitResult(
 	householdsCovered: number,
 	uncovered: number[]
 ): UnitRuleResult {
-	let status: CoverageStatus, share: number | null = null, householdsShort = 0;
+	let status: CoverageStatus,
+		share: number | null = null,
+		householdsShort = 0;
 	if (buildings === 0 || householdsUnknown > 0 || !(householdsTotal > 0)) status = 'no_data';
 	else {
 		share = householdsCovered / householdsTotal;

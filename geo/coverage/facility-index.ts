@@ -137,11 +137,15 @@ export function decompose(g: Geometry | null | undefined, fac: number, out?: Par
 export function insidePoly(p: PolyRec, x: number, y: number): boolean {
 	const b = p.box;
 	if (x < b[0] || x > b[2] || y < b[1] || y > b[3]) return false;
-	const c = p.coords, rs = p.ringStart;
+	const c = p.coords,
+		rs = p.ringStart;
 	let inside = false;
 	for (let r = 0; r + 1 < rs.length; r++) {
 		for (let i = rs[r], j = rs[r + 1] - 2; i < rs[r + 1]; j = i, i += 2) {
-			const xi = c[i], yi = c[i + 1], xj = c[j], yj = c[j + 1];
+			const xi = c[i],
+				yi = c[i + 1],
+				xj = c[j],
+				yj = c[j + 1];
 			if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
 		}
 	}
@@ -153,12 +157,17 @@ export function insidePoly(p: PolyRec, x: number, y: number): boolean {
  * (each edge from its earlier vertex to its later one, as in Parts.segs).
  */
 export function polyDistFrom(p: PolyRec, lon: number, lat: number, kx: number, hx: number, ky: number, hy: number): number {
-	const c = p.coords, rs = p.ringStart;
-	let inside = false, best = Infinity;
+	const c = p.coords,
+		rs = p.ringStart;
+	let inside = false,
+		best = Infinity;
 	for (let r = 0; r + 1 < rs.length; r++) {
 		const first = rs[r];
 		for (let i = first, j = rs[r + 1] - 2; i < rs[r + 1]; j = i, i += 2) {
-			const xi = c[i], yi = c[i + 1], xj = c[j], yj = c[j + 1];
+			const xi = c[i],
+				yi = c[i + 1],
+				xj = c[j],
+				yj = c[j + 1];
 			if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
 			if (i === first || (xi === xj && yi === yj)) continue;
 			const d = segDistFrom(lon, lat, kx, hx, ky, hy, xj, yj, xi, yi);
@@ -178,7 +187,8 @@ export function distanceToParts(lon: number, lat: number, parts: Parts): number 
 		const d = polyDistFrom(p, lon, lat, kx, hx, ky, hy);
 		if (d < best) best = d;
 	}
-	const pt = parts.points, sg = parts.segs;
+	const pt = parts.points,
+		sg = parts.segs;
 	for (let i = 0; i < pt.length; i += 2) {
 		const d = distFrom(lon, lat, kx, hx, ky, hy, pt[i], pt[i + 1]);
 		if (d < best) best = d;
@@ -267,7 +277,10 @@ function flatbushSearch(fb: Flatbush, minX: number, minY: number, maxX: number, 
 		for (const i of fb.search(minX, minY, maxX, maxY)) pushHit(i);
 		return FB;
 	}
-	const boxes = t._boxes, indices = t._indices, levelBounds = t._levelBounds, nodeSize = t.nodeSize;
+	const boxes = t._boxes,
+		indices = t._indices,
+		levelBounds = t._levelBounds,
+		nodeSize = t.nodeSize;
 	const numItems4 = t.numItems * 4;
 	let stack = FB.stack;
 	let sp = 0;
@@ -360,7 +373,10 @@ export class FacilityIndex {
 
 	/** Rebuilds the static trees from every facility not removed (numbers stay). */
 	rebuild(): void {
-		const points: number[] = [], pfac: number[] = [], segs: number[] = [], sfac: number[] = [];
+		const points: number[] = [],
+			pfac: number[] = [],
+			segs: number[] = [],
+			sfac: number[] = [];
 		const polys: PolyRec[] = [];
 		const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
 		let elements = 0;
@@ -371,7 +387,8 @@ export class FacilityIndex {
 			const g = facilities[fi].geometry;
 			if (g && g.type === 'Point') {
 				// the common case, without the general cut
-				const x = g.coordinates[0], y = g.coordinates[1];
+				const x = g.coordinates[0],
+					y = g.coordinates[1];
 				if (!(Number.isFinite(x) && Number.isFinite(y))) continue;
 				points.push(x, y);
 				pfac.push(fi);
@@ -443,7 +460,8 @@ export class FacilityIndex {
 	private ensureCapacity(n: number) {
 		if (n <= this.removed.length) return;
 		const cap = Math.max(n, this.removed.length * 2);
-		const r = new Uint8Array(cap), s = new Uint8Array(cap);
+		const r = new Uint8Array(cap),
+			s = new Uint8Array(cap);
 		r.set(this.removed);
 		s.set(this.staticOff);
 		this.removed = r;
@@ -505,7 +523,10 @@ export class FacilityIndex {
 		const off = this.staticOff;
 		const kd = this.kd;
 		if (kd) {
-			const ids = kd.ids, coords = kd.coords, nodeSize = kd.nodeSize, pfac = this.pfac;
+			const ids = kd.ids,
+				coords = kd.coords,
+				nodeSize = kd.nodeSize,
+				pfac = this.pfac;
 			const stack = KD_STACK;
 			stack[0] = 0;
 			stack[1] = ids.length - 1;
@@ -517,7 +538,8 @@ export class FacilityIndex {
 				const left = stack[--sp];
 				if (right - left <= nodeSize) {
 					for (let i = left; i <= right; i++) {
-						const x = coords[2 * i], y = coords[2 * i + 1];
+						const x = coords[2 * i],
+							y = coords[2 * i + 1];
 						if (x >= minX && x <= maxX && y >= minY && y <= maxY) {
 							const fac = pfac[ids[i]];
 							if (!off[fac]) out.push(0, x, y, x, y, fac);
@@ -526,7 +548,8 @@ export class FacilityIndex {
 					continue;
 				}
 				const m = (left + right) >> 1;
-				const x = coords[2 * m], y = coords[2 * m + 1];
+				const x = coords[2 * m],
+					y = coords[2 * m + 1];
 				if (x >= minX && x <= maxX && y >= minY && y <= maxY) {
 					const fac = pfac[ids[m]];
 					if (!off[fac]) out.push(0, x, y, x, y, fac);
@@ -544,7 +567,8 @@ export class FacilityIndex {
 			}
 		}
 		if (this.fb) {
-			const sa = this.sa, sfac = this.sfac;
+			const sa = this.sa,
+				sfac = this.sfac;
 			const hits = flatbushSearch(this.fb, minX, minY, maxX, maxY);
 			for (let h = 0; h < hits.n; h++) {
 				const s = hits.ids[h];
@@ -560,9 +584,11 @@ export class FacilityIndex {
 			for (const [fac, parts] of this.overlay) {
 				const b = parts.box;
 				if (b[0] > maxX || b[2] < minX || b[1] > maxY || b[3] < minY) continue;
-				const pt = parts.points, sg = parts.segs;
+				const pt = parts.points,
+					sg = parts.segs;
 				for (let i = 0; i < pt.length; i += 2) {
-					const x = pt[i], y = pt[i + 1];
+					const x = pt[i],
+						y = pt[i + 1];
 					if (x >= minX && x <= maxX && y >= minY && y <= maxY) out.push(0, x, y, x, y, fac);
 				}
 				for (let i = 0; i < sg.length; i += 4) {
@@ -589,18 +615,20 @@ export class FacilityIndex {
 		const { kx, hx, ky, hy } = rulerAt(lat);
 		for (let i = 0; i < c.n; i++) {
 			const kind = c.kind[i];
-			const d = kind === 0
-				? distFrom(lon, lat, kx, hx, ky, hy, c.ax[i], c.ay[i])
-				: kind === 1
-					? segDistFrom(lon, lat, kx, hx, ky, hy, c.ax[i], c.ay[i], c.bx[i], c.by[i])
-					: polyDistFrom(c.refs[i]!, lon, lat, kx, hx, ky, hy);
+			const d =
+				kind === 0
+					? distFrom(lon, lat, kx, hx, ky, hy, c.ax[i], c.ay[i])
+					: kind === 1
+						? segDistFrom(lon, lat, kx, hx, ky, hy, c.ax[i], c.ay[i], c.bx[i], c.by[i])
+						: polyDistFrom(c.refs[i]!, lon, lat, kx, hx, ky, hy);
 			each(c.fac[i], d);
 		}
 	}
 
 	/** The nearest facility within maxM of lon/lat (distance 0 inside a polygon); Infinity / -1 when none. */
 	nearest(lon: number, lat: number, maxM: number): { distanceM: number; index: number } {
-		let best = Infinity, index = -1;
+		let best = Infinity,
+			index = -1;
 		if (!(maxM >= 0) || this.box[0] > this.box[2]) return { distanceM: Infinity, index: -1 };
 		let r = Math.min(maxM, this.spacingM);
 		for (;;) {

@@ -45,7 +45,8 @@ export function buildingsBox(buildings: BuildingSet): [number, number, number, n
 	if (hit && hit.n === lon.length) return hit.box;
 	const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
 	for (let i = 0; i < lon.length; i++) {
-		const x = lon[i], y = lat[i];
+		const x = lon[i],
+			y = lat[i];
 		if (!(Number.isFinite(x) && Number.isFinite(y))) continue;
 		if (x < box[0]) box[0] = x;
 		if (y < box[1]) box[1] = y;
@@ -72,7 +73,8 @@ export function prepareBuildings(buildings: BuildingSet, cellM: number): Prepare
 	let count = 0;
 	for (let i = 0; i < n; i++) if (Number.isFinite(lon[i]) && Number.isFinite(lat[i])) count++;
 	const rc = rulerAt(count ? (s + nn) / 2 : 0);
-	let cw = cellM / rc.kx, ch = cellM / rc.ky;
+	let cw = cellM / rc.kx,
+		ch = cellM / rc.ky;
 	let cols = count ? Math.floor((e - w) / cw) + 1 : 1;
 	let rows = count ? Math.floor((nn - s) / ch) + 1 : 1;
 	const limit = Math.max(4 * count, 1 << 16);
@@ -87,7 +89,8 @@ export function prepareBuildings(buildings: BuildingSet, cellM: number): Prepare
 	const key = new Int32Array(n);
 	const start = new Int32Array(cells + 1);
 	for (let i = 0; i < n; i++) {
-		const x = lon[i], y = lat[i];
+		const x = lon[i],
+			y = lat[i];
 		if (!(Number.isFinite(x) && Number.isFinite(y))) {
 			key[i] = -1;
 			continue;
@@ -99,7 +102,8 @@ export function prepareBuildings(buildings: BuildingSet, cellM: number): Prepare
 	for (let c = 0; c < cells; c++) start[c + 1] += start[c];
 	const fill = start.slice(0, cells);
 	const order = new Int32Array(count);
-	const slon = new Float64Array(count), slat = new Float64Array(count);
+	const slon = new Float64Array(count),
+		slat = new Float64Array(count);
 	for (let i = 0; i < n; i++) {
 		const k = key[i];
 		if (k < 0) continue;
@@ -111,7 +115,8 @@ export function prepareBuildings(buildings: BuildingSet, cellM: number): Prepare
 	// one ruler per latitude step (1e-5°) in use: a table over the band, or one per building when sparser
 	const rulerOf = new Int32Array(count);
 	let ruler: Float64Array;
-	const step0 = Math.round(s * RULER_STEPS_PER_DEGREE), steps = count ? Math.round(nn * RULER_STEPS_PER_DEGREE) - step0 + 1 : 0;
+	const step0 = Math.round(s * RULER_STEPS_PER_DEGREE),
+		steps = count ? Math.round(nn * RULER_STEPS_PER_DEGREE) - step0 + 1 : 0;
 	if (steps <= count) {
 		ruler = new Float64Array(4 * steps);
 		for (let k = 0; k < steps; k++) rulerOfStep(step0 + k, ruler, 4 * k);
@@ -130,8 +135,12 @@ export function prepareBuildings(buildings: BuildingSet, cellM: number): Prepare
 
 /** Typical distance between facilities over the buildings and facilities together (m). */
 export function facilitySpacing(index: FacilityIndex, buildings: BuildingSet): number {
-	const b = buildingsBox(buildings), f = index.box;
-	const w = Math.min(b[0], f[0]), s = Math.min(b[1], f[1]), e = Math.max(b[2], f[2]), n = Math.max(b[3], f[3]);
+	const b = buildingsBox(buildings),
+		f = index.box;
+	const w = Math.min(b[0], f[0]),
+		s = Math.min(b[1], f[1]),
+		e = Math.max(b[2], f[2]),
+		n = Math.max(b[3], f[3]);
 	if (!(w <= e && s <= n)) return index.spacingM;
 	const r = rulerAt((s + n) / 2);
 	const area = Math.max(1, (e - w) * r.kx) * Math.max(1, (n - s) * r.ky);
@@ -212,62 +221,86 @@ export function nearestFacilityDistances(
 	const band: Band = { kxLo: 0, kxHi: 0, kyLo: 0, kyHi: 0 };
 	const grow = options.grow ?? 1.5;
 	let rNext = Math.min(maxM, spacing);
-	let bandRow = -1, blat0 = 0, blat1 = 0;
+	let bandRow = -1,
+		blat0 = 0,
+		blat1 = 0;
 
 	for (let c = 0; c < prep.cells; c++) {
-		const s = start[c], e = start[c + 1];
+		const s = start[c],
+			e = start[c + 1];
 		if (s === e) continue;
 		// one band of rulers per row of cells: every latitude within maxM of the row
 		const row = (c / cols) | 0;
 		if (row !== bandRow) {
 			bandRow = row;
-			const rowLat0 = prep.minLat + row * prep.ch, rowLat1 = rowLat0 + prep.ch;
+			const rowLat0 = prep.minLat + row * prep.ch,
+				rowLat1 = rowLat0 + prep.ch;
 			const dlatMax = maxM / KY_MIN;
 			blat0 = rowLat0 - dlatMax;
 			blat1 = rowLat1 + dlatMax;
 			bandOf(blat0, blat1, band);
 		}
 		const { kxLo, kxHi, kyLo, kyHi } = band;
-		let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+		let x0 = Infinity,
+			y0 = Infinity,
+			x1 = -Infinity,
+			y1 = -Infinity;
 		for (let t = s; t < e; t++) {
-			const x = lon[t], y = lat[t];
+			const x = lon[t],
+				y = lat[t];
 			if (x < x0) x0 = x;
 			if (x > x1) x1 = x;
 			if (y < y0) y0 = y;
 			if (y > y1) y1 = y;
 		}
 		// gather: grow r until it reaches min(U, maxM)
-		let r = rNext, lim = Infinity;
+		let r = rNext,
+			lim = Infinity;
 		for (;;) {
-			const dlat = r / kyLo, dlon = kxLo > 0 ? Math.min(360, r / kxLo) : 360;
+			const dlat = r / kyLo,
+				dlon = kxLo > 0 ? Math.min(360, r / kxLo) : 360;
 			cands.clear();
 			index.collect(x0 - dlon, y0 - dlat, x1 + dlon, y1 + dlat, cands, x0, y0, x1, y1);
 			let U = Infinity;
-			const cax = cands.ax, cay = cands.ay, cbx = cands.bx, cby = cands.by, ckind = cands.kind, clb = cands.lb;
+			const cax = cands.ax,
+				cay = cands.ay,
+				cbx = cands.bx,
+				cby = cands.by,
+				ckind = cands.kind,
+				clb = cands.lb;
 			for (let i = 0; i < cands.n; i++) {
-				const ax = cax[i], ay = cay[i];
+				const ax = cax[i],
+					ay = cay[i];
 				let ub: number;
 				if (ckind[i] === 0) {
 					const gx = ax > x1 ? ax - x1 : x0 > ax ? x0 - ax : 0;
 					const gy = ay > y1 ? ay - y1 : y0 > ay ? y0 - ay : 0;
-					const lx = gx * kxLo, ly = gy * kyLo;
+					const lx = gx * kxLo,
+						ly = gy * kyLo;
 					clb[i] = Math.sqrt(lx * lx + ly * ly);
 					const mx = (ax - x0 > x1 - ax ? ax - x0 : x1 - ax) * kxHi;
 					const my = (ay - y0 > y1 - ay ? ay - y0 : y1 - ay) * kyHi;
 					ub = Math.sqrt(mx * mx + my * my);
 				} else {
-					const bx = cbx[i], by = cby[i];
-					const ex0 = ax < bx ? ax : bx, ex1 = ax < bx ? bx : ax, ey0 = ay < by ? ay : by, ey1 = ay < by ? by : ay;
+					const bx = cbx[i],
+						by = cby[i];
+					const ex0 = ax < bx ? ax : bx,
+						ex1 = ax < bx ? bx : ax,
+						ey0 = ay < by ? ay : by,
+						ey1 = ay < by ? by : ay;
 					const gx = ex0 > x1 ? ex0 - x1 : x0 > ex1 ? x0 - ex1 : 0;
 					const gy = ey0 > y1 ? ey0 - y1 : y0 > ey1 ? y0 - ey1 : 0;
-					const lx = gx * kxLo, ly = gy * kyLo;
+					const lx = gx * kxLo,
+						ly = gy * kyLo;
 					clb[i] = Math.sqrt(lx * lx + ly * ly);
 					if (ckind[i] === 1) {
 						// worst case over the cell to the segment's first end (the other end is the next segment's first)
 						ub = ay >= blat0 && ay <= blat1 ? pointUb(ax, ay, x0, y0, x1, y1, kxHi, kyHi) : Infinity;
 					} else {
 						// a small polygon (ax … by its box): worst case to its first vertex
-						const v = cands.refs[i]!.coords, vx = v[0], vy = v[1];
+						const v = cands.refs[i]!.coords,
+							vx = v[0],
+							vy = v[1];
 						ub = vy >= blat0 && vy <= blat1 ? pointUb(vx, vy, x0, y0, x1, y1, kxHi, kyHi) : Infinity;
 					}
 				}
@@ -287,7 +320,8 @@ export function nearestFacilityDistances(
 		for (let i = 0; i < cands.n; i++) if (clb[i] <= lim) perm[k++] = i;
 		if (k <= 48) {
 			for (let i = 1; i < k; i++) {
-				const v = perm[i], key = clb[v];
+				const v = perm[i],
+					key = clb[v];
 				let j = i - 1;
 				while (j >= 0 && clb[perm[j]] > key) {
 					perm[j + 1] = perm[j];
@@ -299,7 +333,14 @@ export function nearestFacilityDistances(
 			const sortedIdx = Array.from(perm.subarray(0, k)).sort((a, b) => clb[a] - clb[b] || a - b);
 			perm.set(sortedIdx);
 		}
-		const Skind = S.kind, Sax = S.ax, Say = S.ay, Sbx = S.bx, Sby = S.by, Sfac = S.fac, Slb = S.lb, Sref = S.refs;
+		const Skind = S.kind,
+			Sax = S.ax,
+			Say = S.ay,
+			Sbx = S.bx,
+			Sby = S.by,
+			Sfac = S.fac,
+			Slb = S.lb,
+			Sref = S.refs;
 		let segments = false;
 		for (let j = 0; j < k; j++) {
 			const i = perm[j];
@@ -317,8 +358,10 @@ export function nearestFacilityDistances(
 		const np = polys.length;
 
 		for (let t = s; t < e; t++) {
-			const x = lon[t], y = lat[t];
-			let best = Infinity, bi = -1;
+			const x = lon[t],
+				y = lat[t];
+			let best = Infinity,
+				bi = -1;
 			for (let p = 0; p < np; p++) {
 				if (insidePoly(polys[p], x, y)) {
 					best = 0;
@@ -328,7 +371,10 @@ export function nearestFacilityDistances(
 			}
 			if (best > 0) {
 				const o = 4 * rulerOf[t];
-				const kx = ruler[o], hx = ruler[o + 1], ky = ruler[o + 2], hy = ruler[o + 3];
+				const kx = ruler[o],
+					hx = ruler[o + 1],
+					ky = ruler[o + 2],
+					hy = ruler[o + 3];
 				if (!segments) {
 					for (let j = 0; j < k; j++) {
 						if (Slb[j] > best) break;
@@ -346,13 +392,16 @@ export function nearestFacilityDistances(
 					let bestSq = Infinity;
 					for (let j = 0; j < k; j++) {
 						if (Slb[j] > best) break;
-						const ax = Sax[j], ay = Say[j];
-						let qx = ax, qy = ay;
+						const ax = Sax[j],
+							ay = Say[j];
+						let qx = ax,
+							qy = ay;
 						if (Skind[j] === 2) {
 							// a small polygon: its box first, then inside test and edges together
 							const gx = ax > x ? ax - x : x > Sbx[j] ? x - Sbx[j] : 0;
 							const gy = ay > y ? ay - y : y > Sby[j] ? y - Sby[j] : 0;
-							const lx = gx * kxLo, ly = gy * kyLo;
+							const lx = gx * kxLo,
+								ly = gy * kyLo;
 							if (lx * lx + ly * ly > bestSq) continue;
 							const d = polyDistFrom(Sref[j]!, x, y, kx, hx, ky, hy);
 							if (d < best) {
@@ -364,14 +413,17 @@ export function nearestFacilityDistances(
 							continue;
 						}
 						if (Skind[j] !== 0) {
-							const bx = Sbx[j], by = Sby[j];
+							const bx = Sbx[j],
+								by = Sby[j];
 							// this building's own best case: the gap to the segment's box
 							const gx = (ax < bx ? ax : bx) > x ? (ax < bx ? ax : bx) - x : x > (ax < bx ? bx : ax) ? x - (ax < bx ? bx : ax) : 0;
 							const gy = (ay < by ? ay : by) > y ? (ay < by ? ay : by) - y : y > (ay < by ? by : ay) ? y - (ay < by ? by : ay) : 0;
-							const lx = gx * kxLo, ly = gy * kyLo;
+							const lx = gx * kxLo,
+								ly = gy * kyLo;
 							if (lx * lx + ly * ly > bestSq) continue;
 							// segDistFrom, inlined (same operations, same result)
-							const ex = (bx - ax) * kx, ey = (by - ay) * ky;
+							const ex = (bx - ax) * kx,
+								ey = (by - ay) * ky;
 							const l2 = ex * ex + ey * ey;
 							if (l2 > 0) {
 								const tt = ((x - ax) * kx * ex + (y - ay) * ky * ey) / l2;

@@ -41,7 +41,8 @@ export function packResults(results: UnitRuleResult[], ruleIds: string[], unitCo
 	};
 	let at = 0;
 	results.forEach((r, i) => {
-		if (r.ruleId !== ruleIds[Math.floor(i / unitCount)] || r.unit !== i % unitCount) throw new Error(`packResults: result ${i} is (${r.ruleId}, ${r.unit}), out of order`);
+		if (r.ruleId !== ruleIds[Math.floor(i / unitCount)] || r.unit !== i % unitCount)
+			throw new Error(`packResults: result ${i} is (${r.ruleId}, ${r.unit}), out of order`);
 		p.status[i] = STATUSES.indexOf(r.status);
 		p.share[i] = r.share ?? Number.NaN;
 		p.householdsTotal[i] = r.householdsTotal;

@@ -65,7 +65,8 @@ export function suggestSites(
 		const out: number[] = [];
 		for (const j of kd.range(box[0], box[1], box[2], box[3])) {
 			if (taken[j]) continue;
-			const i = demand[j], o = 4 * j;
+			const i = demand[j],
+				o = 4 * j;
 			if (distFrom(lon[i], lat[i], ruler[o], ruler[o + 1], ruler[o + 2], ruler[o + 3], x, y) <= maxDistanceM) out.push(j);
 		}
 		return out;
@@ -88,7 +89,8 @@ export function suggestSites(
 	};
 	const down = (p: number) => {
 		for (;;) {
-			const l = 2 * p + 1, r = l + 1;
+			const l = 2 * p + 1,
+				r = l + 1;
 			let m = p;
 			if (l < heap.length && better(heap[l], heap[m])) m = l;
 			if (r < heap.length && better(heap[r], heap[m])) m = r;

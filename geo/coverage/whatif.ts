@@ -42,7 +42,10 @@ const NO_CHANGE = (): WhatIfChange => ({ changedUnits: [], changedBuildings: 0 }
 /** The geometry moved so that its representative point (a Point itself, else its box centre) is at lon/lat. */
 export function moveGeometry(g: Geometry, lon: number, lat: number): Geometry {
 	if (g.type === 'Point') return { type: 'Point', coordinates: [lon, lat] };
-	let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+	let w = Infinity,
+		s = Infinity,
+		e = -Infinity,
+		n = -Infinity;
 	const scan = (c: unknown): void => {
 		if (Array.isArray(c) && typeof c[0] === 'number') {
 			const p = c as Position;
@@ -55,7 +58,8 @@ export function moveGeometry(g: Geometry, lon: number, lat: number): Geometry {
 	const coordsOf = (x: Geometry): unknown => (x.type === 'GeometryCollection' ? x.geometries.map(coordsOf) : x.coordinates);
 	scan(coordsOf(g));
 	if (!(w <= e)) return g;
-	const dx = lon - (w + e) / 2, dy = lat - (s + n) / 2;
+	const dx = lon - (w + e) / 2,
+		dy = lat - (s + n) / 2;
 	const shift = (c: unknown): unknown =>
 		Array.isArray(c) && typeof c[0] === 'number' ? [c[0] + dx, (c[1] as number) + dy, ...c.slice(2)] : (c as unknown[]).map(shift);
 	const moved = (x: Geometry): Geometry =>
@@ -270,7 +274,9 @@ export class CoverageWhatIf {
 	private offer(st: CategoryState, fi: number, parts: Parts) {
 		const { lon, lat } = this.buildings;
 		const onePoint = parts.points.length === 2 && parts.segs.length === 0 && parts.polys.length === 0;
-		const r = this.ruler, px = parts.points[0], py = parts.points[1];
+		const r = this.ruler,
+			px = parts.points[0],
+			py = parts.points[1];
 		for (const i of this.near(parts, st.maxM)) {
 			let d: number;
 			if (onePoint) {
@@ -298,7 +304,8 @@ export class CoverageWhatIf {
 		const dirty = new Set<number>(); // r * unitCount + u
 		for (let k = 0; k < changed.length; k++) {
 			const i = changed[k];
-			const d0 = oldD[k], d1 = st.dist[i];
+			const d0 = oldD[k],
+				d1 = st.dist[i];
 			if (d0 === d1) continue;
 			changedBuildings++;
 			const u = this.unitOf[i];
@@ -310,7 +317,8 @@ export class CoverageWhatIf {
 		}
 		const units = new Set<number>();
 		for (const key of dirty) {
-			const r = Math.floor(key / this.unitCount), u = key - r * this.unitCount;
+			const r = Math.floor(key / this.unitCount),
+				u = key - r * this.unitCount;
 			this.cache[key] = this.sumUnit(r, u, st.dist);
 			units.add(u);
 		}
@@ -322,9 +330,12 @@ export class CoverageWhatIf {
 		const rule = this.rules[r];
 		const R = rule.maxDistanceM;
 		const hh = this.buildings.households;
-		let unknown = 0, total = 0, covered = 0;
+		let unknown = 0,
+			total = 0,
+			covered = 0;
 		const uncovered: number[] = [];
-		const s = this.unitStart[u], e = this.unitStart[u + 1];
+		const s = this.unitStart[u],
+			e = this.unitStart[u + 1];
 		for (let k = s; k < e; k++) {
 			const i = this.unitMembers[k];
 			const h = hh[i];

@@ -17,11 +17,7 @@ describe('toWgs84 / wgs84ToGcj02', () => {
 		// README: GCJ02 [123, 45] → WGS84 [122.99395597, 44.99804071]
 		expectPositionsClose(toWgs84({ type: 'Point', coordinates: [123, 45] }, 'gcj02').coordinates, [122.99395597, 44.99804071]);
 		// README: WGS84 [116.403988, 39.914266] → BD09 [116.41661560068297, 39.92196580126834]
-		expectPositionsClose(
-			toWgs84({ type: 'Point', coordinates: [116.41661560068297, 39.92196580126834] }, 'bd09').coordinates,
-			[116.403988, 39.914266],
-			5
-		);
+		expectPositionsClose(toWgs84({ type: 'Point', coordinates: [116.41661560068297, 39.92196580126834] }, 'bd09').coordinates, [116.403988, 39.914266], 5);
 	});
 
 	it('converts the GCJ-02 fixture to the expected WGS-84 output (test/in → test/out)', () => {
@@ -55,7 +51,17 @@ describe('toWgs84 / wgs84ToGcj02', () => {
 	});
 
 	it('round-trips WGS-84 → GCJ-02 → WGS-84 within a few centimetres', () => {
-		const wgs: Polygon = { type: 'Polygon', coordinates: [[[118.78, 32.04], [118.79, 32.04], [118.79, 32.05], [118.78, 32.04]]] };
+		const wgs: Polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[118.78, 32.04],
+					[118.79, 32.04],
+					[118.79, 32.05],
+					[118.78, 32.04]
+				]
+			]
+		};
 		const back = toWgs84(wgs84ToGcj02(wgs), 'gcj02');
 		back.coordinates[0].forEach((p, i) => expect(distance(p, wgs.coordinates[0][i], { units: 'meters' })).toBeLessThan(0.2));
 		const gcj = positionWgs84ToGcj02([118.78, 32.04]);

@@ -81,7 +81,12 @@ describe('Gauss–Krüger → WGS-84', () => {
 
 	it('imports a GeoJSON in metres with --crs, and names the code when --crs is missing', async () => {
 		const [x, y] = forward('EPSG:4528', 118.7845, 32.0412);
-		const bytes = new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '卫生站', category: 'clinic' }, geometry: { type: 'Point', coordinates: [x, y] } }] }));
+		const bytes = new TextEncoder().encode(
+			JSON.stringify({
+				type: 'FeatureCollection',
+				features: [{ type: 'Feature', properties: { name: '卫生站', category: 'clinic' }, geometry: { type: 'Point', coordinates: [x, y] } }]
+			})
+		);
 		const ok = await parseLayer(bytes, { layer: 'facilities', crs: 'EPSG:4528', fileName: 'gk.geojson' });
 		expect(ok.rejected).toEqual([]);
 		const [lon, lat] = (ok.records[0].geometry as { coordinates: number[] }).coordinates;

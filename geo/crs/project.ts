@@ -70,7 +70,11 @@ export function projectGeometry(geometry: Geometry, crs: EpsgCrs): ProjectionRes
 	const raw = allPositions(geometry);
 	for (const p of raw) {
 		if (p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
-			return { ok: false, rule: 'coordinate-range', text: { zh: `坐标 ${JSON.stringify(p)} 不是有效的数字`, en: `coordinate ${JSON.stringify(p)} is not a pair of numbers` } };
+			return {
+				ok: false,
+				rule: 'coordinate-range',
+				text: { zh: `坐标 ${JSON.stringify(p)} 不是有效的数字`, en: `coordinate ${JSON.stringify(p)} is not a pair of numbers` }
+			};
 		}
 		if (Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90) {
 			return {
@@ -95,10 +99,19 @@ export function projectGeometry(geometry: Geometry, crs: EpsgCrs): ProjectionRes
 	const hint: BilingualText = swapped
 		? { zh: '东坐标与北坐标可能写反了（X/Y 两列对调）', en: 'easting and northing look swapped (exchange the X/Y columns)' }
 		: prefixed && prefixed.code !== crs
-			? { zh: `东坐标 ${fmt(x)} 的带号前缀 ${prefixed.zone} 指向 ${prefixed.code}（${prefixed.name.zh}）`, en: `easting ${fmt(x)} carries the zone prefix ${prefixed.zone}, i.e. ${prefixed.code} (${prefixed.name.en})` }
+			? {
+					zh: `东坐标 ${fmt(x)} 的带号前缀 ${prefixed.zone} 指向 ${prefixed.code}（${prefixed.name.zh}）`,
+					en: `easting ${fmt(x)} carries the zone prefix ${prefixed.zone}, i.e. ${prefixed.code} (${prefixed.name.en})`
+				}
 			: entry.falseEasting !== 500_000 && x < 1_000_000
-				? { zh: `东坐标 ${fmt(x)} 没有带号前缀，应选“中央经线”一组代码（EPSG:4502–4512 或 4534–4554）`, en: `easting ${fmt(x)} has no zone prefix: choose a code "by central meridian" (EPSG:4502–4512 or 4534–4554)` }
-				: { zh: '请核对带号或中央经线（如南京为 3° 带 40 带/中央经线 120°E：EPSG:4528 或 EPSG:4549）', en: 'check the zone or central meridian (Nanjing, for instance, is 3° zone 40 / CM 120°E: EPSG:4528 or EPSG:4549)' };
+				? {
+						zh: `东坐标 ${fmt(x)} 没有带号前缀，应选“中央经线”一组代码（EPSG:4502–4512 或 4534–4554）`,
+						en: `easting ${fmt(x)} has no zone prefix: choose a code "by central meridian" (EPSG:4502–4512 or 4534–4554)`
+					}
+				: {
+						zh: '请核对带号或中央经线（如南京为 3° 带 40 带/中央经线 120°E：EPSG:4528 或 EPSG:4549）',
+						en: 'check the zone or central meridian (Nanjing, for instance, is 3° zone 40 / CM 120°E: EPSG:4528 or EPSG:4549)'
+					};
 	return {
 		ok: false,
 		rule: 'wrong-zone',

@@ -75,7 +75,9 @@ const [[idx, counts], hexMs] = time(() => {
 	const idx = selectWindow(c, week);
 	return [idx, hexCounts(c, idx, 9)] as const;
 });
-log(`selectWindow (7 days: ${idx.length.toLocaleString('en')} cases) + hexCounts res 9, cold: ${hexMs.toFixed(0)} ms → ${counts.size.toLocaleString('en')} cells`);
+log(
+	`selectWindow (7 days: ${idx.length.toLocaleString('en')} cases) + hexCounts res 9, cold: ${hexMs.toFixed(0)} ms → ${counts.size.toLocaleString('en')} cells`
+);
 const [, windowMs] = time(() => selectWindow(c, week));
 log(`  selectWindow alone: ${windowMs.toFixed(1)} ms`);
 const scratch = new Uint32Array(c.length);
@@ -84,7 +86,9 @@ const [[idx2, counts2], warmMs] = time(() => {
 	const idx = selectWindow(c, { from: now - 5 * 86_400_000, to: now - 86_400_000, categories: sanitation, out: scratch });
 	return [idx, hexCounts(c, idx, 9)] as const;
 });
-log(`selectWindow (days 5–1 back, sanitation: ${idx2.length.toLocaleString('en')}) + hexCounts, warm: ${warmMs.toFixed(1)} ms → ${counts2.size.toLocaleString('en')} cells`);
+log(
+	`selectWindow (days 5–1 back, sanitation: ${idx2.length.toLocaleString('en')}) + hexCounts, warm: ${warmMs.toFixed(1)} ms → ${counts2.size.toLocaleString('en')} cells`
+);
 suppress(counts, 3); // first call: JIT and a GC of the synthetic input land here otherwise
 const [sup, supMs] = time(() => suppress(counts, 3));
 log(`suppress k=3: ${sup.suppressedCells.toLocaleString('en')} cells / ${sup.suppressedCases.toLocaleString('en')} cases hidden, ${supMs.toFixed(1)} ms`);
@@ -94,7 +98,9 @@ const [rows, spikesMs] = time(() => {
 	const { observed, baseline } = spikeCounts(c, { now, gridCount: GRIDS, gridOf });
 	return spikes(observed, baseline);
 });
-log(`spikes over ${GRIDS.toLocaleString('en')} grids: ${rows.length.toLocaleString('en')} tested, ${rows.filter((r) => r.spiking).length} spiking, ${spikesMs.toFixed(0)} ms`);
+log(
+	`spikes over ${GRIDS.toLocaleString('en')} grids: ${rows.length.toLocaleString('en')} tested, ${rows.filter((r) => r.spiking).length} spiking, ${spikesMs.toFixed(0)} ms`
+);
 
 console.log(
 	'RESULT ' +

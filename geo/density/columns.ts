@@ -136,7 +136,8 @@ export function decodeCases(buffer: ArrayBuffer): CaseColumns {
 	if (buffer.byteLength < HEADER_BYTES) throw new RangeError('case buffer shorter than its header');
 	const h = new Uint32Array(buffer, 0, 8);
 	if (h[0] !== MAGIC) throw new RangeError('not a case buffer (bad magic or byte order)');
-	const length = h[1], capacity = h[2];
+	const length = h[1],
+		capacity = h[2];
 	if (length > capacity || buffer.byteLength < HEADER_BYTES + BYTES_PER_CASE * capacity) throw new RangeError('case buffer truncated');
 	return view(buffer, length, capacity, h[3]);
 }
@@ -231,8 +232,11 @@ export function selectWindow(columns: CaseColumns, options: WindowOptions): Uint
 	const lo = Math.max(0, Math.ceil(toMs(options.from) / 1000) - columns.epoch);
 	const hi = Math.min(0x100000000, Math.ceil(toMs(options.to) / 1000) - columns.epoch);
 	const out = options.out && options.out.length >= n ? options.out : new Uint32Array(n);
-	const time = columns.time, cat = columns.category, st = columns.status;
-	const cm = mask(options.categories), sm = mask(options.statuses);
+	const time = columns.time,
+		cat = columns.category,
+		st = columns.status;
+	const cm = mask(options.categories),
+		sm = mask(options.statuses);
 	let k = 0;
 	if (lo < hi) {
 		if (!cm && !sm) {

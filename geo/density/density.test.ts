@@ -58,7 +58,11 @@ describe('case columns', () => {
 		const worst = (lon0: number, dLon: number, lat0: number, dLat: number) => {
 			const rng = mulberry32(7);
 			const cases: CaseInput[] = Array.from({ length: 20000 }, () => ({
-				lon: lon0 + rng() * dLon, lat: lat0 + rng() * dLat, reportedAt: t('2025-01-01T00:00:00Z'), category: 'other', status: 'reported'
+				lon: lon0 + rng() * dLon,
+				lat: lat0 + rng() * dLat,
+				reportedAt: t('2025-01-01T00:00:00Z'),
+				category: 'other',
+				status: 'reported'
 			}));
 			const c = decodeCases(encodeCases(cases, dict));
 			let w = 0;
@@ -162,7 +166,13 @@ describe('hexCounts and k-suppression', () => {
 	it('counts the cases of each cell in the window', () => {
 		const c = decodeCases(encodeCases(cases, dict));
 		const all = selectWindow(c, { from: t('2025-03-10T00:00:00+08:00'), to: t('2025-03-11T00:00:00+08:00') });
-		expect(hexCounts(c, all, 9)).toEqual(new Map([[a, 5], [b, 2], [cc, 1]]));
+		expect(hexCounts(c, all, 9)).toEqual(
+			new Map([
+				[a, 5],
+				[b, 2],
+				[cc, 1]
+			])
+		);
 		const morning = selectWindow(c, { from: t('2025-03-10T00:00:00+08:00'), to: t('2025-03-10T10:00:00+08:00') });
 		expect(hexCounts(c, morning, 9)).toEqual(new Map([[a, 5]]));
 		// a coarser resolution holds them all in one cell
@@ -170,9 +180,20 @@ describe('hexCounts and k-suppression', () => {
 	});
 
 	it('suppresses cells under k (3 by default) and says how much was hidden', () => {
-		const counts = new Map([[a, 5], [b, 2], [cc, 1]]);
+		const counts = new Map([
+			[a, 5],
+			[b, 2],
+			[cc, 1]
+		]);
 		expect(suppress(counts)).toEqual({ counts: new Map([[a, 5]]), suppressedCells: 2, suppressedCases: 3 });
-		expect(suppress(counts, 2)).toEqual({ counts: new Map([[a, 5], [b, 2]]), suppressedCells: 1, suppressedCases: 1 });
+		expect(suppress(counts, 2)).toEqual({
+			counts: new Map([
+				[a, 5],
+				[b, 2]
+			]),
+			suppressedCells: 1,
+			suppressedCases: 1
+		});
 		expect(suppress(counts, 1).counts).toEqual(counts);
 		expect(counts.size).toBe(3); // input untouched
 	});
@@ -183,7 +204,13 @@ describe('hexCounts and k-suppression', () => {
 		const win = { from: 0, to: t('2030-01-01T00:00:00Z') };
 		expect(hexCounts(c, selectWindow(c, win), 9)).toEqual(new Map([[a, 3]]));
 		c = appendCases(c, cases.slice(3), dict); // grows 4 → 8
-		expect(hexCounts(c, selectWindow(c, win), 9)).toEqual(new Map([[a, 5], [b, 2], [cc, 1]]));
+		expect(hexCounts(c, selectWindow(c, win), 9)).toEqual(
+			new Map([
+				[a, 5],
+				[b, 2],
+				[cc, 1]
+			])
+		);
 	});
 });
 
@@ -234,11 +261,28 @@ describe('Poisson upper tail', () => {
 
 	it('matches the term-by-term sum across small, large and extreme cases (relative 1e-12)', () => {
 		const cases: [number, number][] = [
-			[1, 0.01], [2, 0.1], [3, 0.5], [4, 2], [10, 2], [7, 7], [8, 7], [20, 3.3], [30, 10], [60, 30], [100, 1],
-			[150, 1], [120, 100], [140, 100], [90, 100], [50, 100], [1000, 900], [5, 40]
+			[1, 0.01],
+			[2, 0.1],
+			[3, 0.5],
+			[4, 2],
+			[10, 2],
+			[7, 7],
+			[8, 7],
+			[20, 3.3],
+			[30, 10],
+			[60, 30],
+			[100, 1],
+			[150, 1],
+			[120, 100],
+			[140, 100],
+			[90, 100],
+			[50, 100],
+			[1000, 900],
+			[5, 40]
 		];
 		for (const [x, lambda] of cases) {
-			const p = poissonUpperTail(x, lambda), r = reference(x, lambda);
+			const p = poissonUpperTail(x, lambda),
+				r = reference(x, lambda);
 			// beyond 171, ln Γ is Lanczos (≈ 1e-15 of ≈ 6,000) and the reference sums ~500 terms: 1e-10
 			expect(Math.abs(p - r) / r, `P(X ≥ ${x} | ${lambda}) = ${p} vs ${r}`).toBeLessThan(x > 171 ? 1e-10 : 1e-12);
 		}
@@ -246,7 +290,13 @@ describe('Poisson upper tail', () => {
 	});
 
 	it('keeps P + Q = 1 and ln Γ exact on integers', () => {
-		for (const [a, x] of [[3, 1], [3, 5], [50, 49], [0.5, 2]]) expect(gammaP(a, x) + gammaQ(a, x)).toBeCloseTo(1, 14);
+		for (const [a, x] of [
+			[3, 1],
+			[3, 5],
+			[50, 49],
+			[0.5, 2]
+		])
+			expect(gammaP(a, x) + gammaQ(a, x)).toBeCloseTo(1, 14);
 		expect(logGamma(5)).toBeCloseTo(Math.log(24), 14);
 		expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 14);
 		let ln171 = 0;
@@ -274,18 +324,23 @@ describe('spikes', () => {
 
 	it('counts today and the same part of the previous 28 days per grid', () => {
 		const mk = (iso: string, gridIndex = 0): CaseInput => ({ lon: 118.78, lat: 32.04, reportedAt: t(iso), category: 'other', status: 'reported', gridIndex });
-		const c = decodeCases(encodeCases([
-			mk('2025-03-10T09:00:00+08:00'),
-			mk('2025-03-10T11:59:59+08:00'),
-			mk('2025-03-10T12:00:00+08:00'), // = now: in
-			mk('2025-03-10T12:00:01+08:00'), // after now: out (whole day: in)
-			mk('2025-03-09T11:00:00+08:00'), // yesterday morning: baseline
-			mk('2025-03-09T13:00:00+08:00'), // yesterday afternoon: out (whole day: in)
-			mk('2025-02-10T10:00:00+08:00'), // 28th day back: baseline
-			mk('2025-02-09T10:00:00+08:00'), // 29th day back: out
-			mk('2025-03-10T10:00:00+08:00', 1),
-			mk('2025-03-10T10:00:00+08:00', NO_GRID)
-		], dict));
+		const c = decodeCases(
+			encodeCases(
+				[
+					mk('2025-03-10T09:00:00+08:00'),
+					mk('2025-03-10T11:59:59+08:00'),
+					mk('2025-03-10T12:00:00+08:00'), // = now: in
+					mk('2025-03-10T12:00:01+08:00'), // after now: out (whole day: in)
+					mk('2025-03-09T11:00:00+08:00'), // yesterday morning: baseline
+					mk('2025-03-09T13:00:00+08:00'), // yesterday afternoon: out (whole day: in)
+					mk('2025-02-10T10:00:00+08:00'), // 28th day back: baseline
+					mk('2025-02-09T10:00:00+08:00'), // 29th day back: out
+					mk('2025-03-10T10:00:00+08:00', 1),
+					mk('2025-03-10T10:00:00+08:00', NO_GRID)
+				],
+				dict
+			)
+		);
 		const now = t('2025-03-10T12:00:00+08:00');
 		const same = spikeCounts(c, { now, gridCount: 2 });
 		expect(Array.from(same.observed)).toEqual([3, 1]);
@@ -298,12 +353,14 @@ describe('spikes', () => {
 	it('finds the planted spike (6× its rate today) in a synthetic city: 300 grids, 29 days, seeded', () => {
 		const rng = mulberry32(42);
 		const poisson = (lambda: number) => {
-			let k = 0, p = 1;
+			let k = 0,
+				p = 1;
 			const l = Math.exp(-lambda);
 			while ((p *= rng()) > l) k++;
 			return k;
 		};
-		const G = 300, PLANT = 137;
+		const G = 300,
+			PLANT = 137;
 		const now = t('2025-03-10T18:00:00+08:00');
 		const todayStart = t('2025-03-10T00:00:00+08:00');
 		const rate = Array.from({ length: G }, () => 0.2 + 4 * rng()); // cases per day
@@ -314,7 +371,14 @@ describe('spikes', () => {
 				const n = poisson(lambda);
 				for (let k = 0; k < n; k++) {
 					const dayMs = d === 0 ? 18 * 3600_000 : 86_400_000;
-					cases.push({ lon: 118.78, lat: 32.04, reportedAt: todayStart + d * 86_400_000 + Math.floor(rng() * dayMs), category: 'other', status: 'reported', gridIndex: g });
+					cases.push({
+						lon: 118.78,
+						lat: 32.04,
+						reportedAt: todayStart + d * 86_400_000 + Math.floor(rng() * dayMs),
+						category: 'other',
+						status: 'reported',
+						gridIndex: g
+					});
 				}
 			}
 		}
@@ -351,7 +415,18 @@ describe('kpis (test/in/kpi-cases.json → test/out/kpis.json)', () => {
 		expect(k).toMatchObject({ total: 0, today: 0, inProgress: 0, overdue: 0, due: 0, closureRate: null, onTimeRate: null });
 		expect(k.byDay).toHaveLength(7);
 		expect(k.byMonth).toHaveLength(12);
-		const notDue = kpis([{ reportedAt: t('2025-03-10T08:00:00+08:00'), status: 'closed', closedAt: t('2025-03-10T09:00:00+08:00'), dueAt: t('2025-03-11T08:00:00+08:00'), category: 'x' }], t('2025-03-10T12:00:00+08:00'));
+		const notDue = kpis(
+			[
+				{
+					reportedAt: t('2025-03-10T08:00:00+08:00'),
+					status: 'closed',
+					closedAt: t('2025-03-10T09:00:00+08:00'),
+					dueAt: t('2025-03-11T08:00:00+08:00'),
+					category: 'x'
+				}
+			],
+			t('2025-03-10T12:00:00+08:00')
+		);
 		expect(notDue).toMatchObject({ total: 1, today: 1, inProgress: 0, due: 0, closureRate: null, onTimeRate: null });
 		expect(notDue.byGrid.none.total).toBe(1);
 	});

@@ -76,7 +76,11 @@ export function hexCounts(columns: CaseColumns, indices: ArrayLike<number>, reso
 /** Counting pass, filling in the cells not computed yet. */
 export function countCells(h: HexCells, columns: CaseColumns, indices: ArrayLike<number>): Map<string, number> {
 	reserve(h, columns.length);
-	const id = h.id, ll = columns.lonLat, lookup = h.lookup, cells = h.cells, res = h.resolution;
+	const id = h.id,
+		ll = columns.lonLat,
+		lookup = h.lookup,
+		cells = h.cells,
+		res = h.resolution;
 	let counts = new Uint32Array(Math.max(64, cells.length));
 	for (let k = 0; k < indices.length; k++) {
 		const i = indices[k];
@@ -116,7 +120,8 @@ export interface Suppressed<K> {
  */
 export function suppress<K>(counts: Map<K, number>, k = 3): Suppressed<K> {
 	const kept = new Map<K, number>();
-	let suppressedCells = 0, suppressedCases = 0;
+	let suppressedCells = 0,
+		suppressedCases = 0;
 	for (const [key, n] of counts) {
 		if (n >= k) kept.set(key, n);
 		else if (n > 0) {

@@ -70,12 +70,17 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const ms = (t: TimeLike | null | undefined) => (t == null ? NaN : toMs(t));
 
 export function kpis(rows: KpiCase[], now: TimeLike, options: KpiOptions = {}): Kpis {
-	const off = options.offsetMin ?? CHINA_OFFSET_MIN, closedStatus = options.closedStatus ?? 'closed';
-	const nDays = options.days ?? 7, nMonths = options.months ?? 12;
+	const off = options.offsetMin ?? CHINA_OFFSET_MIN,
+		closedStatus = options.closedStatus ?? 'closed';
+	const nDays = options.days ?? 7,
+		nMonths = options.months ?? 12;
 	const nowMs = toMs(now);
-	const today = localDay(nowMs, off), todayStart = dayStartMs(today, off), month = localMonth(nowMs, off);
+	const today = localDay(nowMs, off),
+		todayStart = dayStartMs(today, off),
+		month = localMonth(nowMs, off);
 	const all = emptyKpi();
-	const byCategory: Record<string, Kpi> = {}, byGrid: Record<string, Kpi> = {};
+	const byCategory: Record<string, Kpi> = {},
+		byGrid: Record<string, Kpi> = {};
 	const byDay = Array.from({ length: nDays }, (_, i) => emptyPeriod(dayLabel(today - nDays + 1 + i)));
 	const byMonth = Array.from({ length: nMonths }, (_, i) => emptyPeriod(monthLabel(month - nMonths + 1 + i)));
 	const dayAt = (t: number) => {

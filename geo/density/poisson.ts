@@ -4,8 +4,8 @@
 // tails down to ≈ 1e-300 keep full relative precision (no 1 − (1 − tiny) cancellation).
 
 const LANCZOS = [
-	0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-	12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+	0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+	9.9843695780195716e-6, 1.5056327351493116e-7
 ];
 const LOG_FACT: number[] = [0];
 for (let i = 1; i <= 170; i++) LOG_FACT[i] = LOG_FACT[i - 1] + Math.log(i);
@@ -26,7 +26,9 @@ const TINY = 1e-300;
 
 /** ln of the series part: ln P(a, x) for x < a + 1. */
 function logGammaPSeries(a: number, x: number): number {
-	let ap = a, del = 1 / a, sum = del;
+	let ap = a,
+		del = 1 / a,
+		sum = del;
 	for (let n = 0; n < 10000; n++) {
 		ap += 1;
 		del *= x / ap;
@@ -38,7 +40,10 @@ function logGammaPSeries(a: number, x: number): number {
 
 /** ln Q(a, x) for x ≥ a + 1 (modified Lentz). */
 function logGammaQFraction(a: number, x: number): number {
-	let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+	let b = x + 1 - a,
+		c = 1 / TINY,
+		d = 1 / b,
+		h = d;
 	for (let i = 1; i < 10000; i++) {
 		const an = -i * (i - a);
 		b += 2;

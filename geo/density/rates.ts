@@ -49,10 +49,13 @@ export interface RateOptions {
  * present); `households[g]` the grid's households (≤ 0, NaN or missing → rate null).
  */
 export function gridRates(counts: ArrayLike<number>, households: ArrayLike<number>, options: RateOptions = {}): GridRates {
-	const k = options.k ?? 3, per = options.per ?? 1000, zero = options.suppressZero ?? false;
+	const k = options.k ?? 3,
+		per = options.per ?? 1000,
+		zero = options.suppressZero ?? false;
 	const n = households.length;
 	const grids: GridRate[] = new Array(n);
-	let suppressedGrids = 0, suppressedCases = 0;
+	let suppressedGrids = 0,
+		suppressedCases = 0;
 	for (let g = 0; g < n; g++) {
 		const c = counts[g] ?? 0;
 		if (c < k && (c > 0 || zero)) {

@@ -43,7 +43,10 @@ export interface SpikeRow {
  * baseline days (same part of the day).
  */
 export function spikes(observed: ArrayLike<number>, baselineTotal: ArrayLike<number>, options: SpikeOptions = {}): SpikeRow[] {
-	const days = options.days ?? 28, alpha = options.alpha ?? 0.01, minObserved = options.minObserved ?? 3, floor = options.floor ?? 0.1;
+	const days = options.days ?? 28,
+		alpha = options.alpha ?? 0.01,
+		minObserved = options.minObserved ?? 3,
+		floor = options.floor ?? 0.1;
 	const rows: SpikeRow[] = [];
 	for (let g = 0; g < observed.length; g++) {
 		const x = observed[g];
@@ -72,15 +75,21 @@ export interface SpikeCountOptions {
 
 /** Today's count and the baseline total per grid, from case columns (one pass). */
 export function spikeCounts(columns: CaseColumns, options: SpikeCountOptions): { observed: Uint32Array; baseline: Uint32Array } {
-	const nG = options.gridCount, days = options.days ?? 28, off = options.offsetMin ?? CHINA_OFFSET_MIN;
+	const nG = options.gridCount,
+		days = options.days ?? 28,
+		off = options.offsetMin ?? CHINA_OFFSET_MIN;
 	const nowMs = toMs(options.now);
 	const today = localDay(nowMs, off);
 	// seconds, in the columns' epoch, of today's local midnight; time of day cut-off in seconds
-	const offS = off * 60, dayS = DAY_MS / 1000;
+	const offS = off * 60,
+		dayS = DAY_MS / 1000;
 	const todayStart = today * dayS - offS - columns.epoch;
 	const cut = options.sameTimeOfDay === false ? dayS : Math.floor(nowMs / 1000) - columns.epoch - todayStart + 1; // ≤ now inclusive
-	const observed = new Uint32Array(nG), baseline = new Uint32Array(nG);
-	const time = columns.time, gridOf = options.gridOf ?? columns.grid, idx = options.indices;
+	const observed = new Uint32Array(nG),
+		baseline = new Uint32Array(nG);
+	const time = columns.time,
+		gridOf = options.gridOf ?? columns.grid,
+		idx = options.indices;
 	const first = todayStart - days * dayS;
 	const n = idx ? idx.length : columns.length;
 	for (let k = 0; k < n; k++) {

@@ -27,7 +27,10 @@ const FEET_TO_METRES = 0.3048;
 export function parseOsmNumber(value: number | string | null | undefined): number | undefined {
 	if (value === null || value === undefined) return undefined;
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	const first = value.split(';')[0].trim().replace(/^(\d+),(\d+)/, '$1.$2');
+	const first = value
+		.split(';')[0]
+		.trim()
+		.replace(/^(\d+),(\d+)/, '$1.$2');
 	const match = /^[-+]?\d+(\.\d+)?|^[-+]?\.\d+/.exec(first);
 	if (!match) return undefined;
 	const number = Number(match[0]);
@@ -67,9 +70,27 @@ export function estimateLevels(
  * city centre's households by about half (the Xinjiekou demo: ≈119k → ≈84k).
  */
 export const NON_RESIDENTIAL_BUILDINGS: readonly string[] = [
-	'school', 'university', 'college', 'kindergarten', 'hospital', 'office', 'commercial', 'retail',
-	'hotel', 'civic', 'public', 'government', 'church', 'temple', 'industrial', 'warehouse',
-	'train_station', 'transportation', 'parking', 'sports_hall', 'stadium'
+	'school',
+	'university',
+	'college',
+	'kindergarten',
+	'hospital',
+	'office',
+	'commercial',
+	'retail',
+	'hotel',
+	'civic',
+	'public',
+	'government',
+	'church',
+	'temple',
+	'industrial',
+	'warehouse',
+	'train_station',
+	'transportation',
+	'parking',
+	'sports_hall',
+	'stadium'
 ];
 
 export function isResidentialType(buildingType: string | null | undefined): boolean {
@@ -77,14 +98,9 @@ export function isResidentialType(buildingType: string | null | undefined): bool
 }
 
 /** households = max(1, round(footprint × floors ÷ dwelling size)); 0 for non-residential types. */
-export function estimateHouseholds(
-	size: BuildingSize,
-	opts: HouseholdEstimateOptions = DEFAULT_HOUSEHOLD_OPTIONS
-): HouseholdEstimate {
+export function estimateHouseholds(size: BuildingSize, opts: HouseholdEstimateOptions = DEFAULT_HOUSEHOLD_OPTIONS): HouseholdEstimate {
 	const { levels, levelsSource } = estimateLevels(size, opts);
 	const floorAreaM2 = Math.max(0, size.footprintM2) * levels;
-	const households = isResidentialType(size.buildingType)
-		? Math.max(1, Math.round(floorAreaM2 / opts.dwellingSizeM2))
-		: 0;
+	const households = isResidentialType(size.buildingType) ? Math.max(1, Math.round(floorAreaM2 / opts.dwellingSizeM2)) : 0;
 	return { households, levels, levelsSource };
 }

@@ -24,7 +24,8 @@ export const MAX_BUILDING_HOUSEHOLDS = 800;
 /** Less floor area per home than any flat with its share of stairs and corridors. */
 export const MIN_M2_PER_HOUSEHOLD = 25;
 /** Names of buildings that hold no homes (libraries, museums, hospitals, schools, malls …). */
-const NON_RESIDENTIAL_NAME = /图书馆|博物馆|美术馆|纪念馆|展览馆|科技馆|医院|卫生院|学校|大学|学院|中学|小学|幼儿园|体育|健身中心|体育馆|剧院|大剧院|影城|电影院|音乐厅|商场|购物中心|百货|超市|酒店|宾馆|饭店|银行|办公楼|写字楼|政府|法院|检察院|派出所|公安|消防|车站|地铁站|火车站|教堂|寺|庙|清真寺|会展|会议中心|菜场|市场/;
+const NON_RESIDENTIAL_NAME =
+	/图书馆|博物馆|美术馆|纪念馆|展览馆|科技馆|医院|卫生院|学校|大学|学院|中学|小学|幼儿园|体育|健身中心|体育馆|剧院|大剧院|影城|电影院|音乐厅|商场|购物中心|百货|超市|酒店|宾馆|饭店|银行|办公楼|写字楼|政府|法院|检察院|派出所|公安|消防|车站|地铁站|火车站|教堂|寺|庙|清真寺|会展|会议中心|菜场|市场/;
 
 /** Why this building's household count looks wrong; empty when it looks plausible. */
 export function implausibleReasons(b: HouseholdFacts): ImplausibleReason[] {
@@ -48,7 +49,10 @@ const REASON_TEXT: Record<ImplausibleReason, { zh: string; en: string }> = {
 };
 
 /** The import report's line for a flagged building, in both languages. */
-export function implausibleMessage(b: { index: number; name?: string | null; households: number; householdsEstimated: boolean }, reasons: ImplausibleReason[]): string {
+export function implausibleMessage(
+	b: { index: number; name?: string | null; households: number; householdsEstimated: boolean },
+	reasons: ImplausibleReason[]
+): string {
 	const what = b.name ? `「${b.name}」` : '';
 	const zh = `第 ${b.index + 1} 栋建筑${what}${b.householdsEstimated ? '估算' : ''} ${b.households} 户，存疑：${reasons.map((r) => REASON_TEXT[r].zh).join('；')}`;
 	const en = `building ${b.index + 1}${b.name ? ` "${b.name}"` : ''}: ${b.households} households${b.householdsEstimated ? ' (estimated)' : ''} look wrong: ${reasons.map((r) => REASON_TEXT[r].en).join('; ')}`;

@@ -135,7 +135,9 @@ describe('Excel workbook bombs (an .xlsx is a zip: the same caps)', async () => 
 	});
 
 	it('overlapping and too many entries, as for Shapefiles', async () => {
-		expect((await refusal(overlappingZip(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml'], zeros), 'overlap.xlsx', 'facilities')).rule).toBe('zip-bomb');
+		expect(
+			(await refusal(overlappingZip(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml'], zeros), 'overlap.xlsx', 'facilities')).rule
+		).toBe('zip-bomb');
 	});
 
 	it('cost no more than a few MB each', () => {
@@ -145,7 +147,9 @@ describe('Excel workbook bombs (an .xlsx is a zip: the same caps)', async () => 
 
 describe('truncated uploads, every format: damaged-file, never a partial import', () => {
 	const cut = (bytes: Uint8Array, at = 0.5) => bytes.subarray(0, Math.floor(bytes.length * at));
-	const geojson = new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [118.78, 32.04] } }] }));
+	const geojson = new TextEncoder().encode(
+		JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [118.78, 32.04] } }] })
+	);
 	const shp = new Uint8Array(readFileSync(new URL('../readers/test/in/communities-utf8.zip', import.meta.url)));
 	it.each([
 		['cut.osm', cut(demo('osm/xinjiekou.osm')), 'before </osm>'],
@@ -153,7 +157,11 @@ describe('truncated uploads, every format: damaged-file, never a partial import'
 		['cut.osm.pbf', cut(demo('osm/xinjiekou.osm.pbf')), 'PBF file is truncated'],
 		['cut.zip', cut(shp), 'zip ends without its central directory'],
 		['cut.geojson', cut(geojson, 0.8), 'GeoJSON file ends before its structure does'],
-		['cut.xlsx', cut(new Uint8Array(readFileSync(new URL('../../tests/fixtures/crs-xlsx/registers.xlsx', import.meta.url)))), 'zip ends without its central directory']
+		[
+			'cut.xlsx',
+			cut(new Uint8Array(readFileSync(new URL('../../tests/fixtures/crs-xlsx/registers.xlsx', import.meta.url)))),
+			'zip ends without its central directory'
+		]
 	])('%s', async (fileName, bytes, says) => {
 		const e = await refusal(bytes, fileName, fileName.endsWith('.zip') ? 'communities' : 'facilities');
 		expect(e.rule).toBe('damaged-file');

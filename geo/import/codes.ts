@@ -59,7 +59,8 @@ export function explainSubdistrictStructure(code: string, what: BilingualText): 
 		});
 	}
 	if (code.slice(4, 6) === '00') reasons.push({ zh: '第 5–6 位为 00（那是地级市本身的代码）', en: 'digits 5–6 are 00 (that is a prefecture-level city code)' });
-	if (code.slice(6, 9) === '000') reasons.push({ zh: '末 3 位为 000（那是区县本身的代码）', en: 'the last 3 digits are 000 (that is the district code itself)' });
+	if (code.slice(6, 9) === '000')
+		reasons.push({ zh: '末 3 位为 000（那是区县本身的代码）', en: 'the last 3 digits are 000 (that is the district code itself)' });
 	return {
 		zh: `${what.zh}“${code}”不是有效的街道编码：${reasons.map((r) => r.zh).join('；')}`,
 		en: `${what.en} "${code}" is not a valid subdistrict code: ${reasons.map((r) => r.en).join('; ')}`

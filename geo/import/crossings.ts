@@ -77,7 +77,10 @@ export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTE
 	const s = segmentsOf(ringsOf(geometry));
 	const n = s.x0.length;
 	if (n < 4) return 0;
-	let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+	let minX = Infinity,
+		minY = Infinity,
+		maxX = -Infinity,
+		maxY = -Infinity;
 	for (let k = 0; k < n; k++) {
 		minX = Math.min(minX, s.x0[k], s.x1[k]);
 		maxX = Math.max(maxX, s.x0[k], s.x1[k]);
@@ -92,8 +95,10 @@ export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTE
 	const cells = new Map<number, number[]>();
 	let budget = pairBudget;
 	for (let k = 0; k < n; k++) {
-		const cx0 = cell(Math.min(s.x0[k], s.x1[k]), minX, w), cx1 = cell(Math.max(s.x0[k], s.x1[k]), minX, w);
-		const cy0 = cell(Math.min(s.y0[k], s.y1[k]), minY, h), cy1 = cell(Math.max(s.y0[k], s.y1[k]), minY, h);
+		const cx0 = cell(Math.min(s.x0[k], s.x1[k]), minX, w),
+			cx1 = cell(Math.max(s.x0[k], s.x1[k]), minX, w);
+		const cy0 = cell(Math.min(s.y0[k], s.y1[k]), minY, h),
+			cy1 = cell(Math.max(s.y0[k], s.y1[k]), minY, h);
 		budget -= (cx1 - cx0 + 1) * (cy1 - cy0 + 1);
 		if (budget < 0) return limit + 1;
 		for (let cx = cx0; cx <= cx1; cx++) {
@@ -111,7 +116,8 @@ export function countSelfIntersections(geometry: Geometry, limit = MAX_SELF_INTE
 		if (budget < 0) return limit + 1;
 		for (let i = 0; i < list.length; i++) {
 			for (let j = i + 1; j < list.length; j++) {
-				const a = list[i], b = list[j];
+				const a = list[i],
+					b = list[j];
 				if (neighbours(s, a, b) || !cross(s, a, b)) continue;
 				found.add(a * n + b); // the same pair can meet in several cells
 				if (found.size > limit) return limit + 1;

@@ -2,8 +2,7 @@
 // Times without a zone are local Beijing time (UTC+8): that is what Chinese systems write.
 
 const CHINA_OFFSET = '+08:00';
-const DATE_TIME =
-	/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE_TIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const pad = (value: string | number, width = 2) => String(value).padStart(width, '0');
 

@@ -140,7 +140,10 @@ describe('parseLayer: facilities (CSV)', async () => {
 	});
 
 	it('accepts categories introduced by a custom tag mapping', async () => {
-		const custom = await parseLayer(inFile('facilities.csv'), opts('facilities', 'facilities.csv', { tagMapping: [{ key: 'amenity', value: 'cafe', category: 'bubble_tea' }] }));
+		const custom = await parseLayer(
+			inFile('facilities.csv'),
+			opts('facilities', 'facilities.csv', { tagMapping: [{ key: 'amenity', value: 'cafe', category: 'bubble_tea' }] })
+		);
 		expect(custom.records.map((r) => r.category)).toContain('bubble_tea');
 	});
 

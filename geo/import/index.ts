@@ -67,7 +67,9 @@ function ownIdentity(layer: LayerName, source: SourceFeature, reader: PropertyRe
 }
 
 function duplicateIssue(at: FeatureLocation, identity: Identity, firstIndex: number, csvRows: boolean): FeatureIssue {
-	const first = csvRows ? { zh: `第 ${firstIndex + 2} 行`, en: `row ${firstIndex + 2}` } : { zh: `第 ${firstIndex + 1} 个要素`, en: `feature ${firstIndex + 1}` };
+	const first = csvRows
+		? { zh: `第 ${firstIndex + 2} 行`, en: `row ${firstIndex + 2}` }
+		: { zh: `第 ${firstIndex + 1} 个要素`, en: `feature ${firstIndex + 1}` };
 	if (identity.kind === 'code') {
 		return featureIssue(at, 'duplicate-code', {
 			zh: `编码 ${identity.label} 与${first.zh}重复，本条未导入（保留${first.zh}）`,
@@ -149,7 +151,15 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 			);
 			continue;
 		}
-		const built = build({ reader, feature: feature as Feature, geometry: verdict.geometry, fromOsm: source.fromOsm, tagMapping, households, syntheticCodes: options.syntheticCodes });
+		const built = build({
+			reader,
+			feature: feature as Feature,
+			geometry: verdict.geometry,
+			fromOsm: source.fromOsm,
+			tagMapping,
+			households,
+			syntheticCodes: options.syntheticCodes
+		});
 		if (!built.ok) {
 			rejected.push(featureIssue(at, built.rule, built.text));
 			continue;
@@ -166,5 +176,13 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
 	}
 
-	return { layer, format: source.format, read: source.features.length, records, rejected: storable(rejected), repaired: storable(repaired), sheet: source.sheet };
+	return {
+		layer,
+		format: source.format,
+		read: source.features.length,
+		records,
+		rejected: storable(rejected),
+		repaired: storable(repaired),
+		sheet: source.sheet
+	};
 }

@@ -9,7 +9,13 @@ import { canonicalJson } from './source-id';
 import { PropertyReader } from './properties';
 import { parseLayer } from './index';
 
-const square = (x: number, y: number, d = 1) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+const square = (x: number, y: number, d = 1) => [
+	[x, y],
+	[x + d, y],
+	[x + d, y + d],
+	[x, y + d],
+	[x, y]
+];
 
 describe('geometryShape', () => {
 	it('passes well-formed geometries through, reduced to 2D', () => {
@@ -54,7 +60,17 @@ describe('countSelfIntersections', () => {
 
 	it('is 0 for simple rings, counts a bow tie once and a ring crossing a hole twice', () => {
 		expect(countSelfIntersections(polygon(square(0, 0)))).toBe(0);
-		expect(countSelfIntersections(polygon([[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]))).toBe(1);
+		expect(
+			countSelfIntersections(
+				polygon([
+					[0, 0],
+					[1, 1],
+					[1, 0],
+					[0, 1],
+					[0, 0]
+				])
+			)
+		).toBe(1);
 		expect(countSelfIntersections({ type: 'Polygon', coordinates: [square(0, 0, 2), square(1.5, 0.5, 1)] })).toBe(2);
 		expect(countSelfIntersections({ type: 'Point', coordinates: [0, 0] })).toBe(0);
 	});
@@ -80,7 +96,7 @@ describe('countSelfIntersections', () => {
 
 	it('agrees with a brute-force count on small random polygons', () => {
 		let seed = 1;
-		const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+		const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 		for (let t = 0; t < 50; t++) {
 			const pts = Array.from({ length: 12 }, () => [rnd(), rnd()]);
 			const ring = [...pts, pts[0]];
@@ -116,7 +132,13 @@ describe('text for messages and the database', () => {
 		expect(shown(JSON.parse('['.repeat(20000) + ']'.repeat(20000)))).toBe('[…]');
 		expect(shown('a\u0000\u0001b')).toBe('a\ufffdb');
 		expect(shown(undefined)).toBe('undefined');
-		expect(shownList(Array.from({ length: 30 }, (_, i) => `c${i}`), ', ', 3)).toBe('c0, c1, c2, … (+27)');
+		expect(
+			shownList(
+				Array.from({ length: 30 }, (_, i) => `c${i}`),
+				', ',
+				3
+			)
+		).toBe('c0, c1, c2, … (+27)');
 	});
 
 	it('hashes and reads deeply nested properties without a stack overflow', () => {
@@ -148,12 +170,19 @@ describe('parseLayer on damaged features', () => {
 	});
 
 	it('refuses implausible counts and sizes', async () => {
-		const building = (properties: Record<string, unknown>) => ({ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [square(118.78, 32.04, 0.0002)] } });
-		const result = await parseLayer(fc(building({ households: 2 ** 31 }), building({ 'building:levels': '100000' }), building({ height: '5000' }), building({ households: 'Infinity' })), {
-			layer: 'buildings',
-			crs: 'wgs84',
-			fileName: 'b.geojson'
+		const building = (properties: Record<string, unknown>) => ({
+			type: 'Feature',
+			properties,
+			geometry: { type: 'Polygon', coordinates: [square(118.78, 32.04, 0.0002)] }
 		});
+		const result = await parseLayer(
+			fc(building({ households: 2 ** 31 }), building({ 'building:levels': '100000' }), building({ height: '5000' }), building({ households: 'Infinity' })),
+			{
+				layer: 'buildings',
+				crs: 'wgs84',
+				fileName: 'b.geojson'
+			}
+		);
 		expect(result.rejected.map((i) => i.rule)).toEqual(['number-format', 'number-format', 'number-format', 'number-format']);
 	});
 });

@@ -44,7 +44,12 @@ describe('sniffContent: by the bytes', () => {
 		['a JSON array', text(' \n[{"type":"Feature"}]'), 'json', 'utf-8'],
 		['a CSV header in brackets', text('[id],name,lon,lat\n1,a,118,32\n'), 'csv', 'utf-8'],
 		['UTF-8 with BOM', bytes([0xef, 0xbb, 0xbf], '{"type":"Point","coordinates":[1,2]}'), 'json', 'utf-8'],
-		['Excel "Unicode text" (UTF-16LE, BOM)', new Uint8Array([0xff, 0xfe, ...[...'名称\t经度\t纬度\n'].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])]), 'csv', 'utf-16le'],
+		[
+			'Excel "Unicode text" (UTF-16LE, BOM)',
+			new Uint8Array([0xff, 0xfe, ...[...'名称\t经度\t纬度\n'].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])]),
+			'csv',
+			'utf-16le'
+		],
 		['UTF-8 cut inside a character', text('name,lon,lat\n新街口').subarray(0, -1), 'csv', 'utf-8']
 	])('%s is text: %s in %s', (_name, content, shape, encoding) => {
 		const sniffed = sniffContent(content);

@@ -68,8 +68,14 @@ const BINARY_SIGNATURES: { magic: number[]; what: BilingualText }[] = [
 	{ magic: ascii('Rar!'), what: { zh: 'RAR 压缩包（请改用 .zip）', en: 'a RAR archive (use .zip instead)' } },
 	{ magic: ascii('MZ'), what: { zh: 'Windows 程序（.exe/.dll）', en: 'a Windows program (.exe/.dll)' } },
 	{ magic: [0x7f, 0x45, 0x4c, 0x46], what: { zh: '可执行程序（ELF）', en: 'an executable program (ELF)' } },
-	{ magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: { zh: '旧版 Office 文档（.xls/.doc，请另存为 CSV）', en: 'an old Office document (.xls/.doc; save it as CSV)' } },
-	{ magic: ascii('SQLite format 3'), what: { zh: 'SQLite 数据库（GeoPackage 请先导出为 GeoJSON）', en: 'an SQLite database (export a GeoPackage to GeoJSON first)' } }
+	{
+		magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+		what: { zh: '旧版 Office 文档（.xls/.doc，请另存为 CSV）', en: 'an old Office document (.xls/.doc; save it as CSV)' }
+	},
+	{
+		magic: ascii('SQLite format 3'),
+		what: { zh: 'SQLite 数据库（GeoPackage 请先导出为 GeoJSON）', en: 'an SQLite database (export a GeoPackage to GeoJSON first)' }
+	}
 ];
 const UNKNOWN_BINARY: BilingualText = { zh: '无法识别的二进制数据（不是文本）', en: 'unrecognised binary data (not text)' };
 
@@ -90,7 +96,10 @@ function looksLikeOfficeZip(bytes: Uint8Array): boolean {
 /** An Excel workbook names its xl/workbook.xml part in the zip's directory, at the end of the file. */
 function looksLikeWorkbook(bytes: Uint8Array): boolean {
 	const latin1 = new TextDecoder('latin1');
-	return latin1.decode(bytes.subarray(0, 4096)).includes('xl/workbook.xml') || latin1.decode(bytes.subarray(Math.max(0, bytes.length - 65536))).includes('xl/workbook.xml');
+	return (
+		latin1.decode(bytes.subarray(0, 4096)).includes('xl/workbook.xml') ||
+		latin1.decode(bytes.subarray(Math.max(0, bytes.length - 65536))).includes('xl/workbook.xml')
+	);
 }
 
 /**
@@ -343,7 +352,10 @@ export function resolveFormat(fileName: string, bytes: Uint8Array): ResolvedForm
 				});
 			}
 			if (claim !== 'none' && claim !== 'other') throw mismatch(fileName, claim, content);
-			throw unknownFormat(fileName, { zh: `这是${content.what.zh}，不是可导入的数据文件`, en: `this is ${content.what.en}, not a data file that can be imported` });
+			throw unknownFormat(fileName, {
+				zh: `这是${content.what.zh}，不是可导入的数据文件`,
+				en: `this is ${content.what.en}, not a data file that can be imported`
+			});
 		case 'text': {
 			if (claim === 'shp') throw bareShp(fileName);
 			const decoded = { text: content.text, encoding: content.encoding };

@@ -60,10 +60,13 @@ async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options
 		collection = await osmToGeoJSON(bytes, format, options.archiveLimits);
 	} catch (error) {
 		// Truncated files and bombs say so (damaged-file, zip-bomb, archive-too-large); the rest is unreadable.
-		throw fileProblemError(options.fileName, error) ?? fileError(options.fileName, 'invalid-osm', {
-			zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
-			en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
-		});
+		throw (
+			fileProblemError(options.fileName, error) ??
+			fileError(options.fileName, 'invalid-osm', {
+				zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
+				en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
+			})
+		);
 	}
 	const features = osmCandidates(collection.features, options.layer, mapping);
 	if (options.layer === 'facilities' && features.length === 0 && collection.features.length > 0) {
@@ -88,8 +91,14 @@ function noFacilityMatched(fileName: string, features: Feature[], mapping: TagMa
 		mapping.length === 0
 			? { zh: '设施标签映射为空（facility_tag_mappings 无记录）', en: 'the facility tag mapping is empty (facility_tag_mappings has no rows)' }
 			: unmapped.length === 0
-				? { zh: '文件中没有兴趣点标签（amenity、shop、leisure 等），可能只含道路或建筑', en: 'the file has no point-of-interest tags (amenity, shop, leisure …): it may hold only roads or buildings' }
-				: { zh: `现有 ${mapping.length} 条标签映射都不匹配；最常见的未映射标签：${tags}`, en: `none of the ${mapping.length} tag mappings matches; most frequent unmapped tags: ${tags}` };
+				? {
+						zh: '文件中没有兴趣点标签（amenity、shop、leisure 等），可能只含道路或建筑',
+						en: 'the file has no point-of-interest tags (amenity, shop, leisure …): it may hold only roads or buildings'
+					}
+				: {
+						zh: `现有 ${mapping.length} 条标签映射都不匹配；最常见的未映射标签：${tags}`,
+						en: `none of the ${mapping.length} tag mappings matches; most frequent unmapped tags: ${tags}`
+					};
 	return fileError(fileName, 'no-facility-matched', {
 		zh: `文件含 ${features.length} 个 OSM 要素，但没有一个是设施：${why.zh}。添加映射：${example}（类别见 npx gridatlas mapping list），然后重新导入`,
 		en: `the file holds ${features.length} OSM features but none is a facility: ${why.en}. Add a mapping: ${example} (categories: npx gridatlas mapping list), then import again`
@@ -122,7 +131,10 @@ function tableSource(csv: Omit<CsvReadResult, 'delimiter'>, options: ParseOption
 	if (ATTRIBUTE_ONLY_LAYERS.has(layer)) {
 		return {
 			format: 'csv',
-			features: csv.collection.features.map((feature, i) => ({ index: csv.rowIndexes[i], feature: { ...feature, geometry: null as unknown as Feature['geometry'] } })),
+			features: csv.collection.features.map((feature, i) => ({
+				index: csv.rowIndexes[i],
+				feature: { ...feature, geometry: null as unknown as Feature['geometry'] }
+			})),
 			fromOsm: false,
 			csvRows: true,
 			crs: options.crs,

@@ -97,8 +97,15 @@ interface Figures {
 	coverageMs: number;
 }
 
-function runGraph(label: string, g: WalkGraph, buildings: { lon: Float64Array; lat: Float64Array }, facilities: Map<string, { lon: number[]; lat: number[] }>): Figures {
-	console.log(`\n== ${label}: ${g.nodeCount.toLocaleString()} nodes, ${g.edgeCount.toLocaleString()} edges (dropped ${g.dropped.nodes} nodes, ${g.dropped.edges} edges), ${fmt(areaKm2(g), 0)} km²`);
+function runGraph(
+	label: string,
+	g: WalkGraph,
+	buildings: { lon: Float64Array; lat: Float64Array },
+	facilities: Map<string, { lon: number[]; lat: number[] }>
+): Figures {
+	console.log(
+		`\n== ${label}: ${g.nodeCount.toLocaleString()} nodes, ${g.edgeCount.toLocaleString()} edges (dropped ${g.dropped.nodes} nodes, ${g.dropped.edges} edges), ${fmt(areaKm2(g), 0)} km²`
+	);
 	let t0 = performance.now();
 	snapIndex(g);
 	console.log(`snap index: ${fmt(ms(t0), 0)} ms`);
@@ -107,13 +114,17 @@ function runGraph(label: string, g: WalkGraph, buildings: { lon: Float64Array; l
 	const single = timeIsochrones(g, origins(g, TIMED, 1), [MINUTES]);
 	const isochroneMs = quantile(single, 0.5);
 	const isochroneP95 = quantile(single, 0.95);
-	console.log(`one ${MINUTES}-minute isochrone incl. polygon: median ${fmt(isochroneMs, 2)} ms, p95 ${fmt(isochroneP95, 2)} ms, max ${fmt(Math.max(...single), 2)} ms (goal ≤ 5 ms)`);
+	console.log(
+		`one ${MINUTES}-minute isochrone incl. polygon: median ${fmt(isochroneMs, 2)} ms, p95 ${fmt(isochroneP95, 2)} ms, max ${fmt(Math.max(...single), 2)} ms (goal ≤ 5 ms)`
+	);
 	// an example from the middle of the graph
 	const [bx0, by0, bx1, by1] = graphBounds(g)!;
 	const sample = isochrones(g, (bx0 + bx1) / 2, (by0 + by1) / 2, { minutes: [5, 10, 15], speedMPerMin: SPEED, maxSnapM: 1000 });
 	for (const f of sample.features) {
 		const p = f.properties;
-		console.log(`  e.g. ${p.minutes} min: ${fmt(p.area_m2 / 1e6, 3)} km² of a ${fmt(p.circle_area_m2 / 1e6, 3)} km² circle (walkable ${fmt(100 * p.walkable_ratio, 0)} %), ${JSON.stringify(f.geometry).length.toLocaleString()} bytes`);
+		console.log(
+			`  e.g. ${p.minutes} min: ${fmt(p.area_m2 / 1e6, 3)} km² of a ${fmt(p.circle_area_m2 / 1e6, 3)} km² circle (walkable ${fmt(100 * p.walkable_ratio, 0)} %), ${JSON.stringify(f.geometry).length.toLocaleString()} bytes`
+		);
 	}
 
 	const communities = origins(g, COMMUNITIES, 2);
@@ -123,7 +134,9 @@ function runGraph(label: string, g: WalkGraph, buildings: { lon: Float64Array; l
 	t0 = performance.now();
 	timeIsochrones(g, communities, [5, 10, 15]);
 	const allCommunities51015Ms = ms(t0);
-	console.log(`${COMMUNITIES} communities: ${fmt(allCommunitiesMs, 0)} ms for the ${MINUTES}-minute isochrones (goal ≤ 2000 ms), ${fmt(allCommunities51015Ms, 0)} ms for 5/10/15`);
+	console.log(
+		`${COMMUNITIES} communities: ${fmt(allCommunitiesMs, 0)} ms for the ${MINUTES}-minute isochrones (goal ≤ 2000 ms), ${fmt(allCommunities51015Ms, 0)} ms for 5/10/15`
+	);
 
 	// network coverage: snap the buildings once, then one multi-source search per category
 	t0 = performance.now();
@@ -193,7 +206,9 @@ async function main() {
 	const t0 = performance.now();
 	const list = syntheticLattice({ side: latticeSideFor(EDGES), seed: 1 });
 	const synth = graphFromEdgeList(list);
-	console.log(`synthetic walk graph: ${synth.edgeCount.toLocaleString()} edges built in ${fmt(ms(t0), 0)} ms (lattice side ${latticeSideFor(EDGES)}, 80 m blocks)`);
+	console.log(
+		`synthetic walk graph: ${synth.edgeCount.toLocaleString()} edges built in ${fmt(ms(t0), 0)} ms (lattice side ${latticeSideFor(EDGES)}, 80 m blocks)`
+	);
 	const synthArea = areaKm2(synth);
 	const [x0, y0, x1, y1] = graphBounds(synth)!;
 	const rand = seededRandom(42);
@@ -224,9 +239,7 @@ async function main() {
 	else console.log('\npgRouting: set DATABASE_URL (PostgreSQL with pgRouting) to compare with pgr_drivingDistance');
 
 	console.log(`\nwhole run: ${fmt(ms(started) / 1000, 1)} s`);
-	console.log(
-		`demo: isochrone ${fmt(d.isochroneMs, 2)} ms, ${COMMUNITIES} communities ${fmt(d.allCommunitiesMs, 0)} ms, coverage ${fmt(d.coverageMs, 0)} ms`
-	);
+	console.log(`demo: isochrone ${fmt(d.isochroneMs, 2)} ms, ${COMMUNITIES} communities ${fmt(d.allCommunitiesMs, 0)} ms, coverage ${fmt(d.coverageMs, 0)} ms`);
 	const result = {
 		edges: s.edges,
 		isochrone_ms: +s.isochroneMs.toFixed(3),

@@ -100,7 +100,10 @@ interface CheckedOptions {
 export function checkIsochroneOptions(opts: IsochroneOptions): CheckedOptions {
 	const speed = opts.speedMPerMin ?? WALK_SPEED_M_PER_MIN;
 	if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0) {
-		throw new IsochroneError('bad_speed', `步行速度必须是正数（米/分钟），收到 ${speed} / walking speed must be a positive number of metres per minute, got ${speed}`);
+		throw new IsochroneError(
+			'bad_speed',
+			`步行速度必须是正数（米/分钟），收到 ${speed} / walking speed must be a positive number of metres per minute, got ${speed}`
+		);
 	}
 	if (speed > 1000) {
 		throw new IsochroneError('bad_speed', `步行速度 ${speed} 米/分钟不合理（上限 1000）/ walking speed ${speed} m/min is not a walking speed (at most 1000)`);
@@ -112,7 +115,10 @@ export function checkIsochroneOptions(opts: IsochroneOptions): CheckedOptions {
 	}
 	const over = list.filter((m) => m > maxMinutes);
 	if (over.length) {
-		throw new IsochroneError('too_many_minutes', `分钟数 ${over.join(', ')} 超过上限 ${maxMinutes} 分钟 / ${over.join(', ')} minutes exceed the maximum of ${maxMinutes}`);
+		throw new IsochroneError(
+			'too_many_minutes',
+			`分钟数 ${over.join(', ')} 超过上限 ${maxMinutes} 分钟 / ${over.join(', ')} minutes exceed the maximum of ${maxMinutes}`
+		);
 	}
 	const bufferM = opts.bufferM ?? DEFAULT_BUFFER_M;
 	const cellM = opts.cellM ?? DEFAULT_CELL_M;
@@ -131,14 +137,20 @@ export function checkIsochroneOptions(opts: IsochroneOptions): CheckedOptions {
 
 function requireNetwork(g: WalkGraph | null | undefined): asserts g is WalkGraph {
 	if (!g || g.edgeCount === 0) {
-		throw new IsochroneError('no_network', '步行路网尚未建立：请先导入道路（--layer roads）/ the walking network is not built yet: import roads first (--layer roads)');
+		throw new IsochroneError(
+			'no_network',
+			'步行路网尚未建立：请先导入道路（--layer roads）/ the walking network is not built yet: import roads first (--layer roads)'
+		);
 	}
 }
 
 /** Walking isochrones around one point (WGS-84), one feature per number of minutes, smallest first. */
 export function isochrones(g: WalkGraph | null | undefined, lon: number, lat: number, opts: IsochroneOptions): IsochroneCollection {
 	if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-		throw new IsochroneError('bad_point', `需要有效的 WGS-84 经纬度，收到 lon ${lon}, lat ${lat} / a valid WGS-84 longitude and latitude is required, got lon ${lon}, lat ${lat}`);
+		throw new IsochroneError(
+			'bad_point',
+			`需要有效的 WGS-84 经纬度，收到 lon ${lon}, lat ${lat} / a valid WGS-84 longitude and latitude is required, got lon ${lon}, lat ${lat}`
+		);
 	}
 	return isochroneFromPoints(g, [lon], [lat], opts);
 }
@@ -618,8 +630,7 @@ function traceField(field: Float64Array, grid: Grid, lon0: number, lat0: number,
 	for (let j = 0; j < h - 1; j++) {
 		for (let i = 0; i < w - 1; i++) {
 			const s = j * w + i;
-			const c =
-				(field[s] < r2 ? 1 : 0) | (field[s + 1] < r2 ? 2 : 0) | (field[s + w + 1] < r2 ? 4 : 0) | (field[s + w] < r2 ? 8 : 0);
+			const c = (field[s] < r2 ? 1 : 0) | (field[s + 1] < r2 ? 2 : 0) | (field[s + w + 1] < r2 ? 4 : 0) | (field[s + w] < r2 ? 8 : 0);
 			if (c === 0 || c === 15) continue;
 			let segs = CASES[c];
 			if (c === 5 || c === 10) {

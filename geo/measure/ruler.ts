@@ -70,12 +70,11 @@ export function distFrom(lon: number, lat: number, kx: number, hx: number, ky: n
 }
 
 /** Metres from (lon, lat) to the segment a–b: the closest point is found in the plane of the query's ruler. */
-export function segDistFrom(
-	lon: number, lat: number, kx: number, hx: number, ky: number, hy: number,
-	ax: number, ay: number, bx: number, by: number
-): number {
-	let x = ax, y = ay;
-	const ex = (bx - ax) * kx, ey = (by - ay) * ky;
+export function segDistFrom(lon: number, lat: number, kx: number, hx: number, ky: number, hy: number, ax: number, ay: number, bx: number, by: number): number {
+	let x = ax,
+		y = ay;
+	const ex = (bx - ax) * kx,
+		ey = (by - ay) * ky;
 	const l2 = ex * ex + ey * ey;
 	if (l2 > 0) {
 		const t = ((lon - ax) * kx * ex + (lat - ay) * ky * ey) / l2;
@@ -139,7 +138,8 @@ export function bandOf(lat0: number, lat1: number, out: Band): Band {
 export function expandBox(minLon: number, minLat: number, maxLon: number, maxLat: number, r: number, out: Float64Array, band: Band): Float64Array {
 	// latitude with the least ky anywhere, then longitude with kx at the farthest latitude reached
 	const dlat = r / KY_MIN;
-	const lat0 = minLat - dlat, lat1 = maxLat + dlat;
+	const lat0 = minLat - dlat,
+		lat1 = maxLat + dlat;
 	bandOf(lat0, lat1, band);
 	const dlon = band.kxLo > 0 ? r / band.kxLo : 360;
 	out[0] = minLon - Math.min(dlon, 360);

@@ -97,10 +97,37 @@ describe('buildWalkGraph', () => {
 	it('skips and counts roads with broken geometry', () => {
 		const good = roads('river.geojson');
 		const broken: NetworkRoad[] = [
-			{ sourceId: 'nan', geometry: { type: 'LineString', coordinates: [[NaN, 32], [118.78, 32.04]] } },
+			{
+				sourceId: 'nan',
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[NaN, 32],
+						[118.78, 32.04]
+					]
+				}
+			},
 			{ sourceId: 'one-point', geometry: { type: 'LineString', coordinates: [[118.78, 32.04]] } },
-			{ sourceId: 'repeated', geometry: { type: 'LineString', coordinates: [[118.78, 32.04], [118.78, 32.04]] } },
-			{ sourceId: 'out-of-range', geometry: { type: 'LineString', coordinates: [[500000, 3500000], [500100, 3500000]] } },
+			{
+				sourceId: 'repeated',
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[118.78, 32.04],
+						[118.78, 32.04]
+					]
+				}
+			},
+			{
+				sourceId: 'out-of-range',
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[500000, 3500000],
+						[500100, 3500000]
+					]
+				}
+			},
 			{ sourceId: 'null', geometry: null as unknown as LineString }
 		];
 		const g = buildWalkGraph([...good, ...broken]);
@@ -189,7 +216,15 @@ describe('snapPoints', () => {
 	});
 
 	it('leaves points beyond the maximum snap distance unattached, and says which', () => {
-		const s = snapXY(g, [[100, 700], [100, 150], [Number.NaN, 0]], 500);
+		const s = snapXY(
+			g,
+			[
+				[100, 700],
+				[100, 150],
+				[Number.NaN, 0]
+			],
+			500
+		);
 		expect(s.unsnapped).toEqual([0, 2]);
 		expect(s.edge[0]).toBe(-1);
 		expect(s.offsetM[0]).toBe(Infinity);
@@ -200,7 +235,10 @@ describe('snapPoints', () => {
 	it('attaches a point on an island to the island (unreachable), not across the water', () => {
 		const west = buildWalkGraph(roads('river.geojson', (id) => id !== 'bridge'));
 		// 10 m from the island's x = 320 street, 110 m from the west bank's x = 200 street
-		const s = snapXY(west, [[330, 50], [150, 50]]);
+		const s = snapXY(west, [
+			[330, 50],
+			[150, 50]
+		]);
 		expect(s.unsnapped).toEqual([0]);
 		expect(s.islands).toEqual([0]);
 		expect(s.edge[1]).toBeGreaterThanOrEqual(0);

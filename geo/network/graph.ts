@@ -96,7 +96,6 @@ export interface SnapResult {
 // ---------------------------------------------------------------------------------------------
 // Building
 
-
 /** Metres between two lon/lat points on the WGS-84 ellipsoid (geo/measure's distance, as edge lengths are measured). */
 export const segmentM = distanceM;
 
@@ -313,17 +312,26 @@ export function hilbert16(x: number, y: number): number {
 	let B = (a >>> 1) ^ a;
 	let C = (c >>> 1) ^ (b & (d >>> 1)) ^ c;
 	let D = (a & (c >>> 1)) ^ (d >>> 1) ^ d;
-	a = A; b = B; c = C; d = D; // prettier-ignore
+	a = A;
+	b = B;
+	c = C;
+	d = D; // prettier-ignore
 	A = (a & (a >>> 2)) ^ (b & (b >>> 2));
 	B = (a & (b >>> 2)) ^ (b & ((a ^ b) >>> 2));
 	C ^= (a & (c >>> 2)) ^ (b & (d >>> 2));
 	D ^= (b & (c >>> 2)) ^ ((a ^ b) & (d >>> 2));
-	a = A; b = B; c = C; d = D; // prettier-ignore
+	a = A;
+	b = B;
+	c = C;
+	d = D; // prettier-ignore
 	A = (a & (a >>> 4)) ^ (b & (b >>> 4));
 	B = (a & (b >>> 4)) ^ (b & ((a ^ b) >>> 4));
 	C ^= (a & (c >>> 4)) ^ (b & (d >>> 4));
 	D ^= (b & (c >>> 4)) ^ ((a ^ b) & (d >>> 4));
-	a = A; b = B; c = C; d = D; // prettier-ignore
+	a = A;
+	b = B;
+	c = C;
+	d = D; // prettier-ignore
 	C ^= (a & (c >>> 8)) ^ (b & (d >>> 8));
 	D ^= (b & (c >>> 8)) ^ ((a ^ b) & (d >>> 8));
 	a = C ^ (C >>> 1);
@@ -974,7 +982,15 @@ function targetPlan(g: WalkGraph, targets: SnapResult): TargetPlan {
 	for (let q = 0; q < snapped.length; q++) keys[q] = g.edgeFrom[targets.edge[snapped[q]]];
 	const order = radixOrder(keys);
 	const n = snapped.length;
-	const plan: TargetPlan = { g, index: new Uint32Array(n), edge: new Uint32Array(n), a: new Uint32Array(n), b: new Uint32Array(n), da: new Float64Array(n), db: new Float64Array(n) };
+	const plan: TargetPlan = {
+		g,
+		index: new Uint32Array(n),
+		edge: new Uint32Array(n),
+		a: new Uint32Array(n),
+		b: new Uint32Array(n),
+		da: new Float64Array(n),
+		db: new Float64Array(n)
+	};
 	for (let q = 0; q < n; q++) {
 		const j = snapped[order[q]];
 		const e = targets.edge[j];
@@ -1007,7 +1023,13 @@ export function networkNearest(g: WalkGraph, sources: SnapResult, targets: SnapR
 	return nearest(g, sources, targets, maxM, true) as { distanceM: Float64Array; source: Int32Array };
 }
 
-function nearest(g: WalkGraph, sources: SnapResult, targets: SnapResult, maxM: number, withSource: boolean): { distanceM: Float64Array; source: Int32Array | null } {
+function nearest(
+	g: WalkGraph,
+	sources: SnapResult,
+	targets: SnapResult,
+	maxM: number,
+	withSource: boolean
+): { distanceM: Float64Array; source: Int32Array | null } {
 	const out = new Float64Array(targets.edge.length).fill(Infinity);
 	const from = withSource ? new Int32Array(targets.edge.length).fill(-1) : null;
 	if (g.edgeCount === 0) return { distanceM: out, source: from };

@@ -39,8 +39,7 @@ function linesOf(road: NetworkRoad): Position[][] {
 	return road.geometry.type === 'LineString' ? [road.geometry.coordinates] : road.geometry.coordinates;
 }
 
-const validPosition = (p: Position) =>
-	Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
+const validPosition = (p: Position) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
 
 /** A road whose every line has at least two valid positions, one of them distinct from the first. */
 function hasUsableGeometry(road: NetworkRoad): boolean {
@@ -48,9 +47,7 @@ function hasUsableGeometry(road: NetworkRoad): boolean {
 	if (!g || (g.type !== 'LineString' && g.type !== 'MultiLineString') || !Array.isArray(g.coordinates)) return false;
 	const lines = linesOf(road);
 	if (lines.length === 0) return false;
-	return lines.every(
-		(line) => Array.isArray(line) && line.length >= 2 && line.every(validPosition) && line.some((p) => nodeKey(p) !== nodeKey(line[0]))
-	);
+	return lines.every((line) => Array.isArray(line) && line.length >= 2 && line.every(validPosition) && line.some((p) => nodeKey(p) !== nodeKey(line[0])));
 }
 
 export function buildWalkNetwork(allRoads: NetworkRoad[]): WalkNetwork {

@@ -56,7 +56,8 @@ describe('buildWalkNetwork', () => {
 
 /** The geodesic (Vincenty) length of edge e's polyline, and the same on the sphere. */
 function edgeLengths(g: WalkGraph, e: number) {
-	let geodesic = 0, sphere = 0;
+	let geodesic = 0,
+		sphere = 0;
 	const c = g.edgeCoords;
 	for (let j = g.edgeCoordOffsets[e]; j < g.edgeCoordOffsets[e + 1] - 1; j++) {
 		geodesic += vincenty(c[2 * j], c[2 * j + 1], c[2 * j + 2], c[2 * j + 3]);
@@ -74,13 +75,19 @@ describe('network distances on the WGS-84 ellipsoid', () => {
 		// targets spread over 0.5–2.5 km, each path walked back edge by edge from the distances
 		const targets = [...dist.keys()].filter((v) => dist[v] > 500 && dist[v] < 2500).filter((_, i) => i % 7 === 0);
 		expect(targets.length).toBeGreaterThan(10);
-		let worst = 0, worstSphere = 0, short = 0, walked = 0;
+		let worst = 0,
+			worstSphere = 0,
+			short = 0,
+			walked = 0;
 		for (const target of targets) {
-			let v = target, geodesic = 0, sphere = 0;
+			let v = target,
+				geodesic = 0,
+				sphere = 0;
 			while (dist[v] > 0) {
 				let step = -1;
 				for (let a = g.offsets[v]; a < g.offsets[v + 1] && step < 0; a++) {
-					const u = g.adjNode[a], e = g.adjEdge[a];
+					const u = g.adjNode[a],
+						e = g.adjEdge[a];
 					if (Math.abs(dist[u] + g.edgeLength[e] - dist[v]) < 1e-3) step = a;
 				}
 				expect(step).toBeGreaterThanOrEqual(0);
@@ -98,7 +105,9 @@ describe('network distances on the WGS-84 ellipsoid', () => {
 		// what the spherical lengths were: east–west short (≈ 0.2 %), north–south long (≈ 0.3 %) —
 		// metres on a path, enough to flip a building near a rule's radius
 		expect(worstSphere).toBeGreaterThan(1);
-		console.log(`network vs geodesic: worst ${worst.toFixed(4)} m; sphere: worst ${worstSphere.toFixed(2)} m, ` +
-			`${((short / walked) * 100).toFixed(3)} % short over ${targets.length} paths`);
+		console.log(
+			`network vs geodesic: worst ${worst.toFixed(4)} m; sphere: worst ${worstSphere.toFixed(2)} m, ` +
+				`${((short / walked) * 100).toFixed(3)} % short over ${targets.length} paths`
+		);
 	});
 });

@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { Feature, Geometry } from 'geojson';
 import { DEFAULT_TAG_MAPPING, FACILITY_CATEGORIES, isOsmBuilding, isWalkable, matchTagMapping, osmFacilityCategory, osmRoad, unmappedPoiTags } from './index';
 
-const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
-const line: Geometry = { type: 'LineString', coordinates: [[0, 0], [1, 1]] };
+const square: Geometry = {
+	type: 'Polygon',
+	coordinates: [
+		[
+			[0, 0],
+			[1, 0],
+			[1, 1],
+			[0, 0]
+		]
+	]
+};
+const line: Geometry = {
+	type: 'LineString',
+	coordinates: [
+		[0, 0],
+		[1, 1]
+	]
+};
 const point: Geometry = { type: 'Point', coordinates: [0, 0] };
 const osm = (tags: Record<string, string>, geometry: Geometry): Feature => ({ type: 'Feature', properties: { ...tags, '@id': 'way/1' }, geometry });
 const category = (tags: Record<string, string>, geometry: Geometry = point) => osmFacilityCategory(osm(tags, geometry), DEFAULT_TAG_MAPPING);

@@ -91,8 +91,20 @@ export function osmFacilityCategory(feature: Feature, mapping: TagMapping[]): st
 
 /** Keys that mark a point of interest: the tags a facility mapping would take. */
 const POI_KEYS = [
-	'amenity', 'shop', 'leisure', 'healthcare', 'office', 'tourism', 'social_facility', 'emergency',
-	'craft', 'public_transport', 'railway', 'station', 'sport', 'club'
+	'amenity',
+	'shop',
+	'leisure',
+	'healthcare',
+	'office',
+	'tourism',
+	'social_facility',
+	'emergency',
+	'craft',
+	'public_transport',
+	'railway',
+	'station',
+	'sport',
+	'club'
 ];
 
 /**

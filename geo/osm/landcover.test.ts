@@ -15,8 +15,25 @@ import { parseLayer } from '../import';
 import { expectedOutput } from '../test-fixture';
 
 const bytesOf = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
-const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
-const line: Geometry = { type: 'LineString', coordinates: [[0, 0], [1, 1]] };
+const square: Geometry = {
+	type: 'Polygon',
+	coordinates: [
+		[
+			[0, 0],
+			[1, 0],
+			[1, 1],
+			[0, 1],
+			[0, 0]
+		]
+	]
+};
+const line: Geometry = {
+	type: 'LineString',
+	coordinates: [
+		[0, 0],
+		[1, 1]
+	]
+};
 const point: Geometry = { type: 'Point', coordinates: [0, 0] };
 const osm = (tags: Record<string, string>, geometry: Geometry = square): Feature => ({
 	type: 'Feature',
@@ -170,7 +187,18 @@ describe('parseLayer: landcover', () => {
 		const sq = (properties: Record<string, unknown>, d = 0) => ({
 			type: 'Feature',
 			properties,
-			geometry: { type: 'Polygon', coordinates: [[[118.78 + d, 32.04], [118.781 + d, 32.04], [118.781 + d, 32.041], [118.78 + d, 32.041], [118.78 + d, 32.04]]] }
+			geometry: {
+				type: 'Polygon',
+				coordinates: [
+					[
+						[118.78 + d, 32.04],
+						[118.781 + d, 32.04],
+						[118.781 + d, 32.041],
+						[118.78 + d, 32.041],
+						[118.78 + d, 32.04]
+					]
+				]
+			}
 		});
 		const text = JSON.stringify({
 			type: 'FeatureCollection',
@@ -180,7 +208,17 @@ describe('parseLayer: landcover', () => {
 				sq({ id: 'c', leisure: 'park' }, 0.004),
 				sq({ id: 'd', kind: 'industrial' }, 0.006),
 				sq({ id: 'e' }, 0.008),
-				{ type: 'Feature', properties: { id: 'f', kind: 'water' }, geometry: { type: 'LineString', coordinates: [[118.78, 32.04], [118.79, 32.05]] } }
+				{
+					type: 'Feature',
+					properties: { id: 'f', kind: 'water' },
+					geometry: {
+						type: 'LineString',
+						coordinates: [
+							[118.78, 32.04],
+							[118.79, 32.05]
+						]
+					}
+				}
 			]
 		});
 		const parsed = await parseLayer(new TextEncoder().encode(text), { layer: 'landcover', crs: 'wgs84', fileName: 'lc.geojson' });

@@ -37,8 +37,7 @@ function values(tags: Tags, key: string): string[] {
 		.filter((v) => v !== '' && v !== 'no');
 }
 
-const has = (tags: Tags, key: string, accepted?: ReadonlySet<string>) =>
-	values(tags, key).some((v) => accepted === undefined || accepted.has(v));
+const has = (tags: Tags, key: string, accepted?: ReadonlySet<string>) => values(tags, key).some((v) => accepted === undefined || accepted.has(v));
 
 const set = (...items: string[]) => new Set(items);
 
@@ -50,18 +49,12 @@ const set = (...items: string[]) => new Set(items);
 const RULES: [LandcoverKind, (tags: Tags) => boolean][] = [
 	[
 		'water',
-		(t) =>
-			has(t, 'natural', set('water')) ||
-			has(t, 'water') ||
-			has(t, 'waterway', set('riverbank', 'dock')) ||
-			has(t, 'landuse', set('reservoir', 'basin'))
+		(t) => has(t, 'natural', set('water')) || has(t, 'water') || has(t, 'waterway', set('riverbank', 'dock')) || has(t, 'landuse', set('reservoir', 'basin'))
 	],
 	['park', (t) => has(t, 'leisure', set('park', 'garden'))],
 	[
 		'green',
-		(t) =>
-			has(t, 'landuse', set('grass', 'forest', 'meadow', 'recreation_ground', 'village_green')) ||
-			has(t, 'natural', set('wood', 'scrub', 'grassland'))
+		(t) => has(t, 'landuse', set('grass', 'forest', 'meadow', 'recreation_ground', 'village_green')) || has(t, 'natural', set('wood', 'scrub', 'grassland'))
 	],
 	['education', (t) => has(t, 'amenity', set('school', 'university', 'college')) || has(t, 'landuse', set('education'))],
 	['health', (t) => has(t, 'amenity', set('hospital')) || has(t, 'healthcare', set('hospital'))],

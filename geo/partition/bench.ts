@@ -26,7 +26,10 @@ function edit(grids: GridFeature[]): GridFeature[] {
 }
 
 const res: Record<string, number> = {};
-for (const [cols, rows, nb, key] of [[6, 5, 500, '_30'], [10, 10, 5000, '_100']] as const) {
+for (const [cols, rows, nb, key] of [
+	[6, 5, 500, '_30'],
+	[10, 10, 5000, '_100']
+] as const) {
 	const { community, grids, buildings } = syntheticCommunity(cols, rows, nb, 400, 7);
 	const clean = time(() => validatePartition(community, grids, buildings), SMOKE ? 2 : 20);
 	const dirtyGrids = edit(grids);

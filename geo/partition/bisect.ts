@@ -7,26 +7,9 @@
 // the piece exactly (up to floating point). Pieces without weight are cut by area.
 // Finally, stray fragments of multi-part results are handed to a neighbouring part so that each part
 // is in one piece where the input allows it. Pure: no I/O.
-import {
-	area as turfArea,
-	bbox as turfBbox,
-	booleanPointInPolygon,
-	difference,
-	featureCollection,
-	intersect,
-	union
-} from '@turf/turf';
+import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, difference, featureCollection, intersect, union } from '@turf/turf';
 import type { BBox, Feature, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import {
-	expandBBox,
-	fitCenterline,
-	isLowSide,
-	lowSidePolygon,
-	metresPerDegree,
-	straightCut,
-	type Cut,
-	type CutAxis
-} from './cut';
+import { expandBBox, fitCenterline, isLowSide, lowSidePolygon, metresPerDegree, straightCut, type Cut, type CutAxis } from './cut';
 import { orderWestToEastNorthToSouth } from './order';
 
 export type Areal = Polygon | MultiPolygon;
@@ -77,9 +60,7 @@ interface RawPart {
 }
 
 function asFeature(g: Areal | Feature<Areal>): Piece {
-	return 'type' in g && g.type === 'Feature'
-		? (g as Piece)
-		: { type: 'Feature', properties: {}, geometry: g as Areal };
+	return 'type' in g && g.type === 'Feature' ? (g as Piece) : { type: 'Feature', properties: {}, geometry: g as Areal };
 }
 
 function polygonsOf(g: Areal): Position[][][] {
@@ -87,9 +68,7 @@ function polygonsOf(g: Areal): Position[][][] {
 }
 
 function fromPolygons(polys: Position[][][]): Areal {
-	return polys.length === 1
-		? { type: 'Polygon', coordinates: polys[0] }
-		: { type: 'MultiPolygon', coordinates: polys };
+	return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
 }
 
 function pointIn(p: Position, g: Areal): boolean {
@@ -167,7 +146,14 @@ function chooseCut(piece: Piece, points: WeightedPoint[], n: number, opts: Bisec
 	const kHalf = Math.floor(n / 2);
 	if (total <= 0) {
 		// Weightless points (e.g. buildings without households) are still spread over the parts.
-		if (points.length >= 2) return chooseCut(piece, points.map((p) => ({ ...p, weight: 1 })), n, opts, 0);
+		if (points.length >= 2)
+			return chooseCut(
+				piece,
+				points.map((p) => ({ ...p, weight: 1 })),
+				n,
+				opts,
+				0
+			);
 		return { cut: areaCut(piece, longAxis, kHalf / n, box), k: kHalf };
 	}
 
@@ -210,15 +196,7 @@ function chooseCut(piece: Piece, points: WeightedPoint[], n: number, opts: Bisec
 	return { cut: areaCut(piece, longAxis, kHalf / n, box), k: kHalf };
 }
 
-function split(
-	piece: Piece,
-	points: WeightedPoint[],
-	n: number,
-	opts: BisectOptions,
-	globalMean: number,
-	cuts: string[],
-	out: RawPart[]
-): void {
+function split(piece: Piece, points: WeightedPoint[], n: number, opts: BisectOptions, globalMean: number, cuts: string[], out: RawPart[]): void {
 	if (n <= 1) {
 		out.push({ geometry: piece.geometry, cuts });
 		return;
@@ -317,7 +295,13 @@ export function bisectPolygon(
 	const piece = asFeature(polygon);
 	const raw: RawPart[] = [];
 	split({ type: 'Feature', properties: {}, geometry: piece.geometry }, points, parts, opts, sum(points) / parts, [], raw);
-	const geoms = opts.absorbFragments === false ? raw.map((r) => r.geometry) : absorbFragments(raw.map((r) => r.geometry), points);
+	const geoms =
+		opts.absorbFragments === false
+			? raw.map((r) => r.geometry)
+			: absorbFragments(
+					raw.map((r) => r.geometry),
+					points
+				);
 	const features: Feature<Areal, PartProperties>[] = geoms.map((geometry, i) => {
 		let weight = 0;
 		let count = 0;

@@ -124,8 +124,7 @@ export function fitCenterline(
 	const crossScale = axis === 'x' ? s.x : s.y;
 	const straightness = (opts.straightnessM ?? 35) / crossScale;
 	const bin = (opts.binM ?? 25) / alongScale;
-	const parts =
-		line.geometry.type === 'LineString' ? [line.geometry.coordinates] : line.geometry.coordinates;
+	const parts = line.geometry.type === 'LineString' ? [line.geometry.coordinates] : line.geometry.coordinates;
 	// Densified vertices of the clipped line, as (along, cross).
 	const pts: [number, number][] = [];
 	for (const coords of parts) {
@@ -166,9 +165,7 @@ export function fitCenterline(
 		b.n += 1;
 		bins.set(key, b);
 	}
-	const centre: [number, number][] = [...bins.entries()]
-		.sort((p, q) => p[0] - q[0])
-		.map(([, b]) => [b.a / b.n, b.c / b.n]);
+	const centre: [number, number][] = [...bins.entries()].sort((p, q) => p[0] - q[0]).map(([, b]) => [b.a / b.n, b.c / b.n]);
 	const mono: [number, number][] = [];
 	for (const p of centre) if (!mono.length || p[0] > mono[mono.length - 1][0]) mono.push(p);
 	const cut: Cut = { axis, line: mono, source: String(line.properties?.name ?? 'line') };

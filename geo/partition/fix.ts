@@ -3,17 +3,7 @@
 import Flatbush from 'flatbush';
 import type { Position } from 'geojson';
 import { bandExcess, householdsPerGrid, type Band, type GridFeature, type PlanBuilding } from './households';
-import {
-	bboxOf,
-	bboxesMeet,
-	clipDifference,
-	clipUnion,
-	geometryOf,
-	pointInAreal,
-	polygonsOf,
-	scaleAt,
-	type Areal
-} from './planar';
+import { bboxOf, bboxesMeet, clipDifference, clipUnion, geometryOf, pointInAreal, polygonsOf, scaleAt, type Areal } from './planar';
 
 type Scale = { kx: number; ky: number };
 
@@ -26,21 +16,37 @@ export function sharedBorderLength(a: Areal, b: Areal, k: Scale, epsM = 0.05): n
 				for (let i = 0; i + 1 < ring.length; i++) out.push(ring[i][0] * k.kx, ring[i][1] * k.ky, ring[i + 1][0] * k.kx, ring[i + 1][1] * k.ky);
 		return out;
 	};
-	const sa = segs(a), sb = segs(b);
+	const sa = segs(a),
+		sb = segs(b);
 	let total = 0;
 	for (let i = 0; i < sa.length; i += 4) {
-		const ax = sa[i], ay = sa[i + 1], bx = sa[i + 2], by = sa[i + 3];
-		const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
+		const ax = sa[i],
+			ay = sa[i + 1],
+			bx = sa[i + 2],
+			by = sa[i + 3];
+		const dx = bx - ax,
+			dy = by - ay,
+			len = Math.hypot(dx, dy);
 		if (len === 0) continue;
-		const ux = dx / len, uy = dy / len;
-		const minX = Math.min(ax, bx) - epsM, maxX = Math.max(ax, bx) + epsM, minY = Math.min(ay, by) - epsM, maxY = Math.max(ay, by) + epsM;
+		const ux = dx / len,
+			uy = dy / len;
+		const minX = Math.min(ax, bx) - epsM,
+			maxX = Math.max(ax, bx) + epsM,
+			minY = Math.min(ay, by) - epsM,
+			maxY = Math.max(ay, by) + epsM;
 		for (let j = 0; j < sb.length; j += 4) {
-			const cx = sb[j], cy = sb[j + 1], ex = sb[j + 2], ey = sb[j + 3];
+			const cx = sb[j],
+				cy = sb[j + 1],
+				ex = sb[j + 2],
+				ey = sb[j + 3];
 			if (Math.max(cx, ex) < minX || Math.min(cx, ex) > maxX || Math.max(cy, ey) < minY || Math.min(cy, ey) > maxY) continue;
-			const d1 = Math.abs((cx - ax) * uy - (cy - ay) * ux), d2 = Math.abs((ex - ax) * uy - (ey - ay) * ux);
+			const d1 = Math.abs((cx - ax) * uy - (cy - ay) * ux),
+				d2 = Math.abs((ex - ax) * uy - (ey - ay) * ux);
 			if (d1 > epsM || d2 > epsM) continue;
-			const t1 = (cx - ax) * ux + (cy - ay) * uy, t2 = (ex - ax) * ux + (ey - ay) * uy;
-			const lo = Math.max(0, Math.min(t1, t2)), hi = Math.min(len, Math.max(t1, t2));
+			const t1 = (cx - ax) * ux + (cy - ay) * uy,
+				t2 = (ex - ax) * ux + (ey - ay) * uy;
+			const lo = Math.max(0, Math.min(t1, t2)),
+				hi = Math.min(len, Math.max(t1, t2));
 			if (hi > lo) total += hi - lo;
 		}
 	}
@@ -75,7 +81,10 @@ export function chooseGapOwner(piece: Areal, grids: GridFeature[], buildings: Pl
 	const pb = bboxOf(piece);
 	let hh = 0;
 	for (const b of buildings) if (pointInAreal(b.lon, b.lat, piece)) hh += Number(b.households) || 0;
-	const { byGrid } = householdsPerGrid(grids, buildings.filter((b) => !pointInAreal(b.lon, b.lat, piece)));
+	const { byGrid } = householdsPerGrid(
+		grids,
+		buildings.filter((b) => !pointInAreal(b.lon, b.lat, piece))
+	);
 	let best: { i: number; excess: number; border: number; code: string } | null = null;
 	grids.forEach((g, i) => {
 		if (!bboxesMeet(pb, bboxOf(g.geometry), 1e-7)) return;
@@ -84,7 +93,11 @@ export function chooseGapOwner(piece: Areal, grids: GridFeature[], buildings: Pl
 		const code = String(g.properties.code);
 		const h = byGrid.get(code) ?? 0;
 		const excess = g.properties.kind === 'dedicated' ? 0 : bandExcess(h + hh, band) - bandExcess(h, band);
-		if (!best || excess < best.excess || (excess === best.excess && (border > best.border + 1e-6 || (Math.abs(border - best.border) <= 1e-6 && code < best.code))))
+		if (
+			!best ||
+			excess < best.excess ||
+			(excess === best.excess && (border > best.border + 1e-6 || (Math.abs(border - best.border) <= 1e-6 && code < best.code)))
+		)
 			best = { i, excess, border, code };
 	});
 	const b = best as { i: number; excess: number; border: number; code: string } | null;
@@ -128,7 +141,10 @@ export function fixSliverOverlap(
 	if (idx.some((i) => i < 0)) throw new Error(`fixSliverOverlap: unknown grid ${codes.join(', ')}`);
 	const inside = buildings.filter((b) => pointInAreal(b.lon, b.lat, piece));
 	const insideHh = inside.reduce((s, b) => s + (Number(b.households) || 0), 0);
-	const { byGrid } = householdsPerGrid(grids, buildings.filter((b) => !pointInAreal(b.lon, b.lat, piece)));
+	const { byGrid } = householdsPerGrid(
+		grids,
+		buildings.filter((b) => !pointInAreal(b.lon, b.lat, piece))
+	);
 	const options = [0, 1].map((keep) => {
 		const lose = 1 - keep;
 		const rest = clipDifference(grids[idx[lose]].geometry, piece);
@@ -136,7 +152,8 @@ export function fixSliverOverlap(
 		const before = polygonsOf(grids[idx[lose]].geometry).length;
 		const hk = (byGrid.get(codes[keep]) ?? 0) + insideHh;
 		const hl = byGrid.get(codes[lose]) ?? 0;
-		const kindK = grids[idx[keep]].properties.kind, kindL = grids[idx[lose]].properties.kind;
+		const kindK = grids[idx[keep]].properties.kind,
+			kindL = grids[idx[lose]].properties.kind;
 		const excess = (kindK === 'dedicated' ? 0 : bandExcess(hk, band)) + (kindL === 'dedicated' ? 0 : bandExcess(hl, band));
 		return { keep, lose, rest, split: rest === null || parts > before ? 1 : 0, excess };
 	});
@@ -166,30 +183,54 @@ export function snapNearMiss(
 	if (nseg === 0) return { geometry: g, moved: 0, inserted: 0 };
 	const index = new Flatbush(nseg);
 	for (let i = 0; i < nseg; i++)
-		index.add(Math.min(tx[4 * i], tx[4 * i + 2]), Math.min(tx[4 * i + 1], tx[4 * i + 3]), Math.max(tx[4 * i], tx[4 * i + 2]), Math.max(tx[4 * i + 1], tx[4 * i + 3]));
+		index.add(
+			Math.min(tx[4 * i], tx[4 * i + 2]),
+			Math.min(tx[4 * i + 1], tx[4 * i + 3]),
+			Math.max(tx[4 * i], tx[4 * i + 2]),
+			Math.max(tx[4 * i + 1], tx[4 * i + 3])
+		);
 	index.finish();
-	const dxDeg = toleranceM / k.kx, dyDeg = toleranceM / k.ky;
+	const dxDeg = toleranceM / k.kx,
+		dyDeg = toleranceM / k.ky;
 
 	/** Nearest target (vertex preferred) within tolerance, or null. */
 	const snapPoint = (p: Position): Position | null => {
-		let bestV: Position | null = null, bestVd = Infinity, bestS: Position | null = null, bestSd = Infinity;
+		let bestV: Position | null = null,
+			bestVd = Infinity,
+			bestS: Position | null = null,
+			bestSd = Infinity;
 		for (const s of index.search(p[0] - dxDeg, p[1] - dyDeg, p[0] + dxDeg, p[1] + dyDeg)) {
-			const ax = tx[4 * s], ay = tx[4 * s + 1], bx = tx[4 * s + 2], by = tx[4 * s + 3];
-			for (const [vx, vy] of [[ax, ay], [bx, by]]) {
+			const ax = tx[4 * s],
+				ay = tx[4 * s + 1],
+				bx = tx[4 * s + 2],
+				by = tx[4 * s + 3];
+			for (const [vx, vy] of [
+				[ax, ay],
+				[bx, by]
+			]) {
 				const d = Math.hypot((vx - p[0]) * k.kx, (vy - p[1]) * k.ky);
-				if (d <= toleranceM && d < bestVd) { bestVd = d; bestV = [vx, vy]; }
+				if (d <= toleranceM && d < bestVd) {
+					bestVd = d;
+					bestV = [vx, vy];
+				}
 			}
-			const ux = (bx - ax) * k.kx, uy = (by - ay) * k.ky, len2 = ux * ux + uy * uy;
+			const ux = (bx - ax) * k.kx,
+				uy = (by - ay) * k.ky,
+				len2 = ux * ux + uy * uy;
 			if (len2 === 0) continue;
-			const t = Math.max(0, Math.min(1, (((p[0] - ax) * k.kx) * ux + ((p[1] - ay) * k.ky) * uy) / len2));
+			const t = Math.max(0, Math.min(1, ((p[0] - ax) * k.kx * ux + (p[1] - ay) * k.ky * uy) / len2));
 			const q: Position = [ax + t * (bx - ax), ay + t * (by - ay)];
 			const d = Math.hypot((q[0] - p[0]) * k.kx, (q[1] - p[1]) * k.ky);
-			if (d <= toleranceM && d < bestSd) { bestSd = d; bestS = q; }
+			if (d <= toleranceM && d < bestSd) {
+				bestSd = d;
+				bestS = q;
+			}
 		}
 		return bestV ?? bestS;
 	};
 
-	let moved = 0, inserted = 0;
+	let moved = 0,
+		inserted = 0;
 	const snapRing = (ring: Position[]): Position[] | null => {
 		const pts = ring.slice(0, -1);
 		const snapped = pts.map((p) => {
@@ -199,29 +240,40 @@ export function snapNearMiss(
 		});
 		const out: Position[] = [];
 		for (let i = 0; i < snapped.length; i++) {
-			const a = snapped[i], b = snapped[(i + 1) % snapped.length];
+			const a = snapped[i],
+				b = snapped[(i + 1) % snapped.length];
 			out.push(a.p);
 			if (!a.on || !b.on) continue;
 			// Neighbour vertices along a → b (both ends on a neighbour's boundary).
-			const ax = a.p[0], ay = a.p[1], bx = b.p[0], by = b.p[1];
-			const ux = (bx - ax) * k.kx, uy = (by - ay) * k.ky, len2 = ux * ux + uy * uy;
+			const ax = a.p[0],
+				ay = a.p[1],
+				bx = b.p[0],
+				by = b.p[1];
+			const ux = (bx - ax) * k.kx,
+				uy = (by - ay) * k.ky,
+				len2 = ux * ux + uy * uy;
 			if (len2 === 0) continue;
 			const extra: { t: number; v: Position }[] = [];
 			const seen = new Set<string>();
 			for (const s of index.search(Math.min(ax, bx) - dxDeg, Math.min(ay, by) - dyDeg, Math.max(ax, bx) + dxDeg, Math.max(ay, by) + dyDeg))
 				for (const o of [0, 2]) {
-					const vx = tx[4 * s + o], vy = tx[4 * s + o + 1];
+					const vx = tx[4 * s + o],
+						vy = tx[4 * s + o + 1];
 					const key = `${vx},${vy}`;
 					if (seen.has(key)) continue;
 					seen.add(key);
-					const px = (vx - ax) * k.kx, py = (vy - ay) * k.ky;
+					const px = (vx - ax) * k.kx,
+						py = (vy - ay) * k.ky;
 					const t = (px * ux + py * uy) / len2;
 					if (t <= 1e-9 || t >= 1 - 1e-9) continue;
 					const d = Math.abs(px * uy - py * ux) / Math.sqrt(len2);
 					if (d <= toleranceM) extra.push({ t, v: [vx, vy] });
 				}
 			extra.sort((p, q) => p.t - q.t);
-			for (const e of extra) { out.push(e.v); inserted++; }
+			for (const e of extra) {
+				out.push(e.v);
+				inserted++;
+			}
 		}
 		const clean = out.filter((p, i) => i === 0 || p[0] !== out[i - 1][0] || p[1] !== out[i - 1][1]);
 		while (clean.length > 1 && clean[0][0] === clean[clean.length - 1][0] && clean[0][1] === clean[clean.length - 1][1]) clean.pop();
@@ -232,7 +284,13 @@ export function snapNearMiss(
 		.map((poly) => {
 			const outer = snapRing(poly[0]);
 			if (!outer) return null;
-			return [outer, ...poly.slice(1).map(snapRing).filter((r): r is Position[] => r !== null)];
+			return [
+				outer,
+				...poly
+					.slice(1)
+					.map(snapRing)
+					.filter((r): r is Position[] => r !== null)
+			];
 		})
 		.filter((p): p is Position[][] => p !== null);
 	const geometry: Areal = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };

@@ -80,11 +80,17 @@ export function householdsPerGrid(
 	const a = assignment ?? assignBuildings(grids, buildings);
 	const hh = new Float64Array(grids.length);
 	const cnt = new Int32Array(grids.length);
-	let unassigned = 0, unassignedBuildings = 0;
+	let unassigned = 0,
+		unassignedBuildings = 0;
 	for (let i = 0; i < buildings.length; i++) {
 		const h = Number(buildings[i].households) || 0;
-		if (a[i] < 0) { unassigned += h; unassignedBuildings++; }
-		else { hh[a[i]] += h; cnt[a[i]]++; }
+		if (a[i] < 0) {
+			unassigned += h;
+			unassignedBuildings++;
+		} else {
+			hh[a[i]] += h;
+			cnt[a[i]]++;
+		}
 	}
 	const byGrid = new Map<string, number>();
 	const buildingsByGrid = new Map<string, number>();
@@ -115,13 +121,23 @@ export function balanceStats(households: Iterable<number>, band: Band = DEFAULT_
 	const v = [...households];
 	const count = v.length;
 	if (count === 0) return { count: 0, total: 0, mean: 0, min: 0, max: 0, std: 0, below: 0, above: 0, outsideBand: 0, excess: 0 };
-	let total = 0, min = Infinity, max = -Infinity, below = 0, above = 0, excess = 0;
+	let total = 0,
+		min = Infinity,
+		max = -Infinity,
+		below = 0,
+		above = 0,
+		excess = 0;
 	for (const h of v) {
 		total += h;
 		if (h < min) min = h;
 		if (h > max) max = h;
-		if (h < band.min) { below++; excess += band.min - h; }
-		else if (h > band.max) { above++; excess += h - band.max; }
+		if (h < band.min) {
+			below++;
+			excess += band.min - h;
+		} else if (h > band.max) {
+			above++;
+			excess += h - band.max;
+		}
 	}
 	const mean = total / count;
 	let ss = 0;

@@ -1,12 +1,5 @@
 // Partition of areas into balanced parts (communities into grids, subdistricts into communities).
-export {
-	bisectPolygon,
-	absorbFragments,
-	type Areal,
-	type WeightedPoint,
-	type PartProperties,
-	type BisectOptions
-} from './bisect';
+export { bisectPolygon, absorbFragments, type Areal, type WeightedPoint, type PartProperties, type BisectOptions } from './bisect';
 export { orderWestToEastNorthToSouth, representativePoint, type OrderOptions } from './order';
 export {
 	fitCenterline,
@@ -23,14 +16,7 @@ export {
 export { splitByLine, splitByPolyline, SplitLineError, roundGeometry, type SplitLineReason, type SplitByPolylineOptions } from './split';
 
 // Grid planning: validation, fixes, households, proposals, codes.
-export {
-	validatePartition,
-	hasHardViolations,
-	type Violation,
-	type ViolationKind,
-	type Fix,
-	type ValidateOptions
-} from './validate';
+export { validatePartition, hasHardViolations, type Violation, type ViolationKind, type Fix, type ValidateOptions } from './validate';
 export { fixGap, fixSliverOverlap, snapNearMiss, sharedBorderLength, chooseGapOwner, type GapOwnerChoice } from './fix';
 export {
 	householdsPerGrid,

@@ -33,10 +33,7 @@ export interface OrderOptions {
  * current row when its representative point is within rowTolerance × median part height of the
  * row's first part), then each row is sorted west to east. Stable and deterministic.
  */
-export function orderWestToEastNorthToSouth<T extends Feature<Polygon | MultiPolygon, unknown>>(
-	features: T[],
-	opts: OrderOptions = {}
-): T[] {
+export function orderWestToEastNorthToSouth<T extends Feature<Polygon | MultiPolygon, unknown>>(features: T[], opts: OrderOptions = {}): T[] {
 	if (features.length <= 1) return [...features];
 	const items = features.map((f, i) => ({ f, i, p: representativePoint(f.geometry), b: turfBbox(f.geometry) }));
 	const heights = items.map((it) => it.b[3] - it.b[1]).sort((a, b) => a - b);

@@ -5,19 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { booleanPointInPolygon, featureCollection, intersect, kinks } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
-import {
-	bisectPolygon,
-	orderWestToEastNorthToSouth,
-	roundGeometry,
-	splitByLine,
-	type Areal,
-	type PartProperties,
-	type WeightedPoint
-} from './index';
+import { bisectPolygon, orderWestToEastNorthToSouth, roundGeometry, splitByLine, type Areal, type PartProperties, type WeightedPoint } from './index';
 import { expectedOutput } from '../test-fixture';
 
 const dir = path.join(import.meta.dirname, 'test');
-const fixtures = fs.readdirSync(path.join(dir, 'in')).filter((f) => f.endsWith('.geojson')).sort();
+const fixtures = fs
+	.readdirSync(path.join(dir, 'in'))
+	.filter((f) => f.endsWith('.geojson'))
+	.sort();
 
 /** Planar area in m² (local equirectangular): exact for cuts made in lon/lat, unlike spherical area. */
 function planarArea(g: Areal): number {
@@ -66,8 +61,7 @@ function checkPartition(area: Feature<Areal>, parts: Feature<Areal>[], points: W
 	const total = planarArea(area.geometry);
 	const sum = parts.reduce((s, p) => s + planarArea(p.geometry), 0);
 	expect(Math.abs(sum - total) / total).toBeLessThan(1e-6);
-	for (let i = 0; i < parts.length; i++)
-		for (let j = i + 1; j < parts.length; j++) expect(overlapArea(parts[i], parts[j])).toBeLessThan(1e-6 * total);
+	for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) expect(overlapArea(parts[i], parts[j])).toBeLessThan(1e-6 * total);
 	for (const p of points) {
 		const inside = parts.filter((part) => booleanPointInPolygon(p.coordinates, part.geometry)).length;
 		expect(inside, `point ${p.id} at ${p.coordinates.join(',')}`).toBe(1);
@@ -82,9 +76,7 @@ describe('bisectPolygon fixtures', () => {
 			const parts = run(fx);
 			expect(parts).toHaveLength(fx.parts);
 			checkPartition(fx.area, parts, fx.points);
-			const out: FeatureCollection = featureCollection(
-				parts.map((p) => ({ ...p, geometry: roundGeometry(p.geometry, 7) }))
-			);
+			const out: FeatureCollection = featureCollection(parts.map((p) => ({ ...p, geometry: roundGeometry(p.geometry, 7) })));
 			const outFile = path.join(dir, 'out', name);
 			expect(out).toEqual(expectedOutput(outFile, out));
 		});
@@ -160,11 +152,26 @@ describe('orderWestToEastNorthToSouth', () => {
 		const cell = (x: number, y: number, id: string): Feature<Polygon, { id: string }> => ({
 			type: 'Feature',
 			properties: { id },
-			geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]] }
+			geometry: {
+				type: 'Polygon',
+				coordinates: [
+					[
+						[x, y],
+						[x + 1, y],
+						[x + 1, y + 1],
+						[x, y + 1],
+						[x, y]
+					]
+				]
+			}
 		});
 		// 2 rows × 3 columns, rows slightly ragged, given shuffled.
 		const cells = [cell(2, 0, 'f'), cell(0, 1.1, 'a'), cell(1, 0.1, 'e'), cell(2, 1, 'c'), cell(0, 0, 'd'), cell(1, 0.95, 'b')];
-		expect(orderWestToEastNorthToSouth(cells).map((c) => c.properties.id).join('')).toBe('abcdef');
+		expect(
+			orderWestToEastNorthToSouth(cells)
+				.map((c) => c.properties.id)
+				.join('')
+		).toBe('abcdef');
 	});
 });
 
@@ -173,12 +180,30 @@ describe('splitByLine', () => {
 		const area: Feature<Polygon> = {
 			type: 'Feature',
 			properties: {},
-			geometry: { type: 'Polygon', coordinates: [[[118.77, 32.03], [118.79, 32.03], [118.79, 32.045], [118.77, 32.045], [118.77, 32.03]]] }
+			geometry: {
+				type: 'Polygon',
+				coordinates: [
+					[
+						[118.77, 32.03],
+						[118.79, 32.03],
+						[118.79, 32.045],
+						[118.77, 32.045],
+						[118.77, 32.03]
+					]
+				]
+			}
 		};
 		const road: Feature<LineString> = {
 			type: 'Feature',
 			properties: { name: 'road' },
-			geometry: { type: 'LineString', coordinates: [[118.781, 32.032], [118.783, 32.038], [118.7805, 32.043]] }
+			geometry: {
+				type: 'LineString',
+				coordinates: [
+					[118.781, 32.032],
+					[118.783, 32.038],
+					[118.7805, 32.043]
+				]
+			}
 		};
 		const { low, high } = splitByLine(area, road, 'x');
 		expect(low && high).toBeTruthy();

@@ -4,10 +4,20 @@ import type { Feature, LineString, Polygon } from 'geojson';
 import { numberGrids, proposeGrids, rebalance, validatePartition, gridCountRange, type GridFeature } from './index';
 import { syntheticCommunity } from './synthetic';
 
-const X = 118.78, Y = 32.04, U = 0.001;
+const X = 118.78,
+	Y = 32.04,
+	U = 0.001;
 const sq = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
 	type: 'Polygon',
-	coordinates: [[[X + x0 * U, Y + y0 * U], [X + x1 * U, Y + y0 * U], [X + x1 * U, Y + y1 * U], [X + x0 * U, Y + y1 * U], [X + x0 * U, Y + y0 * U]]]
+	coordinates: [
+		[
+			[X + x0 * U, Y + y0 * U],
+			[X + x1 * U, Y + y0 * U],
+			[X + x1 * U, Y + y1 * U],
+			[X + x0 * U, Y + y1 * U],
+			[X + x0 * U, Y + y0 * U]
+		]
+	]
 });
 const f = (g: Polygon, id: string): Feature<Polygon, { id: string }> => ({ type: 'Feature', properties: { id }, geometry: g });
 const hard = (vs: ReturnType<typeof validatePartition>) => vs.filter((v) => v.kind !== 'band');
@@ -17,19 +27,28 @@ describe('numberGrids', () => {
 	it('numbers west→east, north→south', () => {
 		const cells = [f(sq(1, 0, 2, 1), 'SE'), f(sq(0, 1, 1, 2), 'NW'), f(sq(0, 0, 1, 1), 'SW'), f(sq(1, 1, 2, 2), 'NE')];
 		expect(numberGrids(C, cells).map((n) => [n.feature.properties.id, n.code])).toEqual([
-			['NW', C + '001'], ['NE', C + '002'], ['SW', C + '003'], ['SE', C + '004']
+			['NW', C + '001'],
+			['NE', C + '002'],
+			['SW', C + '003'],
+			['SE', C + '004']
 		]);
 	});
 	it('keeps codes of surviving grids and gives new ones the next free numbers', () => {
 		const previous = [
-			{ code: C + '001', geometry: sq(0, 1, 1, 2) }, { code: C + '002', geometry: sq(1, 1, 2, 2) },
-			{ code: C + '003', geometry: sq(0, 0, 1, 1) }, { code: C + '004', geometry: sq(1, 0, 2, 1) }
+			{ code: C + '001', geometry: sq(0, 1, 1, 2) },
+			{ code: C + '002', geometry: sq(1, 1, 2, 2) },
+			{ code: C + '003', geometry: sq(0, 0, 1, 1) },
+			{ code: C + '004', geometry: sq(1, 0, 2, 1) }
 		];
 		// NE reshaped (keeps 002); SE split 40 / 60: the larger part keeps 004, the other is new (005).
 		const now = [f(sq(0, 1, 1, 2), 'NW'), f(sq(1, 1.1, 2, 2), 'NE'), f(sq(0, 0, 1, 1), 'SW'), f(sq(1, 0, 1.4, 1), 'SE-w'), f(sq(1.4, 0, 2, 1), 'SE-e')];
 		const out = numberGrids(C, now, previous);
 		expect(out.map((n) => [n.feature.properties.id, n.code, n.previous !== null])).toEqual([
-			['NW', C + '001', true], ['NE', C + '002', true], ['SW', C + '003', true], ['SE-w', C + '005', false], ['SE-e', C + '004', true]
+			['NW', C + '001', true],
+			['NE', C + '002', true],
+			['SW', C + '003', true],
+			['SE-w', C + '005', false],
+			['SE-e', C + '004', true]
 		]);
 	});
 });
@@ -58,7 +77,13 @@ describe('proposeGrids', () => {
 			const y = 0.1 + Math.floor((west ? i : i - 40) / (west ? 8 : 10)) * (west ? 0.35 : 0.45);
 			buildings.push({ id: `b${i}`, lon: X + x * U, lat: Y + y * U, households: 10 });
 		}
-		const road: LineString = { type: 'LineString', coordinates: [[X + 1.3 * U, Y - 0.1 * U], [X + 1.3 * U, Y + 2.1 * U]] };
+		const road: LineString = {
+			type: 'LineString',
+			coordinates: [
+				[X + 1.3 * U, Y - 0.1 * U],
+				[X + 1.3 * U, Y + 2.1 * U]
+			]
+		};
 		const p = proposeGrids(community, buildings, { targetCount: 2, roads: [road], noRebalance: true });
 		expect(p.households).toEqual([400, 400]);
 		expect(hard(validatePartition(community, p.grids, buildings))).toEqual([]);
@@ -69,7 +94,10 @@ describe('proposeGrids', () => {
 	it('explains when no partition fits the band', () => {
 		expect(gridCountRange(1100, { min: 600, max: 1000 })).toEqual([2, 1]);
 		const community = { type: 'Feature', properties: {}, geometry: sq(0, 0, 1, 1) } as Feature<Polygon>;
-		const buildings = [{ id: 'a', lon: X + 0.3 * U, lat: Y + 0.5 * U, households: 700 }, { id: 'b', lon: X + 0.7 * U, lat: Y + 0.5 * U, households: 400 }];
+		const buildings = [
+			{ id: 'a', lon: X + 0.3 * U, lat: Y + 0.5 * U, households: 700 },
+			{ id: 'b', lon: X + 0.7 * U, lat: Y + 0.5 * U, households: 400 }
+		];
 		const p = proposeGrids(community, buildings, { band: { min: 600, max: 1000 } });
 		expect(p.feasible).toBe(false);
 		expect(p.explanation!.en).toMatch(/cannot be split/);

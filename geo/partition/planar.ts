@@ -51,7 +51,10 @@ export function planarPerimeter(g: Areal, k: { kx: number; ky: number }): number
 }
 
 export function bboxOf(g: Areal): BBox {
-	let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+	let minX = Infinity,
+		minY = Infinity,
+		maxX = -Infinity,
+		maxY = -Infinity;
 	for (const poly of polygonsOf(g))
 		for (const ring of poly)
 			for (const p of ring) {
@@ -73,7 +76,10 @@ export function pointInAreal(x: number, y: number, g: Areal): boolean {
 		let inside = false;
 		for (const ring of poly) {
 			for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
-				const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+				const xi = ring[i][0],
+					yi = ring[i][1],
+					xj = ring[j][0],
+					yj = ring[j][1];
 				if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
 			}
 		}
@@ -91,10 +97,15 @@ export function labelPoint(g: Areal): Position {
 	let bestA = -1;
 	for (const poly of polygonsOf(g)) {
 		const a = Math.abs(ringSignedArea(poly[0])) - poly.slice(1).reduce((s, r) => s + Math.abs(ringSignedArea(r)), 0);
-		if (a > bestA) { bestA = a; best = poly; }
+		if (a > bestA) {
+			bestA = a;
+			best = poly;
+		}
 	}
 	const outer = best[0];
-	let cx = 0, cy = 0, a2 = 0;
+	let cx = 0,
+		cy = 0,
+		a2 = 0;
 	for (let i = 0, n = outer.length, j = n - 1; i < n; j = i++) {
 		const f = outer[j][0] * outer[i][1] - outer[i][0] * outer[j][1];
 		cx += (outer[j][0] + outer[i][0]) * f;
@@ -109,12 +120,18 @@ export function labelPoint(g: Areal): Position {
 	const xs: number[] = [];
 	for (const ring of best)
 		for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
-			const [xi, yi] = ring[i], [xj, yj] = ring[j];
+			const [xi, yi] = ring[i],
+				[xj, yj] = ring[j];
 			if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
 		}
 	xs.sort((p, q) => p - q);
-	let bx = outer[0][0], w = -1;
-	for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > w) { w = xs[i + 1] - xs[i]; bx = (xs[i] + xs[i + 1]) / 2; }
+	let bx = outer[0][0],
+		w = -1;
+	for (let i = 0; i + 1 < xs.length; i += 2)
+		if (xs[i + 1] - xs[i] > w) {
+			w = xs[i + 1] - xs[i];
+			bx = (xs[i] + xs[i + 1]) / 2;
+		}
 	return round7([bx, y]);
 }
 
@@ -161,7 +178,18 @@ export function clipUnion(gs: Areal[]): Areal | null {
 }
 
 export function bboxPolygon(b: BBox): Polygon {
-	return { type: 'Polygon', coordinates: [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]] };
+	return {
+		type: 'Polygon',
+		coordinates: [
+			[
+				[b[0], b[1]],
+				[b[2], b[1]],
+				[b[2], b[3]],
+				[b[0], b[3]],
+				[b[0], b[1]]
+			]
+		]
+	};
 }
 
 /**
@@ -176,9 +204,15 @@ export function cleanAreal(g: Areal | null): Areal | null {
 		while (changed && pts.length >= 3) {
 			changed = false;
 			for (let i = 0; i < pts.length; i++) {
-				const a = pts[(i - 1 + pts.length) % pts.length], b = pts[i], c = pts[(i + 1) % pts.length];
-				const ux = b[0] - a[0], uy = b[1] - a[1], vx = c[0] - b[0], vy = c[1] - b[1];
-				const cross = ux * vy - uy * vx, dot = ux * vx + uy * vy;
+				const a = pts[(i - 1 + pts.length) % pts.length],
+					b = pts[i],
+					c = pts[(i + 1) % pts.length];
+				const ux = b[0] - a[0],
+					uy = b[1] - a[1],
+					vx = c[0] - b[0],
+					vy = c[1] - b[1];
+				const cross = ux * vy - uy * vx,
+					dot = ux * vx + uy * vy;
 				const same = a[0] === c[0] && a[1] === c[1];
 				if (same || (dot < 0 && Math.abs(cross) <= 1e-7 * Math.hypot(ux, uy) * Math.hypot(vx, vy) + 1e-24)) {
 					pts.splice(i, 1);
@@ -194,7 +228,15 @@ export function cleanAreal(g: Areal | null): Areal | null {
 	const polys = polygonsOf(g)
 		.map((poly) => {
 			const outer = cleanRing(poly[0]);
-			return outer ? [outer, ...poly.slice(1).map(cleanRing).filter((r): r is Position[] => r !== null)] : null;
+			return outer
+				? [
+						outer,
+						...poly
+							.slice(1)
+							.map(cleanRing)
+							.filter((r): r is Position[] => r !== null)
+					]
+				: null;
 		})
 		.filter((p): p is Position[][] => p !== null);
 	return fromPolygons(polys);

@@ -71,7 +71,9 @@ export function proposeGrids(community: Feature<Areal> | Areal, buildings: PlanB
 	}
 	const cutLines = (opts.roads ?? []).map((r, i) =>
 		(r as Feature).type === 'Feature'
-			? ({ ...(r as Feature<LineString | MultiLineString>), properties: { name: `road ${i}`, ...((r as Feature).properties ?? {}) } } as Feature<LineString | MultiLineString>)
+			? ({ ...(r as Feature<LineString | MultiLineString>), properties: { name: `road ${i}`, ...((r as Feature).properties ?? {}) } } as Feature<
+					LineString | MultiLineString
+				>)
 			: ({ type: 'Feature', properties: { name: `road ${i}` }, geometry: r } as Feature<LineString | MultiLineString>)
 	);
 	const parts = bisectPolygon(

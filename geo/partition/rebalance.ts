@@ -63,7 +63,10 @@ export function rebalance(
 	const fixed = grids.map((g) => g.properties.kind === 'dedicated');
 	const hh = new Float64Array(grids.length);
 	const count = new Int32Array(grids.length);
-	for (const s of sites) { hh[s.grid] += s.hh; count[s.grid]++; }
+	for (const s of sites) {
+		hh[s.grid] += s.hh;
+		count[s.grid]++;
+	}
 	const totalExcess = () => {
 		let e = 0;
 		for (let g = 0; g < hh.length; g++) if (!fixed[g]) e += bandExcess(hh[g], band);
@@ -72,7 +75,10 @@ export function rebalance(
 	const result = (moves: { building: string; from: string; to: string }[], movedSet: Set<number>): RebalanceResult => {
 		const households: Record<string, number> = {};
 		grids.forEach((g, i) => (households[String(g.properties.code)] = hh[i]));
-		const stats = balanceStats(grids.map((_, i) => hh[i]).filter((_, i) => !fixed[i]), band);
+		const stats = balanceStats(
+			grids.map((_, i) => hh[i]).filter((_, i) => !fixed[i]),
+			band
+		);
 		return {
 			grids: grids.map((g, i) => (geoms[i] === g.geometry ? g : { ...g, geometry: geoms[i] })),
 			moved: movedSet.size,
@@ -118,7 +124,8 @@ export function rebalance(
 				const dss = (hh[A] - h - mid) ** 2 + (hh[B] + h - mid) ** 2 - (hh[A] - mid) ** 2 - (hh[B] - mid) ** 2;
 				if (d > 0 || (d === 0 && dss >= 0)) continue;
 				const share = c / nbrs[s].length;
-				if (!best || d < best.d || (d === best.d && (dss < best.dss - 1e-9 || (Math.abs(dss - best.dss) <= 1e-9 && share > best.share)))) best = { s, to: B, d, dss, share };
+				if (!best || d < best.d || (d === best.d && (dss < best.dss - 1e-9 || (Math.abs(dss - best.dss) <= 1e-9 && share > best.share))))
+					best = { s, to: B, d, dss, share };
 			}
 		}
 		if (!best) break;

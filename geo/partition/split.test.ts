@@ -10,8 +10,10 @@ import { clipIntersect, planarArea, scaleAt, type Areal } from './planar';
 
 const k = scaleAt(32.04);
 // 100 m × 100 m at (118.79, 32.04).
-const DX = 100 / k.kx, DY = 100 / k.ky;
-const X0 = 118.79, Y0 = 32.04;
+const DX = 100 / k.kx,
+	DY = 100 / k.ky;
+const X0 = 118.79,
+	Y0 = 32.04;
 const at = (mx: number, my: number): Position => [X0 + (mx / 100) * DX, Y0 + (my / 100) * DY];
 const square: Polygon = { type: 'Polygon', coordinates: [[at(0, 0), at(100, 0), at(100, 100), at(0, 100), at(0, 0)]] };
 const line = (...ms: [number, number][]): LineString => ({ type: 'LineString', coordinates: ms.map(([x, y]) => at(x, y)) });
@@ -27,13 +29,26 @@ function expectPartition(whole: Areal, [a, b]: [Areal, Areal]) {
 // Shaped like grid 320104006002001 of the demo (淮海路社区) as the editor holds it: a one-part MultiPolygon.
 const demoGrid: MultiPolygon = {
 	type: 'MultiPolygon',
-	coordinates: [[[[118.7934026, 32.0412156], [118.7949518, 32.0412156], [118.7949518, 32.0428861], [118.794, 32.0428861], [118.7937, 32.0421], [118.7934026, 32.0412156]]]]
+	coordinates: [
+		[
+			[
+				[118.7934026, 32.0412156],
+				[118.7949518, 32.0412156],
+				[118.7949518, 32.0428861],
+				[118.794, 32.0428861],
+				[118.7937, 32.0421],
+				[118.7934026, 32.0412156]
+			]
+		]
+	]
 };
 
 describe('splitByPolyline', () => {
 	it('splits a square along a diagonal drawn from outside one corner to outside the opposite one', () => {
 		// The case the browser hit: the line leaves the square's x range at both ends.
-		expect(() => splitByLine({ type: 'Feature', properties: {}, geometry: square }, { type: 'Feature', properties: {}, geometry: line([-20, -20], [120, 120]) }, 'x')).toThrow(/does not cross/);
+		expect(() =>
+			splitByLine({ type: 'Feature', properties: {}, geometry: square }, { type: 'Feature', properties: {}, geometry: line([-20, -20], [120, 120]) }, 'x')
+		).toThrow(/does not cross/);
 		const parts = splitByPolyline(square, line([-20, -20], [120, 120]));
 		expectPartition(square, parts);
 		expect(area(parts[0])).toBeCloseTo(5000, 0);
@@ -68,7 +83,13 @@ describe('splitByPolyline', () => {
 	});
 
 	it('splits a demo grid (one-part MultiPolygon, slanted west edge) along a slanted line', () => {
-		const l: LineString = { type: 'LineString', coordinates: [[118.7931, 32.0426], [118.7952, 32.0414]] };
+		const l: LineString = {
+			type: 'LineString',
+			coordinates: [
+				[118.7931, 32.0426],
+				[118.7952, 32.0414]
+			]
+		};
 		const parts = splitByPolyline(demoGrid, l);
 		expectPartition(demoGrid, parts);
 		expect(Math.min(area(parts[0]), area(parts[1]))).toBeGreaterThan(1000);

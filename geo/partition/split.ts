@@ -67,7 +67,10 @@ export function roundGeometry(g: Areal, decimals = 7): Areal {
 		.map((poly) => {
 			const outer = roundRing(poly[0], f);
 			if (!outer) return null;
-			const holes = poly.slice(1).map((r) => roundRing(r, f)).filter((r): r is Position[] => r !== null);
+			const holes = poly
+				.slice(1)
+				.map((r) => roundRing(r, f))
+				.filter((r): r is Position[] => r !== null);
 			return [outer, ...holes];
 		})
 		.filter((p): p is Position[][] => p !== null);
@@ -79,7 +82,10 @@ export function roundGeometry(g: Areal, decimals = 7): Areal {
 export type SplitLineReason = 'too_short' | 'ends_inside' | 'self_intersecting' | 'no_cut';
 
 export class SplitLineError extends Error {
-	constructor(readonly reason: SplitLineReason, message: string) {
+	constructor(
+		readonly reason: SplitLineReason,
+		message: string
+	) {
 		super(message);
 		this.name = 'SplitLineError';
 	}
@@ -101,11 +107,7 @@ export interface SplitByPolylineOptions {
  * (each Polygon or MultiPolygon; together exactly the area) or throws SplitLineError: fewer than
  * two distinct points, an end well inside the area, a line crossing itself, or no cut at all.
  */
-export function splitByPolyline(
-	area: Feature<Areal> | Areal,
-	line: LineString | Position[],
-	opts: SplitByPolylineOptions = {}
-): [Areal, Areal] {
+export function splitByPolyline(area: Feature<Areal> | Areal, line: LineString | Position[], opts: SplitByPolylineOptions = {}): [Areal, Areal] {
 	const g = geometryOf(area);
 	const raw = Array.isArray(line) ? line : line.coordinates;
 	const pts: Position[] = [];
@@ -123,7 +125,12 @@ export function splitByPolyline(
 			throw new SplitLineError('ends_inside', 'splitByPolyline: the line must start and end outside the area');
 	// A box holding the area and the whole line, with room: the ends are extended to its edges.
 	let [minX, minY, maxX, maxY] = box0;
-	for (const p of pts) { minX = Math.min(minX, p[0]); minY = Math.min(minY, p[1]); maxX = Math.max(maxX, p[0]); maxY = Math.max(maxY, p[1]); }
+	for (const p of pts) {
+		minX = Math.min(minX, p[0]);
+		minY = Math.min(minY, p[1]);
+		maxX = Math.max(maxX, p[0]);
+		maxY = Math.max(maxY, p[1]);
+	}
 	const box: BBox = expandBBox([minX, minY, maxX, maxY], 20);
 	const start = rayToBox(pts[0], pts[1], box);
 	const end = rayToBox(pts[pts.length - 1], pts[pts.length - 2], box);
@@ -154,9 +161,13 @@ function distanceToBoundaryM(p: Position, g: Areal, k: { kx: number; ky: number 
 	for (const poly of polygonsOf(g))
 		for (const ring of poly)
 			for (let i = 0; i + 1 < ring.length; i++) {
-				const ax = (ring[i][0] - p[0]) * k.kx, ay = (ring[i][1] - p[1]) * k.ky;
-				const bx = (ring[i + 1][0] - p[0]) * k.kx, by = (ring[i + 1][1] - p[1]) * k.ky;
-				const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+				const ax = (ring[i][0] - p[0]) * k.kx,
+					ay = (ring[i][1] - p[1]) * k.ky;
+				const bx = (ring[i + 1][0] - p[0]) * k.kx,
+					by = (ring[i + 1][1] - p[1]) * k.ky;
+				const dx = bx - ax,
+					dy = by - ay,
+					len2 = dx * dx + dy * dy;
 				const t = len2 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
 				best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
 			}
@@ -165,7 +176,8 @@ function distanceToBoundaryM(p: Position, g: Areal, k: { kx: number; ky: number 
 
 /** Where the segment toward→from, continued straight on beyond `from`, leaves the box. */
 function rayToBox(from: Position, toward: Position, box: BBox): Position {
-	const dx = from[0] - toward[0], dy = from[1] - toward[1];
+	const dx = from[0] - toward[0],
+		dy = from[1] - toward[1];
 	let t = Infinity;
 	if (dx > 0) t = Math.min(t, (box[2] - from[0]) / dx);
 	if (dx < 0) t = Math.min(t, (box[0] - from[0]) / dx);
@@ -189,7 +201,12 @@ function perimeterT(p: Position, box: BBox): number {
 /** Corner at the end of side c-1: 1 = south-east, 2 = north-east, 3 = north-west, 0 = south-west. */
 function boxCorner(c: number, box: BBox): Position {
 	const [x0, y0, x1, y1] = box;
-	return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]][c];
+	return [
+		[x0, y0],
+		[x1, y0],
+		[x1, y1],
+		[x0, y1]
+	][c];
 }
 
 function selfIntersects(path: Position[]): boolean {
@@ -197,12 +214,14 @@ function selfIntersects(path: Position[]): boolean {
 	const onSeg = (a: Position, b: Position, p: Position) =>
 		Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
 	const cross = (a: Position, b: Position, c: Position, d: Position) => {
-		const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+		const o1 = orient(a, b, c),
+			o2 = orient(a, b, d),
+			o3 = orient(c, d, a),
+			o4 = orient(c, d, b);
 		if (o1 !== o2 && o3 !== o4 && o1 && o2 && o3 && o4) return true;
 		return (!o1 && onSeg(a, b, c)) || (!o2 && onSeg(a, b, d)) || (!o3 && onSeg(c, d, a)) || (!o4 && onSeg(c, d, b));
 	};
-	for (let i = 0; i + 1 < path.length; i++)
-		for (let j = i + 2; j + 1 < path.length; j++) if (cross(path[i], path[i + 1], path[j], path[j + 1])) return true;
+	for (let i = 0; i + 1 < path.length; i++) for (let j = i + 2; j + 1 < path.length; j++) if (cross(path[i], path[i + 1], path[j], path[j + 1])) return true;
 	// Adjacent segments folding back onto each other (a spike) also make the side ring degenerate.
 	for (let i = 0; i + 2 < path.length; i++) {
 		const [a, b, c] = [path[i], path[i + 1], path[i + 2]];

@@ -52,7 +52,8 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 	for (let i = 0; i < nv; i++) {
 		if (canon[i] >= 0) continue;
 		canon[i] = i;
-		const x = xy[2 * i], y = xy[2 * i + 1];
+		const x = xy[2 * i],
+			y = xy[2 * i + 1];
 		for (const j of index.range(x - eps, y - eps, x + eps, y + eps)) if (canon[j] < 0) canon[j] = i;
 	}
 
@@ -77,14 +78,19 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 			let b = canon[base + ((s + 1) % m)];
 			if (!r.forward) [a, b] = [b, a];
 			if (a === b) continue;
-			const ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * b], by = xy[2 * b + 1];
-			const dx = bx - ax, dy = by - ay;
+			const ax = xy[2 * a],
+				ay = xy[2 * a + 1],
+				bx = xy[2 * b],
+				by = xy[2 * b + 1];
+			const dx = bx - ax,
+				dy = by - ay;
 			const len2 = dx * dx + dy * dy;
 			hits.length = 0;
 			for (const j of index.range(Math.min(ax, bx) - eps, Math.min(ay, by) - eps, Math.max(ax, bx) + eps, Math.max(ay, by) + eps)) {
 				const c = canon[j];
 				if (c !== j || c === a || c === b) continue;
-				const px = xy[2 * c] - ax, py = xy[2 * c + 1] - ay;
+				const px = xy[2 * c] - ax,
+					py = xy[2 * c + 1] - ay;
 				const t = (px * dx + py * dy) / len2;
 				if (t <= 0 || t >= 1) continue;
 				const cross = px * dy - py * dx;
@@ -122,11 +128,13 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 	const res: [number, number, number][] = [];
 	for (const [key, v] of net) {
 		if (v === 0) continue;
-		const a = Math.floor(key / N), b = key % N;
+		const a = Math.floor(key / N),
+			b = key % N;
 		res.push([a, b, key]);
 		if (!parent.has(a)) parent.set(a, a);
 		if (!parent.has(b)) parent.set(b, b);
-		const ra = find(a), rb = find(b);
+		const ra = find(a),
+			rb = find(b);
 		if (ra !== rb) parent.set(ra, rb);
 	}
 	const comps = new Map<number, { box: BBox; owners: Set<number> }>();
@@ -135,7 +143,8 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 		let c = comps.get(r);
 		if (!c) comps.set(r, (c = { box: [Infinity, Infinity, -Infinity, -Infinity], owners: new Set() }));
 		for (const v of [a, b]) {
-			const x = xy[2 * v], y = xy[2 * v + 1];
+			const x = xy[2 * v],
+				y = xy[2 * v + 1];
 			if (x < c.box[0]) c.box[0] = x;
 			if (y < c.box[1]) c.box[1] = y;
 			if (x > c.box[2]) c.box[2] = x;
@@ -150,7 +159,8 @@ export function residualChain(community: Areal | null, grids: (Areal | null)[], 
 		merged = false;
 		outer: for (let i = 0; i < list.length; i++)
 			for (let j = i + 1; j < list.length; j++) {
-				const p = list[i].box, q = list[j].box;
+				const p = list[i].box,
+					q = list[j].box;
 				if (p[2] < q[0] || q[2] < p[0] || p[3] < q[1] || q[3] < p[1]) continue;
 				list[i] = {
 					box: [Math.min(p[0], q[0]), Math.min(p[1], q[1]), Math.max(p[2], q[2]), Math.max(p[3], q[3])],

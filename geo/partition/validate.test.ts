@@ -21,7 +21,10 @@ import type { Areal } from './planar';
 import { expectedOutput } from '../test-fixture';
 
 const dir = path.join(import.meta.dirname, 'test');
-const names = fs.readdirSync(path.join(dir, 'in/validate')).filter((f) => f.endsWith('.geojson')).sort();
+const names = fs
+	.readdirSync(path.join(dir, 'in/validate'))
+	.filter((f) => f.endsWith('.geojson'))
+	.sort();
 
 export interface Plan {
 	community: Feature<Areal>;
@@ -41,7 +44,13 @@ export function readPlan(file: string): Plan {
 			.map((f) => ({ ...f, properties: { code: f.properties!.code, kind: f.properties!.kind } }) as GridFeature),
 		buildings: fc.features
 			.filter((f): f is Feature<Point> => f.properties?.role === 'building')
-			.map((f) => ({ id: f.properties!.id, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], households: f.properties!.households, grid: f.properties!.grid ?? null }))
+			.map((f) => ({
+				id: f.properties!.id,
+				lon: f.geometry.coordinates[0],
+				lat: f.geometry.coordinates[1],
+				households: f.properties!.households,
+				grid: f.properties!.grid ?? null
+			}))
 	};
 }
 
@@ -85,7 +94,11 @@ describe('validatePartition kinds', () => {
 		expect(iv[0]).toMatchObject({ kind: 'invalid_geometry', reason: 'self_intersection', grids: ['A'] });
 		const b = plan('band');
 		const bv = validatePartition(b.community, b.grids, b.buildings, b.band);
-		expect(bv.map((v) => [v.grids![0], v.side, v.by])).toEqual([['A', 'below', 100], ['C', 'above', 100], ['D', 'above', 300]]);
+		expect(bv.map((v) => [v.grids![0], v.side, v.by])).toEqual([
+			['A', 'below', 100],
+			['C', 'above', 100],
+			['D', 'above', 300]
+		]);
 	});
 
 	it('skips the band for dedicated grids and honours painted buildings', () => {
@@ -93,7 +106,10 @@ describe('validatePartition kinds', () => {
 		b.grids[3].properties.kind = 'dedicated';
 		b.buildings[0].grid = 'B'; // 50 households painted from A to B
 		const v = validatePartition(b.community, b.grids, b.buildings, b.band);
-		expect(v.map((x) => [x.grids![0], x.side, x.by])).toEqual([['A', 'below', 150], ['C', 'above', 100]]);
+		expect(v.map((x) => [x.grids![0], x.side, x.by])).toEqual([
+			['A', 'below', 150],
+			['C', 'above', 100]
+		]);
 	});
 });
 
@@ -144,7 +160,12 @@ describe('households and balance', () => {
 	it('counts households per grid and summarises the balance', () => {
 		const p = plan('band');
 		const { byGrid, unassigned } = householdsPerGrid(p.grids, p.buildings);
-		expect([...byGrid]).toEqual([['A', 200], ['B', 400], ['C', 600], ['D', 800]]);
+		expect([...byGrid]).toEqual([
+			['A', 200],
+			['B', 400],
+			['C', 600],
+			['D', 800]
+		]);
 		expect(unassigned).toBe(0);
 		const s = balanceStats(byGrid.values(), p.band);
 		expect(s).toMatchObject({ count: 4, mean: 500, min: 200, max: 800, below: 1, above: 2, outsideBand: 3, excess: 500 });

@@ -7,14 +7,7 @@
 import type { BBox, Feature, Position } from 'geojson';
 import { findSelfIntersection } from '../validate/rings';
 import { chooseGapOwner, fixSliverOverlap } from './fix';
-import {
-	DEFAULT_BAND,
-	GridLocator,
-	assignBuildings,
-	type Band,
-	type GridFeature,
-	type PlanBuilding
-} from './households';
+import { DEFAULT_BAND, GridLocator, assignBuildings, type Band, type GridFeature, type PlanBuilding } from './households';
 import {
 	bboxOf,
 	bboxPolygon,
@@ -88,7 +81,8 @@ function validGeometry(g: unknown): { ok: true; geometry: Areal } | { ok: false;
 		for (const ring of poly) {
 			if (ring.some((p) => !Number.isFinite(p[0]) || !Number.isFinite(p[1]))) return { ok: false, reason: 'non_finite' };
 			if (ring.length < 4) return { ok: false, reason: 'too_few_positions' };
-			const a = ring[0], b = ring[ring.length - 1];
+			const a = ring[0],
+				b = ring[ring.length - 1];
 			if (a[0] !== b[0] || a[1] !== b[1]) return { ok: false, reason: 'unclosed_ring' };
 		}
 	const si = findSelfIntersection(geom);
@@ -173,7 +167,8 @@ export function validatePartition(
 		}
 		for (let a = 0; a < local.length; a++)
 			for (let b = a + 1; b < local.length; b++) {
-				const p = local[a], q = local[b];
+				const p = local[a],
+					q = local[b];
 				if (!dirty.has(p.i) && !dirty.has(q.i)) continue;
 				if (!bboxesMeet(p.box, q.box)) continue;
 				const x = clipIntersect(p.g, q.g);
@@ -227,7 +222,11 @@ export function validatePartition(
 			}
 		});
 	}
-	const assignment = assignBuildings(grids.map((g, i) => ({ ...g, geometry: geoms[i] ?? ({ type: 'Polygon', coordinates: [] } as Areal) })), buildings, new GridLocator(geoms));
+	const assignment = assignBuildings(
+		grids.map((g, i) => ({ ...g, geometry: geoms[i] ?? ({ type: 'Polygon', coordinates: [] } as Areal) })),
+		buildings,
+		new GridLocator(geoms)
+	);
 	const validGrids = grids.filter((_, i) => geoms[i] !== null);
 	gaps.sort((a, b) => bboxOf(a)[0] - bboxOf(b)[0] || bboxOf(b)[3] - bboxOf(a)[3]);
 	for (const geometry of gaps) {
@@ -272,7 +271,12 @@ export function validatePartition(
 		const hh = un.reduce((s, b) => s + (Number(b.households) || 0), 0);
 		const top = un.reduce((a, b) => ((Number(b.households) || 0) > (Number(a.households) || 0) ? b : a));
 		const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-		for (const b of un) { box[0] = Math.min(box[0], b.lon); box[1] = Math.min(box[1], b.lat); box[2] = Math.max(box[2], b.lon); box[3] = Math.max(box[3], b.lat); }
+		for (const b of un) {
+			box[0] = Math.min(box[0], b.lon);
+			box[1] = Math.min(box[1], b.lat);
+			box[2] = Math.max(box[2], b.lon);
+			box[3] = Math.max(box[3], b.lat);
+		}
 		out.push({
 			kind: 'unassigned_buildings',
 			severity: 'soft',
@@ -321,8 +325,14 @@ export function validatePartition(
 			where: geom ? labelPoint(geom) : labelPoint(C),
 			message:
 				side === 'below'
-					? { zh: `网格 ${codes[i]} 有 ${h} 户，低于下限 ${band.min} 户 ${by} 户`, en: `grid ${codes[i]} has ${h} households, ${by} below the minimum of ${band.min}` }
-					: { zh: `网格 ${codes[i]} 有 ${h} 户，超出上限 ${band.max} 户 ${by} 户`, en: `grid ${codes[i]} has ${h} households, ${by} above the maximum of ${band.max}` }
+					? {
+							zh: `网格 ${codes[i]} 有 ${h} 户，低于下限 ${band.min} 户 ${by} 户`,
+							en: `grid ${codes[i]} has ${h} households, ${by} below the minimum of ${band.min}`
+						}
+					: {
+							zh: `网格 ${codes[i]} 有 ${h} 户，超出上限 ${band.max} 户 ${by} 户`,
+							en: `grid ${codes[i]} has ${h} households, ${by} above the maximum of ${band.max}`
+						}
 		});
 	});
 	return out;

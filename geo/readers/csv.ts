@@ -74,7 +74,12 @@ function parseCoordinate(raw: string | undefined, axis: { zh: string; en: string
 	const text = (raw ?? '').trim();
 	if (text === '') return { error: { zh: `缺少${axis.zh}`, en: `${axis.en} is missing` } };
 	if (!DECIMAL_NUMBER.test(text)) {
-		return { error: { zh: `${axis.zh}“${shown(text)}”不是数字（应为十进制度，如 118.7969）`, en: `${axis.en} "${shown(text)}" is not a number (use decimal degrees, e.g. 118.7969)` } };
+		return {
+			error: {
+				zh: `${axis.zh}“${shown(text)}”不是数字（应为十进制度，如 118.7969）`,
+				en: `${axis.en} "${shown(text)}" is not a number (use decimal degrees, e.g. 118.7969)`
+			}
+		};
 	}
 	return { value: Number(text) };
 }

@@ -3,15 +3,7 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { fileError } from '../issues';
 
-const GEOMETRY_TYPES = new Set([
-	'Point',
-	'MultiPoint',
-	'LineString',
-	'MultiLineString',
-	'Polygon',
-	'MultiPolygon',
-	'GeometryCollection'
-]);
+const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 
 function isGeometry(value: unknown): value is Geometry {
 	return typeof value === 'object' && value !== null && GEOMETRY_TYPES.has((value as { type?: string }).type ?? '');

@@ -70,7 +70,10 @@ async function onZip<T>(fileName: string, step: () => T | Promise<T>): Promise<T
 /** The one layer's parts, inflated (within the archive limits) only once the zip is known to hold one layer. */
 async function readLayerParts(layer: LayerEntries, limits: ArchiveLimits): Promise<ShapefileParts> {
 	const present = PART_EXTENSIONS.filter((extension) => layer[extension]);
-	const contents = await readZipEntries(present.map((extension) => layer[extension]!), limits);
+	const contents = await readZipEntries(
+		present.map((extension) => layer[extension]!),
+		limits
+	);
 	const parts: ShapefileParts = {};
 	present.forEach((extension, i) => {
 		if (extension === 'prj' || extension === 'cpg') parts[extension] = new TextDecoder().decode(contents[i]);

@@ -113,7 +113,10 @@ export async function readXlsx(
 		}
 		return { sheet: table.sheet, headerRow: at + 1, header, rows };
 	}
-	const where = candidates.length === 1 ? { zh: `工作表“${candidates[0].sheet}”`, en: `sheet "${candidates[0].sheet}"` } : { zh: `工作表 ${shownList(names, '、')}`, en: `sheets ${shownList(names, ', ')}` };
+	const where =
+		candidates.length === 1
+			? { zh: `工作表“${candidates[0].sheet}”`, en: `sheet "${candidates[0].sheet}"` }
+			: { zh: `工作表 ${shownList(names, '、')}`, en: `sheets ${shownList(names, ', ')}` };
 	throw fileError(fileName, 'xlsx-no-header', {
 		zh: `${where.zh}的前 ${HEADER_SEARCH_ROWS} 行中找不到可识别的表头（如 名称、类别、经度、纬度、楼栋编号、社区编码、户数、人口）；请用 --sheet/--header-row（导入页“工作表”“表头行”）指明`,
 		en: `no recognised header row (e.g. name, category, lon, lat, building_id, community code, households, population) in the first ${HEADER_SEARCH_ROWS} rows of ${where.en}; name them with --sheet/--header-row (the upload page's sheet and header-row fields)`

@@ -95,7 +95,8 @@ function copyCounts(t: SynthTemplate, opts: SynthOptions, copies: number): { gri
 	for (const b of t.buildings) buildingsBefore[b.grid + 1]++;
 	for (let g = 0; g < t.grids.length; g++) buildingsBefore[g + 1] += buildingsBefore[g];
 	const out: { grids: number; buildings: number }[] = [];
-	let grids = 0, buildings = 0;
+	let grids = 0,
+		buildings = 0;
 	for (let c = 0; c < copies; c++) {
 		const g = opts.grids === undefined ? t.grids.length : Math.min(t.grids.length, opts.grids - grids);
 		const available = buildingsBefore[g];
@@ -122,10 +123,7 @@ export function planSynth(t: SynthTemplate, opts: SynthOptions): SynthPlan {
 	if ((opts.buildings ?? 0) > 0 && t.buildings.length === 0) {
 		throw new SynthOptionsError('模板中没有建筑 / the template has no buildings');
 	}
-	const copies = Math.max(
-		opts.buildings ? Math.ceil(opts.buildings / t.buildings.length) : 0,
-		opts.grids ? Math.ceil(opts.grids / t.grids.length) : 0
-	);
+	const copies = Math.max(opts.buildings ? Math.ceil(opts.buildings / t.buildings.length) : 0, opts.grids ? Math.ceil(opts.grids / t.grids.length) : 0);
 	if (copies > MAX_COPIES) {
 		throw new SynthOptionsError(
 			`需要 ${copies} 个副本，超过上限 ${MAX_COPIES}（每个副本 ${t.grids.length} 个网格、${t.buildings.length} 栋建筑） / ` +
@@ -207,10 +205,7 @@ export function* synthCopies(t: SynthTemplate, opts: SynthOptions): Generator<Sy
 		const scale = between(rng, MIN_SCALE, 1);
 		const dx = origin[0] + (i % columns) * step[0] + between(rng, -JITTER, JITTER) * (e - w);
 		const dy = origin[1] + Math.floor(i / columns) * step[1] + between(rng, -JITTER, JITTER) * (n - s);
-		const move = (p: Position): Position => [
-			round7(centre[0] + (p[0] - centre[0]) * scale + dx),
-			round7(centre[1] + (p[1] - centre[1]) * scale + dy)
-		];
+		const move = (p: Position): Position => [round7(centre[0] + (p[0] - centre[0]) * scale + dx), round7(centre[1] + (p[1] - centre[1]) * scale + dy)];
 		const moveArea = (g: Area): Area =>
 			g.type === 'Polygon'
 				? { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(move)) }

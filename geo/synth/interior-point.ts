@@ -7,14 +7,16 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
 function scanY(polygon: Position[][]): number {
-	let lo = Infinity, hi = -Infinity;
+	let lo = Infinity,
+		hi = -Infinity;
 	for (const p of polygon[0]) {
 		if (p[1] < lo) lo = p[1];
 		if (p[1] > hi) hi = p[1];
 	}
 	const centre = (lo + hi) / 2;
 	// the closest vertex ordinates below and above the centre; the scan line runs halfway between
-	let below = lo, above = hi;
+	let below = lo,
+		above = hi;
 	for (const ring of polygon) {
 		for (const p of ring) {
 			const y = p[1];
@@ -30,7 +32,8 @@ function crossings(polygon: Position[][], y: number): number[] {
 	const xs: number[] = [];
 	for (const ring of polygon) {
 		for (let i = 1; i < ring.length; i++) {
-			const p0 = ring[i - 1], p1 = ring[i];
+			const p0 = ring[i - 1],
+				p1 = ring[i];
 			if ((p0[1] > y && p1[1] > y) || (p0[1] < y && p1[1] < y)) continue;
 			if (p0[1] === p1[1]) continue; // horizontal edge
 			if (p0[1] === y && p1[1] < y) continue; // counted once, at the upper end

@@ -59,7 +59,9 @@ describe('codes and randomness', () => {
 	});
 
 	it('is deterministic for a seed', () => {
-		const a = mulberry32(42), b = mulberry32(42), c = mulberry32(43);
+		const a = mulberry32(42),
+			b = mulberry32(42),
+			c = mulberry32(43);
 		const xs = [a(), a(), a()];
 		expect([b(), b(), b()]).toEqual(xs);
 		expect(c()).not.toBe(xs[0]);
@@ -70,7 +72,11 @@ describe('codes and randomness', () => {
 describe('fixture: the small block', () => {
 	it('places buildings in their grids', () => {
 		const t = blockTemplate();
-		expect(t.buildings.map((b) => [b.sourceId, b.grid])).toEqual([['way/1', 0], ['way/2', 0], ['way/3', 1]]);
+		expect(t.buildings.map((b) => [b.sourceId, b.grid])).toEqual([
+			['way/1', 0],
+			['way/2', 0],
+			['way/3', 1]
+		]);
 		expect(t.unplaced).toBe(0);
 	});
 
@@ -99,7 +105,8 @@ describe('the demo block', () => {
 		const t = await demoTemplate();
 		for (const opts of [{ buildings: 5000 }, { buildings: 1 }, { grids: 1000 }, { grids: 1000, buildings: 0 }, { grids: 600, buildings: 2000 }]) {
 			const plan = planSynth(t, opts);
-			let grids = 0, buildings = 0;
+			let grids = 0,
+				buildings = 0;
 			for (const c of synthCopies(t, opts)) {
 				grids += c.grids.length;
 				buildings += c.buildings.length;

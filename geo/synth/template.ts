@@ -95,7 +95,13 @@ export function buildTemplate(input: TemplateInput): SynthTemplate {
 		const community = commIndex.get(text(f, 'community_code') ?? code.slice(0, 12));
 		if (community === undefined) throw new SynthOptionsError(`模板网格 ${code} 没有所属社区 / template grid ${code} has no community`);
 		const kind = text(f, 'kind') === 'dedicated' ? 'dedicated' : 'basic';
-		grids.push({ name: text(f, 'name') ?? `第${Number(code.slice(12))}网格`, kind, community, seq: Number(code.slice(12)) || grids.length + 1, geometry: f.geometry });
+		grids.push({
+			name: text(f, 'name') ?? `第${Number(code.slice(12))}网格`,
+			kind,
+			community,
+			seq: Number(code.slice(12)) || grids.length + 1,
+			geometry: f.geometry
+		});
 	}
 	if (grids.length === 0) throw new SynthOptionsError('模板没有网格 / the template has no grids');
 
@@ -147,7 +153,10 @@ function findGrid(geometry: Area, grids: TemplateGrid[], boxes: [number, number,
 }
 
 export function bboxOf(g: Area): [number, number, number, number] {
-	let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+	let w = Infinity,
+		s = Infinity,
+		e = -Infinity,
+		n = -Infinity;
 	const visit = (p: Position) => {
 		if (p[0] < w) w = p[0];
 		if (p[0] > e) e = p[0];

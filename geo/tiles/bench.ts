@@ -40,7 +40,10 @@ for (const f of features) {
 
 const boxes = features.map((f) => {
 	const ring = (f.geometry as { polygons: number[][][] }).polygons[0][0];
-	let w = Infinity, so = Infinity, e = -Infinity, n = -Infinity;
+	let w = Infinity,
+		so = Infinity,
+		e = -Infinity,
+		n = -Infinity;
 	for (let i = 0; i < ring.length; i += 2) {
 		w = Math.min(w, ring[i]);
 		e = Math.max(e, ring[i]);
@@ -66,7 +69,9 @@ function run(tile: TileCoord, repeat: number) {
 }
 
 const centre: [number, number, number, number] = [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
-console.log(`geo/tiles bench: ${features.length} grid polygons (demo block ×${Math.ceil(GRIDS / template.grids.length)}); each tile gets the features whose box meets it`);
+console.log(
+	`geo/tiles bench: ${features.length} grid polygons (demo block ×${Math.ceil(GRIDS / template.grids.length)}); each tile gets the features whose box meets it`
+);
 let result = { us_per_feature: 0, features_per_s: 0 };
 for (const z of [8, 10, 12, 14]) {
 	const r0 = tilesCovering(centre, z);

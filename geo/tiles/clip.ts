@@ -13,9 +13,13 @@ export interface ClipBox {
 
 /** Bounding box of a flat coordinate array. */
 export function flatBounds(coords: ArrayLike<number>): [number, number, number, number] {
-	let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+	let x0 = Infinity,
+		y0 = Infinity,
+		x1 = -Infinity,
+		y1 = -Infinity;
 	for (let i = 0; i < coords.length; i += 2) {
-		const x = coords[i], y = coords[i + 1];
+		const x = coords[i],
+			y = coords[i + 1];
 		if (x < x0) x0 = x;
 		if (x > x1) x1 = x;
 		if (y < y0) y0 = y;
@@ -50,10 +54,12 @@ function clipRingEdge(ring: ArrayLike<number>, edge: number, box: ClipBox): numb
 	const keep = (v: number) => (edge % 2 === 0 ? v >= limit : v <= limit);
 	const out: number[] = [];
 	const n = ring.length;
-	let px = ring[n - 2], py = ring[n - 1];
+	let px = ring[n - 2],
+		py = ring[n - 1];
 	let pIn = keep(axis === 0 ? px : py);
 	for (let i = 0; i < n; i += 2) {
-		const cx = ring[i], cy = ring[i + 1];
+		const cx = ring[i],
+			cy = ring[i + 1];
 		const cIn = keep(axis === 0 ? cx : cy);
 		if (cIn !== pIn) {
 			const [ix, iy] = intersect(px, py, cx, cy, axis, limit);
@@ -103,16 +109,11 @@ export function clipLine(line: number[], box: ClipBox): number[][] {
 }
 
 /** [x0, y0, x1, y1, startUnclipped, endUnclipped] or null when the segment misses the box. */
-function clipSegment(
-	ax: number,
-	ay: number,
-	bx: number,
-	by: number,
-	box: ClipBox
-): [number, number, number, number, boolean, boolean] | null {
+function clipSegment(ax: number, ay: number, bx: number, by: number, box: ClipBox): [number, number, number, number, boolean, boolean] | null {
 	const range = clipSegmentRange(ax, ay, bx, by, box.min, box.min, box.max, box.max);
 	if (!range) return null;
 	const [t0, t1] = range;
-	const dx = bx - ax, dy = by - ay;
+	const dx = bx - ax,
+		dy = by - ay;
 	return [ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy, t0 === 0, t1 === 1];
 }

@@ -31,7 +31,8 @@ const zigzag = (v: number) => (v << 1) ^ (v >> 31);
 /** Geometry commands: cursor deltas continue across parts, as the spec requires. */
 export function geometryCommands(g: TileGeometry): number[] {
 	const out: number[] = [];
-	let cx = 0, cy = 0;
+	let cx = 0,
+		cy = 0;
 	if (g.type === 1) {
 		const pts: ArrayLike<number> = g.parts[0] ?? [];
 		out.push(command(CMD_MOVE_TO, pts.length / 2));
@@ -60,7 +61,8 @@ export function geometryCommands(g: TileGeometry): number[] {
 
 /** geometryCommands straight into the writer (no intermediate array per feature). */
 function writeGeometry(g: TileGeometry, pbf: PbfWriter) {
-	let cx = 0, cy = 0;
+	let cx = 0,
+		cy = 0;
 	if (g.type === 1) {
 		const pts: ArrayLike<number> = g.parts[0] ?? [];
 		pbf.writeVarint(command(CMD_MOVE_TO, pts.length / 2));

@@ -92,7 +92,8 @@ export class TileProjector {
 	/** Flat [lon, lat, …] (or 3857 x, y) → snapped flat tile [x, y, …], consecutive repeats removed. */
 	snap(flat: ArrayLike<number>): number[] {
 		const out: number[] = [];
-		let lx = NaN, ly = NaN;
+		let lx = NaN,
+			ly = NaN;
 		const { fx, fy, xoff, yoff } = this;
 		for (let i = 0; i < flat.length; i += 2) {
 			let x: number, y: number;
@@ -118,7 +119,8 @@ export class TileProjector {
  * far end, where it is largest). Near the poles the series is not used (dmax 0).
  */
 function latitudeSeries(phi0: number, k: number, b: number): { phi0: number; dmax: number; c: [number, number, number, number, number] } {
-	const t = Math.tan(phi0), s = 1 / Math.cos(phi0);
+	const t = Math.tan(phi0),
+		s = 1 / Math.cos(phi0);
 	const c: [number, number, number, number, number] = [
 		k * Math.asinh(t) + b,
 		k * s,
@@ -130,7 +132,8 @@ function latitudeSeries(phi0: number, k: number, b: number): { phi0: number; dma
 	for (; dmax > 1e-7; dmax /= 2) {
 		const far = Math.abs(phi0) + dmax;
 		if (far >= (85 * Math.PI) / 180) continue;
-		const tf = Math.tan(far), sf = 1 / Math.cos(far);
+		const tf = Math.tan(far),
+			sf = 1 / Math.cos(far);
 		const g5 = sf * (24 * tf ** 4 + 28 * tf * tf + 5);
 		if ((Math.abs(k) * g5 * dmax ** 5) / 120 <= 1e-9) break;
 	}
@@ -143,9 +146,7 @@ function latitudeSeries(phi0: number, k: number, b: number): { phi0: number; dma
  * polygons [[exterior, hole, …], …].
  */
 export type FlatGeometry =
-	| { type: typeof GEOM_POINT; points: number[] }
-	| { type: typeof GEOM_LINE; lines: number[][] }
-	| { type: typeof GEOM_POLYGON; polygons: number[][][] };
+	{ type: typeof GEOM_POINT; points: number[] } | { type: typeof GEOM_LINE; lines: number[][] } | { type: typeof GEOM_POLYGON; polygons: number[][][] };
 
 /**
  * The same geometry with every position passed through `fn` (a new object; the input is kept), e.g.
@@ -327,7 +328,7 @@ class RingBuilder {
 		const b = this.buf;
 		let n = this.n;
 		let start = 0;
-		for (let changed = true; changed && n - start >= 3; ) {
+		for (let changed = true; changed && n - start >= 3;) {
 			changed = false;
 			if (b[2 * n - 2] === b[2 * start] && b[2 * n - 1] === b[2 * start + 1]) {
 				n--;
@@ -379,7 +380,8 @@ function resnapRing(flat: ArrayLike<number>): number[] | null {
 function resnapLine(flat: number[]): number[] {
 	const out: number[] = [];
 	for (let i = 0; i < flat.length; i += 2) {
-		const x = rint(flat[i]), y = rint(flat[i + 1]);
+		const x = rint(flat[i]),
+			y = rint(flat[i + 1]);
 		const n = out.length;
 		if (n && out[n - 2] === x && out[n - 1] === y) continue;
 		out.push(x, y);
@@ -413,7 +415,8 @@ export function simplifyZero(flat: number[], ring: boolean): number[] {
 	while (stack.length) {
 		const last = stack.pop()!;
 		const first = stack.pop()!;
-		let maxD = 0, index = -1;
+		let maxD = 0,
+			index = -1;
 		for (let i = first + 1; i < last; i++) {
 			const d = segDist2(xs(i), ys(i), xs(first), ys(first), xs(last), ys(last));
 			if (d > maxD) {
@@ -433,7 +436,8 @@ export function simplifyZero(flat: number[], ring: boolean): number[] {
 }
 
 function segDist2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-	let dx = bx - ax, dy = by - ay;
+	let dx = bx - ax,
+		dy = by - ay;
 	if (dx !== 0 || dy !== 0) {
 		const t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy);
 		if (t > 1) {
@@ -461,7 +465,8 @@ export function ringArea(ring: ArrayLike<number>): number {
 function orient(ring: number[], exterior: boolean): number[] {
 	if (ringArea(ring) > 0 === exterior) return ring;
 	for (let i = 2, j = ring.length - 2; i < j; i += 2, j -= 2) {
-		const x = ring[i], y = ring[i + 1];
+		const x = ring[i],
+			y = ring[i + 1];
 		ring[i] = ring[j];
 		ring[i + 1] = ring[j + 1];
 		ring[j] = x;

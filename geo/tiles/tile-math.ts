@@ -39,7 +39,11 @@ const INTEGER = /^(0|[1-9][0-9]{0,9})$/;
  * x and y in 0 … 2^z − 1. Throws TileCoordError otherwise.
  */
 export function parseTileCoord(z: string, x: string, y: string): TileCoord {
-	for (const [name, text] of [['z', z], ['x', x], ['y', y]] as const) {
+	for (const [name, text] of [
+		['z', z],
+		['x', x],
+		['y', y]
+	] as const) {
 		if (!INTEGER.test(text)) {
 			throw new TileCoordError(`瓦片坐标 ${name}「${text}」不是非负整数 / tile ${name} "${text}" is not a non-negative integer`);
 		}
@@ -54,11 +58,12 @@ export function checkTileCoord({ z, x, y }: TileCoord): void {
 		throw new TileCoordError(`缩放级别 z=${z} 超出范围 0–${MAX_ZOOM} / zoom z=${z} is outside 0–${MAX_ZOOM}`);
 	}
 	const n = 2 ** z;
-	for (const [name, v] of [['x', x], ['y', y]] as const) {
+	for (const [name, v] of [
+		['x', x],
+		['y', y]
+	] as const) {
 		if (!Number.isInteger(v) || v < 0 || v >= n) {
-			throw new TileCoordError(
-				`瓦片 ${name}=${v} 超出范围：缩放级别 ${z} 下应为 0–${n - 1} / tile ${name}=${v} is outside 0–${n - 1} at zoom ${z}`
-			);
+			throw new TileCoordError(`瓦片 ${name}=${v} 超出范围：缩放级别 ${z} 下应为 0–${n - 1} / tile ${name}=${v} is outside 0–${n - 1} at zoom ${z}`);
 		}
 	}
 }

@@ -46,7 +46,17 @@ describe('tile arithmetic', () => {
 	it('accepts z/x/y only as plain integers in range', () => {
 		expect(parseTileCoord('12', '3398', '1667')).toEqual({ z: 12, x: 3398, y: 1667 });
 		expect(parseTileCoord('0', '0', '0')).toEqual({ z: 0, x: 0, y: 0 });
-		for (const bad of [['23', '0', '0'], ['-1', '0', '0'], ['2', '4', '0'], ['2', '0', '4'], ['1.5', '0', '0'], ['a', '0', '0'], ['01', '0', '0'], ['1e1', '0', '0'], ['', '0', '0']]) {
+		for (const bad of [
+			['23', '0', '0'],
+			['-1', '0', '0'],
+			['2', '4', '0'],
+			['2', '0', '4'],
+			['1.5', '0', '0'],
+			['a', '0', '0'],
+			['01', '0', '0'],
+			['1e1', '0', '0'],
+			['', '0', '0']
+		]) {
 			expect(() => parseTileCoord(bad[0], bad[1], bad[2]), bad.join('/')).toThrow(TileCoordError);
 		}
 		expect(() => parseTileCoord('3', '8', '0')).toThrow(/0–7/);
@@ -120,11 +130,43 @@ describe('WKB', () => {
 		const mp = new DataView(new ArrayBuffer(1 + 4 + 4 + 1 + 4 + 4 + 4 + 4 * 16));
 		let o = 0;
 		const u8 = (v: number) => mp.setUint8(o++, v);
-		const u32 = (v: number) => { mp.setUint32(o, v, true); o += 4; };
-		const f64 = (v: number) => { mp.setFloat64(o, v, true); o += 8; };
-		u8(1); u32(6); u32(1); u8(1); u32(3); u32(1); u32(4);
-		for (const [x, y] of [[0, 0], [1, 0], [1, 1], [0, 0]]) { f64(x); f64(y); }
-		expect(readWkb(new Uint8Array(mp.buffer))).toEqual({ type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] });
+		const u32 = (v: number) => {
+			mp.setUint32(o, v, true);
+			o += 4;
+		};
+		const f64 = (v: number) => {
+			mp.setFloat64(o, v, true);
+			o += 8;
+		};
+		u8(1);
+		u32(6);
+		u32(1);
+		u8(1);
+		u32(3);
+		u32(1);
+		u32(4);
+		for (const [x, y] of [
+			[0, 0],
+			[1, 0],
+			[1, 1],
+			[0, 0]
+		]) {
+			f64(x);
+			f64(y);
+		}
+		expect(readWkb(new Uint8Array(mp.buffer))).toEqual({
+			type: 'MultiPolygon',
+			coordinates: [
+				[
+					[
+						[0, 0],
+						[1, 0],
+						[1, 1],
+						[0, 0]
+					]
+				]
+			]
+		});
 	});
 
 	it('says what is wrong with truncated input', () => {
@@ -162,7 +204,16 @@ describe('encoding', () => {
 				name: 'demo',
 				features: [
 					{ geometry: { type: 3, parts: [[0, 0, 10, 0, 10, 10, 0, 10]] }, properties: { s: 'x', i: 7, n: -3, d: 1.5, b: true, nothing: null } },
-					{ geometry: { type: 2, parts: [[0, 0, 5, 5], [10, 10, 20, 10]] }, properties: { s: 'x', i: 8 } },
+					{
+						geometry: {
+							type: 2,
+							parts: [
+								[0, 0, 5, 5],
+								[10, 10, 20, 10]
+							]
+						},
+						properties: { s: 'x', i: 8 }
+					},
 					{ geometry: { type: 1, parts: [[1, 2, 3, 4]] }, properties: { big: 2 ** 40 } }
 				]
 			}
@@ -174,9 +225,36 @@ describe('encoding', () => {
 		const f0 = layer.feature(0);
 		expect(f0.properties).toEqual({ s: 'x', i: 7, n: -3, d: 1.5, b: true });
 		expect(f0.type).toBe(3);
-		expect(f0.loadGeometry().map((r) => r.map((p) => [p.x, p.y]))).toEqual([[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]);
-		expect(layer.feature(1).loadGeometry().map((r) => r.map((p) => [p.x, p.y]))).toEqual([[[0, 0], [5, 5]], [[10, 10], [20, 10]]]);
-		expect(layer.feature(2).loadGeometry().map((r) => r.map((p) => [p.x, p.y]))).toEqual([[[1, 2]], [[3, 4]]]);
+		expect(f0.loadGeometry().map((r) => r.map((p) => [p.x, p.y]))).toEqual([
+			[
+				[0, 0],
+				[10, 0],
+				[10, 10],
+				[0, 10],
+				[0, 0]
+			]
+		]);
+		expect(
+			layer
+				.feature(1)
+				.loadGeometry()
+				.map((r) => r.map((p) => [p.x, p.y]))
+		).toEqual([
+			[
+				[0, 0],
+				[5, 5]
+			],
+			[
+				[10, 10],
+				[20, 10]
+			]
+		]);
+		expect(
+			layer
+				.feature(2)
+				.loadGeometry()
+				.map((r) => r.map((p) => [p.x, p.y]))
+		).toEqual([[[1, 2]], [[3, 4]]]);
 		expect(layer.feature(2).properties).toEqual({ big: 2 ** 40 });
 	});
 });
@@ -190,7 +268,11 @@ describe('fixtures: clipping and quantisation', () => {
 	for (const file of cases) {
 		it(file, () => {
 			const fc = JSON.parse(fs.readFileSync(path.join(dir, 'in', file), 'utf8')) as FeatureCollection & { tile: TileCoord };
-			const bytes = renderTile('fixture', fc.features.map((f) => ({ geometry: f.geometry, properties: f.properties ?? {} })), fc.tile);
+			const bytes = renderTile(
+				'fixture',
+				fc.features.map((f) => ({ geometry: f.geometry, properties: f.properties ?? {} })),
+				fc.tile
+			);
 			const layer = bytes.length ? decode(bytes).layers.fixture : undefined;
 			const actual = [];
 			for (let i = 0; i < (layer?.length ?? 0); i++) {
@@ -200,11 +282,13 @@ describe('fixtures: clipping and quantisation', () => {
 			const out = path.join(dir, 'out', file.replace(/\.geojson$/, '.json'));
 			expect(actual).toEqual(expectedOutput(out, actual));
 			// every vertex lies on the integer grid inside the buffered tile
-			for (const f of actual) for (const part of f.geometry) for (const [x, y] of part) {
-				expect(Number.isInteger(x) && Number.isInteger(y)).toBe(true);
-				expect(Math.min(x, y)).toBeGreaterThanOrEqual(-64);
-				expect(Math.max(x, y)).toBeLessThanOrEqual(4160);
-			}
+			for (const f of actual)
+				for (const part of f.geometry)
+					for (const [x, y] of part) {
+						expect(Number.isInteger(x) && Number.isInteger(y)).toBe(true);
+						expect(Math.min(x, y)).toBeGreaterThanOrEqual(-64);
+						expect(Math.max(x, y)).toBeLessThanOrEqual(4160);
+					}
 		});
 	}
 

@@ -62,7 +62,10 @@ function firstBadPosition(positions: Position[]): CoordinateProblem | null {
 				}
 			};
 		}
-		const axis = Math.abs(lon) > 180 ? { zh: '经度', en: 'longitude', value: lon, range: '-180～180', rangeEn: '-180 to 180' } : { zh: '纬度', en: 'latitude', value: lat, range: '-90～90', rangeEn: '-90 to 90' };
+		const axis =
+			Math.abs(lon) > 180
+				? { zh: '经度', en: 'longitude', value: lon, range: '-180～180', rangeEn: '-180 to 180' }
+				: { zh: '纬度', en: 'latitude', value: lat, range: '-90～90', rangeEn: '-90 to 90' };
 		return {
 			rule: 'coordinate-range',
 			text: {

@@ -28,8 +28,7 @@ export interface GeometryContext extends FeatureLocation {
 }
 
 export type GeometryVerdict =
-	| { ok: true; geometry: Geometry | null; repair?: 'closed-ring' | 'make-valid'; repaired: FeatureIssue[] }
-	| { ok: false; issue: FeatureIssue };
+	{ ok: true; geometry: Geometry | null; repair?: 'closed-ring' | 'make-valid'; repaired: FeatureIssue[] } | { ok: false; issue: FeatureIssue };
 
 const reject = (issue: FeatureIssue): GeometryVerdict => ({ ok: false, issue });
 

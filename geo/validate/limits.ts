@@ -28,7 +28,8 @@ export interface VertexCount {
 
 /** Positions of a geometry, counted without copying; null for something that is not a geometry. */
 export function countVertices(geometry: Geometry | null | undefined): VertexCount {
-	let total = 0, largestRing = 0;
+	let total = 0,
+		largestRing = 0;
 	const line = (l: unknown) => {
 		const n = Array.isArray(l) ? l.length : 0;
 		total += n;

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
-import { checkCoordinates, countVertices, findSelfIntersection, IMPORT_VERTEX_LIMITS, validateGeometry, vertexLimitProblem, type GeometryContext } from './index';
+import {
+	checkCoordinates,
+	countVertices,
+	findSelfIntersection,
+	IMPORT_VERTEX_LIMITS,
+	validateGeometry,
+	vertexLimitProblem,
+	type GeometryContext
+} from './index';
 import { expectedOutput } from '../test-fixture';
 
-const read = (dir: 'in' | 'out', name: string) =>
-	JSON.parse(readFileSync(new URL(`./test/${dir}/${name}`, import.meta.url), 'utf8')) as FeatureCollection;
+const read = (dir: 'in' | 'out', name: string) => JSON.parse(readFileSync(new URL(`./test/${dir}/${name}`, import.meta.url), 'utf8')) as FeatureCollection;
 
 const ctx = (index: number, extra: Partial<GeometryContext> = {}): GeometryContext => ({
 	fileName: 'buildings.geojson',
@@ -93,7 +100,17 @@ describe('validateGeometry on test/in/buildings-problems.geojson', () => {
 	});
 
 	it('converts to WGS-84 after checking the raw coordinates', () => {
-		const gcj: Polygon = { type: 'Polygon', coordinates: [[[118.78, 32.04], [118.79, 32.04], [118.79, 32.05], [118.78, 32.04]]] };
+		const gcj: Polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[118.78, 32.04],
+					[118.79, 32.04],
+					[118.79, 32.05],
+					[118.78, 32.04]
+				]
+			]
+		};
 		const verdict = validateGeometry(gcj, ctx(0, { crs: 'gcj02' }));
 		expect(verdict.ok).toBe(true);
 		if (verdict.ok) expect((verdict.geometry as Polygon).coordinates[0][0][0]).toBeLessThan(118.78);
@@ -102,8 +119,24 @@ describe('validateGeometry on test/in/buildings-problems.geojson', () => {
 
 describe('geometry types per layer', () => {
 	const point: Geometry = { type: 'Point', coordinates: [118.78, 32.04] };
-	const line: Geometry = { type: 'LineString', coordinates: [[118.78, 32.04], [118.79, 32.04]] };
-	const square: Geometry = { type: 'Polygon', coordinates: [[[118.78, 32.04], [118.79, 32.04], [118.79, 32.05], [118.78, 32.04]]] };
+	const line: Geometry = {
+		type: 'LineString',
+		coordinates: [
+			[118.78, 32.04],
+			[118.79, 32.04]
+		]
+	};
+	const square: Geometry = {
+		type: 'Polygon',
+		coordinates: [
+			[
+				[118.78, 32.04],
+				[118.79, 32.04],
+				[118.79, 32.05],
+				[118.78, 32.04]
+			]
+		]
+	};
 	const accepted = (geometry: Geometry, layer: GeometryContext['layer']) => validateGeometry(geometry, ctx(0, { layer })).ok;
 
 	it.each([
@@ -138,7 +171,19 @@ describe('checkCoordinates', () => {
 
 describe('findSelfIntersection', () => {
 	it('ignores repeated vertices, which are not crossings', () => {
-		const repeated: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
+		const repeated: Polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[0, 0],
+					[1, 0],
+					[1, 0],
+					[1, 1],
+					[0, 1],
+					[0, 0]
+				]
+			]
+		};
 		expect(findSelfIntersection(repeated)).toBeNull();
 	});
 });
@@ -156,9 +201,23 @@ describe('vertex limits', () => {
 	});
 
 	it('counts positions per ring and per geometry without copying', () => {
-		const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+		const square = [
+			[0, 0],
+			[1, 0],
+			[1, 1],
+			[0, 1],
+			[0, 0]
+		];
 		expect(countVertices({ type: 'MultiPolygon', coordinates: [[square, square], [square]] })).toEqual({ total: 15, largestRing: 5 });
-		expect(countVertices({ type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [0, 0] }, { type: 'LineString', coordinates: square }] })).toEqual({ total: 6, largestRing: 5 });
+		expect(
+			countVertices({
+				type: 'GeometryCollection',
+				geometries: [
+					{ type: 'Point', coordinates: [0, 0] },
+					{ type: 'LineString', coordinates: square }
+				]
+			})
+		).toEqual({ total: 6, largestRing: 5 });
 		expect(countVertices(null)).toEqual({ total: 0, largestRing: 0 });
 		expect(vertexLimitProblem({ total: 30, largestRing: 5 }, { perRing: 10, perGeometry: 20 })?.limit).toBe('perGeometry');
 		expect(vertexLimitProblem({ total: 11, largestRing: 11 }, { perRing: 10, perGeometry: 20 })?.limit).toBe('perRing');

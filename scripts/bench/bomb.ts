@@ -37,10 +37,20 @@ async function uploads(): Promise<Upload[]> {
 	const label = `${mb(ZEROS)} MiB`;
 	const list: Upload[] = [
 		{ name: `shp-${label}.zip`, bytes: shapefileBomb(zeros), layer: 'buildings', plan: true },
-		{ name: `shp-3x${label}.zip`, bytes: buildZip(['shp', 'dbf', 'cpg'].map((ext) => ({ name: `bomb.${ext}`, content: zeros }))), layer: 'buildings', plan: true },
+		{
+			name: `shp-3x${label}.zip`,
+			bytes: buildZip(['shp', 'dbf', 'cpg'].map((ext) => ({ name: `bomb.${ext}`, content: zeros }))),
+			layer: 'buildings',
+			plan: true
+		},
 		{ name: 'shp-lying-small.zip', bytes: shapefileBomb(zeros, { declaredSize: 100_000 }), layer: 'buildings', plan: true },
 		{ name: 'shp-lying-400to1.zip', bytes: shapefileBomb(zeros, { declaredSize: 400 * zeros.data.length }), layer: 'buildings', plan: true },
-		{ name: 'overlap-10.zip', bytes: overlappingZip(['a.shp', 'a.dbf', ...Array.from({ length: 8 }, (_, i) => `x${i}.shp`)], zeros), layer: 'buildings', plan: true },
+		{
+			name: 'overlap-10.zip',
+			bytes: overlappingZip(['a.shp', 'a.dbf', ...Array.from({ length: 8 }, (_, i) => `x${i}.shp`)], zeros),
+			layer: 'buildings',
+			plan: true
+		},
 		{ name: 'nested.zip', bytes: buildZip([{ name: 'inner.zip', content: compressed(shapefileBomb(zeros)) }]), layer: 'buildings', plan: true },
 		{ name: 'many-5000.zip', bytes: manyEntryZip(5000), layer: 'buildings', plan: true },
 		{ name: 'pbf-block.osm.pbf', bytes: pbfBomb(zeros32), layer: 'buildings', plan: false },
@@ -71,7 +81,9 @@ async function main() {
 	ensureBuild();
 	const list = await uploads();
 	const comparison = await naiveVsCapped(list[0].bytes);
-	console.log(`in-process, ${list[0].name}: naive inflate +${comparison.naiveMb.toFixed(0)} MB RSS, capped +${comparison.cappedMb.toFixed(0)} MB (${comparison.refusal})`);
+	console.log(
+		`in-process, ${list[0].name}: naive inflate +${comparison.naiveMb.toFixed(0)} MB RSS, capped +${comparison.cappedMb.toFixed(0)} MB (${comparison.refusal})`
+	);
 
 	const t0 = performance.now();
 	const app = await startApp({ demo: !smoke, timeoutMs: 600_000 });
@@ -85,8 +97,12 @@ async function main() {
 			community = fc.features[0].properties.code;
 		}
 		const baseline = rssBytes(app.pid);
-		console.log(`server up in ${((performance.now() - t0) / 1000).toFixed(0)} s (${smoke ? 'no demo city' : 'demo city'}), RSS ${mb(baseline).toFixed(0)} MB\n`);
-		console.log(`${'upload'.padEnd(34)} ${'route'.padEnd(12)} ${'size'.padStart(8)} ${'status'.padStart(6)}  ${'rule'.padEnd(22)} ${'RSS +'.padStart(8)} ${'allowed'.padStart(8)}`);
+		console.log(
+			`server up in ${((performance.now() - t0) / 1000).toFixed(0)} s (${smoke ? 'no demo city' : 'demo city'}), RSS ${mb(baseline).toFixed(0)} MB\n`
+		);
+		console.log(
+			`${'upload'.padEnd(34)} ${'route'.padEnd(12)} ${'size'.padStart(8)} ${'status'.padStart(6)}  ${'rule'.padEnd(22)} ${'RSS +'.padStart(8)} ${'allowed'.padStart(8)}`
+		);
 		const rules: Record<string, string> = {};
 		let worst = 0;
 		let ok = true;

@@ -28,10 +28,23 @@ const started = Date.now();
 const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const SIZE = SMOKE
 	? { serverCases: 3000, embeddedCases: 1000, batch: 500, serverSingle: 200, embeddedSingle: 200, clients: 10, posts: 10, fan: 50, events: 40, binary: 5000 }
-	: { serverCases: 60_000, embeddedCases: 20_000, batch: 2000, serverSingle: 3000, embeddedSingle: 2000, clients: 200, posts: 100, fan: 1000, events: 400, binary: 100_000 };
+	: {
+			serverCases: 60_000,
+			embeddedCases: 20_000,
+			batch: 2000,
+			serverSingle: 3000,
+			embeddedSingle: 2000,
+			clients: 200,
+			posts: 100,
+			fan: 1000,
+			events: 400,
+			binary: 100_000
+		};
 const CATS = ['dispute', 'safety_hazard', 'environment', 'livelihood', 'public_health', 'facility_damage', 'other'];
 // A lattice city: 4 subdistricts × 10 communities × 16 grids around Nanjing.
-const X0 = 118.7, Y0 = 32.0, GRID = 0.004;
+const X0 = 118.7,
+	Y0 = 32.0,
+	GRID = 0.004;
 
 async function buildCity(db: Db) {
 	await db.exec(`
@@ -60,8 +73,8 @@ function caseBatch(n: number, prefix: string) {
 		return {
 			id: `${prefix}-${i}`,
 			category: CATS[i % CATS.length],
-			lon: X0 + GRID * 40 + ((i * 7919) % 16000) / 16000 * GRID * 168,
-			lat: Y0 + ((i * 104729) % 10000) / 10000 * GRID * 4.2,
+			lon: X0 + GRID * 40 + (((i * 7919) % 16000) / 16000) * GRID * 168,
+			lat: Y0 + (((i * 104729) % 10000) / 10000) * GRID * 4.2,
 			reported_at: new Date(Date.now() - (i % 86400) * 1000).toISOString(),
 			source: 'grid_worker',
 			description: '楼道堆放杂物'
@@ -104,7 +117,9 @@ async function measureIngest(db: Db, label: string, total: number, batch: number
 		stored += r.inserted;
 	}
 	const batchedPerS = stored / ((performance.now() - t0) / 1000);
-	const [check] = await db.query<{ inside: number; n: number }>(`SELECT count(*) FILTER (WHERE grid_code IS NOT NULL)::int AS inside, count(*)::int AS n FROM cases`);
+	const [check] = await db.query<{ inside: number; n: number }>(
+		`SELECT count(*) FILTER (WHERE grid_code IS NOT NULL)::int AS inside, count(*)::int AS n FROM cases`
+	);
 
 	await db.exec(TRIGGER_DESIGN);
 	const rows = caseBatch(triggerCount + 200, 'T');
@@ -171,7 +186,8 @@ await new Promise<void>((resolve, reject) => {
 		sockets.push(req);
 	}
 });
-const POSTS = SIZE.posts, PER_POST = 10;
+const POSTS = SIZE.posts,
+	PER_POST = 10;
 for (let p = 0; p < POSTS; p++) {
 	const batch = caseBatch(PER_POST, 'L');
 	const t0 = performance.now();
@@ -193,14 +209,24 @@ console.log(
 );
 
 // --- 3. in-process fan-out: deliveries per second per core ---
-const fakeDb = { engine: 'pglite', query: async () => [{ id: 0 }], exec: async () => {}, transaction: async () => { throw new Error('no'); }, close: async () => {} } as unknown as Db;
+const fakeDb = {
+	engine: 'pglite',
+	query: async () => [{ id: 0 }],
+	exec: async () => {},
+	transaction: async () => {
+		throw new Error('no');
+	},
+	close: async () => {}
+} as unknown as Db;
 const hub = new CaseHub(fakeDb);
 await hub.whenReady();
 // caseEventStream subscribes through caseHub(db): register this hub for the fake database.
 const { caseHub } = await import('../../src/lib/server/case-events');
 const realHub = caseHub(fakeDb);
 await realHub.whenReady();
-const FAN = SIZE.fan, EVENTS = SIZE.events, PER = 20;
+const FAN = SIZE.fan,
+	EVENTS = SIZE.events,
+	PER = 20;
 const readers: Promise<number>[] = [];
 for (let i = 0; i < FAN; i++) {
 	const reader = caseEventStream(fakeDb, { heartbeatMs: 3_600_000 }).getReader();
@@ -220,15 +246,31 @@ for (let i = 0; i < FAN; i++) {
 }
 await new Promise((r) => setTimeout(r, 50));
 const row = (id: number): EventRow => ({
-	event_id: id, kind: 'new', event_status: 'reported', event_level: null, at: new Date().toISOString(),
-	id: `F-${id}`, category: 'environment', status: 'reported', escalation_level: null, source: 'grid_worker',
-	description: '楼道堆放杂物', reported_at: new Date().toISOString(), due_at: null, updated_at: new Date().toISOString(),
-	lon: 118.78, lat: 32.04, subdistrict_code: '320102001', community_code: '320102001001', grid_code: '320102001001001', outside_jurisdiction: false
+	event_id: id,
+	kind: 'new',
+	event_status: 'reported',
+	event_level: null,
+	at: new Date().toISOString(),
+	id: `F-${id}`,
+	category: 'environment',
+	status: 'reported',
+	escalation_level: null,
+	source: 'grid_worker',
+	description: '楼道堆放杂物',
+	reported_at: new Date().toISOString(),
+	due_at: null,
+	updated_at: new Date().toISOString(),
+	lon: 118.78,
+	lat: 32.04,
+	subdistrict_code: '320102001',
+	community_code: '320102001001',
+	grid_code: '320102001001001',
+	outside_jurisdiction: false
 });
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
 for (let e = 1; e <= EVENTS; e += PER) {
-	realHub.publish(Array.from({ length: PER }, (_, k) => ({ id: e + k, frame: sseFrame(row(e + k)), unit: "" })));
+	realHub.publish(Array.from({ length: PER }, (_, k) => ({ id: e + k, frame: sseFrame(row(e + k)), unit: '' })));
 	await new Promise((r) => setImmediate(r));
 }
 const got = (await Promise.all(readers)).reduce((a, b) => a + b, 0);
@@ -236,7 +278,9 @@ const cpu = process.cpuUsage(cpu0);
 const wallS = (performance.now() - w0) / 1000;
 const cpuS = (cpu.user + cpu.system) / 1e6;
 const perCore = got / Math.max(cpuS, wallS * 0.01);
-console.log(`fan-out: ${FAN} clients × ${EVENTS} events = ${got.toLocaleString('en')} deliveries in ${wallS.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU → ${Math.round(perCore).toLocaleString('en')} deliveries/s per core`);
+console.log(
+	`fan-out: ${FAN} clients × ${EVENTS} events = ${got.toLocaleString('en')} deliveries in ${wallS.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU → ${Math.round(perCore).toLocaleString('en')} deliveries/s per core`
+);
 await closeCaseHub(fakeDb);
 await hub.close();
 
@@ -256,11 +300,17 @@ const binary = encodeCases(sample, makeDict(cats, statuses));
 const geojsonBytes = Buffer.byteLength(
 	JSON.stringify({
 		type: 'FeatureCollection',
-		features: sample.map((c) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, properties: { t: new Date(c.reportedAt).toISOString(), category: c.category, status: c.status, grid: c.gridIndex } }))
+		features: sample.map((c) => ({
+			type: 'Feature',
+			geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
+			properties: { t: new Date(c.reportedAt).toISOString(), category: c.category, status: c.status, grid: c.gridIndex }
+		}))
 	})
 );
 const bytesPerCase = binary.byteLength / BINARY_N;
-console.log(`binary case columns: ${bytesPerCase.toFixed(2)} bytes/case vs GeoJSON ${(geojsonBytes / BINARY_N).toFixed(1)} bytes/case (${(geojsonBytes / binary.byteLength).toFixed(1)}× smaller)`);
+console.log(
+	`binary case columns: ${bytesPerCase.toFixed(2)} bytes/case vs GeoJSON ${(geojsonBytes / BINARY_N).toFixed(1)} bytes/case (${(geojsonBytes / binary.byteLength).toFixed(1)}× smaller)`
+);
 
 const result = {
 	cases_per_s: Math.round(headline.batchedPerS),
@@ -269,6 +319,8 @@ const result = {
 	sse_deliveries_per_s: Math.round(perCore),
 	bytes_per_case: Math.round(bytesPerCase * 100) / 100
 };
-console.log(`goals: ×${result.vs_trigger} vs trigger (≥ 10) · p99 ${result.sse_p99_ms} ms (≤ 250) · ${result.sse_deliveries_per_s.toLocaleString('en')}/s per core (≥ 100k) · ${result.bytes_per_case} bytes/case (≤ 16) · ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+	`goals: ×${result.vs_trigger} vs trigger (≥ 10) · p99 ${result.sse_p99_ms} ms (≤ 250) · ${result.sse_deliveries_per_s.toLocaleString('en')}/s per core (≥ 100k) · ${result.bytes_per_case} bytes/case (≤ 16) · ${((Date.now() - started) / 1000).toFixed(0)} s`
+);
 console.log(`RESULT ${JSON.stringify(result)}`);
 process.exit(0);

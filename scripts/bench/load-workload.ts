@@ -53,7 +53,13 @@ export const quantile = (xs: number[], q: number) => {
 
 // Plain node:http with a keep-alive agent per actor, so each actor's connections land on whichever
 // process the cluster hands them to, as browsers' would.
-function request(agent: http.Agent, url: string, cookie: string, init: { method?: string; body?: string } = {}, retry = true): Promise<{ status: number; body: Buffer }> {
+function request(
+	agent: http.Agent,
+	url: string,
+	cookie: string,
+	init: { method?: string; body?: string } = {},
+	retry = true
+): Promise<{ status: number; body: Buffer }> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			url,
@@ -234,7 +240,13 @@ export async function runWorkload(run: Run, stats: Stats): Promise<{ requests: n
 				while (live()) {
 					const batch = Array.from({ length: per }, (_, k) => {
 						const v = run.city.views[Math.floor(r() * run.city.views.length)];
-						return { id: `load-${run.seed}-${n}-${k}`, category: 'environment', lon: v.lon + (r() - 0.5) * 1e-4, lat: v.lat + (r() - 0.5) * 1e-4, reported_at: new Date().toISOString() };
+						return {
+							id: `load-${run.seed}-${n}-${k}`,
+							category: 'environment',
+							lon: v.lon + (r() - 0.5) * 1e-4,
+							lat: v.lat + (r() - 0.5) * 1e-4,
+							reported_at: new Date().toISOString()
+						};
 					});
 					const body = JSON.stringify(batch);
 					const at = performance.now();

@@ -59,7 +59,10 @@ async function ensureCity(): Promise<string> {
 		console.log(`  generating the synthetic city (${BUILDINGS.toLocaleString('en')} buildings) once…`);
 		await db.exec('TRUNCATE cases, case_events, plan_revisions, buildings, grids, grid_history, communities, subdistricts CASCADE');
 		await writeSynthCity(db, { buildings: BUILDINGS, seed: 1 });
-		await db.query(`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [MARKER, JSON.stringify(want)]);
+		await db.query(`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+			MARKER,
+			JSON.stringify(want)
+		]);
 		await db.exec('ANALYZE');
 		return `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`;
 	} finally {
@@ -157,7 +160,12 @@ async function withApp<T>(workers: number, withReplica: boolean, fn: (running: R
 	}
 }
 
-console.log(`load: ${SMOKE ? 'SMOKE run, ' : ''}${SECONDS} s per run; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: other work takes cores too)`);
+console.log(
+	`load: ${SMOKE ? 'SMOKE run, ' : ''}${SECONDS} s per run; ${os.cpus().length} cores, load average ${os
+		.loadavg()
+		.map((l) => l.toFixed(1))
+		.join(' ')} (a shared machine: other work takes cores too)`
+);
 console.log(
 	`  workload: ${SIZES.mapUsers} map users (pause ${SIZES.thinkMs.join('–')} ms), ${SIZES.walls} wall screens, ${SIZES.planners} planners, ` +
 		`${SIZES.coverageReaders} coverage readers, ingest ${SIZES.casesPerS} cases/s (${SIZES.casesPerPost} a POST)`

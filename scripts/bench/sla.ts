@@ -64,7 +64,9 @@ async function seed(db: Db) {
 			WHERE c.source_id LIKE 'SLA-%'
 		 ) s`
 	);
-	await db.query(`UPDATE cases c SET status = CASE WHEN o.voided_at IS NOT NULL THEN 'voided' WHEN o.closed_at IS NOT NULL THEN 'closed' ELSE 'dispatched' END FROM case_ops o WHERE o.case_id = c.id`);
+	await db.query(
+		`UPDATE cases c SET status = CASE WHEN o.voided_at IS NOT NULL THEN 'voided' WHEN o.closed_at IS NOT NULL THEN 'closed' ELSE 'dispatched' END FROM case_ops o WHERE o.case_id = c.id`
+	);
 	await db.query('ANALYZE cases');
 	await db.query('ANALYZE case_ops');
 	return performance.now() - t0;
@@ -92,7 +94,9 @@ async function measure(db: Db, engine: string) {
 	out.units_month = card.rows.length;
 	out.scorecard_month_ms = Math.max(out.grid_month_ms, out.worker_month_ms);
 	out.scorecard_year_ms = Math.max(out.grid_year_ms, out.worker_year_ms);
-	console.log(`${engine}: ${N} cases seeded in ${out.seed_s} s; month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms (grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ${out.units_month} grids scored`);
+	console.log(
+		`${engine}: ${N} cases seeded in ${out.seed_s} s; month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms (grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ${out.units_month} grids scored`
+	);
 	return out;
 }
 
@@ -103,7 +107,8 @@ async function dueCalcPerSecond(db: Db): Promise<number> {
 	let sink = 0;
 	const n = smoke ? 20_000 : 200_000;
 	const t = performance.now();
-	for (let i = 0; i < n; i++) sink += addWorkingTime(calendar, start + ((i * 7919) % 365) * 86400_000 + (i % 1440) * 60_000, { amount: 1 + (i % 5), unit: units[i % 3] });
+	for (let i = 0; i < n; i++)
+		sink += addWorkingTime(calendar, start + ((i * 7919) % 365) * 86400_000 + (i % 1440) * 60_000, { amount: 1 + (i % 5), unit: units[i % 3] });
 	const s = (performance.now() - t) / 1000;
 	if (sink === 0) console.log('');
 	return Math.round(n / s);

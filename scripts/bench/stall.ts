@@ -29,7 +29,8 @@ type Box = [number, number, number, number];
 function denseGrids(community: string, box: Box, count: number, perGrid: number) {
 	const [x0, y0, x1, y1] = box;
 	return Array.from({ length: count }, (_, i) => {
-		const a = x0 + ((x1 - x0) * i) / count, b = x0 + ((x1 - x0) * (i + 1)) / count;
+		const a = x0 + ((x1 - x0) * i) / count,
+			b = x0 + ((x1 - x0) * (i + 1)) / count;
 		const south = Array.from({ length: perGrid - 4 }, (_, k) => [a + ((b - a) * k) / (perGrid - 4), y0]);
 		return {
 			code: `${community}${String(i + 1).padStart(3, '0')}`,
@@ -47,7 +48,8 @@ function buildingsFile(box: Box, mb: number): Uint8Array {
 	const side = Math.ceil(Math.sqrt(n));
 	const parts: string[] = [];
 	for (let i = 0; i < n; i++) {
-		const x = x0 + ((x1 - x0) * ((i % side) + 0.5)) / side, y = y0 + ((y1 - y0) * (Math.floor(i / side) + 0.5)) / side;
+		const x = x0 + ((x1 - x0) * ((i % side) + 0.5)) / side,
+			y = y0 + ((y1 - y0) * (Math.floor(i / side) + 0.5)) / side;
 		const d = 0.2 * Math.min((x1 - x0) / side, (y1 - y0) / side);
 		const r = (v: number) => v.toFixed(7);
 		parts.push(
@@ -117,17 +119,21 @@ async function post(url: string, cookie: string, origin: string, body: unknown):
 }
 
 async function cityBox(app: AppServer, code: string): Promise<Box> {
-	const fc = (await (await app.fetch(`${app.url}/api/layers/communities`)).json()) as { features: { properties: { code: string }; geometry: { coordinates: number[][][] | number[][][][] } }[] };
+	const fc = (await (await app.fetch(`${app.url}/api/layers/communities`)).json()) as {
+		features: { properties: { code: string }; geometry: { coordinates: number[][][] | number[][][][] } }[];
+	};
 	const f = fc.features.find((x) => x.properties.code === code) ?? fc.features[0];
 	const flat = (f.geometry.coordinates as unknown[]).flat(3) as number[];
-	const xs = flat.filter((_, i) => i % 2 === 0), ys = flat.filter((_, i) => i % 2 === 1);
+	const xs = flat.filter((_, i) => i % 2 === 0),
+		ys = flat.filter((_, i) => i % 2 === 1);
 	return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
 /** A tile of the communities layer over the box, asked for once so the probes get the cached one. */
 async function cachedTile(app: AppServer, box: Box): Promise<string> {
 	const z = 14;
-	const lon = (box[0] + box[2]) / 2, lat = (box[1] + box[3]) / 2;
+	const lon = (box[0] + box[2]) / 2,
+		lat = (box[1] + box[3]) / 2;
 	const x = Math.floor(((lon + 180) / 360) * 2 ** z);
 	const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
 	const url = `${app.url}/tiles/communities/${z}/${x}/${y}.pbf`;
@@ -171,19 +177,47 @@ async function run(inline: boolean) {
 								app.url,
 								planner,
 								'dense.geojson',
-								new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: grids.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })) })),
+								new TextEncoder().encode(
+									JSON.stringify({
+										type: 'FeatureCollection',
+										features: grids.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry }))
+									})
+								),
 								community
 							)
 						).status
 				],
-				[`data import (${IMPORT_MB} MB GeoJSON, dry run)`, async () => (await postImport(app.url, admin, 'stall-buildings.geojson', buildingsFile(box, IMPORT_MB), 'buildings', true)).status],
-				[`coverage recompute`, async () => {
-					// A facility change makes the coverage stale; the next report recomputes it.
-					await postImport(app.url, admin, 'stall-school.geojson', new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: `stall-school-${Date.now()}`, category: 'school', name: '测试学校' }, geometry: { type: 'Point', coordinates: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] } }] })), 'facilities');
-					const res = await app.fetch(`${app.url}/api/coverage`);
-					await res.arrayBuffer();
-					return res.status;
-				}]
+				[
+					`data import (${IMPORT_MB} MB GeoJSON, dry run)`,
+					async () => (await postImport(app.url, admin, 'stall-buildings.geojson', buildingsFile(box, IMPORT_MB), 'buildings', true)).status
+				],
+				[
+					`coverage recompute`,
+					async () => {
+						// A facility change makes the coverage stale; the next report recomputes it.
+						await postImport(
+							app.url,
+							admin,
+							'stall-school.geojson',
+							new TextEncoder().encode(
+								JSON.stringify({
+									type: 'FeatureCollection',
+									features: [
+										{
+											type: 'Feature',
+											properties: { id: `stall-school-${Date.now()}`, category: 'school', name: '测试学校' },
+											geometry: { type: 'Point', coordinates: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2] }
+										}
+									]
+								})
+							),
+							'facilities'
+						);
+						const res = await app.fetch(`${app.url}/api/coverage`);
+						await res.arrayBuffer();
+						return res.status;
+					}
+				]
 			);
 		const results: Record<string, Measured> = {};
 		for (const [name, send] of kinds) {

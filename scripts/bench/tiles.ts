@@ -48,10 +48,10 @@ async function ensureCity(db: Db, label: string): Promise<string> {
 	const t0 = performance.now();
 	console.log(`  ${label}: generating the synthetic city (${GRIDS} grids, seed ${SEED}) once…`);
 	await writeSynthCity(db, { grids: GRIDS, buildings: 0, seed: SEED });
-	await db.query(
-		`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-		[MARKER, JSON.stringify(want)]
-	);
+	await db.query(`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+		MARKER,
+		JSON.stringify(want)
+	]);
 	await db.exec('ANALYZE grids');
 	return `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
@@ -205,7 +205,9 @@ const embedded = results[0];
 const ratio = geo.total / embedded.m.tileBytes;
 const minZoomRatio = Math.min(...ZOOMS.map((z) => (geo.byZoom.get(z) ?? 0) / Math.max(1, embedded.m.byZoom.get(z)?.bytes ?? 1)));
 console.log(`\ngoals (embedded engine):`);
-console.log(`  payload ≥ ${GOAL_RATIO}× smaller than GeoJSON: ${ratio.toFixed(1)}× overall, ≥ ${minZoomRatio.toFixed(1)}× at every zoom → ${ratio >= GOAL_RATIO && minZoomRatio >= GOAL_RATIO ? 'met' : 'NOT met'}`);
+console.log(
+	`  payload ≥ ${GOAL_RATIO}× smaller than GeoJSON: ${ratio.toFixed(1)}× overall, ≥ ${minZoomRatio.toFixed(1)}× at every zoom → ${ratio >= GOAL_RATIO && minZoomRatio >= GOAL_RATIO ? 'met' : 'NOT met'}`
+);
 for (const r of results) {
 	const slow = ZOOMS.filter((z) => quantile(r.m.byZoom.get(z)?.ms ?? [], 0.95) > GOAL_P95_MS);
 	const verdict = r.p95 <= GOAL_P95_MS ? 'met' : `NOT met — tiles over ${GOAL_P95_MS} ms at z${slow.join(', z')}`;
@@ -213,7 +215,10 @@ for (const r of results) {
 	if (r.p95 > GOAL_P95_MS) {
 		const worst = ZOOMS.find((z) => slow.includes(z))!;
 		const w = r.m.byZoom.get(worst)!;
-		const mid = quantile(ZOOMS.filter((z) => z >= 12).flatMap((z) => r.m.byZoom.get(z)?.ms ?? []), 0.95);
+		const mid = quantile(
+			ZOOMS.filter((z) => z >= 12).flatMap((z) => r.m.byZoom.get(z)?.ms ?? []),
+			0.95
+		);
 		console.log(
 			`    slowest: z${worst} tiles hold about ${Math.round((geo.features.get(worst) ?? 0) / w.ms.length)} grids of this dense city (${kb(w.bytes / w.ms.length)} per tile), ` +
 				`every one read, projected, clipped and encoded; z12–z16 alone: p95 ${f1(mid)} ms.`
@@ -225,7 +230,14 @@ const result: Record<string, number> = {
 	p95_ms: Number(f1(embedded.p95)),
 	cached_tiles_per_s: Math.round(embedded.m.cachedPerS),
 	grids: GRIDS,
-	p95_ms_z12_z16: Number(f1(quantile(ZOOMS.filter((z) => z >= 12).flatMap((z) => embedded.m.byZoom.get(z)?.ms ?? []), 0.95)))
+	p95_ms_z12_z16: Number(
+		f1(
+			quantile(
+				ZOOMS.filter((z) => z >= 12).flatMap((z) => embedded.m.byZoom.get(z)?.ms ?? []),
+				0.95
+			)
+		)
+	)
 };
 if (results[1]) {
 	result.server_p95_ms = Number(f1(results[1].p95));

@@ -80,7 +80,15 @@ async function run(app: AppServer, photoDir: string): Promise<EngineResult> {
 		const r1 = await fetch(`${app.url}/api/worker/reports`, {
 			method: 'POST',
 			headers: { ...headers, 'content-type': 'application/json' },
-			body: JSON.stringify({ id, subclass: 'E0102', lon: lon + ((i % 7) - 3) * 1e-6, lat, accuracy: 10, description: `bench ${i}`, reported_at: new Date().toISOString() })
+			body: JSON.stringify({
+				id,
+				subclass: 'E0102',
+				lon: lon + ((i % 7) - 3) * 1e-6,
+				lat,
+				accuracy: 10,
+				description: `bench ${i}`,
+				reported_at: new Date().toISOString()
+			})
 		});
 		await r1.arrayBuffer();
 		if (!r1.ok) return void errors++;
@@ -133,14 +141,26 @@ async function serverDatabase(): Promise<string | undefined> {
 ensureBuild();
 console.log(`worker: ${WORKERS} workers × one report with a ${PHOTO_BYTES / 1024} kB photo (+ ${THUMB_BYTES / 1024} kB thumbnail) over ${SECONDS} s`);
 const pglite = await engine();
-console.log(`  embedded: ${pglite.reports_per_s} reports/s, p50 ${pglite.p50_ms} ms, p99 ${pglite.p99_ms} ms, ${pglite.errors} errors, on disk ${pglite.photo_bytes_on_disk_ratio} × uploaded`);
+console.log(
+	`  embedded: ${pglite.reports_per_s} reports/s, p50 ${pglite.p50_ms} ms, p99 ${pglite.p99_ms} ms, ${pglite.errors} errors, on disk ${pglite.photo_bytes_on_disk_ratio} × uploaded`
+);
 const db = await serverDatabase();
 const postgres = db ? await engine(db) : null;
-if (postgres) console.log(`  server:   ${postgres.reports_per_s} reports/s, p50 ${postgres.p50_ms} ms, p99 ${postgres.p99_ms} ms, ${postgres.errors} errors, on disk ${postgres.photo_bytes_on_disk_ratio} × uploaded`);
+if (postgres)
+	console.log(
+		`  server:   ${postgres.reports_per_s} reports/s, p50 ${postgres.p50_ms} ms, p99 ${postgres.p99_ms} ms, ${postgres.errors} errors, on disk ${postgres.photo_bytes_on_disk_ratio} × uploaded`
+	);
 else console.log('  server:   not measured (set BENCH_DATABASE_URL to a PostgreSQL + PostGIS server)');
 const slower = postgres && postgres.reports_per_s < pglite.reports_per_s ? postgres : pglite;
 console.log(
 	'RESULT ' +
-		JSON.stringify({ reports_per_s: slower.reports_per_s, p99_ms: Math.max(pglite.p99_ms, postgres?.p99_ms ?? 0), photo_bytes_on_disk_ratio: pglite.photo_bytes_on_disk_ratio, errors: pglite.errors + (postgres?.errors ?? 0), pglite, postgres })
+		JSON.stringify({
+			reports_per_s: slower.reports_per_s,
+			p99_ms: Math.max(pglite.p99_ms, postgres?.p99_ms ?? 0),
+			photo_bytes_on_disk_ratio: pglite.photo_bytes_on_disk_ratio,
+			errors: pglite.errors + (postgres?.errors ?? 0),
+			pglite,
+			postgres
+		})
 );
 process.exit(0);

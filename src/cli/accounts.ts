@@ -62,7 +62,13 @@ export async function runUser(args: string[], ctx: CommandContext): Promise<numb
 		const pw = await password();
 		return withDb((db) =>
 			friendly(async () => {
-				const u = await createUser(db, { username: name, role: String(values.role), units: unitList(values.units as string), displayName: values['display-name'] as string, password: pw });
+				const u = await createUser(db, {
+					username: name,
+					role: String(values.role),
+					units: unitList(values.units as string),
+					displayName: values['display-name'] as string,
+					password: pw
+				});
 				io.log(`已创建 / created ${u.username} (${u.role}; ${u.units.join(', ')})`);
 				if (!values['password-stdin']) io.log(`密码（只显示这一次）/ password (shown only this once): ${pw}`);
 				return 0;
@@ -77,7 +83,11 @@ export async function runUser(args: string[], ctx: CommandContext): Promise<numb
 				if (!user) throw new AccountsUsageError(`没有用户“${name}”/ no user named ${name}`);
 				if (sub === 'passwd') {
 					await setPassword(db, user.id, pw);
-					io.log(values['password-stdin'] ? `已更改 ${name} 的密码 / password of ${name} changed` : `${name} 的新密码（只显示这一次）/ new password (shown only this once): ${pw}`);
+					io.log(
+						values['password-stdin']
+							? `已更改 ${name} 的密码 / password of ${name} changed`
+							: `${name} 的新密码（只显示这一次）/ new password (shown only this once): ${pw}`
+					);
 				} else {
 					await updateUser(db, user.id, { disabled: sub === 'disable' });
 					io.log(`${name}: ${sub === 'disable' ? '已停用 / disabled' : '已启用 / enabled'}`);
@@ -96,7 +106,9 @@ export async function runToken(args: string[], ctx: CommandContext): Promise<num
 	if (sub === 'list') {
 		return withDb(async (db) => {
 			for (const t of await listTokens(db)) {
-				io.log(`${String(t.id).padStart(4)} ${t.kind.padEnd(5)} ${t.token_prefix}…  ${t.name}  [${t.scopes.join(',')}] ${t.unit_codes.join(',')}${t.revoked_at ? '  revoked' : ''}`);
+				io.log(
+					`${String(t.id).padStart(4)} ${t.kind.padEnd(5)} ${t.token_prefix}…  ${t.name}  [${t.scopes.join(',')}] ${t.unit_codes.join(',')}${t.revoked_at ? '  revoked' : ''}`
+				);
 			}
 			return 0;
 		});
@@ -105,7 +117,12 @@ export async function runToken(args: string[], ctx: CommandContext): Promise<num
 		const days = values.days === undefined ? undefined : Number(values.days);
 		return withDb((db) =>
 			friendly(async () => {
-				const { token, row } = await createToken(db, { name: String(values.name ?? ''), kind: String(values.kind ?? ''), units: unitList(values.units as string), expiresInDays: days });
+				const { token, row } = await createToken(db, {
+					name: String(values.name ?? ''),
+					kind: String(values.kind ?? ''),
+					units: unitList(values.units as string),
+					expiresInDays: days
+				});
 				io.log(`已创建令牌 / token created: #${row.id} ${row.name} (${row.kind}; ${row.scopes.join(', ')})`);
 				io.log(`令牌（只显示这一次）/ token (shown only this once): ${token}`);
 				return 0;

@@ -60,7 +60,12 @@ export interface Failure {
 export function describeFailure(err: unknown): Failure {
 	const message = err instanceof Error ? err.message : String(err);
 	if (USAGE_ERRORS.some((c) => err instanceof c)) return { code: 2, message, usage: true, known: true };
-	if (err instanceof ImportFileError || err instanceof ImportLimitError || err instanceof ImportRejectedError || (err instanceof Error && IMPORT_ERRORS.has(err.name))) {
+	if (
+		err instanceof ImportFileError ||
+		err instanceof ImportLimitError ||
+		err instanceof ImportRejectedError ||
+		(err instanceof Error && IMPORT_ERRORS.has(err.name))
+	) {
 		return { code: 1, message: `导入失败，未写入任何数据 / import refused, nothing written:\n  ${message}`, usage: false, known: true };
 	}
 	return { code: 1, message, usage: false, known: false };
@@ -100,7 +105,8 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 	if (!parsedCrs.ok) throw new UsageError(`--crs: ${parsedCrs.text.zh} / ${parsedCrs.text.en}`);
 	const crs = parsedCrs.crs;
 	const headerRow = values['header-row'] as string | undefined;
-	if (headerRow !== undefined && !/^[1-9][0-9]{0,5}$/.test(headerRow)) throw new UsageError('--header-row 必须是从 1 开始的行号 / must be a row number counted from 1');
+	if (headerRow !== undefined && !/^[1-9][0-9]{0,5}$/.test(headerRow))
+		throw new UsageError('--header-row 必须是从 1 开始的行号 / must be a row number counted from 1');
 	// The app reads the file itself (it runs as the same user), so only its name crosses the channel.
 	const fullPath = path.resolve(ctx.cwd, file);
 	try {
@@ -115,7 +121,10 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 		);
 	}
 	const households: Record<string, number> = {};
-	for (const [flag, key] of [['dwelling-size', 'dwellingSizeM2'], ['default-levels', 'defaultLevels']] as const) {
+	for (const [flag, key] of [
+		['dwelling-size', 'dwellingSizeM2'],
+		['default-levels', 'defaultLevels']
+	] as const) {
 		if (values[flag] === undefined) continue;
 		const n = Number(values[flag]);
 		if (!(n > 0)) throw new UsageError(`--${flag} 必须是正数 / must be a positive number`);
@@ -133,7 +142,11 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 			strict: values.strict === true,
 			illustrative: values.illustrative === true,
 			syntheticCodes: values['synthetic-codes'] === true,
-			csv: { lon: values['lon-column'] as string | undefined, lat: values['lat-column'] as string | undefined, delimiter: values.delimiter as string | undefined },
+			csv: {
+				lon: values['lon-column'] as string | undefined,
+				lat: values['lat-column'] as string | undefined,
+				delimiter: values.delimiter as string | undefined
+			},
 			sheet: { name: values.sheet as string | undefined, headerRow: headerRow === undefined ? undefined : Number(headerRow) },
 			households,
 			onProgress: (done, total) => {

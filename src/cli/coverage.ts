@@ -12,7 +12,21 @@ import { isUnitCode } from '../../geo/units/code';
 
 export class CoverageUsageError extends Error {}
 
-const COLUMNS = ['community', 'community_name', 'subdistrict', 'subdistrict_name', 'rule', 'rule_name', 'households_total', 'households_covered', 'share', 'pass', 'status', 'households_short', 'metric_used'] as const;
+const COLUMNS = [
+	'community',
+	'community_name',
+	'subdistrict',
+	'subdistrict_name',
+	'rule',
+	'rule_name',
+	'households_total',
+	'households_covered',
+	'share',
+	'pass',
+	'status',
+	'households_short',
+	'metric_used'
+] as const;
 
 export const COVERAGE_USAGE = `  gridatlas coverage [--community <12 digits>] [--all] [--per-building] [--format csv|json]
                               coverage compliance per community × rule (or per building) on stdout;
@@ -28,7 +42,12 @@ export async function runCoverage(
 	try {
 		({ values } = parseArgs({
 			args,
-			options: { community: { type: 'string' }, all: { type: 'boolean', default: false }, 'per-building': { type: 'boolean', default: false }, format: { type: 'string', default: 'csv' } }
+			options: {
+				community: { type: 'string' },
+				all: { type: 'boolean', default: false },
+				'per-building': { type: 'boolean', default: false },
+				format: { type: 'string', default: 'csv' }
+			}
 		}));
 	} catch (err) {
 		throw new CoverageUsageError((err as Error).message);
@@ -36,7 +55,8 @@ export async function runCoverage(
 	const format = values.format ?? 'csv';
 	if (format !== 'csv' && format !== 'json') throw new CoverageUsageError(`--format 须为 csv 或 json / --format must be csv or json (got ${format})`);
 	const community = values.community ?? null;
-	if (community !== null && !isUnitCode(community, 'community')) throw new CoverageUsageError(`--community 须为 12 位社区编码 / --community must be a 12-digit code (got ${community})`);
+	if (community !== null && !isUnitCode(community, 'community'))
+		throw new CoverageUsageError(`--community 须为 12 位社区编码 / --community must be a 12-digit code (got ${community})`);
 	const state = await getCoverage(db);
 	if (community && !state.report.communities.some((c) => c.code === community)) {
 		err(`未找到社区 ${community} / no community ${community}`);
@@ -45,7 +65,14 @@ export async function runCoverage(
 	if (values['per-building']) {
 		const { columns, rows } = perBuildingRows(state, community);
 		if (format === 'json') out(JSON.stringify(rows) + '\n');
-		else out(csvDocument(columns, rows.map((r) => columns.map((c) => r[c] as CsvValue)), { bom: false }));
+		else
+			out(
+				csvDocument(
+					columns,
+					rows.map((r) => columns.map((c) => r[c] as CsvValue)),
+					{ bom: false }
+				)
+			);
 		return 0;
 	}
 	const report = filterReport(state.report, { community });
@@ -72,7 +99,13 @@ export async function runCoverage(
 	if (format === 'json') {
 		out(JSON.stringify(rows) + '\n');
 	} else {
-		out(csvDocument(COLUMNS, rows.map((r) => COLUMNS.map((c) => r[c] as CsvValue)), { bom: false }));
+		out(
+			csvDocument(
+				COLUMNS,
+				rows.map((r) => COLUMNS.map((c) => r[c] as CsvValue)),
+				{ bom: false }
+			)
+		);
 	}
 	return 0;
 }

@@ -56,10 +56,13 @@ async function main(argv: string[]): Promise<number> {
 	}
 	if (isDatabaseCommand(command)) return runOnDatabase(argv);
 	if (command === 'demo') {
-		return withDb(async (db) => {
-			await loadDemo(db, (m) => console.log(m));
-			return 0;
-		}, { zh: '重新载入示例城市需要先停止应用', en: 'stop the app to reload the demo city' });
+		return withDb(
+			async (db) => {
+				await loadDemo(db, (m) => console.log(m));
+				return 0;
+			},
+			{ zh: '重新载入示例城市需要先停止应用', en: 'stop the app to reload the demo city' }
+		);
 	}
 	if (command === 'synth') return runSynth(rest);
 	if (command === 'simulate-cases') return runSimulateCases(parseSimulateArgs(rest)); // HTTP only, no database
@@ -114,7 +117,12 @@ async function runSynth(args: string[]): Promise<number> {
 		}
 	};
 	try {
-		const summary = values.out ? await writeSynthGeoJSON(values.out, options) : await withDb((db) => writeSynthCity(db, options), { zh: '合成城市写入数据库需要先停止应用（或用 --out 写成文件）', en: 'stop the app to write a synthetic city into its database (or write files with --out)' });
+		const summary = values.out
+			? await writeSynthGeoJSON(values.out, options)
+			: await withDb((db) => writeSynthCity(db, options), {
+					zh: '合成城市写入数据库需要先停止应用（或用 --out 写成文件）',
+					en: 'stop the app to write a synthetic city into its database (or write files with --out)'
+				});
 		if (tty) bar.stop();
 		console.log(`完成 / done in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.written.grids} grids, ${summary.written.buildings} buildings`);
 		return 0;
@@ -159,7 +167,10 @@ function terminalIO(): CommandIO {
 		},
 		progress(label, done, total) {
 			if (!bar) {
-				bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+				bar = new cliProgress.SingleBar(
+					{ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+					cliProgress.Presets.shades_classic
+				);
 				bar.start(total, 0);
 			}
 			bar.update(done);

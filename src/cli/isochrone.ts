@@ -19,7 +19,13 @@ export function parseIsochroneArgs(args: string[]): IsochroneRequest {
 	try {
 		({ values } = parseArgs({
 			args,
-			options: { lon: { type: 'string' }, lat: { type: 'string' }, minutes: { type: 'string', default: '5,10,15' }, speed: { type: 'string' }, profile: { type: 'string' } }
+			options: {
+				lon: { type: 'string' },
+				lat: { type: 'string' },
+				minutes: { type: 'string', default: '5,10,15' },
+				speed: { type: 'string' },
+				profile: { type: 'string' }
+			}
 		}));
 	} catch (err) {
 		throw new IsochroneUsageError((err as Error).message);

@@ -6,15 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import cliProgress from 'cli-progress';
 import { dataDirHolder, type DataDirHolder } from '../lib/server/datadir-lock';
-import {
-	channelPaths,
-	frame,
-	PROTOCOL_VERSION,
-	readLines,
-	unsafeChannel,
-	withSocketName,
-	type ChannelFrame
-} from '../lib/server/cli-channel/protocol';
+import { channelPaths, frame, PROTOCOL_VERSION, readLines, unsafeChannel, withSocketName, type ChannelFrame } from '../lib/server/cli-channel/protocol';
 
 export function osUser(): string {
 	try {
@@ -29,7 +21,6 @@ async function readStdin(): Promise<string> {
 	for await (const c of process.stdin) chunks.push(c as Buffer);
 	return Buffer.concat(chunks).toString('utf8');
 }
-
 
 /**
  * Runs argv through the app holding dataDir. Resolves to the exit code, with everything said on
@@ -57,7 +48,10 @@ export async function runThroughApp(argv: string[], holder: DataDirHolder, dataD
 	try {
 		token = fs.readFileSync(paths.token, 'utf8').trim();
 	} catch (err) {
-		return fail('无法读取命令通道的令牌：请以运行应用的系统用户执行', `cannot read the command channel's token (${(err as Error).message}): run gridatlas as the app's OS user`);
+		return fail(
+			'无法读取命令通道的令牌：请以运行应用的系统用户执行',
+			`cannot read the command channel's token (${(err as Error).message}): run gridatlas as the app's OS user`
+		);
 	}
 	const stdin = argv.includes('--password-stdin') ? await readStdin() : undefined;
 
@@ -113,7 +107,10 @@ export async function runThroughApp(argv: string[], holder: DataDirHolder, dataD
 					console.error(f.text);
 				} else if (f.t === 'progress') {
 					if (!bar) {
-						bar = new cliProgress.SingleBar({ format: `${f.label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+						bar = new cliProgress.SingleBar(
+							{ format: `${f.label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+							cliProgress.Presets.shades_classic
+						);
 						bar.start(f.total, 0);
 					}
 					bar.update(f.done);

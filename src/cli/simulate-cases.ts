@@ -47,7 +47,8 @@ export function parseSimulateArgs(args: string[]): SimulateArgs {
 	}
 	const num = (flag: string, min: number, text = values[flag] as string | undefined) => {
 		const n = Number(text);
-		if (text === undefined || !Number.isFinite(n) || n < min) throw new SimulateUsageError(`--${flag} 应为 ≥ ${min} 的数 / --${flag} must be a number ≥ ${min}`);
+		if (text === undefined || !Number.isFinite(n) || n < min)
+			throw new SimulateUsageError(`--${flag} 应为 ≥ ${min} 的数 / --${flag} must be a number ≥ ${min}`);
 		return n;
 	};
 	if (values.rate === undefined) throw new SimulateUsageError('需要 --rate（每秒案件数）/ --rate (cases per second) is required');
@@ -124,7 +125,11 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 			for (let i = 0; i < n; i++) batch.push(sim.newCase(t));
 			if (batch.length) {
 				const t0 = performance.now();
-				const res = await fetch(`${args.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(batch) });
+				const res = await fetch(`${args.url}/api/cases`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...auth },
+					body: JSON.stringify(batch)
+				});
 				const body = (await res.json()) as Record<string, number>;
 				totals.ms += performance.now() - t0;
 				totals.requests++;
@@ -134,7 +139,9 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 			}
 			if (Date.now() - lastLog >= 5000) {
 				lastLog = Date.now();
-				log(`  ${Math.round((Date.now() - started) / 1000)} s: ${totals.inserted} new, ${totals.updated} steps, ${totals.rejected} rejected, ${sim.openCount} open, ${(totals.ms / Math.max(totals.requests, 1)).toFixed(1)} ms/POST`);
+				log(
+					`  ${Math.round((Date.now() - started) / 1000)} s: ${totals.inserted} new, ${totals.updated} steps, ${totals.rejected} rejected, ${sim.openCount} open, ${(totals.ms / Math.max(totals.requests, 1)).toFixed(1)} ms/POST`
+				);
 			}
 			const wait = started + tick * args.tickMs - Date.now();
 			if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, end - Date.now())));
@@ -142,6 +149,8 @@ export async function runSimulateCases(args: SimulateArgs, log: (s: string) => v
 	} finally {
 		process.off('SIGINT', onSigint);
 	}
-	log(`done: ${totals.posted} items in ${totals.requests} POSTs — ${totals.inserted} new cases, ${totals.updated} status steps, ${totals.unchanged} unchanged, ${totals.rejected} rejected`);
+	log(
+		`done: ${totals.posted} items in ${totals.requests} POSTs — ${totals.inserted} new cases, ${totals.updated} status steps, ${totals.unchanged} unchanged, ${totals.rejected} rejected`
+	);
 	return totals.rejected ? 1 : 0;
 }

@@ -12,7 +12,8 @@ describe('npm run bench -- stall --smoke', () => {
 		const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
 		expect(line, run.stdout).toBeDefined();
 		const result = JSON.parse(line!.slice('RESULT '.length));
-		for (const key of ['health_p99_ms', 'tile_p99_ms', 'heaviest_request', 'goal_met', 'naive_health_p99_ms', 'naive_tile_p99_ms', 'kinds', 'smoke']) expect(result, key).toHaveProperty(key);
+		for (const key of ['health_p99_ms', 'tile_p99_ms', 'heaviest_request', 'goal_met', 'naive_health_p99_ms', 'naive_tile_p99_ms', 'kinds', 'smoke'])
+			expect(result, key).toHaveProperty(key);
 		const kinds = result.kinds as Record<string, { status: number; samples: number }>;
 		expect(Object.keys(kinds).map((k) => k.replace(/ \(.*\)$/, ''))).toEqual([
 			'idle',

@@ -67,7 +67,10 @@ describe.skipIf(!hasChromium)('basemaps', () => {
 		const p = await newPage();
 		await openMap(p, app.url + '/');
 		await expect(p.getByTestId('map').getAttribute('data-crs')).resolves.toBe('wgs84');
-		const options = await p.getByTestId('basemap-select').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+		const options = await p
+			.getByTestId('basemap-select')
+			.locator('option')
+			.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 		expect(options).toEqual(['offline', 'amap', 'osm']);
 		await expect(p.getByTestId('basemap-select').inputValue()).resolves.toBe('offline');
 		expect(tileRequests).toEqual([]);
@@ -116,7 +119,13 @@ describe.skipIf(!hasChromium)('basemaps', () => {
 		const label = labels.features.find((f: any) => f.properties.code === GRID).geometry.coordinates;
 		const base = await screenPoint(p, positionWgs84ToGcj02(label));
 		let clicked = false;
-		for (const [dx, dy] of [[0, 0], [14, 0], [-14, 0], [0, 14], [0, -14]]) {
+		for (const [dx, dy] of [
+			[0, 0],
+			[14, 0],
+			[-14, 0],
+			[0, 14],
+			[0, -14]
+		]) {
 			const pt = { x: base.x + dx, y: base.y + dy };
 			if ((await featuresAt(p, pt, ['facility-circle', 'case-circle'])).length) continue;
 			await p.mouse.click(pt.x, pt.y);

@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		await signIn(page, app.url);
 		record = recordPage(page);
 		expect((await post(around(30, 118.7845, 32.0415))).status).toBe(200);
-		expect((await post(around(2, 118.7700, 32.0350, 'dispute'))).status).toBe(200);
+		expect((await post(around(2, 118.77, 32.035, 'dispute'))).status).toBe(200);
 	}, 400_000);
 	afterAll(async () => {
 		await browser?.close();
@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 	}, 90_000);
 
 	it('a case posted through the API appears in the list without a reload', async () => {
-		const [item] = around(1, 118.7850, 32.0420, 'safety_hazard');
+		const [item] = around(1, 118.785, 32.042, 'safety_hazard');
 		(item as any).reported_at = new Date().toISOString();
 		(item as any).description = '新上报：消防通道堵塞';
 		await page.waitForSelector('[data-testid="case-panel"][data-connected="true"]');
@@ -124,12 +124,15 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-points-appended.png` });
 			// A point is clickable: its card says what the columns hold (category, status, time).
 			// (map.project gives canvas pixels; the click needs page pixels)
-			const spot = await leader.evaluate((ll) => {
-				const m = (window as any).gridatlasMap;
-				const p = m.project(ll);
-				const r = m.getCanvas().getBoundingClientRect();
-				return { x: r.left + p.x, y: r.top + p.y };
-			}, [(item as any).lon, (item as any).lat]);
+			const spot = await leader.evaluate(
+				(ll) => {
+					const m = (window as any).gridatlasMap;
+					const p = m.project(ll);
+					const r = m.getCanvas().getBoundingClientRect();
+					return { x: r.left + p.x, y: r.top + p.y };
+				},
+				[(item as any).lon, (item as any).lat]
+			);
 			await leader.mouse.click(spot.x, spot.y);
 			const card = leader.locator('[data-testid="feature-info"]');
 			await card.waitFor({ timeout: 10_000 });
@@ -153,7 +156,10 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 
 			// The category filter selects within the columns: no new request.
 			await leader.locator('[data-testid="case-panel"] details summary').click();
-			await leader.locator('[data-testid="case-panel"] .cat', { hasText: /矛盾纠纷|Dispute/ }).locator('input').check();
+			await leader
+				.locator('[data-testid="case-panel"] .cat', { hasText: /矛盾纠纷|Dispute/ })
+				.locator('input')
+				.check();
 			await leader.waitForSelector('[data-testid="case-points"][data-shown="2"]');
 			expect(rec.requests.filter((u) => u.includes('/api/cases/columns'))).toHaveLength(1);
 			expect(rec.errors).toEqual([]);

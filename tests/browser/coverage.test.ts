@@ -29,7 +29,8 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		await app?.stop();
 	});
 
-	const api = (path: string, init?: RequestInit) => app.fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...init?.headers } });
+	const api = (path: string, init?: RequestInit) =>
+		app.fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...init?.headers } });
 
 	it('shows the table; clicking a failing cell shows its uncovered buildings on the map', async () => {
 		await page.goto(`${app.url}/coverage`);
@@ -78,7 +79,10 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		expect(coords.length).toBeGreaterThan(0);
 		for (const c of coords) expect(c).toMatch(/^\d+\.\d{6}°N, \d+\.\d{6}°E$/);
 		const roads = await page.getByTestId('suggestion-road').allInnerTexts();
-		expect(roads.some((r) => /^近.+（\d+ 米）$/.test(r)), roads.join(' | ')).toBe(true);
+		expect(
+			roads.some((r) => /^近.+（\d+ 米）$/.test(r)),
+			roads.join(' | ')
+		).toBe(true);
 		// Every suggested site is drawn inside the visible map.
 		const community = new URL(page.url()).searchParams.get('cell')!.split(':')[0];
 		const res = await api('/api/coverage/suggest', { method: 'POST', body: JSON.stringify({ community, rule: 'kindergarten_300', k: 3 }) });
@@ -117,7 +121,9 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		const report = await (await api('/api/coverage')).json();
 		const withData = new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community));
 		const expected = new Set(report.communities.filter((c: any) => withData.has(c.code)).map((c: any) => c.subdistrictCode));
-		const offered = await page.locator('[data-testid="filter-subdistrict"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+		const offered = await page
+			.locator('[data-testid="filter-subdistrict"] option')
+			.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
 		expect(new Set(offered)).toEqual(expected);
 		expect(offered.length).toBeLessThan(new Set(report.communities.map((c: any) => c.subdistrictCode)).size);
 	}, 60_000);
@@ -139,15 +145,43 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 	}, 60_000);
 
 	it('rules API: create, refuse bad ones with a message, edit, delete', async () => {
-		const bad = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_bad', nameZh: '坏', nameEn: 'Bad', level: '15min', source: 's', status: 'P', category: 'school', maxDistanceM: -10, requiredSharePct: 150 }) });
+		const bad = await api('/api/rules', {
+			method: 'POST',
+			body: JSON.stringify({
+				id: 'x_bad',
+				nameZh: '坏',
+				nameEn: 'Bad',
+				level: '15min',
+				source: 's',
+				status: 'P',
+				category: 'school',
+				maxDistanceM: -10,
+				requiredSharePct: 150
+			})
+		});
 		expect(bad.status).toBe(400);
 		const body = await bad.json();
 		expect(body.errors.map((e: any) => e.field).sort()).toEqual(['maxDistanceM', 'requiredSharePct']);
 		expect(body.message).toContain('0–100%');
-		const unknown = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_bad', nameZh: '坏', nameEn: 'Bad', level: '15min', source: 's', status: 'P', category: 'ufo', maxDistanceM: 10 }) });
+		const unknown = await api('/api/rules', {
+			method: 'POST',
+			body: JSON.stringify({ id: 'x_bad', nameZh: '坏', nameEn: 'Bad', level: '15min', source: 's', status: 'P', category: 'ufo', maxDistanceM: 10 })
+		});
 		expect((await unknown.json()).errors[0].field).toBe('category');
 		expect((await api('/api/rules', { method: 'POST', body: '{' })).status).toBe(400);
-		const created = await api('/api/rules', { method: 'POST', body: JSON.stringify({ id: 'x_school', nameZh: '学校 800 米', nameEn: 'School 800 m', level: '15min', source: '测试', status: 'P', category: 'school', maxDistanceM: 800 }) });
+		const created = await api('/api/rules', {
+			method: 'POST',
+			body: JSON.stringify({
+				id: 'x_school',
+				nameZh: '学校 800 米',
+				nameEn: 'School 800 m',
+				level: '15min',
+				source: '测试',
+				status: 'P',
+				category: 'school',
+				maxDistanceM: 800
+			})
+		});
 		expect(created.status).toBe(201);
 		const patched = await api('/api/rules/x_school', { method: 'PATCH', body: JSON.stringify({ requiredSharePct: 85 }) });
 		expect((await patched.json()).requiredSharePct).toBe(85);
@@ -227,7 +261,9 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 		expect(items).toHaveLength(3);
 		for (const t of items) expect(t).toMatch(/\d+%/);
 		await waitForMap(page);
-		const drawn = await page.evaluate(() => (window as any).gridatlasMap.queryRenderedFeatures({ layers: ['isochrone-fill'] }).map((f: any) => f.properties.minutes));
+		const drawn = await page.evaluate(() =>
+			(window as any).gridatlasMap.queryRenderedFeatures({ layers: ['isochrone-fill'] }).map((f: any) => f.properties.minutes)
+		);
 		expect(new Set(drawn)).toEqual(new Set([5, 10, 15]));
 		if (SHOTS) await page.screenshot({ path: `${SHOTS}/isochrone.png` });
 		expect(record.errors).toEqual([]);

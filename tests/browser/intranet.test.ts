@@ -34,26 +34,30 @@ describe.skipIf(!hasChromium)('signing in on a plain-HTTP intranet address', () 
 
 	const bases = () => [`http://${HOST_NAME}:${port}`, `http://${lanAddress() ?? '127.0.0.2'}:${port}`];
 
-	it.each([0, 1])('signs in through the form and uses the app (address %i: host name, then LAN address)', async (i) => {
-		const base = bases()[i];
-		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-		const page = await context.newPage();
-		const rec = recordPage(page);
-		await page.goto(`${base}/coverage`);
-		expect(new URL(page.url()).pathname).toBe('/login');
-		await page.fill('input[name=username]', 'leader');
-		await page.fill('input[name=password]', TEST_DEMO_PASSWORD);
-		await Promise.all([page.waitForURL((u) => u.pathname === '/coverage'), page.click('[data-testid=login-form] button[type=submit]')]);
-		const cookies = await context.cookies(base);
-		expect(cookies.find((c) => c.name === 'gridatlas_session')?.secure).toBe(false);
-		// The session holds across pages: the map, then the wall.
-		await page.goto(`${base}/`);
-		await waitForMap(page);
-		expect(new URL(page.url()).pathname).toBe('/');
-		await page.goto(`${base}/wall`);
-		expect(new URL(page.url()).pathname).toMatch(/^\/wall/);
-		await page.screenshot({ path: `/tmp/gridatlas-intranet-${i}.png` });
-		expect(rec.errors).toEqual([]);
-		await context.close();
-	}, 120_000);
+	it.each([0, 1])(
+		'signs in through the form and uses the app (address %i: host name, then LAN address)',
+		async (i) => {
+			const base = bases()[i];
+			const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+			const page = await context.newPage();
+			const rec = recordPage(page);
+			await page.goto(`${base}/coverage`);
+			expect(new URL(page.url()).pathname).toBe('/login');
+			await page.fill('input[name=username]', 'leader');
+			await page.fill('input[name=password]', TEST_DEMO_PASSWORD);
+			await Promise.all([page.waitForURL((u) => u.pathname === '/coverage'), page.click('[data-testid=login-form] button[type=submit]')]);
+			const cookies = await context.cookies(base);
+			expect(cookies.find((c) => c.name === 'gridatlas_session')?.secure).toBe(false);
+			// The session holds across pages: the map, then the wall.
+			await page.goto(`${base}/`);
+			await waitForMap(page);
+			expect(new URL(page.url()).pathname).toBe('/');
+			await page.goto(`${base}/wall`);
+			expect(new URL(page.url()).pathname).toMatch(/^\/wall/);
+			await page.screenshot({ path: `/tmp/gridatlas-intranet-${i}.png` });
+			expect(rec.errors).toEqual([]);
+			await context.close();
+		},
+		120_000
+	);
 });

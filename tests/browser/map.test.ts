@@ -125,7 +125,10 @@ describe.skipIf(!hasChromium)('map page', () => {
 			await expect(p.getByTestId('isochrone-card').count()).resolves.toBe(0);
 			await p.getByTestId('isochrone-toggle').check();
 			await p.getByTestId('isochrone-card').waitFor();
-			await p.getByTestId('isochrone-card').getByRole('button', { name: /关闭步行等时圈/ }).click();
+			await p
+				.getByTestId('isochrone-card')
+				.getByRole('button', { name: /关闭步行等时圈/ })
+				.click();
 			await expect(p.getByTestId('isochrone-toggle').isChecked()).resolves.toBe(false);
 		});
 
@@ -151,7 +154,7 @@ describe.skipIf(!hasChromium)('map page', () => {
 			await p.getByTestId('isochrone-toggle').uncheck();
 		});
 
-		it('draws isochrones in their own colours with a 5/10/15-minute legend, none the selected outline\'s', async () => {
+		it("draws isochrones in their own colours with a 5/10/15-minute legend, none the selected outline's", async () => {
 			await openMap(p, app.url + '/?unit=320102002002');
 			await p.getByTestId('isochrone-toggle').check();
 			await p.mouse.click(920, 560);
@@ -159,7 +162,10 @@ describe.skipIf(!hasChromium)('map page', () => {
 			await expect(p.getByTestId('isochrone-legend').innerText()).resolves.toMatch(/5 分钟[\s\S]*10 分钟[\s\S]*15 分钟/);
 			const colors: string[] = await p.evaluate(() => {
 				const m = (window as any).gridatlasMap;
-				return m.getStyle().layers.filter((l: any) => l.id === 'isochrone-fill').map((l: any) => JSON.stringify(l.paint['fill-color']));
+				return m
+					.getStyle()
+					.layers.filter((l: any) => l.id === 'isochrone-fill')
+					.map((l: any) => JSON.stringify(l.paint['fill-color']));
 			});
 			expect(colors).toHaveLength(1);
 			for (const c of ISOCHRONE_COLORS.slice(0, 3)) expect(colors[0]).toContain(c);
@@ -169,7 +175,7 @@ describe.skipIf(!hasChromium)('map page', () => {
 			await p.getByTestId('isochrone-toggle').uncheck();
 		});
 
-		it("explains each walking circle: what it requires and what is missing", async () => {
+		it('explains each walking circle: what it requires and what is missing', async () => {
 			await openMap(p, app.url + '/?unit=320102003001');
 			const card = p.getByTestId('life-circle-card');
 			await card.locator('[data-testid="life-level"]').first().waitFor({ timeout: 60_000 });
@@ -219,7 +225,10 @@ describe.skipIf(!hasChromium)('map page', () => {
 		it('switches case density from the legend and closes its card', async () => {
 			await p.getByTestId('case-toggle').check();
 			await p.getByTestId('case-panel').waitFor();
-			await p.getByTestId('case-panel').getByRole('button', { name: /Turn off case density/ }).click();
+			await p
+				.getByTestId('case-panel')
+				.getByRole('button', { name: /Turn off case density/ })
+				.click();
 			await expect(p.getByTestId('case-toggle').isChecked()).resolves.toBe(false);
 			await expect(p.getByTestId('case-panel').count()).resolves.toBe(0);
 		});

@@ -60,7 +60,9 @@ describe('permissions over HTTP', () => {
 		expect(missingExample, 'routes without an example in this test').toEqual([]);
 		// And no rule for a route that does not exist (a renamed route would leave a stale rule).
 		const onDisk = new Set(disk.map((r) => `${r.method} ${r.id}`));
-		const stale = Object.entries(ROUTE_RULES).flatMap(([id, rules]) => Object.keys(rules).map((m) => `${m} ${id}`)).filter((k) => !onDisk.has(k));
+		const stale = Object.entries(ROUTE_RULES)
+			.flatMap(([id, rules]) => Object.keys(rules).map((m) => `${m} ${id}`))
+			.filter((k) => !onDisk.has(k));
 		expect(stale).toEqual([]);
 	});
 
@@ -96,7 +98,10 @@ describe('permissions over HTTP', () => {
 
 	it('jurisdiction: a planner can not open or change a community outside its subdistrict; a worker not a case outside its grid', async () => {
 		const as = (role: DemoRole, p: string, init: RequestInit = {}) =>
-			fetch(`${app.url}${p}`, { ...init, headers: { cookie: cookies.get(role)!, origin: app.url, 'content-type': 'application/json', ...(init.headers as object) } });
+			fetch(`${app.url}${p}`, {
+				...init,
+				headers: { cookie: cookies.get(role)!, origin: app.url, 'content-type': 'application/json', ...(init.headers as object) }
+			});
 		expect((await as('planner', `/api/units/${ctx.otherCommunity}`)).status).toBe(403);
 		expect((await as('planner', `/api/units/${ctx.subdistrict}`)).status).toBe(200);
 		expect((await as('planner', `/api/plans/${ctx.otherCommunity}`, { method: 'POST', body: '{}' })).status).toBe(403);
@@ -123,28 +128,51 @@ describe('permissions over HTTP', () => {
 	});
 
 	it('the audit log names who changed a case status and a rule, before and after', async () => {
-		const entries = (await (await app.fetch(`${app.url}/api/audit?entity=cases&limit=50`)).json()).entries as { actor: string; entity_id: string; before: { status: string }; after: { status: string } }[];
+		const entries = (await (await app.fetch(`${app.url}/api/audit?entity=cases&limit=50`)).json()).entries as {
+			actor: string;
+			entity_id: string;
+			before: { status: string };
+			after: { status: string };
+		}[];
 		const step = entries.find((e) => e.entity_id === 'PERM-IN');
 		expect(step).toBeTruthy();
 		expect(['user:admin', 'user:worker']).toContain(step!.actor);
 		expect(step!.before.status).toBe('reported');
 		expect(step!.after.status).toBe('registered');
 		// Readers outside the whole city see their units' entries only.
-		const planner = (await (await fetch(`${app.url}/api/audit?entity=cases`, { headers: { cookie: cookies.get('planner')! } })).json()).entries as { unit_code: string }[];
+		const planner = (await (await fetch(`${app.url}/api/audit?entity=cases`, { headers: { cookie: cookies.get('planner')! } })).json()).entries as {
+			unit_code: string;
+		}[];
 		expect(planner.every((e) => e.unit_code.startsWith(ctx.subdistrict))).toBe(true);
 	});
 
 	it('API tokens: bearer access by scope, revocation; wall tokens open a kiosk read-only', async () => {
-		const made = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'feed', kind: 'api' }) })).json();
+		const made = await (
+			await app.fetch(`${app.url}/api/tokens`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'feed', kind: 'api' })
+			})
+		).json();
 		expect(made.token).toMatch(/^ga_api_/);
 		const bearer = { authorization: `Bearer ${made.token}`, 'content-type': 'application/json' };
-		const post = await fetch(`${app.url}/api/cases`, { method: 'POST', headers: bearer, body: JSON.stringify({ id: 'TOKEN-1', category: 'other', lon: ctx.lonlat[0], lat: ctx.lonlat[1] }) });
+		const post = await fetch(`${app.url}/api/cases`, {
+			method: 'POST',
+			headers: bearer,
+			body: JSON.stringify({ id: 'TOKEN-1', category: 'other', lon: ctx.lonlat[0], lat: ctx.lonlat[1] })
+		});
 		expect(post.status).toBe(200);
 		expect((await fetch(`${app.url}/api/rules`, { headers: bearer })).status).toBe(403);
 		expect((await app.fetch(`${app.url}/api/tokens/${made.id}`, { method: 'DELETE' })).status).toBe(200);
 		expect((await fetch(`${app.url}/api/cases`, { headers: bearer })).status).toBe(401);
 
-		const wall = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'lobby', kind: 'wall', units: [ctx.subdistrict] }) })).json();
+		const wall = await (
+			await app.fetch(`${app.url}/api/tokens`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'lobby', kind: 'wall', units: [ctx.subdistrict] })
+			})
+		).json();
 		const open = await fetch(`${app.url}/wall/${ctx.subdistrict}?token=${wall.token}`, { redirect: 'manual' });
 		expect(open.status).toBe(303);
 		expect(open.headers.get('location')).toBe(`/wall/${ctx.subdistrict}`);
@@ -153,12 +181,18 @@ describe('permissions over HTTP', () => {
 		expect((await fetch(`${app.url}/wall/${ctx.subdistrict}`, { headers: { cookie: kiosk } })).status).toBe(200);
 		expect((await fetch(`${app.url}/api/wall?unit=${ctx.subdistrict}`, { headers: { cookie: kiosk } })).status).toBe(200);
 		expect((await fetch(`${app.url}/api/wall?unit=${ctx.otherCommunity.slice(0, 9)}`, { headers: { cookie: kiosk } })).status).toBe(403);
-		expect((await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { cookie: kiosk, 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+		expect((await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { cookie: kiosk, 'content-type': 'application/json' }, body: '{}' })).status).toBe(
+			403
+		);
 		expect((await fetch(`${app.url}/coverage/rules`, { headers: { cookie: kiosk }, redirect: 'manual' })).status).toBe(403);
 	});
 
 	it('session cookies are HttpOnly and SameSite; sign-out ends the session', async () => {
-		const res = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer', password: 'gridatlas-test-password' }) });
+		const res = await fetch(`${app.url}/api/session`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'viewer', password: 'gridatlas-test-password' })
+		});
 		const set = res.headers.get('set-cookie')!;
 		expect(set).toMatch(/HttpOnly/i);
 		expect(set).toMatch(/SameSite=Lax/i);

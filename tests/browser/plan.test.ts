@@ -83,7 +83,9 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 			await page.mouse.click(s.x, s.y);
 			await page.waitForTimeout(150);
 		}
-		await page.waitForFunction(() => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) === 0, null, { timeout: 15_000 });
+		await page.waitForFunction(() => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) === 0, null, {
+			timeout: 15_000
+		});
 		const bars = await page.locator('[data-testid="plan-chart"] rect.bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
 		expect(bars).toContain(newCode);
 		await expect(page.locator('[data-testid="plan-dirty"]').getAttribute('data-dirty')).resolves.toBe('true');
@@ -149,11 +151,25 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		expect(record.errors).toEqual([]);
 	}, 120_000);
 
-	const bars = () => page.locator('[data-testid="plan-chart"] rect.bar').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-code')!, Number(e.getAttribute('data-households'))])));
-	const waitHard = (n: number) => page.waitForFunction((n) => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) === n, n, { timeout: 15_000 });
+	const bars = () =>
+		page
+			.locator('[data-testid="plan-chart"] rect.bar')
+			.evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-code')!, Number(e.getAttribute('data-households'))])));
+	const waitHard = (n: number) =>
+		page.waitForFunction((n) => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) === n, n, { timeout: 15_000 });
 	/** Frames a lon/lat box on the map, clear of the toolbar over its top. */
 	async function frame(b: number[]) {
-		await page.evaluate((b) => (window as any).gridatlasMap.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 170, bottom: 50, left: 60, right: 60 }, animate: false }), b);
+		await page.evaluate(
+			(b) =>
+				(window as any).gridatlasMap.fitBounds(
+					[
+						[b[0], b[1]],
+						[b[2], b[3]]
+					],
+					{ padding: { top: 170, bottom: 50, left: 60, right: 60 }, animate: false }
+				),
+			b
+		);
 		await waitForMap(page);
 	}
 	async function clickAt(p: number[]) {
@@ -162,9 +178,14 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.mouse.click(s.x, s.y);
 		await page.waitForTimeout(120);
 	}
-	const editorGrids = async () => (await page.evaluate(() => (window as any).gridatlasDraw.getSnapshot().map((f: any) => ({ code: f.properties.code, geometry: f.geometry })))) as { code: string; geometry: any }[];
+	const editorGrids = async () =>
+		(await page.evaluate(() => (window as any).gridatlasDraw.getSnapshot().map((f: any) => ({ code: f.properties.code, geometry: f.geometry })))) as {
+			code: string;
+			geometry: any;
+		}[];
 
-	let splitCode = '', splitOther = '';
+	let splitCode = '',
+		splitOther = '';
 
 	it('splits a grid along a line drawn by clicks and Enter: two grids, the old code kept, a new one numbered, still valid', async () => {
 		const plan = await (await api(`/api/plans/${COMMUNITY}`)).json();
@@ -174,17 +195,27 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		const target = [...plan.grids].sort((a: any, b: any) => bboxArea(b) - bboxArea(a))[0];
 		splitCode = target.code;
 		const [x0, y0, x1, y1] = bbox(target);
-		const w = x1 - x0, h = y1 - y0;
+		const w = x1 - x0,
+			h = y1 - y0;
 		// Through the middle of its buildings, so both pieces get some.
-		const lons = plan.buildings.filter((b: any) => pointInGeometry([b.lon, b.lat], target.geometry)).map((b: any) => b.lon).sort((a: number, b: number) => a - b);
+		const lons = plan.buildings
+			.filter((b: any) => pointInGeometry([b.lon, b.lat], target.geometry))
+			.map((b: any) => b.lon)
+			.sort((a: number, b: number) => a - b);
 		expect(lons.length).toBeGreaterThan(3);
 		const xm = (lons[Math.floor(lons.length / 2) - 1] + lons[Math.floor(lons.length / 2)]) / 2;
 		await frame([x0 - w * 0.15, y0 - h * 0.15, x1 + w * 0.15, y1 + h * 0.15]);
 		await page.locator('[data-tool="split"]').click();
-		const line = [[xm - w * 0.03, y1 + h * 0.08], [xm + w * 0.02, y0 + h * 0.5], [xm - w * 0.01, y0 - h * 0.08]];
+		const line = [
+			[xm - w * 0.03, y1 + h * 0.08],
+			[xm + w * 0.02, y0 + h * 0.5],
+			[xm - w * 0.01, y0 - h * 0.08]
+		];
 		for (const p of line) await clickAt(p);
 		await page.keyboard.press('Enter');
-		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length + 1, { timeout: 15_000 });
+		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length + 1, {
+			timeout: 15_000
+		});
 		const after = await bars();
 		splitOther = COMMUNITY + String(Math.max(plan.maxSeq, ...plan.grids.map((g: any) => Number(g.code.slice(-3)))) + 1).padStart(3, '0');
 		expect(Object.keys(after).sort()).toEqual([...Object.keys(before), splitOther].sort());
@@ -205,7 +236,9 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.locator('[data-tool="merge"]').click();
 		const grids = await editorGrids();
 		for (const code of [splitCode, splitOther]) await clickAt(interiorPoint(grids.find((g) => g.code === code)!.geometry));
-		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length - 1, { timeout: 15_000 });
+		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="plan-chart"] rect.bar').length === n, Object.keys(before).length - 1, {
+			timeout: 15_000
+		});
 		const after = await bars();
 		expect(after[splitOther]).toBeUndefined();
 		expect(after[splitCode]).toBe(before[splitCode] + before[splitOther]);
@@ -227,7 +260,11 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.locator('[data-tool="paint"]').click();
 		await page.locator('[data-testid="plan-brush"]').selectOption(paintedTo);
 		await clickAt([b.lon, b.lat]);
-		await page.waitForFunction(([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n, [paintedTo, before[paintedTo] + b.households] as const, { timeout: 15_000 });
+		await page.waitForFunction(
+			([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n,
+			[paintedTo, before[paintedTo] + b.households] as const,
+			{ timeout: 15_000 }
+		);
 		const after = await bars();
 		expect(after[from]).toBe(before[from] - b.households);
 		expect(after[paintedTo]).toBe(before[paintedTo] + b.households);
@@ -239,7 +276,8 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		const before = await bars();
 		const grids = await editorGrids();
 		const home = (b: any) => grids.find((g) => pointInGeometry([b.lon, b.lat], g.geometry))?.code;
-		const kx = 94_400, ky = 110_900;
+		const kx = 94_400,
+			ky = 110_900;
 		const dist = (a: number[], b: number[]) => Math.hypot((a[0] - b[0]) * kx, (a[1] - b[1]) * ky);
 		// Two close buildings of one grid (not the brush's), with every other building well outside a circle around both.
 		const bs = plan.buildings.filter((b: any) => b.households > 0 && !b.painted && home(b) && home(b) !== paintedTo);
@@ -255,7 +293,8 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		expect(best).toBeTruthy();
 		const { pair, c, r } = best!;
 		const from = home(pair[0])!;
-		const dx = r / kx, dy = r / ky;
+		const dx = r / kx,
+			dy = r / ky;
 		await frame([c[0] - 2.5 * dx, c[1] - 2.5 * dy, c[0] + 2.5 * dx, c[1] + 2.5 * dy]);
 		await page.locator('[data-tool="lasso"]').click();
 		await page.locator('[data-testid="plan-brush"]').selectOption(paintedTo);
@@ -271,7 +310,11 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		const last = await screenPoint(page, loop[7] as [number, number]);
 		await page.mouse.click(last.x, last.y);
 		const moved = pair[0].households + pair[1].households;
-		await page.waitForFunction(([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n, [paintedTo, before[paintedTo] + moved] as const, { timeout: 15_000 });
+		await page.waitForFunction(
+			([code, n]) => Number(document.querySelector(`[data-testid="plan-chart"] rect.bar[data-code="${code}"]`)?.getAttribute('data-households')) === n,
+			[paintedTo, before[paintedTo] + moved] as const,
+			{ timeout: 15_000 }
+		);
 		const after = await bars();
 		expect(after[from]).toBe(before[from] - moved);
 		expect(await page.locator('[data-testid="plan-problem"]').count()).toBe(0);
@@ -283,7 +326,9 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await frame(bbox(plan.community));
 		const before = await bars();
 		const grids = await editorGrids();
-		const victim = Object.keys(before).filter((c) => c !== paintedTo).sort((a, b) => before[a] - before[b])[0];
+		const victim = Object.keys(before)
+			.filter((c) => c !== paintedTo)
+			.sort((a, b) => before[a] - before[b])[0];
 		await page.locator('[data-tool="delete"]').click();
 		await clickAt(interiorPoint(grids.find((g) => g.code === victim)!.geometry));
 		await page.waitForFunction(() => Number(document.querySelector('[data-testid="plan-validation"]')?.getAttribute('data-hard')) > 0);
@@ -309,7 +354,9 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 		await page.locator('[data-testid="plan-revisions"] li[data-revision] [data-testid="plan-diff-button"]').first().click();
 		await page.waitForSelector('[data-testid="plan-diff"]');
 		const areas = await page.locator('[data-testid="plan-diff-areas"] li[data-from]').count();
-		const moved = await page.locator('[data-testid="plan-diff-buildings"] li[data-building]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-from'), e.getAttribute('data-to')]));
+		const moved = await page
+			.locator('[data-testid="plan-diff-buildings"] li[data-building]')
+			.evaluateAll((els) => els.map((e) => [e.getAttribute('data-from'), e.getAttribute('data-to')]));
 		expect(areas).toBeGreaterThan(0);
 		expect(moved.length).toBeGreaterThan(0);
 		expect(moved.some(([, to]) => to === paintedTo)).toBe(true);
@@ -350,7 +397,13 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 			expect(await p.locator('[data-testid="plan-chart"] rect.bar').count()).toBe(plan.grids.length);
 			expect(await p.locator('[data-testid="plan-diff-button"]').count()).toBeGreaterThan(0);
 			expect(await p.locator('[data-testid="plan-export-geojson"]').count()).toBe(1);
-			expect(await p.evaluate(() => (window as any).gridatlasMap.getSource('plan-grids')?._data?.features?.length ?? (window as any).gridatlasMap.querySourceFeatures('plan-grids').length)).toBeGreaterThan(0);
+			expect(
+				await p.evaluate(
+					() =>
+						(window as any).gridatlasMap.getSource('plan-grids')?._data?.features?.length ??
+						(window as any).gridatlasMap.querySourceFeatures('plan-grids').length
+				)
+			).toBeGreaterThan(0);
 			// A click on the map selects a grid to look at (nothing changes).
 			const g = plan.grids[0];
 			const s = await screenPoint(p, interiorPoint(g.geometry) as [number, number]);
@@ -408,7 +461,8 @@ describe.skipIf(!hasChromium)('grid planning editor', () => {
 				})
 			);
 			expect(labels.length, `labels at ${n} grids`).toBeGreaterThanOrEqual(Math.ceil(n / 2));
-			for (let i = 1; i < labels.length; i++) expect(labels[i].x0, `label ${labels[i].text} overlaps ${labels[i - 1].text}`).toBeGreaterThanOrEqual(labels[i - 1].x1);
+			for (let i = 1; i < labels.length; i++)
+				expect(labels[i].x0, `label ${labels[i].text} overlaps ${labels[i - 1].text}`).toBeGreaterThanOrEqual(labels[i - 1].x1);
 			const chart = (await page.locator('[data-testid="plan-chart"] svg').boundingBox())!;
 			for (const l of labels) expect(l.y1).toBeLessThanOrEqual(chart.y + chart.height + 0.5);
 			await page.getByTestId('plan-chart').screenshot({ path: `/tmp/gridatlas-plan-chart-${n}.png` });
@@ -457,7 +511,12 @@ function ring(g: { geometry: { type: string; coordinates: any } }): number[][] {
 
 function minEdgeM(g: { geometry: { type: string; coordinates: any } }): number {
 	const r = ring(g);
-	return Math.min(...r.map((p, i) => { const q = r[(i + 1) % r.length]; return Math.hypot((q[0] - p[0]) * 94_400, (q[1] - p[1]) * 110_900); }));
+	return Math.min(
+		...r.map((p, i) => {
+			const q = r[(i + 1) % r.length];
+			return Math.hypot((q[0] - p[0]) * 94_400, (q[1] - p[1]) * 110_900);
+		})
+	);
 }
 
 function bbox(g: { geometry: { coordinates: any } }): number[] {
@@ -465,7 +524,8 @@ function bbox(g: { geometry: { coordinates: any } }): number[] {
 }
 
 function bboxOfCoords(flat: number[]): number[] {
-	const xs = flat.filter((_, i) => i % 2 === 0), ys = flat.filter((_, i) => i % 2 === 1);
+	const xs = flat.filter((_, i) => i % 2 === 0),
+		ys = flat.filter((_, i) => i % 2 === 1);
 	return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
@@ -488,7 +548,8 @@ function pointInGeometry([x, y]: number[], g: { type: string; coordinates: any }
 /** A point well inside a polygon: the middle of the widest run of a scanline through its middle. */
 function interiorPoint(g: { type: string; coordinates: any }): number[] {
 	const [x0, y0, x1, y1] = bboxOfCoords(g.coordinates.flat(3));
-	let best = [(x0 + x1) / 2, (y0 + y1) / 2], width = -1;
+	let best = [(x0 + x1) / 2, (y0 + y1) / 2],
+		width = -1;
 	for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
 		const y = y0 + (y1 - y0) * f;
 		const xs: number[] = [];
@@ -498,7 +559,11 @@ function interiorPoint(g: { type: string; coordinates: any }): number[] {
 				for (let i = 0, j = r.length - 1; i < r.length; j = i++)
 					if (r[i][1] > y !== r[j][1] > y) xs.push(r[i][0] + ((y - r[i][1]) * (r[j][0] - r[i][0])) / (r[j][1] - r[i][1]));
 		xs.sort((a, b) => a - b);
-		for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > width) { width = xs[i + 1] - xs[i]; best = [(xs[i] + xs[i + 1]) / 2, y]; }
+		for (let i = 0; i + 1 < xs.length; i += 2)
+			if (xs[i + 1] - xs[i] > width) {
+				width = xs[i + 1] - xs[i];
+				best = [(xs[i] + xs[i + 1]) / 2, y];
+			}
 	}
 	return best;
 }

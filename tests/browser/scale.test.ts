@@ -48,7 +48,13 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 		const r = recordPage(p);
 		const sizes: Promise<number>[] = [];
 		p.on('response', (res) => {
-			if (new URL(res.url()).pathname.startsWith('/tiles/')) sizes.push(res.body().then((b) => b.length, () => 0));
+			if (new URL(res.url()).pathname.startsWith('/tiles/'))
+				sizes.push(
+					res.body().then(
+						(b) => b.length,
+						() => 0
+					)
+				);
 		});
 		await p.goto(`${app.url}/?z=${VIEW.z}&lon=${VIEW.lon}&lat=${VIEW.lat}`);
 		await p.waitForFunction(() => typeof (window as any).gridatlasFirstIdleMs === 'number', null, { timeout: 120_000 });
@@ -101,7 +107,10 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 		expect(paths.some((p) => p.startsWith('/tiles/buildings/14/'))).toBe(true);
 		expect(paths.some((p) => p.startsWith('/tiles/grids/14/'))).toBe(true);
 		for (const layer of ['buildings', 'grids', 'communities', 'subdistricts']) {
-			expect(paths.filter((p) => p === `/api/layers/${layer}`), layer).toEqual([]);
+			expect(
+				paths.filter((p) => p === `/api/layers/${layer}`),
+				layer
+			).toEqual([]);
 		}
 		expect(rec.failed).toEqual([]);
 		expect(rec.errors).toEqual([]);
@@ -124,9 +133,7 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 		const counts = { total, background, grid };
 		expect(total - background, JSON.stringify(counts)).toBeGreaterThan(total * 0.15);
 		expect(grid, JSON.stringify(counts)).toBeGreaterThan(200);
-		const drawn: number = await page.evaluate(
-			() => (window as any).gridatlasMap.queryRenderedFeatures({ layers: ['building-fill'] }).length
-		);
+		const drawn: number = await page.evaluate(() => (window as any).gridatlasMap.queryRenderedFeatures({ layers: ['building-fill'] }).length);
 		expect(drawn).toBeGreaterThan(200);
 	});
 

@@ -17,7 +17,11 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		ensureBuild();
 		app = await startApp();
 		const as = async (role: 'admin' | 'worker', path: string, body: unknown) => {
-			const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { cookie: await sessionCookie(app.url, role), origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const res = await fetch(`${app.url}${path}`, {
+				method: 'POST',
+				headers: { cookie: await sessionCookie(app.url, role), origin: app.url, 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
 			if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
 			return res.json();
 		};
@@ -26,7 +30,11 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		const grid: string = who.principal.units[0];
 		const grids = await (await app.fetch(`${app.url}/api/layers/grids?labels=1`)).json();
 		const [lon, lat] = grids.features.find((f: { properties: { code: string } }) => f.properties.code === grid).geometry.coordinates;
-		await as('admin', '/api/cases', Array.from({ length: 6 }, (_, i) => ({ id: `SC-${i}`, category: ['environment', 'facility_damage', 'dispute'][i % 3], lon, lat })));
+		await as(
+			'admin',
+			'/api/cases',
+			Array.from({ length: 6 }, (_, i) => ({ id: `SC-${i}`, category: ['environment', 'facility_damage', 'dispute'][i % 3], lon, lat }))
+		);
 		for (let i = 0; i < 6; i++) {
 			await as('admin', `/api/cases/SC-${i}/steps`, { action: 'register' });
 			if (i === 5) {

@@ -33,7 +33,15 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		const labels = await (await app.fetch(`${app.url}/api/layers/${layer}?labels=1`)).json();
 		const f = labels.features.find((x: any) => x.properties.code === code);
 		const base = await screenPoint(p, f.geometry.coordinates);
-		for (const [dx, dy] of [[0, 0], [18, 0], [-18, 0], [0, 18], [0, -18], [24, 24], [-24, -24]]) {
+		for (const [dx, dy] of [
+			[0, 0],
+			[18, 0],
+			[-18, 0],
+			[0, 18],
+			[0, -18],
+			[24, 24],
+			[-24, -24]
+		]) {
 			const pt = { x: base.x + dx, y: base.y + dy };
 			const here = await featuresAt(p, pt, ['facility-circle', 'case-circle', `${layer}-hit`]);
 			if (here.some((h) => h.layer !== `${layer}-hit`)) continue;
@@ -86,9 +94,9 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		await expect(page.getByTestId('stat-grids').innerText()).resolves.toContain(String(api.grids.total));
 		await expect(page.getByTestId('stat-buildings').innerText()).resolves.toContain(fmt(api.buildings));
 		await expect(page.getByTestId('facilities-total').innerText()).resolves.toBe(fmt(api.facilitiesTotal));
-		const bars = await page.locator('[data-testid="facility-bars"] li').evaluateAll((lis) =>
-			lis.map((li) => [li.getAttribute('data-category'), Number(li.getAttribute('data-count'))])
-		);
+		const bars = await page
+			.locator('[data-testid="facility-bars"] li')
+			.evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-category'), Number(li.getAttribute('data-count'))]));
 		expect(bars).toEqual(api.facilities.map((f: any) => [f.code, f.count]));
 		await expect(page.locator('[data-testid="unit-children"] li').count()).resolves.toBe(api.grids.total);
 		// The layer data agrees: the community's own row and the buildings drawn for it.
@@ -100,7 +108,9 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 
 		// Highlighted on the map, and the breadcrumbs lead back up.
 		// (only the selected community is in the highlight layer)
-		const lit = await page.evaluate(() => [...new Set((window as any).gridatlasMap.queryRenderedFeatures({ layers: ['selected-communities'] }).map((f: any) => f.properties.code))]);
+		const lit = await page.evaluate(() => [
+			...new Set((window as any).gridatlasMap.queryRenderedFeatures({ layers: ['selected-communities'] }).map((f: any) => f.properties.code))
+		]);
 		expect(lit).toEqual([COMMUNITY]);
 		await expect(page.getByTestId('breadcrumbs').innerText()).resolves.toMatch(/全市概览\s*›\s*梅园新村街道\s*›\s*大行宫社区/);
 		await page.screenshot({ path: '/tmp/gridatlas-community.png' });
@@ -175,7 +185,17 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		const inside = labels.features.find((f: any) => f.properties.id === building.properties.id).geometry.coordinates;
 		const base = await screenPoint(p, inside);
 		let bp: { x: number; y: number } | null = null;
-		for (const [dx, dy] of [[0, 0], [20, 0], [-20, 0], [0, 20], [0, -20], [30, 30], [-30, -30], [30, -30], [-30, 30]]) {
+		for (const [dx, dy] of [
+			[0, 0],
+			[20, 0],
+			[-20, 0],
+			[0, 20],
+			[0, -20],
+			[30, 30],
+			[-30, -30],
+			[30, -30],
+			[-30, 30]
+		]) {
 			const pt = { x: base.x + dx, y: base.y + dy };
 			const here = await featuresAt(p, pt, ['facility-circle', 'building-fill']);
 			if (here.length === 1 && here[0].properties.id === building.properties.id) {
@@ -198,7 +218,13 @@ describe.skipIf(!hasChromium)('map page: units, search, URL, themes', () => {
 		await waitForPanel(p, COMMUNITY);
 		const state = await p.evaluate(() => {
 			const m = (window as any).gridatlasMap;
-			return { zoom: m.getZoom(), lon: m.getCenter().lng, lat: m.getCenter().lat, buildings: m.getLayoutProperty('building-fill', 'visibility'), facilities: m.getLayoutProperty('facility-circle', 'visibility') };
+			return {
+				zoom: m.getZoom(),
+				lon: m.getCenter().lng,
+				lat: m.getCenter().lat,
+				buildings: m.getLayoutProperty('building-fill', 'visibility'),
+				facilities: m.getLayoutProperty('facility-circle', 'visibility')
+			};
 		});
 		expect(state.zoom).toBeCloseTo(16.25, 2);
 		expect(state.lon).toBeCloseTo(118.793, 5);

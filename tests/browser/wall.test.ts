@@ -28,10 +28,13 @@ async function layoutReport(page: Page, cols: number, rows: number): Promise<Lay
 	return page.evaluate(
 		({ cols, rows }) => {
 			const problems: string[] = [];
-			const vw = window.innerWidth, vh = window.innerHeight;
+			const vw = window.innerWidth,
+				vh = window.innerHeight;
 			const de = document.documentElement;
 			const scroll = { w: de.scrollWidth, h: de.scrollHeight, vw, vh, bodyW: document.body.scrollWidth, bodyH: document.body.scrollHeight };
-			const panels = [...document.querySelectorAll<HTMLElement>('[data-panel], [data-testid="wall-header"], [data-testid^="kpi-"]:not([data-testid$="-value"])')];
+			const panels = [
+				...document.querySelectorAll<HTMLElement>('[data-panel], [data-testid="wall-header"], [data-testid^="kpi-"]:not([data-testid$="-value"])')
+			];
 			const inside = (r: DOMRect, box: DOMRect, slack = 1) =>
 				r.left >= box.left - slack && r.right <= box.right + slack && r.top >= box.top - slack && r.bottom <= box.bottom + slack;
 			const name = (el: Element) => el.getAttribute('data-panel') ?? el.getAttribute('data-testid') ?? el.tagName;
@@ -68,7 +71,10 @@ async function layoutReport(page: Page, cols: number, rows: number): Promise<Lay
 					}
 					if (r.width === 0 && r.height === 0) continue;
 					// Text clipped by an ancestor list that hides what does not fit is hidden, not clipped:
-					if (!inside(r, box)) problems.push(`text "${text.slice(0, 30)}" outside ${name(panel)}: ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} vs ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)}`);
+					if (!inside(r, box))
+						problems.push(
+							`text "${text.slice(0, 30)}" outside ${name(panel)}: ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} vs ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)}`
+						);
 				}
 			}
 			return { scroll, panels: panels.map(name), problems };
@@ -133,8 +139,8 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		expect(rep.problems).toEqual([]);
 		expect(await mapColours(page)).toBeGreaterThan(12);
 		// Native resolution: nothing on the page is scaled by a transform.
-		const transformed = await page.evaluate(() =>
-			[...document.querySelectorAll('[data-testid="wall"], [data-testid="wall"] > *')].filter((e) => getComputedStyle(e).transform !== 'none').length
+		const transformed = await page.evaluate(
+			() => [...document.querySelectorAll('[data-testid="wall"], [data-testid="wall"] > *')].filter((e) => getComputedStyle(e).transform !== 'none').length
 		);
 		expect(transformed).toBe(0);
 		return rep;
@@ -156,9 +162,15 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 			for (let k = 0; k < 4; k++) {
 				const ago = 24 * (1 + ((i + k) % 6)) + 3;
 				const closed = k % 2 === 0;
-				items.push(caseAt(p, ago, { due_at: new Date(Date.now() - (ago - 20) * 3600_000).toISOString(), ...(closed ? { status: 'closed', status_at: new Date(Date.now() - (ago - 10) * 3600_000).toISOString() } : {}) }));
+				items.push(
+					caseAt(p, ago, {
+						due_at: new Date(Date.now() - (ago - 20) * 3600_000).toISOString(),
+						...(closed ? { status: 'closed', status_at: new Date(Date.now() - (ago - 10) * 3600_000).toISOString() } : {})
+					})
+				);
 			}
-			for (let m = 1; m <= 3; m++) items.push(caseAt(p, 24 * 31 * m + i, { status: 'closed', status_at: new Date(Date.now() - (24 * 31 * m + i - 30) * 3600_000).toISOString() }));
+			for (let m = 1; m <= 3; m++)
+				items.push(caseAt(p, 24 * 31 * m + i, { status: 'closed', status_at: new Date(Date.now() - (24 * 31 * m + i - 30) * 3600_000).toISOString() }));
 		}
 		const res = await post(items);
 		expect(res.status, await res.clone().text()).toBe(200);
@@ -179,7 +191,8 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		const coverage = await (await app.fetch(`${app.url}/api/coverage?subdistrict=${SUBDISTRICT}`)).json();
 		const mapped = new Set(points.filter((p) => p.code.startsWith(SUBDISTRICT)).map((p) => p.code));
 		const passingAll = coverage.communities.filter(
-			(c: any) => mapped.has(c.code) && coverage.cells.filter((x: any) => x.community === c.code && x.status !== 'no_facilities').every((x: any) => x.status === 'pass')
+			(c: any) =>
+				mapped.has(c.code) && coverage.cells.filter((x: any) => x.community === c.code && x.status !== 'no_facilities').every((x: any) => x.status === 'pass')
 		).length;
 		expect(await kpi('coverage')).toBe(passingAll);
 		const life = await (await app.fetch(`${app.url}/api/life-circle?subdistrict=${SUBDISTRICT}`)).json();
@@ -187,7 +200,9 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 			const l = c.levels.find((x: any) => x.level === '15min');
 			return n + (l?.completeShare != null ? Math.round(l.completeShare * c.households) : 0);
 		}, 0);
-		console.log(`wall: ${passingAll} communities meet all rules; ${complete} households in a complete 15-minute circle (subdistrict share ${life.subdistricts[0]?.complete15Share})`);
+		console.log(
+			`wall: ${passingAll} communities meet all rules; ${complete} households in a complete 15-minute circle (subdistrict share ${life.subdistricts[0]?.complete15Share})`
+		);
 		expect(await kpi('life-circle')).toBe(complete);
 		expect(errors).toEqual([]);
 		await page.close();
@@ -226,7 +241,7 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		await page.close();
 	}, 180_000);
 
-	it('optional layers: each community\'s 15-minute walking circle and the communities short of coverage rules', async () => {
+	it("optional layers: each community's 15-minute walking circle and the communities short of coverage rules", async () => {
 		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}?layers=circles,shortfalls`);
 		const coverage = await (await app.fetch(`${app.url}/api/coverage?subdistrict=${SUBDISTRICT}`)).json();
 		const mapped = new Set(points.filter((p) => p.code.startsWith(SUBDISTRICT)).map((p) => p.code));
@@ -249,9 +264,13 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		const p = points.find((x) => x.code.startsWith(SUBDISTRICT))!;
 		const t0 = Date.now();
 		expect((await post([caseAt(p, 0, { description: '新上报：消防通道堵塞 <b>x</b>' })])).status).toBe(200);
-		await page.waitForFunction(() => document.querySelector('[data-testid="wall-latest-list"]')?.textContent?.includes('消防通道堵塞'), null, { timeout: 30_000 });
+		await page.waitForFunction(() => document.querySelector('[data-testid="wall-latest-list"]')?.textContent?.includes('消防通道堵塞'), null, {
+			timeout: 30_000
+		});
 		const listMs = Date.now() - t0;
-		await page.waitForFunction((b) => Number(document.querySelector('[data-testid="kpi-today-value"]')?.textContent?.replace(/,/g, '')) === b + 1, before, { timeout: 30_000 });
+		await page.waitForFunction((b) => Number(document.querySelector('[data-testid="kpi-today-value"]')?.textContent?.replace(/,/g, '')) === b + 1, before, {
+			timeout: 30_000
+		});
 		const kpiMs = Date.now() - t0;
 		console.log(`wall: list updated after ${listMs} ms, KPI after ${kpiMs} ms`);
 		// Plain text, never HTML.
@@ -274,7 +293,11 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 			await expect(page.getByTestId('error-back-wall').getAttribute('href')).resolves.toBe('/wall');
 			await expect(page.getByTestId('error-back-map').getAttribute('href')).resolves.toBe('/');
 			// Styled: the card is a card (not the browser's default black on white at the top left).
-			const look = await card.evaluate((e) => ({ bg: getComputedStyle(e).backgroundColor, shadow: getComputedStyle(e).boxShadow, left: e.getBoundingClientRect().left }));
+			const look = await card.evaluate((e) => ({
+				bg: getComputedStyle(e).backgroundColor,
+				shadow: getComputedStyle(e).boxShadow,
+				left: e.getBoundingClientRect().left
+			}));
 			expect(look.bg).toBe('rgb(255, 255, 255)');
 			expect(look.shadow).not.toBe('none');
 			expect(look.left).toBeGreaterThan(400);
@@ -289,7 +312,11 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 	}, 90_000);
 
 	it("the audit log speaks the catalogue's words in Beijing time; the empty tokens table says so", async () => {
-		const changed = await app.fetch(`${app.url}/api/cases/wall-1`, { method: 'PATCH', headers: { origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'registered' }) });
+		const changed = await app.fetch(`${app.url}/api/cases/wall-1`, {
+			method: 'PATCH',
+			headers: { origin: app.url, 'content-type': 'application/json' },
+			body: JSON.stringify({ status: 'registered' })
+		});
 		expect(changed.status, await changed.clone().text()).toBe(200);
 		const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
 		try {
@@ -319,65 +346,70 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		}
 	}, 90_000);
 
-	it(`soak: ${SOAK_S} s with cases posted at 10/s — the DOM stays flat, the heap grows little`, async () => {
-		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
-		const cdp = await page.context().newCDPSession(page);
-		await cdp.send('Performance.enable');
-		const measure = async () => {
-			await cdp.send('HeapProfiler.collectGarbage');
-			const { metrics } = await cdp.send('Performance.getMetrics');
-			const m = Object.fromEntries(metrics.map((x: { name: string; value: number }) => [x.name, x.value]));
-			const dom = await page.evaluate(() => document.getElementsByTagName('*').length);
-			return { heapMB: m.JSHeapUsedSize / 2 ** 20, dom, nodes: m.Nodes };
-		};
-		const inside = points.filter((x) => x.code.startsWith(SUBDISTRICT));
-		// Warm up: the first cases fill the lists to their length.
-		for (let i = 0; i < 30; i++) await post([caseAt(inside[i % inside.length], 0)]);
-		await page.waitForTimeout(4000);
-		// Frame rate: animation frames counted in the page, first idle, then with the feed running.
-		const frames = () => page.evaluate(() => (window as unknown as { __frames: number }).__frames);
-		await page.evaluate(() => {
-			const w = window as unknown as { __frames: number };
-			w.__frames = 0;
-			const tick = () => {
-				w.__frames++;
-				requestAnimationFrame(tick);
+	it(
+		`soak: ${SOAK_S} s with cases posted at 10/s — the DOM stays flat, the heap grows little`,
+		async () => {
+			const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
+			const cdp = await page.context().newCDPSession(page);
+			await cdp.send('Performance.enable');
+			const measure = async () => {
+				await cdp.send('HeapProfiler.collectGarbage');
+				const { metrics } = await cdp.send('Performance.getMetrics');
+				const m = Object.fromEntries(metrics.map((x: { name: string; value: number }) => [x.name, x.value]));
+				const dom = await page.evaluate(() => document.getElementsByTagName('*').length);
+				return { heapMB: m.JSHeapUsedSize / 2 ** 20, dom, nodes: m.Nodes };
 			};
-			requestAnimationFrame(tick);
-		});
-		const idle0 = await frames();
-		await page.waitForTimeout(5000);
-		const idleFps = ((await frames()) - idle0) / 5;
-		const before = await measure();
-		const feed0 = await frames();
-		const feedStart = Date.now();
-		const until = Date.now() + SOAK_S * 1000;
-		let sent = 0, failed = 0;
-		while (Date.now() < until) {
-			const tick = Date.now();
-			const res = await post([caseAt(inside[sent % inside.length], 0)]);
-			if (res.ok) sent++;
-			else failed++;
-			await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tick))));
-		}
-		const feedFps = ((await frames()) - feed0) / ((Date.now() - feedStart) / 1000);
-		await page.waitForTimeout(5000);
-		const after = await measure();
-		const growth = after.heapMB - before.heapMB;
-		console.log(
-			`wall soak ${SOAK_S} s: ${sent} cases posted (${failed} failed); JS heap ${before.heapMB.toFixed(1)} → ${after.heapMB.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB); ` +
-				`DOM elements ${before.dom} → ${after.dom}; DOM nodes (CDP) ${before.nodes} → ${after.nodes}; ` +
-				`frame rate ${idleFps.toFixed(1)} fps idle → ${feedFps.toFixed(1)} fps with the feed (${((feedFps / idleFps) * 100).toFixed(0)} %)`
-		);
-		// The feed must not starve rendering (headless software GL: the ratio, not the absolute rate).
-		expect(feedFps).toBeGreaterThan(idleFps * 0.5);
-		expect(sent).toBeGreaterThan(SOAK_S * 5);
-		expect(Math.abs(after.dom - before.dom) / before.dom).toBeLessThanOrEqual(0.05);
-		expect(growth).toBeLessThan(20);
-		// Still live at the end: the list shows the last case.
-		expect(await page.locator('[data-testid="wall-latest-list"]').innerText()).toContain(`测试事件 ${seq}`);
-		await page.close();
-	}, SOAK_S * 1000 + 120_000);
+			const inside = points.filter((x) => x.code.startsWith(SUBDISTRICT));
+			// Warm up: the first cases fill the lists to their length.
+			for (let i = 0; i < 30; i++) await post([caseAt(inside[i % inside.length], 0)]);
+			await page.waitForTimeout(4000);
+			// Frame rate: animation frames counted in the page, first idle, then with the feed running.
+			const frames = () => page.evaluate(() => (window as unknown as { __frames: number }).__frames);
+			await page.evaluate(() => {
+				const w = window as unknown as { __frames: number };
+				w.__frames = 0;
+				const tick = () => {
+					w.__frames++;
+					requestAnimationFrame(tick);
+				};
+				requestAnimationFrame(tick);
+			});
+			const idle0 = await frames();
+			await page.waitForTimeout(5000);
+			const idleFps = ((await frames()) - idle0) / 5;
+			const before = await measure();
+			const feed0 = await frames();
+			const feedStart = Date.now();
+			const until = Date.now() + SOAK_S * 1000;
+			let sent = 0,
+				failed = 0;
+			while (Date.now() < until) {
+				const tick = Date.now();
+				const res = await post([caseAt(inside[sent % inside.length], 0)]);
+				if (res.ok) sent++;
+				else failed++;
+				await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tick))));
+			}
+			const feedFps = ((await frames()) - feed0) / ((Date.now() - feedStart) / 1000);
+			await page.waitForTimeout(5000);
+			const after = await measure();
+			const growth = after.heapMB - before.heapMB;
+			console.log(
+				`wall soak ${SOAK_S} s: ${sent} cases posted (${failed} failed); JS heap ${before.heapMB.toFixed(1)} → ${after.heapMB.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB); ` +
+					`DOM elements ${before.dom} → ${after.dom}; DOM nodes (CDP) ${before.nodes} → ${after.nodes}; ` +
+					`frame rate ${idleFps.toFixed(1)} fps idle → ${feedFps.toFixed(1)} fps with the feed (${((feedFps / idleFps) * 100).toFixed(0)} %)`
+			);
+			// The feed must not starve rendering (headless software GL: the ratio, not the absolute rate).
+			expect(feedFps).toBeGreaterThan(idleFps * 0.5);
+			expect(sent).toBeGreaterThan(SOAK_S * 5);
+			expect(Math.abs(after.dom - before.dom) / before.dom).toBeLessThanOrEqual(0.05);
+			expect(growth).toBeLessThan(20);
+			// Still live at the end: the list shows the last case.
+			expect(await page.locator('[data-testid="wall-latest-list"]').innerText()).toContain(`测试事件 ${seq}`);
+			await page.close();
+		},
+		SOAK_S * 1000 + 120_000
+	);
 
 	it('shows "连接中断 自 hh:mm" while the server is down and clears it when the server is back', async () => {
 		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
@@ -394,7 +426,9 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		// And it is live again: a new case reaches the list.
 		const p = points.find((x) => x.code.startsWith(SUBDISTRICT))!;
 		expect((await post([caseAt(p, 0, { description: '重连后的新事件' })])).status).toBe(200);
-		await page.waitForFunction(() => document.querySelector('[data-testid="wall-latest-list"]')?.textContent?.includes('重连后的新事件'), null, { timeout: 15_000 });
+		await page.waitForFunction(() => document.querySelector('[data-testid="wall-latest-list"]')?.textContent?.includes('重连后的新事件'), null, {
+			timeout: 15_000
+		});
 		await page.close();
 	}, 400_000);
 });

@@ -17,7 +17,8 @@ const SHOTS = process.env.WORKER_SHOTS_DIR ?? os.tmpdir();
 
 /** A 2400×1800 PNG "camera photo" (a gradient with stripes), to be downscaled by the page. */
 function bigPng(): Buffer {
-	const w = 2400, h = 1800;
+	const w = 2400,
+		h = 1800;
 	const raw = Buffer.alloc((w * 3 + 1) * h);
 	for (let y = 0; y < h; y++) {
 		raw[y * (w * 3 + 1)] = 0;
@@ -51,7 +52,12 @@ function bigPng(): Buffer {
 	ihdr.writeUInt32BE(h, 4);
 	ihdr[8] = 8;
 	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', zlib.deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0))
+	]);
 }
 
 /** Width and height of a baseline/progressive JPEG (its SOF marker). */
@@ -84,7 +90,15 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 	let own: [number, number];
 	let foreignPhoto: string;
 	const photoFile = path.join(os.tmpdir(), `gridatlas-worker-photo-${process.pid}.png`);
-	const admin = (p: string, init?: RequestInit) => app.fetch(`${app.url}${p}`, { ...init, headers: { origin: app.url, ...(init?.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init?.headers as Record<string, string>) } });
+	const admin = (p: string, init?: RequestInit) =>
+		app.fetch(`${app.url}${p}`, {
+			...init,
+			headers: {
+				origin: app.url,
+				...(init?.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+				...(init?.headers as Record<string, string>)
+			}
+		});
 	const casesLike = async (prefix: string): Promise<ApiCase[]> => {
 		const { cases } = (await (await admin('/api/cases?limit=500')).json()) as { cases: ApiCase[] };
 		return cases.filter((c) => c.description?.startsWith(prefix)).sort((a, b) => Date.parse(a.reported_at) - Date.parse(b.reported_at));
@@ -110,7 +124,16 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		own = (grids.features as F[]).find((f) => f.properties.code === grid)!.geometry.coordinates;
 		const other = (grids.features as F[]).find((f) => !f.properties.code.startsWith(grid.slice(0, 12)))!;
 		// A case and a photo in another community's grid, planted by the admin.
-		const planted = await admin('/api/cases', { method: 'POST', body: JSON.stringify({ id: 'FOREIGN-1', category: 'other', lon: other.geometry.coordinates[0], lat: other.geometry.coordinates[1], description: 'FOREIGN 机密' }) });
+		const planted = await admin('/api/cases', {
+			method: 'POST',
+			body: JSON.stringify({
+				id: 'FOREIGN-1',
+				category: 'other',
+				lon: other.geometry.coordinates[0],
+				lat: other.geometry.coordinates[1],
+				description: 'FOREIGN 机密'
+			})
+		});
 		expect(planted.status).toBe(200);
 		const form = new FormData();
 		foreignPhoto = 'p-foreign-000001';
@@ -209,7 +232,10 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		const events = await Promise.all(arrived.map(async (c) => (await (await admin(`/api/cases/${c.id}`)).json()).events[0].id as number));
 		expect(events[0]).toBeLessThan(events[1]);
 		// Sent again (as after a lost answer): still one case each.
-		const again = await page.request.post(`${app.url}/api/worker/reports`, { data: { id: arrived[0].id, subclass: 'E0102', lon: own[0], lat: own[1], description: 'OFFLINE-2 暴露垃圾', reported_at: arrived[0].reported_at }, headers: { origin: app.url } });
+		const again = await page.request.post(`${app.url}/api/worker/reports`, {
+			data: { id: arrived[0].id, subclass: 'E0102', lon: own[0], lat: own[1], description: 'OFFLINE-2 暴露垃圾', reported_at: arrived[0].reported_at },
+			headers: { origin: app.url }
+		});
 		expect((await again.json()).outcome).toBe('unchanged');
 		expect((await casesLike('OFFLINE-')).length).toBe(2);
 	}, 120_000);
@@ -223,7 +249,12 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 			const reg = await navigator.serviceWorker.ready;
 			const names = (await caches.keys()).filter((k) => k.startsWith('gridatlas-m-'));
 			const keys = names.length ? (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname) : [];
-			return { scope: new URL(reg.scope).pathname, caches: names.length, hasPage: keys.includes('/m'), shell: keys.filter((k) => k.startsWith('/_app/')).length };
+			return {
+				scope: new URL(reg.scope).pathname,
+				caches: names.length,
+				hasPage: keys.includes('/m'),
+				shell: keys.filter((k) => k.startsWith('/_app/')).length
+			};
 		});
 		expect(cached.scope).toBe('/m');
 		expect(cached.caches).toBe(1);
@@ -260,13 +291,16 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		await page.locator('[data-tab="tasks"]').tap();
 		const card = page.locator(`[data-testid="task"][data-case="${c.id}"]`);
 		await card.waitFor();
-		for (const action of ['register', 'dispatch']) expect((await admin(`/api/cases/${c.id}/steps`, { method: 'POST', body: JSON.stringify({ action }) })).status).toBe(200);
+		for (const action of ['register', 'dispatch'])
+			expect((await admin(`/api/cases/${c.id}/steps`, { method: 'POST', body: JSON.stringify({ action }) })).status).toBe(200);
 		await waitFor(async () => (await card.innerText()).includes('剩余') || (await card.innerText()).includes('处置中'), 'the dispatched task, live');
 		await card.locator('button.head').tap();
 		await card.getByTestId('take').tap();
 		await card.getByTestId('handle').tap();
 		await waitFor(async () => (await (await admin(`/api/cases/${c.id}`)).json()).ops?.stage === 'verify', 'the handling report');
-		expect((await admin(`/api/cases/${c.id}/steps`, { method: 'POST', body: JSON.stringify({ action: 'verify_fail', reason: '垃圾未清完' }) })).status).toBe(200);
+		expect((await admin(`/api/cases/${c.id}/steps`, { method: 'POST', body: JSON.stringify({ action: 'verify_fail', reason: '垃圾未清完' }) })).status).toBe(
+			200
+		);
 		await waitFor(async () => (await card.innerText()).includes('垃圾未清完'), 'the rework reason, live');
 		expect(await card.getByTestId('returned').innerText()).toContain('返工');
 		const { tasks } = await (await page.request.get(`${app.url}/api/worker/tasks`)).json();
@@ -307,7 +341,9 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		await lp.goto(`${app.url}/patrol`);
 		await lp.waitForFunction(() => (window as unknown as { gridatlasMap?: { loaded(): boolean } }).gridatlasMap?.loaded());
 		// Every worker's track of the day on one map: the track layer draws the walk.
-		const drawn = await lp.evaluate(() => (window as unknown as { gridatlasMap: { querySourceFeatures(id: string): unknown[] } }).gridatlasMap.querySourceFeatures('track').length);
+		const drawn = await lp.evaluate(
+			() => (window as unknown as { gridatlasMap: { querySourceFeatures(id: string): unknown[] } }).gridatlasMap.querySourceFeatures('track').length
+		);
 		expect(drawn).toBeGreaterThan(0); // one line, returned once per tile it crosses
 		await lp.screenshot({ path: path.join(SHOTS, 'worker-patrol-leader-all.png') });
 		await lp.goto(`${app.url}/patrol?user=worker`);
@@ -319,7 +355,13 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 	}, 120_000);
 
 	it('is usable on a tablet too', async () => {
-		const tablet = await browser.newContext({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true, geolocation: { longitude: own[0], latitude: own[1], accuracy: 15 }, permissions: ['geolocation'] });
+		const tablet = await browser.newContext({
+			viewport: { width: 800, height: 1280 },
+			isMobile: true,
+			hasTouch: true,
+			geolocation: { longitude: own[0], latitude: own[1], accuracy: 15 },
+			permissions: ['geolocation']
+		});
 		const p = await tablet.newPage();
 		await signIn(p, app.url, 'worker');
 		await p.goto(`${app.url}/m?lang=en`);
@@ -337,7 +379,17 @@ describe.skipIf(!hasChromium)("the grid worker's phone", () => {
 		expect((await r.get(`${app.url}/api/photos/${foreignPhoto}`)).status()).toBe(404);
 		expect((await r.get(`${app.url}/api/photos/${foreignPhoto}?size=thumb`)).status()).toBe(404);
 		expect((await r.get(`${app.url}/api/cases/FOREIGN-1`)).status()).toBe(404);
-		expect((await r.post(`${app.url}/api/cases/FOREIGN-1/photos`, { multipart: { id: 'p-sneaky-000001', photo: { name: 'a.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(64).fill(1)]) } }, headers })).status()).toBe(403);
+		expect(
+			(
+				await r.post(`${app.url}/api/cases/FOREIGN-1/photos`, {
+					multipart: {
+						id: 'p-sneaky-000001',
+						photo: { name: 'a.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(64).fill(1)]) }
+					},
+					headers
+				})
+			).status()
+		).toBe(403);
 		expect((await r.post(`${app.url}/api/cases/FOREIGN-1/notes`, { data: { id: 'n-sneaky-000001', text: 'x' }, headers })).status()).toBe(403);
 		expect((await r.post(`${app.url}/api/cases/FOREIGN-1/steps`, { data: { action: 'handle' }, headers })).status()).toBe(403);
 		const grids = await (await admin('/api/layers/grids?labels=1')).json();

@@ -87,7 +87,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 	const fc = (properties: Record<string, unknown>, geometry: unknown) => ({ type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry }] });
 	const square = (lon: number, lat: number, d: number) => ({
 		type: 'Polygon',
-		coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]
+		coordinates: [
+			[
+				[lon - d, lat - d],
+				[lon + d, lat - d],
+				[lon + d, lat + d],
+				[lon - d, lat + d],
+				[lon - d, lat - d]
+			]
+		]
 	});
 	async function geometryOf(table: string, code: string): Promise<unknown> {
 		const [r] = await sql.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom) AS g FROM ${table} WHERE code = $1`, [code]);
@@ -102,7 +110,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 
 	const tileNames = async (app: AppServer, layer: string) => (await tile(app, layer)).map((p) => p.name);
 
-	it('renamed subdistricts, communities and grids imported by the CLI reach both processes\' cached tiles', async () => {
+	it("renamed subdistricts, communities and grids imported by the CLI reach both processes' cached tiles", async () => {
 		for (const [layer, table, code] of [
 			['subdistricts', 'subdistricts', at.subdistrict],
 			['communities', 'communities', at.community],
@@ -117,7 +125,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 		}
 	}, 300_000);
 
-	it('buildings, facilities and roads imported by the CLI reach both processes\' cached tiles', async () => {
+	it("buildings, facilities and roads imported by the CLI reach both processes' cached tiles", async () => {
 		const before = (await tile(b, 'buildings')).length;
 		await tile(a, 'buildings');
 		let since = importByCli('buildings', fc({ levels: 6 }, square(at.lon, at.lat, 0.00005)));
@@ -128,7 +136,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 		await bothSee(since, async (app) => (await tileNames(app, 'facilities')).includes('缓存测试银行'));
 
 		for (const app of [a, b]) expect(await tileNames(app, 'roads')).not.toContain('缓存测试路');
-		since = importByCli('roads', fc({ highway: 'footway', name: '缓存测试路' }, { type: 'LineString', coordinates: [[at.lon - 0.0005, at.lat], [at.lon + 0.0005, at.lat]] }));
+		since = importByCli(
+			'roads',
+			fc(
+				{ highway: 'footway', name: '缓存测试路' },
+				{
+					type: 'LineString',
+					coordinates: [
+						[at.lon - 0.0005, at.lat],
+						[at.lon + 0.0005, at.lat]
+					]
+				}
+			)
+		);
 		await bothSee(since, async (app) => (await tileNames(app, 'roads')).includes('缓存测试路'));
 	}, 300_000);
 
@@ -142,7 +162,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 		await bothSee(since, async (app) => (await counts(app)).cases === before.cases + 1);
 	}, 300_000);
 
-	it('a plan approved through A reaches B\'s cached grid tiles', async () => {
+	it("a plan approved through A reaches B's cached grid tiles", async () => {
 		const plan = (await (await a.fetch(`${a.url}/api/plans/${at.community}`)).json()) as {
 			grids: { code: string; name: string; kind: string; geometry: unknown }[];
 			latestRevision: number | null;
@@ -160,7 +180,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two app processes and the CLI o
 	}, 300_000);
 
 	it('a rule edited through A changes the coverage B keeps', async () => {
-		const enabledRules = async (app: AppServer) => ((await (await app.fetch(`${app.url}/api/coverage`)).json()) as { rules: { id: string }[] }).rules.map((r) => r.id);
+		const enabledRules = async (app: AppServer) =>
+			((await (await app.fetch(`${app.url}/api/coverage`)).json()) as { rules: { id: string }[] }).rules.map((r) => r.id);
 		const [rule] = await enabledRules(b);
 		expect(rule).toBeTruthy();
 		const res = await a.fetch(`${a.url}/api/rules/${encodeURIComponent(rule)}`, {

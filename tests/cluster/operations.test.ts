@@ -42,7 +42,9 @@ describe.skipIf(!nginx)('nginx in front of the app (deploy/nginx/gridatlas.conf)
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-nginx-'));
 		const key = path.join(dir, 'gridatlas.key');
 		const crt = path.join(dir, 'gridatlas.crt');
-		const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=localhost'], { encoding: 'utf8' });
+		const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=localhost'], {
+			encoding: 'utf8'
+		});
 		expect(ssl.status, ssl.stderr).toBe(0);
 		app = await startApp({ demo: false, env: { GRIDATLAS_TRUSTED_PROXIES: '127.0.0.1' } });
 		[httpsPort, httpPort] = [await freePort(), await freePort()];
@@ -85,7 +87,11 @@ describe.skipIf(!nginx)('nginx in front of the app (deploy/nginx/gridatlas.conf)
 		expect(redirect.status).toBe(301);
 		expect(redirect.headers.location).toBe(`https://127.0.0.1/map`);
 		// signed in through the proxy: the app believes it (a trusted proxy) and marks the cookie Secure
-		const signIn = await get(`${base}/api/session`, { 'content-type': 'application/json', origin: `https://127.0.0.1:${httpsPort}` }, JSON.stringify({ username: 'admin', password: TEST_DEMO_PASSWORD }));
+		const signIn = await get(
+			`${base}/api/session`,
+			{ 'content-type': 'application/json', origin: `https://127.0.0.1:${httpsPort}` },
+			JSON.stringify({ username: 'admin', password: TEST_DEMO_PASSWORD })
+		);
 		expect(signIn.status).toBe(200);
 		const setCookie = String(signIn.headers['set-cookie']);
 		expect(setCookie).toMatch(/; Secure/i);
@@ -117,7 +123,8 @@ describe.skipIf(!has('systemd-analyze'))('systemd units (deploy/systemd)', () =>
 		try {
 			const units = fs.readdirSync(path.join(ROOT, 'deploy/systemd'));
 			// installed under /opt/gridatlas: here, the checkout (so the scripts they run exist)
-			for (const u of units) fs.writeFileSync(path.join(dir, u), fs.readFileSync(path.join(ROOT, 'deploy/systemd', u), 'utf8').replaceAll('/opt/gridatlas', ROOT));
+			for (const u of units)
+				fs.writeFileSync(path.join(dir, u), fs.readFileSync(path.join(ROOT, 'deploy/systemd', u), 'utf8').replaceAll('/opt/gridatlas', ROOT));
 			const r = spawnSync('systemd-analyze', ['verify', ...units.map((u) => path.join(dir, u))], { encoding: 'utf8' });
 			const problems = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() && !/Failed to .*(connect|bus)|not booted|SystemdOptions/.test(l));
 			expect(problems, problems.join('\n')).toEqual([]);

@@ -48,7 +48,9 @@ describe.skipIf(!run)('the read replica', () => {
 		app = await startApp({ database: database.url, readDatabase: database.readUrl, timeoutMs: 300_000 });
 		primary = await openDb({ databaseUrl: database.url, migrate: false });
 		replica = await openDb({ databaseUrl: database.readUrl!, migrate: false });
-		[point] = await primary.query<{ lon: number; lat: number }>('SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM grids ORDER BY code LIMIT 1');
+		[point] = await primary.query<{ lon: number; lat: number }>(
+			'SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM grids ORDER BY code LIMIT 1'
+		);
 		await seenWithin(60_000, caughtUp);
 	}, 600_000);
 
@@ -99,7 +101,7 @@ describe.skipIf(!run)('the read replica', () => {
 		expect(await replicaReads()).toBeGreaterThan(reads);
 	}, 120_000);
 
-	it('a write answers with the versions it produced, for the writer\'s next read on any process', async () => {
+	it("a write answers with the versions it produced, for the writer's next read on any process", async () => {
 		const { rules } = (await (await app.fetch(`${app.url}/api/rules`)).json()) as { rules: { id: string }[] };
 		const res = await app.fetch(`${app.url}/api/rules/${encodeURIComponent(rules[0].id)}`, {
 			method: 'PATCH',

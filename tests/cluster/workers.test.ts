@@ -18,35 +18,41 @@ describe('several app processes, one command', () => {
 		await database?.drop();
 	});
 
-	it.skipIf(!process.env.TEST_DATABASE_URL)('two workers share the port on the server engine, and stop gracefully on SIGTERM', async () => {
-		database = await createTestDatabase('workers');
-		const app = await startApp({ database: database.url, workers: 2, demo: false, timeoutMs: 300_000, env: { SHUTDOWN_TIMEOUT: '2' } });
-		started.push(app);
-		expect(app.log()).toMatch(/2 worker processes/);
-		// connections are handed out in turn: both answer, each numbered
-		const seen = new Set<number | null>();
-		await seenWithin(60_000, async () => {
-			const h = await health(app);
-			if (h.status === 'ok') seen.add(h.worker);
-			return seen.size === 2;
-		});
-		expect([...seen].sort()).toEqual([1, 2]);
-		// an open case stream does not keep a worker from stopping
-		const stream = await app.fetch(`${app.url}/api/cases/stream`);
-		expect(stream.status).toBe(200);
-		const admin = await openDb({ databaseUrl: database.url, migrate: false });
-		try {
-			const connected = async () =>
-				(await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`))[0].n;
-			expect(await connected()).toBeGreaterThan(0);
-			await app.stop();
-			expect(app.exitCode()).toBe(0);
-			// every worker closed its database (sveltekit:shutdown → the runtime stopped)
-			await seenWithin(5_000, async () => (await connected()) === 0);
-		} finally {
-			await admin.close();
-		}
-	}, 400_000);
+	it.skipIf(!process.env.TEST_DATABASE_URL)(
+		'two workers share the port on the server engine, and stop gracefully on SIGTERM',
+		async () => {
+			database = await createTestDatabase('workers');
+			const app = await startApp({ database: database.url, workers: 2, demo: false, timeoutMs: 300_000, env: { SHUTDOWN_TIMEOUT: '2' } });
+			started.push(app);
+			expect(app.log()).toMatch(/2 worker processes/);
+			// connections are handed out in turn: both answer, each numbered
+			const seen = new Set<number | null>();
+			await seenWithin(60_000, async () => {
+				const h = await health(app);
+				if (h.status === 'ok') seen.add(h.worker);
+				return seen.size === 2;
+			});
+			expect([...seen].sort()).toEqual([1, 2]);
+			// an open case stream does not keep a worker from stopping
+			const stream = await app.fetch(`${app.url}/api/cases/stream`);
+			expect(stream.status).toBe(200);
+			const admin = await openDb({ databaseUrl: database.url, migrate: false });
+			try {
+				const connected = async () =>
+					(
+						await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+					)[0].n;
+				expect(await connected()).toBeGreaterThan(0);
+				await app.stop();
+				expect(app.exitCode()).toBe(0);
+				// every worker closed its database (sveltekit:shutdown → the runtime stopped)
+				await seenWithin(5_000, async () => (await connected()) === 0);
+			} finally {
+				await admin.close();
+			}
+		},
+		400_000
+	);
 
 	it('the embedded engine stays one process and says so', async () => {
 		const app = await startApp({ demo: false, workers: 2 });

@@ -35,7 +35,8 @@ export const REFERENCE: Step[] = [
 
 export async function load(db: Db, steps: Step[]) {
 	const summaries = [];
-	for (const s of steps) summaries.push(await importFile(db, { fileName: s.file, bytes: new Uint8Array(fs.readFileSync(s.file)), layer: s.layer, crs: s.crs, sheet: s.sheet }));
+	for (const s of steps)
+		summaries.push(await importFile(db, { fileName: s.file, bytes: new Uint8Array(fs.readFileSync(s.file)), layer: s.layer, crs: s.crs, sheet: s.sheet }));
 	return summaries;
 }
 
@@ -51,4 +52,3 @@ export async function householdFigures(db: Db) {
 		`SELECT code, households, households_estimated, households_official, population, population_official FROM communities WHERE geom IS NOT NULL ORDER BY code`
 	);
 }
-

@@ -45,24 +45,51 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/': { GET: { path: '/', allowed: ALL } },
 		'/login': { GET: { path: '/login', allowed: 'public' }, POST: { path: '/login', form: { username: 'nobody', password: 'x' }, allowed: 'public' } },
 		'/logout': { POST: { path: '/logout', form: {}, allowed: ALL, fresh: true } },
-		'/account': { GET: { path: '/account', allowed: ALL }, POST: { path: '/account?/password', form: { current: 'wrong', password: 'new-password-123', confirm: 'new-password-123' }, allowed: ALL, expect: 'handled' } },
-		'/admin/users': { GET: { path: '/admin/users', allowed: ['admin'] }, POST: { path: '/admin/users?/create', form: { username: 'perm-viewer', role: 'viewer', units: '*' }, allowed: ['admin'] } },
-		'/admin/tokens': { GET: { path: '/admin/tokens', allowed: ['admin'] }, POST: { path: '/admin/tokens?/create', form: { name: 'perm', kind: 'api' }, allowed: ['admin'] } },
+		'/account': {
+			GET: { path: '/account', allowed: ALL },
+			POST: {
+				path: '/account?/password',
+				form: { current: 'wrong', password: 'new-password-123', confirm: 'new-password-123' },
+				allowed: ALL,
+				expect: 'handled'
+			}
+		},
+		'/admin/users': {
+			GET: { path: '/admin/users', allowed: ['admin'] },
+			POST: { path: '/admin/users?/create', form: { username: 'perm-viewer', role: 'viewer', units: '*' }, allowed: ['admin'] }
+		},
+		'/admin/tokens': {
+			GET: { path: '/admin/tokens', allowed: ['admin'] },
+			POST: { path: '/admin/tokens?/create', form: { name: 'perm', kind: 'api' }, allowed: ['admin'] }
+		},
 		'/audit': { GET: { path: '/audit', allowed: ['admin', 'planner', 'leader'] } },
 		'/admin/readiness': { GET: { path: '/admin/readiness', allowed: ['admin'] } },
-		'/import': { GET: { path: '/import', allowed: ['admin'] }, POST: { path: '/import', form: { layer: 'facilities', crs: 'wgs84' }, allowed: ['admin'], expect: 'handled' } },
+		'/import': {
+			GET: { path: '/import', allowed: ['admin'] },
+			POST: { path: '/import', form: { layer: 'facilities', crs: 'wgs84' }, allowed: ['admin'], expect: 'handled' }
+		},
 		'/coverage': { GET: { path: '/coverage', allowed: READERS } },
 		'/coverage/report': { GET: { path: `/coverage/report?community=${c.community}`, allowed: READERS } },
-		'/coverage/rules': { GET: { path: '/coverage/rules', allowed: READERS }, POST: { path: '/coverage/rules?/delete', form: { id: 'no_such_rule' }, allowed: ['admin'], expect: 'handled' } },
+		'/coverage/rules': {
+			GET: { path: '/coverage/rules', allowed: READERS },
+			POST: { path: '/coverage/rules?/delete', form: { id: 'no_such_rule' }, allowed: ['admin'], expect: 'handled' }
+		},
 		'/coverage/life-circle': { GET: { path: '/coverage/life-circle', allowed: READERS } },
 		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
 		'/plan': { GET: { path: '/plan', allowed: READERS } },
 		'/cases/scorecard': { GET: { path: '/cases/scorecard', allowed: CASE_READERS } },
 		'/plan/[community]': { GET: { path: `/plan/${c.community}`, allowed: READERS } },
 		'/api/health': { GET: { path: '/api/health', allowed: 'public' } },
-		'/api/session': { GET: { path: '/api/session', allowed: 'public' }, POST: { path: '/api/session', body: {}, allowed: 'public' }, DELETE: { path: '/api/session', allowed: 'public' } },
+		'/api/session': {
+			GET: { path: '/api/session', allowed: 'public' },
+			POST: { path: '/api/session', body: {}, allowed: 'public' },
+			DELETE: { path: '/api/session', allowed: 'public' }
+		},
 		'/api/audit': { GET: { path: '/api/audit?limit=5', allowed: ['admin', 'planner', 'leader'] } },
-		'/api/tokens': { GET: { path: '/api/tokens', allowed: ['admin'] }, POST: { path: '/api/tokens', body: { name: 'perm-api', kind: 'api' }, allowed: ['admin'] } },
+		'/api/tokens': {
+			GET: { path: '/api/tokens', allowed: ['admin'] },
+			POST: { path: '/api/tokens', body: { name: 'perm-api', kind: 'api' }, allowed: ['admin'] }
+		},
 		'/api/tokens/[id]': { DELETE: { path: '/api/tokens/999999', allowed: ['admin'], expect: 'handled' } },
 		'/api/units/[code]': { GET: { path: `/api/units/${c.community}`, allowed: ALL } },
 		'/api/search': { GET: { path: `/api/search?q=${c.community.slice(0, 9)}`, allowed: ALL } },
@@ -72,7 +99,10 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/api/isochrone': { GET: { path: `/api/isochrone?lon=${c.lonlat[0]}&lat=${c.lonlat[1]}&minutes=5`, allowed: ALL } },
 		'/api/catchment': { GET: { path: `/api/catchment?facility=${c.facility}&minutes=5`, allowed: ALL, expect: 'handled' } },
 		'/api/life-circle': { GET: { path: `/api/life-circle?subdistrict=${c.subdistrict}`, allowed: READERS } },
-		'/api/rules': { GET: { path: '/api/rules', allowed: READERS }, POST: { path: '/api/rules', body: { id: 'Bad Id' }, allowed: ['admin'], expect: 'handled' } },
+		'/api/rules': {
+			GET: { path: '/api/rules', allowed: READERS },
+			POST: { path: '/api/rules', body: { id: 'Bad Id' }, allowed: ['admin'], expect: 'handled' }
+		},
 		'/api/rules/[id]': {
 			GET: { path: `/api/rules/${c.rule}`, allowed: READERS },
 			PATCH: { path: `/api/rules/${c.rule}`, body: { requiredSharePct: 150 }, allowed: ['admin'], expect: 'handled' },
@@ -101,7 +131,9 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		// The worker's phone (docs/worker.md): for those who report and handle cases.
 		'/m': { GET: { path: '/m', allowed: ['admin', 'worker'] } },
 		'/patrol': { GET: { path: '/patrol?user=worker', allowed: ['admin', 'leader'] } },
-		'/api/worker/reports': { POST: { path: '/api/worker/reports', body: { id: 'm-perm-000001', subclass: 'E0104', lon: c.lonlat[0], lat: c.lonlat[1] }, allowed: ['admin', 'worker'] } },
+		'/api/worker/reports': {
+			POST: { path: '/api/worker/reports', body: { id: 'm-perm-000001', subclass: 'E0104', lon: c.lonlat[0], lat: c.lonlat[1] }, allowed: ['admin', 'worker'] }
+		},
 		'/api/worker/tasks': { GET: { path: '/api/worker/tasks', allowed: CASE_READERS } },
 		'/api/cases/[id]/notes': { POST: { path: `/api/cases/${c.caseIn}/notes`, body: { id: 'n-perm-000001', text: '已到现场' }, allowed: ['admin', 'worker'] } },
 		// A JSON body where a multipart form is expected: the route's own 400 for every role past the rule.

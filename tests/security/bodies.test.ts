@@ -66,7 +66,11 @@ describe('bounded request bodies', () => {
 	}, 300_000);
 
 	it('an anonymous 100 MB chunked sign-in is refused after its first 16 kB, unparsed', async () => {
-		const res = await rawRequest(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, chunks: chunks(100 * 1024 * 1024) });
+		const res = await rawRequest(`${app.url}/api/session`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			chunks: chunks(100 * 1024 * 1024)
+		});
 		expect(res.status).toBe(413);
 	});
 
@@ -85,7 +89,11 @@ describe('bounded request bodies', () => {
 			form.set('layer', 'facilities');
 			form.set('crs', 'wgs84');
 			form.set('file', new Blob([new Uint8Array(bytes).fill(0x20)]), 'big.geojson');
-			const res = await fetch(`${app.url}/import`, { method: 'POST', headers: { cookie: cookies.get('admin')!, origin: app.url, 'x-sveltekit-action': 'true' }, body: form });
+			const res = await fetch(`${app.url}/import`, {
+				method: 'POST',
+				headers: { cookie: cookies.get('admin')!, origin: app.url, 'x-sveltekit-action': 'true' },
+				body: form
+			});
 			return { status: res.status, text: await res.text() };
 		};
 		const under = await upload(IMPORT_MB * 1024 * 1024 - 4096);

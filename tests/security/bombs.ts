@@ -17,7 +17,8 @@ export interface Compressed {
 
 /** `size` zero bytes compressed 1 MiB at a time (the whole never sits in memory): ~1 MB per GiB. */
 export async function compressedZeros(size: number, format: 'deflate-raw' | 'deflate' | 'gzip' = 'deflate-raw'): Promise<Compressed> {
-	const stream = format === 'gzip' ? zlib.createGzip({ level: 9 }) : format === 'deflate' ? zlib.createDeflate({ level: 9 }) : zlib.createDeflateRaw({ level: 9 });
+	const stream =
+		format === 'gzip' ? zlib.createGzip({ level: 9 }) : format === 'deflate' ? zlib.createDeflate({ level: 9 }) : zlib.createDeflateRaw({ level: 9 });
 	const chunks: Buffer[] = [];
 	stream.on('data', (c: Buffer) => chunks.push(c));
 	const block = Buffer.alloc(Math.min(MiB, size));
@@ -60,13 +61,42 @@ const u16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
 
 function localHeader(name: Uint8Array, c: Compressed, size: number): Uint8Array {
-	return Uint8Array.from([...u32(0x04034b50), ...u16(20), ...u16(0x800), ...u16(8), ...u16(0), ...u16(0x21), ...u32(c.crc), ...u32(c.data.length), ...u32(size), ...u16(name.length), ...u16(0), ...name]);
+	return Uint8Array.from([
+		...u32(0x04034b50),
+		...u16(20),
+		...u16(0x800),
+		...u16(8),
+		...u16(0),
+		...u16(0x21),
+		...u32(c.crc),
+		...u32(c.data.length),
+		...u32(size),
+		...u16(name.length),
+		...u16(0),
+		...name
+	]);
 }
 
 function directoryHeader(name: Uint8Array, c: Compressed, size: number, offset: number): Uint8Array {
 	return Uint8Array.from([
-		...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(0x800), ...u16(8), ...u16(0), ...u16(0x21), ...u32(c.crc), ...u32(c.data.length), ...u32(size),
-		...u16(name.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...name
+		...u32(0x02014b50),
+		...u16(20),
+		...u16(20),
+		...u16(0x800),
+		...u16(8),
+		...u16(0),
+		...u16(0x21),
+		...u32(c.crc),
+		...u32(c.data.length),
+		...u32(size),
+		...u16(name.length),
+		...u16(0),
+		...u16(0),
+		...u16(0),
+		...u16(0),
+		...u32(0),
+		...u32(offset),
+		...name
 	]);
 }
 
@@ -137,7 +167,12 @@ export function xlsxBomb(content: Compressed, options: { declaredSize?: number }
 	const small = (text: string) => compressed(new TextEncoder().encode(text));
 	return buildZip([
 		{ name: '[Content_Types].xml', content: small('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
-		{ name: 'xl/workbook.xml', content: small('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="a" sheetId="1"/></sheets></workbook>') },
+		{
+			name: 'xl/workbook.xml',
+			content: small(
+				'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="a" sheetId="1"/></sheets></workbook>'
+			)
+		},
 		{ name: 'xl/worksheets/sheet1.xml', content, declaredSize: options.declaredSize }
 	]);
 }

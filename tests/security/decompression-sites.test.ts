@@ -64,7 +64,8 @@ function code(file: string): string {
 		.replace(/<!--[\s\S]*?-->/g, '');
 }
 
-const imports = (text: string, pkg: string) => new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+)['"]${pkg.replace('.', '\\.')}(/[^'"]*)?['"]`).test(text);
+const imports = (text: string, pkg: string) =>
+	new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+)['"]${pkg.replace('.', '\\.')}(/[^'"]*)?['"]`).test(text);
 
 describe('decompression of uploaded bytes', () => {
 	const files = SCANNED.flatMap(sources);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startApp, type AppServer } from '../browser/helpers/app-server';
 import { csvCell, csvDocument } from '../../src/lib/csv';
 
-const FORMULAS = ['=HYPERLINK("http://evil.example","点此")', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1+2', '-3+4', '\t=1+1', '\r=1+1'];
+const FORMULAS = ['=HYPERLINK("http://evil.example","点此")', "@SUM(1+1)*cmd|' /C calc'!A0", '+1+2', '-3+4', '\t=1+1', '\r=1+1'];
 
 describe('csvCell', () => {
 	it.each(FORMULAS)('writes %j as text', (f) => expect(csvCell(f)).toBe(`'${f}`));
@@ -34,7 +34,8 @@ describe('no CSV is written outside src/lib/csv.ts', () => {
 				if (e.isDirectory()) walk(p);
 				else if (/\.(ts|js|svelte)$/.test(e.name) && !/\.test\.ts$/.test(e.name)) {
 					const text = fs.readFileSync(p, 'utf8');
-					if (/csvFormat(Rows|Body|Row|Value)?\b|tsvFormat/.test(text) && !p.endsWith(path.join('src', 'lib', 'csv.ts'))) offenders.push(path.relative(ROOT, p));
+					if (/csvFormat(Rows|Body|Row|Value)?\b|tsvFormat/.test(text) && !p.endsWith(path.join('src', 'lib', 'csv.ts')))
+						offenders.push(path.relative(ROOT, p));
 				}
 			}
 		};
@@ -63,7 +64,11 @@ describe('CSV exports over HTTP', () => {
 	}, 300_000);
 	afterAll(() => app?.stop());
 
-	const cellsOf = (csv: string) => csv.replace(/^\ufeff/, '').split('\n').flatMap((line) => line.split(','));
+	const cellsOf = (csv: string) =>
+		csv
+			.replace(/^\ufeff/, '')
+			.split('\n')
+			.flatMap((line) => line.split(','));
 
 	it.each([
 		['coverage', () => `/api/coverage?format=csv`],

@@ -31,7 +31,8 @@ const description = (place: Place, n: number) => `DESC-${place}-${n} æœºå¯†`;
 const markers = (level: Level) => FOREIGN[level].flatMap((p) => [`JUR-${p}-`, `DESC-${p}-`]);
 /** A photo of each place's first case; its bytes hold the case's markers (a JPEG by its signature). */
 const photoId = (place: Place) => `photo-${place}-0001`;
-const photoBytes = (place: Place) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(` ${caseId(place, 1)} ${description(place, 1)} `), 0xff, 0xd9]);
+const photoBytes = (place: Place) =>
+	new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(` ${caseId(place, 1)} ${description(place, 1)} `), 0xff, 0xd9]);
 
 interface Reader {
 	name: string;
@@ -172,7 +173,10 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /api/cases/kpis': [{ path: (u) => `/api/cases/kpis${q('unit', u)}`, units: [9, 12], figures: true }],
 		'GET /api/cases/taxonomy': plain('/api/cases/taxonomy'),
 		'GET /api/cases/calendar/[year]': plain('/api/cases/calendar/2026'),
-		'GET /api/cases/scorecard': ['grid', 'community', 'subdistrict', 'department', 'worker'].map((level) => ({ path: (u: string | null) => (u ? null : `/api/cases/scorecard?level=${level}`), figures: true })),
+		'GET /api/cases/scorecard': ['grid', 'community', 'subdistrict', 'department', 'worker'].map((level) => ({
+			path: (u: string | null) => (u ? null : `/api/cases/scorecard?level=${level}`),
+			figures: true
+		})),
 		'GET /cases/scorecard': [{ path: (u) => (u ? null : '/cases/scorecard?level=grid'), page: true, figures: true }],
 		'GET /api/plans/[community]': [{ path: (u) => (u ? `/api/plans/${u}` : null), units: [12] }],
 		'GET /api/plans/[community]/revisions/[id]': [{ path: (u) => (u ? `/api/plans/${u}/revisions/1` : null), units: [12] }],
@@ -183,7 +187,13 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /m': page('/m'),
 		'GET /patrol': page('/patrol'),
 		'GET /api/worker/tasks': [{ path: (u) => (u ? null : '/api/worker/tasks'), lists: true }],
-		'GET /api/photos/[id]': PLACES.flatMap((p) => [false, true].map((thumb): Probe => ({ path: (u) => (u ? null : `/api/photos/${photoId(p)}${thumb ? '?size=thumb' : ''}`), echo: photoId(p), lists: p === 'own' }))),
+		'GET /api/photos/[id]': PLACES.flatMap((p) =>
+			[false, true].map((thumb): Probe => ({
+				path: (u) => (u ? null : `/api/photos/${photoId(p)}${thumb ? '?size=thumb' : ''}`),
+				echo: photoId(p),
+				lists: p === 'own'
+			}))
+		),
 		'GET /api/patrol': plain('/api/patrol')
 	};
 }
@@ -240,7 +250,10 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 	}
 
 	const admin = async (path: string, init: RequestInit = {}) => {
-		const res = await app.fetch(`${app.url}${path}`, { ...init, headers: { origin: app.url, 'content-type': 'application/json', ...(init.headers as object) } });
+		const res = await app.fetch(`${app.url}${path}`, {
+			...init,
+			headers: { origin: app.url, 'content-type': 'application/json', ...(init.headers as object) }
+		});
 		if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
 		return res.json();
 	};
@@ -248,7 +261,13 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 	/** `count` more cases at each place (the admin reports them), the first of each moved one step (an audit row). */
 	async function plant(places: Place[], count: number) {
 		const items = places.flatMap((p) =>
-			Array.from({ length: count }, () => ({ id: caseId(p, ++planted[p]), category: 'other', description: description(p, planted[p]), lon: ctx.points[p][0], lat: ctx.points[p][1] }))
+			Array.from({ length: count }, () => ({
+				id: caseId(p, ++planted[p]),
+				category: 'other',
+				description: description(p, planted[p]),
+				lon: ctx.points[p][0],
+				lat: ctx.points[p][1]
+			}))
 		);
 		await admin('/api/cases', { method: 'POST', body: JSON.stringify(items) });
 		for (const p of places) {
@@ -269,7 +288,10 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 		ensureBuild();
 		app = await startApp();
 		// The readers' subdistrict: the first with a community of two grids and another community with grids.
-		const grids = (await admin('/api/layers/grids?labels=1')).features as { properties: { code: string; community_code: string }; geometry: { coordinates: [number, number] } }[];
+		const grids = (await admin('/api/layers/grids?labels=1')).features as {
+			properties: { code: string; community_code: string };
+			geometry: { coordinates: [number, number] };
+		}[];
 		grids.sort((a, b) => a.properties.code.localeCompare(b.properties.code));
 		const byCommunity = new Map<string, typeof grids>();
 		for (const g of grids) byCommunity.set(g.properties.community_code, [...(byCommunity.get(g.properties.community_code) ?? []), g]);
@@ -316,9 +338,17 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 			let headers: Record<string, string>;
 			if (r.role) {
 				const form = new URLSearchParams({ username: r.name, role: r.role, units: unit, password: PASSWORD, displayName: r.name });
-				const made = await app.fetch(`${app.url}/admin/users?/create`, { method: 'POST', headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }, body: form });
+				const made = await app.fetch(`${app.url}/admin/users?/create`, {
+					method: 'POST',
+					headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' },
+					body: form
+				});
 				expect(await made.text()).toMatch(/"type":"success"/);
-				const session = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url }, body: JSON.stringify({ username: r.name, password: PASSWORD }) });
+				const session = await fetch(`${app.url}/api/session`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', origin: app.url },
+					body: JSON.stringify({ username: r.name, password: PASSWORD })
+				});
 				expect(session.status).toBe(200);
 				headers = { cookie: session.headers.get('set-cookie')!.split(';')[0] };
 			} else {
@@ -343,10 +373,19 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 		const table = probes(ctx);
 		const disk = routesOnDisk().map((r) => `${r.method} ${r.id}`);
 		expect(disk.length).toBeGreaterThan(40);
-		expect(disk.filter((k) => !table[k] && !NO_CASE_DATA[k] && !STREAMED.has(k)), 'routes with neither a probe nor a reason').toEqual([]);
+		expect(
+			disk.filter((k) => !table[k] && !NO_CASE_DATA[k] && !STREAMED.has(k)),
+			'routes with neither a probe nor a reason'
+		).toEqual([]);
 		const known = new Set(disk);
-		expect([...Object.keys(table), ...Object.keys(NO_CASE_DATA), ...STREAMED].filter((k) => !known.has(k)), 'probes of routes that no longer exist').toEqual([]);
-		expect(Object.keys(table).filter((k) => NO_CASE_DATA[k]), 'probed and declared caseless at once').toEqual([]);
+		expect(
+			[...Object.keys(table), ...Object.keys(NO_CASE_DATA), ...STREAMED].filter((k) => !known.has(k)),
+			'probes of routes that no longer exist'
+		).toEqual([]);
+		expect(
+			Object.keys(table).filter((k) => NO_CASE_DATA[k]),
+			'probed and declared caseless at once'
+		).toEqual([]);
 	});
 
 	it('no answer, at the own unit, a parent, a sibling or none, carries a foreign case id or description', async () => {
@@ -359,7 +398,8 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 				if (got.status === 200) ok++;
 				failures.push(...leaks(reader, call.path, got.text, call.probe.echo));
 				// Not vacuous: where a reader may read the list, its own cases are on it.
-				if (call.probe.lists && got.status === 200 && call.ownInside && !got.text.includes('JUR-own-')) failures.push(`${reader.name} GET ${call.path}: its own cases are missing`);
+				if (call.probe.lists && got.status === 200 && call.ownInside && !got.text.includes('JUR-own-'))
+					failures.push(`${reader.name} GET ${call.path}: its own cases are missing`);
 			}
 			if (ok < 30) failures.push(`${reader.name}: only ${ok} answers were 200 â€” is it signed in?`);
 		}

@@ -9,14 +9,30 @@ const forged = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '1.2.3.4', 'x-
 
 describe('requestFacts', () => {
 	it('plain HTTP from anyone: http, the peer address, no host override — forwarded headers ignored', () => {
-		expect(requestFacts({ encrypted: false, peer: '10.1.1.1', headers: forged }, none)).toEqual({ protocol: 'http', client: '10.1.1.1', host: null, viaProxy: false });
-		expect(requestFacts({ encrypted: false, peer: '::ffff:10.1.1.1', headers: forged }, proxies)).toMatchObject({ protocol: 'http', client: '10.1.1.1', viaProxy: false });
+		expect(requestFacts({ encrypted: false, peer: '10.1.1.1', headers: forged }, none)).toEqual({
+			protocol: 'http',
+			client: '10.1.1.1',
+			host: null,
+			viaProxy: false
+		});
+		expect(requestFacts({ encrypted: false, peer: '::ffff:10.1.1.1', headers: forged }, proxies)).toMatchObject({
+			protocol: 'http',
+			client: '10.1.1.1',
+			viaProxy: false
+		});
 	});
 	it('TLS on the connection is https', () => {
 		expect(requestFacts({ encrypted: true, peer: '10.1.1.1', headers: {} }, none).protocol).toBe('https');
 	});
 	it('a trusted proxy tells scheme, client and host', () => {
-		const f = requestFacts({ encrypted: false, peer: '10.0.0.5', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '172.16.0.9', 'x-forwarded-host': 'gridatlas.gov.cn' } }, proxies);
+		const f = requestFacts(
+			{
+				encrypted: false,
+				peer: '10.0.0.5',
+				headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '172.16.0.9', 'x-forwarded-host': 'gridatlas.gov.cn' }
+			},
+			proxies
+		);
 		expect(f).toEqual({ protocol: 'https', client: '172.16.0.9', host: 'gridatlas.gov.cn', viaProxy: true });
 	});
 	it('the client is the first untrusted hop from the right (a client cannot prepend its own)', () => {

@@ -52,18 +52,32 @@ describe('open case streams follow their credential', () => {
 	afterAll(() => app?.stop());
 
 	const postCase = (id: string) =>
-		app.fetch(`${app.url}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, category: 'other', lon: lonlat[0], lat: lonlat[1] }) });
+		app.fetch(`${app.url}/api/cases`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id, category: 'other', lon: lonlat[0], lat: lonlat[1] })
+		});
 
 	async function user(username: string, role = 'leader'): Promise<{ id: number; cookie: string }> {
 		const made = await formAction(app.url, '/admin/users?/create', { username, role, units: '*', password: 'stream-pass-2026' }, admin);
 		expect(made.type, JSON.stringify(made)).toBe('success');
 		const users = (await pageData(app.url, '/admin/users', admin)).users as { id: number; username: string }[];
-		const res = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'stream-pass-2026' }) });
+		const res = await fetch(`${app.url}/api/session`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username, password: 'stream-pass-2026' })
+		});
 		return { id: users.find((u) => u.username === username)!.id, cookie: res.headers.get('set-cookie')!.split(';')[0] };
 	}
 
 	it('a revoked wall token’s stream ends and its resume is refused; a live one keeps receiving', async () => {
-		const wall = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'lobby-stream', kind: 'wall' }) })).json();
+		const wall = await (
+			await app.fetch(`${app.url}/api/tokens`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'lobby-stream', kind: 'wall' })
+			})
+		).json();
 		const kiosk = (await fetch(`${app.url}/wall?token=${wall.token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0];
 		const stream = await openStream(`${app.url}/api/cases/stream`, { cookie: kiosk });
 		const other = await openStream(`${app.url}/api/cases/stream`, { cookie: admin });
@@ -81,7 +95,13 @@ describe('open case streams follow their credential', () => {
 	});
 
 	it('a bearer API token’s stream ends when the token is revoked', async () => {
-		const api = await (await app.fetch(`${app.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'feed-stream', kind: 'api', scopes: ['cases:read'] }) })).json();
+		const api = await (
+			await app.fetch(`${app.url}/api/tokens`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'feed-stream', kind: 'api', scopes: ['cases:read'] })
+			})
+		).json();
 		expect(api.token, JSON.stringify(api)).toBeTruthy();
 		const stream = await openStream(`${app.url}/api/cases/stream`, { authorization: `Bearer ${api.token}` });
 		expect(await stillOpenAfter(stream, 300)).toBe('open');
@@ -93,10 +113,13 @@ describe('open case streams follow their credential', () => {
 		const cases: [string, (u: { id: number; cookie: string }) => Promise<unknown>][] = [
 			['disabled', (u) => formAction(app.url, '/admin/users?/update', { id: String(u.id), role: 'leader', units: '*', disabled: 'on' }, admin)],
 			['role', (u) => formAction(app.url, '/admin/users?/update', { id: String(u.id), role: 'viewer', units: '*' }, admin)],
-			['jurisdiction', async (u) => {
-				const sub = (await (await app.fetch(`${app.url}/api/layers/subdistricts`)).json()).features[0].properties.code;
-				return formAction(app.url, '/admin/users?/update', { id: String(u.id), role: 'leader', units: sub }, admin);
-			}],
+			[
+				'jurisdiction',
+				async (u) => {
+					const sub = (await (await app.fetch(`${app.url}/api/layers/subdistricts`)).json()).features[0].properties.code;
+					return formAction(app.url, '/admin/users?/update', { id: String(u.id), role: 'leader', units: sub }, admin);
+				}
+			],
 			['sign-out', (u) => fetch(`${app.url}/api/session`, { method: 'DELETE', headers: { cookie: u.cookie } })]
 		];
 		for (const [label, change] of cases) {

@@ -3,7 +3,18 @@
 
 /** One subdistrict and one community: enough for plan import to have a community to import into. */
 export const COMMUNITY = '320102001001';
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const square = (x0: number, y0: number, x1: number, y1: number) => ({
+	type: 'Polygon',
+	coordinates: [
+		[
+			[x0, y0],
+			[x1, y0],
+			[x1, y1],
+			[x0, y1],
+			[x0, y0]
+		]
+	]
+});
 const TINY_CITY: [string, object][] = [
 	['subdistricts', { code: '320102001', name: '安全测试街道' }],
 	['communities', { code: COMMUNITY, name: '安全测试社区', households: 800 }]
@@ -24,13 +35,18 @@ export async function postImport(base: string, cookie: string, fileName: string,
 	form.set('crs', 'wgs84');
 	if (dryRun) form.set('dryRun', 'on');
 	form.set('file', new File([bytes as Uint8Array<ArrayBuffer>], fileName));
-	const res = await fetch(`${base}/import`, { method: 'POST', body: form, headers: { cookie, origin: base, 'x-sveltekit-action': 'true', accept: 'application/json' } });
+	const res = await fetch(`${base}/import`, {
+		method: 'POST',
+		body: form,
+		headers: { cookie, origin: base, 'x-sveltekit-action': 'true', accept: 'application/json' }
+	});
 	const body = (await res.json()) as { type: string; status?: number; data?: string };
 	// The action's data in devalue's flat form: [root, …] where an object's fields are indexes into the array.
 	const flat = JSON.parse(body.data ?? '[{}]') as unknown[];
 	const at = (i: unknown) => (typeof i === 'number' ? flat[i] : undefined) as Record<string, number> | string | undefined;
 	const error = at((flat[0] as Record<string, number>).error) as Record<string, number> | undefined;
-	if (body.type === 'failure') return { status: body.status ?? res.status, message: String(at(error?.message) ?? ''), rule: at(error?.rule) as string | undefined };
+	if (body.type === 'failure')
+		return { status: body.status ?? res.status, message: String(at(error?.message) ?? ''), rule: at(error?.rule) as string | undefined };
 	return { status: res.status, message: body.data ?? '' };
 }
 

@@ -34,7 +34,9 @@ async function refused(post: () => Promise<Answer>, bytes: Uint8Array): Promise<
 	const watch = watchRss(app.pid);
 	const answer = await post();
 	const growth = watch.stop();
-	expect(growth, `RSS grew ${(growth / MiB).toFixed(0)} MB for a ${(bytes.length / MiB).toFixed(1)} MB upload`).toBeLessThanOrEqual(allowedGrowth(bytes.length));
+	expect(growth, `RSS grew ${(growth / MiB).toFixed(0)} MB for a ${(bytes.length / MiB).toFixed(1)} MB upload`).toBeLessThanOrEqual(
+		allowedGrowth(bytes.length)
+	);
 	return answer;
 }
 
@@ -50,7 +52,11 @@ const bombs = (): [string, () => Uint8Array, string][] => [
 
 describe('zip bombs over HTTP', () => {
 	it('/import (admin): 413 and the bilingual message for each, the PBF and Excel bombs too', async () => {
-		for (const [name, build, rule] of [...bombs(), ['bomb.osm.pbf', () => pbfBomb(zeros32, null), 'zip-bomb'] as const, ['bomb.xlsx', () => xlsxBomb(zeros), 'zip-bomb'] as const]) {
+		for (const [name, build, rule] of [
+			...bombs(),
+			['bomb.osm.pbf', () => pbfBomb(zeros32, null), 'zip-bomb'] as const,
+			['bomb.xlsx', () => xlsxBomb(zeros), 'zip-bomb'] as const
+		]) {
 			const bytes = build();
 			const answer = await refused(() => postImport(app.url, admin, name, bytes), bytes);
 			expect(answer, name).toMatchObject({ status: 413, rule });
@@ -78,7 +84,9 @@ describe('zip bombs over HTTP', () => {
 	});
 
 	it('truncated files are refused as damaged, not imported as far as they go', async () => {
-		const osm = new TextEncoder().encode('<?xml version="1.0"?>\n<osm version="0.6">\n <node id="1" lat="32.04" lon="118.78">\n  <tag k="amenity" v="clinic"/>\n </node>\n <node id="2" lat="32.0');
+		const osm = new TextEncoder().encode(
+			'<?xml version="1.0"?>\n<osm version="0.6">\n <node id="1" lat="32.04" lon="118.78">\n  <tag k="amenity" v="clinic"/>\n </node>\n <node id="2" lat="32.0'
+		);
 		const cut = await postImport(app.url, admin, 'cut.osm', osm, 'facilities');
 		expect(cut).toMatchObject({ status: 422, rule: 'damaged-file' });
 		expect(cut.message).toContain('the OSM file ends before </osm>: it is truncated');

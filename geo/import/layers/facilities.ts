@@ -63,8 +63,12 @@ export const buildFacility: LayerBuilder<'facilities'> = (input) => {
 	if (category === undefined) {
 		const valid = knownCategoryCodes(tagMapping).join(', ');
 		return fail('unknown-category', {
-			zh: raw === undefined ? `缺少设施类别（列名 ${F.facilityCategory.join('/')}），可用类别：${valid}` : `设施类别“${shown(raw)}”无法识别，可用类别：${valid}`,
-			en: raw === undefined ? `the facility category is missing (column ${F.facilityCategory.join('/')}); valid categories: ${valid}` : `facility category "${shown(raw)}" is not known; valid categories: ${valid}`
+			zh:
+				raw === undefined ? `缺少设施类别（列名 ${F.facilityCategory.join('/')}），可用类别：${valid}` : `设施类别“${shown(raw)}”无法识别，可用类别：${valid}`,
+			en:
+				raw === undefined
+					? `the facility category is missing (column ${F.facilityCategory.join('/')}); valid categories: ${valid}`
+					: `facility category "${shown(raw)}" is not known; valid categories: ${valid}`
 		});
 	}
 	return { ok: true, fields: { category, name: reader.text(F.facilityName), areaM2, attributes: attributes.value } };

@@ -4,15 +4,15 @@ import { explainCodeFormat, explainSubdistrictStructure, isCommunityCode, isGrid
 import { fail, optionalCount, type LayerBuilder } from './types';
 import { shown } from '../text';
 
-const missing = (zh: string, en: string) =>
-	fail('missing-field', { zh: `缺少${zh}`, en: `${en} is missing` });
+const missing = (zh: string, en: string) => fail('missing-field', { zh: `缺少${zh}`, en: `${en} is missing` });
 
 export const buildSubdistrict: LayerBuilder<'subdistricts'> = ({ reader, syntheticCodes }) => {
 	const rawCode = reader.text(F.subdistrictCode);
 	if (rawCode === undefined) return missing(`街道编码（列名 ${F.subdistrictCode.join('/')}）`, `the subdistrict code (column ${F.subdistrictCode.join('/')})`);
 	const code = normaliseCode(rawCode);
 	if (!/^\d{9}$/.test(code)) return fail('code-format', explainCodeFormat(code, 9, { zh: '街道编码', en: 'subdistrict code' }));
-	if (!isSubdistrictCode(code, { synthetic: syntheticCodes })) return fail('code-format', explainSubdistrictStructure(code, { zh: '街道编码', en: 'subdistrict code' }));
+	if (!isSubdistrictCode(code, { synthetic: syntheticCodes }))
+		return fail('code-format', explainSubdistrictStructure(code, { zh: '街道编码', en: 'subdistrict code' }));
 	const name = reader.text(F.subdistrictName);
 	if (name === undefined) return missing(`街道名称（列名 ${F.subdistrictName.join('/')}）`, `the subdistrict name (column ${F.subdistrictName.join('/')})`);
 	const districtCode = reader.text(F.districtCode);

@@ -16,7 +16,22 @@ const ring = (pts: number[][]) => [...pts, pts[0]].map(([x, y]) => px(x, y));
 const fixtures: Record<string, { description: string; features: { properties: Record<string, unknown>; geometry: unknown }[] }> = {
 	'polygon-crossing-edge': {
 		description: 'A square reaching past the right edge: clipped at 4096 + 64 = 4160.',
-		features: [{ properties: { code: 'A' }, geometry: { type: 'Polygon', coordinates: [ring([[3900, 100], [4400, 100], [4400, 600], [3900, 600]])] } }]
+		features: [
+			{
+				properties: { code: 'A' },
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						ring([
+							[3900, 100],
+							[4400, 100],
+							[4400, 600],
+							[3900, 600]
+						])
+					]
+				}
+			}
+		]
 	},
 	'polygon-with-hole': {
 		description: 'A square with a square hole, fully inside: kept, exterior clockwise on screen, hole counter-clockwise.',
@@ -25,7 +40,20 @@ const fixtures: Record<string, { description: string; features: { properties: Re
 				properties: { code: 'H' },
 				geometry: {
 					type: 'Polygon',
-					coordinates: [ring([[100, 100], [100, 1100], [1100, 1100], [1100, 100]]), ring([[400, 400], [700, 400], [700, 700], [400, 700]])]
+					coordinates: [
+						ring([
+							[100, 100],
+							[100, 1100],
+							[1100, 1100],
+							[1100, 100]
+						]),
+						ring([
+							[400, 400],
+							[700, 400],
+							[700, 700],
+							[400, 700]
+						])
+					]
 				}
 			}
 		]
@@ -35,34 +63,110 @@ const fixtures: Record<string, { description: string; features: { properties: Re
 		features: [
 			{
 				properties: { code: 'U' },
-				geometry: { type: 'Polygon', coordinates: [ring([[-300, -300], [300, -300], [300, 500], [200, 500], [200, -100], [-100, -100], [-100, 500], [-300, 500]])] }
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						ring([
+							[-300, -300],
+							[300, -300],
+							[300, 500],
+							[200, 500],
+							[200, -100],
+							[-100, -100],
+							[-100, 500],
+							[-300, 500]
+						])
+					]
+				}
 			}
 		]
 	},
 	'concave-across-edge': {
-		description: 'A U shape whose two arms cross the top edge and join outside the buffer: one ring with a zero-width seam along y = -64 (Sutherland–Hodgman), in the buffer, invisible.',
+		description:
+			'A U shape whose two arms cross the top edge and join outside the buffer: one ring with a zero-width seam along y = -64 (Sutherland–Hodgman), in the buffer, invisible.',
 		features: [
 			{
 				properties: { code: 'seam' },
-				geometry: { type: 'Polygon', coordinates: [ring([[1000, -300], [1500, -300], [1500, 300], [1400, 300], [1400, -200], [1100, -200], [1100, 300], [1000, 300]])] }
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						ring([
+							[1000, -300],
+							[1500, -300],
+							[1500, 300],
+							[1400, 300],
+							[1400, -200],
+							[1100, -200],
+							[1100, 300],
+							[1000, 300]
+						])
+					]
+				}
 			}
 		]
 	},
 	'sub-pixel-and-spike': {
 		description: 'A polygon smaller than half a pixel disappears; a one-pixel-wide spike collapses and is removed; collinear vertices go.',
 		features: [
-			{ properties: { code: 'tiny' }, geometry: { type: 'Polygon', coordinates: [ring([[10.1, 10.1], [10.3, 10.1], [10.3, 10.3]])] } },
+			{
+				properties: { code: 'tiny' },
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						ring([
+							[10.1, 10.1],
+							[10.3, 10.1],
+							[10.3, 10.3]
+						])
+					]
+				}
+			},
 			{
 				properties: { code: 'spike' },
-				geometry: { type: 'Polygon', coordinates: [ring([[1000, 1000], [1100, 1000], [1100, 1050], [1300, 1050.2], [1100, 1050.4], [1100, 1100], [1050, 1100], [1000, 1100]])] }
+				geometry: {
+					type: 'Polygon',
+					coordinates: [
+						ring([
+							[1000, 1000],
+							[1100, 1000],
+							[1100, 1050],
+							[1300, 1050.2],
+							[1100, 1050.4],
+							[1100, 1100],
+							[1050, 1100],
+							[1000, 1100]
+						])
+					]
+				}
 			}
 		]
 	},
 	'line-leaving-and-returning': {
 		description: 'A line that leaves the tile and comes back makes two parts; a line wholly outside is dropped.',
 		features: [
-			{ properties: { name: 'through' }, geometry: { type: 'LineString', coordinates: [[100, 2000], [4500, 2000], [4500, 2500], [2000, 2500], [2000, 5000]].map(([x, y]) => px(x, y)) } },
-			{ properties: { name: 'outside' }, geometry: { type: 'LineString', coordinates: [[5000, 100], [6000, 200]].map(([x, y]) => px(x, y)) } }
+			{
+				properties: { name: 'through' },
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[100, 2000],
+						[4500, 2000],
+						[4500, 2500],
+						[2000, 2500],
+						[2000, 5000]
+					].map(([x, y]) => px(x, y))
+				}
+			},
+			{
+				properties: { name: 'outside' },
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[5000, 100],
+						[6000, 200]
+					].map(([x, y]) => px(x, y))
+				}
+			}
 		]
 	},
 	points: {

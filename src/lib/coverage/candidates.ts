@@ -20,7 +20,8 @@ export function parseCandidates(text: string): Candidate[] {
 	const lonCol = find(LON);
 	const latCol = find(LAT);
 	const nameCol = find(NAME);
-	if (!lonCol || !latCol) throw new CandidateFileError(`找不到经纬度列（列名：${rows.columns.join(', ')}）/ no longitude and latitude columns (got: ${rows.columns.join(', ')})`);
+	if (!lonCol || !latCol)
+		throw new CandidateFileError(`找不到经纬度列（列名：${rows.columns.join(', ')}）/ no longitude and latitude columns (got: ${rows.columns.join(', ')})`);
 	if (rows.length === 0) throw new CandidateFileError('文件没有数据行 / the file has no rows');
 	return rows.map((r, i) => {
 		const lon = Number(r[lonCol]);

@@ -28,7 +28,10 @@ export function recolour(buildings: FeatureCollection, now: Map<string, { covere
 }
 
 /** What-if additions and suggested sites as one point collection (`kind` tells them apart). */
-export function proposedSites(added: { id: string; geometry: unknown }[], suggestions: { lon: number; lat: number; householdsGained: number }[]): FeatureCollection<Point> {
+export function proposedSites(
+	added: { id: string; geometry: unknown }[],
+	suggestions: { lon: number; lat: number; householdsGained: number }[]
+): FeatureCollection<Point> {
 	return {
 		type: 'FeatureCollection',
 		features: [

@@ -20,7 +20,17 @@ export function frameFor(bbox: [number, number, number, number], width: number, 
 }
 
 function ring(frame: SnapshotFrame, coords: Position[]): string {
-	return coords.map((p, i) => `${i ? 'L' : 'M'}${frame.project(p).map((v) => v.toFixed(1)).join(' ')}`).join('') + 'Z';
+	return (
+		coords
+			.map(
+				(p, i) =>
+					`${i ? 'L' : 'M'}${frame
+						.project(p)
+						.map((v) => v.toFixed(1))
+						.join(' ')}`
+			)
+			.join('') + 'Z'
+	);
 }
 
 /** An SVG path `d` for polygons (holes via even-odd), or a small square for points. */

@@ -41,9 +41,7 @@ export function straightWhatIf(data: WhatIfData, ruleId: string, walkAsStraight:
 		lat: Float64Array.from(b.lat),
 		households: Float64Array.from(b.households, (h) => (h === null ? Number.NaN : h))
 	};
-	const rules = data.rules
-		.filter((r) => r.metric === 'straight' || walkAsStraight)
-		.map((r) => ({ ...r, metric: 'straight' as const }));
+	const rules = data.rules.filter((r) => r.metric === 'straight' || walkAsStraight).map((r) => ({ ...r, metric: 'straight' as const }));
 	const engine = new CoverageWhatIf(buildings, Int32Array.from(b.community), data.communities.length, rules, data.facilities);
 	const overrides = new Map<string, CoverageCell>();
 	const added: CoverageFacility[] = [];

@@ -81,8 +81,10 @@ export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
 	'score.def.cohort': 'The cases registered in the period are its cohort; voided cases are never due.',
 	'score.def.due': 'Due: cases of the period, not voided, closed or past their handling deadline.',
 	'score.def.onTime': 'Closed on time: closed, not postponed, handled within the handling limit; on-time closure rate = closed on time ÷ (due − postponed).',
-	'score.def.closure': 'Closure rate = closed ÷ due; rework rate = reworked ÷ handled; timely registration rate = registered in time ÷ registered; timely dispatch rate = dispatched in time ÷ dispatched.',
-	'score.def.overdue': 'Overdue: a stage finished after its limit, or still open past it at the time of evaluation. Limits run on the working calendar (Beijing time).',
+	'score.def.closure':
+		'Closure rate = closed ÷ due; rework rate = reworked ÷ handled; timely registration rate = registered in time ÷ registered; timely dispatch rate = dispatched in time ÷ dispatched.',
+	'score.def.overdue':
+		'Overdue: a stage finished after its limit, or still open past it at the time of evaluation. Limits run on the working calendar (Beijing time).',
 	'score.rate.onTimeClosureRate': 'On-time closure',
 	'score.rate.closureRate': 'Closure',
 	'score.rate.reworkRate': 'Rework',

@@ -137,7 +137,8 @@ export const zh = {
 	'info.close': '关闭',
 
 	'import.title': '数据导入',
-	'import.intro': '上传 GeoJSON、Shapefile（zip）、CSV 或 Excel（.xlsx）表格、OSM 文件，或实有房屋/人口登记表，导入到选定图层；CGCS2000 高斯-克吕格坐标请选对应的 EPSG 代码。同一编码或来源编号再次导入时更新原有记录，不会重复。',
+	'import.intro':
+		'上传 GeoJSON、Shapefile（zip）、CSV 或 Excel（.xlsx）表格、OSM 文件，或实有房屋/人口登记表，导入到选定图层；CGCS2000 高斯-克吕格坐标请选对应的 EPSG 代码。同一编码或来源编号再次导入时更新原有记录，不会重复。',
 	'import.file': '文件',
 	'import.fileHint': '支持 .geojson / .json、.zip（Shapefile）、.csv、.xlsx、.osm、.osm.pbf',
 	'import.layer': '图层',
@@ -633,7 +634,8 @@ export const en: Record<MessageKey, string> = {
 	'info.close': 'Close',
 
 	'import.title': 'Import data',
-	'import.intro': 'Upload GeoJSON, a zipped Shapefile, a CSV or Excel (.xlsx) table, an OSM file or a household / population register into the chosen layer; for CGCS2000 Gauss-Krüger metres choose their EPSG code. Re-importing the same codes or source ids updates the existing rows instead of duplicating them.',
+	'import.intro':
+		'Upload GeoJSON, a zipped Shapefile, a CSV or Excel (.xlsx) table, an OSM file or a household / population register into the chosen layer; for CGCS2000 Gauss-Krüger metres choose their EPSG code. Re-importing the same codes or source ids updates the existing rows instead of duplicating them.',
 	'import.file': 'File',
 	'import.fileHint': '.geojson / .json, .zip (Shapefile), .csv, .xlsx, .osm, .osm.pbf',
 	'import.layer': 'Layer',
@@ -723,7 +725,8 @@ export const en: Record<MessageKey, string> = {
 	'coverage.no_data': 'No data',
 	'coverage.no_facilities': 'No such facility in the data',
 	'coverage.noFacilitiesOf': 'no facility in the data: {names}',
-	'coverage.noFacilitiesBanner': 'These categories have no facility at all in the data, so their rules are not judged (shown as "no such facility in the data", not as failing): {names}.',
+	'coverage.noFacilitiesBanner':
+		'These categories have no facility at all in the data, so their rules are not judged (shown as "no such facility in the data", not as failing): {names}.',
 	'coverage.short': '{n} households short',
 	'coverage.totals': 'Subdistrict totals (share of communities passing)',
 	'coverage.export': 'Export',
@@ -753,7 +756,8 @@ export const en: Record<MessageKey, string> = {
 	'coverage.suggest': 'Suggest {k} new sites',
 	'coverage.suggestions': 'Site suggestions',
 	'coverage.candidates': 'Choose from my sites',
-	'coverage.candidatesHint': 'Upload available premises as CSV with longitude and latitude columns (lon/lat, longitude/latitude or 经度/纬度), optionally a name column',
+	'coverage.candidatesHint':
+		'Upload available premises as CSV with longitude and latitude columns (lon/lat, longitude/latitude or 经度/纬度), optionally a name column',
 	'coverage.candidatesBad': 'Candidate file not usable: {message}',
 	'coverage.gain': 'Site {i}: +{n} households covered',
 	'coverage.noGain': 'No candidate site adds coverage',
@@ -781,7 +785,8 @@ export const en: Record<MessageKey, string> = {
 	'coverage.report.generated': 'Generated {time}',
 	'coverage.report.mapNote': 'Red: buildings uncovered by at least one rule; blue: covered by all. Boundaries are illustrative.',
 	'rules.title': 'Coverage rules',
-	'rules.intro': 'The facility coverage rule catalogue: category, metric, distance or walking minutes, required share of households, source and status tag (V verified, S secondary, R recalled, P local policy).',
+	'rules.intro':
+		'The facility coverage rule catalogue: category, metric, distance or walking minutes, required share of households, source and status tag (V verified, S secondary, R recalled, P local policy).',
 	'rules.id': 'Id',
 	'rules.name': 'Name',
 	'rules.nameEn': 'English name',
@@ -806,7 +811,8 @@ export const en: Record<MessageKey, string> = {
 	'rules.cancel': 'Cancel',
 	'life.title': '15-minute life-circle completeness',
 	'life.nav': 'Life circles',
-	'life.intro': 'By walking-network distance: which facility categories each community\'s households reach within 5, 10 and 15 minutes, the share of households with a complete circle, and the categories missing (reached by fewer than 85 % of households).',
+	'life.intro':
+		"By walking-network distance: which facility categories each community's households reach within 5, 10 and 15 minutes, the share of households with a complete circle, and the categories missing (reached by fewer than 85 % of households).",
 	'life.speed': 'Walking speed',
 	'life.speedNormal': 'Normal ({speed} m/min, GB 50180-2018 life circles)',
 	'life.speedSlow': 'Elderly, children ({speed} m/min)',
@@ -821,7 +827,8 @@ export const en: Record<MessageKey, string> = {
 	'life.households': 'Households',
 	'life.categories': '{m}-minute categories: {list}',
 	'life.card': 'Walking life circle',
-	'life.explain': 'Each circle requires its own facility categories (from the walking rules); the share is of households that reach every required category within the minutes.',
+	'life.explain':
+		'Each circle requires its own facility categories (from the walking rules); the share is of households that reach every required category within the minutes.',
 	'life.level': '{m}-min circle',
 	'life.requiredTitle': 'Requires: {list}',
 	'life.noRequirement': 'no requirement',

@@ -128,7 +128,8 @@ export const planZh = {
 
 export const planEn: Record<keyof typeof planZh, string> = {
 	'plan.title': 'Grid planning',
-	'plan.indexIntro': 'Pick a community to open its grid plan. Those marked “editable” are inside your jurisdiction: you may change and save them; the others open read-only.',
+	'plan.indexIntro':
+		'Pick a community to open its grid plan. Those marked “editable” are inside your jurisdiction: you may change and save them; the others open read-only.',
 	'plan.indexNone': 'No community with a boundary inside your jurisdiction yet.',
 	'plan.indexGrids': '{n} grids',
 	'plan.indexEditable': 'editable',
@@ -137,7 +138,8 @@ export const planEn: Record<keyof typeof planZh, string> = {
 	'plan.bandValue': '{min}–{max}',
 	'plan.households': '{n} households',
 	'plan.doubtful': 'Buildings with doubtful households ({n})',
-	'plan.doubtfulHint': 'These buildings\' households do not fit their footprint, floors or name; auto-propose and the band take them as they are, so check them first (importing the real count corrects them).',
+	'plan.doubtfulHint':
+		"These buildings' households do not fit their footprint, floors or name; auto-propose and the band take them as they are, so check them first (importing the real count corrects them).",
 	'plan.building': 'Building {id}',
 	'plan.floors': 'floors',
 	'plan.doubtful.non_residential_type': 'a building type without homes',
@@ -161,14 +163,16 @@ export const planEn: Record<keyof typeof planZh, string> = {
 	'plan.tool.lasso': 'Lasso paint',
 	'plan.undo': 'Undo',
 	'plan.redo': 'Redo',
-	'plan.hint.select': 'Click a grid to select it; drag a vertex to reshape, drag a midpoint to add one, right-click to delete one. Shared borders move on both sides.',
+	'plan.hint.select':
+		'Click a grid to select it; drag a vertex to reshape, drag a midpoint to add one, right-click to delete one. Shared borders move on both sides.',
 	'plan.hint.draw': 'Click point by point, click the first point to finish; snaps to the community boundary, neighbouring grids and roads.',
 	'plan.hint.split': 'Draw a line across the selected grid (press Enter or click the last point to finish): it is cut in two along the line.',
 	'plan.hint.merge': 'Click two grids, one after the other, to merge them.',
 	'plan.hint.delete': 'Click the grid to delete.',
 	'plan.hint.paint': 'Click a building to put the whole building in the grid chosen on the right (a building is never split).',
 	'plan.hint.box': 'Drag a box: every building in it goes to the chosen grid.',
-	'plan.hint.lasso': 'Click to start, move around the buildings, click again to finish (or drag with the button held): every building whose centre is inside goes to the chosen grid.',
+	'plan.hint.lasso':
+		'Click to start, move around the buildings, click again to finish (or drag with the button held): every building whose centre is inside goes to the chosen grid.',
 	'plan.hint.mergeSecond': '{code} picked: click another grid to merge',
 	'plan.brush': 'Paint to grid',
 	'plan.brushLocation': 'By location (undo painting)',
@@ -219,7 +223,8 @@ export const planEn: Record<keyof typeof planZh, string> = {
 	'plan.blocked': '{n} hard problem(s): fix them before saving.',
 	'plan.refused': 'The server refused the save:',
 	'plan.conflictTitle': 'Someone else updated this plan',
-	'plan.conflictBody': '{author} saved revision {id} ({status}) at {at}; your changes are not saved yet. Reload to put your grids on top of the latest plan, check, then save.',
+	'plan.conflictBody':
+		'{author} saved revision {id} ({status}) at {at}; your changes are not saved yet. Reload to put your grids on top of the latest plan, check, then save.',
 	'plan.conflictReload': 'Reload and re-apply my changes',
 	'plan.conflictCancel': 'Not now',
 	'plan.reapplied': 'Loaded revision {id} and re-applied your changes: check them, then save.',

@@ -28,7 +28,8 @@ export const readinessZh = {
 	'readiness.have.units': '{n} 个，其中 {mapped} 个有边界',
 	'readiness.have.count': '{n} 条',
 	'readiness.have.buildings': '{n} 栋，{placed} 栋在社区内',
-	'readiness.have.households': '实有登记户数 {official} 栋，文件给出户数 {given} 栋，估算 {estimated} 栋；{communities} 个社区有实有登记户数，{communitiesGiven} 个社区有文件给出的户数',
+	'readiness.have.households':
+		'实有登记户数 {official} 栋，文件给出户数 {given} 栋，估算 {estimated} 栋；{communities} 个社区有实有登记户数，{communitiesGiven} 个社区有文件给出的户数',
 	'readiness.have.facilities': '{n} 处（{rules} 条规则使用）',
 	'readiness.have.roads': '{n} 条道路，步行网络 {edges} 段',
 	'readiness.have.rules': '启用 {n} / {total} 条；步行速度 {speed} 米/分钟（GB 50180-2018 生活圈）',
@@ -96,7 +97,8 @@ export const readinessEn: Record<keyof typeof readinessZh, string> = {
 	'readiness.have.units': '{n}, {mapped} with boundaries',
 	'readiness.have.count': '{n}',
 	'readiness.have.buildings': '{n}, {placed} inside a community',
-	'readiness.have.households': 'official (register) households for {official} buildings, given in the file for {given}, estimated for {estimated}; {communities} communities with an official register count, {communitiesGiven} with a count given in a file',
+	'readiness.have.households':
+		'official (register) households for {official} buildings, given in the file for {given}, estimated for {estimated}; {communities} communities with an official register count, {communitiesGiven} with a count given in a file',
 	'readiness.have.facilities': '{n} (rules using it: {rules})',
 	'readiness.have.roads': '{n} roads, {edges} walking-network edges',
 	'readiness.have.rules': '{n} of {total} enabled; walking speed {speed} m/min (GB 50180-2018 life circles)',
@@ -105,10 +107,12 @@ export const readinessEn: Record<keyof typeof readinessZh, string> = {
 	'readiness.gap.grids': 'No grids: grid figures, grid planning and cases by grid are unavailable',
 	'readiness.gap.buildings': 'No buildings: coverage and life circles have no households to count ("no data")',
 	'readiness.gap.buildingsOutside': '{n} buildings lie in no community and do not count in coverage',
-	'readiness.gap.households': 'Every household count is an estimate (footprint × floors ÷ dwelling size): import a household / population register (by building id or community code) to make them official; the estimates stay beside them',
+	'readiness.gap.households':
+		'Every household count is an estimate (footprint × floors ÷ dwelling size): import a household / population register (by building id or community code) to make them official; the estimates stay beside them',
 	'readiness.have.doubtful': '{n} buildings with a doubtful household count (e.g. {examples})',
 	'readiness.have.noDoubtful': 'no building with a doubtful household count',
-	'readiness.gap.doubtful': 'Counts that do not fit the footprint, floors or use skew grid balancing and coverage shares: check them and import official counts',
+	'readiness.gap.doubtful':
+		'Counts that do not fit the footprint, floors or use skew grid balancing and coverage shares: check them and import official counts',
 	'readiness.gap.tagMapping': 'No tag mapping: an OSM facilities import writes nothing; add mappings with the command below',
 	'readiness.gap.category': 'No such facility in the data: rules "{en}" show "no such facility in the data" and are not judged',
 	'readiness.gap.roads': 'No roads: walking rules are measured in straight lines ({rules} walking rules); isochrones and life circles are unavailable',

@@ -86,8 +86,7 @@ export class CasePoints {
 		options: { base?: number; project?: Project | null; categories?: Iterable<string> | null } = {}
 	) {
 		const source = columns instanceof ArrayBuffer ? decodeCases(columns) : columns;
-		this.columns =
-			columns instanceof ArrayBuffer ? appendCases(emptyCases(headroom(source.length), source.epoch), source) : source;
+		this.columns = columns instanceof ArrayBuffer ? appendCases(emptyCases(headroom(source.length), source.epoch), source) : source;
 		this.dict = dict;
 		let first = Infinity;
 		for (let i = 0; i < this.columns.length; i++) first = Math.min(first, this.columns.time[i]);
@@ -141,7 +140,8 @@ export class CasePoints {
 		const t = toEpochSeconds(c.reportedAt, this.columns.epoch);
 		this.scratch[0] = c.lon;
 		this.scratch[1] = c.lat;
-		const lon = this.scratchBits[0], lat = this.scratchBits[1];
+		const lon = this.scratchBits[0],
+			lat = this.scratchBits[1];
 		const { time, category } = this.columns;
 		for (let s = this.head.get(hash(lon, lat, t, cat)) ?? -1; s >= 0; s = this.next[s]) {
 			if (this.bits[2 * s] === lon && this.bits[2 * s + 1] === lat && time[s] === t && category[s] === cat) return s;

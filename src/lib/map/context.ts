@@ -48,12 +48,7 @@ export function getMapContext(): MapContext {
 export const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /** Adds the GeoJSON source if missing, else replaces its data. */
-export function setSourceData(
-	map: MaplibreMap,
-	id: string,
-	data: FeatureCollection,
-	options: Omit<GeoJSONSourceSpecification, 'type' | 'data'> = {}
-): void {
+export function setSourceData(map: MaplibreMap, id: string, data: FeatureCollection, options: Omit<GeoJSONSourceSpecification, 'type' | 'data'> = {}): void {
 	const source = map.getSource(id);
 	if (source && source.type === 'geojson') (source as unknown as { setData(d: FeatureCollection): void }).setData(data);
 	else if (!source) map.addSource(id, { type: 'geojson', data, ...options });

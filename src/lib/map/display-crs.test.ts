@@ -16,7 +16,15 @@ const square: FeatureCollection<Polygon> = {
 			properties: { code: '320102002002001', households: 420 },
 			geometry: {
 				type: 'Polygon',
-				coordinates: [[[118.79, 32.04], [118.8, 32.04], [118.8, 32.05], [118.79, 32.05], [118.79, 32.04]]]
+				coordinates: [
+					[
+						[118.79, 32.04],
+						[118.8, 32.04],
+						[118.8, 32.05],
+						[118.79, 32.05],
+						[118.79, 32.04]
+					]
+				]
 			}
 		}
 	]

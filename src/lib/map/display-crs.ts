@@ -30,7 +30,14 @@ export function positionFromDisplay(p: LonLat, crs: DisplayCrs): LonLat {
 /** A WGS-84 bbox as the display bbox that holds all four converted corners. */
 export function bboxToDisplay(b: BBox, crs: DisplayCrs): BBox {
 	if (crs === 'wgs84') return [...b];
-	const corners = ([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] as LonLat[]).map((c) => positionToDisplay(c, crs));
+	const corners = (
+		[
+			[b[0], b[1]],
+			[b[2], b[1]],
+			[b[2], b[3]],
+			[b[0], b[3]]
+		] as LonLat[]
+	).map((c) => positionToDisplay(c, crs));
 	const xs = corners.map((c) => c[0]);
 	const ys = corners.map((c) => c[1]);
 	return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];

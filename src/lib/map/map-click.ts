@@ -33,7 +33,14 @@ export async function resolveClick(
 	const hit = casePointAt ? api.pickDeck(e.point) : null;
 	const point = hit?.layerId === 'case-points' ? casePointAt!(hit.index) : null;
 	if (point) {
-		return { point: { layer: 'case-circle', source: 'cases', id: hit!.index, properties: { category: point.category, status: point.status, reported_at: point.reportedAt } } };
+		return {
+			point: {
+				layer: 'case-circle',
+				source: 'cases',
+				id: hit!.index,
+				properties: { category: point.category, status: point.status, reported_at: point.reportedAt }
+			}
+		};
 	}
 	const res = await fetch(`/api/locate?lon=${e.lngLat[0]}&lat=${e.lngLat[1]}`);
 	if (!res.ok) return { point: null };

@@ -120,8 +120,7 @@ export const TEXT_FONT = ['Noto Sans Regular'];
 export const CJK_FONT_FAMILY =
 	'"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif';
 
-export const OSM_ATTRIBUTION =
-	'<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">© OpenStreetMap contributors</a>';
+export const OSM_ATTRIBUTION = '<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">© OpenStreetMap contributors</a>';
 
 /**
  * Walking isochrones, 5 / 10 / 15 minutes (and a fourth band, should one be asked for): one hue

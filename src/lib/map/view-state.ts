@@ -38,8 +38,7 @@ const num = (text: string | null, min: number, max: number): number | null => {
 	return Number.isFinite(n) && n >= min && n <= max ? n : null;
 };
 
-const oneOf = <T extends string>(text: string | null, values: readonly T[], fallback: T): T =>
-	values.includes(text as T) ? (text as T) : fallback;
+const oneOf = <T extends string>(text: string | null, values: readonly T[], fallback: T): T => (values.includes(text as T) ? (text as T) : fallback);
 
 /** Reads the view from query parameters; anything missing or malformed takes its default. */
 export function parseViewState(params: URLSearchParams): ViewState {
@@ -56,7 +55,12 @@ export function parseViewState(params: URLSearchParams): ViewState {
 		layers:
 			layersText === null
 				? d.layers
-				: LAYER_GROUPS.filter((g) => layersText.split(',').map((s) => s.trim()).includes(g)),
+				: LAYER_GROUPS.filter((g) =>
+						layersText
+							.split(',')
+							.map((s) => s.trim())
+							.includes(g)
+					),
 		zoom: camera ? zoom : null,
 		lon: camera ? lon : null,
 		lat: camera ? lat : null,

@@ -36,13 +36,25 @@ export const planApi = (community: string) => {
 	const base = `/api/plans/${community}`;
 	return {
 		load: () => call<CurrentPlan>(base),
-		save: (input: { grids: PlanGrid[]; assignments: Record<string, string>; note: string; status: 'draft' | 'approved'; baseRevision: number | null; effectiveFrom: string | null; band?: { min: number; max: number } }) =>
-			call<SaveResult>(base, { method: 'POST', body: JSON.stringify(input) }),
-		propose: (input: { mode: 'propose' | 'rebalance'; target?: number | null; grids?: PlanGrid[] }) => call<ProposalResult>(`${base}/propose`, { method: 'POST', body: JSON.stringify(input) }),
+		save: (input: {
+			grids: PlanGrid[];
+			assignments: Record<string, string>;
+			note: string;
+			status: 'draft' | 'approved';
+			baseRevision: number | null;
+			effectiveFrom: string | null;
+			band?: { min: number; max: number };
+		}) => call<SaveResult>(base, { method: 'POST', body: JSON.stringify(input) }),
+		propose: (input: { mode: 'propose' | 'rebalance'; target?: number | null; grids?: PlanGrid[] }) =>
+			call<ProposalResult>(`${base}/propose`, { method: 'POST', body: JSON.stringify(input) }),
 		diff: (from: number, to: number) => call<PlanDiff>(`${base}/diff?from=${from}&to=${to}`),
 		revisions: async () => (await call<CurrentPlan>(base)).revisions,
 		importFile: async (file: File, baseRevision: number | null) =>
-			call<SaveResult>(`${base}/import?name=${encodeURIComponent(file.name)}&baseRevision=${baseRevision ?? 'null'}`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } })
+			call<SaveResult>(`${base}/import?name=${encodeURIComponent(file.name)}&baseRevision=${baseRevision ?? 'null'}`, {
+				method: 'POST',
+				body: file,
+				headers: { 'content-type': file.type || 'application/octet-stream' }
+			})
 	};
 };
 

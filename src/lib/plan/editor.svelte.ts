@@ -41,7 +41,10 @@ export class EditError extends Error {
 
 const SPLIT_PROBLEM: Record<SplitLineReason, Bilingual> = {
 	too_short: { zh: '分割线至少需要两个点：依次单击，按 Enter 结束', en: 'the line needs at least two points: click them, then press Enter' },
-	ends_inside: { zh: '分割线没有横穿该网格：请从网格外一侧画到另一侧', en: 'the line does not cross the grid: draw it from outside one side to outside the other' },
+	ends_inside: {
+		zh: '分割线没有横穿该网格：请从网格外一侧画到另一侧',
+		en: 'the line does not cross the grid: draw it from outside one side to outside the other'
+	},
 	self_intersecting: { zh: '分割线不能自相交', en: 'the line must not cross itself' },
 	no_cut: { zh: '分割线没有把网格分成两块', en: 'the line does not cut the grid in two' }
 };
@@ -82,7 +85,12 @@ export class PlanEditor {
 	);
 	readonly violations: Violation[] = $derived.by(() => validatePartition(this.community.geometry, this.features, this.planBuildings, this.band));
 	readonly households: Map<string, number> = $derived.by(() => householdsPerGrid(this.features, this.planBuildings).byGrid);
-	readonly stats = $derived.by(() => balanceStats(this.grids.filter((g) => g.kind !== 'dedicated').map((g) => this.households.get(g.code) ?? 0), this.band));
+	readonly stats = $derived.by(() =>
+		balanceStats(
+			this.grids.filter((g) => g.kind !== 'dedicated').map((g) => this.households.get(g.code) ?? 0),
+			this.band
+		)
+	);
 	readonly hardCount = $derived(this.violations.filter((v) => v.severity === 'hard').length);
 	/** The grid each building belongs to now (painted, else the grid holding it). */
 	readonly buildingGrid: Map<string, string | null> = $derived.by(() => {
@@ -166,14 +174,26 @@ export class PlanEditor {
 
 	deleteGrid(code: string): void {
 		if (!this.grid(code)) return;
-		this.commit(this.grids.filter((g) => g.code !== code), this.paints, 'delete');
+		this.commit(
+			this.grids.filter((g) => g.code !== code),
+			this.paints,
+			'delete'
+		);
 	}
 
 	setKind(code: string, kind: 'basic' | 'dedicated'): void {
-		this.commit(this.grids.map((g) => (g.code === code ? { ...g, kind } : g)), this.paints, 'kind');
+		this.commit(
+			this.grids.map((g) => (g.code === code ? { ...g, kind } : g)),
+			this.paints,
+			'kind'
+		);
 	}
 	rename(code: string, name: string): void {
-		this.commit(this.grids.map((g) => (g.code === code ? { ...g, name } : g)), this.paints, 'rename');
+		this.commit(
+			this.grids.map((g) => (g.code === code ? { ...g, name } : g)),
+			this.paints,
+			'rename'
+		);
 	}
 
 	/**
@@ -192,12 +212,21 @@ export class PlanEditor {
 			throw new EditError(SPLIT_PROBLEM[err.reason]);
 		}
 		const pieces = [tidy(parts[0]), tidy(parts[1])];
-		const hh = pieces.map((p) => householdsPerGrid([{ type: 'Feature', properties: { code: 'x' }, geometry: p }], this.planBuildings.filter((b) => !b.grid)).byGrid.get('x') ?? 0);
+		const hh = pieces.map(
+			(p) =>
+				householdsPerGrid(
+					[{ type: 'Feature', properties: { code: 'x' }, geometry: p }],
+					this.planBuildings.filter((b) => !b.grid)
+				).byGrid.get('x') ?? 0
+		);
 		const keep = hh[0] >= hh[1] ? 0 : 1;
 		const other = this.nextCode();
 		const next = this.grids.flatMap((x) =>
 			x.code === code
-				? [{ ...x, geometry: pieces[keep] }, { code: other, name: this.defaultName(other), kind: x.kind, geometry: pieces[1 - keep] }]
+				? [
+						{ ...x, geometry: pieces[keep] },
+						{ code: other, name: this.defaultName(other), kind: x.kind, geometry: pieces[1 - keep] }
+					]
 				: [x]
 		);
 		this.commit(next, this.paints, 'split');
@@ -206,14 +235,24 @@ export class PlanEditor {
 
 	/** Merge two grids; the one with more households keeps its code. */
 	merge(a: string, b: string): string {
-		const ga = this.grid(a), gb = this.grid(b);
+		const ga = this.grid(a),
+			gb = this.grid(b);
 		if (!ga || !gb || a === b) throw new EditError({ zh: '请选择两个不同的网格合并', en: 'pick two different grids to merge' });
-		const merged = union(featureCollection([{ type: 'Feature', properties: {}, geometry: ga.geometry }, { type: 'Feature', properties: {}, geometry: gb.geometry }]));
+		const merged = union(
+			featureCollection([
+				{ type: 'Feature', properties: {}, geometry: ga.geometry },
+				{ type: 'Feature', properties: {}, geometry: gb.geometry }
+			])
+		);
 		if (!merged) throw new EditError({ zh: '无法合并这两个网格', en: 'these two grids cannot be merged' });
 		const keep = (this.households.get(a) ?? 0) >= (this.households.get(b) ?? 0) ? ga : gb;
 		const drop = keep === ga ? gb : ga;
 		const paints = Object.fromEntries(Object.entries(this.paints).map(([k, v]) => [k, v === drop.code ? keep.code : v]));
-		this.commit(this.grids.filter((g) => g !== drop).map((g) => (g === keep ? { ...g, geometry: tidy(merged.geometry as Areal) } : g)), paints, 'merge');
+		this.commit(
+			this.grids.filter((g) => g !== drop).map((g) => (g === keep ? { ...g, geometry: tidy(merged.geometry as Areal) } : g)),
+			paints,
+			'merge'
+		);
 		return keep.code;
 	}
 
@@ -259,7 +298,12 @@ export class PlanEditor {
 		for (const g of this.grids) {
 			if (baseBy.has(g.code)) continue;
 			if (!latestCodes.has(g.code)) merged.push(g);
-			else if (!same(g, latest.find((x) => x.code === g.code))) {
+			else if (
+				!same(
+					g,
+					latest.find((x) => x.code === g.code)
+				)
+			) {
 				const code = this.nextCode();
 				merged.push({ ...g, code, name: g.name === this.defaultName(g.code) ? this.defaultName(code) : g.name });
 			}
@@ -274,15 +318,18 @@ export class PlanEditor {
 	/** Replace the whole layout (an accepted proposal). */
 	replaceAll(grids: PlanGrid[], label = 'proposal'): void {
 		for (const g of grids) this.maxSeq = Math.max(this.maxSeq, Number(g.code.slice(-3)));
-		this.commit(grids.map((g) => ({ ...g, geometry: tidy(g.geometry) })), {}, label);
+		this.commit(
+			grids.map((g) => ({ ...g, geometry: tidy(g.geometry) })),
+			{},
+			label
+		);
 	}
 
 	/** The one-click fix a violation offers (geo/partition fixGap / fixSliverOverlap / snapNearMiss). */
 	applyFix(v: Violation): void {
 		const fix = v.fix;
 		if (!fix) return;
-		const asPlan = (features: GridFeature[]) =>
-			features.map((f) => ({ ...this.grid(String(f.properties.code))!, geometry: tidy(f.geometry) }));
+		const asPlan = (features: GridFeature[]) => features.map((f) => ({ ...this.grid(String(f.properties.code))!, geometry: tidy(f.geometry) }));
 		if (fix.action === 'assign_gap') {
 			const r = fixGap(v, this.features, this.planBuildings, this.band);
 			if (!r.to) throw new EditError({ zh: '空隙没有相邻网格可以接收', en: 'no neighbouring grid can take the gap' });
@@ -293,12 +340,25 @@ export class PlanEditor {
 			const g = this.grid(fix.grid)!;
 			const others = [...this.grids.filter((x) => x.code !== fix.grid).map((x) => x.geometry), this.community.geometry];
 			const r = snapNearMiss(g.geometry, others, Math.max(fix.toleranceM, SNAP_AFTER_EDIT_M));
-			this.commit(this.grids.map((x) => (x.code === fix.grid ? { ...x, geometry: tidy(r.geometry) } : x)), this.paints, 'fix');
+			this.commit(
+				this.grids.map((x) => (x.code === fix.grid ? { ...x, geometry: tidy(r.geometry) } : x)),
+				this.paints,
+				'fix'
+			);
 		} else if (fix.action === 'clip_to_community') {
 			const g = this.grid(fix.grid)!;
-			const inside = intersect(featureCollection([{ type: 'Feature', properties: {}, geometry: g.geometry }, { type: 'Feature', properties: {}, geometry: this.community.geometry }]));
+			const inside = intersect(
+				featureCollection([
+					{ type: 'Feature', properties: {}, geometry: g.geometry },
+					{ type: 'Feature', properties: {}, geometry: this.community.geometry }
+				])
+			);
 			if (!inside) throw new EditError({ zh: `网格 ${fix.grid} 完全在社区外`, en: `grid ${fix.grid} lies wholly outside the community` });
-			this.commit(this.grids.map((x) => (x.code === fix.grid ? { ...x, geometry: tidy(inside.geometry as Areal) } : x)), this.paints, 'fix');
+			this.commit(
+				this.grids.map((x) => (x.code === fix.grid ? { ...x, geometry: tidy(inside.geometry as Areal) } : x)),
+				this.paints,
+				'fix'
+			);
 		}
 	}
 

@@ -32,13 +32,27 @@ export interface AuditFilter {
 	limit?: number;
 }
 
-export const AUDIT_ENTITIES = ['subdistricts', 'communities', 'grids', 'coverage_rules', 'users', 'user_jurisdictions', 'api_tokens', 'cases', 'plan_revisions', 'bulk_load'];
+export const AUDIT_ENTITIES = [
+	'subdistricts',
+	'communities',
+	'grids',
+	'coverage_rules',
+	'users',
+	'user_jurisdictions',
+	'api_tokens',
+	'cases',
+	'plan_revisions',
+	'bulk_load'
+];
 
 export class AuditFilterError extends Error {
 	readonly code = 'bad_filter';
 }
 
-export async function recordAudit(q: Queryable, row: { action: string; entity: string; entityId?: string | null; unitCode?: string | null; after?: unknown }): Promise<void> {
+export async function recordAudit(
+	q: Queryable,
+	row: { action: string; entity: string; entityId?: string | null; unitCode?: string | null; after?: unknown }
+): Promise<void> {
 	await q.query('INSERT INTO audit_log (actor, action, entity, entity_id, unit_code, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [
 		actingParty()?.actor ?? 'system',
 		row.action,

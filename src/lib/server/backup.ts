@@ -329,7 +329,10 @@ interface TarEntry {
 /** Lists a tar archive, checking every header's checksum and that no entry runs past the end. */
 export function listTar(tar: Uint8Array): TarEntry[] {
 	const entries: TarEntry[] = [];
-	const text = (a: number, b: number) => Buffer.from(tar.subarray(a, b)).toString('utf8').replace(/\0[\s\S]*$/, '');
+	const text = (a: number, b: number) =>
+		Buffer.from(tar.subarray(a, b))
+			.toString('utf8')
+			.replace(/\0[\s\S]*$/, '');
 	let off = 0;
 	while (off + 512 <= tar.length) {
 		const h = tar.subarray(off, off + 512);
@@ -364,10 +367,16 @@ const MAX_TAR_BYTES = 2 ** 32 - 1;
 /** The .tar.gz inflated within those caps: a gzip bomb is refused before it fills the memory. */
 async function gunzipBackup(file: string, raw: Uint8Array): Promise<Uint8Array> {
 	try {
-		return await inflateCapped(raw, 'gzip', { what: path.basename(file), maxBytes: Math.min(MAX_TAR_BYTES, Math.max(BACKUP_FLOOR_BYTES, BACKUP_MAX_RATIO * raw.length)) });
+		return await inflateCapped(raw, 'gzip', {
+			what: path.basename(file),
+			maxBytes: Math.min(MAX_TAR_BYTES, Math.max(BACKUP_FLOOR_BYTES, BACKUP_MAX_RATIO * raw.length))
+		});
 	} catch (err) {
 		if (err instanceof FileProblem) {
-			throw new BackupError('too_large', `${err.text.zh}（备份约为压缩文件的 10 倍），未写入任何数据 / ${err.text.en} (a backup is about 10 × its .tar.gz); nothing was written`);
+			throw new BackupError(
+				'too_large',
+				`${err.text.zh}（备份约为压缩文件的 10 倍），未写入任何数据 / ${err.text.en} (a backup is about 10 × its .tar.gz); nothing was written`
+			);
 		}
 		throw corrupt(file, `gzip 解压失败：${(err as Error).message}`, `gzip: ${(err as Error).message}`);
 	}
@@ -403,11 +412,7 @@ function isNonEmptyDir(dir: string): boolean {
 	return fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0);
 }
 
-async function restoreEmbedded(
-	dataDir: string,
-	file: string,
-	force: boolean
-): Promise<{ target: string; replaced: boolean; counts: Record<string, number> }> {
+async function restoreEmbedded(dataDir: string, file: string, force: boolean): Promise<{ target: string; replaced: boolean; counts: Record<string, number> }> {
 	const target = path.resolve(dataDir);
 	const tar = await readEmbeddedArchive(file);
 	const release = holdDataDir(target);
@@ -455,11 +460,7 @@ async function restoreEmbedded(
 	}
 }
 
-async function restoreServer(
-	url: string,
-	file: string,
-	force: boolean
-): Promise<{ target: string; replaced: boolean; counts: Record<string, number> }> {
+async function restoreServer(url: string, file: string, force: boolean): Promise<{ target: string; replaced: boolean; counts: Record<string, number> }> {
 	// The table of contents must read; a damaged body is caught by the single-transaction restore.
 	try {
 		await runTool('pg_restore', ['--list', file]);

@@ -104,14 +104,7 @@ export function configuredBasemaps(env: Record<string, string | undefined> = pro
 				basemaps.push({
 					id,
 					crs: 'gcj02',
-					tiles:
-						tiles ??
-						subdomains('https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}', [
-							'1',
-							'2',
-							'3',
-							'4'
-						]),
+					tiles: tiles ?? subdomains('https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}', ['1', '2', '3', '4']),
 					attribution: '© 高德地图 AutoNavi',
 					maxzoom: 18
 				});

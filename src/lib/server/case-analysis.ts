@@ -65,7 +65,8 @@ export function parseWindow(params: URLSearchParams, now = new Date()): Window {
 		const text = params.get(name);
 		if (text === null || text === '') return fallback;
 		const d = new Date(text);
-		if (Number.isNaN(d.getTime())) throw new CaseQueryError('bad_time', `${name} 不是有效时间（ISO 8601）：${text} / ${name} is not a valid ISO 8601 time: ${text}`);
+		if (Number.isNaN(d.getTime()))
+			throw new CaseQueryError('bad_time', `${name} 不是有效时间（ISO 8601）：${text} / ${name} is not a valid ISO 8601 time: ${text}`);
 		return d;
 	};
 	const to = time('to', now);
@@ -75,7 +76,16 @@ export function parseWindow(params: URLSearchParams, now = new Date()): Window {
 		throw new CaseQueryError('bad_window', `时间窗口不能超过 ${MAX_WINDOW_DAYS} 天 / the window may not exceed ${MAX_WINDOW_DAYS} days`);
 	}
 	const cats = params.get('categories');
-	return { from, to, categories: cats ? cats.split(',').map((c) => c.trim()).filter(Boolean) : null };
+	return {
+		from,
+		to,
+		categories: cats
+			? cats
+					.split(',')
+					.map((c) => c.trim())
+					.filter(Boolean)
+			: null
+	};
 }
 
 async function dictionary(q: Queryable): Promise<{ dict: CaseDict; grids: string[]; households: number[] }> {
@@ -84,7 +94,14 @@ async function dictionary(q: Queryable): Promise<{ dict: CaseDict; grids: string
 		`SELECT g.code, coalesce((SELECT sum(b.households) FROM buildings b WHERE b.grid_code = g.code), 0)::int AS households
 		 FROM grids g ORDER BY g.code`
 	);
-	return { dict: makeDict(cats.map((c) => c.code), [...CASE_STATUSES]), grids: grids.map((g) => g.code), households: grids.map((g) => g.households) };
+	return {
+		dict: makeDict(
+			cats.map((c) => c.code),
+			[...CASE_STATUSES]
+		),
+		grids: grids.map((g) => g.code),
+		households: grids.map((g) => g.households)
+	};
 }
 
 function checkCategories(w: Window, dict: CaseDict) {
@@ -143,7 +160,10 @@ export async function gridDensity(q: Queryable, w: Window, now = new Date(), k =
 	checkCategories(w, dict);
 	const gridIndex = new Map(grids.map((g, i) => [g, i]));
 	const where = windowWhere(w);
-	const rows = await q.query<{ grid_code: string | null; n: number }>(`SELECT grid_code, count(*)::int AS n FROM cases WHERE ${where.sql} GROUP BY grid_code`, where.params);
+	const rows = await q.query<{ grid_code: string | null; n: number }>(
+		`SELECT grid_code, count(*)::int AS n FROM cases WHERE ${where.sql} GROUP BY grid_code`,
+		where.params
+	);
 	// Counted in SQL; the last slot holds cases in no grid (outside jurisdiction or unmapped).
 	const counts = new Uint32Array(grids.length + 1);
 	for (const r of rows) counts[r.grid_code === null ? grids.length : (gridIndex.get(r.grid_code) ?? grids.length)] += r.n;
@@ -187,7 +207,13 @@ export async function gridSpikes(q: Queryable, grids: string[], now: Date, categ
 	);
 	return {
 		spikeHistory: history,
-		spikes: found.map((s) => ({ grid: grids[s.grid], name: names.get(grids[s.grid]) ?? grids[s.grid], observed: s.observed, expected: Math.round(s.expected * 100) / 100, p: s.p }))
+		spikes: found.map((s) => ({
+			grid: grids[s.grid],
+			name: names.get(grids[s.grid]) ?? grids[s.grid],
+			observed: s.observed,
+			expected: Math.round(s.expected * 100) / 100,
+			p: s.p
+		}))
 	};
 }
 

@@ -56,8 +56,7 @@ function polygonsOf(g: FlatGeometry | null): FlatPolygons | null {
 
 async function loadBoundaries(tx: Queryable): Promise<AttributionSource> {
 	// Microseconds since the epoch as text (exact); -infinity / NULL → null.
-	const micros = (col: string) =>
-		`CASE WHEN ${col} IS NULL OR NOT isfinite(${col}) THEN NULL ELSE (extract(epoch FROM ${col}) * 1000000)::bigint::text END`;
+	const micros = (col: string) => `CASE WHEN ${col} IS NULL OR NOT isfinite(${col}) THEN NULL ELSE (extract(epoch FROM ${col}) * 1000000)::bigint::text END`;
 	const history = await geometries<[string, string, string | null, string | null]>(
 		tx,
 		`t.grid_code, t.community_code, ${micros('t.valid_from')}, ${micros('t.valid_to')}`,

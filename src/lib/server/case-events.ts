@@ -111,7 +111,10 @@ export class CaseHub {
 			const l = listenerFor(this.db, options.listenUrl ?? this.db.url ?? process.env.DATABASE_URL);
 			if (!l) throw new Error('case stream: no connection string for LISTEN');
 			// events committed while the connection was down are read by id on reconnect
-			this.stopListening.push(l.onReconnect(() => this.poke()), await l.on(CASE_CHANNEL, () => this.poke()));
+			this.stopListening.push(
+				l.onReconnect(() => this.poke()),
+				await l.on(CASE_CHANNEL, () => this.poke())
+			);
 		}
 		// After LISTEN: anything committed from now on is notified; read the cursor after that.
 		this.cursor = await lastEventId(this.db);

@@ -86,7 +86,9 @@ export async function ingestCases(db: Db, body: unknown, options: IngestOptions 
 		errors,
 		outcomes: [
 			...result.outcomes,
-			...parsed.errors.filter((e, i, all) => all.findIndex((x) => x.index === e.index) === i).map((e) => ({ index: e.index, id: e.id ?? '', outcome: 'rejected' as const }))
+			...parsed.errors
+				.filter((e, i, all) => all.findIndex((x) => x.index === e.index) === i)
+				.map((e) => ({ index: e.index, id: e.id ?? '', outcome: 'rejected' as const }))
 		].sort((a, b) => a.index - b.index)
 	};
 }
@@ -121,11 +123,7 @@ async function outsideScope(q: Queryable, items: CaseItem[], scope: string[]): P
 }
 
 /** Stores already-validated items in one transaction; notifies the live stream once. */
-export async function ingestItems(
-	db: Db,
-	items: CaseItem[],
-	options: IngestOptions & { categories?: CaseCategory[] } = {}
-): Promise<IngestResult> {
+export async function ingestItems(db: Db, items: CaseItem[], options: IngestOptions & { categories?: CaseCategory[] } = {}): Promise<IngestResult> {
 	const categories = options.categories ?? (await listCaseCategories(db));
 	const dueHours = new Map(categories.map((c) => [c.code, c.due_hours]));
 	const { plan, lastEventId } = await db.transaction(async (tx) => {
@@ -330,7 +328,16 @@ export async function upsertCases(
 	const categories = await listCaseCategories(tx);
 	const body = rows.map((r) => {
 		const [lon, lat] = (JSON.parse(r.geom) as { coordinates: [number, number] }).coordinates;
-		return { id: r.source_id, category: r.category, status: r.status, source: r.source ?? undefined, description: r.description ?? undefined, reported_at: r.reported_at ?? undefined, lon, lat };
+		return {
+			id: r.source_id,
+			category: r.category,
+			status: r.status,
+			source: r.source ?? undefined,
+			description: r.description ?? undefined,
+			reported_at: r.reported_at ?? undefined,
+			lon,
+			lat
+		};
 	});
 	const parsed = parseCaseBatch(body, { categories: categoryLookup(categories), maxBatch: Number.MAX_SAFE_INTEGER });
 	const dueHours = new Map(categories.map((c) => [c.code, c.due_hours]));

@@ -7,9 +7,25 @@ import type { CoverageReport } from './coverage';
 import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
 export const CSV_COLUMNS = [
-	'subdistrict_code', 'subdistrict_name', 'community_code', 'community_name', 'rule_id', 'rule_name', 'level', 'metric',
-	'metric_used', 'max_distance_m', 'required_share', 'households_total', 'households_covered', 'share', 'households_short',
-	'buildings', 'buildings_uncovered', 'status', 'pass'
+	'subdistrict_code',
+	'subdistrict_name',
+	'community_code',
+	'community_name',
+	'rule_id',
+	'rule_name',
+	'level',
+	'metric',
+	'metric_used',
+	'max_distance_m',
+	'required_share',
+	'households_total',
+	'households_covered',
+	'share',
+	'households_short',
+	'buildings',
+	'buildings_uncovered',
+	'status',
+	'pass'
 ] as const;
 
 export function coverageCsv(report: CoverageReport): string {
@@ -20,10 +36,25 @@ export function coverageCsv(report: CoverageReport): string {
 		const c = communities.get(cell.community)!;
 		const reach = r.maxDistanceM ?? (r.maxMinutes !== null ? r.maxMinutes * (r.walkSpeedMPerMin ?? WALK_SPEED_M_PER_MIN) : null);
 		return [
-			c.subdistrictCode, c.subdistrictName, c.code, c.name, r.id, r.nameZh, r.level, r.metric ?? '', cell.metricUsed ?? '',
-			reach ?? '', r.requiredSharePct / 100, cell.householdsTotal, cell.householdsCovered,
-			cell.share === null ? '' : Math.round(cell.share * 10000) / 10000, cell.householdsShort, cell.buildings, cell.uncovered,
-			cell.status, cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : ''
+			c.subdistrictCode,
+			c.subdistrictName,
+			c.code,
+			c.name,
+			r.id,
+			r.nameZh,
+			r.level,
+			r.metric ?? '',
+			cell.metricUsed ?? '',
+			reach ?? '',
+			r.requiredSharePct / 100,
+			cell.householdsTotal,
+			cell.householdsCovered,
+			cell.share === null ? '' : Math.round(cell.share * 10000) / 10000,
+			cell.householdsShort,
+			cell.buildings,
+			cell.uncovered,
+			cell.status,
+			cell.status === 'pass' ? 'true' : cell.status === 'fail' ? 'false' : ''
 		];
 	});
 	return csvDocument(CSV_COLUMNS, rows);

@@ -116,7 +116,15 @@ async function fingerprint(db: Db): Promise<string> {
 
 async function loadBuildings(db: Db, communityIndex: Map<string, number>) {
 	// In pages: on the embedded engine one statement over a whole city would hold the request thread.
-	const rows = await pagedRows<{ id: string; source_id: string; lon: number; lat: number; households: number; community_code: string | null; grid_code: string | null }>(
+	const rows = await pagedRows<{
+		id: string;
+		source_id: string;
+		lon: number;
+		lat: number;
+		households: number;
+		community_code: string | null;
+		grid_code: string | null;
+	}>(
 		statementTargetMs(db),
 		(r) => r.id,
 		(after, limit) =>
@@ -347,7 +355,19 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 
 	const ms = Math.round(performance.now() - started);
 	return {
-		report: { fingerprint: print, computedAt: new Date().toISOString(), ms, walkNetwork, walkUnsnapped, walkSnapM: MAX_SNAP_M, missingCategories, rules, communities, cells, subdistricts },
+		report: {
+			fingerprint: print,
+			computedAt: new Date().toISOString(),
+			ms,
+			walkNetwork,
+			walkUnsnapped,
+			walkSnapM: MAX_SNAP_M,
+			missingCategories,
+			rules,
+			communities,
+			cells,
+			subdistricts
+		},
 		buildings,
 		buildingCommunity,
 		buildingGrid,
@@ -387,9 +407,7 @@ export interface ReportFilter {
 export function filterReport(report: CoverageReport, f: ReportFilter): CoverageReport {
 	const rules = f.level ? report.rules.filter((r) => r.level === f.level) : report.rules;
 	const ruleIds = new Set(rules.map((r) => r.id));
-	const communities = report.communities.filter(
-		(c) => (!f.subdistrict || c.subdistrictCode === f.subdistrict) && (!f.community || c.code === f.community)
-	);
+	const communities = report.communities.filter((c) => (!f.subdistrict || c.subdistrictCode === f.subdistrict) && (!f.community || c.code === f.community));
 	const codes = new Set(communities.map((c) => c.code));
 	return {
 		...report,
@@ -466,11 +484,13 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 	let index = state.indexes.get(rule.category);
 	if (!index) state.indexes.set(rule.category, (index = FacilityIndex.build(facilities)));
 	for (const i of members) for (const f of index.within(state.buildings.lon[i], state.buildings.lat[i], reachM)) used.add(f);
-	const facilityFeatures = [...used].sort((a, b) => a - b).map((f) => ({
-		type: 'Feature' as const,
-		geometry: facilities[f].geometry,
-		properties: { id: facilities[f].id, category: rule.category }
-	}));
+	const facilityFeatures = [...used]
+		.sort((a, b) => a - b)
+		.map((f) => ({
+			type: 'Feature' as const,
+			geometry: facilities[f].geometry,
+			properties: { id: facilities[f].id, category: rule.category }
+		}));
 	const grids: CellDetail['grids'] = [];
 	state.gridCodes.forEach((code, gi) => {
 		if (!code.startsWith(communityCode)) return;
@@ -478,7 +498,14 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		if (r) grids.push({ code, status: r.status, share: r.share, householdsTotal: r.householdsTotal, householdsShort: r.householdsShort });
 	});
 	grids.sort((a, b) => a.code.localeCompare(b.code));
-	const catchment = cell.metricUsed === 'walk' ? await walkCatchment(db, [...used].map((f) => facilities[f]), reachM) : null;
+	const catchment =
+		cell.metricUsed === 'walk'
+			? await walkCatchment(
+					db,
+					[...used].map((f) => facilities[f]),
+					reachM
+				)
+			: null;
 	return {
 		community,
 		rule,
@@ -566,7 +593,8 @@ export async function whatIfData(db: Db, ruleId: string): Promise<WhatIfData> {
 	const state = await getCoverage(db);
 	const rule = state.report.rules.find((r) => r.id === ruleId);
 	if (!rule) throw new CoverageInputError('unknown_rule', `未找到已启用的规则 ${ruleId} / no enabled rule ${ruleId}`);
-	if (rule.kind !== 'distance' || !rule.category) throw new CoverageInputError('not_distance_rule', `规则 ${ruleId} 不是距离规则 / rule ${ruleId} is not a distance rule`);
+	if (rule.kind !== 'distance' || !rule.category)
+		throw new CoverageInputError('not_distance_rule', `规则 ${ruleId} 不是距离规则 / rule ${ruleId} is not a distance rule`);
 	const round = (v: number) => Math.round(v * 1e7) / 1e7;
 	return {
 		category: rule.category,
@@ -611,7 +639,8 @@ export async function reportPages(db: Db, filter: ReportFilter, maxPages = 80): 
 	);
 	const uncoveredIds = new Set<string>();
 	for (const rule of report.rules) {
-		for (let unit = 0; unit < state.results.unitCount; unit++) for (const i of state.results.uncoveredOf(rule.id, unit)) uncoveredIds.add(state.buildings.ids[i]);
+		for (let unit = 0; unit < state.results.unitCount; unit++)
+			for (const i of state.results.uncoveredOf(rule.id, unit)) uncoveredIds.add(state.buildings.ids[i]);
 	}
 	const rules = new Map(report.rules.map((r) => [r.id, r]));
 	const pages = communities.map((community) => ({
@@ -659,7 +688,13 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const found = new Map<string, Float64Array>();
 	const { walkNetwork } = await searchDistances(db, state.buildings, [{ key: k, metric: 'walk', facilities, maxM }], found, new Map());
 	const distanceM = found.get(k)!;
-	const specs: CoverageRuleSpec[] = rules.map((r) => ({ id: r.id, category, maxDistanceM: ruleReachM(r), requiredShare: r.requiredSharePct / 100, metric: 'walk' }));
+	const specs: CoverageRuleSpec[] = rules.map((r) => ({
+		id: r.id,
+		category,
+		maxDistanceM: ruleReachM(r),
+		requiredShare: r.requiredSharePct / 100,
+		metric: 'walk'
+	}));
 	const cells: CoverageCell[] = [];
 	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
 		const res = withFacilityCount(raw, facilities.length);

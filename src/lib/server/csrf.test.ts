@@ -16,7 +16,9 @@ describe('isCrossSiteWrite', () => {
 	it('ignores reads and JSON API calls', () => {
 		expect(isCrossSiteWrite(new Request('http://x/', { headers: { origin: 'http://evil.example' } }))).toBe(false);
 		expect(
-			isCrossSiteWrite(new Request('http://x/api', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example', host: 'x' } }))
+			isCrossSiteWrite(
+				new Request('http://x/api', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example', host: 'x' } })
+			)
 		).toBe(false);
 	});
 });

@@ -48,9 +48,7 @@ export class DataDirInUseError extends Error {
 	) {
 		const a =
 			advice ??
-			(holder.kind === 'app'
-				? { zh: '请先停止应用', en: 'stop the app first' }
-				: { zh: '请等它结束后再试', en: 'wait for it to finish, then try again' });
+			(holder.kind === 'app' ? { zh: '请先停止应用', en: 'stop the app first' } : { zh: '请等它结束后再试', en: 'wait for it to finish, then try again' });
 		super(
 			holder.kind === 'app'
 				? `数据目录 ${dir} 正被运行中的 GridAtlas（进程 ${holder.pid}）使用：${a.zh} / the data directory ${dir} is in use by the running app (pid ${holder.pid}): ${a.en}`

@@ -37,17 +37,22 @@ export async function loadDemoIfEmpty(db: Db, log: (msg: string) => void = () =>
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM communities WHERE geom IS NOT NULL');
 	if (n > 0) return 'skipped: the database already has community boundaries';
 	const summaries = await loadDemo(db, log);
-	await db.query(
-		`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-		[DEMO_FLAG, JSON.stringify({ at: new Date().toISOString(), files: summaries.map((s) => [s.fileName, s.layer, s.written]) })]
-	);
+	await db.query(`INSERT INTO app_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+		DEMO_FLAG,
+		JSON.stringify({ at: new Date().toISOString(), files: summaries.map((s) => [s.fileName, s.layer, s.written]) })
+	]);
 	return 'loaded';
 }
 
 export async function loadDemo(db: Db, log: (msg: string) => void = () => {}): Promise<ImportSummary[]> {
 	// One audit summary for the whole demo, not one row per generated feature.
 	const summaries = await runBulk('system:demo', () => importDemoFiles(db, log));
-	await recordAudit(db, { action: 'bulk_load', entity: 'bulk_load', entityId: 'demo', after: { files: summaries.map((s) => [s.fileName, s.layer, s.written]) } });
+	await recordAudit(db, {
+		action: 'bulk_load',
+		entity: 'bulk_load',
+		entityId: 'demo',
+		after: { files: summaries.map((s) => [s.fileName, s.layer, s.written]) }
+	});
 	return summaries;
 }
 

@@ -22,11 +22,7 @@ function count(rows: { inserted: boolean }[]): UpsertCounts {
 	return { inserted, updated: rows.length - inserted };
 }
 
-export async function upsertSubdistricts(
-	tx: Queryable,
-	rows: SubdistrictRow[],
-	meta: { file: string; illustrative: boolean }
-): Promise<UpsertCounts> {
+export async function upsertSubdistricts(tx: Queryable, rows: SubdistrictRow[], meta: { file: string; illustrative: boolean }): Promise<UpsertCounts> {
 	const result = await tx.query<{ inserted: boolean }>(
 		`INSERT INTO subdistricts AS s (code, name, district_code, district_name, geom, illustrative, source_file)
 		 SELECT r.code, r.name, r.district_code, r.district_name,
@@ -67,11 +63,7 @@ export async function missingSubdistricts(tx: Queryable, codes: string[]): Promi
 	return new Set(rows.map((r) => r.code));
 }
 
-export async function upsertCommunities(
-	tx: Queryable,
-	rows: CommunityRow[],
-	meta: { file: string; illustrative: boolean }
-): Promise<UpsertCounts> {
+export async function upsertCommunities(tx: Queryable, rows: CommunityRow[], meta: { file: string; illustrative: boolean }): Promise<UpsertCounts> {
 	const result = await tx.query<{ inserted: boolean }>(
 		`INSERT INTO communities AS c (code, subdistrict_code, name, households, households_estimated,
 			population, population_estimated, service_space_m2, geom, illustrative, source_file)
@@ -113,10 +105,7 @@ export interface GridPlacement {
 }
 
 /** Where each grid lies: the containing community (by the code's first 12 digits when given). */
-export async function placeGrids(
-	tx: Queryable,
-	grids: { i: number; code: string | null; geom: string }[]
-): Promise<GridPlacement[]> {
+export async function placeGrids(tx: Queryable, grids: { i: number; code: string | null; geom: string }[]): Promise<GridPlacement[]> {
 	return tx.query<GridPlacement>(
 		`WITH g AS (
 			SELECT r.i, r.code, ${multiFromJson('r.geom')} AS geom
@@ -158,11 +147,7 @@ export interface GridRow {
 	geom: string;
 }
 
-export async function upsertGrids(
-	tx: Queryable,
-	rows: GridRow[],
-	meta: { file: string; illustrative: boolean }
-): Promise<UpsertCounts> {
+export async function upsertGrids(tx: Queryable, rows: GridRow[], meta: { file: string; illustrative: boolean }): Promise<UpsertCounts> {
 	const result = await tx.query<{ inserted: boolean }>(
 		`INSERT INTO grids AS g (code, community_code, seq, name, kind, geom, illustrative, source_file)
 		 SELECT r.code, r.community_code, r.seq, r.name, r.kind, ${multiFromJson('r.geom')}, $2, $3

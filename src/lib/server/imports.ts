@@ -203,9 +203,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 }
 
 async function householdSettings(db: Queryable): Promise<Partial<HouseholdEstimateOptions>> {
-	const rows = await db.query<{ value: Partial<HouseholdEstimateOptions> }>(
-		`SELECT value FROM app_settings WHERE key = 'households'`
-	);
+	const rows = await db.query<{ value: Partial<HouseholdEstimateOptions> }>(`SELECT value FROM app_settings WHERE key = 'households'`);
 	return rows[0]?.value ?? {};
 }
 
@@ -215,12 +213,7 @@ interface Issues {
 	flagged: FeatureIssue[];
 }
 
-type Writer<L extends LayerName> = (
-	tx: Queryable,
-	records: LayerRecordMap[L][],
-	issues: Issues,
-	req: ImportRequest
-) => Promise<UpsertCounts>;
+type Writer<L extends LayerName> = (tx: Queryable, records: LayerRecordMap[L][], issues: Issues, req: ImportRequest) => Promise<UpsertCounts>;
 
 const writers: { [L in LayerName]: Writer<L> } = {
 	subdistricts: writeSubdistricts,
@@ -242,11 +235,7 @@ async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, re
 
 const json = (r: RecordBase) => (r.geometry ? JSON.stringify(r.geometry) : null);
 /** Writes rows batch by batch (bounded statement size), reporting progress; sums the counts. */
-async function inBatches<T>(
-	rows: T[],
-	req: ImportRequest,
-	write: (batch: T[]) => Promise<UpsertCounts>
-): Promise<UpsertCounts> {
+async function inBatches<T>(rows: T[], req: ImportRequest, write: (batch: T[]) => Promise<UpsertCounts>): Promise<UpsertCounts> {
 	const counts = { inserted: 0, updated: 0 };
 	await pacedBatches(rows, statementMs(req), async (batch) => {
 		const c = await write(batch);
@@ -293,7 +282,11 @@ async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[],
 		if (!v && isPolygon.has(r.index)) {
 			// No verdict came back (PostGIS failed on this shape): do not store what nobody checked.
 			issues.rejected.push(
-				issue(r, 'invalid-geometry', `第 ${r.index + 1} 个要素：PostGIS 无法检查该几何，已拒绝；请在 GIS 软件中检查 / feature ${r.index + 1}: PostGIS could not check this geometry; rejected — check it in a GIS`)
+				issue(
+					r,
+					'invalid-geometry',
+					`第 ${r.index + 1} 个要素：PostGIS 无法检查该几何，已拒绝；请在 GIS 软件中检查 / feature ${r.index + 1}: PostGIS could not check this geometry; rejected — check it in a GIS`
+				)
 			);
 			continue;
 		}
@@ -303,13 +296,21 @@ async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[],
 		}
 		if (v.empty) {
 			issues.rejected.push(
-				issue(r, 'invalid-geometry', `第 ${r.index + 1} 个要素：几何无效（${v.reason}），修复后为空，已拒绝 / feature ${r.index + 1}: invalid geometry (${v.reason}) repairs to nothing; rejected`)
+				issue(
+					r,
+					'invalid-geometry',
+					`第 ${r.index + 1} 个要素：几何无效（${v.reason}），修复后为空，已拒绝 / feature ${r.index + 1}: invalid geometry (${v.reason}) repairs to nothing; rejected`
+				)
 			);
 			continue;
 		}
 		if (!issues.repaired.some((x) => x.index === r.index && x.rule === 'self-intersection')) {
 			issues.repaired.push(
-				issue(r, 'make-valid', `第 ${r.index + 1} 个要素：几何无效（${v.reason}），已用 ST_MakeValid 修复 / feature ${r.index + 1}: invalid geometry (${v.reason}) repaired with ST_MakeValid`)
+				issue(
+					r,
+					'make-valid',
+					`第 ${r.index + 1} 个要素：几何无效（${v.reason}），已用 ST_MakeValid 修复 / feature ${r.index + 1}: invalid geometry (${v.reason}) repaired with ST_MakeValid`
+				)
 			);
 		}
 		kept.push({ ...r, geometry: JSON.parse(v.fixed) });
@@ -317,12 +318,7 @@ async function repairPolygons<R extends RecordBase>(tx: Queryable, records: R[],
 	return kept;
 }
 
-async function writeSubdistricts(
-	tx: Queryable,
-	records: LayerRecordMap['subdistricts'][],
-	_issues: Issues,
-	req: ImportRequest
-) {
+async function writeSubdistricts(tx: Queryable, records: LayerRecordMap['subdistricts'][], _issues: Issues, req: ImportRequest) {
 	const counts = await upsertSubdistricts(
 		tx,
 		records.map((r) => ({
@@ -338,14 +334,12 @@ async function writeSubdistricts(
 	return counts;
 }
 
-async function writeCommunities(
-	tx: Queryable,
-	records: LayerRecordMap['communities'][],
-	issues: Issues,
-	req: ImportRequest
-) {
+async function writeCommunities(tx: Queryable, records: LayerRecordMap['communities'][], issues: Issues, req: ImportRequest) {
 	// Official community lists carry their subdistrict's name: create the subdistrict rows they need.
-	const missing = await missingSubdistricts(tx, records.map((r) => r.subdistrictCode));
+	const missing = await missingSubdistricts(
+		tx,
+		records.map((r) => r.subdistrictCode)
+	);
 	const creatable = new Map<string, string>();
 	for (const r of records) if (missing.has(r.subdistrictCode) && r.subdistrictName) creatable.set(r.subdistrictCode, r.subdistrictName);
 	if (creatable.size > 0) {
@@ -358,7 +352,11 @@ async function writeCommunities(
 	const accepted = records.filter((r) => {
 		if (!missing.has(r.subdistrictCode) || creatable.has(r.subdistrictCode)) return true;
 		issues.rejected.push(
-			issue(r, 'unknown-subdistrict', `社区 ${r.code} ${r.name}：所属街道 ${r.subdistrictCode} 不存在，请先导入街道 / community ${r.code}: subdistrict ${r.subdistrictCode} does not exist; import the subdistricts first`)
+			issue(
+				r,
+				'unknown-subdistrict',
+				`社区 ${r.code} ${r.name}：所属街道 ${r.subdistrictCode} 不存在，请先导入街道 / community ${r.code}: subdistrict ${r.subdistrictCode} does not exist; import the subdistricts first`
+			)
 		);
 		return false;
 	});
@@ -408,16 +406,26 @@ async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], iss
 		const p = byIndex.get(r.index);
 		const label = shown(r.code ?? r.name ?? `#${r.index + 1}`, 40);
 		if (!p) {
-			issues.rejected.push(issue(r, 'invalid-geometry', `网格 ${label}：PostGIS 无法定位该几何，已拒绝 / grid ${label}: PostGIS could not place this geometry; rejected`));
+			issues.rejected.push(
+				issue(r, 'invalid-geometry', `网格 ${label}：PostGIS 无法定位该几何，已拒绝 / grid ${label}: PostGIS could not place this geometry; rejected`)
+			);
 		} else if (!p.community_code) {
 			issues.rejected.push(
 				r.code
-					? issue(r, 'unknown-community', `网格 ${label}：编码前 12 位 ${r.code.slice(0, 12)} 不是已有边界的社区 / grid ${label}: its first 12 digits ${r.code.slice(0, 12)} are not a community with a boundary`)
+					? issue(
+							r,
+							'unknown-community',
+							`网格 ${label}：编码前 12 位 ${r.code.slice(0, 12)} 不是已有边界的社区 / grid ${label}: its first 12 digits ${r.code.slice(0, 12)} are not a community with a boundary`
+						)
 					: issue(r, 'outside-communities', `网格 ${label}：不在任何社区内 / grid ${label} lies outside every community`)
 			);
 		} else if ((p.outside_share ?? 0) > 0.01) {
 			issues.rejected.push(
-				issue(r, 'outside-community', `网格 ${label}：${((p.outside_share ?? 0) * 100).toFixed(1)}% 的面积超出社区 ${p.community_code}，网格必须位于社区内 / grid ${label}: ${((p.outside_share ?? 0) * 100).toFixed(1)}% of its area lies outside community ${p.community_code}; a grid must lie inside its community`)
+				issue(
+					r,
+					'outside-community',
+					`网格 ${label}：${((p.outside_share ?? 0) * 100).toFixed(1)}% 的面积超出社区 ${p.community_code}，网格必须位于社区内 / grid ${label}: ${((p.outside_share ?? 0) * 100).toFixed(1)}% of its area lies outside community ${p.community_code}; a grid must lie inside its community`
+				)
 			);
 		} else {
 			placed.push({ r, community: p.community_code, west: p.west, north: p.north });
@@ -425,7 +433,10 @@ async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], iss
 	}
 	// Uncoded grids are numbered after the community's existing ones — and after the coded ones of this
 	// file, which would otherwise take the same number — west→east, north→south.
-	const next = await nextGridSeq(tx, placed.filter((p) => !p.r.code).map((p) => p.community));
+	const next = await nextGridSeq(
+		tx,
+		placed.filter((p) => !p.r.code).map((p) => p.community)
+	);
 	for (const p of placed) {
 		if (p.r.code) next.set(p.community, Math.max(next.get(p.community) ?? 1, Number(p.r.code.slice(12)) + 1));
 	}
@@ -442,32 +453,35 @@ async function writeGrids(tx: Queryable, records: LayerRecordMap['grids'][], iss
 	});
 	const tooMany = rows.filter((r) => r.seq > 999);
 	if (tooMany.length) {
-		throw new ImportFileError(req.fileName, 'grid-sequence', `社区 ${tooMany[0].community_code} 的网格序号超过 999 / community ${tooMany[0].community_code} would get more than 999 grids`);
+		throw new ImportFileError(
+			req.fileName,
+			'grid-sequence',
+			`社区 ${tooMany[0].community_code} 的网格序号超过 999 / community ${tooMany[0].community_code} would get more than 999 grids`
+		);
 	}
-	const counts = await inBatches(rows, req, (batch) =>
-		upsertGrids(tx, batch, { file: req.fileName, illustrative: !!req.illustrative })
-	);
+	const counts = await inBatches(rows, req, (batch) => upsertGrids(tx, batch, { file: req.fileName, illustrative: !!req.illustrative }));
 	await reassignToHierarchy(tx);
 	return counts;
 }
 
 /** Buildings and cases must fall inside a community; both are placed in a community and grid. */
-async function placeInCommunities<R extends RecordBase>(
-	tx: Queryable,
-	records: R[],
-	issues: Issues,
-	what: { zh: string; en: string },
-	req: ImportRequest
-) {
+async function placeInCommunities<R extends RecordBase>(tx: Queryable, records: R[], issues: Issues, what: { zh: string; en: string }, req: ImportRequest) {
 	const placed: { r: R; community_code: string; grid_code: string | null }[] = [];
 	await pacedBatches(records, statementMs(req), async (batch) => {
-		const locations = await locateInHierarchy(tx, batch.map((r) => ({ i: r.index, geom: json(r)! })));
+		const locations = await locateInHierarchy(
+			tx,
+			batch.map((r) => ({ i: r.index, geom: json(r)! }))
+		);
 		const byIndex = new Map(locations.map((l) => [l.i, l]));
 		for (const r of batch) {
 			const loc = byIndex.get(r.index);
 			if (!loc?.community_code) {
 				issues.rejected.push(
-					issue(r, 'outside-communities', `第 ${r.index + 1} 个${what.zh}（${r.sourceId}）不在任何社区内 / ${what.en} ${r.index + 1} (${r.sourceId}) lies outside every community`)
+					issue(
+						r,
+						'outside-communities',
+						`第 ${r.index + 1} 个${what.zh}（${r.sourceId}）不在任何社区内 / ${what.en} ${r.index + 1} (${r.sourceId}) lies outside every community`
+					)
 				);
 			} else placed.push({ r, community_code: loc.community_code, grid_code: loc.grid_code });
 		}
@@ -500,7 +514,13 @@ async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'
 	);
 	await refreshHouseholdEstimates(tx);
 	for (const { r } of placed) {
-		const reasons = implausibleReasons({ households: r.households, estimated: r.householdsEstimated, footprintM2: r.footprintM2, levels: r.levels ?? null, name: r.name });
+		const reasons = implausibleReasons({
+			households: r.households,
+			estimated: r.householdsEstimated,
+			footprintM2: r.footprintM2,
+			levels: r.levels ?? null,
+			name: r.name
+		});
 		if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
 	}
 	return counts;
@@ -511,7 +531,11 @@ async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilitie
 	const accepted = records.filter((r) => {
 		if (known.has(r.category)) return true;
 		issues.rejected.push(
-			issue(r, 'unknown-category', `第 ${r.index + 1} 个设施：类别「${r.category}」不存在，可用类别：${[...known].join(', ')} / facility ${r.index + 1}: unknown category "${r.category}"`)
+			issue(
+				r,
+				'unknown-category',
+				`第 ${r.index + 1} 个设施：类别「${r.category}」不存在，可用类别：${[...known].join(', ')} / facility ${r.index + 1}: unknown category "${r.category}"`
+			)
 		);
 		return false;
 	});
@@ -539,7 +563,13 @@ async function writeRegisters(tx: Queryable, records: LayerRecordMap['registers'
 	await pacedBatches(records, statementMs(req), async (batch) => {
 		const result = await applyRegister(
 			tx,
-			batch.map((r) => ({ i: r.index, building_id: r.buildingId ?? null, community_code: r.buildingId ? null : (r.communityCode ?? null), households: r.households ?? null, population: r.population ?? null })),
+			batch.map((r) => ({
+				i: r.index,
+				building_id: r.buildingId ?? null,
+				community_code: r.buildingId ? null : (r.communityCode ?? null),
+				households: r.households ?? null,
+				population: r.population ?? null
+			})),
 			req.fileName
 		);
 		updated += result.updated;
@@ -550,8 +580,16 @@ async function writeRegisters(tx: Queryable, records: LayerRecordMap['registers'
 			const rowEn = `${req.fileName} row ${r.index + 2}`;
 			issues.rejected.push(
 				r.buildingId
-					? issue(r, 'unknown-building', `${row}：楼栋编号 ${shown(r.buildingId, 40)} 不是已导入的建筑，请先导入建筑（编号须与建筑文件的 id 相同） / ${rowEn}: building id ${shown(r.buildingId, 40)} is not an imported building; import the buildings first (the id must be the one in the buildings file)`)
-					: issue(r, 'unknown-community', `${row}：社区编码 ${r.communityCode} 不存在，请先导入社区 / ${rowEn}: community ${r.communityCode} does not exist; import the communities first`)
+					? issue(
+							r,
+							'unknown-building',
+							`${row}：楼栋编号 ${shown(r.buildingId, 40)} 不是已导入的建筑，请先导入建筑（编号须与建筑文件的 id 相同） / ${rowEn}: building id ${shown(r.buildingId, 40)} is not an imported building; import the buildings first (the id must be the one in the buildings file)`
+						)
+					: issue(
+							r,
+							'unknown-community',
+							`${row}：社区编码 ${r.communityCode} 不存在，请先导入社区 / ${rowEn}: community ${r.communityCode} does not exist; import the communities first`
+						)
 			);
 		}
 		req.onProgress?.(updated, records.length);

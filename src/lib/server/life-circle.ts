@@ -55,18 +55,28 @@ export interface LifeCircleReport {
 }
 
 export class LifeCircleError extends Error {
-	constructor(readonly code: 'bad_speed' | 'no_network', message: string) {
+	constructor(
+		readonly code: 'bad_speed' | 'no_network',
+		message: string
+	) {
 		super(message);
 	}
 }
 
 const cache = new Map<string, Promise<LifeCircleReport>>();
 
-const noNetwork = () => new LifeCircleError('no_network', '尚未建立步行网络：请先导入含道路的 OpenStreetMap 数据 / no walking network yet: import OpenStreetMap data with roads first');
+const noNetwork = () =>
+	new LifeCircleError(
+		'no_network',
+		'尚未建立步行网络：请先导入含道路的 OpenStreetMap 数据 / no walking network yet: import OpenStreetMap data with roads first'
+	);
 
 export async function lifeCircles(db: Db, speedMPerMin = DEFAULT_WALK_SPEED): Promise<LifeCircleReport> {
 	if (!Number.isFinite(speedMPerMin) || speedMPerMin <= 0 || speedMPerMin > 200) {
-		throw new LifeCircleError('bad_speed', `步行速度须在 0–200 米/分钟之间（收到 ${speedMPerMin}）/ walking speed must be within 0–200 m/min (got ${speedMPerMin})`);
+		throw new LifeCircleError(
+			'bad_speed',
+			`步行速度须在 0–200 米/分钟之间（收到 ${speedMPerMin}）/ walking speed must be within 0–200 m/min (got ${speedMPerMin})`
+		);
 	}
 	// Without a walking network there is nothing to compute: say so before the city's coverage is
 	// worked out (tens of seconds on a large city, for an answer that cannot use it).
@@ -98,7 +108,11 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 	const searches = categories.map((category) => ({ key: category, metric: 'walk' as const, facilities: state.facilitiesByCategory.get(category) ?? [], maxM }));
 	const { walkNetwork } = await searchDistances(db, buildings, searches, found, new Map());
 	if (!walkNetwork && categories.length) throw noNetwork();
-	for (const category of categories) minutesTo.set(category, found.get(category)!.map((d) => d / speed));
+	for (const category of categories)
+		minutesTo.set(
+			category,
+			found.get(category)!.map((d) => d / speed)
+		);
 
 	const names = await db.query<{ code: string; name_zh: string; name_en: string }>('SELECT code, name_zh, name_en FROM facility_categories');
 	const categoryNames = Object.fromEntries(names.map((n) => [n.code, { zh: n.name_zh, en: n.name_en }]));
@@ -149,6 +163,10 @@ async function compute(db: Db, speed: number): Promise<LifeCircleReport> {
 		const share = s.households > 0 ? s.complete / s.households : null;
 		return { code, name: s.name, households: s.households, complete15Share: share, meetsTarget: share === null ? null : share >= LIFE_CIRCLE_TARGET };
 	});
-	const absentCategories = [...new Set(levels.flatMap((l) => l.absent))].map((code) => ({ code, name_zh: categoryNames[code]?.zh ?? code, name_en: categoryNames[code]?.en ?? code }));
+	const absentCategories = [...new Set(levels.flatMap((l) => l.absent))].map((code) => ({
+		code,
+		name_zh: categoryNames[code]?.zh ?? code,
+		name_en: categoryNames[code]?.en ?? code
+	}));
 	return { speedMPerMin: speed, walkNetwork, target: LIFE_CIRCLE_TARGET, levels, categoryNames, absentCategories, communities, subdistricts };
 }

@@ -240,20 +240,29 @@ export function parseIsochroneParams(params: URLSearchParams): IsochroneRequest 
 	const minutesText = params.get('minutes') ?? '5,10,15';
 	const minutes = minutesText.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
 	if (minutes.some((m) => !Number.isFinite(m))) {
-		throw new IsochroneError('bad_minutes', `minutes 须为逗号分隔的数字，如 5,10,15，收到「${minutesText}」/ minutes must be comma-separated numbers such as 5,10,15, got "${minutesText}"`);
+		throw new IsochroneError(
+			'bad_minutes',
+			`minutes 须为逗号分隔的数字，如 5,10,15，收到「${minutesText}」/ minutes must be comma-separated numbers such as 5,10,15, got "${minutesText}"`
+		);
 	}
 	let speedMPerMin = DEFAULT_SPEED_M_PER_MIN;
 	const profile = params.get('profile');
 	if (profile !== null) {
 		if (!(profile in WALK_PROFILES)) {
-			throw new IsochroneError('bad_speed', `未知步行档位「${profile}」，可用：${Object.keys(WALK_PROFILES).join('、')} / unknown walking profile "${profile}"; known: ${Object.keys(WALK_PROFILES).join(', ')}`);
+			throw new IsochroneError(
+				'bad_speed',
+				`未知步行档位「${profile}」，可用：${Object.keys(WALK_PROFILES).join('、')} / unknown walking profile "${profile}"; known: ${Object.keys(WALK_PROFILES).join(', ')}`
+			);
 		}
 		speedMPerMin = WALK_PROFILES[profile];
 	}
 	if (params.has('speed')) {
 		speedMPerMin = numberParam('speed');
 		if (!Number.isFinite(speedMPerMin)) {
-			throw new IsochroneError('bad_speed', `speed 须为数字（米/分钟），收到「${params.get('speed')}」/ speed must be a number of metres per minute, got "${params.get('speed')}"`);
+			throw new IsochroneError(
+				'bad_speed',
+				`speed 须为数字（米/分钟），收到「${params.get('speed')}」/ speed must be a number of metres per minute, got "${params.get('speed')}"`
+			);
 		}
 	}
 	return { lon, lat, minutes, speedMPerMin };

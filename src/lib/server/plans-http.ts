@@ -7,10 +7,8 @@ import { PlanConflictError, PlanInputError, PlanViolationError } from './plans';
 export function planErrorResponse(err: unknown): Response {
 	if (err instanceof JobError) return jobErrorResponse(err);
 	if (err instanceof PlanInputError) return apiError(err.status, err.message, { code: err.code, errors: err.errors });
-	if (err instanceof PlanViolationError)
-		return apiError(422, err.message, { code: err.code, errors: err.violations, warnings: err.warnings });
-	if (err instanceof PlanConflictError)
-		return apiError(409, err.message, { code: err.code, latest: err.latest, baseRevision: err.baseRevision });
+	if (err instanceof PlanViolationError) return apiError(422, err.message, { code: err.code, errors: err.violations, warnings: err.warnings });
+	if (err instanceof PlanConflictError) return apiError(409, err.message, { code: err.code, latest: err.latest, baseRevision: err.baseRevision });
 	throw err;
 }
 

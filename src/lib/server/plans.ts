@@ -31,14 +31,7 @@ export interface PlanFieldError {
 	index?: number;
 }
 
-export type PlanErrorCode =
-	| 'unknown_community'
-	| 'no_boundary'
-	| 'bad_community'
-	| 'bad_input'
-	| 'unknown_revision'
-	| 'bad_file'
-	| 'plan_too_large';
+export type PlanErrorCode = 'unknown_community' | 'no_boundary' | 'bad_community' | 'bad_input' | 'unknown_revision' | 'bad_file' | 'plan_too_large';
 
 /** Bad input or an unknown community / revision: 400 or 404, with every field error listed. */
 export class PlanInputError extends Error {
@@ -62,7 +55,9 @@ export class PlanViolationError extends Error {
 		readonly warnings: Violation[]
 	) {
 		const n = violations.length;
-		super(`方案有 ${n} 处硬性问题（重叠、超出社区、空隙或几何无效），未保存 / the plan breaks ${n} hard rule(s) (overlap, outside the community, gap or invalid geometry); nothing was saved`);
+		super(
+			`方案有 ${n} 处硬性问题（重叠、超出社区、空隙或几何无效），未保存 / the plan breaks ${n} hard rule(s) (overlap, outside the community, gap or invalid geometry); nothing was saved`
+		);
 	}
 }
 
@@ -204,14 +199,20 @@ function summary(r: RevisionRow): RevisionSummary {
 	};
 }
 
-
 // ── loading ────────────────────────────────────────────────────────────────────────────────────
 
 export async function getCommunity(q: Queryable, code: string): Promise<PlanCommunity> {
 	checkCommunityCode(code);
 	const [row] = await q.query<{
-		code: string; name: string; subdistrict_code: string; subdistrict_name: string | null; households: number | null;
-		geom: MultiPolygon | null; min: number; max: number; illustrative: boolean;
+		code: string;
+		name: string;
+		subdistrict_code: string;
+		subdistrict_name: string | null;
+		households: number | null;
+		geom: MultiPolygon | null;
+		min: number;
+		max: number;
+		illustrative: boolean;
 	}>(
 		`SELECT c.code, c.name, c.subdistrict_code, s.name AS subdistrict_name, c.households, ST_AsGeoJSON(c.geom, 7)::json AS geom,
 			c.grid_households_min AS min, c.grid_households_max AS max, c.illustrative
@@ -261,25 +262,27 @@ async function communityBuildings(q: Queryable, community: string): Promise<(Pla
 		[community]
 	);
 	return rows.map((r) => ({
-		id: String(r.id), lon: Number(r.lon), lat: Number(r.lat), households: Number(r.households), estimated: r.estimated,
-		painted: null, geometry: r.geom, grid_code: r.grid_code
+		id: String(r.id),
+		lon: Number(r.lon),
+		lat: Number(r.lat),
+		households: Number(r.households),
+		estimated: r.estimated,
+		painted: null,
+		geometry: r.geom,
+		grid_code: r.grid_code
 	}));
 }
 
 async function latestRevision(q: Queryable, community: string): Promise<RevisionSummary | null> {
-	const [row] = await q.query<RevisionRow>(
-		`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 ORDER BY r.id DESC LIMIT 1`,
-		[community]
-	);
+	const [row] = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 ORDER BY r.id DESC LIMIT 1`, [
+		community
+	]);
 	return row ? summary(row) : null;
 }
 
 export async function listRevisions(q: Queryable, community: string): Promise<RevisionSummary[]> {
 	await getCommunityExists(q, community);
-	const rows = await q.query<RevisionRow>(
-		`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 ORDER BY r.id DESC`,
-		[community]
-	);
+	const rows = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 ORDER BY r.id DESC`, [community]);
 	return rows.map(summary);
 }
 
@@ -322,10 +325,12 @@ export async function loadPlan(q: Queryable, community: string): Promise<Current
 		if (draftNewer) grids = await revisionGrids(q, latest.id);
 		openedFrom = { kind: 'revision', id: latest.id, status: latest.status };
 		const painted = new Map(
-			(await q.query<{ building_id: number; grid_code: string }>(
-				'SELECT building_id, grid_code FROM plan_revision_buildings WHERE revision_id = $1 AND painted',
-				[latest.id]
-			)).map((r) => [String(r.building_id), r.grid_code])
+			(
+				await q.query<{ building_id: number; grid_code: string }>(
+					'SELECT building_id, grid_code FROM plan_revision_buildings WHERE revision_id = $1 AND painted',
+					[latest.id]
+				)
+			).map((r) => [String(r.building_id), r.grid_code])
 		);
 		for (const b of buildings) b.painted = painted.get(b.id) ?? null;
 	}
@@ -391,7 +396,12 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 			? (input as FeatureCollection).features
 			: null;
 	if (!list) {
-		errors.push({ field: 'grids', code: 'not_a_list', zh: '网格须为数组或 GeoJSON FeatureCollection', en: 'grids must be an array or a GeoJSON FeatureCollection' });
+		errors.push({
+			field: 'grids',
+			code: 'not_a_list',
+			zh: '网格须为数组或 GeoJSON FeatureCollection',
+			en: 'grids must be an array or a GeoJSON FeatureCollection'
+		});
 		return { grids: [], errors };
 	}
 	if (list.length === 0) errors.push({ field: 'grids', code: 'empty', zh: '方案中没有网格', en: 'the plan has no grids' });
@@ -405,7 +415,14 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 		const geometry = item.geometry as Areal | null | undefined;
 		const code = typeof props.code === 'string' ? props.code : typeof props.code === 'number' ? String(props.code) : '';
 		const at = `grids[${index}]`;
-		const err = (field: string, c: string, zh: string, en: string) => errors.push({ field: `${at}.${field}`, code: c, zh: `第 ${index + 1} 个网格${code ? `（${code}）` : ''}：${zh}`, en: `grid ${index + 1}${code ? ` (${code})` : ''}: ${en}`, index });
+		const err = (field: string, c: string, zh: string, en: string) =>
+			errors.push({
+				field: `${at}.${field}`,
+				code: c,
+				zh: `第 ${index + 1} 个网格${code ? `（${code}）` : ''}：${zh}`,
+				en: `grid ${index + 1}${code ? ` (${code})` : ''}: ${en}`,
+				index
+			});
 		let ok = true;
 		if (!isUnitCode(code, 'grid')) {
 			err('code', 'bad_code', `编码应为 15 位数字，收到 “${code}”`, `a grid code is 15 digits, got "${code}"`);
@@ -423,7 +440,12 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 		seen.add(code);
 		const kind = props.kind ?? 'basic';
 		if (kind !== 'basic' && kind !== 'dedicated') {
-			err('kind', 'bad_kind', `类型须为 basic（基础网格）或 dedicated（专属网格），收到 “${String(kind)}”`, `kind must be basic or dedicated, got "${String(kind)}"`);
+			err(
+				'kind',
+				'bad_kind',
+				`类型须为 basic（基础网格）或 dedicated（专属网格），收到 “${String(kind)}”`,
+				`kind must be basic or dedicated, got "${String(kind)}"`
+			);
 			ok = false;
 		}
 		const name = props.name === undefined || props.name === null || props.name === '' ? gridName(community.name, code) : props.name;
@@ -432,7 +454,12 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 			ok = false;
 		}
 		if (!geometry || typeof geometry !== 'object' || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
-			err('geometry', 'bad_geometry_type', `几何须为 Polygon 或 MultiPolygon，收到 ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : '空'}`, `the geometry must be a Polygon or MultiPolygon, got ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : 'none'}`);
+			err(
+				'geometry',
+				'bad_geometry_type',
+				`几何须为 Polygon 或 MultiPolygon，收到 ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : '空'}`,
+				`the geometry must be a Polygon or MultiPolygon, got ${geometry && typeof geometry === 'object' ? String((geometry as { type?: unknown }).type) : 'none'}`
+			);
 			ok = false;
 		} else {
 			const count = countVertices(geometry);
@@ -442,7 +469,12 @@ export function parseGrids(input: unknown, community: PlanCommunity): { grids: P
 				err('geometry', 'too_many_vertices', tooLarge.text.zh, tooLarge.text.en);
 				ok = false;
 			} else if (!positionsOk(geometry)) {
-				err('geometry', 'bad_coordinates', '坐标须为经度 −180…180、纬度 −90…90 的数字（WGS-84）', 'coordinates must be numbers: longitude −180…180, latitude −90…90 (WGS-84)');
+				err(
+					'geometry',
+					'bad_coordinates',
+					'坐标须为经度 −180…180、纬度 −90…90 的数字（WGS-84）',
+					'coordinates must be numbers: longitude −180…180, latitude −90…90 (WGS-84)'
+				);
 				ok = false;
 			}
 		}
@@ -469,7 +501,12 @@ export function parseAssignments(input: unknown, gridCodes: Set<string>, buildin
 	if (Array.isArray(input)) pairs = input.map((x) => [String((x as { building?: unknown })?.building ?? ''), (x as { grid?: unknown })?.grid]);
 	else if (typeof input === 'object') pairs = Object.entries(input as Record<string, unknown>);
 	else {
-		errors.push({ field: 'assignments', code: 'bad_assignments', zh: '楼栋分配须为 {楼栋编号: 网格编码} 对象', en: 'assignments must be an object {building id: grid code}' });
+		errors.push({
+			field: 'assignments',
+			code: 'bad_assignments',
+			zh: '楼栋分配须为 {楼栋编号: 网格编码} 对象',
+			en: 'assignments must be an object {building id: grid code}'
+		});
 		return { paints, errors };
 	}
 	for (const [b, g] of pairs) {
@@ -478,7 +515,12 @@ export function parseAssignments(input: unknown, gridCodes: Set<string>, buildin
 			continue;
 		}
 		if (typeof g !== 'string' || !gridCodes.has(g)) {
-			errors.push({ field: `assignments.${b}`, code: 'unknown_grid', zh: `楼栋 ${b} 分配到的网格 ${String(g)} 不在方案中`, en: `building ${b} is assigned to grid ${String(g)}, which is not in the plan` });
+			errors.push({
+				field: `assignments.${b}`,
+				code: 'unknown_grid',
+				zh: `楼栋 ${b} 分配到的网格 ${String(g)} 不在方案中`,
+				en: `building ${b} is assigned to grid ${String(g)}, which is not in the plan`
+			});
 			continue;
 		}
 		paints.set(b, g);
@@ -508,9 +550,15 @@ export interface SaveOptions {
 function parseBand(input: unknown, current: Band, errors: PlanFieldError[]): Band {
 	if (input === undefined || input === null) return current;
 	const b = input as { min?: unknown; max?: unknown };
-	const min = Number(b?.min), max = Number(b?.max);
+	const min = Number(b?.min),
+		max = Number(b?.max);
 	if (!Number.isInteger(min) || !Number.isInteger(max) || min <= 0 || min > max || max > 100000) {
-		errors.push({ field: 'band', code: 'bad_band', zh: '户数区间须为正整数且下限不大于上限', en: 'the household band must be whole numbers with 0 < min ≤ max' });
+		errors.push({
+			field: 'band',
+			code: 'bad_band',
+			zh: '户数区间须为正整数且下限不大于上限',
+			en: 'the household band must be whole numbers with 0 < min ≤ max'
+		});
 		return current;
 	}
 	return { min, max };
@@ -523,7 +571,12 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 	errors.push(...gridErrors);
 	const status = input?.status ?? 'draft';
 	if (status !== 'draft' && status !== 'approved')
-		errors.push({ field: 'status', code: 'bad_status', zh: `状态须为 draft（草稿）或 approved（批准），收到 “${String(status)}”`, en: `status must be draft or approved, got "${String(status)}"` });
+		errors.push({
+			field: 'status',
+			code: 'bad_status',
+			zh: `状态须为 draft（草稿）或 approved（批准），收到 “${String(status)}”`,
+			en: `status must be draft or approved, got "${String(status)}"`
+		});
 	const note = input?.note ?? '';
 	if (typeof note !== 'string' || note.length > MAX_NOTE)
 		errors.push({ field: 'note', code: 'bad_note', zh: `说明须为不超过 ${MAX_NOTE} 字的文本`, en: `the note must be text of at most ${MAX_NOTE} characters` });
@@ -535,19 +588,38 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 	if (status === 'approved') {
 		const e = input?.effectiveFrom ?? today;
 		if (typeof e !== 'string' || !DATE_RE.test(e) || Number.isNaN(Date.parse(`${e}T00:00:00Z`)) || new Date(`${e}T00:00:00Z`).toISOString().slice(0, 10) !== e)
-			errors.push({ field: 'effectiveFrom', code: 'bad_effective_date', zh: `生效日期须为 YYYY-MM-DD，收到 “${String(e)}”`, en: `effectiveFrom must be a date YYYY-MM-DD, got "${String(e)}"` });
+			errors.push({
+				field: 'effectiveFrom',
+				code: 'bad_effective_date',
+				zh: `生效日期须为 YYYY-MM-DD，收到 “${String(e)}”`,
+				en: `effectiveFrom must be a date YYYY-MM-DD, got "${String(e)}"`
+			});
 		else if (e > today)
-			errors.push({ field: 'effectiveFrom', code: 'effective_in_future', zh: `生效日期 ${e} 晚于今天 ${today}：批准的方案立即替换现行网格，请填写今天或更早的日期`, en: `effectiveFrom ${e} is after today ${today}: an approved plan replaces the grids now, so give today or an earlier date` });
+			errors.push({
+				field: 'effectiveFrom',
+				code: 'effective_in_future',
+				zh: `生效日期 ${e} 晚于今天 ${today}：批准的方案立即替换现行网格，请填写今天或更早的日期`,
+				en: `effectiveFrom ${e} is after today ${today}: an approved plan replaces the grids now, so give today or an earlier date`
+			});
 		else effective = e;
 	} else if (input?.effectiveFrom !== undefined && input?.effectiveFrom !== null && input?.effectiveFrom !== '') {
-		errors.push({ field: 'effectiveFrom', code: 'draft_effective_date', zh: '草稿没有生效日期（批准时填写）', en: 'a draft has no effective date (give it when approving)' });
+		errors.push({
+			field: 'effectiveFrom',
+			code: 'draft_effective_date',
+			zh: '草稿没有生效日期（批准时填写）',
+			en: 'a draft has no effective date (give it when approving)'
+		});
 	}
 	const band = parseBand(input?.band, community.band, errors);
 	const buildingRows = await communityBuildings(db, communityCode);
 	const { paints, errors: paintErrors } = parseAssignments(input?.assignments, new Set(grids.map((g) => g.code)), new Set(buildingRows.map((b) => b.id)));
 	errors.push(...paintErrors);
 	if (errors.length)
-		throw new PlanInputError(inputErrorCode(errors), { zh: `方案有 ${errors.length} 处输入错误，未保存`, en: `the plan has ${errors.length} input error(s); nothing was saved` }, errors);
+		throw new PlanInputError(
+			inputErrorCode(errors),
+			{ zh: `方案有 ${errors.length} 处输入错误，未保存`, en: `the plan has ${errors.length} input error(s); nothing was saved` },
+			errors
+		);
 
 	const buildings: PlanBuilding[] = buildingRows.map((b) => ({ id: b.id, lon: b.lon, lat: b.lat, households: b.households, grid: paints.get(b.id) ?? null }));
 	// Validation grows with the vertices drawn: on a worker thread, under the plan job budget.
@@ -563,7 +635,10 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 	const stats = {
 		households,
 		band,
-		balance: balanceStats(grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0), band),
+		balance: balanceStats(
+			grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0),
+			band
+		),
 		warnings: soft.map((v) => ({ kind: v.kind, message: v.message }))
 	};
 	const buildingGrid = buildings
@@ -581,7 +656,11 @@ export async function savePlan(db: Db, communityCode: string, input: SaveInput, 
 		}
 		if (status === 'approved') await checkEffectiveDate(tx, communityCode, effective!);
 		if (input?.band !== undefined && input?.band !== null && (band.min !== community.band.min || band.max !== community.band.max))
-			await tx.query('UPDATE communities SET grid_households_min = $2, grid_households_max = $3, updated_at = now() WHERE code = $1', [communityCode, band.min, band.max]);
+			await tx.query('UPDATE communities SET grid_households_min = $2, grid_households_max = $3, updated_at = now() WHERE code = $1', [
+				communityCode,
+				band.min,
+				band.max
+			]);
 		const [{ id }] = await tx.query<{ id: number }>(
 			`INSERT INTO plan_revisions (community_code, status, note, author, effective_from, base_revision, source, stats)
 			 VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8::jsonb) RETURNING id`,
@@ -609,7 +688,12 @@ function checkBase(latest: RevisionSummary | null, base: number | null): void {
 	if ((latest?.id ?? null) === base) return;
 	if (latest) throw new PlanConflictError(latest, base);
 	throw new PlanInputError('bad_input', { zh: '基准版本不存在', en: 'no such base revision' }, [
-		{ field: 'baseRevision', code: 'unknown_base_revision', zh: `本社区还没有任何方案版本，基准版本应为 null（收到 ${base}）`, en: `this community has no plan revision yet: baseRevision must be null (got ${base})` }
+		{
+			field: 'baseRevision',
+			code: 'unknown_base_revision',
+			zh: `本社区还没有任何方案版本，基准版本应为 null（收到 ${base}）`,
+			en: `this community has no plan revision yet: baseRevision must be null (got ${base})`
+		}
 	]);
 }
 
@@ -642,7 +726,10 @@ async function checkEffectiveDate(tx: Queryable, community: string, effective: s
 			 WHERE community_code = $1 AND valid_from > '-infinity') AS last_change`,
 		[community]
 	);
-	const last = [row?.last_rev, row?.last_change].filter((d): d is string => !!d).sort().pop();
+	const last = [row?.last_rev, row?.last_change]
+		.filter((d): d is string => !!d)
+		.sort()
+		.pop();
 	if (last && effective < last)
 		throw new PlanInputError('bad_input', { zh: '生效日期早于上次网格变更', en: 'the effective date is before the last grid change' }, [
 			{
@@ -665,10 +752,10 @@ async function applyLayout(
 ): Promise<{ inserted: number; updated: number; deleted: number }> {
 	const [{ h }] = await tx.query<{ h: number }>('SELECT coalesce(max(id), 0) AS h FROM grid_history');
 	const codes = grids.map((g) => g.code);
-	const deleted = await tx.query<{ code: string }>(
-		'DELETE FROM grids WHERE community_code = $1 AND NOT (code = ANY($2::text[])) RETURNING code',
-		[community, codes]
-	);
+	const deleted = await tx.query<{ code: string }>('DELETE FROM grids WHERE community_code = $1 AND NOT (code = ANY($2::text[])) RETURNING code', [
+		community,
+		codes
+	]);
 	const upserted = await tx.query<{ inserted: boolean }>(
 		`INSERT INTO grids AS g (code, community_code, seq, name, kind, geom, illustrative, source_file)
 		 SELECT r.code, $1, right(r.code, 3)::int, r.name, r.kind, ${multiFromJson('r.geom')}, false, $3
@@ -701,10 +788,21 @@ async function applyLayout(
 
 // ── revisions and diffs ────────────────────────────────────────────────────────────────────────
 
-export async function getRevision(q: Queryable, community: string, id: number): Promise<RevisionSummary & { layout: FeatureCollection<Areal, { code: string; name: string; kind: string; households: number }>; assignments: Record<string, string>; painted: Record<string, string> }> {
+export async function getRevision(
+	q: Queryable,
+	community: string,
+	id: number
+): Promise<
+	RevisionSummary & {
+		layout: FeatureCollection<Areal, { code: string; name: string; kind: string; households: number }>;
+		assignments: Record<string, string>;
+		painted: Record<string, string>;
+	}
+> {
 	checkCommunityCode(community);
 	const [row] = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.id = $1 AND r.community_code = $2`, [id, community]);
-	if (!row) throw new PlanInputError('unknown_revision', { zh: `社区 ${community} 没有第 ${id} 版方案`, en: `community ${community} has no plan revision ${id}` });
+	if (!row)
+		throw new PlanInputError('unknown_revision', { zh: `社区 ${community} 没有第 ${id} 版方案`, en: `community ${community} has no plan revision ${id}` });
 	const grids = await revisionGrids(q, id);
 	const rows = await q.query<{ building_id: number; grid_code: string; painted: boolean; households: number }>(
 		`SELECT p.building_id, p.grid_code, p.painted, b.households FROM plan_revision_buildings p JOIN buildings b ON b.id = p.building_id
@@ -717,7 +815,11 @@ export async function getRevision(q: Queryable, community: string, id: number): 
 		...summary(row),
 		layout: {
 			type: 'FeatureCollection',
-			features: grids.map((g) => ({ type: 'Feature', properties: { code: g.code, name: g.name, kind: g.kind, households: hh.get(g.code) ?? 0 }, geometry: g.geometry }))
+			features: grids.map((g) => ({
+				type: 'Feature',
+				properties: { code: g.code, name: g.name, kind: g.kind, households: hh.get(g.code) ?? 0 },
+				geometry: g.geometry
+			}))
 		},
 		assignments: Object.fromEntries(rows.map((r) => [String(r.building_id), r.grid_code])),
 		painted: Object.fromEntries(rows.filter((r) => r.painted).map((r) => [String(r.building_id), r.grid_code]))
@@ -739,10 +841,18 @@ export interface PlanDiff {
 
 export async function diffRevisions(q: Queryable, community: string, fromId: number, toId: number): Promise<PlanDiff> {
 	checkCommunityCode(community);
-	const revs = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 AND r.id = ANY($2::bigint[])`, [community, [fromId, toId]]);
-	const from = revs.find((r) => Number(r.id) === fromId), to = revs.find((r) => Number(r.id) === toId);
-	for (const [id, r] of [[fromId, from], [toId, to]] as const)
-		if (!r) throw new PlanInputError('unknown_revision', { zh: `社区 ${community} 没有第 ${id} 版方案`, en: `community ${community} has no plan revision ${id}` });
+	const revs = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM plan_revisions r WHERE r.community_code = $1 AND r.id = ANY($2::bigint[])`, [
+		community,
+		[fromId, toId]
+	]);
+	const from = revs.find((r) => Number(r.id) === fromId),
+		to = revs.find((r) => Number(r.id) === toId);
+	for (const [id, r] of [
+		[fromId, from],
+		[toId, to]
+	] as const)
+		if (!r)
+			throw new PlanInputError('unknown_revision', { zh: `社区 ${community} 没有第 ${id} 版方案`, en: `community ${community} has no plan revision ${id}` });
 	const areas = await q.query<{ from_code: string | null; to_code: string | null; geom: Areal; area: number }>(
 		`WITH f AS (SELECT code, geom FROM plan_revision_grids WHERE revision_id = $1),
 			t AS (SELECT code, geom FROM plan_revision_grids WHERE revision_id = $2),
@@ -770,10 +880,23 @@ export async function diffRevisions(q: Queryable, community: string, fromId: num
 		 ORDER BY 1`,
 		[fromId, toId]
 	);
-	const codes = async (id: number) => new Set((await q.query<{ code: string }>('SELECT code FROM plan_revision_grids WHERE revision_id = $1', [id])).map((r) => r.code));
-	const fc = await codes(fromId), tc = await codes(toId);
-	const features = areas.map((a) => ({ type: 'Feature' as const, properties: { from: a.from_code, to: a.to_code, area_m2: Math.round(Number(a.area) * 10) / 10 }, geometry: a.geom }));
-	const buildings = moved.map((m) => ({ id: String(m.id), from: m.from_code, to: m.to_code, households: Number(m.households), lon: Number(m.lon), lat: Number(m.lat) }));
+	const codes = async (id: number) =>
+		new Set((await q.query<{ code: string }>('SELECT code FROM plan_revision_grids WHERE revision_id = $1', [id])).map((r) => r.code));
+	const fc = await codes(fromId),
+		tc = await codes(toId);
+	const features = areas.map((a) => ({
+		type: 'Feature' as const,
+		properties: { from: a.from_code, to: a.to_code, area_m2: Math.round(Number(a.area) * 10) / 10 },
+		geometry: a.geom
+	}));
+	const buildings = moved.map((m) => ({
+		id: String(m.id),
+		from: m.from_code,
+		to: m.to_code,
+		households: Number(m.households),
+		lon: Number(m.lon),
+		lat: Number(m.lat)
+	}));
 	return {
 		from: summary(from!),
 		to: summary(to!),
@@ -808,11 +931,16 @@ export interface ProposalResult {
  * roads preferred as borders; codes kept for grids that mostly cover a grid in force), `rebalance`
  * moves as few buildings as possible from the given (or current) layout.
  */
-export async function proposePlan(q: Queryable, communityCode: string, input: { target?: unknown; mode?: unknown; grids?: unknown; band?: unknown }): Promise<ProposalResult> {
+export async function proposePlan(
+	q: Queryable,
+	communityCode: string,
+	input: { target?: unknown; mode?: unknown; grids?: unknown; band?: unknown }
+): Promise<ProposalResult> {
 	const community = await getCommunity(q, communityCode);
 	const errors: PlanFieldError[] = [];
 	const mode = input?.mode ?? 'propose';
-	if (mode !== 'propose' && mode !== 'rebalance') errors.push({ field: 'mode', code: 'bad_mode', zh: '模式须为 propose（自动划分）或 rebalance（再平衡）', en: 'mode must be propose or rebalance' });
+	if (mode !== 'propose' && mode !== 'rebalance')
+		errors.push({ field: 'mode', code: 'bad_mode', zh: '模式须为 propose（自动划分）或 rebalance（再平衡）', en: 'mode must be propose or rebalance' });
 	const target = input?.target ?? null;
 	if (target !== null && !(Number.isInteger(target) && (target as number) >= 1 && (target as number) <= 999))
 		errors.push({ field: 'target', code: 'bad_target', zh: '目标网格数须为 1–999 的整数', en: 'target must be a whole number of grids, 1–999' });
@@ -824,13 +952,16 @@ export async function proposePlan(q: Queryable, communityCode: string, input: { 
 			errors.push(...parsed.errors);
 			start = parsed.grids;
 		} else start = await gridsInForce(q, communityCode);
-		if (!errors.length && start.length === 0) errors.push({ field: 'grids', code: 'empty', zh: '没有可再平衡的网格：请先划分或自动划分', en: 'no grids to rebalance: draw or propose some first' });
+		if (!errors.length && start.length === 0)
+			errors.push({ field: 'grids', code: 'empty', zh: '没有可再平衡的网格：请先划分或自动划分', en: 'no grids to rebalance: draw or propose some first' });
 	}
-	if (errors.length) throw new PlanInputError(inputErrorCode(errors), { zh: `请求有 ${errors.length} 处错误`, en: `the request has ${errors.length} error(s)` }, errors);
+	if (errors.length)
+		throw new PlanInputError(inputErrorCode(errors), { zh: `请求有 ${errors.length} 处错误`, en: `the request has ${errors.length} error(s)` }, errors);
 	const rows = await communityBuildings(q, communityCode);
 	const buildings: PlanBuilding[] = rows.map((b) => ({ id: b.id, lon: b.lon, lat: b.lat, households: b.households }));
 	let layout: { grids: PlanGrid[]; households: Record<string, number>; stats: BalanceStats; violations: Violation[]; moved: number };
-	let feasible = true, explanation: Bilingual | undefined;
+	let feasible = true,
+		explanation: Bilingual | undefined;
 	if (mode === 'propose') {
 		const roads = await q.query<{ geom: LineString | MultiLineString }>(
 			`SELECT ST_AsGeoJSON(ST_Intersection(r.geom, c.geom), 7)::json AS geom FROM roads r, communities c
@@ -899,7 +1030,11 @@ async function exportRows(q: Queryable, community: string, revision: number | nu
 			[community]
 		);
 	const [rev] = await q.query('SELECT 1 FROM plan_revisions WHERE id = $1 AND community_code = $2', [revision, community]);
-	if (!rev) throw new PlanInputError('unknown_revision', { zh: `社区 ${community} 没有第 ${revision} 版方案`, en: `community ${community} has no plan revision ${revision}` });
+	if (!rev)
+		throw new PlanInputError('unknown_revision', {
+			zh: `社区 ${community} 没有第 ${revision} 版方案`,
+			en: `community ${community} has no plan revision ${revision}`
+		});
 	return q.query<ExportRow>(
 		`SELECT g.code, g.seq, g.name, g.kind, coalesce(sum(b.households), 0)::int AS households, count(b.id)::int AS buildings,
 			round(ST_Area(g.geom::geography)::numeric, 1)::float8 AS area_m2, ST_AsGeoJSON(g.geom, 7)::json AS geom
@@ -911,10 +1046,32 @@ async function exportRows(q: Queryable, community: string, revision: number | nu
 	);
 }
 
-export const EXPORT_CSV_COLUMNS = ['code', 'community_code', 'community_name', 'subdistrict_code', 'seq', 'name', 'kind', 'households', 'buildings', 'area_m2'] as const;
+export const EXPORT_CSV_COLUMNS = [
+	'code',
+	'community_code',
+	'community_name',
+	'subdistrict_code',
+	'seq',
+	'name',
+	'kind',
+	'households',
+	'buildings',
+	'area_m2'
+] as const;
 
 /** Shapefile (DBF) field names, at most 10 characters, for the GeoJSON/CSV property names. */
-export const EXPORT_SHP_FIELDS = { code: 'code', community_code: 'comm_code', community_name: 'comm_name', subdistrict_code: 'subd_code', seq: 'seq', name: 'name', kind: 'kind', households: 'households', buildings: 'buildings', area_m2: 'area_m2' } as const;
+export const EXPORT_SHP_FIELDS = {
+	code: 'code',
+	community_code: 'comm_code',
+	community_name: 'comm_name',
+	subdistrict_code: 'subd_code',
+	seq: 'seq',
+	name: 'name',
+	kind: 'kind',
+	households: 'households',
+	buildings: 'buildings',
+	area_m2: 'area_m2'
+} as const;
 
 export interface ExportFile<B> {
 	body: B;
@@ -923,7 +1080,12 @@ export interface ExportFile<B> {
 }
 export async function exportPlan(q: Queryable, communityCode: string, format: 'geojson' | 'csv', revision?: number | null): Promise<ExportFile<string>>;
 export async function exportPlan(q: Queryable, communityCode: string, format: 'shp', revision?: number | null): Promise<ExportFile<Uint8Array>>;
-export async function exportPlan(q: Queryable, communityCode: string, format: 'geojson' | 'csv' | 'shp', revision?: number | null): Promise<ExportFile<string | Uint8Array>>;
+export async function exportPlan(
+	q: Queryable,
+	communityCode: string,
+	format: 'geojson' | 'csv' | 'shp',
+	revision?: number | null
+): Promise<ExportFile<string | Uint8Array>>;
 export async function exportPlan(
 	q: Queryable,
 	communityCode: string,
@@ -938,11 +1100,23 @@ export async function exportPlan(
 		return { body: csvDocument(EXPORT_CSV_COLUMNS, lines), contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
 	}
 	if (format === 'shp') {
-		if (rows.length === 0) throw new PlanInputError('bad_input', { zh: `社区 ${communityCode} 没有网格可导出`, en: `community ${communityCode} has no grids to export` });
+		if (rows.length === 0)
+			throw new PlanInputError('bad_input', { zh: `社区 ${communityCode} 没有网格可导出`, en: `community ${communityCode} has no grids to export` });
 		const F = EXPORT_SHP_FIELDS;
 		const features = rows.map((r) => ({
 			geometry: r.geom,
-			properties: { [F.code]: r.code, [F.community_code]: communityCode, [F.community_name]: c.name, [F.subdistrict_code]: c.subdistrictCode, [F.seq]: r.seq, [F.name]: r.name, [F.kind]: r.kind, [F.households]: r.households, [F.buildings]: r.buildings, [F.area_m2]: r.area_m2 }
+			properties: {
+				[F.code]: r.code,
+				[F.community_code]: communityCode,
+				[F.community_name]: c.name,
+				[F.subdistrict_code]: c.subdistrictCode,
+				[F.seq]: r.seq,
+				[F.name]: r.name,
+				[F.kind]: r.kind,
+				[F.households]: r.households,
+				[F.buildings]: r.buildings,
+				[F.area_m2]: r.area_m2
+			}
 		}));
 		return { body: await polygonsToShapefileZip(features, stem), contentType: 'application/zip', fileName: `${stem}.zip` };
 	}
@@ -950,7 +1124,18 @@ export async function exportPlan(
 		type: 'FeatureCollection',
 		features: rows.map((r) => ({
 			type: 'Feature',
-			properties: { code: r.code, community_code: communityCode, community_name: c.name, subdistrict_code: c.subdistrictCode, seq: r.seq, name: r.name, kind: r.kind, households: r.households, buildings: r.buildings, area_m2: r.area_m2 },
+			properties: {
+				code: r.code,
+				community_code: communityCode,
+				community_name: c.name,
+				subdistrict_code: c.subdistrictCode,
+				seq: r.seq,
+				name: r.name,
+				kind: r.kind,
+				households: r.households,
+				buildings: r.buildings,
+				area_m2: r.area_m2
+			},
 			geometry: r.geom
 		}))
 	};
@@ -1003,27 +1188,40 @@ export async function importPlanFile(
 	const without = items.filter((i) => i.code === undefined);
 	// Numbering measures overlaps: only for polygons within the vertex limits (the save names the rest).
 	const numberable = without.every(
-		(i) => i.geometry && (i.geometry.type === 'Polygon' || i.geometry.type === 'MultiPolygon') && !vertexLimitProblem(countVertices(i.geometry), PLAN_VERTEX_LIMITS)
+		(i) =>
+			i.geometry && (i.geometry.type === 'Polygon' || i.geometry.type === 'MultiPolygon') && !vertexLimitProblem(countVertices(i.geometry), PLAN_VERTEX_LIMITS)
 	);
 	const fileVertices = items.reduce((sum, i) => sum + countVertices(i.geometry).total, 0);
 	if (without.length && numberable && fileVertices <= PLAN_VERTICES_PER_REQUEST) {
 		const inForce = await gridsInForce(db, communityCode);
 		const fileCodes = new Set(withCode.map((i) => String(i.code)));
 		const previous = inForce.filter((g) => !fileCodes.has(g.code)).map((g) => ({ code: g.code, geometry: g.geometry }));
-		const maxSeq = Math.max(0, ...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => isUnitCode(c, 'grid') && c.startsWith(communityCode)).map((c) => Number(c.slice(-3))));
+		const maxSeq = Math.max(
+			0,
+			...[...fileCodes, ...inForce.map((g) => g.code)].filter((c) => isUnitCode(c, 'grid') && c.startsWith(communityCode)).map((c) => Number(c.slice(-3)))
+		);
 		const { result: numbered } = await jobs().run('numberLayout', [communityCode, without.map((i) => i.geometry as Areal), previous], { kind: 'plan' });
 		// A grid mostly covering a grid in force keeps its code; the others take numbers above every
 		// code in use (in force or in the file), west→east, north→south, so no retired code is reused.
 		let next = maxSeq + 1;
 		for (const n of numbered) without[n.index].code = n.kept ?? communityCode + String(next++).padStart(3, '0');
 	}
-	const grids = items.map((i) => ({ type: 'Feature', properties: { code: i.code === undefined ? undefined : String(i.code), name: i.name, kind: kindOf(i.kind) }, geometry: i.geometry }));
+	const grids = items.map((i) => ({
+		type: 'Feature',
+		properties: { code: i.code === undefined ? undefined : String(i.code), name: i.name, kind: kindOf(i.kind) },
+		geometry: i.geometry
+	}));
 	const latest = await latestRevision(db, communityCode);
 	const base = input.baseRevision === undefined ? (latest?.id ?? null) : input.baseRevision;
 	return savePlan(
 		db,
 		communityCode,
-		{ grids: { type: 'FeatureCollection', features: grids }, status: 'draft', note: input.note ?? `导入 ${file.name} / imported ${file.name}`, baseRevision: base },
+		{
+			grids: { type: 'FeatureCollection', features: grids },
+			status: 'draft',
+			note: input.note ?? `导入 ${file.name} / imported ${file.name}`,
+			baseRevision: base
+		},
 		{ ...opts, source: 'import' }
 	);
 }

@@ -34,9 +34,7 @@ export async function rebuildWalkNetwork(tx: Queryable): Promise<{ nodes: number
 	const roads = await tx.query<{ source_id: string; geom: MultiLineString }>(
 		`SELECT source_id, ST_AsGeoJSON(geom, 7)::json AS geom FROM roads WHERE walkable ORDER BY source_id`
 	);
-	const net = buildWalkNetwork(
-		roads.map((r) => ({ sourceId: r.source_id, geometry: r.geom as MultiLineString | LineString }))
-	);
+	const net = buildWalkNetwork(roads.map((r) => ({ sourceId: r.source_id, geometry: r.geom as MultiLineString | LineString })));
 	await tx.query('DELETE FROM walk_edges');
 	await tx.query('DELETE FROM walk_nodes');
 	for (const batch of batches(net.nodes, 2000)) {
@@ -55,11 +53,7 @@ export async function rebuildWalkNetwork(tx: Queryable): Promise<{ nodes: number
 			 FROM jsonb_to_recordset($1::jsonb) AS e(road text, "from" text, "to" text, length_m float8, coords jsonb)
 			 JOIN walk_nodes a ON a.node_key = e."from"
 			 JOIN walk_nodes b ON b.node_key = e."to"`,
-			[
-				JSON.stringify(
-					batch.map((e) => ({ road: e.roadSourceId, from: e.from, to: e.to, length_m: e.lengthM, coords: e.coordinates }))
-				)
-			]
+			[JSON.stringify(batch.map((e) => ({ road: e.roadSourceId, from: e.from, to: e.to, length_m: e.lengthM, coords: e.coordinates })))]
 		);
 	}
 	return { nodes: net.nodes.length, edges: net.edges.length };

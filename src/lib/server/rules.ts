@@ -142,7 +142,8 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 	if (kind === 'distance') {
 		const category = input.category ?? null;
 		if (!isText(category)) err('category', '请选择设施类别', 'a facility category is required');
-		else if (!categories.has(category)) err('category', `未知的设施类别“${category}”，请先在设施类别中添加`, `unknown facility category "${category}": add it to the categories first`);
+		else if (!categories.has(category))
+			err('category', `未知的设施类别“${category}”，请先在设施类别中添加`, `unknown facility category "${category}": add it to the categories first`);
 		out.category = category;
 		const metric = input.metric ?? 'straight';
 		if (!RULE_METRICS.includes(metric)) err('metric', '度量须为直线距离（straight）或步行距离（walk）', 'metric must be straight or walk');
@@ -153,14 +154,17 @@ export function validateRule(input: RuleInput, categories: ReadonlySet<string>):
 		if (d !== null && minutes !== null) err('maxMinutes', '最大距离与步行分钟数只能填一项', 'give a distance or minutes, not both');
 		if (d !== null) {
 			if (!isNum(d) || d <= 0) err('maxDistanceM', `最大距离须为正数（收到 ${String(d)}）`, `maximum distance must be positive (got ${String(d)})`);
-			else if (d > MAX_RULE_DISTANCE_M) err('maxDistanceM', `最大距离不能超过 ${MAX_RULE_DISTANCE_M} 米`, `maximum distance may not exceed ${MAX_RULE_DISTANCE_M} m`);
+			else if (d > MAX_RULE_DISTANCE_M)
+				err('maxDistanceM', `最大距离不能超过 ${MAX_RULE_DISTANCE_M} 米`, `maximum distance may not exceed ${MAX_RULE_DISTANCE_M} m`);
 			out.maxDistanceM = d;
 		}
 		if (minutes !== null) {
-			if (!isNum(minutes) || minutes <= 0) err('maxMinutes', `步行分钟数须为正数（收到 ${String(minutes)}）`, `minutes must be positive (got ${String(minutes)})`);
+			if (!isNum(minutes) || minutes <= 0)
+				err('maxMinutes', `步行分钟数须为正数（收到 ${String(minutes)}）`, `minutes must be positive (got ${String(minutes)})`);
 			const speed = input.walkSpeedMPerMin ?? DEFAULT_WALK_SPEED;
 			if (!isNum(speed) || speed <= 0 || speed > 200) err('walkSpeedMPerMin', '步行速度须在 0–200 米/分钟之间', 'walking speed must be within 0–200 m/min');
-			else if (isNum(minutes) && minutes * speed > MAX_RULE_DISTANCE_M) err('maxMinutes', `分钟数 × 步速不能超过 ${MAX_RULE_DISTANCE_M} 米`, `minutes × speed may not exceed ${MAX_RULE_DISTANCE_M} m`);
+			else if (isNum(minutes) && minutes * speed > MAX_RULE_DISTANCE_M)
+				err('maxMinutes', `分钟数 × 步速不能超过 ${MAX_RULE_DISTANCE_M} 米`, `minutes × speed may not exceed ${MAX_RULE_DISTANCE_M} m`);
 			out.maxMinutes = minutes;
 			out.walkSpeedMPerMin = speed;
 		}
@@ -185,9 +189,23 @@ async function categorySet(q: Queryable): Promise<Set<string>> {
 
 function params(r: Omit<CoverageRule, 'updatedAt'>): unknown[] {
 	return [
-		r.id, r.kind, r.category, r.nameZh, r.nameEn, r.level, r.metric, r.maxDistanceM, r.maxMinutes, r.walkSpeedMPerMin,
-		r.requiredSharePct / 100, r.spacePer100HouseholdsM2, r.spaceTiersM2 === null ? null : JSON.stringify(r.spaceTiersM2),
-		r.source, r.status, r.note, r.enabled
+		r.id,
+		r.kind,
+		r.category,
+		r.nameZh,
+		r.nameEn,
+		r.level,
+		r.metric,
+		r.maxDistanceM,
+		r.maxMinutes,
+		r.walkSpeedMPerMin,
+		r.requiredSharePct / 100,
+		r.spacePer100HouseholdsM2,
+		r.spaceTiersM2 === null ? null : JSON.stringify(r.spaceTiersM2),
+		r.source,
+		r.status,
+		r.note,
+		r.enabled
 	];
 }
 

@@ -86,7 +86,10 @@ export function startRuntime(): Promise<Db> {
  */
 async function openChannel(dataDir: string): Promise<CliChannel | undefined> {
 	try {
-		return await openCliChannel(dataDir, runInApp(startRuntime, () => state.status === 'ok'));
+		return await openCliChannel(
+			dataDir,
+			runInApp(startRuntime, () => state.status === 'ok')
+		);
 	} catch (err) {
 		console.warn(
 			'GridAtlas: 命令通道未能开启，应用运行时命令行无法使用此数据目录 / the command channel could not be opened; ' +

@@ -62,10 +62,14 @@ export async function polygonsToShapefileZip(features: ShapefileFeature[], stem:
 	if (features.length === 0) throw new Error('polygonsToShapefileZip: no features (a Shapefile needs at least one record)');
 	const names = Object.keys(features[0].properties);
 	for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]{0,9}$/.test(n)) throw new Error(`polygonsToShapefileZip: field name "${n}" is not a DBF field name`);
-	const rows = features.map((f) => Object.fromEntries(names.map((n) => {
-		const v = f.properties[n];
-		return [n, typeof v === 'number' ? v : utf8Text(String(v ?? ''))];
-	})));
+	const rows = features.map((f) =>
+		Object.fromEntries(
+			names.map((n) => {
+				const v = f.properties[n];
+				return [n, typeof v === 'number' ? v : utf8Text(String(v ?? ''))];
+			})
+		)
+	);
 	// Each record: a list of polygons, each a list of rings (outer clockwise, holes counter-clockwise).
 	const geometries = features.map((f) =>
 		(f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).map((poly) => poly.map((ring, i) => oriented(ring, i === 0)))

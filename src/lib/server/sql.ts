@@ -55,7 +55,7 @@ export async function pagedRows<T>(
  */
 export async function pacedBatches<T>(rows: T[], targetMs: number, run: (batch: T[]) => Promise<void>, first = 500, min = 25, max = 2000): Promise<void> {
 	let size = first;
-	for (let i = 0; i < rows.length; ) {
+	for (let i = 0; i < rows.length;) {
 		const batch = rows.slice(i, i + size);
 		const started = performance.now();
 		await run(batch);
@@ -75,8 +75,7 @@ export async function pacedBatches<T>(rows: T[], targetMs: number, run: (batch: 
  * query). Decode with wkbRows. Without `order` the rows come in scan order, the same order as every
  * other aggregate of the same query.
  */
-export const wkbAggregate = (geom: string, order?: string) =>
-	`string_agg(ST_AsBinary(${geom}), ''::bytea${order ? ` ORDER BY ${order}` : ''})`;
+export const wkbAggregate = (geom: string, order?: string) => `string_agg(ST_AsBinary(${geom}), ''::bytea${order ? ` ORDER BY ${order}` : ''})`;
 
 /** The flat geometries of a wkbAggregate over n rows. */
 export function wkbRows(bytes: Uint8Array, n: number): (FlatGeometry | null)[] {

@@ -6,7 +6,17 @@ import { recordAudit } from './audit';
 import fs from 'node:fs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { parseLayer } from '../../../geo/import';
-import { buildTemplate, copyFeatures, planSynth, synthCopies, SYNTH_LAYERS, type SynthLayer, type SynthOptions, type SynthPlan, type SynthTemplate } from '../../../geo/synth';
+import {
+	buildTemplate,
+	copyFeatures,
+	planSynth,
+	synthCopies,
+	SYNTH_LAYERS,
+	type SynthLayer,
+	type SynthOptions,
+	type SynthPlan,
+	type SynthTemplate
+} from '../../../geo/synth';
 import type { Db } from './db';
 import { upsertBuildings } from './buildings';
 import { upsertCommunities, upsertGrids, upsertSubdistricts } from './hierarchy';
@@ -130,7 +140,12 @@ async function writeSynthCopies(db: Db, options: SynthRunOptions): Promise<Synth
 type Written = SynthSummary['written'];
 
 /** Counts a copy written and reports progress. */
-function tally(done: Written, c: Record<'grids' | 'buildings' | 'subdistricts' | 'communities', unknown[]>, options: SynthRunOptions, plan: SynthSummary['plan']) {
+function tally(
+	done: Written,
+	c: Record<'grids' | 'buildings' | 'subdistricts' | 'communities', unknown[]>,
+	options: SynthRunOptions,
+	plan: SynthSummary['plan']
+) {
 	done.copies++;
 	done.grids += c.grids.length;
 	done.buildings += c.buildings.length;
@@ -153,8 +168,7 @@ export async function writeSynthGeoJSON(out: string, options: SynthRunOptions): 
 	const files = synthFileNames(out);
 	const streams = Object.fromEntries(SYNTH_LAYERS.map((l) => [l, fs.createWriteStream(files[l])])) as Record<SynthLayer, fs.WriteStream>;
 	const first = Object.fromEntries(SYNTH_LAYERS.map((l) => [l, true])) as Record<SynthLayer, boolean>;
-	const write = (s: fs.WriteStream, text: string) =>
-		s.write(text) ? Promise.resolve() : new Promise<void>((resolve) => s.once('drain', () => resolve()));
+	const write = (s: fs.WriteStream, text: string) => (s.write(text) ? Promise.resolve() : new Promise<void>((resolve) => s.once('drain', () => resolve())));
 	const done = { copies: 0, grids: 0, buildings: 0, subdistricts: 0, communities: 0 };
 	try {
 		for (const l of SYNTH_LAYERS) await write(streams[l], '{"type":"FeatureCollection","features":[\n');

@@ -77,7 +77,15 @@ const LAYER_SQL: Record<TileLayerName, LayerSql> = {
 	},
 	buildings: { props: cols('id', 'households', 'grid_code', 'community_code'), geom: 'geom', order: 'id' },
 	// Facilities are drawn as circles (as /api/layers does): one point inside each area.
-	facilities: { props: [['id', 'id'], ['category_code', 'category'], ['name', 'name']], geom: 'ST_PointOnSurface(geom)', order: 'id' },
+	facilities: {
+		props: [
+			['id', 'id'],
+			['category_code', 'category'],
+			['name', 'name']
+		],
+		geom: 'ST_PointOnSurface(geom)',
+		order: 'id'
+	},
 	roads: { props: cols('highway', 'name'), geom: 'geom', order: 'id' },
 	subdistrict_labels: { table: 'subdistricts', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
 	community_labels: { table: 'communities', props: cols('code', 'name'), geom: 'ST_PointOnSurface(geom)', order: 'code' },
@@ -194,7 +202,8 @@ function orderIndex(s: LayerSql): number {
 /** The ORDER BY of the 'postgis' query: ids as numbers; codes are ASCII digits, the same in any collation. */
 function compareKeys(a: unknown, b: unknown): number {
 	if (typeof a === 'number' && typeof b === 'number') return a - b;
-	const x = String(a), y = String(b);
+	const x = String(a),
+		y = String(b);
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -251,10 +260,7 @@ class TileCache {
 	}
 }
 
-const cache = new TileCache(
-	Number(process.env.GRIDATLAS_TILE_CACHE_ENTRIES) || 20_000,
-	(Number(process.env.GRIDATLAS_TILE_CACHE_MB) || 128) * 1024 * 1024
-);
+const cache = new TileCache(Number(process.env.GRIDATLAS_TILE_CACHE_ENTRIES) || 20_000, (Number(process.env.GRIDATLAS_TILE_CACHE_MB) || 128) * 1024 * 1024);
 const pending = new Map<string, Promise<CacheEntry>>();
 // Tests run both engines in one process: cache keys carry which database a tile came from.
 const dbIds = new WeakMap<object, number>();
@@ -335,7 +341,10 @@ export async function serveTile(
 		return jsonError(400, `坐标系“${crsParam}”无效，瓦片可用 wgs84、gcj02 / unknown crs "${crsParam}"; tiles come in wgs84 or gcj02`);
 	}
 	if (!isTileLayer(params.layer)) {
-		return jsonError(404, `未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`);
+		return jsonError(
+			404,
+			`未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`
+		);
 	}
 	let tile: TileCoord;
 	try {

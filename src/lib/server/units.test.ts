@@ -7,7 +7,20 @@ import { unitFacts, unitKindOf } from './units';
 import { configuredBasemaps } from './basemaps';
 
 const box = (x0: number, y0: number, x1: number, y1: number) =>
-	JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
+	JSON.stringify({
+		type: 'MultiPolygon',
+		coordinates: [
+			[
+				[
+					[x0, y0],
+					[x1, y0],
+					[x1, y1],
+					[x0, y1],
+					[x0, y0]
+				]
+			]
+		]
+	});
 const point = (x: number, y: number) => JSON.stringify({ type: 'Point', coordinates: [x, y] });
 
 // 新街口街道 is the square 118.78–118.80 × 32.04–32.05: 香铺营 the west half (two grids), 长江路 the

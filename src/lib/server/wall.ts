@@ -111,19 +111,22 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 	const report = filterReport((await getCoverage(db)).report, { subdistrict: code });
 	// Communities on the map only: a code list names many more (no boundary, no buildings: no data).
 	const mapped = new Set(communities.map((c) => c.code));
-	const compliance: WallCompliance[] = report.communities.filter((c) => mapped.has(c.code)).map((c) => {
-		const cells = report.cells.filter((x) => x.community === c.code && x.status !== 'no_facilities');
-		const passed = cells.filter((x) => x.status === 'pass').length;
-		const noData = cells.filter((x) => x.status === 'no_data').length;
-		return { code: c.code, name: c.name, passed, rules: cells.length, noData, meetsAll: cells.length > 0 && passed === cells.length };
-	});
+	const compliance: WallCompliance[] = report.communities
+		.filter((c) => mapped.has(c.code))
+		.map((c) => {
+			const cells = report.cells.filter((x) => x.community === c.code && x.status !== 'no_facilities');
+			const passed = cells.filter((x) => x.status === 'pass').length;
+			const noData = cells.filter((x) => x.status === 'no_data').length;
+			return { code: c.code, name: c.name, passed, rules: cells.length, noData, meetsAll: cells.length > 0 && passed === cells.length };
+		});
 	const withResult = compliance.filter((c) => c.rules > 0 && c.noData < c.rules);
 	const meetingAll = { count: compliance.filter((c) => c.meetsAll).length, total: withResult.length };
 
 	let lifeCircle: WallBase['lifeCircle'] = null;
 	try {
 		const life = await lifeCircles(db);
-		let households = 0, total = 0;
+		let households = 0,
+			total = 0;
 		for (const c of life.communities) {
 			if (code && c.subdistrictCode !== code) continue;
 			const l15 = c.levels.find((l) => l.level === '15min');

@@ -24,7 +24,11 @@ function formatter(lang: Lang): Intl.DateTimeFormat {
 }
 
 export function beijingClock(d: Date, lang: Lang): { date: string; hms: string; hm: string } {
-	const p = Object.fromEntries(formatter(lang).formatToParts(d).map((x) => [x.type, x.value]));
+	const p = Object.fromEntries(
+		formatter(lang)
+			.formatToParts(d)
+			.map((x) => [x.type, x.value])
+	);
 	const hm = `${p.hour}:${p.minute}`;
 	return { date: t(lang, 'wall.dateFormat', { y: p.year, m: p.month, d: p.day, w: p.weekday }), hms: `${hm}:${p.second}`, hm };
 }

@@ -71,33 +71,62 @@ function axis(n: number, parts: (i: number) => [string, number][]): Axis {
 
 export function wallLayout(cols: number, rows: number): WallLayout {
 	const columns = axis(cols, (i): [string, number][] => {
-		if (cols === 1) return [['left', 24], ['centre', 46], ['right', 30]];
-		if (i === 0) return [['left', 30], ['centre', 70]];
-		if (i === cols - 1) return [['centre', 68], ['right', 32]];
+		if (cols === 1)
+			return [
+				['left', 24],
+				['centre', 46],
+				['right', 30]
+			];
+		if (i === 0)
+			return [
+				['left', 30],
+				['centre', 70]
+			];
+		if (i === cols - 1)
+			return [
+				['centre', 68],
+				['right', 32]
+			];
 		return [['centre', 100]];
 	});
-	const rowAxis = axis(rows, (j): [string, number][] => (j === 0 ? [['header', 7], ['kpi', 12], ['body', 81]] : [['body', 100]]));
-	const first = columns.tiles[0], last = columns.tiles[cols - 1];
+	const rowAxis = axis(rows, (j): [string, number][] =>
+		j === 0
+			? [
+					['header', 7],
+					['kpi', 12],
+					['body', 81]
+				]
+			: [['body', 100]]
+	);
+	const first = columns.tiles[0],
+		last = columns.tiles[cols - 1];
 	const top = rowAxis.tiles[0];
 	const span = (t: Axis['tiles'][number], name: string): [number, number] => [t.lines[name], t.lines[`${name}-end`]];
 	/** A tile's lines inside its two half gutters. */
 	const inner = (t: Axis['tiles'][number]): [number, number] => [t.outer[0] + 1, t.outer[1] - 1];
 
-	const kpiSlices = chunks(Array.from({ length: KPI_COUNT }, (_, i) => i), cols);
+	const kpiSlices = chunks(
+		Array.from({ length: KPI_COUNT }, (_, i) => i),
+		cols
+	);
 	return {
 		columns: columns.tracks.join(' '),
 		rows: rowAxis.tracks.join(' '),
 		map: { col: [first.lines.centre, last.lines['centre-end']], row: [top.lines.body, rowAxis.tiles[rows - 1].lines['body-end']] },
-		headers: columns.tiles.map((t, i) => ({
-			area: { col: inner(t), row: span(top, 'header') },
-			title: i === 0,
-			clock: i === cols - 1
-		})).filter((h) => h.title || h.clock),
-		kpis: columns.tiles.map((t, i) => ({
-			area: { col: inner(t), row: span(top, 'kpi') },
-			from: kpiSlices[i][0] ?? 0,
-			to: (kpiSlices[i].at(-1) ?? -1) + 1
-		})).filter((k) => k.to > k.from),
+		headers: columns.tiles
+			.map((t, i) => ({
+				area: { col: inner(t), row: span(top, 'header') },
+				title: i === 0,
+				clock: i === cols - 1
+			}))
+			.filter((h) => h.title || h.clock),
+		kpis: columns.tiles
+			.map((t, i) => ({
+				area: { col: inner(t), row: span(top, 'kpi') },
+				from: kpiSlices[i][0] ?? 0,
+				to: (kpiSlices[i].at(-1) ?? -1) + 1
+			}))
+			.filter((k) => k.to > k.from),
 		left: chunks(LEFT_PANELS, rows)
 			.map((panels, j) => ({ area: { col: span(first, 'left'), row: span(rowAxis.tiles[j], 'body') }, panels }))
 			.filter((s) => s.panels.length > 0),

@@ -30,7 +30,15 @@ const live: WallLive = {
 	byMonth: [{ period: '2026-11', reported: 50, closed: 30, due: 40, closedOfDue: 20, onTime: 10, closureRate: 0.5, onTimeRate: 0.25 }],
 	latest: [
 		{ id: 'A', category: 'dispute', status: 'closed', reported_at: '2026-11-26T01:05:00Z', community_code: '320102001001', grid_code: null, description: null },
-		{ id: 'B', category: 'environment', status: 'reported', reported_at: '2026-11-26T01:06:00Z', community_code: null, grid_code: null, description: '<b>x</b>' }
+		{
+			id: 'B',
+			category: 'environment',
+			status: 'reported',
+			reported_at: '2026-11-26T01:06:00Z',
+			community_code: null,
+			grid_code: null,
+			description: '<b>x</b>'
+		}
 	]
 };
 
@@ -47,7 +55,10 @@ describe('wall panels', () => {
 	it('names categories and communities in the page language; the latest rows keep descriptions as text', () => {
 		const zh = new WallText('zh', base);
 		const en = new WallText('en', base);
-		expect(zh.slices(live).map((s) => [s.name, s.index])).toEqual([['环境卫生', 1], ['unknown', 9]]);
+		expect(zh.slices(live).map((s) => [s.name, s.index])).toEqual([
+			['环境卫生', 1],
+			['unknown', 9]
+		]);
 		expect(en.slices(live)[0].name).toBe('Environment & sanitation');
 		const rows = zh.latestRows(live);
 		expect(rows[0]).toMatchObject({ id: 'A', category: '矛盾纠纷', place: '华侨路', closed: true, time: '09:05' });

@@ -41,9 +41,25 @@ export class WallText {
 			{ id: 'today', label: tr('wall.kpi.today'), value: fmt(d.today), note: tr('wall.kpi.todayNote', { n: today?.closed ?? 0 }) },
 			{ id: 'in-progress', label: tr('wall.kpi.inProgress'), value: fmt(d.inProgress) },
 			{ id: 'overdue', label: tr('wall.kpi.overdue'), value: fmt(d.overdue), tone: d.overdue > 0 ? 'bad' : undefined },
-			{ id: 'closure-rate', label: tr('wall.kpi.closureRate'), value: percent(d.closureRate) ?? tr('wall.none'), note: tr('wall.kpi.ofDue', { n: fmt(d.due) }) },
-			{ id: 'on-time-rate', label: tr('wall.kpi.onTimeRate'), value: percent(d.onTimeRate) ?? tr('wall.none'), tone: d.onTimeRate !== null && d.onTimeRate < 0.9 ? 'warn' : undefined },
-			{ id: 'coverage', label: tr('wall.kpi.coverage'), value: fmt(base.meetingAll.count), note: tr('wall.kpi.ofCommunities', { n: base.meetingAll.total }) + this.missingNote(), tone: 'good' },
+			{
+				id: 'closure-rate',
+				label: tr('wall.kpi.closureRate'),
+				value: percent(d.closureRate) ?? tr('wall.none'),
+				note: tr('wall.kpi.ofDue', { n: fmt(d.due) })
+			},
+			{
+				id: 'on-time-rate',
+				label: tr('wall.kpi.onTimeRate'),
+				value: percent(d.onTimeRate) ?? tr('wall.none'),
+				tone: d.onTimeRate !== null && d.onTimeRate < 0.9 ? 'warn' : undefined
+			},
+			{
+				id: 'coverage',
+				label: tr('wall.kpi.coverage'),
+				value: fmt(base.meetingAll.count),
+				note: tr('wall.kpi.ofCommunities', { n: base.meetingAll.total }) + this.missingNote(),
+				tone: 'good'
+			},
 			{
 				id: 'life-circle',
 				label: tr('wall.kpi.lifeCircle'),
@@ -85,7 +101,11 @@ export class WallText {
 	}
 
 	monthPoints(d: WallLive) {
-		return d.byMonth.map((p) => ({ label: this.lang === 'zh' ? `${Number(p.period.slice(5, 7))}月` : p.period.slice(2), reported: p.reported, closed: p.closed }));
+		return d.byMonth.map((p) => ({
+			label: this.lang === 'zh' ? `${Number(p.period.slice(5, 7))}月` : p.period.slice(2),
+			reported: p.reported,
+			closed: p.closed
+		}));
 	}
 
 	latestRows(d: WallLive) {

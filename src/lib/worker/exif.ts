@@ -43,7 +43,8 @@ function readTiff(t: Uint8Array): PhotoEvidence {
 		}
 		return out;
 	};
-	const ascii = (e?: { count: number; at: number }) => (e && e.at + e.count <= t.length ? String.fromCharCode(...t.subarray(e.at, e.at + e.count)).replace(/\0.*$/, '') : null);
+	const ascii = (e?: { count: number; at: number }) =>
+		e && e.at + e.count <= t.length ? String.fromCharCode(...t.subarray(e.at, e.at + e.count)).replace(/\0.*$/, '') : null;
 	const rationals = (e?: { count: number; at: number }) => {
 		if (!e || e.at + e.count * 8 > t.length) return null;
 		return Array.from({ length: e.count }, (_, i) => u32(e.at + i * 8) / (u32(e.at + i * 8 + 4) || 1));

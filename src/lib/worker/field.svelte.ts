@@ -131,19 +131,52 @@ export class FieldOutbox {
 		const now = new Date().toISOString();
 		const id = newClientId('n');
 		await this.enqueue([
-			{ kind: 'note', id, caseId, label, createdAt: now, url: `/api/cases/${encodeURIComponent(caseId)}/notes`, body: { id, kind, text, photos: photos.length > 0 }, attempts: 0, state: 'pending' },
+			{
+				kind: 'note',
+				id,
+				caseId,
+				label,
+				createdAt: now,
+				url: `/api/cases/${encodeURIComponent(caseId)}/notes`,
+				body: { id, kind, text, photos: photos.length > 0 },
+				attempts: 0,
+				state: 'pending'
+			},
 			...photos.map((p) => this.photoItem(caseId, p, label, id, now))
 		]);
 	}
 
 	/** A workflow step of the handling side (处置反馈), through /api/cases/<id>/steps. */
 	async step(caseId: string, action: string, label: string): Promise<void> {
-		await this.enqueue([{ kind: 'step', id: newClientId('s'), caseId, label, createdAt: new Date().toISOString(), url: `/api/cases/${encodeURIComponent(caseId)}/steps`, body: { action }, attempts: 0, state: 'pending' }]);
+		await this.enqueue([
+			{
+				kind: 'step',
+				id: newClientId('s'),
+				caseId,
+				label,
+				createdAt: new Date().toISOString(),
+				url: `/api/cases/${encodeURIComponent(caseId)}/steps`,
+				body: { action },
+				attempts: 0,
+				state: 'pending'
+			}
+		]);
 	}
 
 	/** Patrol track points, queued as one item. */
 	async patrol(points: unknown[], label: string): Promise<void> {
-		await this.enqueue([{ kind: 'patrol', id: newClientId('t'), label, createdAt: new Date().toISOString(), url: '/api/patrol/points', body: { points }, attempts: 0, state: 'pending' }]);
+		await this.enqueue([
+			{
+				kind: 'patrol',
+				id: newClientId('t'),
+				label,
+				createdAt: new Date().toISOString(),
+				url: '/api/patrol/points',
+				body: { points },
+				attempts: 0,
+				state: 'pending'
+			}
+		]);
 	}
 
 	private photoItem(caseId: string, p: PreparedPhoto, label: string, note: string | null, now: string): OutboxItem {
@@ -155,6 +188,18 @@ export class FieldOutbox {
 			fields.exif_lon = String(p.lon);
 			fields.exif_lat = String(p.lat);
 		}
-		return { kind: 'photo', id, caseId, label, createdAt: now, url: `/api/cases/${encodeURIComponent(caseId)}/photos`, photo: p.photo, thumb: p.thumb ?? undefined, fields, attempts: 0, state: 'pending' };
+		return {
+			kind: 'photo',
+			id,
+			caseId,
+			label,
+			createdAt: now,
+			url: `/api/cases/${encodeURIComponent(caseId)}/photos`,
+			photo: p.photo,
+			thumb: p.thumb ?? undefined,
+			fields,
+			attempts: 0,
+			state: 'pending'
+		};
 	}
 }

@@ -6,7 +6,11 @@ import { containsPoint } from '../../../geo/cases/attribution';
 export function insideAny(geoms: (Polygon | MultiPolygon)[], lon: number, lat: number): boolean {
 	return geoms.some((g) => {
 		const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-		return containsPoint(polys.map((rings) => rings.map((ring) => ring.flat())), lon, lat);
+		return containsPoint(
+			polys.map((rings) => rings.map((ring) => ring.flat())),
+			lon,
+			lat
+		);
 	});
 }
 

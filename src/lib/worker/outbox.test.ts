@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { flush, MemoryOutbox, newClientId, outcomeOf, sendOrder, type OutboxItem, type Sent } from './outbox';
 
-const item = (id: string, kind: OutboxItem['kind'] = 'report'): OutboxItem => ({ kind, id, label: id, createdAt: '2026-01-01T00:00:00Z', url: '/x', attempts: 0, state: 'pending' });
+const item = (id: string, kind: OutboxItem['kind'] = 'report'): OutboxItem => ({
+	kind,
+	id,
+	label: id,
+	createdAt: '2026-01-01T00:00:00Z',
+	url: '/x',
+	attempts: 0,
+	state: 'pending'
+});
 
 /** A server that stores by id (idempotent) and can be offline or lose answers. */
 function server() {
@@ -52,7 +60,13 @@ describe('outbox', () => {
 		await store.add([item('r3')]);
 		const r0 = await flush(store, (i) => s.send(i));
 		expect(r0).toEqual({ sent: 0, refused: 0, left: 5 });
-		expect((await store.all()).map((i) => [i.id, i.attempts])).toEqual([['r1', 1], ['r2', 0], ['p2a', 0], ['p2b', 0], ['r3', 0]]);
+		expect((await store.all()).map((i) => [i.id, i.attempts])).toEqual([
+			['r1', 1],
+			['r2', 0],
+			['p2a', 0],
+			['p2b', 0],
+			['r3', 0]
+		]);
 		s.online = true;
 		const r1 = await flush(store, (i) => s.send(i));
 		expect(r1).toEqual({ sent: 5, refused: 0, left: 0 });

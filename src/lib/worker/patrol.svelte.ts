@@ -89,7 +89,10 @@ export class Patrol {
 		if (!this.buffer.length) return;
 		const batch = this.buffer;
 		this.buffer = [];
-		void this.outbox.patrol(batch, `${batch.length} × ${new Date(batch[0].at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' })}`);
+		void this.outbox.patrol(
+			batch,
+			`${batch.length} × ${new Date(batch[0].at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' })}`
+		);
 	}
 
 	async loadServer(): Promise<void> {

@@ -27,8 +27,26 @@ const task = (id: string, over: Partial<WorkerTask> = {}): WorkerTask => ({
 	photos: [],
 	...over
 });
-const clock = (state: 'ok' | 'warning' | 'overdue', leftMin: number) => ({ stage: 'handle' as const, startedAt: '', dueAt: '', unit: 'work_hour' as const, limitMin: 60, usedMin: 0, leftMin, share: 0, state, left: { zh: '', en: '' } });
-const ops = (c: ReturnType<typeof clock> | null, urgent = false) => ({ stage: 'handle' as const, urgent, clock: c, assignees: [], reworkCount: 0, subclass: { code: 'E0102', name_zh: '', name_en: '' } });
+const clock = (state: 'ok' | 'warning' | 'overdue', leftMin: number) => ({
+	stage: 'handle' as const,
+	startedAt: '',
+	dueAt: '',
+	unit: 'work_hour' as const,
+	limitMin: 60,
+	usedMin: 0,
+	leftMin,
+	share: 0,
+	state,
+	left: { zh: '', en: '' }
+});
+const ops = (c: ReturnType<typeof clock> | null, urgent = false) => ({
+	stage: 'handle' as const,
+	urgent,
+	clock: c,
+	assignees: [],
+	reworkCount: 0,
+	subclass: { code: 'E0102', name_zh: '', name_en: '' }
+});
 
 describe('tasks', () => {
 	it('most urgent first: overdue, warning, least time left, urgent; then newest; closed last', () => {
@@ -55,8 +73,16 @@ describe('tasks', () => {
 
 describe('taxonomy, geometry, patrol', () => {
 	const tax = {
-		categories: [{ code: 'environment', name_zh: '', name_en: '', subclass_code: 'E0102' }, { code: 'dispute', name_zh: '', name_en: '', subclass_code: 'E0601' }],
-		classes: [{ code: 'E01', kind: 'event' as const, name_zh: '', name_en: '' }, { code: 'P01', kind: 'part' as const, name_zh: '', name_en: '' }, { code: 'E04', kind: 'event' as const, name_zh: '', name_en: '' }, { code: 'E05', kind: 'event' as const, name_zh: '', name_en: '' }]
+		categories: [
+			{ code: 'environment', name_zh: '', name_en: '', subclass_code: 'E0102' },
+			{ code: 'dispute', name_zh: '', name_en: '', subclass_code: 'E0601' }
+		],
+		classes: [
+			{ code: 'E01', kind: 'event' as const, name_zh: '', name_en: '' },
+			{ code: 'P01', kind: 'part' as const, name_zh: '', name_en: '' },
+			{ code: 'E04', kind: 'event' as const, name_zh: '', name_en: '' },
+			{ code: 'E05', kind: 'event' as const, name_zh: '', name_en: '' }
+		]
 	};
 	it('files a subclass under the category mapped onto it, else by its class', () => {
 		expect(categoryForSubclass(tax, 'E0601')).toBe('dispute');
@@ -66,7 +92,20 @@ describe('taxonomy, geometry, patrol', () => {
 		expect(categoryForSubclass(tax, 'E0501')).toBe('other');
 	});
 
-	const square: MultiPolygon = { type: 'MultiPolygon', coordinates: [[[[118, 32], [118.01, 32], [118.01, 32.01], [118, 32.01], [118, 32]]]] };
+	const square: MultiPolygon = {
+		type: 'MultiPolygon',
+		coordinates: [
+			[
+				[
+					[118, 32],
+					[118.01, 32],
+					[118.01, 32.01],
+					[118, 32.01],
+					[118, 32]
+				]
+			]
+		]
+	};
 	it('inside my grid: strictly inside, like ST_Contains', () => {
 		expect(insideAny([square], 118.005, 32.005)).toBe(true);
 		expect(insideAny([square], 118.02, 32.005)).toBe(false);
@@ -93,27 +132,62 @@ describe('photos on the phone', () => {
 		const tiff: number[] = [];
 		const u16 = (v: number) => tiff.push(v & 0xff, v >> 8);
 		const u32 = (v: number) => tiff.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24);
-		tiff.push(0x49, 0x49); u16(42); u32(8);
+		tiff.push(0x49, 0x49);
+		u16(42);
+		u32(8);
 		// IFD0 at 8: 2 entries (ExifIFD → 38, GPS → 68)
 		u16(2);
-		u16(0x8769); u16(4); u32(1); u32(38);
-		u16(0x8825); u16(4); u32(1); u32(68);
+		u16(0x8769);
+		u16(4);
+		u32(1);
+		u32(38);
+		u16(0x8825);
+		u16(4);
+		u32(1);
+		u32(68);
 		u32(0);
 		// Exif IFD at 38: DateTimeOriginal (ASCII, 20 bytes at 140)
-		u16(1); u16(0x9003); u16(2); u32(20); u32(140); u32(0);
+		u16(1);
+		u16(0x9003);
+		u16(2);
+		u32(20);
+		u32(140);
+		u32(0);
 		while (tiff.length < 68) tiff.push(0);
 		// GPS IFD at 68: N, lat (3 rationals at 160), E, lon (at 184)
 		u16(4);
-		u16(1); u16(2); u32(2); tiff.push(0x4e, 0, 0, 0);
-		u16(2); u16(5); u32(3); u32(160);
-		u16(3); u16(2); u32(2); tiff.push(0x45, 0, 0, 0);
-		u16(4); u16(5); u32(3); u32(184);
+		u16(1);
+		u16(2);
+		u32(2);
+		tiff.push(0x4e, 0, 0, 0);
+		u16(2);
+		u16(5);
+		u32(3);
+		u32(160);
+		u16(3);
+		u16(2);
+		u32(2);
+		tiff.push(0x45, 0, 0, 0);
+		u16(4);
+		u16(5);
+		u32(3);
+		u32(184);
 		u32(0);
 		while (tiff.length < 140) tiff.push(0);
 		for (const c of '2026:03:14 09:30:00\0') tiff.push(c.charCodeAt(0));
 		while (tiff.length < 160) tiff.push(0);
-		for (const [n, d] of [[32, 1], [3, 1], [36, 1]]) (u32(n), u32(d));
-		for (const [n, d] of [[118, 1], [47, 1], [2400, 100]]) (u32(n), u32(d));
+		for (const [n, d] of [
+			[32, 1],
+			[3, 1],
+			[36, 1]
+		])
+			(u32(n), u32(d));
+		for (const [n, d] of [
+			[118, 1],
+			[47, 1],
+			[2400, 100]
+		])
+			(u32(n), u32(d));
 		const app1 = [...'Exif'].map((c) => c.charCodeAt(0)).concat([0, 0], tiff);
 		const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1, 0xff, 0xd9]);
 		const e = readExif(jpeg);

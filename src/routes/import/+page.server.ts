@@ -80,7 +80,8 @@ export const actions: Actions = {
 				return refuse(TOO_LARGE_RULES.has(e.rule ?? '') ? 413 : 422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
 			}
 			if (e.name === 'ImportLimitError') return refuse(413, t(lang, 'import.limitError'), e.message);
-			if (err instanceof JobError) return refuse(err.status, t(lang, err.code === 'job_memory' ? 'import.limitError' : 'import.fileError'), err.message, { code: err.code });
+			if (err instanceof JobError)
+				return refuse(err.status, t(lang, err.code === 'job_memory' ? 'import.limitError' : 'import.fileError'), err.message, { code: err.code });
 			if (e.name === 'ImportRejectedError') {
 				return refuse(422, t(lang, 'import.rejectedError'), e.message, {
 					issues: (e.rejected ?? []).slice(0, MAX_ISSUES_SHOWN),

@@ -14,7 +14,13 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 		grids: await ownGrids(db, locals.user!),
 		taxonomy: {
 			classes: tax.classes,
-			subclasses: tax.subclasses.map((s) => ({ code: s.code, class_code: s.class_code, name_zh: s.name_zh, name_en: s.name_en, urgent_default: s.urgent_default })),
+			subclasses: tax.subclasses.map((s) => ({
+				code: s.code,
+				class_code: s.class_code,
+				name_zh: s.name_zh,
+				name_en: s.name_en,
+				urgent_default: s.urgent_default
+			})),
 			categories: tax.categories
 		},
 		patrolIntervalS: Math.max(5, Number(process.env.GRIDATLAS_PATROL_INTERVAL_S) || 30)

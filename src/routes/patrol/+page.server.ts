@@ -29,8 +29,15 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 	let all = null;
 	if (!selected) {
 		const tracks = [];
-		for (const w of overview.workers.filter((x) => x.points > 0)) tracks.push((await readTrack(db, principal, w.user, overview.day)).points.map((p) => [p.lon, p.lat] as [number, number]));
-		all = { tracks, grids: await gridsOf(db, [...new Set(overview.workers.flatMap((w) => w.units))].filter((u) => u !== '*')) };
+		for (const w of overview.workers.filter((x) => x.points > 0))
+			tracks.push((await readTrack(db, principal, w.user, overview.day)).points.map((p) => [p.lon, p.lat] as [number, number]));
+		all = {
+			tracks,
+			grids: await gridsOf(
+				db,
+				[...new Set(overview.workers.flatMap((w) => w.units))].filter((u) => u !== '*')
+			)
+		};
 	}
 	return { lang: resolveLang(url, cookies), ...overview, selected, all };
 };

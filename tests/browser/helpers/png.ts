@@ -12,7 +12,9 @@ export interface Image {
 export function decodePng(buf: Buffer): Image {
 	if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
 	let p = 8;
-	let width = 0, height = 0, colorType = 0;
+	let width = 0,
+		height = 0,
+		colorType = 0;
 	const idat: Buffer[] = [];
 	while (p < buf.length) {
 		const len = buf.readUInt32BE(p);
@@ -46,7 +48,9 @@ export function decodePng(buf: Buffer): Image {
 			else if (filter === 2) v += b;
 			else if (filter === 3) v += (a + b) >> 1;
 			else if (filter === 4) {
-				const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+				const pa = Math.abs(b - c),
+					pb = Math.abs(a - c),
+					pc = Math.abs(a + b - 2 * c);
 				v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 			}
 			cur[i] = v & 0xff;
@@ -72,12 +76,7 @@ export function hexToRgb(hex: string): [number, number, number] {
 export function countColor(img: Image, rgb: [number, number, number], tolerance = 24): number {
 	let n = 0;
 	for (let i = 0; i < img.data.length; i += 4) {
-		if (
-			Math.abs(img.data[i] - rgb[0]) <= tolerance &&
-			Math.abs(img.data[i + 1] - rgb[1]) <= tolerance &&
-			Math.abs(img.data[i + 2] - rgb[2]) <= tolerance
-		)
-			n++;
+		if (Math.abs(img.data[i] - rgb[0]) <= tolerance && Math.abs(img.data[i + 1] - rgb[1]) <= tolerance && Math.abs(img.data[i + 2] - rgb[2]) <= tolerance) n++;
 	}
 	return n;
 }

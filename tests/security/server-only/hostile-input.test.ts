@@ -130,13 +130,17 @@ describe('hostile values in every parameter of every route', () => {
 			if (!ex || id === '/logout') continue;
 			if (ex.form) {
 				for (const field of Object.keys(ex.form)) {
-					for (const value of HOSTILE) check(`${method} ${id} form ${field}=${JSON.stringify(value)}`, await call(ex, method, ex.path, { form: { ...ex.form, [field]: value } }));
+					for (const value of HOSTILE)
+						check(`${method} ${id} form ${field}=${JSON.stringify(value)}`, await call(ex, method, ex.path, { form: { ...ex.form, [field]: value } }));
 				}
 			} else if (ex.body && typeof ex.body === 'object' && !Array.isArray(ex.body)) {
 				const fields = [...Object.keys(ex.body as object), 'name', 'source', 'note'];
 				for (const field of fields) {
 					for (const value of [...HOSTILE, Number.MAX_VALUE, -1, 1e308]) {
-						check(`${method} ${id} body ${field}=${JSON.stringify(value)}`, await call(ex, method, ex.path, { json: { ...(ex.body as object), [field]: value } }));
+						check(
+							`${method} ${id} body ${field}=${JSON.stringify(value)}`,
+							await call(ex, method, ex.path, { json: { ...(ex.body as object), [field]: value } })
+						);
 					}
 				}
 			}

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../auth/capabilities';
 import { recheckCredentials, watchCredential, watchedCount } from './live-credentials';
 
-const leader: Principal = { kind: 'user', id: 7, name: 'li', displayName: '李', role: 'leader', capabilities: ['wall:read', 'cases:read'], units: ['320102003'] };
+const leader: Principal = {
+	kind: 'user',
+	id: 7,
+	name: 'li',
+	displayName: '李',
+	role: 'leader',
+	capabilities: ['wall:read', 'cases:read'],
+	units: ['320102003']
+};
 
 describe('watchCredential', () => {
 	it('ends a watched response when its credential stops granting the same, and only then', async () => {
@@ -23,7 +31,17 @@ describe('watchCredential', () => {
 	it('ends on revocation (no principal), and not while the database is briefly unreachable', async () => {
 		let fail = true;
 		let ended = 0;
-		watchCredential({ key: 't:y', resolve: async () => { if (fail) throw new Error('down'); return null; } }, leader, () => ended++);
+		watchCredential(
+			{
+				key: 't:y',
+				resolve: async () => {
+					if (fail) throw new Error('down');
+					return null;
+				}
+			},
+			leader,
+			() => ended++
+		);
 		await recheckCredentials();
 		expect(ended).toBe(0);
 		fail = false;

@@ -114,9 +114,7 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/api/plans/[community]/import': { POST: change('plans:write', param('community')) }
 };
 
-export type Decision =
-	| { ok: true; public: boolean }
-	| { ok: false; status: 401 | 403 | 405; code: string; message: string };
+export type Decision = { ok: true; public: boolean } | { ok: false; status: 401 | 403 | 405; code: string; message: string };
 
 const UNAUTHENTICATED = {
 	ok: false as const,
@@ -138,8 +136,19 @@ export async function authorize(event: RequestEvent, principal: Principal | null
 	if (!routeId) return { ok: true, public: true }; // no such route: SvelteKit answers 404 (or a static file)
 	const rule = ruleFor(routeId, event.request.method);
 	if (!rule) {
-		if (ROUTE_RULES[routeId]) return { ok: false, status: 405, code: 'method_not_allowed', message: `${event.request.method} 不适用于此地址 / ${event.request.method} is not allowed here` };
-		return { ok: false, status: 403, code: 'no_rule', message: `路由 ${routeId} 没有权限规则，已拒绝 / route ${routeId} has no permission rule and is refused` };
+		if (ROUTE_RULES[routeId])
+			return {
+				ok: false,
+				status: 405,
+				code: 'method_not_allowed',
+				message: `${event.request.method} 不适用于此地址 / ${event.request.method} is not allowed here`
+			};
+		return {
+			ok: false,
+			status: 403,
+			code: 'no_rule',
+			message: `路由 ${routeId} 没有权限规则，已拒绝 / route ${routeId} has no permission rule and is refused`
+		};
 	}
 	if (rule.need === 'public') return { ok: true, public: true };
 	if (!principal) return UNAUTHENTICATED;

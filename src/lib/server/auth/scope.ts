@@ -17,8 +17,7 @@ export function readScope(principal: Principal | null | undefined): Scope {
 export const likePatterns = (units: string[]) => units.map((u) => `${u}%`);
 
 /** The unit a case row belongs to, for LIKE ANY(patterns): its grid, else community, else subdistrict. */
-export const CASE_UNIT_SQL = (alias = '') =>
-	`coalesce(${alias}grid_code, ${alias}community_code, ${alias}subdistrict_code, '')`;
+export const CASE_UNIT_SQL = (alias = '') => `coalesce(${alias}grid_code, ${alias}community_code, ${alias}subdistrict_code, '')`;
 
 /**
  * ` AND <the case's unit> LIKE ANY($n)` limiting case rows (table alias `alias`, e.g. 'c.') to the

@@ -38,13 +38,18 @@ const TOKEN_SELECT = `SELECT t.id, t.name, t.kind, t.token_prefix, t.scopes, t.u
 export async function createToken(db: Db, spec: NewToken): Promise<{ token: string; row: TokenRow }> {
 	const name = String(spec.name ?? '').trim();
 	if (!name || name.length > 100) throw new AccountError('令牌名称必填（最多 100 字）/ a token needs a name (at most 100 characters)', 'bad_name', 'name');
-	if (spec.kind !== 'api' && spec.kind !== 'wall') throw new AccountError(`令牌类型“${String(spec.kind)}”无效，可用 api、wall / unknown token kind; use api or wall`, 'bad_kind', 'kind');
+	if (spec.kind !== 'api' && spec.kind !== 'wall')
+		throw new AccountError(`令牌类型“${String(spec.kind)}”无效，可用 api、wall / unknown token kind; use api or wall`, 'bad_kind', 'kind');
 	const kind = spec.kind as TokenKind;
 	const allowed = TOKEN_SCOPES[kind];
 	const scopes = spec.scopes && spec.scopes.length > 0 ? [...new Set(spec.scopes)] : allowed;
 	for (const s of scopes) {
 		if (!allowed.includes(s as Capability)) {
-			throw new AccountError(`${kind} 令牌不能有权限“${s}”（可用：${allowed.join(', ')}）/ a ${kind} token can not have scope "${s}" (allowed: ${allowed.join(', ')})`, 'bad_scope', 'scopes');
+			throw new AccountError(
+				`${kind} 令牌不能有权限“${s}”（可用：${allowed.join(', ')}）/ a ${kind} token can not have scope "${s}" (allowed: ${allowed.join(', ')})`,
+				'bad_scope',
+				'scopes'
+			);
 		}
 	}
 	const days = spec.expiresInDays;
@@ -81,10 +86,15 @@ export async function revokeToken(db: Db, id: number): Promise<TokenRow> {
 /** The principal of a bearer token, or null when unknown, revoked or expired. */
 export async function resolveToken(q: Queryable, token: string, now = new Date()): Promise<Principal | null> {
 	if (!token.startsWith('ga_') || token.length > 200) return null;
-	const [row] = await q.query<{ id: number; name: string; scopes: Capability[]; unit_codes: string[]; expires_at: Date | string | null; revoked_at: unknown; last_used_at: Date | string | null }>(
-		'SELECT id, name, scopes, unit_codes, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1',
-		[sha256(token)]
-	);
+	const [row] = await q.query<{
+		id: number;
+		name: string;
+		scopes: Capability[];
+		unit_codes: string[];
+		expires_at: Date | string | null;
+		revoked_at: unknown;
+		last_used_at: Date | string | null;
+	}>('SELECT id, name, scopes, unit_codes, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1', [sha256(token)]);
 	if (!row || row.revoked_at || (row.expires_at && new Date(row.expires_at) <= now)) return null;
 	if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
 		await q.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [row.id, now.toISOString()]);

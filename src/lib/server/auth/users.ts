@@ -62,15 +62,27 @@ export async function checkUnits(q: Queryable, role: Role, units: unknown): Prom
 	const list = Array.isArray(units) ? units.map((u) => String(u).trim()).filter(Boolean) : [];
 	if (role === 'admin') return [CITY];
 	if (list.length === 0) {
-		throw new AccountError('请至少指定一个辖区（街道、社区或网格代码，或 * 表示全市）/ give at least one jurisdiction (a subdistrict, community or grid code, or * for the whole city)', 'no_units', 'units');
+		throw new AccountError(
+			'请至少指定一个辖区（街道、社区或网格代码，或 * 表示全市）/ give at least one jurisdiction (a subdistrict, community or grid code, or * for the whole city)',
+			'no_units',
+			'units'
+		);
 	}
 	for (const code of list) {
 		if (code === CITY) continue;
 		if (!isUnitCode(code)) {
-			throw new AccountError(`辖区代码“${code}”无效：应为 9 位街道、12 位社区或 15 位网格代码 / jurisdiction "${code}" is not a 9-digit subdistrict, 12-digit community or 15-digit grid code`, 'bad_unit', 'units');
+			throw new AccountError(
+				`辖区代码“${code}”无效：应为 9 位街道、12 位社区或 15 位网格代码 / jurisdiction "${code}" is not a 9-digit subdistrict, 12-digit community or 15-digit grid code`,
+				'bad_unit',
+				'units'
+			);
 		}
 		if (code.length === 15 && role !== 'worker') {
-			throw new AccountError(`只有网格员的辖区可以是单个网格（${code}）/ only grid workers may have a single grid (${code}) as jurisdiction`, 'bad_unit', 'units');
+			throw new AccountError(
+				`只有网格员的辖区可以是单个网格（${code}）/ only grid workers may have a single grid (${code}) as jurisdiction`,
+				'bad_unit',
+				'units'
+			);
 		}
 		const table = code.length === 9 ? 'subdistricts' : code.length === 12 ? 'communities' : 'grids';
 		const [row] = await q.query(`SELECT 1 FROM ${table} WHERE code = $1`, [code]);
@@ -82,17 +94,21 @@ export async function checkUnits(q: Queryable, role: Role, units: unknown): Prom
 export async function createUser(db: Db, user: NewUser, log2N?: number): Promise<UserRow> {
 	const username = checkUsername(user.username);
 	const role = checkRole(user.role);
-	const displayName = String(user.displayName ?? '').trim().slice(0, 100);
+	const displayName = String(user.displayName ?? '')
+		.trim()
+		.slice(0, 100);
 	checkPasswordPolicy(user.password, username);
 	const hash = await hashPassword(user.password, log2N);
 	return db.transaction(async (tx) => {
 		const units = await checkUnits(tx, role, user.units);
 		const [exists] = await tx.query('SELECT 1 FROM users WHERE username = $1', [username]);
 		if (exists) throw new AccountError(`用户名“${username}”已被使用 / the user name ${username} is taken`, 'username_taken', 'username');
-		const [{ id }] = await tx.query<{ id: number }>(
-			'INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id',
-			[username, displayName, role, hash]
-		);
+		const [{ id }] = await tx.query<{ id: number }>('INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [
+			username,
+			displayName,
+			role,
+			hash
+		]);
 		await setUnits(tx, id, units);
 		return (await getUser(tx, id))!;
 	});
@@ -222,7 +238,9 @@ export async function authenticate(db: Db, username: unknown, password: unknown,
 		[row.id, now.toISOString()]
 	);
 	if (!cleared) {
-		const [state] = await db.query<{ disabled: boolean; locked_until: Date | string | null }>('SELECT disabled, locked_until FROM users WHERE id = $1', [row.id]);
+		const [state] = await db.query<{ disabled: boolean; locked_until: Date | string | null }>('SELECT disabled, locked_until FROM users WHERE id = $1', [
+			row.id
+		]);
 		if (state?.disabled) throw new SignInError('该账户已停用，请联系管理员 / this account is disabled; ask an administrator', 'disabled');
 		const seconds = state?.locked_until ? Math.max(1, Math.ceil((new Date(state.locked_until).getTime() - now.getTime()) / 1000)) : 60;
 		throw new SignInError(

@@ -7,7 +7,18 @@ import type { Db, Queryable } from '../db';
 import type { Principal } from '../../auth/capabilities';
 import { afterCaseCommit, CASE_CHANNEL } from '../case-events';
 import { addWorkingTime, clockAt, durationText, type Limit } from '../../../../geo/cases/worktime';
-import { CaseStepError, planStep, STAGE_STATUS, stageOf, STAGES, type Action, type Postponement, type Side, type Stage, type TimedStage } from '../../../../geo/cases/ops';
+import {
+	CaseStepError,
+	planStep,
+	STAGE_STATUS,
+	stageOf,
+	STAGES,
+	type Action,
+	type Postponement,
+	type Side,
+	type Stage,
+	type TimedStage
+} from '../../../../geo/cases/ops';
 import { limitOf, loadCalendar, loadTaxonomy, TaxonomyError, type CalendarSettings } from './taxonomy';
 import type { CaseOpsView, CaseStep, CaseSubclass, Taxonomy } from '../../cases/types';
 
@@ -61,16 +72,24 @@ export function sidesOf(p: Pick<Principal, 'capabilities'>): Side[] {
 const ms = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).getTime());
 
 function stepBody(body: unknown): StepInput {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CaseStepError('bad_step', '请求体应为一个对象，如 {"action":"register"}', 'the body must be one object, e.g. {"action":"register"}', 400);
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		throw new CaseStepError('bad_step', '请求体应为一个对象，如 {"action":"register"}', 'the body must be one object, e.g. {"action":"register"}', 400);
 	const o = body as Record<string, unknown>;
 	const text = (v: unknown, name: string, max: number) => {
 		if (v === undefined || v === null) return undefined;
-		if (typeof v !== 'string' || v.length > max || /\0/.test(v)) throw new CaseStepError('bad_step', `${name} 应为不超过 ${max} 个字符的文本`, `${name} must be text of at most ${max} characters`, 400);
+		if (typeof v !== 'string' || v.length > max || /\0/.test(v))
+			throw new CaseStepError('bad_step', `${name} 应为不超过 ${max} 个字符的文本`, `${name} must be text of at most ${max} characters`, 400);
 		return v;
 	};
-	if (o.urgent !== undefined && typeof o.urgent !== 'boolean') throw new CaseStepError('bad_step', 'urgent 应为 true 或 false', 'urgent must be true or false', 400);
+	if (o.urgent !== undefined && typeof o.urgent !== 'boolean')
+		throw new CaseStepError('bad_step', 'urgent 应为 true 或 false', 'urgent must be true or false', 400);
 	if (o.days !== undefined && (typeof o.days !== 'number' || !(o.days > 0 && o.days <= 30))) {
-		throw new CaseStepError('bad_step', 'days（缓办工作日数）应为 0 到 30 之间的数', 'days (working days of postponement) must be a number above 0 and at most 30', 400);
+		throw new CaseStepError(
+			'bad_step',
+			'days（缓办工作日数）应为 0 到 30 之间的数',
+			'days (working days of postponement) must be a number above 0 and at most 30',
+			400
+		);
 	}
 	return {
 		action: text(o.action, 'action', 40) ?? '',
@@ -103,7 +122,11 @@ export async function takeStep(db: Db, sourceId: string, body: unknown, principa
 		// A case registered by a feed (status moved, no operations yet) is registered here first.
 		if (!ops && (stage === 'dispatch' || stage === 'register')) stage = 'register';
 		else if (!ops && stage !== 'closed' && stage !== 'voided' && input.action !== 'void') {
-			throw new CaseStepError('bad_step', `案件“${sourceId}”未在本系统立案（没有小类和时限），已${c.status}，不能“${input.action}”`, `case "${sourceId}" was never registered here (no subclass, no time limits) and is ${c.status}; "${input.action}" is not possible`);
+			throw new CaseStepError(
+				'bad_step',
+				`案件“${sourceId}”未在本系统立案（没有小类和时限），已${c.status}，不能“${input.action}”`,
+				`case "${sourceId}" was never registered here (no subclass, no time limits) and is ${c.status}; "${input.action}" is not possible`
+			);
 		}
 		const to = planStep(sourceId, stage, input.action, { sides: sidesOf(principal), reason: input.reason, postponement: ops?.postponement ?? null });
 		await applyStep(tx, { c, ops: ops ?? null, stage, to, input, actor, now, tax, cal });
@@ -137,13 +160,22 @@ interface StepContext {
 
 function subclassOf(tax: Taxonomy, code: string, caseId: string): CaseSubclass {
 	const sub = tax.subclasses.find((s) => s.code === code);
-	if (!sub) throw new TaxonomyError('unknown_subclass', `案件“${caseId}”：小类“${code}”不存在（见 /api/cases/taxonomy）`, `case "${caseId}": no subclass "${code}" (see /api/cases/taxonomy)`);
+	if (!sub)
+		throw new TaxonomyError(
+			'unknown_subclass',
+			`案件“${caseId}”：小类“${code}”不存在（见 /api/cases/taxonomy）`,
+			`case "${caseId}": no subclass "${code}" (see /api/cases/taxonomy)`
+		);
 	return sub;
 }
 
 function departmentOf(tax: Taxonomy, code: string, caseId: string): string {
 	if (!tax.departments.some((d) => d.code === code)) {
-		throw new TaxonomyError('unknown_department', `案件“${caseId}”：部门“${code}”不存在（见 /api/cases/taxonomy）`, `case "${caseId}": no department "${code}" (see /api/cases/taxonomy)`);
+		throw new TaxonomyError(
+			'unknown_department',
+			`案件“${caseId}”：部门“${code}”不存在（见 /api/cases/taxonomy）`,
+			`case "${caseId}": no department "${code}" (see /api/cases/taxonomy)`
+		);
 	}
 	return code;
 }
@@ -181,7 +213,9 @@ async function applyStep(tx: Queryable, s: StepContext): Promise<void> {
 	if (action === 'register') {
 		const cat = tax.categories.find((k) => k.code === c.category);
 		// The 小类 the grid worker chose on /m (case_reports) unless the registration names another.
-		const [reported] = input.subclass ? [] : await tx.query<{ subclass_code: string | null }>('SELECT subclass_code FROM case_reports WHERE case_id = $1', [c.id]);
+		const [reported] = input.subclass
+			? []
+			: await tx.query<{ subclass_code: string | null }>('SELECT subclass_code FROM case_reports WHERE case_id = $1', [c.id]);
 		const sub = subclassOf(tax, input.subclass ?? reported?.subclass_code ?? cat?.subclass_code ?? 'E0699', caseId);
 		const urgent = input.urgent ?? sub.urgent_default;
 		const registerDue = due(new Date(c.reported_at).getTime(), sub, urgent, 'register');
@@ -218,7 +252,12 @@ async function applyStep(tx: Queryable, s: StepContext): Promise<void> {
 		case 'reassign': {
 			const department = departmentOf(tax, input.department ?? ops.department_code, caseId);
 			const next = due(nowMs, sub, ops.urgent, 'handle');
-			await set('department_code = $2, reassign_count = reassign_count + 1, stage_started_at = $3, stage_due_at = $4, stage_unit = $5', [department, now, next.at, next.unit]);
+			await set('department_code = $2, reassign_count = reassign_count + 1, stage_started_at = $3, stage_due_at = $4, stage_unit = $5', [
+				department,
+				now,
+				next.at,
+				next.unit
+			]);
 			await record('handle', next.at, false, { department, previous: ops.department_code });
 			return;
 		}
@@ -260,7 +299,12 @@ async function applyStep(tx: Queryable, s: StepContext): Promise<void> {
 		}
 		case 'verify_fail': {
 			const next = due(nowMs, sub, ops.urgent, 'handle');
-			await set('verified_at = NULL, rework_count = rework_count + 1, stage_started_at = $2, stage_due_at = $3, stage_unit = $4, late = late OR $5', [now, next.at, next.unit, endedLate]);
+			await set('verified_at = NULL, rework_count = rework_count + 1, stage_started_at = $2, stage_due_at = $3, stage_unit = $4, late = late OR $5', [
+				now,
+				next.at,
+				next.unit,
+				endedLate
+			]);
 			await record('handle', next.at, endedLate, { rework: ops.rework_count + 1 });
 			return;
 		}

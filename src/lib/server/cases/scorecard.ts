@@ -48,7 +48,13 @@ const COUNT_SQL = `
 	count(o.voided_at)::int AS voided`;
 
 /** Counts per unit of `level` for cases registered in [from, to), evaluated at `asOf`, inside `scope`. */
-export async function scoreCounts(q: Queryable, level: ScoreLevel, period: { from: number; to: number }, asOf: Date, scope: Scope): Promise<Map<string, ScoreCounts>> {
+export async function scoreCounts(
+	q: Queryable,
+	level: ScoreLevel,
+	period: { from: number; to: number },
+	asOf: Date,
+	scope: Scope
+): Promise<Map<string, ScoreCounts>> {
 	const params: unknown[] = [new Date(period.from), new Date(period.to), asOf];
 	const where = caseScopeSql(scope, params, 'c.');
 	const rows = await q.query<ScoreCounts & { key: string | null }>(
@@ -105,7 +111,14 @@ export function scorecardQuery(params: URLSearchParams): ScorecardQuery {
 	if (!(SCORE_LEVELS as readonly string[]).includes(level)) {
 		throw new SchemeError(`level 应为 ${SCORE_LEVELS.join('、')} 之一`, `level must be one of ${SCORE_LEVELS.join(', ')}`);
 	}
-	return { level: level as ScoreLevel, day: params.get('day'), month: params.get('month'), from: params.get('from'), to: params.get('to'), scheme: params.get('scheme') };
+	return {
+		level: level as ScoreLevel,
+		day: params.get('day'),
+		month: params.get('month'),
+		from: params.get('from'),
+		to: params.get('to'),
+		scheme: params.get('scheme')
+	};
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -116,14 +129,19 @@ export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope:
 	const { current, previous } = periodOf(spec);
 	const schemes = await listSchemes(q);
 	const scheme = query.scheme ? schemes.find((s) => s.id === query.scheme) : schemes[0];
-	if (!scheme) throw new SchemeError(`评分方案“${query.scheme ?? ''}”不存在（case_score_schemes）`, `no scoring scheme "${query.scheme ?? ''}" (case_score_schemes)`);
+	if (!scheme)
+		throw new SchemeError(`评分方案“${query.scheme ?? ''}”不存在（case_score_schemes）`, `no scoring scheme "${query.scheme ?? ''}" (case_score_schemes)`);
 	checkScheme(scheme);
 	// Both periods are evaluated now: a case of the month closed since still counts as closed.
 	const asOf = now;
 	const counts = await scoreCounts(q, query.level, current, asOf, scope);
 	const before = await scoreCounts(q, query.level, previous, asOf, scope);
 	const rows = scorecard(counts, scheme, before);
-	const names = await unitNames(q, query.level, rows.map((r) => r.key));
+	const names = await unitNames(
+		q,
+		query.level,
+		rows.map((r) => r.key)
+	);
 	const total = [...counts.values()].reduce(addCounts, EMPTY_COUNTS);
 	const period = (p: Period) => ({ kind: p.kind, from: iso(p.from), to: iso(p.to), label: p.label });
 	return {
@@ -131,7 +149,14 @@ export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope:
 		period: period(current),
 		previous: period(previous),
 		asOf: asOf.toISOString(),
-		scheme: { id: scheme.id, name_zh: scheme.name_zh, name_en: scheme.name_en, source: scheme.source, max: scheme.items.reduce((a, i) => a + i.points, 0), minDue: scheme.minDue },
+		scheme: {
+			id: scheme.id,
+			name_zh: scheme.name_zh,
+			name_en: scheme.name_en,
+			source: scheme.source,
+			max: scheme.items.reduce((a, i) => a + i.points, 0),
+			minDue: scheme.minDue
+		},
 		total: { counts: total, rates: rates(total) },
 		rows: rows.map((r) => ({ ...r, name: names.get(r.key)?.name ?? (r.key || '（未归属）'), name_en: names.get(r.key)?.name_en ?? (r.key || '(no unit)') })),
 		scope
@@ -150,7 +175,23 @@ export function scorecardCsv(card: Scorecard): string {
 		const d = RATE_DEFINITIONS[k];
 		return [`${d.zh} % / ${d.en} %`, `${d.zh}分子 / numerator`, `${d.zh}分母（${d.denZh}）/ denominator (${d.denEn})`];
 	});
-	const header = ['排名 / rank', '编码 / code', '名称 / name', '立案数 / registered', '应结案数 / due', '结案数 / closed', '按期结案数 / closed on time', '缓办数 / postponed', '返工数 / reworked', '超期案件数 / overdue', '作废数 / voided', ...rateHeads, `得分 / score (of ${card.scheme.max})`, '得分变化 / score change', '按期结案率变化 / on-time rate change (pp)'];
+	const header = [
+		'排名 / rank',
+		'编码 / code',
+		'名称 / name',
+		'立案数 / registered',
+		'应结案数 / due',
+		'结案数 / closed',
+		'按期结案数 / closed on time',
+		'缓办数 / postponed',
+		'返工数 / reworked',
+		'超期案件数 / overdue',
+		'作废数 / voided',
+		...rateHeads,
+		`得分 / score (of ${card.scheme.max})`,
+		'得分变化 / score change',
+		'按期结案率变化 / on-time rate change (pp)'
+	];
 	const line = (r: Pick<Scorecard['rows'][number], 'counts' | 'rates'> & Partial<Scorecard['rows'][number]>) => [
 		r.rank ?? '',
 		r.key ?? '',

@@ -63,9 +63,19 @@ export async function loadCalendar(q: Queryable): Promise<CalendarSettings> {
 	const [settings] = await q.query<{ periods: [number, number][]; warn_share: number }>('SELECT periods, warn_share FROM work_calendar_settings');
 	const days = await q.query<{ day: string; kind: DayKind }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM work_calendar_days`);
 	try {
-		return { calendar: makeCalendar(days.map((d) => [d.day, d.kind]), settings?.periods), warnShare: Number(settings?.warn_share ?? 0.8) };
+		return {
+			calendar: makeCalendar(
+				days.map((d) => [d.day, d.kind]),
+				settings?.periods
+			),
+			warnShare: Number(settings?.warn_share ?? 0.8)
+		};
 	} catch (err) {
-		throw new TaxonomyError('bad_calendar', `工作时段设置无效（work_calendar_settings.periods）：${(err as Error).message}`, `the working periods (work_calendar_settings.periods) are invalid: ${(err as Error).message}`);
+		throw new TaxonomyError(
+			'bad_calendar',
+			`工作时段设置无效（work_calendar_settings.periods）：${(err as Error).message}`,
+			`the working periods (work_calendar_settings.periods) are invalid: ${(err as Error).message}`
+		);
 	}
 }
 
@@ -87,7 +97,11 @@ export async function calendarYear(q: Queryable, year: number): Promise<Calendar
 export function checkYearDays(year: number, body: unknown): CalendarDay[] {
 	const list = (body as { days?: unknown })?.days;
 	if (!Array.isArray(list) || list.length > 366) {
-		throw new TaxonomyError('bad_calendar', '请求体应为 {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]}（至多 366 天）', 'the body must be {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]} (at most 366 days)');
+		throw new TaxonomyError(
+			'bad_calendar',
+			'请求体应为 {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]}（至多 366 天）',
+			'the body must be {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]} (at most 366 days)'
+		);
 	}
 	return list.map((d, i) => {
 		const o = (d ?? {}) as Record<string, unknown>;

@@ -26,7 +26,14 @@ function request(socketPath: string, body: object): Promise<ChannelFrame[]> {
 		socket.on('connect', () => socket.write(`${JSON.stringify(body)}\n`));
 		socket.on('data', (d) => (text += d));
 		socket.on('error', reject);
-		socket.on('close', () => resolve(text.split('\n').filter(Boolean).map((l) => JSON.parse(l))));
+		socket.on('close', () =>
+			resolve(
+				text
+					.split('\n')
+					.filter(Boolean)
+					.map((l) => JSON.parse(l))
+			)
+		);
 	});
 }
 
@@ -53,7 +60,11 @@ describe('command channel', () => {
 		const token = fs.readFileSync(paths.token, 'utf8');
 		expect(token).toMatch(/^[0-9a-f]{64}$/);
 		const frames = await request(paths.socket, { v: 1, token, user: 'ops', cwd: '/srv', argv: ['token', 'list'], stdin: 'pw' });
-		expect(frames).toEqual([{ t: 'out', text: 'hello\n' }, { t: 'err', text: 'note' }, { t: 'exit', code: 3 }]);
+		expect(frames).toEqual([
+			{ t: 'out', text: 'hello\n' },
+			{ t: 'err', text: 'note' },
+			{ t: 'exit', code: 3 }
+		]);
 		expect(seen).toEqual([{ argv: ['token', 'list'], cwd: '/srv', user: 'ops', stdin: 'pw' }]);
 		// A user name the audit log should not show as given.
 		await request(paths.socket, { v: 1, token, user: 'x y\n', cwd: '/', argv: ['migrate'] });
@@ -125,6 +136,9 @@ describe('command channel', () => {
 		expect(fs.existsSync(paths.socket)).toBe(false); // but no one new can connect
 		release();
 		await closing;
-		expect(await answer).toEqual([{ t: 'out', text: 'finished' }, { t: 'exit', code: 0 }]);
+		expect(await answer).toEqual([
+			{ t: 'out', text: 'finished' },
+			{ t: 'exit', code: 0 }
+		]);
 	});
 });

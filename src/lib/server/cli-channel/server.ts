@@ -103,7 +103,10 @@ export async function openCliChannel(dataDir: string, run: ChannelRunner): Promi
 			if (received) return; // one command per connection
 			received = true;
 			socket.setTimeout(0);
-			if (closing) return refuse('应用正在停止：等它停止后再运行（命令行会直接打开数据库）/ the app is stopping: run the command again once it has stopped (the CLI then opens the database itself)');
+			if (closing)
+				return refuse(
+					'应用正在停止：等它停止后再运行（命令行会直接打开数据库）/ the app is stopping: run the command again once it has stopped (the CLI then opens the database itself)'
+				);
 			const req = parseRequest(line);
 			if (typeof req === 'string') return refuse(req);
 			// The files are checked at every command: a channel someone opened to others is not used.

@@ -89,9 +89,7 @@ export async function openDb(options: OpenOptions = {}): Promise<Db> {
 	if (options.readUrl && !options.databaseUrl) {
 		throw new Error('DATABASE_READ_URL 需要 DATABASE_URL（内嵌数据库没有副本）/ DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica');
 	}
-	const db = options.databaseUrl
-		? await openPostgres(options.databaseUrl, options.readUrl)
-		: await openPglite(options.dataDir ?? defaultDataDir());
+	const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.readUrl) : await openPglite(options.dataDir ?? defaultDataDir());
 	if (options.migrate !== false) await runMigrations(db);
 	return db;
 }
@@ -135,7 +133,11 @@ function handle(
 			if (actingParty() && WRITE_SQL.test(sql)) return transaction((tx) => tx.query<T>(sql, params));
 			const replica = extra.replica;
 			if (replica && !CHANGE_SQL.test(sql) && readContext(db)?.replica) {
-				return onReplica(replica, () => replica.query<T>(sql, params), () => base.query<T>(sql, params));
+				return onReplica(
+					replica,
+					() => replica.query<T>(sql, params),
+					() => base.query<T>(sql, params)
+				);
 			}
 			return counted(() => base.query<T>(sql, params), sql);
 		},
@@ -143,7 +145,11 @@ function handle(
 		transaction(fn) {
 			const replica = extra.replica;
 			if (replica && readContext(db)?.replica) {
-				return onReplica(replica, () => replica.transaction(fn), () => transaction(fn));
+				return onReplica(
+					replica,
+					() => replica.transaction(fn),
+					() => transaction(fn)
+				);
 			}
 			return transaction(fn);
 		},
@@ -191,10 +197,7 @@ function slow(sql: string, ms: number) {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function openPglite(dataDir: string): Promise<Db> {
-	const [{ PGlite }, { postgis }] = await Promise.all([
-		import('@electric-sql/pglite'),
-		import('@electric-sql/pglite-postgis')
-	]);
+	const [{ PGlite }, { postgis }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-postgis')]);
 	if (!dataDir.startsWith('memory://')) {
 		const fs = await import('node:fs');
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -206,10 +209,7 @@ async function openPglite(dataDir: string): Promise<Db> {
 		// a megabyte of WKB took 80 ms instead of 2)
 		parsers: { 20: Number, 1700: Number, 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') }
 	});
-	const wrap = (q: {
-		query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[] }>;
-		exec: (s: string) => Promise<unknown>;
-	}): Queryable => ({
+	const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[] }>; exec: (s: string) => Promise<unknown> }): Queryable => ({
 		async query<T>(sql: string, params?: unknown[]) {
 			await turn();
 			const t = performance.now();
@@ -224,7 +224,12 @@ async function openPglite(dataDir: string): Promise<Db> {
 			slow(sql, performance.now() - t);
 		}
 	});
-	return handle('pglite', wrap(pg as never), (fn) => pg.transaction((tx) => fn(wrap(tx as never))), () => pg.close());
+	return handle(
+		'pglite',
+		wrap(pg as never),
+		(fn) => pg.transaction((tx) => fn(wrap(tx as never))),
+		() => pg.close()
+	);
 }
 
 type PgPool = import('pg').Pool;
@@ -275,7 +280,13 @@ async function openPostgres(url: string, readUrl?: string): Promise<Db> {
 			transaction: (fn) => inTransaction(rp, 'BEGIN READ ONLY', fn)
 		};
 	}
-	return handle('postgres', wrapPg(pool), (fn) => inTransaction(pool, 'BEGIN', fn), async () => {
-		await Promise.all([pool.end(), readPool?.end()]);
-	}, { url, replica });
+	return handle(
+		'postgres',
+		wrapPg(pool),
+		(fn) => inTransaction(pool, 'BEGIN', fn),
+		async () => {
+			await Promise.all([pool.end(), readPool?.end()]);
+		},
+		{ url, replica }
+	);
 }

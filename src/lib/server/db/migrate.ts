@@ -30,9 +30,7 @@ export async function runMigrations(db: Db, migrations = loadMigrations()): Prom
 			applied_at timestamptz NOT NULL DEFAULT now()
 		)`);
 	});
-	const done = new Set(
-		(await db.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name)
-	);
+	const done = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
 	const applied: string[] = [];
 	for (const m of migrations) {
 		if (done.has(m.name)) continue;

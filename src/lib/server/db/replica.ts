@@ -170,5 +170,7 @@ export function seenAfterWrite(before: Versions, after: Versions, had?: Partial<
 	if (!moved.length) return null;
 	const merged: Partial<Record<Topic, number>> = { ...had };
 	for (const t of moved) merged[t] = Math.max(after[t], merged[t] ?? 0);
-	return TOPICS.filter((t) => merged[t] !== undefined).map((t) => `${t}.${merged[t]}`).join('-');
+	return TOPICS.filter((t) => merged[t] !== undefined)
+		.map((t) => `${t}.${merged[t]}`)
+		.join('-');
 }

@@ -13,7 +13,7 @@ describe('data versions', () => {
 	});
 	afterAll(() => db.close());
 
-	it('follow this process\'s own writes at once, and name the topics that moved', async () => {
+	it("follow this process's own writes at once, and name the topics that moved", async () => {
 		const tracker = new VersionTracker(db);
 		const v0 = await tracker.current();
 		const moved: string[][] = [];
@@ -24,10 +24,12 @@ describe('data versions', () => {
 		expect(v1.grids).toBe(v0.grids);
 		expect(moved).toEqual([['subdistricts']]);
 		// a rolled-back write moves nothing
-		await db.transaction(async (tx) => {
-			await tx.query(`DELETE FROM subdistricts WHERE code = '320199001'`);
-			throw new Error('rollback');
-		}).catch(() => {});
+		await db
+			.transaction(async (tx) => {
+				await tx.query(`DELETE FROM subdistricts WHERE code = '320199001'`);
+				throw new Error('rollback');
+			})
+			.catch(() => {});
 		expect(await tracker.current()).toEqual(v1);
 	});
 
@@ -55,7 +57,7 @@ describe('replica routing helpers', () => {
 		expect(covers(versions({ grids: 4 }), { grids: 5 }, ['buildings'])).toBe(true);
 	});
 
-	it('a tile needs its own table; labels their units\'; the wall needs cases; writes and plans use the primary', () => {
+	it("a tile needs its own table; labels their units'; the wall needs cases; writes and plans use the primary", () => {
 		expect(replicaTopics('/tiles/[layer]/[z]/[x]/[y].pbf', { layer: 'grid_labels' })).toEqual(['grids']);
 		expect(replicaTopics('/tiles/[layer]/[z]/[x]/[y].pbf', { layer: 'facilities' })).toEqual(['facilities']);
 		expect(replicaTopics('/api/wall', {})).toContain('cases');

@@ -90,9 +90,11 @@ export class VersionTracker {
 		if (this.reading && this.reading.writes === writes && this.reading.heard === heard) return this.reading.promise;
 		const promise = this.read(writes, heard);
 		this.reading = { promise, writes, heard };
-		promise.finally(() => {
-			if (this.reading?.promise === promise) this.reading = undefined;
-		}).catch(() => {});
+		promise
+			.finally(() => {
+				if (this.reading?.promise === promise) this.reading = undefined;
+			})
+			.catch(() => {});
 		return promise;
 	}
 

@@ -48,7 +48,8 @@ export class BadTextError extends Error {
 export function nulInUrl(url: URL): BadTextError | null {
 	if (url.pathname.includes('%00') || url.pathname.includes('\u0000')) return new BadTextError('地址 / the address');
 	for (const [name, value] of url.searchParams) {
-		if (name.includes('\u0000') || value.includes('\u0000')) return new BadTextError(`参数 ${JSON.stringify(name.replaceAll('\u0000', ''))} / parameter ${JSON.stringify(name.replaceAll('\u0000', ''))}`);
+		if (name.includes('\u0000') || value.includes('\u0000'))
+			return new BadTextError(`参数 ${JSON.stringify(name.replaceAll('\u0000', ''))} / parameter ${JSON.stringify(name.replaceAll('\u0000', ''))}`);
 	}
 	return null;
 }
@@ -91,7 +92,9 @@ async function nulInBody(request: Request, bytes: Uint8Array): Promise<BadTextEr
 	}
 	if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
 		if (!bytes.includes(0) && !/%00/i.test(new TextDecoder().decode(bytes))) return null;
-		const form = await new Request(request.url, { method: 'POST', headers: request.headers, body: bytes as Uint8Array<ArrayBuffer> }).formData().catch(() => null);
+		const form = await new Request(request.url, { method: 'POST', headers: request.headers, body: bytes as Uint8Array<ArrayBuffer> })
+			.formData()
+			.catch(() => null);
 		for (const [name, value] of form ?? []) {
 			if (typeof value === 'string' && value.includes('\u0000')) return new BadTextError(`字段 ${name} / field ${name}`);
 		}

@@ -6,7 +6,13 @@ const big = {
 	skip: undefined,
 	fn: () => 1,
 	rules: [{ id: 'a', n: 1 }],
-	cells: Array.from({ length: 5000 }, (_, i) => ({ community: String(i).padStart(12, '0'), share: i % 3 ? i / 7 : null, gone: undefined, tags: ['x', undefined, 'y'], text: '引号"\\\n' })),
+	cells: Array.from({ length: 5000 }, (_, i) => ({
+		community: String(i).padStart(12, '0'),
+		share: i % 3 ? i / 7 : null,
+		gone: undefined,
+		tags: ['x', undefined, 'y'],
+		text: '引号"\\\n'
+	})),
 	nested: { deep: { arr: Array.from({ length: 100 }, (_, i) => [i, { v: i }]) } },
 	empty: [],
 	obj: {}
@@ -14,7 +20,17 @@ const big = {
 
 describe('streamedJson', () => {
 	it('writes exactly the text JSON.stringify writes, for every kind of member', () => {
-		for (const v of [big, [], {}, null, 1, 'x', [undefined, () => 1, Symbol('s')], { a: undefined }, Array.from({ length: 100 }, (_, i) => (i % 2 ? undefined : i))]) {
+		for (const v of [
+			big,
+			[],
+			{},
+			null,
+			1,
+			'x',
+			[undefined, () => 1, Symbol('s')],
+			{ a: undefined },
+			Array.from({ length: 100 }, (_, i) => (i % 2 ? undefined : i))
+		]) {
 			expect([...jsonSlices(v)].join('')).toBe(JSON.stringify(v) ?? 'null');
 		}
 	});

@@ -7,7 +7,10 @@ import { unitCodeRule, unitKindOf, type UnitKind } from '../../../../geo/units/c
 
 function refuse(name: string, text: string, expected: { zh: string; en: string }): never {
 	const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-	error(400, { message: `参数 ${name}“${shown}”无效：应为${expected.zh} / parameter ${name} "${shown}" is invalid: expected ${expected.en}`, code: `bad_${name}` });
+	error(400, {
+		message: `参数 ${name}“${shown}”无效：应为${expected.zh} / parameter ${name} "${shown}" is invalid: expected ${expected.en}`,
+		code: `bad_${name}`
+	});
 }
 
 /** A whole number in [min, max] (default: 1 … 2³¹−1, a database integer), or `fallback` when absent. */

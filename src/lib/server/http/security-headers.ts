@@ -13,7 +13,8 @@ export function frameAncestors(env: Record<string, string | undefined> = process
 	if (!text) return ["'self'"];
 	const sources = text.split(/[\s,]+/).filter(Boolean);
 	const bad = sources.filter((s) => !SOURCE.test(s));
-	if (bad.length) throw new Error(`GRIDATLAS_FRAME_ANCESTORS: not a CSP source: ${bad.join(' ')} (use 'self', 'none' or origins such as https://portal.example)`);
+	if (bad.length)
+		throw new Error(`GRIDATLAS_FRAME_ANCESTORS: not a CSP source: ${bad.join(' ')} (use 'self', 'none' or origins such as https://portal.example)`);
 	return sources;
 }
 
@@ -35,7 +36,10 @@ export function basemapOrigins(env: Record<string, string | undefined> = process
 /** Adds sources to one directive of a policy (creating the directive when missing). */
 function extend(policy: string, directive: string, sources: string[]): string {
 	if (!sources.length) return policy;
-	const parts = policy.split(';').map((p) => p.trim()).filter(Boolean);
+	const parts = policy
+		.split(';')
+		.map((p) => p.trim())
+		.filter(Boolean);
 	const i = parts.findIndex((p) => p.split(/\s+/)[0] === directive);
 	if (i < 0) parts.push(`${directive} ${sources.join(' ')}`);
 	else parts[i] = `${parts[i]} ${sources.join(' ')}`;
@@ -43,7 +47,8 @@ function extend(policy: string, directive: string, sources: string[]): string {
 }
 
 /** Pages written by hand (starting, forbidden): no script at all, their own inline style. */
-const HAND_MADE_PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+const HAND_MADE_PAGE_POLICY =
+	"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 interface Settings {
 	frame: string[];

@@ -167,22 +167,27 @@ export class JobPool {
 		});
 		worker.unref();
 		const slot: Slot = { worker, ready: false, job: null, timer: null };
-		worker.on('message', (msg: { ready?: boolean; id?: number; part?: unknown; ok?: boolean; result?: unknown; error?: Parameters<typeof rebuildError>[0] }) => {
-			if (msg.ready) {
-				slot.ready = true;
-				return this.next(slot);
+		worker.on(
+			'message',
+			(msg: { ready?: boolean; id?: number; part?: unknown; ok?: boolean; result?: unknown; error?: Parameters<typeof rebuildError>[0] }) => {
+				if (msg.ready) {
+					slot.ready = true;
+					return this.next(slot);
+				}
+				const job = slot.job;
+				if (!job || msg.id !== job.id) return;
+				if ('part' in msg) return void job.parts.push(msg.part);
+				this.finish(slot);
+				if (msg.ok) {
+					this.completed.set(job.task, (this.completed.get(job.task) ?? 0) + 1);
+					job.resolve({ result: msg.result, parts: job.parts });
+				} else job.reject(rebuildError(msg.error!));
+				this.next(slot);
 			}
-			const job = slot.job;
-			if (!job || msg.id !== job.id) return;
-			if ('part' in msg) return void job.parts.push(msg.part);
-			this.finish(slot);
-			if (msg.ok) {
-				this.completed.set(job.task, (this.completed.get(job.task) ?? 0) + 1);
-				job.resolve({ result: msg.result, parts: job.parts });
-			} else job.reject(rebuildError(msg.error!));
-			this.next(slot);
-		});
-		worker.on('error', (err: Error & { code?: string }) => this.lose(slot, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? JobError.memory(this.options.memoryMb) : err));
+		);
+		worker.on('error', (err: Error & { code?: string }) =>
+			this.lose(slot, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? JobError.memory(this.options.memoryMb) : err)
+		);
 		worker.on('exit', () => this.lose(slot, new Error('a job worker stopped unexpectedly')));
 		return slot;
 	}

@@ -25,7 +25,14 @@ import { fileError } from '../../../../geo/issues';
 import { collectionToWgs84 } from '../../../../geo/crs/project';
 import { parseLayer } from '../../../../geo/import';
 import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
-import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '../../../../geo/coverage';
+import {
+	evaluateRules,
+	nearestFacilityDistances,
+	packResults,
+	type CoverageFacility,
+	type CoverageRuleSpec,
+	type PackedResults
+} from '../../../../geo/coverage';
 import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
 
@@ -57,7 +64,10 @@ function describeLayout(community: Areal, grids: LayoutGrid[], buildings: PlanBu
 	const gridFeatures = features(grids);
 	const { byGrid } = householdsPerGrid(gridFeatures, buildings);
 	const households = Object.fromEntries(grids.map((g) => [g.code, byGrid.get(g.code) ?? 0]));
-	const stats = balanceStats(grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0), band);
+	const stats = balanceStats(
+		grids.filter((g) => g.kind !== 'dedicated').map((g) => byGrid.get(g.code) ?? 0),
+		band
+	);
 	const violations = validatePartition(community, gridFeatures, buildings, band);
 	return { households, stats, violations };
 }
@@ -77,7 +87,12 @@ function proposeLayout(
 ) {
 	const p = proposeGrids(input.community, input.buildings, input.options);
 	const numbered = numberGrids(input.communityCode, p.grids, input.previous);
-	const grids: LayoutGrid[] = numbered.map(({ feature, code }) => ({ code, name: gridName(input.communityName, code), kind: 'basic', geometry: feature.geometry }));
+	const grids: LayoutGrid[] = numbered.map(({ feature, code }) => ({
+		code,
+		name: gridName(input.communityName, code),
+		kind: 'basic',
+		geometry: feature.geometry
+	}));
 	return { grids, feasible: p.feasible, explanation: p.explanation, moved: p.moved, ...describeLayout(input.community, grids, input.buildings, input.band) };
 }
 

@@ -113,7 +113,14 @@ export async function readiness(q: Queryable): Promise<Readiness> {
 	const doubtful = await implausibleHouseholds(q);
 	type Params = Record<string, string | number>;
 	// one row: what is there, and — when `gap` holds — its consequence
-	const row = (id: string, group: ReadinessGroup, state: ReadinessState, have: [MessageKey, Params], gap: [MessageKey, Params] | null, action?: ReadinessItem['action']): ReadinessItem => ({
+	const row = (
+		id: string,
+		group: ReadinessGroup,
+		state: ReadinessState,
+		have: [MessageKey, Params],
+		gap: [MessageKey, Params] | null,
+		action?: ReadinessItem['action']
+	): ReadinessItem => ({
 		id,
 		group,
 		state,
@@ -125,35 +132,122 @@ export async function readiness(q: Queryable): Promise<Readiness> {
 	// official: from a register (migrations/015); given: a count in a buildings or communities file
 	const estimatedOnly = c.buildings > 0 && c.buildings_official + c.buildings_given === 0 && c.communities_official + c.communities_given === 0;
 	const items: ReadinessItem[] = [
-		row('subdistricts', 'boundaries', c.subdistricts === 0 ? 'missing' : stateOf(c.subdistricts_mapped, c.subdistricts),
-			['readiness.have.units', { n: c.subdistricts, mapped: c.subdistricts_mapped }], c.subdistricts_mapped === 0 ? ['readiness.gap.subdistricts', {}] : null, importOf('subdistricts')),
+		row(
+			'subdistricts',
+			'boundaries',
+			c.subdistricts === 0 ? 'missing' : stateOf(c.subdistricts_mapped, c.subdistricts),
+			['readiness.have.units', { n: c.subdistricts, mapped: c.subdistricts_mapped }],
+			c.subdistricts_mapped === 0 ? ['readiness.gap.subdistricts', {}] : null,
+			importOf('subdistricts')
+		),
 		// a code list names every community of the city; the analyses need those with boundaries
-		row('communities', 'boundaries', c.communities_mapped === 0 ? 'missing' : 'ok',
-			['readiness.have.units', { n: c.communities, mapped: c.communities_mapped }], c.communities_mapped === 0 ? ['readiness.gap.communities', {}] : null, importOf('communities')),
-		row('grids', 'boundaries', c.grids === 0 ? 'missing' : 'ok', ['readiness.have.count', { n: c.grids }], c.grids === 0 ? ['readiness.gap.grids', {}] : null, importOf('grids')),
-		row('buildings', 'buildings', stateOf(c.buildings_placed, c.buildings), ['readiness.have.buildings', { n: c.buildings, placed: c.buildings_placed }],
-			c.buildings === 0 ? ['readiness.gap.buildings', {}] : outside > 0 ? ['readiness.gap.buildingsOutside', { n: outside }] : null, importOf('buildings')),
-		row('households', 'buildings', c.buildings === 0 ? 'missing' : estimatedOnly ? 'partial' : 'ok',
-			['readiness.have.households', { official: c.buildings_official, given: c.buildings_given, estimated: c.buildings_estimated, communities: c.communities_official, communitiesGiven: c.communities_given }],
-			estimatedOnly ? ['readiness.gap.households', {}] : null, importOf('registers')),
-		row('household-plausibility', 'buildings', doubtful.length ? 'partial' : 'ok',
+		row(
+			'communities',
+			'boundaries',
+			c.communities_mapped === 0 ? 'missing' : 'ok',
+			['readiness.have.units', { n: c.communities, mapped: c.communities_mapped }],
+			c.communities_mapped === 0 ? ['readiness.gap.communities', {}] : null,
+			importOf('communities')
+		),
+		row(
+			'grids',
+			'boundaries',
+			c.grids === 0 ? 'missing' : 'ok',
+			['readiness.have.count', { n: c.grids }],
+			c.grids === 0 ? ['readiness.gap.grids', {}] : null,
+			importOf('grids')
+		),
+		row(
+			'buildings',
+			'buildings',
+			stateOf(c.buildings_placed, c.buildings),
+			['readiness.have.buildings', { n: c.buildings, placed: c.buildings_placed }],
+			c.buildings === 0 ? ['readiness.gap.buildings', {}] : outside > 0 ? ['readiness.gap.buildingsOutside', { n: outside }] : null,
+			importOf('buildings')
+		),
+		row(
+			'households',
+			'buildings',
+			c.buildings === 0 ? 'missing' : estimatedOnly ? 'partial' : 'ok',
+			[
+				'readiness.have.households',
+				{
+					official: c.buildings_official,
+					given: c.buildings_given,
+					estimated: c.buildings_estimated,
+					communities: c.communities_official,
+					communitiesGiven: c.communities_given
+				}
+			],
+			estimatedOnly ? ['readiness.gap.households', {}] : null,
+			importOf('registers')
+		),
+		row(
+			'household-plausibility',
+			'buildings',
+			doubtful.length ? 'partial' : 'ok',
 			doubtful.length
-				? ['readiness.have.doubtful', { n: doubtful.length, examples: doubtful.slice(0, 3).map((b) => `${b.name ?? b.sourceId} ${b.households}`).join('、') }]
+				? [
+						'readiness.have.doubtful',
+						{
+							n: doubtful.length,
+							examples: doubtful
+								.slice(0, 3)
+								.map((b) => `${b.name ?? b.sourceId} ${b.households}`)
+								.join('、')
+						}
+					]
 				: ['readiness.have.noDoubtful', {}],
-			doubtful.length ? ['readiness.gap.doubtful', {}] : null, importOf('buildings')),
+			doubtful.length ? ['readiness.gap.doubtful', {}] : null,
+			importOf('buildings')
+		),
 		{
-			...row('tag-mapping', 'facilities', c.tag_mappings === 0 ? 'missing' : 'ok', ['readiness.have.count', { n: c.tag_mappings }], c.tag_mappings === 0 ? ['readiness.gap.tagMapping', {}] : null),
+			...row(
+				'tag-mapping',
+				'facilities',
+				c.tag_mappings === 0 ? 'missing' : 'ok',
+				['readiness.have.count', { n: c.tag_mappings }],
+				c.tag_mappings === 0 ? ['readiness.gap.tagMapping', {}] : null
+			),
 			command: ADD_MAPPING_COMMAND
 		},
 		...uses.map((u) =>
-			row(`facilities:${u.code}`, 'facilities', u.facilities === 0 ? 'missing' : 'ok', ['readiness.have.facilities', { n: u.facilities, zh: u.name_zh, en: u.name_en, rules: u.rules.length }],
-				u.facilities === 0 ? ['readiness.gap.category', { zh: u.rules.map((r) => r.zh).join('”“'), en: u.rules.map((r) => r.en).join('", "') }] : null, importOf('facilities'))
+			row(
+				`facilities:${u.code}`,
+				'facilities',
+				u.facilities === 0 ? 'missing' : 'ok',
+				['readiness.have.facilities', { n: u.facilities, zh: u.name_zh, en: u.name_en, rules: u.rules.length }],
+				u.facilities === 0 ? ['readiness.gap.category', { zh: u.rules.map((r) => r.zh).join('”“'), en: u.rules.map((r) => r.en).join('", "') }] : null,
+				importOf('facilities')
+			)
 		),
-		row('roads', 'network', c.walk_edges === 0 ? 'missing' : 'ok', ['readiness.have.roads', { n: c.roads, edges: c.walk_edges }],
-			c.walk_edges === 0 ? ['readiness.gap.roads', { rules: c.walk_rules }] : null, importOf('roads')),
-		{ ...row('landcover', 'network', c.landcover === 0 ? 'missing' : 'ok', ['readiness.have.count', { n: c.landcover }], c.landcover === 0 ? ['readiness.gap.landcover', {}] : null, importOf('landcover')), optional: true },
-		row('rules', 'rules', c.rules_enabled === 0 ? 'missing' : 'ok', ['readiness.have.rules', { n: c.rules_enabled, total: c.rules, speed: WALK_SPEED_M_PER_MIN }],
-			c.rules_enabled === 0 ? ['readiness.gap.rules', {}] : null, { href: '/coverage/rules', key: 'readiness.editRules' })
+		row(
+			'roads',
+			'network',
+			c.walk_edges === 0 ? 'missing' : 'ok',
+			['readiness.have.roads', { n: c.roads, edges: c.walk_edges }],
+			c.walk_edges === 0 ? ['readiness.gap.roads', { rules: c.walk_rules }] : null,
+			importOf('roads')
+		),
+		{
+			...row(
+				'landcover',
+				'network',
+				c.landcover === 0 ? 'missing' : 'ok',
+				['readiness.have.count', { n: c.landcover }],
+				c.landcover === 0 ? ['readiness.gap.landcover', {}] : null,
+				importOf('landcover')
+			),
+			optional: true
+		},
+		row(
+			'rules',
+			'rules',
+			c.rules_enabled === 0 ? 'missing' : 'ok',
+			['readiness.have.rules', { n: c.rules_enabled, total: c.rules, speed: WALK_SPEED_M_PER_MIN }],
+			c.rules_enabled === 0 ? ['readiness.gap.rules', {}] : null,
+			{ href: '/coverage/rules', key: 'readiness.editRules' }
+		)
 	];
 	const steps: WizardStep[] = [
 		{ layer: 'subdistricts', done: c.subdistricts > 0, count: c.subdistricts },

@@ -27,13 +27,21 @@ export async function sweepTracks(q: Queryable, now = Date.now(), force = false)
 
 export async function storePoints(q: Queryable, principal: Principal, body: unknown): Promise<{ received: number; stored: number }> {
 	const o = bodyObject(body);
-	if (!Array.isArray(o.points) || o.points.length > MAX_POINTS) throw new FieldError('bad_body', `points 应为不超过 ${MAX_POINTS} 个点的数组`, `points must be an array of at most ${MAX_POINTS} points`);
+	if (!Array.isArray(o.points) || o.points.length > MAX_POINTS)
+		throw new FieldError('bad_body', `points 应为不超过 ${MAX_POINTS} 个点的数组`, `points must be an array of at most ${MAX_POINTS} points`);
 	const rows = o.points.map((raw, i) => {
 		const p = bodyObject(raw);
 		const at = typeof p.at === 'string' ? Date.parse(p.at) : NaN;
 		const lon = Number(p.lon);
 		const lat = Number(p.lat);
-		if (!Number.isFinite(at) || at > Date.now() + 3600_000 || typeof p.lon !== 'number' || typeof p.lat !== 'number' || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+		if (
+			!Number.isFinite(at) ||
+			at > Date.now() + 3600_000 ||
+			typeof p.lon !== 'number' ||
+			typeof p.lat !== 'number' ||
+			Math.abs(lon) > 180 ||
+			Math.abs(lat) > 90
+		) {
 			throw new FieldError('bad_location', `第 ${i + 1} 个点的时间或坐标无效`, `point ${i + 1}: bad time or coordinates`);
 		}
 		const acc = typeof p.accuracy === 'number' && Number.isFinite(p.accuracy) && p.accuracy >= 0 ? p.accuracy : null;
@@ -72,7 +80,9 @@ export async function readTrack(q: Queryable, principal: Principal, user: string
 	const date = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 	const refuse = () => new FieldError('unknown_worker', `看不到“${who}”的巡查轨迹`, `no patrol track of "${who}" for you`);
 	if (principal.kind !== 'user') throw refuse();
-	const rows = await q.query<{ unit_code: string }>('SELECT j.unit_code FROM users u JOIN user_jurisdictions j ON j.user_id = u.id WHERE u.username = $1', [who]);
+	const rows = await q.query<{ unit_code: string }>('SELECT j.unit_code FROM users u JOIN user_jurisdictions j ON j.user_id = u.id WHERE u.username = $1', [
+		who
+	]);
 	const grids = rows.map((r) => r.unit_code);
 	if (who !== principal.name) {
 		// Someone else's track: a leader or an admin, and every unit of that worker inside the reader's jurisdiction.
@@ -84,10 +94,29 @@ export async function readTrack(q: Queryable, principal: Principal, user: string
 		'SELECT at, lon, lat, patrol_id, grid_code, accuracy_m FROM patrol_points WHERE username = $1 AND day = $2::date ORDER BY at, id',
 		[who, date]
 	);
-	const own = await q.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom, 7) AS g FROM grids WHERE code LIKE ANY($1::text[])`, [grids.filter((u) => u !== '*').map((u) => `${u}%`)]);
-	const track = points.map((p) => ({ at: new Date(p.at).toISOString(), lon: p.lon, lat: p.lat, patrol: p.patrol_id, grid: p.grid_code, accuracy: p.accuracy_m }));
-	const stats = trackStats(track, own.map((r) => JSON.parse(r.g) as MultiPolygon));
-	return { user: who, day: date, points: track, metres: stats.metres, insideS: stats.insideS, streetCoverage: track.length ? await streetCoverage(q, grids, who, date) : null };
+	const own = await q.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom, 7) AS g FROM grids WHERE code LIKE ANY($1::text[])`, [
+		grids.filter((u) => u !== '*').map((u) => `${u}%`)
+	]);
+	const track = points.map((p) => ({
+		at: new Date(p.at).toISOString(),
+		lon: p.lon,
+		lat: p.lat,
+		patrol: p.patrol_id,
+		grid: p.grid_code,
+		accuracy: p.accuracy_m
+	}));
+	const stats = trackStats(
+		track,
+		own.map((r) => JSON.parse(r.g) as MultiPolygon)
+	);
+	return {
+		user: who,
+		day: date,
+		points: track,
+		metres: stats.metres,
+		insideS: stats.insideS,
+		streetCoverage: track.length ? await streetCoverage(q, grids, who, date) : null
+	};
 }
 
 /**
@@ -136,7 +165,15 @@ export async function listPatrols(q: Queryable, principal: Principal, day: strin
 	const out: PatrolSummary[] = [];
 	for (const u of mine) {
 		const t = await readTrack(q, principal, u.username, date);
-		out.push({ user: u.username, name: u.display_name || u.username, units: u.units, points: t.points.length, metres: t.metres, insideS: t.insideS, streetCoverage: t.streetCoverage });
+		out.push({
+			user: u.username,
+			name: u.display_name || u.username,
+			units: u.units,
+			points: t.points.length,
+			metres: t.metres,
+			insideS: t.insideS,
+			streetCoverage: t.streetCoverage
+		});
 	}
 	return { day: date, workers: out };
 }

@@ -30,7 +30,12 @@ function header(name: string, size: number, mtime: number): Buffer {
 	h.write('0000000\0', 108);
 	h.write('0000000\0', 116);
 	h.write(size.toString(8).padStart(11, '0') + '\0', 124);
-	h.write(Math.floor(mtime / 1000).toString(8).padStart(11, '0') + '\0', 136);
+	h.write(
+		Math.floor(mtime / 1000)
+			.toString(8)
+			.padStart(11, '0') + '\0',
+		136
+	);
 	h.write('        ', 148);
 	h.write('0', 156);
 	h.write('ustar\0', 257);
@@ -76,8 +81,12 @@ export function checkPhotoTar(file: string): { tar: Buffer; entries: { name: str
 		if (h.every((b) => b === 0)) break;
 		let sum = 0;
 		for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
-		if (parseInt(h.subarray(148, 156).toString('latin1').replace(/\0.*$/, '').trim(), 8) !== sum) throw new PhotoArchiveError(`${path.basename(file)}: 校验和不符 / checksum mismatch at byte ${off}`);
-		const name = h.subarray(0, 100).toString('utf8').replace(/\0[\s\S]*$/, '');
+		if (parseInt(h.subarray(148, 156).toString('latin1').replace(/\0.*$/, '').trim(), 8) !== sum)
+			throw new PhotoArchiveError(`${path.basename(file)}: 校验和不符 / checksum mismatch at byte ${off}`);
+		const name = h
+			.subarray(0, 100)
+			.toString('utf8')
+			.replace(/\0[\s\S]*$/, '');
 		const size = parseInt(h.subarray(124, 136).toString('latin1').replace(/\0.*$/, '').trim() || '0', 8);
 		if (!ENTRY.test(name) || !Number.isFinite(size) || off + 512 + size > tar.length) {
 			throw new PhotoArchiveError(`${path.basename(file)}: 不是照片归档的条目 / not a photo archive entry: ${JSON.stringify(name.slice(0, 80))}`);

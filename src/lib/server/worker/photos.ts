@@ -32,7 +32,11 @@ async function fileBytes(value: FormDataEntryValue | null, name: string, max: nu
 	if (value === null || value === '') return null;
 	if (typeof value === 'string') throw new FieldError('bad_body', `${name} 应为文件`, `${name} must be a file`);
 	if (value.size > max) {
-		throw new FieldError('photo_too_large', `${name} 过大（${(value.size / MB).toFixed(1)} MB，上限 ${(max / MB).toFixed(1)} MB）`, `${name} is too large (${(value.size / MB).toFixed(1)} MB; the limit is ${(max / MB).toFixed(1)} MB)`);
+		throw new FieldError(
+			'photo_too_large',
+			`${name} 过大（${(value.size / MB).toFixed(1)} MB，上限 ${(max / MB).toFixed(1)} MB）`,
+			`${name} is too large (${(value.size / MB).toFixed(1)} MB; the limit is ${(max / MB).toFixed(1)} MB)`
+		);
 	}
 	return new Uint8Array(await value.arrayBuffer());
 }
@@ -57,7 +61,8 @@ export async function savePhoto(q: Queryable, principal: Principal, sourceId: st
 	const caseId = await caseInScope(q, principal, sourceId);
 	const [existing] = await q.query<{ case_id: number; mime: PhotoMime; bytes: number }>('SELECT case_id, mime, bytes FROM case_photos WHERE id = $1', [id]);
 	if (existing) {
-		if (Number(existing.case_id) !== caseId) throw new FieldError('photo_conflict', `照片编号“${id}”已属于另一案件`, `photo id "${id}" already belongs to another case`);
+		if (Number(existing.case_id) !== caseId)
+			throw new FieldError('photo_conflict', `照片编号“${id}”已属于另一案件`, `photo id "${id}" already belongs to another case`);
 		return { id, created: false, mime: existing.mime, bytes: existing.bytes };
 	}
 	const photo = await fileBytes(form.get('photo'), 'photo', maxPhotoBytes());
@@ -66,9 +71,14 @@ export async function savePhoto(q: Queryable, principal: Principal, sourceId: st
 	if (!mime) throw new FieldError('not_an_image', '照片须为 JPEG、PNG、WebP 或 HEIC 图像', 'a photo must be a JPEG, PNG, WebP or HEIC image');
 	const thumb = await fileBytes(form.get('thumb'), 'thumb', MAX_THUMB_BYTES);
 	const thumbMime = thumb ? sniffImage(thumb) : null;
-	if (thumb && (!thumbMime || thumbMime === 'image/heic')) throw new FieldError('not_an_image', '缩略图须为 JPEG、PNG 或 WebP 图像', 'a thumbnail must be a JPEG, PNG or WebP image');
-	const [{ n }] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM case_photos WHERE case_id = $1 AND note_client_id IS NOT DISTINCT FROM $2', [caseId, note]);
-	if (Number(n) >= MAX_PHOTOS) throw new FieldError('too_many_photos', `每次上报或备注最多 ${MAX_PHOTOS} 张照片`, `at most ${MAX_PHOTOS} photos per report or note`);
+	if (thumb && (!thumbMime || thumbMime === 'image/heic'))
+		throw new FieldError('not_an_image', '缩略图须为 JPEG、PNG 或 WebP 图像', 'a thumbnail must be a JPEG, PNG or WebP image');
+	const [{ n }] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM case_photos WHERE case_id = $1 AND note_client_id IS NOT DISTINCT FROM $2', [
+		caseId,
+		note
+	]);
+	if (Number(n) >= MAX_PHOTOS)
+		throw new FieldError('too_many_photos', `每次上报或备注最多 ${MAX_PHOTOS} 张照片`, `at most ${MAX_PHOTOS} photos per report or note`);
 	const takenText = optionalText(form.get('taken_at'), 'taken_at', 40);
 	const takenAt = takenText && Number.isFinite(Date.parse(takenText)) ? new Date(takenText).toISOString() : null;
 	const day = new Date().toISOString().slice(0, 7).replace('-', '/');
@@ -79,7 +89,20 @@ export async function savePhoto(q: Queryable, principal: Principal, sourceId: st
 	const rows = await q.query(
 		`INSERT INTO case_photos (id, case_id, note_client_id, mime, bytes, thumb_bytes, sha256, file, actor, taken_at, exif_lon, exif_lat)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
-		[id, caseId, note, mime, photo.byteLength, thumb?.byteLength ?? 0, sha, rel, `${principal.kind}:${principal.name}`, takenAt, number(form.get('exif_lon'), -180, 180), number(form.get('exif_lat'), -90, 90)]
+		[
+			id,
+			caseId,
+			note,
+			mime,
+			photo.byteLength,
+			thumb?.byteLength ?? 0,
+			sha,
+			rel,
+			`${principal.kind}:${principal.name}`,
+			takenAt,
+			number(form.get('exif_lon'), -180, 180),
+			number(form.get('exif_lat'), -90, 90)
+		]
 	);
 	return { id, created: rows.length > 0, mime, bytes: photo.byteLength };
 }

@@ -24,7 +24,11 @@ export interface ReportAnswer {
 function coordinate(value: unknown, name: 'lon' | 'lat'): number {
 	const max = name === 'lon' ? 180 : 90;
 	if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > max) {
-		throw new FieldError('bad_location', `${name} 应为 WGS-84 ${name === 'lon' ? '经度' : '纬度'}`, `${name} must be a WGS-84 ${name === 'lon' ? 'longitude' : 'latitude'}`);
+		throw new FieldError(
+			'bad_location',
+			`${name} 应为 WGS-84 ${name === 'lon' ? '经度' : '纬度'}`,
+			`${name} must be a WGS-84 ${name === 'lon' ? 'longitude' : 'latitude'}`
+		);
 	}
 	return value;
 }
@@ -48,10 +52,19 @@ export async function submitReport(db: Db, principal: Principal, body: unknown, 
 		reportedAt = new Date(Math.min(Date.parse(o.reported_at), now.getTime())).toISOString();
 	}
 	const category = categoryForSubclass(tax, sub.code);
-	const result = await ingestCases(db, { id, category, lon, lat, reported_at: reportedAt, description, source: 'grid_worker' }, { scope: readScope(principal) });
+	const result = await ingestCases(
+		db,
+		{ id, category, lon, lat, reported_at: reportedAt, description, source: 'grid_worker' },
+		{ scope: readScope(principal) }
+	);
 	if (result.rejected) {
 		const e = result.errors[0];
-		if (e.code === 'outside_jurisdiction') throw new FieldError('outside_jurisdiction', `上报地点不在您的网格内（${principal.units.join('、')}）`, `the place is outside your grid(s) (${principal.units.join(', ')})`);
+		if (e.code === 'outside_jurisdiction')
+			throw new FieldError(
+				'outside_jurisdiction',
+				`上报地点不在您的网格内（${principal.units.join('、')}）`,
+				`the place is outside your grid(s) (${principal.units.join(', ')})`
+			);
 		throw new FieldError('bad_body', e.zh, e.en);
 	}
 	const [row] = await db.query<{ grid_code: string | null }>(
@@ -61,5 +74,12 @@ export async function submitReport(db: Db, principal: Principal, body: unknown, 
 		 SELECT grid_code FROM c`,
 		[id, sub.code, accuracy, o.corrected === true, `${principal.kind}:${principal.name}`]
 	);
-	return { id, outcome: result.outcomes[0]?.outcome ?? 'unchanged', category, subclass: sub.code, grid: row?.grid_code ?? null, lastEventId: result.lastEventId };
+	return {
+		id,
+		outcome: result.outcomes[0]?.outcome ?? 'unchanged',
+		category,
+		subclass: sub.code,
+		grid: row?.grid_code ?? null,
+		lastEventId: result.lastEventId
+	};
 }

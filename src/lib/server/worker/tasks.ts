@@ -16,7 +16,18 @@ const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOSt
 
 export async function listTasks(q: Queryable, principal: Principal, now = new Date()): Promise<WorkerTask[]> {
 	const params: unknown[] = [MAX_TASKS];
-	const cases = await q.query<{ cid: number; id: string; category: string; status: string; description: string | null; reported_at: Date; lon: number; lat: number; grid_code: string | null; subclass: string | null }>(
+	const cases = await q.query<{
+		cid: number;
+		id: string;
+		category: string;
+		status: string;
+		description: string | null;
+		reported_at: Date;
+		lon: number;
+		lat: number;
+		grid_code: string | null;
+		subclass: string | null;
+	}>(
 		`SELECT c.id AS cid, c.source_id AS id, c.category, c.status, c.description, c.reported_at, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
 			c.grid_code, r.subclass_code AS subclass
 		 FROM cases c LEFT JOIN case_reports r ON r.case_id = c.id
@@ -27,7 +38,20 @@ export async function listTasks(q: Queryable, principal: Principal, now = new Da
 	if (!cases.length) return [];
 	const ids = cases.map((c) => Number(c.cid));
 	const [ops, steps, notes, photos, calendar] = await Promise.all([
-		q.query<{ case_id: number; subclass_code: string; sub_zh: string; sub_en: string; urgent: boolean; assignees: string[]; rework_count: number; verified_at: Date | null; handled_at: Date | null; stage_started_at: Date; stage_due_at: Date | null; stage_unit: Limit['unit'] | null }>(
+		q.query<{
+			case_id: number;
+			subclass_code: string;
+			sub_zh: string;
+			sub_en: string;
+			urgent: boolean;
+			assignees: string[];
+			rework_count: number;
+			verified_at: Date | null;
+			handled_at: Date | null;
+			stage_started_at: Date;
+			stage_due_at: Date | null;
+			stage_unit: Limit['unit'] | null;
+		}>(
 			`SELECT o.case_id, o.subclass_code, s.name_zh AS sub_zh, s.name_en AS sub_en, o.urgent, o.assignees, o.rework_count, o.verified_at, o.handled_at,
 				o.stage_started_at, o.stage_due_at, o.stage_unit
 			 FROM case_ops o JOIN case_subclasses s ON s.code = o.subclass_code WHERE o.case_id = ANY($1::bigint[])`,
@@ -85,7 +109,10 @@ export async function listTasks(q: Queryable, principal: Principal, now = new Da
 						clock: openClock(o, stage, calendar, now)
 					}
 				: null,
-			returned: back && back.action !== 'handle' && (stage === 'handle' || stage === 'dispatch') ? { action: back.action, reason: back.reason, at: iso(back.at)! } : null,
+			returned:
+				back && back.action !== 'handle' && (stage === 'handle' || stage === 'dispatch')
+					? { action: back.action, reason: back.reason, at: iso(back.at)! }
+					: null,
 			mine: !!o?.assignees.includes(principal.name),
 			takenBy: take ? take.actor.replace(/^(user|token):/, '') : null,
 			notes: caseNotes.map((n) => ({ id: n.client_id, kind: n.kind, body: n.body, actor: n.actor.replace(/^(user|token):/, ''), at: iso(n.at)! })),

@@ -12,7 +12,9 @@ export const actions: Actions = {
 	create: async ({ request, locals, url }) => {
 		const form = await request.formData();
 		const days = String(form.get('expiresInDays') ?? '').trim();
-		const units = String(form.get('units') ?? '').split(/[\s,，、]+/).filter(Boolean);
+		const units = String(form.get('units') ?? '')
+			.split(/[\s,，、]+/)
+			.filter(Boolean);
 		try {
 			const { token, row } = await createToken(requireDb(), {
 				name: String(form.get('name') ?? ''),

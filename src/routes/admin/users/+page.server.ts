@@ -8,7 +8,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies), users: await listUsers(requireDb()) });
 
-const units = (form: FormData) => String(form.get('units') ?? '').split(/[\s,，、]+/).filter(Boolean);
+const units = (form: FormData) =>
+	String(form.get('units') ?? '')
+		.split(/[\s,，、]+/)
+		.filter(Boolean);
 const id = (form: FormData) => Number(form.get('id'));
 
 interface Kept {
@@ -30,10 +33,21 @@ async function attempt<T>(work: () => Promise<T>, kept: Kept | null = null) {
 export const actions: Actions = {
 	create: async ({ request }) => {
 		const form = await request.formData();
-		const values: Kept = { username: String(form.get('username') ?? ''), role: String(form.get('role') ?? ''), units: String(form.get('units') ?? ''), displayName: String(form.get('displayName') ?? '') };
+		const values: Kept = {
+			username: String(form.get('username') ?? ''),
+			role: String(form.get('role') ?? ''),
+			units: String(form.get('units') ?? ''),
+			displayName: String(form.get('displayName') ?? '')
+		};
 		const password = String(form.get('password') ?? '') || generatePassword();
 		return attempt(async () => {
-			const user = await createUser(requireDb(), { username: values.username, role: values.role, displayName: values.displayName, units: units(form), password });
+			const user = await createUser(requireDb(), {
+				username: values.username,
+				role: values.role,
+				displayName: values.displayName,
+				units: units(form),
+				password
+			});
 			return { created: user.username, password: form.get('password') ? null : password };
 		}, values);
 	},

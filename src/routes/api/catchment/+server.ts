@@ -15,7 +15,8 @@ export const GET: RequestHandler = async ({ url }) => {
 	if (!facility) return apiError(400, '缺少设施编号 facility / facility is required', { code: 'bad_facility' });
 	const minutes = Number(p.get('minutes') ?? 15);
 	const profile = p.get('profile');
-	if (profile !== null && !(profile in WALK_PROFILES)) return apiError(400, `未知步行档位 ${profile} / unknown walking profile ${profile}`, { code: 'bad_speed' });
+	if (profile !== null && !(profile in WALK_PROFILES))
+		return apiError(400, `未知步行档位 ${profile} / unknown walking profile ${profile}`, { code: 'bad_speed' });
 	const speed = p.has('speed') ? Number(p.get('speed')) : WALK_PROFILES[profile ?? 'default'];
 	try {
 		const db = requireDb();

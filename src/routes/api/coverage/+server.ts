@@ -15,11 +15,13 @@ const FORMATS = ['json', 'csv', 'geojson'] as const;
 export const GET: RequestHandler = async ({ url }) => {
 	const p = url.searchParams;
 	const format = p.get('format') ?? 'json';
-	if (!(FORMATS as readonly string[]).includes(format)) return apiError(400, `格式须为 json、csv 或 geojson / format must be json, csv or geojson`, { code: 'bad_format' });
+	if (!(FORMATS as readonly string[]).includes(format))
+		return apiError(400, `格式须为 json、csv 或 geojson / format must be json, csv or geojson`, { code: 'bad_format' });
 	const subdistrict = unitCodeParam(p.get('subdistrict'), 'subdistrict', ['subdistrict']);
 	const community = unitCodeParam(p.get('community'), 'community', ['community']);
 	const level = p.get('level') || null;
-	if (level && !(RULE_LEVELS as readonly string[]).includes(level)) return apiError(400, `层级须为 ${RULE_LEVELS.join('、')} / level must be one of ${RULE_LEVELS.join(', ')}`, { code: 'bad_level' });
+	if (level && !(RULE_LEVELS as readonly string[]).includes(level))
+		return apiError(400, `层级须为 ${RULE_LEVELS.join('、')} / level must be one of ${RULE_LEVELS.join(', ')}`, { code: 'bad_level' });
 	const db = requireDb();
 	const report = filterReport((await getCoverage(db)).report, { subdistrict, level, community });
 	if (community && report.communities.length === 0) return apiError(404, `未找到社区 ${community} / no community ${community}`, { code: 'unknown_community' });
@@ -31,7 +33,11 @@ export const GET: RequestHandler = async ({ url }) => {
 	}
 	if (format === 'geojson') {
 		return streamedJson(await coverageGeoJSON(db, report), {
-			headers: { 'content-type': 'application/geo+json', 'content-disposition': `attachment; filename="coverage-${stamp}.geojson"`, 'cache-control': 'no-store' }
+			headers: {
+				'content-type': 'application/geo+json',
+				'content-disposition': `attachment; filename="coverage-${stamp}.geojson"`,
+				'cache-control': 'no-store'
+			}
 		});
 	}
 	// A city's report is large: written in slices, so other requests are answered meanwhile.

@@ -10,7 +10,10 @@ export const GET: RequestHandler = async ({ url }) => {
 		error(400, '需要数字参数 lon 和 lat（WGS-84）/ lon and lat (WGS-84 numbers) are required');
 	}
 	if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-		error(400, `坐标超出范围 / coordinates out of range: lon ${lon}, lat ${lat}${Math.abs(lat) > 90 && Math.abs(lon) <= 90 ? ' — 经纬度可能写反了 / lon and lat look swapped' : ''}`);
+		error(
+			400,
+			`坐标超出范围 / coordinates out of range: lon ${lon}, lat ${lat}${Math.abs(lat) > 90 && Math.abs(lon) <= 90 ? ' — 经纬度可能写反了 / lon and lat look swapped' : ''}`
+		);
 	}
 	return json(await locatePoint(requireDb(), lon, lat));
 };

@@ -9,7 +9,9 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
 	try {
-		return json(await readTrack(requireDb(), locals.user!, url.searchParams.get('user'), url.searchParams.get('day')), { headers: { 'cache-control': 'no-store' } });
+		return json(await readTrack(requireDb(), locals.user!, url.searchParams.get('user'), url.searchParams.get('day')), {
+			headers: { 'cache-control': 'no-store' }
+		});
 	} catch (err) {
 		return apiErrorFrom(err);
 	}

@@ -52,7 +52,12 @@ export const actions: Actions = {
 		} catch (err) {
 			if (err instanceof RuleValidationError) return fail(400, { ruleId: input.id ?? '', isNew, errors: err.errors, values: input });
 			if (err instanceof RuleExistsError || err instanceof RuleNotFoundError) {
-				return fail(err instanceof RuleExistsError ? 409 : 404, { ruleId: input.id ?? '', isNew, errors: [{ field: 'id', zh: err.message, en: err.message }], values: input });
+				return fail(err instanceof RuleExistsError ? 409 : 404, {
+					ruleId: input.id ?? '',
+					isNew,
+					errors: [{ field: 'id', zh: err.message, en: err.message }],
+					values: input
+				});
 			}
 			throw err;
 		}

@@ -21,11 +21,11 @@ export const POST: RequestHandler = async ({ request }) => {
 	let candidates: { lon: number; lat: number; id?: string }[] | undefined;
 	if (body.candidates !== undefined) {
 		if (!Array.isArray(body.candidates) || body.candidates.length === 0 || body.candidates.length > MAX_CANDIDATES) {
-			return apiError(400, `候选地点应为 1–${MAX_CANDIDATES} 个 {lon, lat} / candidates must be a list of 1–${MAX_CANDIDATES} {lon, lat}`, { code: 'bad_candidates' });
+			return apiError(400, `候选地点应为 1–${MAX_CANDIDATES} 个 {lon, lat} / candidates must be a list of 1–${MAX_CANDIDATES} {lon, lat}`, {
+				code: 'bad_candidates'
+			});
 		}
-		const bad = body.candidates.findIndex(
-			(c) => !c || typeof c.lon !== 'number' || typeof c.lat !== 'number' || Math.abs(c.lon) > 180 || Math.abs(c.lat) > 90
-		);
+		const bad = body.candidates.findIndex((c) => !c || typeof c.lon !== 'number' || typeof c.lat !== 'number' || Math.abs(c.lon) > 180 || Math.abs(c.lat) > 90);
 		if (bad >= 0) return apiError(400, `第 ${bad + 1} 个候选地点坐标无效 / candidate ${bad + 1} has invalid coordinates`, { code: 'bad_candidates' });
 		candidates = body.candidates.map((c, i) => ({ lon: c.lon, lat: c.lat, id: c.id === undefined ? `candidate-${i + 1}` : String(c.id) }));
 	}

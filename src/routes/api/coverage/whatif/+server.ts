@@ -33,7 +33,9 @@ export const POST: RequestHandler = async ({ request }) => {
 	const added = b.added ?? [];
 	const removed = b.removed ?? [];
 	if (!Array.isArray(added) || !Array.isArray(removed) || added.length + removed.length > MAX_CHANGES) {
-		return apiError(400, `added、removed 应为列表，合计不超过 ${MAX_CHANGES} 项 / added and removed must be lists of at most ${MAX_CHANGES} changes`, { code: 'bad_changes' });
+		return apiError(400, `added、removed 应为列表，合计不超过 ${MAX_CHANGES} 项 / added and removed must be lists of at most ${MAX_CHANGES} changes`, {
+			code: 'bad_changes'
+		});
 	}
 	const bad = added.findIndex((p) => !p || typeof p.lon !== 'number' || typeof p.lat !== 'number' || Math.abs(p.lon) > 180 || Math.abs(p.lat) > 90);
 	if (bad >= 0) return apiError(400, `第 ${bad + 1} 个新增设施坐标无效 / added facility ${bad + 1} has invalid coordinates`, { code: 'bad_changes' });

@@ -9,18 +9,12 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!isMapLayer(params.layer)) {
-		return json(
-			{ message: `未知图层 / unknown layer "${params.layer}"; known: ${MAP_LAYERS.join(', ')}` },
-			{ status: 404 }
-		);
+		return json({ message: `未知图层 / unknown layer "${params.layer}"; known: ${MAP_LAYERS.join(', ')}` }, { status: 404 });
 	}
 	const bboxText = url.searchParams.get('bbox');
 	const bbox = bboxText === null ? undefined : parseBBox(bboxText);
 	if (bbox === null) {
-		return json(
-			{ message: `bbox 格式错误 / bad bbox "${bboxText}": expected minLon,minLat,maxLon,maxLat in WGS-84` },
-			{ status: 400 }
-		);
+		return json({ message: `bbox 格式错误 / bad bbox "${bboxText}": expected minLon,minLat,maxLon,maxLat in WGS-84` }, { status: 400 });
 	}
 	const labels = url.searchParams.get('labels') === '1';
 	const code = url.searchParams.get('code') ?? undefined;

@@ -7,10 +7,7 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
 	if (!unitKindOf(params.code)) {
-		return json(
-			{ message: `编码格式错误 / bad code "${params.code}": expected "city" or a 9-, 12- or 15-digit code` },
-			{ status: 400 }
-		);
+		return json({ message: `编码格式错误 / bad code "${params.code}": expected "city" or a 9-, 12- or 15-digit code` }, { status: 400 });
 	}
 	const facts = await unitFacts(requireDb(), params.code);
 	if (!facts) return json({ message: `未找到 / no unit with code ${params.code}` }, { status: 404 });

@@ -13,7 +13,8 @@ import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request, locals }) => {
 	const db = requireDb();
-	if (!(await getCase(db, params.id, readScope(locals.user)))) return apiError(404, `案件“${params.id}”不存在 / no case "${params.id}"`, { code: 'unknown_case' });
+	if (!(await getCase(db, params.id, readScope(locals.user))))
+		return apiError(404, `案件“${params.id}”不存在 / no case "${params.id}"`, { code: 'unknown_case' });
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
 	return opsAnswer(async () => json({ ops: await takeStep(db, params.id, read.body, locals.user!) }, { headers: { 'cache-control': 'no-store' } }));

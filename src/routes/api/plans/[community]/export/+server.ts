@@ -12,7 +12,8 @@ export const GET: RequestHandler = async ({ params, url }) => {
 		return apiError(400, `格式须为 geojson、csv 或 shp，收到 “${format}” / format must be geojson, csv or shp, got "${format}"`, { code: 'bad_format' });
 	const asked = url.searchParams.get('revision');
 	const revision = asked === null || asked === '' ? null : positiveInt(asked);
-	if (asked && revision === null) return apiError(400, `版本编号应为正整数，收到 “${asked}” / a revision id is a positive whole number, got "${asked}"`, { code: 'bad_revision' });
+	if (asked && revision === null)
+		return apiError(400, `版本编号应为正整数，收到 “${asked}” / a revision id is a positive whole number, got "${asked}"`, { code: 'bad_revision' });
 	try {
 		const file = await exportPlan(requireDb(), params.community, format, revision);
 		return new Response(file.body as BodyInit, {

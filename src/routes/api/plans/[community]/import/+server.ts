@@ -26,7 +26,8 @@ export const POST: RequestHandler = async ({ params, request, url, locals }) => 
 	}
 	const baseParam = url.searchParams.get('baseRevision');
 	const base = baseParam === null ? undefined : baseParam === '' || baseParam === 'null' ? null : positiveInt(baseParam);
-	if (baseParam && baseParam !== 'null' && base === null) return apiError(400, `基准版本应为正整数 / baseRevision must be a positive whole number`, { code: 'bad_revision' });
+	if (baseParam && baseParam !== 'null' && base === null)
+		return apiError(400, `基准版本应为正整数 / baseRevision must be a positive whole number`, { code: 'bad_revision' });
 	try {
 		const result = await importPlanFile(
 			requireDb(),

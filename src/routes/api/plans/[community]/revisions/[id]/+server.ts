@@ -9,7 +9,8 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
 	const id = positiveInt(params.id);
-	if (id === null) return apiError(400, `版本编号应为正整数，收到 “${params.id}” / a revision id is a positive whole number, got "${params.id}"`, { code: 'bad_revision' });
+	if (id === null)
+		return apiError(400, `版本编号应为正整数，收到 “${params.id}” / a revision id is a positive whole number, got "${params.id}"`, { code: 'bad_revision' });
 	try {
 		return json(await getRevision(requireDb(), params.community, id), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
