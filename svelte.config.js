@@ -7,6 +7,9 @@ const config = {
 	kit: {
 		adapter: adapter({ out: 'build' }),
 		alias: { $geo: 'geo' },
+		// The service worker (src/service-worker.ts) serves the grid worker's page /m only: that page
+		// registers it with scope /m; no other page is controlled by it.
+		serviceWorker: { register: false },
 		// Intranet deployments are reached over plain http by IP or any hostname, which adapter-node's
 		// origin guess (https) would refuse; hooks.server.ts checks Origin against Host instead.
 		csrf: { trustedOrigins: ['*'] },

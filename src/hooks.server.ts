@@ -147,7 +147,11 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		return jsonError(decision.status, decision.message, decision.code);
 	}
 
-	if ((event.route.id === '/api/cases' && method === 'POST') || (event.route.id === '/api/cases/[id]' && method === 'PATCH')) {
+	if (
+		(event.route.id === '/api/cases' && method === 'POST') ||
+		(event.route.id === '/api/cases/[id]' && method === 'PATCH') ||
+		event.route.id === '/api/worker/reports'
+	) {
 		const wait = ingestLimiter.hit(`${principal?.kind}:${principal?.id}`);
 		if (wait > 0)
 			return jsonError(429, `上报过于频繁，请 ${wait} 秒后再试 / too many case reports; retry in ${wait} s`, 'rate_limited', { 'retry-after': String(wait) });

@@ -61,7 +61,8 @@ export function runBackup(args: string[]): Promise<number> {
 		console.log(
 			`备份完成 / backup written: ${r.file} (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s)\n` +
 				`  引擎 / engine: ${engineLabel(r.engine)} — ${r.source}\n` +
-				`  内容 / saved: ${formatCounts(r.counts)}`
+				`  内容 / saved: ${formatCounts(r.counts)}` +
+				(r.photos ? `\n  照片 / photos: ${r.photos} → ${r.file}.photos.tar` : '')
 		);
 		return 0;
 	}, '备份失败，未生成备份文件 / backup failed, no backup file written:');
@@ -78,7 +79,8 @@ export function runRestore(args: string[]): Promise<number> {
 			`恢复完成 / restored: ${r.file} (${formatBytes(r.bytes)}) → ${r.target}${r.replaced ? '（已替换原有数据 / replaced the existing data）' : ''} ` +
 				`in ${(r.durationMs / 1000).toFixed(1)} s\n` +
 				`  引擎 / engine: ${engineLabel(r.engine)}\n` +
-				`  内容 / restored: ${formatCounts(r.counts)}`
+				`  内容 / restored: ${formatCounts(r.counts)}` +
+				(r.photos ? `\n  照片 / photos: ${r.photos}` : '')
 		);
 		return 0;
 	}, '恢复失败，数据未改动 / restore refused, nothing changed:');

@@ -128,6 +128,19 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		// An unknown action: every role past the rule gets the route's own 400 (which side may take a step is geo/cases/ops's).
 		'/api/cases/[id]/steps': { POST: { path: `/api/cases/${c.caseIn}/steps`, body: { action: 'bogus' }, allowed: CASE_READERS, expect: 'handled' } },
 		'/api/cases/taxonomy': { GET: { path: '/api/cases/taxonomy', allowed: ALL } },
+		// The worker's phone (docs/worker.md): for those who report and handle cases.
+		'/m': { GET: { path: '/m', allowed: ['admin', 'worker'] } },
+		'/patrol': { GET: { path: '/patrol?user=worker', allowed: ['admin', 'leader'] } },
+		'/api/worker/reports': {
+			POST: { path: '/api/worker/reports', body: { id: 'm-perm-000001', subclass: 'E0104', lon: c.lonlat[0], lat: c.lonlat[1] }, allowed: ['admin', 'worker'] }
+		},
+		'/api/worker/tasks': { GET: { path: '/api/worker/tasks', allowed: CASE_READERS } },
+		'/api/cases/[id]/notes': { POST: { path: `/api/cases/${c.caseIn}/notes`, body: { id: 'n-perm-000001', text: '已到现场' }, allowed: ['admin', 'worker'] } },
+		// A JSON body where a multipart form is expected: the route's own 400 for every role past the rule.
+		'/api/cases/[id]/photos': { POST: { path: `/api/cases/${c.caseIn}/photos`, body: {}, allowed: ['admin', 'worker'], expect: 'handled' } },
+		'/api/photos/[id]': { GET: { path: '/api/photos/p-perm-missing-1', allowed: CASE_READERS, expect: 'handled' } },
+		'/api/patrol': { GET: { path: '/api/patrol', allowed: CASE_READERS } },
+		'/api/patrol/points': { POST: { path: '/api/patrol/points', body: { points: [] }, allowed: ['admin', 'worker'] } },
 		'/api/cases/calendar/[year]': {
 			GET: { path: '/api/cases/calendar/2025', allowed: ALL },
 			PUT: { path: '/api/cases/calendar/2099', body: { days: [] }, allowed: ['admin'] }

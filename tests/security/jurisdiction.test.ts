@@ -29,6 +29,10 @@ const FOREIGN: Record<Level, Place[]> = {
 const caseId = (place: Place, n: number) => `JUR-${place}-${n}`;
 const description = (place: Place, n: number) => `DESC-${place}-${n} 机密`;
 const markers = (level: Level) => FOREIGN[level].flatMap((p) => [`JUR-${p}-`, `DESC-${p}-`]);
+/** A photo of each place's first case; its bytes hold the case's markers (a JPEG by its signature). */
+const photoId = (place: Place) => `photo-${place}-0001`;
+const photoBytes = (place: Place) =>
+	new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(` ${caseId(place, 1)} ${description(place, 1)} `), 0xff, 0xd9]);
 
 interface Reader {
 	name: string;
@@ -97,7 +101,11 @@ const NO_CASE_DATA: Record<string, string> = {
 	'PUT /api/cases/calendar/[year]': "replaces a year's holidays (admins only); no case",
 	'POST /api/plans/[community]': 'saves a grid plan (boundaries and households; no case)',
 	'POST /api/plans/[community]/propose': 'proposes grid boundaries from buildings and roads; no case',
-	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case'
+	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case',
+	'POST /api/worker/reports': "a write through the case ingest: a place outside the sender's jurisdiction is refused (tests/browser/worker.test.ts)",
+	'POST /api/cases/[id]/notes': 'a write: refused outside the jurisdiction before the route runs; answers the note id',
+	'POST /api/cases/[id]/photos': 'a write: refused outside the jurisdiction before the route runs; answers the photo id',
+	'POST /api/patrol/points': "stores the sender's own track points; answers their count"
 };
 /** Probed by the stream test below rather than the table. */
 const STREAMED = new Set(['GET /api/cases/stream']);
@@ -173,7 +181,20 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /api/plans/[community]': [{ path: (u) => (u ? `/api/plans/${u}` : null), units: [12] }],
 		'GET /api/plans/[community]/revisions/[id]': [{ path: (u) => (u ? `/api/plans/${u}/revisions/1` : null), units: [12] }],
 		'GET /api/plans/[community]/diff': [{ path: (u) => (u ? `/api/plans/${u}/diff?from=1&to=2` : null), units: [12] }],
-		'GET /api/plans/[community]/export': [{ path: (u) => (u ? `/api/plans/${u}/export?format=csv` : null), units: [12] }]
+		'GET /api/plans/[community]/export': [{ path: (u) => (u ? `/api/plans/${u}/export?format=csv` : null), units: [12] }],
+		// The worker's phone: its page (grids, taxonomy), its tasks, case photos (each planted photo's
+		// bytes carry its case's markers) and the reader's own patrol track.
+		'GET /m': page('/m'),
+		'GET /patrol': page('/patrol'),
+		'GET /api/worker/tasks': [{ path: (u) => (u ? null : '/api/worker/tasks'), lists: true }],
+		'GET /api/photos/[id]': PLACES.flatMap((p) =>
+			[false, true].map((thumb): Probe => ({
+				path: (u) => (u ? null : `/api/photos/${photoId(p)}${thumb ? '?size=thumb' : ''}`),
+				echo: photoId(p),
+				lists: p === 'own'
+			}))
+		),
+		'GET /api/patrol': plain('/api/patrol')
 	};
 }
 
@@ -303,6 +324,14 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblings�
 		};
 		// Three cases at each place: a k-suppressed density cell (k = 3) would show them all.
 		await plant([...PLACES], 3);
+		for (const p of PLACES) {
+			const form = new FormData();
+			form.set('id', photoId(p));
+			form.set('photo', new Blob([photoBytes(p) as Uint8Array<ArrayBuffer>]), 'photo.jpg');
+			form.set('thumb', new Blob([photoBytes(p) as Uint8Array<ArrayBuffer>]), 'thumb.jpg');
+			const res = await app.fetch(`${app.url}/api/cases/${caseId(p, 1)}/photos`, { method: 'POST', headers: { origin: app.url }, body: form });
+			expect(res.status, await res.clone().text()).toBe(200);
+		}
 
 		for (const r of READERS) {
 			const unit = ctx.units[r.level];

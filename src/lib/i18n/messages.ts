@@ -5,12 +5,14 @@ import { readinessEn, readinessZh } from './readiness-messages';
 import { auditEn, auditZh } from './audit-messages';
 import { caseOpsEn, caseOpsZh } from './case-ops-messages';
 import { capacityEn, capacityZh } from './capacity-messages';
+import { workerEn, workerZh } from './worker-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
 	...auditZh,
 	...caseOpsZh,
 	...capacityZh,
+	...workerZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -507,6 +509,7 @@ export const en: Record<MessageKey, string> = {
 	...planEn,
 	...caseOpsEn,
 	...capacityEn,
+	...workerEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',

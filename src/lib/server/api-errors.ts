@@ -4,6 +4,7 @@ import { json } from '@sveltejs/kit';
 import { RuleExistsError, RuleNotFoundError, RuleValidationError } from './rules';
 import { CoverageInputError } from './coverage';
 import { JobError } from './jobs/errors';
+import { FieldError } from './worker/errors';
 
 export function apiError(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
 	return json({ message, ...extra }, { status, headers: { 'cache-control': 'no-store', ...headers } });
@@ -17,6 +18,7 @@ export function jobErrorResponse(err: JobError) {
 /** Known, typed errors become 4xx answers; anything else is rethrown (SvelteKit logs it, 500). */
 export function apiErrorFrom(err: unknown) {
 	if (err instanceof JobError) return jobErrorResponse(err);
+	if (err instanceof FieldError) return apiError(err.status, err.message, { code: err.code, zh: err.zh, en: err.en });
 	if (err instanceof RuleValidationError) return apiError(400, err.message, { code: 'invalid_rule', rule: err.ruleId, errors: err.errors });
 	if (err instanceof RuleNotFoundError) return apiError(404, err.message, { code: 'unknown_rule' });
 	if (err instanceof RuleExistsError) return apiError(409, err.message, { code: 'rule_exists' });

@@ -19,6 +19,7 @@ import { claimDataDir, DataDirInUseError } from './datadir-lock';
 import type { PGlite } from '@electric-sql/pglite';
 import { inflateCapped } from '../../../geo/archive';
 import { FileProblem } from '../../../geo/issues';
+import { checkPhotoTar, PHOTO_TAR_SUFFIX, PhotoArchiveError, restorePhotoTar, writePhotoTar } from './worker/photo-archive';
 
 export type BackupErrorCode =
 	| 'in_use' // the embedded data directory is held by a running app
@@ -60,6 +61,19 @@ export interface BackupTarget {
 	databaseUrl?: string;
 	/** Embedded engine: the PGlite directory (`<GRIDATLAS_DATA_DIR>/pglite`, as openDb takes it). */
 	dataDir?: string;
+	/**
+	 * The case photos' directory (files, not rows: saved beside the backup as `<file>.photos.tar`).
+	 * Default: GRIDATLAS_PHOTO_DIR, else `photos` beside the embedded PGlite directory, else `<GRIDATLAS_DATA_DIR>/photos`.
+	 */
+	photoDir?: string;
+}
+
+/** Where the photos of a backup target live (see BackupTarget.photoDir). */
+export function targetPhotoDir(t: BackupTarget): string {
+	if (t.photoDir) return path.resolve(t.photoDir);
+	if (process.env.GRIDATLAS_PHOTO_DIR) return path.resolve(process.env.GRIDATLAS_PHOTO_DIR);
+	if (!t.databaseUrl) return path.join(path.dirname(path.resolve(t.dataDir ?? defaultDataDir())), 'photos');
+	return path.resolve(process.env.GRIDATLAS_DATA_DIR ?? './data', 'photos');
 }
 
 export interface BackupOptions extends BackupTarget {
@@ -84,6 +98,8 @@ export interface BackupResult {
 	source: string;
 	/** Row counts of the KEY_TABLES that exist, as saved. */
 	counts: Record<string, number>;
+	/** Case photo files saved beside the backup (`<file>.photos.tar`; 0: none, no such file). */
+	photos: number;
 	durationMs: number;
 }
 
@@ -97,6 +113,8 @@ export interface RestoreResult {
 	replaced: boolean;
 	/** Row counts of the KEY_TABLES that exist, read back from the restored database. */
 	counts: Record<string, number>;
+	/** Case photo files restored from `<file>.photos.tar` (0 when the backup has none). */
+	photos: number;
 	durationMs: number;
 }
 
@@ -162,7 +180,10 @@ export async function backup(options: BackupOptions = {}): Promise<BackupResult>
 			? await dumpServer(options.databaseUrl, partial)
 			: await dumpEmbedded(options.dataDir ?? defaultDataDir(), partial);
 		fs.renameSync(partial, out);
-		return { engine, file: out, bytes: fs.statSync(out).size, source, counts, durationMs: Date.now() - started };
+		// The photos beside it (an older photo archive of the same name is replaced or removed).
+		fs.rmSync(out + PHOTO_TAR_SUFFIX, { force: true });
+		const photos = writePhotoTar(targetPhotoDir(options), out + PHOTO_TAR_SUFFIX);
+		return { engine, file: out, bytes: fs.statSync(out).size, source, counts, photos, durationMs: Date.now() - started };
 	} finally {
 		fs.rmSync(partial, { force: true });
 	}
@@ -229,6 +250,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	}
 	const bytes = fs.statSync(file).size;
 	const kind = archiveKind(file);
+	// The photos beside it are checked before anything is written.
+	if (fs.existsSync(file + PHOTO_TAR_SUFFIX)) {
+		try {
+			checkPhotoTar(file + PHOTO_TAR_SUFFIX);
+		} catch (err) {
+			if (err instanceof PhotoArchiveError) throw corrupt(file + PHOTO_TAR_SUFFIX, err.message, err.message);
+			throw err;
+		}
+	}
 	if (isServer(options)) {
 		if (kind === 'pglite') {
 			throw new BackupError(
@@ -238,7 +268,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 			);
 		}
 		const r = await restoreServer(options.databaseUrl, file, !!options.force);
-		return { engine: 'postgres', file, bytes, ...r, durationMs: Date.now() - started };
+		return { engine: 'postgres', file, bytes, ...r, photos: restorePhotos(file, options), durationMs: Date.now() - started };
 	}
 	if (kind === 'pg_dump') {
 		throw new BackupError(
@@ -248,7 +278,19 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 		);
 	}
 	const r = await restoreEmbedded(options.dataDir ?? defaultDataDir(), file, !!options.force);
-	return { engine: 'pglite', file, bytes, ...r, durationMs: Date.now() - started };
+	return { engine: 'pglite', file, bytes, ...r, photos: restorePhotos(file, options), durationMs: Date.now() - started };
+}
+
+/** The photos saved beside a backup, if any, into the target's photo directory (replacing it). */
+function restorePhotos(file: string, target: BackupTarget): number {
+	const tar = file + PHOTO_TAR_SUFFIX;
+	if (!fs.existsSync(tar)) return 0;
+	try {
+		return restorePhotoTar(tar, targetPhotoDir(target));
+	} catch (err) {
+		if (err instanceof PhotoArchiveError) throw corrupt(tar, err.message, err.message);
+		throw err;
+	}
 }
 
 const notABackup = (file: string, zh: string, en: string) =>

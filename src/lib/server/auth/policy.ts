@@ -53,6 +53,10 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/plan': { GET: read('plans:read') },
 	'/cases/scorecard': { GET: read('cases:read') }, // the reader's jurisdiction's figures only // lists the communities inside the jurisdiction only
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
+	// The grid worker's phone (docs/worker.md): for those who report and handle cases.
+	'/m': { GET: read('cases:write') },
+	// Workers' patrol tracks (personal): leaders and admins, workers inside their jurisdiction only (checked by the page).
+	'/patrol': { GET: read('cases:detail') },
 
 	'/api/health': { GET: pub },
 	'/api/session': { GET: pub, POST: pub, DELETE: pub },
@@ -84,6 +88,17 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	// A step needs cases:write (the handling side) or cases:command (the command centre): checked by
 	// the step itself (geo/cases/ops); here only that the case lies inside the jurisdiction.
 	'/api/cases/[id]/steps': { POST: change('cases:read', caseUnit) },
+	// Notes and photos of a case: the handling side, inside the jurisdiction (the route checks again).
+	'/api/cases/[id]/notes': { POST: change('cases:write', caseUnit) },
+	'/api/cases/[id]/photos': { POST: change('cases:write', caseUnit) },
+	// A photo reads as its case does: inside the jurisdiction only (the route answers 404 outside).
+	'/api/photos/[id]': { GET: read('cases:read') },
+	// Reports from the phone go through the case ingest, which refuses a place outside the sender's units.
+	'/api/worker/reports': { POST: change('cases:write') },
+	'/api/worker/tasks': { GET: read('cases:read') },
+	// Patrol tracks are personal: the route lets a worker read its own, leaders and admins those inside their jurisdiction.
+	'/api/patrol': { GET: read('cases:read') },
+	'/api/patrol/points': { POST: change('cases:write') },
 	'/api/cases/taxonomy': { GET: read('map:read') },
 	'/api/cases/calendar/[year]': { GET: read('map:read'), PUT: change('cases:configure') },
 	'/api/cases/scorecard': { GET: read('cases:read') },

@@ -212,7 +212,11 @@ async function applyStep(tx: Queryable, s: StepContext): Promise<void> {
 
 	if (action === 'register') {
 		const cat = tax.categories.find((k) => k.code === c.category);
-		const sub = subclassOf(tax, input.subclass ?? cat?.subclass_code ?? 'E0699', caseId);
+		// The 小类 the grid worker chose on /m (case_reports) unless the registration names another.
+		const [reported] = input.subclass
+			? []
+			: await tx.query<{ subclass_code: string | null }>('SELECT subclass_code FROM case_reports WHERE case_id = $1', [c.id]);
+		const sub = subclassOf(tax, input.subclass ?? reported?.subclass_code ?? cat?.subclass_code ?? 'E0699', caseId);
 		const urgent = input.urgent ?? sub.urgent_default;
 		const registerDue = due(new Date(c.reported_at).getTime(), sub, urgent, 'register');
 		const next = due(nowMs, sub, urgent, 'dispatch');
@@ -315,6 +319,29 @@ async function applyStep(tx: Queryable, s: StepContext): Promise<void> {
 	}
 }
 
+/** The open stage's clock of an operations row at `now` (null once closed or voided, or without a due time). */
+export function openClock(
+	row: Pick<OpsRow, 'stage_started_at' | 'stage_due_at' | 'stage_unit'>,
+	stage: Stage,
+	{ calendar, warnShare }: CalendarSettings,
+	now: Date
+): CaseOpsView['clock'] {
+	if (!row.stage_due_at || !row.stage_unit || stage === 'closed' || stage === 'voided') return null;
+	const c = clockAt(calendar, { startedAt: ms(row.stage_started_at)!, dueAt: ms(row.stage_due_at)!, unit: row.stage_unit }, now.getTime(), warnShare);
+	return {
+		stage,
+		startedAt: new Date(c.startedAt).toISOString(),
+		dueAt: new Date(c.dueAt).toISOString(),
+		unit: row.stage_unit,
+		limitMin: c.limitMin,
+		usedMin: Math.round(c.usedMin),
+		leftMin: Math.round(c.leftMin),
+		share: Math.round(c.share * 1000) / 1000,
+		state: c.state,
+		left: durationText(calendar, c.leftMin, row.stage_unit)
+	};
+}
+
 /** A case's operations (null when it was never registered here), with the open stage's clock at `now`. */
 export async function caseOps(q: Queryable, sourceId: string, now = new Date()): Promise<CaseOpsView | null> {
 	const [row] = await q.query<OpsRow & { status: string; sub_zh: string; sub_en: string; dept_zh: string; dept_en: string }>(
@@ -330,23 +357,7 @@ export async function caseOps(q: Queryable, sourceId: string, now = new Date()):
 		[row.case_id]
 	);
 	const stage = stageOf(row.status, !!row.verified_at && ms(row.verified_at)! >= (ms(row.handled_at) ?? 0));
-	const { calendar, warnShare } = await loadCalendar(q);
-	let clock: CaseOpsView['clock'] = null;
-	if (row.stage_due_at && row.stage_unit && stage !== 'closed' && stage !== 'voided') {
-		const c = clockAt(calendar, { startedAt: ms(row.stage_started_at)!, dueAt: ms(row.stage_due_at)!, unit: row.stage_unit }, now.getTime(), warnShare);
-		clock = {
-			stage,
-			startedAt: new Date(c.startedAt).toISOString(),
-			dueAt: new Date(c.dueAt).toISOString(),
-			unit: row.stage_unit,
-			limitMin: c.limitMin,
-			usedMin: Math.round(c.usedMin),
-			leftMin: Math.round(c.leftMin),
-			share: Math.round(c.share * 1000) / 1000,
-			state: c.state,
-			left: durationText(calendar, c.leftMin, row.stage_unit)
-		};
-	}
+	const clock = openClock(row, stage, await loadCalendar(q), now);
 	const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 	return {
 		stage,

@@ -3,6 +3,7 @@
 // up to the route's limit before any route code runs and hands the route a request over the bytes
 // it kept, so every route, form action and parser sees a body that is known to fit.
 import { maxImportBytes } from '../imports';
+import { maxPhotoBytes, MAX_THUMB_BYTES } from '../worker/limits';
 import { concatBytes, formatBytes } from '../../../../geo/archive';
 
 const MB = 1024 * 1024;
@@ -21,6 +22,10 @@ export function bodyLimit(routeId: string | null, method: string): number {
 	if (routeId === '/login' || routeId === '/api/session' || routeId === '/account' || routeId === '/logout') return 16 * 1024;
 	if (routeId === '/import') return maxImportBytes() + FORM_OVERHEAD;
 	if (routeId === '/api/cases') return envMb('GRIDATLAS_MAX_INGEST_MB', 20 * MB);
+	// One photo of a case and its thumbnail, with the form's framing (src/lib/server/worker/photos.ts).
+	if (routeId === '/api/cases/[id]/photos') return maxPhotoBytes() + MAX_THUMB_BYTES + 64 * 1024;
+	if (routeId === '/api/worker/reports' || routeId === '/api/cases/[id]/notes') return 64 * 1024;
+	if (routeId === '/api/patrol/points') return 256 * 1024;
 	if (routeId === '/api/plans/[community]/import') return Math.min(maxImportBytes(), 50 * MB) + FORM_OVERHEAD;
 	if (routeId?.startsWith('/api/plans') || routeId?.startsWith('/plan/')) return 50 * MB;
 	return 2 * MB;
@@ -30,7 +35,7 @@ export function bodyLimit(routeId: string | null, method: string): number {
  * Routes whose bodies may hold NUL bytes or characters: binary uploads, and the case ingest, which
  * refuses such an item on its own (bad_text) and keeps the rest of the batch.
  */
-const NUL_ALLOWED = new Set(['/import', '/api/plans/[community]/import', '/api/cases', '/api/cases/[id]']);
+const NUL_ALLOWED = new Set(['/import', '/api/plans/[community]/import', '/api/cases', '/api/cases/[id]', '/api/cases/[id]/photos']);
 
 /** A NUL character where text is expected: PostgreSQL can't store it in text, so say so up front. */
 export class BadTextError extends Error {
