@@ -180,14 +180,18 @@ describe('photos on the phone', () => {
 			[32, 1],
 			[3, 1],
 			[36, 1]
-		])
-			(u32(n), u32(d));
+		]) {
+			u32(n);
+			u32(d);
+		}
 		for (const [n, d] of [
 			[118, 1],
 			[47, 1],
 			[2400, 100]
-		])
-			(u32(n), u32(d));
+		]) {
+			u32(n);
+			u32(d);
+		}
 		const app1 = [...'Exif'].map((c) => c.charCodeAt(0)).concat([0, 0], tiff);
 		const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1, 0xff, 0xd9]);
 		const e = readExif(jpeg);
