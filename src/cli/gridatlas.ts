@@ -204,15 +204,28 @@ async function runOnDatabase(argv: string[]): Promise<number> {
 // Changes made from the command line are audited as the operating-system user who made them.
 const cliActor = `cli:${osUser()}`;
 
+/**
+ * Exits once stdout and stderr have taken everything written: a pipe may be asynchronous, and
+ * process.exit would cut a large report (`coverage --format json | …`) at 64 kB.
+ */
+function exitAfterOutput(code: number): void {
+	let pending = 2;
+	const done = () => {
+		if (--pending === 0) process.exit(code);
+	};
+	process.stdout.write('', done);
+	process.stderr.write('', done);
+}
+
 runAs(cliActor, () => main(process.argv.slice(2))).then(
-	(code) => process.exit(code),
+	(code) => exitAfterOutput(code),
 	(err) => {
 		if (err instanceof SimulateUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
-			process.exit(2);
+			return exitAfterOutput(2);
 		}
 		const failure = describeFailure(err);
 		console.error(failure.usage ? `${failure.message}\n\n${USAGE}` : failure.message);
-		process.exit(failure.code);
+		exitAfterOutput(failure.code);
 	}
 );

@@ -189,7 +189,8 @@ export async function routeContext(app: AppServer, cookies: Map<DemoRole, string
 		grid,
 		caseIn: 'PERM-IN',
 		lonlat: [lon, lat],
-		rule: (rules.rules ?? rules)[0].id,
+		// an enabled distance rule: every coverage route answers for it (a disabled rule is 404 there)
+		rule: ((rules.rules ?? rules) as { id: string; kind: string; enabled: boolean }[]).find((r) => r.enabled && r.kind === 'distance')!.id,
 		facility: String(facilities.features[0].properties.id ?? facilities.features[0].id)
 	};
 	// A case in the worker's grid and one elsewhere (posted by the admin).
