@@ -45,6 +45,7 @@ describe.skipIf(!hasChromium)('import page', () => {
 
 	async function upload(name: string, body: string, layer = 'facilities') {
 		await page.goto(app.url + '/import');
+		await page.waitForSelector('html[data-hydrated]');
 		await page.setInputFiles('#file', { name, mimeType: 'application/geo+json', buffer: Buffer.from(body) });
 		await page.selectOption('#layer', layer);
 		await page.selectOption('#crs', 'wgs84');
@@ -85,6 +86,7 @@ describe.skipIf(!hasChromium)('import page', () => {
 			]
 		};
 		await page.goto(app.url + '/import');
+		await page.waitForSelector('html[data-hydrated]');
 		await page.setInputFiles('#file', { name: 'mixed.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(mixed)) });
 		await page.selectOption('#layer', 'facilities');
 		await page.check('input[name="dryRun"]');
@@ -146,6 +148,8 @@ describe.skipIf(!hasChromium)('import page: agency deliveries', () => {
 	it('imports each delivery as delivered and ends with the coverage of the WGS-84 files', async () => {
 		for (const step of DELIVERED) {
 			await page.goto(app.url + '/import');
+			// hydration sets the selects to their server-rendered values: choose after it
+			await page.waitForSelector('html[data-hydrated]');
 			await page.setInputFiles('#file', path.resolve(step.file));
 			await page.selectOption('#layer', step.layer);
 			await page.selectOption('#crs', step.crs ?? 'wgs84');
