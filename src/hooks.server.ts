@@ -47,7 +47,7 @@ function jsonError(status: number, message: string, code: string, headers: Recor
 
 // The rest of an oversized body is never parsed: Node discards it after the answer (closing the
 // connection instead would reset it under a client still sending, and lose the answer).
-const tooLarge = (err: BodyTooLargeError) => jsonError(413, err.message, 'too_large');
+const tooLarge = (err: BodyTooLargeError) => jsonError(err.status, err.message, err.code);
 
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 
@@ -162,7 +162,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		event.request = await boundedRequest(event.request, limit, event.route.id);
 	} catch (err) {
 		if (err instanceof BodyTooLargeError) return tooLarge(err);
-		if (err instanceof BadTextError) return jsonError(400, err.message, 'bad_text');
+		if (err instanceof BadTextError) return jsonError(err.status, err.message, err.code);
 		throw err;
 	}
 

@@ -3,6 +3,7 @@
 // into normalised WGS-84 items plus one error per bad item; planIngest compares them with what is
 // stored and decides, per item, insert / update (a later status, or corrected fields) / unchanged
 // (an identical re-send) / rejected (e.g. a status moving backwards).
+import { GridAtlasError } from '../errors';
 import { positionToWgs84 } from '../crs';
 import { toIsoTimestamp } from '../import/dates';
 import { hasUnstorableText, shown } from '../import/text';
@@ -79,12 +80,12 @@ export interface ParsedBatch {
 	crs: CrsName;
 }
 
-export class CaseBodyError extends Error {
+export class CaseBodyError extends GridAtlasError {
 	constructor(
 		readonly code: string,
 		msg: CaseMessage
 	) {
-		super(`${msg.zh} / ${msg.en}`);
+		super(`${msg.zh} / ${msg.en}`, { code });
 		this.name = 'CaseBodyError';
 	}
 }

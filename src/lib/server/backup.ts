@@ -11,6 +11,7 @@
 // nothing else can write meanwhile. A restore checks the archive (gzip, tar checksums, PGDATA files),
 // loads it into a temporary directory beside the target, opens it to prove it starts, and only then
 // renames it into place: a refused or failed restore writes nothing where the data lives.
+import { GridAtlasError } from '../../../geo/errors';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,12 +36,14 @@ export type BackupErrorCode =
 	| 'tool_failed'; // pg_dump / pg_restore failed
 
 /** A refused or failed backup/restore, with a bilingual message a planner can act on. */
-export class BackupError extends Error {
+const BACKUP_STATUS: Partial<Record<BackupErrorCode, number>> = { in_use: 409, not_found: 404, out_exists: 409, tool_missing: 500, tool_failed: 500 };
+
+export class BackupError extends GridAtlasError {
 	constructor(
 		readonly code: BackupErrorCode,
 		message: string
 	) {
-		super(message);
+		super(message, { code, status: BACKUP_STATUS[code] ?? 400 });
 		this.name = 'BackupError';
 	}
 }

@@ -3,6 +3,7 @@
 // k-suppression, per-grid spikes (Poisson against a trailing baseline) and the KPIs.
 // Suppression: a caller without the `cases:detail` capability (below the leader role) sees no cell
 // or grid with fewer than k cases (GRIDATLAS_SUPPRESSION_K, default 3); the routes choose k.
+import { GridAtlasError } from '../../../geo/errors';
 import { caseScopeSql, type Scope } from './auth/scope';
 import {
 	decodeCases,
@@ -30,12 +31,12 @@ export const MAX_WINDOW_DAYS = 400;
 export const SPIKE_MIN_HISTORY_DAYS = Math.max(0, Number(process.env.GRIDATLAS_SPIKE_MIN_HISTORY_DAYS ?? 14) || 0);
 export const SPIKE_MIN_COUNT = Math.max(1, Number(process.env.GRIDATLAS_SPIKE_MIN_COUNT) || 5);
 
-export class CaseQueryError extends Error {
+export class CaseQueryError extends GridAtlasError {
 	constructor(
 		readonly code: 'bad_time' | 'bad_window' | 'bad_resolution' | 'bad_category',
 		message: string
 	) {
-		super(message);
+		super(message, { code });
 	}
 }
 

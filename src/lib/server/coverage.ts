@@ -1,6 +1,7 @@
 // Facility coverage compliance on the server: loads buildings, facilities, communities and the
 // enabled rules, runs geo/coverage (the same code the browser runs for what-if), and keeps the
 // result in memory until any input changes (the data versions of its inputs decide: db/versions).
+import { GridAtlasError } from '../../../geo/errors';
 import type { Geometry } from 'geojson';
 import {
 	FacilityIndex,
@@ -104,12 +105,12 @@ export interface CoverageState {
 	capacity: CapacityResult;
 }
 
-export class CoverageInputError extends Error {
+export class CoverageInputError extends GridAtlasError {
 	constructor(
 		readonly code: 'unknown_community' | 'unknown_rule' | 'not_distance_rule' | 'bad_parameter',
 		message: string
 	) {
-		super(message);
+		super(message, { code, status: code === 'unknown_community' || code === 'unknown_rule' ? 404 : 400 });
 	}
 }
 

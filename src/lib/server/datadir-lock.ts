@@ -2,6 +2,7 @@
 // corrupt it. Whoever opens it — the app, or a CLI command run while the app is stopped — writes its
 // pid (and which of the two it is) to `gridatlas.pid` beside the data; everyone else checks it first.
 // A CLI command finding the app there runs through the app instead (./cli-channel).
+import { GridAtlasError } from '../../../geo/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -40,7 +41,7 @@ export function dataDirHolder(dataDir: string): DataDirHolder | null {
 	return { pid, kind: kindText === 'cli' ? 'cli' : 'app' };
 }
 
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends GridAtlasError {
 	constructor(
 		readonly holder: DataDirHolder,
 		readonly dir: string,
@@ -52,7 +53,8 @@ export class DataDirInUseError extends Error {
 		super(
 			holder.kind === 'app'
 				? `数据目录 ${dir} 正被运行中的 GridAtlas（进程 ${holder.pid}）使用：${a.zh} / the data directory ${dir} is in use by the running app (pid ${holder.pid}): ${a.en}`
-				: `数据目录 ${dir} 正被另一个 gridatlas 命令（进程 ${holder.pid}）使用：${a.zh} / the data directory ${dir} is in use by another gridatlas command (pid ${holder.pid}): ${a.en}`
+				: `数据目录 ${dir} 正被另一个 gridatlas 命令（进程 ${holder.pid}）使用：${a.zh} / the data directory ${dir} is in use by another gridatlas command (pid ${holder.pid}): ${a.en}`,
+			{ code: 'datadir_in_use', status: 409 }
 		);
 		this.name = 'DataDirInUseError';
 	}

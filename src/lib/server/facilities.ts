@@ -1,4 +1,5 @@
 // Facilities, their categories and the editable OSM tag → category mapping.
+import { GridAtlasError } from '../../../geo/errors';
 import type { FacilityAttributes, TagMapping } from '../../../geo/types';
 import type { Queryable } from './db';
 import type { UpsertCounts } from './hierarchy';
@@ -41,9 +42,9 @@ export async function listTagMappings(q: Queryable): Promise<TagMappingRow[]> {
 	);
 }
 
-export class TagMappingError extends Error {
+export class TagMappingError extends GridAtlasError {
 	constructor(message: string) {
-		super(message);
+		super(message, { code: 'bad_mapping' });
 		this.name = 'TagMappingError';
 	}
 }

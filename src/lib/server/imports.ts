@@ -1,6 +1,7 @@
 // One import = one file, one layer, one transaction. geo/ parses, converts and checks the file;
 // this module adds the checks only the database can make (validity via ST_MakeValid, containment in
 // communities, known categories and subdistricts) and writes everything or nothing.
+import { GridAtlasError } from '../../../geo/errors';
 import { jobs } from './jobs/pool';
 import { archiveLimits } from '../../../geo/archive';
 import { shown, storable, storableText } from '../../../geo/import/text';
@@ -44,7 +45,7 @@ import { geomFromJson, pacedBatches, statementTargetMs } from './sql';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
-export class ImportLimitError extends Error {
+export class ImportLimitError extends GridAtlasError {
 	constructor(
 		public readonly file: string,
 		public readonly bytes: number,
@@ -52,21 +53,23 @@ export class ImportLimitError extends Error {
 	) {
 		super(
 			`${file}: 文件大小 ${(bytes / 1048576).toFixed(1)} MB 超过上限 ${(limit / 1048576).toFixed(0)} MB，请拆分文件或调整 GRIDATLAS_MAX_IMPORT_MB / ` +
-				`file is ${(bytes / 1048576).toFixed(1)} MB, over the ${(limit / 1048576).toFixed(0)} MB limit: split it or raise GRIDATLAS_MAX_IMPORT_MB`
+				`file is ${(bytes / 1048576).toFixed(1)} MB, over the ${(limit / 1048576).toFixed(0)} MB limit: split it or raise GRIDATLAS_MAX_IMPORT_MB`,
+			{ code: 'file_too_large', status: 413 }
 		);
 		this.name = 'ImportLimitError';
 	}
 }
 
 /** --strict: any rejected feature refuses the whole file. */
-export class ImportRejectedError extends Error {
+export class ImportRejectedError extends GridAtlasError {
 	constructor(
 		public readonly file: string,
 		public readonly rejected: FeatureIssue[]
 	) {
 		super(
 			`${file}: ${rejected.length} 个要素被拒绝，严格模式下整个文件未导入 / ${rejected.length} features rejected; in strict mode nothing was imported. ` +
-				`First: ${rejected[0]?.message ?? ''}`
+				`First: ${rejected[0]?.message ?? ''}`,
+			{ code: 'features_rejected', status: 422 }
 		);
 		this.name = 'ImportRejectedError';
 	}

@@ -2,6 +2,7 @@
 // households reach within 5, 10 and 15 minutes, the share of households whose circle is complete,
 // and the categories missing; a subdistrict summary against the national 85 % target.
 // Which categories belong to which circle comes from the enabled walking rules' levels.
+import { GridAtlasError } from '../../../geo/errors';
 import type { Db } from './db';
 import { getCoverage, searchDistances } from './coverage';
 import { getWalkGraph } from './network';
@@ -54,12 +55,12 @@ export interface LifeCircleReport {
 	subdistricts: { code: string; name: string; households: number; complete15Share: number | null; meetsTarget: boolean | null }[];
 }
 
-export class LifeCircleError extends Error {
+export class LifeCircleError extends GridAtlasError {
 	constructor(
 		readonly code: 'bad_speed' | 'no_network',
 		message: string
 	) {
-		super(message);
+		super(message, { code, status: code === 'no_network' ? 409 : 400 });
 	}
 }
 

@@ -207,15 +207,6 @@ export interface IsochroneRequest {
 	speedMPerMin: number;
 }
 
-const HTTP_STATUS: Record<IsochroneErrorCode, number> = {
-	bad_point: 400,
-	bad_speed: 400,
-	bad_minutes: 400,
-	too_many_minutes: 400,
-	outside_network: 400,
-	no_network: 409
-};
-
 /** Speeds by profile name: the default adult pace and a slower one for elderly people and children. */
 export const WALK_PROFILES: Record<string, number> = { default: DEFAULT_SPEED_M_PER_MIN, slow: SLOW_SPEED_M_PER_MIN };
 
@@ -309,7 +300,7 @@ export async function serveIsochrone(db: Db, params: URLSearchParams): Promise<I
 		});
 		return { status: 200, body: fc };
 	} catch (err) {
-		if (err instanceof IsochroneError) return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.message } };
+		if (err instanceof IsochroneError) return { status: err.status, body: { code: err.code, message: err.message } };
 		throw err;
 	}
 }

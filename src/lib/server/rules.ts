@@ -1,6 +1,7 @@
 // The coverage-rule catalogue (table coverage_rules): list, validate, create, update, delete.
 // Every rule a user sends is checked here first, so a refused rule names the field, the rule and
 // what to do, in Chinese and English; the table's CHECK constraints are the second line.
+import { GridAtlasError } from '../../../geo/errors';
 import type { Queryable } from './db';
 import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
 
@@ -64,24 +65,30 @@ export interface RuleFieldError {
 	en: string;
 }
 
-export class RuleValidationError extends Error {
+export class RuleValidationError extends GridAtlasError {
 	constructor(
 		readonly ruleId: string,
 		readonly errors: RuleFieldError[]
 	) {
-		super(`规则 ${ruleId || '(新规则)'} 无效 / rule ${ruleId || '(new)'} is invalid: ${errors.map((e) => `${e.zh} / ${e.en}`).join('; ')}`);
+		super(`规则 ${ruleId || '(新规则)'} 无效 / rule ${ruleId || '(new)'} is invalid: ${errors.map((e) => `${e.zh} / ${e.en}`).join('; ')}`, {
+			code: 'invalid_rule',
+			details: { rule: ruleId, errors }
+		});
 	}
 }
 
-export class RuleNotFoundError extends Error {
+export class RuleNotFoundError extends GridAtlasError {
 	constructor(readonly ruleId: string) {
-		super(`未找到规则 ${ruleId} / no rule with id ${ruleId}`);
+		super(`未找到规则 ${ruleId} / no rule with id ${ruleId}`, { code: 'unknown_rule', status: 404 });
 	}
 }
 
-export class RuleExistsError extends Error {
+export class RuleExistsError extends GridAtlasError {
 	constructor(readonly ruleId: string) {
-		super(`规则编号 ${ruleId} 已存在，请换一个编号或修改原规则 / rule id ${ruleId} already exists: choose another id or edit that rule`);
+		super(`规则编号 ${ruleId} 已存在，请换一个编号或修改原规则 / rule id ${ruleId} already exists: choose another id or edit that rule`, {
+			code: 'rule_exists',
+			status: 409
+		});
 	}
 }
 

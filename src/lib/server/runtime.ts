@@ -1,5 +1,6 @@
 // The app's one database, opened in the background at start-up so HTTP answers at once:
 // until it is ready, pages show a short "starting" state and the API answers 503.
+import { GridAtlasError } from '../../../geo/errors';
 import { defaultDataDir, openDb, type Db } from './db';
 import { claimDataDir } from './datadir-lock';
 import { loadDemoIfEmpty } from './demo';
@@ -29,9 +30,9 @@ let starting: Promise<Db> | undefined;
 let channel: CliChannel | undefined;
 let stopSweep: (() => void) | undefined;
 
-export class DatabaseStartingError extends Error {
+export class DatabaseStartingError extends GridAtlasError {
 	constructor() {
-		super('数据库正在启动，请稍候 / The database is starting, try again in a moment');
+		super('数据库正在启动，请稍候 / The database is starting, try again in a moment', { code: 'database_starting', status: 503 });
 		this.name = 'DatabaseStartingError';
 	}
 }

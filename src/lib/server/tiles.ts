@@ -350,7 +350,7 @@ export async function serveTile(
 	try {
 		tile = parseTileCoord(params.z, params.x, params.y);
 	} catch (err) {
-		if (err instanceof TileCoordError) return jsonError(400, err.message);
+		if (err instanceof TileCoordError) return jsonError(err.status, err.message);
 		throw err;
 	}
 	const entry = await getTile(db, params.layer, tile, crs);

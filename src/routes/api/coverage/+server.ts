@@ -5,7 +5,7 @@ import { requireDb } from '$lib/server/runtime';
 import { filterReport, getCoverage } from '$lib/server/coverage';
 import { coverageCsv, coverageGeoJSON } from '$lib/server/coverage-export';
 import { RULE_LEVELS } from '$lib/server/rules';
-import { apiError } from '$lib/server/api-errors';
+import { apiError } from '$lib/server/http/api-errors';
 import { streamedJson } from '$lib/server/http/json-stream';
 import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';

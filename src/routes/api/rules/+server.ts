@@ -3,7 +3,7 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { createRule, listRules, type RuleInput } from '$lib/server/rules';
-import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => json({ rules: await listRules(requireDb()) }, { headers: { 'cache-control': 'no-store' } });
