@@ -7,7 +7,7 @@ import { ingestCases } from '../src/lib/server/cases';
 import { caseOps, takeStep } from '../src/lib/server/cases/ops';
 import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
 import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
-import { caseKpis } from '../src/lib/server/case-analysis';
+import { caseKpis } from '../src/lib/server/cases/analysis';
 import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
 import { elapsed } from '../geo/cases/worktime';
 import { testEngines } from './helpers/engines';

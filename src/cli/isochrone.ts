@@ -3,7 +3,7 @@
 import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import type { Db } from '../lib/server/db';
-import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/network';
+import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/map/walk-network';
 import { IsochroneError, isochrones } from '../../geo/isochrone';
 import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../../geo/network/speed';
 

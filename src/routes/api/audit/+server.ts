@@ -3,7 +3,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { answerOrError } from '$lib/server/http/api-errors';
 import { listAudit } from '$lib/server/audit';
-import { auditFilterFrom } from '$lib/server/audit-query';
+import { auditFilterFrom } from '$lib/server/audit/query';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ url, locals }) =>

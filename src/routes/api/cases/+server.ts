@@ -7,7 +7,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
 import { readScope } from '$lib/server/auth/scope';
-import { lastEventId } from '$lib/server/case-events';
+import { lastEventId } from '$lib/server/cases/events';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { intParam, timeParam } from '$lib/server/http/params';
 import { isCrsName } from '../../../../geo/cases';

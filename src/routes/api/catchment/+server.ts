@@ -3,8 +3,8 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { getCoverage } from '$lib/server/coverage';
-import { facilityServes } from '$lib/server/coverage-walk';
-import { WALK_PROFILES } from '$lib/server/network';
+import { facilityServes } from '$lib/server/coverage/walk';
+import { WALK_PROFILES } from '$lib/server/map/walk-network';
 import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 

@@ -3,7 +3,7 @@
 // categories) and the per-subdistrict share of households with a complete 15-minute circle.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { lifeCircles } from '$lib/server/life-circle';
+import { lifeCircles } from '$lib/server/coverage/life-circle';
 import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';

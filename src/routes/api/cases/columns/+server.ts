@@ -4,7 +4,7 @@
 // (JSON: categories, statuses) and the grid list at /api/cases/columns?grids=1.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { caseColumns, parseWindow } from '$lib/server/case-analysis';
+import { caseColumns, parseWindow } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
 import { answerOrError } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';

@@ -2,7 +2,7 @@
 // with fewer than k cases are left out (k-suppression), and how many were is reported.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { hexDensity, parseWindow, SUPPRESSION_K } from '$lib/server/case-analysis';
+import { hexDensity, parseWindow, SUPPRESSION_K } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
 import { can } from '$lib/auth/capabilities';
 import { answerOrError } from '$lib/server/http/api-errors';

@@ -2,7 +2,7 @@
 // households (null when fewer than k: suppressed), and the grids spiking today.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { gridDensity, parseWindow, SUPPRESSION_K } from '$lib/server/case-analysis';
+import { gridDensity, parseWindow, SUPPRESSION_K } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
 import { can } from '$lib/auth/capabilities';
 import { answerOrError } from '$lib/server/http/api-errors';

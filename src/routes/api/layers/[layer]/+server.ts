@@ -3,7 +3,7 @@
 // jurisdiction's cases only.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
+import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/map/geojson';
 import { readScope } from '$lib/server/auth/scope';
 import { apiErrorFrom } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';

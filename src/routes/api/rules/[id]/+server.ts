@@ -2,7 +2,7 @@
 // stored rule and validates the whole result.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { deleteRule, getRule, updateRule, RuleNotFoundError, type RuleInput } from '$lib/server/rules';
+import { deleteRule, getRule, updateRule, RuleNotFoundError, type RuleInput } from '$lib/server/coverage/rules';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
