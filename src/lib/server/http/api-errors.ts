@@ -10,7 +10,7 @@ export function apiError(status: number, message: string, extra: Record<string, 
 }
 
 /** The fields of a GridAtlasError's answer besides its message: code, zh / en when set, details. */
-export function errorFields(err: GridAtlasError): Record<string, unknown> {
+function errorFields(err: GridAtlasError): Record<string, unknown> {
 	const fields: Record<string, unknown> = { code: err.code };
 	if (err.zh !== undefined) fields.zh = err.zh;
 	if (err.en !== undefined) fields.en = err.en;
