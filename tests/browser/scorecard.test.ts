@@ -93,4 +93,46 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		await page.goto(`${app.url}/cases/scorecard?level=worker&lang=zh`);
 		expect(await page.getByTestId('scorecard').innerText()).toMatch(/合计/);
 	});
+
+	it('the working calendar: a leader reads the year; an admin adds a holiday by clicking its day, and a day listed twice is refused', async () => {
+		await page.goto(`${app.url}/cases/calendar?year=2026`);
+		await page.waitForSelector('html[data-hydrated]');
+		// Seeded: National Day off, and the Saturday after it worked (调休).
+		expect(await page.locator('[data-day="2026-10-01"]').getAttribute('data-kind')).toBe('holiday');
+		expect(await page.locator('[data-day="2026-10-10"]').getAttribute('data-kind')).toBe('makeup');
+		expect(await page.locator('[data-day="2026-12-25"]').getAttribute('data-kind')).toBe('work');
+		expect(await page.getByTestId('calendar-form').count()).toBe(0); // a leader does not edit it
+
+		const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(admin, app.url, 'admin');
+		try {
+			await admin.goto(`${app.url}/cases/calendar?year=2026`);
+			await admin.waitForSelector('html[data-hydrated]');
+			const before = (await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days;
+			// The editor's row holding a date ('' : a spare one); its inputs are bound, so read their values.
+			const rowOf = async (day: string) => {
+				const rows = admin.getByTestId('calendar-row');
+				for (let i = 0; i < (await rows.count()); i++) if ((await rows.nth(i).locator('input[name="day"]').inputValue()) === day) return rows.nth(i);
+				throw new Error(`no row for "${day}"`);
+			};
+			await admin.locator('[data-day="2026-12-25"]').click();
+			await (await rowOf('2026-12-25')).locator('input[name="name"]').fill('测试放假');
+			await admin.getByTestId('calendar-save').click();
+			await admin.getByTestId('calendar-saved').waitFor();
+			await admin.reload();
+			expect(await admin.locator('[data-day="2026-12-25"]').getAttribute('data-kind')).toBe('holiday');
+			const after = (await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days;
+			expect(after).toEqual([...before, { day: '2026-12-25', kind: 'holiday', name: '测试放假' }].sort((a, b) => a.day.localeCompare(b.day)));
+			await admin.screenshot({ path: '/tmp/gridatlas-calendar.png', fullPage: true });
+
+			// The same day twice: refused, named, nothing written.
+			await admin.waitForSelector('html[data-hydrated]');
+			await (await rowOf('')).locator('input[name="day"]').fill('2026-10-01');
+			await admin.getByTestId('calendar-save').click();
+			await expect(admin.getByTestId('calendar-error').innerText()).resolves.toContain('2026-10-01 出现了两次');
+			expect((await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days).toEqual(after);
+		} finally {
+			await admin.close();
+		}
+	});
 });

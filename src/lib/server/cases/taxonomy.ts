@@ -103,6 +103,7 @@ export function checkYearDays(year: number, body: unknown): CalendarDay[] {
 			'the body must be {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]} (at most 366 days)'
 		);
 	}
+	const seen = new Set<string>();
 	return list.map((d, i) => {
 		const o = (d ?? {}) as Record<string, unknown>;
 		const day = typeof o.day === 'string' ? o.day : '';
@@ -113,6 +114,8 @@ export function checkYearDays(year: number, body: unknown): CalendarDay[] {
 		if (o.kind !== 'holiday' && o.kind !== 'workday') {
 			throw new TaxonomyError('bad_calendar', `${day}：kind 应为 holiday（放假）或 workday（调休上班）`, `${day}: kind must be holiday or workday`);
 		}
+		if (seen.has(day)) throw new TaxonomyError('bad_calendar', `${day} 出现了两次：每天只能有一条`, `${day} is listed twice: one entry per day`);
+		seen.add(day);
 		const name = typeof o.name === 'string' ? o.name.replace(/\0/g, '').slice(0, 40) : '';
 		return { day, kind: o.kind, name };
 	});
