@@ -164,11 +164,13 @@ Object.assign(result, {
 	warm_ready_ms: Math.round(warm.readyMs)
 });
 if (first) result.first_install_query_ms = Math.round(first.firstQueryMs);
+// Every step's key for both starts, 0 for a step that did not run (a warm start makes no new database).
+const STEPS = ['boot', 'data_dir', 'modules', 'new_database', 'engine_open', 'migrations', 'versions', 'demo', 'accounts', 'warm_up'];
 for (const [label, run] of [
 	['cold', cold],
 	['warm', warm]
 ] as const) {
-	for (const [k, ms] of Object.entries(run.steps)) result[`${label}_${k}_ms`] = ms;
+	for (const k of STEPS) result[`${label}_${k}_ms`] = run.steps[k] ?? 0;
 	result[`${label}_sign_in_ms`] = Math.round(run.signInMs);
 }
 if (!SMOKE) {
