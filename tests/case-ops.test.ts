@@ -8,7 +8,7 @@ import { caseOps, takeStep } from '../src/lib/server/cases/ops';
 import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
 import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
 import { findCaseAt } from '../src/lib/server/cases/lookup';
-import { checkYearDays } from '../src/lib/server/cases/taxonomy';
+import { checkSubclassChange, checkYearDays, updateSubclass } from '../src/lib/server/cases/taxonomy';
 import { caseKpis } from '../src/lib/server/case-analysis';
 import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
 import { elapsed } from '../geo/cases/worktime';
@@ -65,6 +65,26 @@ for (const engine of testEngines()) {
 			expect(await findCaseAt(db, { ...key, lon: 118.1503 }, null)).toBeNull(); // 30 m off
 			expect(await findCaseAt(db, key, [G2])).toBe('OPS-4');
 			expect(await findCaseAt(db, key, [G1])).toBeNull(); // outside the reader: as if there were none
+		});
+
+		it("changes a subclass's department and limits, refusing an unknown one or a limit that is not a positive amount in a known unit", async () => {
+			const tax = await loadTaxonomy(db);
+			const sub = tax.subclasses.find((x) => x.code === 'E0102')!;
+			const change = { department: 'urban_mgmt', urgentDefault: true, limits: structuredClone(sub.limits) };
+			change.limits.normal.handle = { amount: 3, unit: 'work_day' };
+			expect(() => checkSubclassChange(tax, 'E9999', change)).toThrow(/没有小类“E9999”/);
+			expect(() => checkSubclassChange(tax, 'E0102', { ...change, department: 'nasa' })).toThrow(/没有部门“nasa”/);
+			const zero = structuredClone(change);
+			zero.limits.urgent.verify = { amount: 0, unit: 'hour' };
+			expect(() => checkSubclassChange(tax, 'E0102', zero)).toThrow(/紧急时限“核查”须为大于 0/);
+			const badUnit = structuredClone(change);
+			(badUnit.limits.normal.close as { unit: string }).unit = 'fortnight';
+			expect(() => checkSubclassChange(tax, 'E0102', badUnit)).toThrow(/一般时限“结案”/);
+			await db.transaction((tx) => updateSubclass(tx, 'E0102', checkSubclassChange(tax, 'E0102', change)));
+			const after = (await loadTaxonomy(db)).subclasses.find((x) => x.code === 'E0102')!;
+			expect(after).toMatchObject({ department_code: 'urban_mgmt', urgent_default: true });
+			expect(after.limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+			await db.transaction((tx) => updateSubclass(tx, 'E0102', { department: sub.department_code, urgentDefault: sub.urgent_default, limits: sub.limits }));
 		});
 
 		it('refuses a working calendar that lists a day twice or a day outside its year', () => {

@@ -135,4 +135,41 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 			await admin.close();
 		}
 	});
+
+	it("the case taxonomy: an admin changes a subclass's handling limit; a limit of 0 is refused by the server too", async () => {
+		const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(admin, app.url, 'admin');
+		try {
+			await admin.goto(`${app.url}/cases/taxonomy`);
+			await admin.waitForSelector('html[data-hydrated]');
+			await admin.locator('[data-testid="subclass-E0102"] summary').click();
+			const form = admin.getByTestId('subclass-form-E0102');
+			await form.locator('input[name="normal.handle.amount"]').fill('3');
+			await form.locator('select[name="normal.handle.unit"]').selectOption('work_day');
+			await admin.getByTestId('subclass-save-E0102').click();
+			await expect(admin.getByTestId('taxonomy-saved').innerText()).resolves.toContain('E0102');
+			await expect(admin.getByTestId('limits-E0102').innerText()).resolves.toMatch(/^1 工作小时 · 1 工作小时 · 3 工作日 ·/);
+			const tax = await (await app.fetch(`${app.url}/api/cases/taxonomy`)).json();
+			expect(tax.subclasses.find((x: { code: string }) => x.code === 'E0102').limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+			await admin.screenshot({ path: '/tmp/gridatlas-taxonomy.png', fullPage: false });
+
+			// The browser stops a 0 (min 0.1); the action checks again for a client that does not.
+			const body = new URLSearchParams({ code: 'E0102', department: 'sanitation' });
+			for (const kind of ['normal', 'urgent'])
+				for (const stage of ['register', 'dispatch', 'handle', 'verify', 'close']) {
+					body.set(`${kind}.${stage}.amount`, stage === 'handle' && kind === 'normal' ? '0' : '1');
+					body.set(`${kind}.${stage}.unit`, 'work_hour');
+				}
+			const res = await app.fetch(`${app.url}/cases/taxonomy?/save`, {
+				method: 'POST',
+				headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' },
+				body
+			});
+			expect(await res.text()).toContain('一般时限“处置”须为大于 0');
+			const again = await (await app.fetch(`${app.url}/api/cases/taxonomy`)).json();
+			expect(again.subclasses.find((x: { code: string }) => x.code === 'E0102').limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+		} finally {
+			await admin.close();
+		}
+	});
 });

@@ -78,6 +78,10 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
 		'/plan': { GET: { path: '/plan', allowed: READERS } },
 		'/cases/scorecard': { GET: { path: '/cases/scorecard', allowed: CASE_READERS } },
+		'/cases/taxonomy': {
+			GET: { path: '/cases/taxonomy', allowed: ALL },
+			POST: { path: '/cases/taxonomy?/save', form: { code: 'X9999' }, allowed: ['admin'], expect: 'handled' }
+		},
 		'/cases/calendar': {
 			GET: { path: '/cases/calendar?year=2026', allowed: ALL },
 			// a date outside the year: refused by the page's own check (400), nothing written

@@ -102,6 +102,7 @@ const NO_CASE_DATA: Record<string, string> = {
 	'POST /api/cases/[id]/steps': "a write: refused outside the jurisdiction before the route runs; answers that case's own operations",
 	'PUT /api/cases/calendar/[year]': "replaces a year's holidays (admins only); no case",
 	'POST /cases/calendar': "replaces a year's holidays (admins only); no case",
+	'POST /cases/taxonomy': "changes a subclass's department and time limits (admins only); no case",
 	'POST /api/plans/[community]': 'saves a grid plan (boundaries and households; no case)',
 	'POST /api/plans/[community]/propose': 'proposes grid boundaries from buildings and roads; no case',
 	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case',
@@ -187,6 +188,7 @@ function probes(c: Ctx): Record<string, Probe[]> {
 			figures: true
 		})),
 		'GET /cases/calendar': page('/cases/calendar'),
+		'GET /cases/taxonomy': page('/cases/taxonomy'),
 		'GET /cases/scorecard': [{ path: (u) => (u ? null : '/cases/scorecard?level=grid'), page: true, figures: true }],
 		'GET /api/plans/[community]': [{ path: (u) => (u ? `/api/plans/${u}` : null), units: [12] }],
 		'GET /api/plans/[community]/revisions/[id]': [{ path: (u) => (u ? `/api/plans/${u}/revisions/1` : null), units: [12] }],

@@ -78,7 +78,26 @@ export const caseOpsZh = {
 	'calendar.addRow': '添加一行',
 	'calendar.save': '保存',
 	'calendar.saved': '已保存 {n} 个例外日期',
-	'calendar.link': '工作日历'
+	'calendar.link': '工作日历',
+	'taxonomy.link': '案件分类与时限',
+	'taxonomy.title': '案件分类与时限',
+	'taxonomy.hint':
+		'大类、小类按《数字化城市管理信息系统 部件和事件》（CJ/T 214）的结构；每个小类有责任部门和各环节时限（一般、紧急）。修改只影响此后立案的案件，已立案的保持原时限。',
+	'taxonomy.subclass': '小类',
+	'taxonomy.department': '责任部门',
+	'taxonomy.urgentDefault': '默认按紧急案件办理',
+	'taxonomy.urgent': '紧急',
+	'taxonomy.limits.normal': '时限（一般）：立案 · 派遣 · 处置 · 核查 · 结案',
+	'taxonomy.limits.urgent': '时限（紧急）',
+	'taxonomy.kind.normal': '一般',
+	'taxonomy.kind.urgent': '紧急',
+	'taxonomy.unit.work_hour': '工作小时',
+	'taxonomy.unit.work_day': '工作日',
+	'taxonomy.unit.hour': '小时',
+	'taxonomy.save': '保存',
+	'taxonomy.saved': '小类 {code} 已保存',
+	'taxonomy.categories': '事件类别对应的小类',
+	'taxonomy.unmapped': '未对应（立案时归入“其他”）'
 } as const;
 
 export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
@@ -162,5 +181,24 @@ export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
 	'calendar.addRow': 'Add a row',
 	'calendar.save': 'Save',
 	'calendar.saved': 'Saved {n} exception days',
-	'calendar.link': 'Working calendar'
+	'calendar.link': 'Working calendar',
+	'taxonomy.link': 'Case classes and limits',
+	'taxonomy.title': 'Case classes and time limits',
+	'taxonomy.hint':
+		'Classes and subclasses follow the structure of CJ/T 214 (digital city management: components and events); each subclass has a responsible department and a time limit per stage, normal and urgent. A change applies to cases registered afterwards; registered cases keep their due times.',
+	'taxonomy.subclass': 'Subclass',
+	'taxonomy.department': 'Department',
+	'taxonomy.urgentDefault': 'urgent by default',
+	'taxonomy.urgent': 'urgent',
+	'taxonomy.limits.normal': 'Limits (normal): register · dispatch · handle · verify · close',
+	'taxonomy.limits.urgent': 'Limits (urgent)',
+	'taxonomy.kind.normal': 'normal',
+	'taxonomy.kind.urgent': 'urgent',
+	'taxonomy.unit.work_hour': 'working hours',
+	'taxonomy.unit.work_day': 'working days',
+	'taxonomy.unit.hour': 'hours',
+	'taxonomy.save': 'Save',
+	'taxonomy.saved': 'Subclass {code} saved',
+	'taxonomy.categories': 'Subclass of each case category',
+	'taxonomy.unmapped': 'none (registered as "other")'
 };

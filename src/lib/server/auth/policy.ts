@@ -52,8 +52,9 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/wall/[[code]]': { GET: read('wall:read', param('code')) },
 	'/plan': { GET: read('plans:read') },
 	'/cases/scorecard': { GET: read('cases:read') }, // the reader's jurisdiction's figures only // lists the communities inside the jurisdiction only
-	// The working calendar: holidays and working periods, no case; administrators change it.
+	// The working calendar and the case taxonomy: no case; administrators change them.
 	'/cases/calendar': { GET: read('map:read'), POST: change('cases:configure') },
+	'/cases/taxonomy': { GET: read('map:read'), POST: change('cases:configure') },
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
 	// The grid worker's phone (docs/worker.md): for those who report and handle cases.
 	'/m': { GET: read('cases:write') },
