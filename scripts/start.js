@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds the app when the build is missing or older than the sources, then serves it.
 // The server answers HTTP at once and opens the embedded database (and loads the demo) in the background.
-import { spawnSync } from 'node:child_process';
+// A build prints how long it has been running every 15 s, and on the embedded engine the engine cache
+// (scripts/prepare-engine.ts) is made beside it, so the first start does not wait for initdb.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,13 +22,34 @@ function newestMtime(dir) {
 const sources = ['src', 'geo', 'static'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
 const stale = !fs.existsSync(built) || Math.max(...sources.map(newestMtime), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(built).mtimeMs;
 
-if (stale) {
-	console.log('GridAtlas: building the app (first start or changed sources)…');
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-		cwd: root,
-		stdio: 'inherit'
+/** Runs a command to its end; resolves with its exit code. */
+function run(args, label) {
+	const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+	return new Promise((resolve) => {
+		child.once('error', (err) => {
+			console.error(`GridAtlas: ${label} could not run: ${err.message}`);
+			resolve(1);
+		});
+		child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
 	});
-	if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+
+if (stale) {
+	const t0 = Date.now();
+	console.log('GridAtlas: building the app (first start or changed sources; about a minute on an idle machine)…');
+	const heartbeat = setInterval(() => console.log(`GridAtlas: still building… ${seconds(Date.now() - t0)}`), 15_000);
+	const engine = process.env.DATABASE_URL ? Promise.resolve(0) : run(['--import', 'tsx', path.join(root, 'scripts', 'prepare-engine.ts')], 'the engine cache');
+	const status = await run([path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], 'the build');
+	clearInterval(heartbeat);
+	if (status !== 0) {
+		console.error(`GridAtlas: the build failed after ${seconds(Date.now() - t0)}`);
+		process.exit(status);
+	}
+	console.log(`GridAtlas: build finished in ${seconds(Date.now() - t0)}`);
+	// Not needed to start (the server makes what is missing), only faster: a failure was printed, and is no reason to stop.
+	await engine;
 }
 
 process.env.PORT ??= '3000';

@@ -99,7 +99,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 				headers: { 'content-type': 'application/json', 'retry-after': '1' }
 			});
 		}
-		return new Response(startingPage(status, runtimeState().error), {
+		const { error, steps } = runtimeState();
+		return new Response(startingPage(status, error, { now: steps.now(), done: steps.steps }), {
 			headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }
 		});
 	}

@@ -7,6 +7,8 @@ import { ingestCases } from '../src/lib/server/cases';
 import { caseOps, takeStep } from '../src/lib/server/cases/ops';
 import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
 import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
+import { findCaseAt } from '../src/lib/server/cases/lookup';
+import { checkSubclassChange, checkYearDays, updateSubclass } from '../src/lib/server/cases/taxonomy';
 import { caseKpis } from '../src/lib/server/cases/analysis';
 import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
 import { elapsed } from '../geo/cases/worktime';
@@ -53,6 +55,49 @@ for (const engine of testEngines()) {
 			await ingestCases(db, [item('OPS-1', 118.05), item('OPS-2', 118.05, 'facility_damage'), item('OPS-3', 118.05), item('OPS-4', 118.15)]);
 		}, 120_000);
 		afterAll(() => engine.cleanup());
+
+		it('finds the case a point of the points view stands for (Float32 position, whole second, category), inside the reader only', async () => {
+			const key = { lon: Math.fround(118.15), lat: Math.fround(32.05), reportedAt: at('2025-09-26T15:00:00'), category: 'environment' };
+			expect(await findCaseAt(db, key, null)).toBe('OPS-4');
+			expect(await findCaseAt(db, { ...key, reportedAt: new Date(key.reportedAt.getTime() + 999) }, null)).toBe('OPS-4');
+			expect(await findCaseAt(db, { ...key, category: 'dispute' }, null)).toBeNull();
+			expect(await findCaseAt(db, { ...key, reportedAt: new Date(key.reportedAt.getTime() + 5000) }, null)).toBeNull();
+			expect(await findCaseAt(db, { ...key, lon: 118.1503 }, null)).toBeNull(); // 30 m off
+			expect(await findCaseAt(db, key, [G2])).toBe('OPS-4');
+			expect(await findCaseAt(db, key, [G1])).toBeNull(); // outside the reader: as if there were none
+		});
+
+		it("changes a subclass's department and limits, refusing an unknown one or a limit that is not a positive amount in a known unit", async () => {
+			const tax = await loadTaxonomy(db);
+			const sub = tax.subclasses.find((x) => x.code === 'E0102')!;
+			const change = { department: 'urban_mgmt', urgentDefault: true, limits: structuredClone(sub.limits) };
+			change.limits.normal.handle = { amount: 3, unit: 'work_day' };
+			expect(() => checkSubclassChange(tax, 'E9999', change)).toThrow(/没有小类“E9999”/);
+			expect(() => checkSubclassChange(tax, 'E0102', { ...change, department: 'nasa' })).toThrow(/没有部门“nasa”/);
+			const zero = structuredClone(change);
+			zero.limits.urgent.verify = { amount: 0, unit: 'hour' };
+			expect(() => checkSubclassChange(tax, 'E0102', zero)).toThrow(/紧急时限“核查”须为大于 0/);
+			const badUnit = structuredClone(change);
+			(badUnit.limits.normal.close as { unit: string }).unit = 'fortnight';
+			expect(() => checkSubclassChange(tax, 'E0102', badUnit)).toThrow(/一般时限“结案”/);
+			await db.transaction((tx) => updateSubclass(tx, 'E0102', checkSubclassChange(tax, 'E0102', change)));
+			const after = (await loadTaxonomy(db)).subclasses.find((x) => x.code === 'E0102')!;
+			expect(after).toMatchObject({ department_code: 'urban_mgmt', urgent_default: true });
+			expect(after.limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+			await db.transaction((tx) => updateSubclass(tx, 'E0102', { department: sub.department_code, urgentDefault: sub.urgent_default, limits: sub.limits }));
+		});
+
+		it('refuses a working calendar that lists a day twice or a day outside its year', () => {
+			expect(() =>
+				checkYearDays(2026, {
+					days: [
+						{ day: '2026-10-01', kind: 'holiday' },
+						{ day: '2026-10-01', kind: 'workday' }
+					]
+				})
+			).toThrow(/2026-10-01 出现了两次/);
+			expect(() => checkYearDays(2026, { days: [{ day: '2025-10-01', kind: 'holiday' }] })).toThrow(/2026 年内/);
+		});
 
 		it('seeds the taxonomy (CJ/T 214 classes), maps every category onto a subclass, and the calendar', async () => {
 			const tax = await loadTaxonomy(db);

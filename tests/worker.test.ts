@@ -157,6 +157,21 @@ for (const engine of testEngines()) {
 			expect(await refusal(savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00010', photo: JPEG })))).toBe('too_many_photos');
 			// A note has its own six.
 			expect((await savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-photo-00011', photo: JPEG, note: 'n-note-00001' }))).created).toBe(true);
+
+			// Two uploads of one id at once, with different bytes: one row, and the bytes it names are its own;
+			// the other upload's file is gone.
+			const other = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Array(300).fill(9), 0xff, 0xd9]);
+			const raced = await Promise.all(
+				[JPEG, other].map((photo) => savePhoto(db, wk1, 'm-report-0001', form({ id: 'p-race-000001', photo, note: 'n-note-00001' })))
+			);
+			expect(raced.filter((r) => r.created)).toHaveLength(1);
+			const [row] = await db.query<{ bytes: number; file: string }>(`SELECT bytes, file FROM case_photos WHERE id = 'p-race-000001'`);
+			const back = await readPhoto(db, null, 'p-race-000001', false);
+			expect(back.bytes.byteLength).toBe(row.bytes);
+			const dir = path.dirname(path.join(photos, row.file));
+			expect(fs.readdirSync(dir).filter((f) => f.startsWith('p-race-000001'))).toEqual([path.basename(row.file)]);
+			await db.query(`DELETE FROM case_photos WHERE id = 'p-race-000001'`); // the tasks below count the case's photos
+			fs.rmSync(path.join(photos, row.file));
 		});
 
 		it('my tasks: the jurisdiction only, with the clock, who took it and why it came back', async () => {

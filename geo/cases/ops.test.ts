@@ -1,6 +1,6 @@
 // The operations workflow: one way, except the named transitions; sides, reasons, postponement.
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, ACTION_RULES, CaseStepError, planStep, stageOf, STAGES, type Stage } from './ops';
+import { ACTIONS, ACTION_RULES, availableActions, CaseStepError, planStep, stageOf, STAGES, type Stage } from './ops';
 
 const both = { sides: ['command', 'handler'] as const };
 
@@ -60,5 +60,16 @@ describe('case operations workflow', () => {
 			'voided'
 		]);
 		expect([stageOf('handled', false), stageOf('handled', true)]).toEqual(['verify', 'close']);
+	});
+
+	it('offers each side the steps it may take now, in workflow order', () => {
+		expect(availableActions('register', ['command'])).toEqual(['register', 'void']);
+		expect(availableActions('register', ['handler'])).toEqual([]);
+		expect(availableActions('handle', ['handler'])).toEqual(['send_back', 'handle', 'postpone_request']);
+		expect(availableActions('handle', ['command'])).toEqual(['reassign', 'void']);
+		expect(availableActions('handle', ['command'], 'requested')).toEqual(['reassign', 'postpone_approve', 'postpone_reject', 'void']);
+		expect(availableActions('handle', ['handler'], 'approved')).toEqual(['send_back', 'handle']);
+		expect(availableActions('verify', ['command', 'handler'])).toEqual(['verify_pass', 'verify_fail', 'void']);
+		expect(availableActions('closed', ['command', 'handler'])).toEqual([]);
 	});
 });

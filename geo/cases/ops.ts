@@ -180,3 +180,19 @@ export function planStep(
 	}
 	return rule.to === 'same' ? stage : rule.to;
 }
+
+/**
+ * The steps these sides may take on a case at this stage (and postponement), in workflow order: the
+ * buttons of a case card. The same checks as planStep, bar the reason (asked for when chosen).
+ */
+export function availableActions(stage: Stage, sides: readonly Side[], postponement: Postponement = null): Action[] {
+	return ACTIONS.filter((action) => {
+		try {
+			planStep('', stage, action, { sides, reason: 'x', postponement });
+			return true;
+		} catch (err) {
+			if (err instanceof CaseStepError) return false;
+			throw err;
+		}
+	});
+}

@@ -137,6 +137,26 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 			const card = leader.locator('[data-testid="feature-info"]');
 			await card.waitFor({ timeout: 10_000 });
 			await expect(card.innerText()).resolves.toMatch(/安全隐患[\s\S]*已上报[\s\S]*上报时间/);
+			// …and below it the case's operations: found by place and time (the columns carry no id),
+			// with the steps the command centre may take. 立案, 派遣, then 改派 with its reason.
+			await expect.poll(() => card.locator('[data-testid="case-ops-id"]').textContent(), { timeout: 10_000 }).toBe((item as any).id);
+			expect(await card.locator('[data-testid="case-ops-actions"] button').allInnerTexts()).toEqual(['立案', '作废']);
+			await card.locator('[data-testid="case-step-register"]').click();
+			await card.locator('[data-testid="case-ops"][data-stage="dispatch"]').waitFor({ timeout: 10_000 });
+			await card.locator('[data-testid="case-step-dispatch"]').click();
+			await card.locator('[data-testid="case-ops"][data-stage="handle"]').waitFor({ timeout: 10_000 });
+			await expect(card.locator('[data-testid="case-ops-clock"]').innerText()).resolves.toMatch(/剩余|预警|超期/);
+			await card.locator('[data-testid="case-step-reassign"]').click();
+			await expect(card.locator('[data-testid="case-step-confirm"]').isDisabled()).resolves.toBe(true);
+			await card.locator('[data-testid="case-step-reason"]').fill('责任网格调整');
+			await card.locator('[data-testid="case-step-confirm"]').click();
+			await expect(card.locator('[data-testid="case-ops-message"]').innerText()).resolves.toBe('已改派');
+			const ops = (await (await app.fetch(`${app.url}/api/cases/${(item as any).id}`)).json()).ops;
+			expect(ops.steps.map((x: { action: string; actor: string; reason: string | null }) => [x.action, x.actor, x.reason])).toEqual([
+				['register', 'user:leader', null],
+				['dispatch', 'user:leader', null],
+				['reassign', 'user:leader', '责任网格调整']
+			]);
 			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/cases-point-card.png` });
 			await leader.locator('[data-testid="feature-info"] header button').click();
 

@@ -105,6 +105,32 @@ describe.skipIf(!hasChromium)('import page', () => {
 		expect(fc.features.map((f: { properties: { name?: string } }) => f.properties.name)).not.toContain('试运行超市');
 	});
 
+	it('keeps a layer and coordinate system chosen before the page hydrated', async () => {
+		// A slow link: the page is on screen and usable before its script runs. Hold the app's
+		// scripts (not its stylesheets, which the page waits for) until the user has chosen.
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		const scripts = '**/_app/immutable/**/*.js';
+		await page.route(scripts, async (route) => {
+			await held;
+			await route.continue().catch(() => {});
+		});
+		try {
+			await page.goto(app.url + '/import', { waitUntil: 'domcontentloaded' });
+			await page.selectOption('#layer', 'grids');
+			await page.selectOption('#crs', 'EPSG:4549');
+			release();
+			await page.waitForSelector('html[data-hydrated]');
+			await expect(page.locator('#layer').inputValue()).resolves.toBe('grids');
+			await expect(page.locator('#crs').inputValue()).resolves.toBe('EPSG:4549');
+			// the form follows the choice once hydrated: a boundary layer offers 示意边界
+			await page.locator('input[name="illustrative"]').waitFor();
+		} finally {
+			release();
+			await page.unroute(scripts);
+		}
+	});
+
 	it('answers the layer API with 404 and 400 for bad requests', async () => {
 		const unknown = await app.fetch(`${app.url}/api/layers/parks`);
 		expect(unknown.status).toBe(404);

@@ -93,4 +93,83 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		await page.goto(`${app.url}/cases/scorecard?level=worker&lang=zh`);
 		expect(await page.getByTestId('scorecard').innerText()).toMatch(/合计/);
 	});
+
+	it('the working calendar: a leader reads the year; an admin adds a holiday by clicking its day, and a day listed twice is refused', async () => {
+		await page.goto(`${app.url}/cases/calendar?year=2026`);
+		await page.waitForSelector('html[data-hydrated]');
+		// Seeded: National Day off, and the Saturday after it worked (调休).
+		expect(await page.locator('[data-day="2026-10-01"]').getAttribute('data-kind')).toBe('holiday');
+		expect(await page.locator('[data-day="2026-10-10"]').getAttribute('data-kind')).toBe('makeup');
+		expect(await page.locator('[data-day="2026-12-25"]').getAttribute('data-kind')).toBe('work');
+		expect(await page.getByTestId('calendar-form').count()).toBe(0); // a leader does not edit it
+
+		const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(admin, app.url, 'admin');
+		try {
+			await admin.goto(`${app.url}/cases/calendar?year=2026`);
+			await admin.waitForSelector('html[data-hydrated]');
+			const before = (await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days;
+			// The editor's row holding a date ('' : a spare one); its inputs are bound, so read their values.
+			const rowOf = async (day: string) => {
+				const rows = admin.getByTestId('calendar-row');
+				for (let i = 0; i < (await rows.count()); i++) if ((await rows.nth(i).locator('input[name="day"]').inputValue()) === day) return rows.nth(i);
+				throw new Error(`no row for "${day}"`);
+			};
+			await admin.locator('[data-day="2026-12-25"]').click();
+			await (await rowOf('2026-12-25')).locator('input[name="name"]').fill('测试放假');
+			await admin.getByTestId('calendar-save').click();
+			await admin.getByTestId('calendar-saved').waitFor();
+			await admin.reload();
+			expect(await admin.locator('[data-day="2026-12-25"]').getAttribute('data-kind')).toBe('holiday');
+			const after = (await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days;
+			expect(after).toEqual([...before, { day: '2026-12-25', kind: 'holiday', name: '测试放假' }].sort((a, b) => a.day.localeCompare(b.day)));
+			await admin.screenshot({ path: '/tmp/gridatlas-calendar.png', fullPage: true });
+
+			// The same day twice: refused, named, nothing written.
+			await admin.waitForSelector('html[data-hydrated]');
+			await (await rowOf('')).locator('input[name="day"]').fill('2026-10-01');
+			await admin.getByTestId('calendar-save').click();
+			await expect(admin.getByTestId('calendar-error').innerText()).resolves.toContain('2026-10-01 出现了两次');
+			expect((await (await app.fetch(`${app.url}/api/cases/calendar/2026`)).json()).days).toEqual(after);
+		} finally {
+			await admin.close();
+		}
+	});
+
+	it("the case taxonomy: an admin changes a subclass's handling limit; a limit of 0 is refused by the server too", async () => {
+		const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(admin, app.url, 'admin');
+		try {
+			await admin.goto(`${app.url}/cases/taxonomy`);
+			await admin.waitForSelector('html[data-hydrated]');
+			await admin.locator('[data-testid="subclass-E0102"] summary').click();
+			const form = admin.getByTestId('subclass-form-E0102');
+			await form.locator('input[name="normal.handle.amount"]').fill('3');
+			await form.locator('select[name="normal.handle.unit"]').selectOption('work_day');
+			await admin.getByTestId('subclass-save-E0102').click();
+			await expect(admin.getByTestId('taxonomy-saved').innerText()).resolves.toContain('E0102');
+			await expect(admin.getByTestId('limits-E0102').innerText()).resolves.toMatch(/^1 工作小时 · 1 工作小时 · 3 工作日 ·/);
+			const tax = await (await app.fetch(`${app.url}/api/cases/taxonomy`)).json();
+			expect(tax.subclasses.find((x: { code: string }) => x.code === 'E0102').limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+			await admin.screenshot({ path: '/tmp/gridatlas-taxonomy.png', fullPage: false });
+
+			// The browser stops a 0 (min 0.1); the action checks again for a client that does not.
+			const body = new URLSearchParams({ code: 'E0102', department: 'sanitation' });
+			for (const kind of ['normal', 'urgent'])
+				for (const stage of ['register', 'dispatch', 'handle', 'verify', 'close']) {
+					body.set(`${kind}.${stage}.amount`, stage === 'handle' && kind === 'normal' ? '0' : '1');
+					body.set(`${kind}.${stage}.unit`, 'work_hour');
+				}
+			const res = await app.fetch(`${app.url}/cases/taxonomy?/save`, {
+				method: 'POST',
+				headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' },
+				body
+			});
+			expect(await res.text()).toContain('一般时限“处置”须为大于 0');
+			const again = await (await app.fetch(`${app.url}/api/cases/taxonomy`)).json();
+			expect(again.subclasses.find((x: { code: string }) => x.code === 'E0102').limits.normal.handle).toEqual({ amount: 3, unit: 'work_day' });
+		} finally {
+			await admin.close();
+		}
+	});
 });

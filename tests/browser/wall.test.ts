@@ -257,6 +257,43 @@ describe.skipIf(!hasChromium)('wall screen', () => {
 		await page.close();
 	}, 180_000);
 
+	it('the case overlay lets the basemap through and explains its colours; every rate names its denominator; English is not cut', async () => {
+		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}?lang=en`);
+		const legend = page.locator('[data-testid="case-ramp-legend"]');
+		await legend.waitFor({ timeout: 60_000 });
+		expect(await legend.getAttribute('data-view')).toBe('hex');
+		expect(await legend.innerText()).toContain('Cases per hexagon');
+		expect(Number(await page.locator('[data-testid="case-ramp-high"]').innerText())).toBeGreaterThan(0);
+		// The test data has cases past their due time: both rates say of how many.
+		expect(await page.locator('[data-testid="kpi-closure-rate"]').innerText()).toMatch(/\d+ of \d+ due cases closed/);
+		expect(await page.locator('[data-testid="kpi-on-time-rate"]').innerText()).toMatch(/\d+ of \d+ due cases closed on time/);
+		// No KPI label, and no category or status of the latest cases, loses its end (a label may take two lines).
+		const cut = await page.evaluate(() => {
+			const out: string[] = [];
+			for (const e of document.querySelectorAll<HTMLElement>(
+				'.kpi > .label, [data-testid="wall-latest-list"] li > .c, [data-testid="wall-latest-list"] li > .s'
+			)) {
+				const range = document.createRange();
+				range.selectNodeContents(e);
+				const text = range.getBoundingClientRect();
+				const box = e.getBoundingClientRect();
+				// A clamped line would stick out by a whole line; the glyphs' own ascent and descent do by a few pixels.
+				const halfLine = parseFloat(getComputedStyle(e).fontSize) / 2;
+				if (text.right > box.right + 1 || text.bottom > box.bottom + halfLine || e.scrollWidth > e.clientWidth + 1) out.push(e.textContent ?? '');
+			}
+			return out;
+		});
+		expect(cut).toEqual([]);
+		await page.screenshot({ path: path.join(SHOTS, 'wall-en-1920x1080.png') });
+		await page.close();
+
+		const heat = await open(1920, 1080, `/wall/${SUBDISTRICT}?cases=heat`);
+		await heat.locator('[data-testid="case-ramp-legend"][data-view="heat"]').waitFor({ timeout: 60_000 });
+		await waitForMap(heat, 60_000);
+		await heat.screenshot({ path: path.join(SHOTS, 'wall-heat-1920x1080.png') });
+		await heat.close();
+	}, 180_000);
+
 	it('a case posted through the API changes the KPIs and the latest list without a reload', async () => {
 		const page = await open(1920, 1080, `/wall/${SUBDISTRICT}`);
 		const value = async () => Number((await page.locator('[data-testid="kpi-today-value"]').innerText()).replace(/,/g, ''));

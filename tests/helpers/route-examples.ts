@@ -78,6 +78,15 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/wall/[[code]]': { GET: { path: `/wall/${c.subdistrict}`, allowed: ['admin', 'leader'] } },
 		'/plan': { GET: { path: '/plan', allowed: READERS } },
 		'/cases/scorecard': { GET: { path: '/cases/scorecard', allowed: CASE_READERS } },
+		'/cases/taxonomy': {
+			GET: { path: '/cases/taxonomy', allowed: ALL },
+			POST: { path: '/cases/taxonomy?/save', form: { code: 'X9999' }, allowed: ['admin'], expect: 'handled' }
+		},
+		'/cases/calendar': {
+			GET: { path: '/cases/calendar?year=2026', allowed: ALL },
+			// a date outside the year: refused by the page's own check (400), nothing written
+			POST: { path: '/cases/calendar?/save&year=2099', form: { day: '2026-10-01', kind: 'holiday', name: 'x' }, allowed: ['admin'], expect: 'handled' }
+		},
 		'/plan/[community]': { GET: { path: `/plan/${c.community}`, allowed: READERS } },
 		'/api/health': { GET: { path: '/api/health', allowed: 'public' } },
 		'/api/session': {
@@ -147,6 +156,13 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		},
 		'/api/cases/scorecard': { GET: { path: '/api/cases/scorecard?level=community', allowed: CASE_READERS } },
 		'/api/cases/columns': { GET: { path: '/api/cases/columns', allowed: ['admin', 'leader'] } },
+		'/api/cases/locate': {
+			GET: {
+				path: `/api/cases/locate?lon=${c.lonlat[0]}&lat=${c.lonlat[1]}&reported=2026-01-01T00:00:00Z&category=other`,
+				allowed: ['admin', 'leader'],
+				expect: 'handled'
+			}
+		},
 		'/api/cases/density': { GET: { path: '/api/cases/density?res=8', allowed: ALL } },
 		'/api/cases/grids': { GET: { path: '/api/cases/grids', allowed: ALL } },
 		'/api/cases/kpis': { GET: { path: '/api/cases/kpis', allowed: ALL } },

@@ -56,6 +56,8 @@ interface Ctx {
 	/** The readers' units (all around one grid) and a sibling at each level. */
 	units: { grid: string; community: string; subdistrict: string; sibgrid: string; sibcomm: string; sibsub: string };
 	points: Record<Place, [number, number]>;
+	/** When each place's first case was reported (filled once planted). */
+	reported?: Record<Place, string>;
 	bbox: string;
 	rule: string;
 	facility: string;
@@ -99,6 +101,8 @@ const NO_CASE_DATA: Record<string, string> = {
 	'PATCH /api/cases/[id]': 'a write: refused outside the jurisdiction before the route runs (permissions test)',
 	'POST /api/cases/[id]/steps': "a write: refused outside the jurisdiction before the route runs; answers that case's own operations",
 	'PUT /api/cases/calendar/[year]': "replaces a year's holidays (admins only); no case",
+	'POST /cases/calendar': "replaces a year's holidays (admins only); no case",
+	'POST /cases/taxonomy': "changes a subclass's department and time limits (admins only); no case",
 	'POST /api/plans/[community]': 'saves a grid plan (boundaries and households; no case)',
 	'POST /api/plans/[community]/propose': 'proposes grid boundaries from buildings and roads; no case',
 	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case',
@@ -168,6 +172,12 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /api/cases': [{ path: (u) => (u ? null : '/api/cases?limit=5000'), figures: true, lists: true }],
 		'GET /api/cases/[id]': [...ids, 'JUR-unknown-1'].map((id) => ({ path: (u) => (u ? null : `/api/cases/${id}`), echo: id, lists: id === caseId('own', 1) })),
 		'GET /api/cases/columns': [{ path: (u) => (u ? null : '/api/cases/columns'), figures: true }, ...plain('/api/cases/columns?grids=1')],
+		// A point of the points view at each place: its id for the reader's own, 404 (as for none) for the others.
+		'GET /api/cases/locate': PLACES.map((p): Probe => ({
+			path: (u) =>
+				u || !c.reported ? null : `/api/cases/locate?lon=${c.points[p][0]}&lat=${c.points[p][1]}&reported=${encodeURIComponent(c.reported[p])}&category=other`,
+			lists: p === 'own'
+		})),
 		'GET /api/cases/density': [{ path: (u) => (u ? null : '/api/cases/density?res=9'), figures: true }],
 		'GET /api/cases/grids': [{ path: (u) => (u ? null : '/api/cases/grids'), figures: true }],
 		'GET /api/cases/kpis': [{ path: (u) => `/api/cases/kpis${q('unit', u)}`, units: [9, 12], figures: true }],
@@ -177,6 +187,8 @@ function probes(c: Ctx): Record<string, Probe[]> {
 			path: (u: string | null) => (u ? null : `/api/cases/scorecard?level=${level}`),
 			figures: true
 		})),
+		'GET /cases/calendar': page('/cases/calendar'),
+		'GET /cases/taxonomy': page('/cases/taxonomy'),
 		'GET /cases/scorecard': [{ path: (u) => (u ? null : '/cases/scorecard?level=grid'), page: true, figures: true }],
 		'GET /api/plans/[community]': [{ path: (u) => (u ? `/api/plans/${u}` : null), units: [12] }],
 		'GET /api/plans/[community]/revisions/[id]': [{ path: (u) => (u ? `/api/plans/${u}/revisions/1` : null), units: [12] }],
@@ -324,6 +336,8 @@ describe('jurisdiction: reads above the jurisdiction carry none of its siblingsâ
 		};
 		// Three cases at each place: a k-suppressed density cell (k = 3) would show them all.
 		await plant([...PLACES], 3);
+		const reported = await Promise.all(PLACES.map(async (p) => [p, (await admin(`/api/cases/${caseId(p, 1)}`)).reported_at] as const));
+		ctx.reported = Object.fromEntries(reported) as Record<Place, string>;
 		for (const p of PLACES) {
 			const form = new FormData();
 			form.set('id', photoId(p));

@@ -96,3 +96,11 @@ export function wholeCity(units: readonly string[]): boolean {
 export function can(principal: { capabilities: readonly string[] } | null | undefined, capability: Capability): boolean {
 	return !!principal && principal.capabilities.includes(capability);
 }
+
+/** The sides of case operations a principal acts for: the command centre (cases:command) and/or handling (cases:write). */
+export function caseSides(principal: Pick<Principal, 'capabilities'> | null | undefined): ('command' | 'handler')[] {
+	const sides: ('command' | 'handler')[] = [];
+	if (can(principal, 'cases:command')) sides.push('command');
+	if (can(principal, 'cases:write')) sides.push('handler');
+	return sides;
+}

@@ -90,6 +90,17 @@ export class CaseOverlay {
 	 */
 	constructor(readonly live = true) {}
 
+	/** The largest count of a hexagon (the ramp's top in the hexagon view), at least 1. */
+	get maxCount(): number {
+		return Math.max(1, ...this.cells.map((c) => c.count));
+	}
+
+	/** The largest grid rate per 1,000 households (the ramp's top in the grid view), or null with none. */
+	get maxRate(): number | null {
+		const rates = this.grids.map((g) => g.rate).filter((r): r is number => r !== null);
+		return rates.length ? Math.max(...rates) : null;
+	}
+
 	window(now = Date.now()): { from: string; to: string } {
 		const to = now - this.playbackHours * 3600_000;
 		return { from: new Date(to - HOURS[this.preset] * 3600_000).toISOString(), to: new Date(to).toISOString() };

@@ -15,7 +15,7 @@ export interface PointPick {
 export type ClickOutcome = { unit: string } | { point: PointPick | null };
 
 /** A row of the exact case points (deck.gl, binary columns): what its card shows. */
-export type CasePointAt = (row: number) => { category: string; status: string; reportedAt: string } | null;
+export type CasePointAt = (row: number) => { lon: number; lat: number; category: string; status: string; reportedAt: string } | null;
 
 export async function resolveClick(
 	api: MapApi,
@@ -38,7 +38,7 @@ export async function resolveClick(
 				layer: 'case-circle',
 				source: 'cases',
 				id: hit!.index,
-				properties: { category: point.category, status: point.status, reported_at: point.reportedAt }
+				properties: { category: point.category, status: point.status, reported_at: point.reportedAt, lon: point.lon, lat: point.lat }
 			}
 		};
 	}

@@ -5,10 +5,27 @@ import { wallLayout } from './layout';
 describe('wall options', () => {
 	it('reads tiles and the tour, falling back on nonsense', () => {
 		const none = { circles: false, shortfalls: false };
-		expect(parseWallOptions(new URLSearchParams('cols=2&rows=2&tour=1&interval=10'))).toEqual({ cols: 2, rows: 2, tour: true, interval: 10, layers: none });
-		expect(parseWallOptions(new URLSearchParams('cols=0&rows=x&interval=1'))).toEqual({ cols: 1, rows: 1, tour: false, interval: 30, layers: none });
+		expect(parseWallOptions(new URLSearchParams('cols=2&rows=2&tour=1&interval=10'))).toEqual({
+			cols: 2,
+			rows: 2,
+			tour: true,
+			interval: 10,
+			layers: none,
+			cases: 'hex'
+		});
+		expect(parseWallOptions(new URLSearchParams('cols=0&rows=x&interval=1'))).toEqual({
+			cols: 1,
+			rows: 1,
+			tour: false,
+			interval: 30,
+			layers: none,
+			cases: 'hex'
+		});
 		expect(parseWallOptions(new URLSearchParams('layers=shortfalls,circles')).layers).toEqual({ circles: true, shortfalls: true });
 		expect(parseWallOptions(new URLSearchParams('layers=nonsense')).layers).toEqual(none);
+		expect(parseWallOptions(new URLSearchParams('cases=heat')).cases).toBe('heat');
+		expect(parseWallOptions(new URLSearchParams('cases=off')).cases).toBe('off');
+		expect(parseWallOptions(new URLSearchParams('cases=fireworks')).cases).toBe('hex');
 		expect(parseWallOptions(new URLSearchParams('cols=99'))).toMatchObject({ cols: 1 });
 	});
 });

@@ -1,6 +1,7 @@
 // The wall screen's URL options: ?cols=&rows= (a video wall of cols × rows screens: panels are laid
 // out per screen, off the bezels), ?tour=1&interval=30 (fly through the communities, one every
-// `interval` seconds), ?layers=circles,shortfalls (optional map layers). Out-of-range values fall back to the defaults rather than an error page: the
+// `interval` seconds), ?layers=circles,shortfalls (optional map layers), ?cases=hex|heat|grids|points|off
+// (how the case overlay draws: hexagons by count, heat, grid rates, every case, or not at all). Out-of-range values fall back to the defaults rather than an error page: the
 // link is typed once into a kiosk browser and must always show something.
 export interface WallOptions {
 	cols: number;
@@ -10,7 +11,12 @@ export interface WallOptions {
 	interval: number;
 	/** Optional map layers: ?layers=circles,shortfalls (15-minute walking circles; coverage shortfalls). */
 	layers: { circles: boolean; shortfalls: boolean };
+	/** The case overlay's view on the map ('off': cases only in the panels). */
+	cases: WallCaseView;
 }
+
+export const WALL_CASE_VIEWS = ['hex', 'heat', 'grids', 'points', 'off'] as const;
+export type WallCaseView = (typeof WALL_CASE_VIEWS)[number];
 
 export const MAX_TILES = 8;
 
@@ -27,6 +33,7 @@ export function parseWallOptions(p: URLSearchParams): WallOptions {
 		rows: int(p.get('rows'), 1, MAX_TILES, 1),
 		tour: tour === '1' || tour === 'true' || tour === 'on',
 		interval: int(p.get('interval'), 5, 3600, 30),
-		layers: { circles: layers.includes('circles'), shortfalls: layers.includes('shortfalls') }
+		layers: { circles: layers.includes('circles'), shortfalls: layers.includes('shortfalls') },
+		cases: (WALL_CASE_VIEWS as readonly string[]).includes(p.get('cases') ?? '') ? (p.get('cases') as WallCaseView) : 'hex'
 	};
 }

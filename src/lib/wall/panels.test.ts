@@ -20,6 +20,8 @@ const live: WallLive = {
 	inProgress: 7,
 	overdue: 2,
 	due: 40,
+	closedOfDue: 20,
+	onTime: 32,
 	closureRate: 0.5,
 	onTimeRate: 0.8,
 	byCategory: [
@@ -50,6 +52,15 @@ describe('wall panels', () => {
 		expect(kpis.find((k) => k.id === 'overdue')!.tone).toBe('bad');
 		expect(kpis.find((k) => k.id === 'on-time-rate')!.tone).toBe('warn');
 		expect(kpis.find((k) => k.id === 'life-circle')!.value).toBe(new WallText('zh', base).tr('wall.none'));
+	});
+
+	it('gives each rate its denominator, and says why a rate is missing', () => {
+		const zh = new WallText('zh', base).kpis(live);
+		expect(zh.find((k) => k.id === 'closure-rate')!.note).toBe('到期 40 件中已结案 20 件');
+		expect(zh.find((k) => k.id === 'on-time-rate')!.note).toBe('到期 40 件中按期结案 32 件');
+		const en = new WallText('en', base).kpis({ ...live, due: 0, closedOfDue: 0, onTime: 0, closureRate: null, onTimeRate: null });
+		expect(en.find((k) => k.id === 'closure-rate')).toMatchObject({ value: '—', note: 'no case due yet: no rate' });
+		expect(en.find((k) => k.id === 'on-time-rate')!.note).toBe('no case due yet: no rate');
 	});
 
 	it('names categories and communities in the page language; the latest rows keep descriptions as text', () => {

@@ -45,12 +45,13 @@ export class WallText {
 				id: 'closure-rate',
 				label: tr('wall.kpi.closureRate'),
 				value: percent(d.closureRate) ?? tr('wall.none'),
-				note: tr('wall.kpi.ofDue', { n: fmt(d.due) })
+				note: d.due > 0 ? tr('wall.kpi.closedOfDue', { n: fmt(d.closedOfDue), due: fmt(d.due) }) : tr('wall.kpi.noneDue')
 			},
 			{
 				id: 'on-time-rate',
 				label: tr('wall.kpi.onTimeRate'),
 				value: percent(d.onTimeRate) ?? tr('wall.none'),
+				note: d.due > 0 ? tr('wall.kpi.onTimeOfDue', { n: fmt(d.onTime), due: fmt(d.due) }) : tr('wall.kpi.noneDue'),
 				tone: d.onTimeRate !== null && d.onTimeRate < 0.9 ? 'warn' : undefined
 			},
 			{

@@ -52,6 +52,9 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/wall/[[code]]': { GET: read('wall:read', param('code')) },
 	'/plan': { GET: read('plans:read') },
 	'/cases/scorecard': { GET: read('cases:read') }, // the reader's jurisdiction's figures only // lists the communities inside the jurisdiction only
+	// The working calendar and the case taxonomy: no case; administrators change them.
+	'/cases/calendar': { GET: read('map:read'), POST: change('cases:configure') },
+	'/cases/taxonomy': { GET: read('map:read'), POST: change('cases:configure') },
 	'/plan/[community]': { GET: read('plans:read', param('community')) },
 	// The grid worker's phone (docs/worker.md): for those who report and handle cases.
 	'/m': { GET: read('cases:write') },
@@ -103,6 +106,8 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/api/cases/calendar/[year]': { GET: read('map:read'), PUT: change('cases:configure') },
 	'/api/cases/scorecard': { GET: read('cases:read') },
 	'/api/cases/columns': { GET: read('cases:detail') },
+	// Which case a point of the points view is (its id): as the points, and within the jurisdiction only.
+	'/api/cases/locate': { GET: read('cases:detail') },
 	'/api/cases/density': { GET: read('cases:aggregate') },
 	'/api/cases/grids': { GET: read('cases:aggregate') },
 	'/api/cases/kpis': { GET: read('cases:aggregate') },

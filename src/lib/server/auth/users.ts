@@ -37,6 +37,8 @@ export interface NewUser {
 	role: string;
 	displayName?: string;
 	units?: string[];
+	/** `password` already hashed by hashPassword (the demo accounts hash theirs side by side). */
+	passwordHash?: string;
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
@@ -102,7 +104,7 @@ export async function createUser(db: Db, user: NewUser, log2N?: number): Promise
 		.trim()
 		.slice(0, 100);
 	checkPasswordPolicy(user.password, username);
-	const hash = await hashPassword(user.password, log2N);
+	const hash = user.passwordHash ?? (await hashPassword(user.password, log2N));
 	return db.transaction(async (tx) => {
 		const units = await checkUnits(tx, role, user.units);
 		const [exists] = await tx.query('SELECT 1 FROM users WHERE username = $1', [username]);

@@ -28,8 +28,9 @@ export async function withPgClient<T>(url: string, fn: (client: Queryable) => Pr
 type PGliteInstance = PGlite;
 
 export async function openPglite(dir: string, loadDataDir?: File): Promise<PGliteInstance> {
-	const [{ PGlite }, { postgis }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-postgis')]);
-	return PGlite.create(dir, { extensions: { postgis }, parsers: { 20: Number, 1700: Number }, loadDataDir });
+	// PostGIS from the engine cache, as the app opens it (../db/engine-cache)
+	const [{ PGlite }, { postgisExtension }] = await Promise.all([import('@electric-sql/pglite'), import('../db/engine-cache')]);
+	return PGlite.create(dir, { extensions: { postgis: await postgisExtension() }, parsers: { 20: Number, 1700: Number }, loadDataDir });
 }
 
 export function wrapPglite(pg: PGliteInstance): Queryable {

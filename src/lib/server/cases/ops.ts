@@ -4,7 +4,7 @@
 // actor and reason, the case's status moved and one case_events row written (the live stream and the
 // wall follow it). Reads: the case's operations with the open stage's clock.
 import type { Db, Queryable } from '../db';
-import type { Principal } from '../../auth/capabilities';
+import { caseSides, type Principal } from '../../auth/capabilities';
 import { afterCaseCommit, CASE_CHANNEL } from './events';
 import { addWorkingTime, clockAt, durationText, type Limit } from '../../../../geo/cases/worktime';
 import {
@@ -61,13 +61,8 @@ export interface StepInput {
 	days?: number;
 }
 
-/** The sides a principal may act for: command (cases:command) and/or handling (cases:write). */
-export function sidesOf(p: Pick<Principal, 'capabilities'>): Side[] {
-	const sides: Side[] = [];
-	if (p.capabilities.includes('cases:command')) sides.push('command');
-	if (p.capabilities.includes('cases:write')) sides.push('handler');
-	return sides;
-}
+/** The sides a principal may act for (one rule for the browser's buttons and the server's check). */
+export const sidesOf = (p: Pick<Principal, 'capabilities'>): Side[] => caseSides(p);
 
 const ms = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).getTime());
 

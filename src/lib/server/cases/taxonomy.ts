@@ -4,7 +4,7 @@
 import { GridAtlasError } from '../../../../geo/errors';
 import type { Queryable } from '../db';
 import { LIMIT_UNITS, makeCalendar, type DayKind, type Limit, type WorkCalendar } from '../../../../geo/cases/worktime';
-import { TIMED_STAGES, type TimedStage } from '../../../../geo/cases/ops';
+import { STAGE_LIMIT_NAMES, TIMED_STAGES, type TimedStage } from '../../../../geo/cases/ops';
 import type { CaseClass, CaseDepartment, CaseSubclass, StageLimits, Taxonomy } from '../../cases/types';
 
 export class TaxonomyError extends GridAtlasError {
@@ -49,6 +49,48 @@ export async function loadTaxonomy(q: Queryable): Promise<Taxonomy> {
 		'SELECT code, name_zh, name_en, subclass_code FROM case_categories ORDER BY sort, code'
 	);
 	return { classes, subclasses: rows.map((r) => ({ ...r, limits: parseLimits(r.code, r.limits) })), departments, categories };
+}
+
+/** A subclass's settings as an administrator changes them: its department, urgent by default, and its limits. */
+export interface SubclassChange {
+	department: string;
+	urgentDefault: boolean;
+	limits: { normal: StageLimits; urgent: StageLimits };
+}
+
+/**
+ * Checks a subclass change against the taxonomy: a known subclass and department, every stage's
+ * limit in both kinds a positive amount (at most a year's worth) in a known unit. Throws TaxonomyError
+ * naming the subclass, the stage and what to enter.
+ */
+export function checkSubclassChange(tax: Taxonomy, code: string, change: SubclassChange): SubclassChange {
+	if (!tax.subclasses.some((s) => s.code === code)) throw new TaxonomyError('unknown_subclass', `没有小类“${code}”`, `no subclass "${code}"`);
+	if (!tax.departments.some((d) => d.code === change.department))
+		throw new TaxonomyError('unknown_department', `小类 ${code}：没有部门“${change.department}”`, `subclass ${code}: no department "${change.department}"`);
+	for (const kind of ['normal', 'urgent'] as const) {
+		for (const stage of TIMED_STAGES) {
+			const l = change.limits[kind]?.[stage];
+			const max = l?.unit === 'work_day' ? 250 : 2000;
+			if (!l || !Number.isFinite(l.amount) || !(l.amount > 0) || l.amount > max || !LIMIT_UNITS.includes(l.unit)) {
+				throw new TaxonomyError(
+					'bad_limits',
+					`小类 ${code} 的${kind === 'normal' ? '一般' : '紧急'}时限“${STAGE_LIMIT_NAMES[stage].zh}”须为大于 0、至多 ${max} 的数，单位为工作小时、工作日或自然小时`,
+					`subclass ${code}: the ${kind} limit of "${stage}" must be a number above 0 and at most ${max}, in working hours, working days or hours`
+				);
+			}
+		}
+	}
+	return change;
+}
+
+/** Writes a checked subclass change; cases already registered keep the due times they were given. */
+export async function updateSubclass(q: Queryable, code: string, change: SubclassChange): Promise<void> {
+	await q.query('UPDATE case_subclasses SET department_code = $2, urgent_default = $3, limits = $4::jsonb WHERE code = $1', [
+		code,
+		change.department,
+		change.urgentDefault,
+		JSON.stringify(change.limits)
+	]);
 }
 
 export function limitOf(sub: CaseSubclass, urgent: boolean, stage: TimedStage): Limit {
@@ -105,6 +147,7 @@ export function checkYearDays(year: number, body: unknown): CalendarDay[] {
 			'the body must be {"days": [{"day": "YYYY-MM-DD", "kind": "holiday"|"workday", "name": "…"}]} (at most 366 days)'
 		);
 	}
+	const seen = new Set<string>();
 	return list.map((d, i) => {
 		const o = (d ?? {}) as Record<string, unknown>;
 		const day = typeof o.day === 'string' ? o.day : '';
@@ -115,6 +158,8 @@ export function checkYearDays(year: number, body: unknown): CalendarDay[] {
 		if (o.kind !== 'holiday' && o.kind !== 'workday') {
 			throw new TaxonomyError('bad_calendar', `${day}：kind 应为 holiday（放假）或 workday（调休上班）`, `${day}: kind must be holiday or workday`);
 		}
+		if (seen.has(day)) throw new TaxonomyError('bad_calendar', `${day} 出现了两次：每天只能有一条`, `${day} is listed twice: one entry per day`);
+		seen.add(day);
 		const name = typeof o.name === 'string' ? o.name.replace(/\0/g, '').slice(0, 40) : '';
 		return { day, kind: o.kind, name };
 	});

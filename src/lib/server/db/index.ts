@@ -6,6 +6,7 @@ import { runMigrations } from './migrate';
 import { actingParty } from '../auth/actor';
 import { readContext } from './read-context';
 import type { Db, EngineName, Queryable, ReplicaPool } from './types';
+import type { StartupReporter } from '../runtime/startup-steps';
 
 // A statement that changes rows: run inside a transaction stamped with the actor, so the audit
 // triggers know who made it. Reads go straight through.
@@ -50,14 +51,23 @@ export interface OpenOptions {
 	/** Embedded engine data directory; 'memory://' for a throwaway database. */
 	dataDir?: string;
 	migrate?: boolean;
+	/** Told each step of the opening (the app's start-up: printed, and shown while starting). */
+	steps?: StartupReporter;
 }
 
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
 	if (options.readUrl && !options.databaseUrl) {
 		throw new Error('DATABASE_READ_URL 需要 DATABASE_URL（内嵌数据库没有副本）/ DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica');
 	}
-	const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.readUrl) : await openPglite(options.dataDir ?? defaultDataDir());
-	if (options.migrate !== false) await runMigrations(db);
+	const steps = options.steps;
+	const db = options.databaseUrl
+		? await openPostgres(options.databaseUrl, options.readUrl, steps)
+		: await openPglite(options.dataDir ?? defaultDataDir(), steps);
+	if (options.migrate !== false) {
+		steps?.step('migrations', 'checking migrations');
+		const applied = await runMigrations(db, undefined, (name) => steps?.detail(`migration ${name}`));
+		if (applied.length) steps?.detail(`${applied.length} migration(s) applied`);
+	}
 	return db;
 }
 
@@ -163,15 +173,28 @@ function slow(sql: string, ms: number) {
 // meanwhile be read and answered, so a long run of statements (an import) never holds them all.
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function openPglite(dataDir: string): Promise<Db> {
-	const [{ PGlite }, { postgis }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-postgis')]);
-	if (!dataDir.startsWith('memory://')) {
+async function openPglite(dataDir: string, steps?: StartupReporter): Promise<Db> {
+	steps?.step('modules', 'loading the embedded engine');
+	const [{ PGlite }, { postgisExtension, newDatabase }] = await Promise.all([import('@electric-sql/pglite'), import('./engine-cache')]);
+	// PostGIS from the engine cache: the library only, read without inflating (./engine-cache).
+	const postgis = await postgisExtension();
+	let fresh = dataDir.startsWith('memory://');
+	if (!fresh) {
 		const fs = await import('node:fs');
 		fs.mkdirSync(dataDir, { recursive: true });
+		fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
 	}
+	// A new database starts as a copy of a fresh one with PostGIS already created (made once, cached).
+	let loadDataDir: Blob | undefined;
+	if (fresh) {
+		steps?.step('new_database', 'creating the database');
+		loadDataDir = await newDatabase(PGlite, postgis, dataDir, (msg) => steps?.detail(msg));
+	}
+	steps?.step('engine_open', 'opening the database (PGlite + PostGIS)');
 	// Same JS types as the pg driver below: counts and numerics as numbers.
 	const pg = await PGlite.create(dataDir, {
 		extensions: { postgis },
+		loadDataDir,
 		// bytea as a Buffer, as pg gives it, decoded natively (PGlite's own decoder is a JS loop:
 		// a megabyte of WKB took 80 ms instead of 2)
 		parsers: { 20: Number, 1700: Number, 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') }
@@ -227,7 +250,8 @@ async function inTransaction<T>(pool: PgPool, begin: string, fn: (tx: Queryable)
 	}
 }
 
-async function openPostgres(url: string, readUrl?: string): Promise<Db> {
+async function openPostgres(url: string, readUrl?: string, steps?: StartupReporter): Promise<Db> {
+	steps?.step('engine_open', 'connecting to PostgreSQL');
 	const { default: pgModule } = await import('pg');
 	// bigint counts (count(*)) come back as strings by default; these tables stay far below 2^53.
 	pgModule.types.setTypeParser(20, (v: string) => Number(v));

@@ -22,7 +22,7 @@ export function loadMigrations(dir = projectPath('migrations')): Migration[] {
 // it meanwhile (two concurrent CREATE … IF NOT EXISTS can otherwise both try to create).
 const LOCK = "SELECT pg_advisory_xact_lock(hashtext('gridatlas_migrations'))";
 
-export async function runMigrations(db: Db, migrations = loadMigrations()): Promise<string[]> {
+export async function runMigrations(db: Db, migrations = loadMigrations(), onApply?: (name: string) => void): Promise<string[]> {
 	await db.transaction(async (tx) => {
 		await tx.query(LOCK);
 		await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -34,6 +34,7 @@ export async function runMigrations(db: Db, migrations = loadMigrations()): Prom
 	const applied: string[] = [];
 	for (const m of migrations) {
 		if (done.has(m.name)) continue;
+		onApply?.(m.name);
 		const ran = await db.transaction(async (tx) => {
 			await tx.query(LOCK);
 			if ((await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [m.name])).length) return false;

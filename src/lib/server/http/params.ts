@@ -26,6 +26,13 @@ export function intParam(text: string | null | undefined, name: string, options:
 	return n;
 }
 
+/** WGS-84 degrees: a longitude (limit 180) or a latitude (limit 90); required. */
+export function degreesParam(text: string | null | undefined, name: string, limit: 180 | 90): number {
+	const v = text === null || text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+	if (!Number.isFinite(v) || Math.abs(v) > limit) refuse(name, text ?? '', { zh: ` WGS-84 度数（±${limit}）`, en: `WGS-84 degrees (±${limit})` });
+	return v;
+}
+
 /** A date or time (ISO 8601 or 2024-05-01 10:00, Beijing time unless a zone is given) in 1900–9999, or null when absent. */
 export function timeParam(text: string | null | undefined, name: string): Date | null {
 	if (text === null || text === undefined || text === '') return null;

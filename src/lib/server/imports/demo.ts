@@ -58,7 +58,10 @@ export async function loadDemo(db: Db, log: (msg: string) => void = () => {}): P
 
 async function importDemoFiles(db: Db, log: (msg: string) => void): Promise<ImportSummary[]> {
 	const summaries: ImportSummary[] = [];
-	for (const step of DEMO_STEPS) {
+	for (const [i, step] of DEMO_STEPS.entries()) {
+		const at = `${i + 1}/${DEMO_STEPS.length} (${Math.round((i / DEMO_STEPS.length) * 100)}%)`;
+		log(`loading the demo city ${at}: ${step.file} → ${step.layer}`);
+		const started = performance.now();
 		const bytes = new Uint8Array(fs.readFileSync(projectPath(step.file)));
 		const summary = await importFile(db, {
 			fileName: step.file,
@@ -67,7 +70,7 @@ async function importDemoFiles(db: Db, log: (msg: string) => void): Promise<Impo
 			crs: step.crs ?? 'wgs84',
 			illustrative: step.illustrative
 		});
-		log(`${step.file} → ${step.layer}: ${summary.written} written, ${summary.rejected} rejected`);
+		log(`${step.file} → ${step.layer}: ${summary.written} written, ${summary.rejected} rejected (${Math.round(performance.now() - started)} ms)`);
 		summaries.push(summary);
 	}
 	return summaries;

@@ -13,6 +13,7 @@ import { sweepExpiredSessions } from '../auth/sessions';
 import { versionTracker } from '../db/versions';
 import { openCliChannel, type CliChannel } from '../cli-channel/server';
 import { runInApp } from '../../../cli/in-app';
+import { StartupClock } from './startup-steps';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
 
@@ -23,9 +24,13 @@ interface RuntimeState {
 	startedAt: number;
 	readyAt?: number;
 	demo?: string;
+	/** The start-up's steps so far, and the one running (./startup-steps). */
+	steps: StartupClock;
+	/** The process's own start to the runtime's: loading the server's modules. */
+	bootMs: number;
 }
 
-const state: RuntimeState = { status: 'starting', startedAt: Date.now() };
+const state: RuntimeState = { status: 'starting', startedAt: Date.now(), steps: new StartupClock(), bootMs: Math.round(performance.now()) };
 let starting: Promise<Db> | undefined;
 let channel: CliChannel | undefined;
 let stopSweep: (() => void) | undefined;
@@ -40,13 +45,16 @@ export class DatabaseStartingError extends GridAtlasError {
 /** Opens the database once (idempotent); resolves when migrations and the demo load are done. */
 export function startRuntime(): Promise<Db> {
 	starting ??= (async () => {
+		const steps = state.steps;
 		try {
 			const databaseUrl = process.env.DATABASE_URL || undefined;
 			if (!databaseUrl) {
+				steps.step('data_dir', `claiming the data directory ${defaultDataDir()}`);
 				claimDataDir(defaultDataDir());
 				channel = await openChannel(defaultDataDir());
 			}
-			const db = await openDb({ databaseUrl, readUrl: process.env.DATABASE_READ_URL || undefined });
+			const db = await openDb({ databaseUrl, readUrl: process.env.DATABASE_READ_URL || undefined, steps });
+			steps.step('versions', 'reading the data versions');
 			// Hear every writer's changes (server engine: LISTEN), so caches follow within a second; an
 			// account changed elsewhere ends the open streams it no longer allows just as fast.
 			const versions = versionTracker(db);
@@ -54,8 +62,10 @@ export function startRuntime(): Promise<Db> {
 				if (topics.includes('accounts')) void recheckCredentials();
 			});
 			await versions.watch();
+			steps.step('demo', 'checking for the demo city');
 			await oneAtATime(db, async () => {
-				if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db);
+				if (process.env.GRIDATLAS_DEMO !== 'off') state.demo = await loadDemoIfEmpty(db, (msg) => steps.detail(msg));
+				steps.step('accounts', 'checking accounts');
 				// Demo accounts come with a freshly loaded demo city (or on request), never into a real database.
 				if (state.demo === 'loaded' || process.env.GRIDATLAS_DEMO_ACCOUNTS === 'on') {
 					const accounts = await runAs('system:demo', () => ensureDemoAccounts(db));
@@ -65,13 +75,20 @@ export function startRuntime(): Promise<Db> {
 			if ((await countUsers(db)) === 0) {
 				console.log('GridAtlas: 还没有账户，请先创建管理员 / no accounts yet; create the first admin with:\n  npx gridatlas user add <name> --role admin');
 			}
+			steps.end();
 			state.db = db;
 			state.status = 'ok';
 			state.readyAt = Date.now();
+			console.log(`GridAtlas: ready in ${((state.readyAt - state.startedAt) / 1000).toFixed(1)} s (${steps.summary()})`);
 			stopSweep = sweepExpiredSessions(db).stop;
-			void warmUp(db).catch((err) => console.warn('GridAtlas: warm-up failed (harmless):', err instanceof Error ? err.message : err));
+			const warming = performance.now();
+			void warmUp(db).then(
+				() => steps.steps.push({ key: 'warm_up', label: 'warm-up (after ready)', ms: Math.round(performance.now() - warming) }),
+				(err) => console.warn('GridAtlas: warm-up failed (harmless):', err instanceof Error ? err.message : err)
+			);
 			return db;
 		} catch (err) {
+			steps.end();
 			state.status = 'error';
 			state.error = err instanceof Error ? err.message : String(err);
 			console.error('GridAtlas: database failed to start:', err);

@@ -66,6 +66,9 @@ export interface WallLive {
 	overdue: number;
 	/** Cases due so far (the closure rates' denominator). */
 	due: number;
+	/** Of those, closed (the closure rate's numerator) and closed by their due time (the on-time rate's). */
+	closedOfDue: number;
+	onTime: number;
 	closureRate: number | null;
 	onTimeRate: number | null;
 	/** Cases reported in the last 7 days by category (largest first), and today. */
@@ -164,6 +167,8 @@ export async function wallLive(q: Queryable, code: string | null, scope: Scope, 
 		inProgress: k.inProgress,
 		overdue: k.overdue,
 		due: k.due,
+		closedOfDue: k.closedOfDue,
+		onTime: k.onTime,
 		closureRate: k.closureRate,
 		onTimeRate: k.onTimeRate,
 		byCategory: week

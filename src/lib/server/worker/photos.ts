@@ -81,30 +81,40 @@ export async function savePhoto(q: Queryable, principal: Principal, sourceId: st
 		throw new FieldError('too_many_photos', `每次上报或备注最多 ${MAX_PHOTOS} 张照片`, `at most ${MAX_PHOTOS} photos per report or note`);
 	const takenText = optionalText(form.get('taken_at'), 'taken_at', 40);
 	const takenAt = takenText && Number.isFinite(Date.parse(takenText)) ? new Date(takenText).toISOString() : null;
-	const day = new Date().toISOString().slice(0, 7).replace('-', '/');
-	const rel = `${day}/${id}.${PHOTO_EXT[mime]}`;
-	writeAtomic(path.join(photoDir(), rel), photo);
-	if (thumb) writeAtomic(path.join(photoDir(), `${day}/${id}.thumb.${PHOTO_EXT[thumbMime!]}`), thumb);
+	// Each upload writes files of its own (a random part in the name): when two uploads of one id race,
+	// the row that wins names its own bytes, and the other's files are removed below.
+	const base = `${new Date().toISOString().slice(0, 7).replace('-', '/')}/${id}-${crypto.randomBytes(4).toString('hex')}`;
+	const rel = `${base}.${PHOTO_EXT[mime]}`;
+	const files = [path.join(photoDir(), rel), ...(thumb ? [path.join(photoDir(), `${base}.thumb.${PHOTO_EXT[thumbMime!]}`)] : [])];
+	writeAtomic(files[0], photo);
+	if (thumb) writeAtomic(files[1], thumb);
 	const sha = crypto.createHash('sha256').update(photo).digest('hex');
-	const rows = await q.query(
-		`INSERT INTO case_photos (id, case_id, note_client_id, mime, bytes, thumb_bytes, sha256, file, actor, taken_at, exif_lon, exif_lat)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
-		[
-			id,
-			caseId,
-			note,
-			mime,
-			photo.byteLength,
-			thumb?.byteLength ?? 0,
-			sha,
-			rel,
-			`${principal.kind}:${principal.name}`,
-			takenAt,
-			number(form.get('exif_lon'), -180, 180),
-			number(form.get('exif_lat'), -90, 90)
-		]
-	);
-	return { id, created: rows.length > 0, mime, bytes: photo.byteLength };
+	let stored = false;
+	try {
+		const rows = await q.query(
+			`INSERT INTO case_photos (id, case_id, note_client_id, mime, bytes, thumb_bytes, sha256, file, actor, taken_at, exif_lon, exif_lat)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
+			[
+				id,
+				caseId,
+				note,
+				mime,
+				photo.byteLength,
+				thumb?.byteLength ?? 0,
+				sha,
+				rel,
+				`${principal.kind}:${principal.name}`,
+				takenAt,
+				number(form.get('exif_lon'), -180, 180),
+				number(form.get('exif_lat'), -90, 90)
+			]
+		);
+		stored = rows.length > 0;
+		return { id, created: stored, mime, bytes: photo.byteLength };
+	} finally {
+		// Not stored (a failed statement, or a same-id upload that won): its files go.
+		if (!stored) for (const f of files) fs.rmSync(f, { force: true });
+	}
 }
 
 export interface PhotoFile {
