@@ -2,8 +2,7 @@
 // (seats, beds or floor area from facilities.attributes) against the demand of the residents or
 // households within their reach, per community and per facility (geo/capacity, run by a job worker
 // off the request thread). Called by computeCoverage, whose cells and cache it shares.
-import type { Geometry } from 'geojson';
-import { buildingDemand, PERSONS_PER_HOUSEHOLD, type FacilityCapacityResult } from '../../../../geo/capacity';
+import { buildingDemand, PERSONS_PER_HOUSEHOLD, type FacilityCapacityResult, type UnitsReached } from '../../../../geo/capacity';
 import type { BuildingSet, CoverageFacility } from '../../../../geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM, type CoverageRule } from './rules';
@@ -11,6 +10,7 @@ import { getWalkGraph } from '../map/walk-network';
 import { jobs } from '../jobs/pool';
 import { sharedGraph } from '../jobs/shared';
 import type { CapacitySearch } from '../jobs/tasks';
+import type { FacilityFacts } from './load';
 
 /** What a capacity cell adds to a coverage cell: the figures in the rule's unit. */
 export interface CapacityFigures {
@@ -40,8 +40,8 @@ export interface CapacityFacilityRow {
 	shortfall: number | null;
 	buildings: number;
 	status: FacilityCapacityResult['status'];
-	/** indices of the communities whose buildings it reaches */
-	reaches: number[];
+	/** its index among the rule's facilities (in the rule's `reaches`) */
+	index: number;
 }
 
 export interface CapacityResult {
@@ -50,20 +50,12 @@ export interface CapacityResult {
 		string,
 		{ status: 'pass' | 'fail' | 'no_data' | 'no_facilities' | 'no_capacity'; share: number | null; buildings: number; figures: CapacityFigures }[]
 	>;
-	/** rule id → its facilities with the communities each reaches */
+	/** rule id → its facilities */
 	facilities: Map<string, CapacityFacilityRow[]>;
+	/** rule id → the communities each of its facilities reaches (geo/capacity `reaches`) */
+	reaches: Map<string, UnitsReached>;
 	/** rule id → measured on foot (false: straight line, also for a walk rule without a network) */
 	walked: Map<string, boolean>;
-}
-
-interface FacilityRow {
-	source_id: string;
-	name: string | null;
-	category_code: string;
-	geom: Geometry;
-	lon: number;
-	lat: number;
-	attributes: Record<string, unknown> | null;
 }
 
 const capacityOf = (attributes: Record<string, unknown> | null, key: string) => {
@@ -78,28 +70,24 @@ export const wholeShortfall = (v: number | null) => (v === null ? null : Math.ce
 export async function computeCapacity(
 	db: Db,
 	rules: CoverageRule[],
+	loaded: { byCategory: Map<string, CoverageFacility[]>; facts: Map<string, FacilityFacts[]> },
 	communities: number,
 	buildings: BuildingSet,
 	population: Float64Array,
 	buildingCommunity: Int32Array
 ): Promise<CapacityResult> {
-	const result: CapacityResult = { units: new Map(), facilities: new Map(), walked: new Map() };
+	const result: CapacityResult = { units: new Map(), facilities: new Map(), reaches: new Map(), walked: new Map() };
 	const capacityRules = rules.filter((r) => r.kind === 'capacity' && r.category && r.capacityAttribute);
 	if (capacityRules.length === 0) return result;
-	const categories = [...new Set(capacityRules.map((r) => r.category!))];
-	const rows = await db.query<FacilityRow>(
-		`SELECT source_id, name, category_code, ST_AsGeoJSON(geom, 7)::json AS geom, ST_X(p) AS lon, ST_Y(p) AS lat, attributes
-		 FROM (SELECT *, ST_PointOnSurface(geom) AS p FROM facilities WHERE category_code = ANY($1::text[])) f ORDER BY id`,
-		[categories]
-	);
+	const facilitiesOf = (r: CoverageRule) => loaded.byCategory.get(r.category!) ?? [];
+	const factsOf = (r: CoverageRule) => loaded.facts.get(r.category!) ?? [];
 	const searches: CapacitySearch[] = capacityRules.map((r) => {
-		const mine = rows.filter((f) => f.category_code === r.category);
 		return {
 			spec: { id: r.id, basis: r.demandBasis ?? 'population', demandPer: r.demandPer ?? 1000, capacityPer: r.capacityPer ?? 0 },
 			metric: r.metric === 'walk' ? 'walk' : 'straight',
 			reachM: ruleReachM(r),
-			facilities: mine.map((f): CoverageFacility => ({ id: f.source_id, category: f.category_code, geometry: f.geom })),
-			capacity: Float64Array.from(mine, (f) => capacityOf(f.attributes, r.capacityAttribute!)),
+			facilities: facilitiesOf(r),
+			capacity: Float64Array.from(factsOf(r), (f) => capacityOf(f.attributes, r.capacityAttribute!)),
 			demand: buildingDemand(buildings.households, population, r.demandBasis ?? 'population', r.personsPerHousehold ?? PERSONS_PER_HOUSEHOLD),
 			decay: { kind: r.decay ?? 'none', ...(r.decayBeta !== null ? { beta: r.decayBeta } : {}) }
 		};
@@ -121,9 +109,11 @@ export async function computeCapacity(
 	);
 	for (const r of capacityRules) {
 		const res = done.results[r.id];
-		const mine = rows.filter((f) => f.category_code === r.category);
+		const mine = facilitiesOf(r);
+		const facts = factsOf(r);
 		const unit = { unitZh: r.capacityUnitZh ?? '', unitEn: r.capacityUnitEn ?? '' };
 		result.walked.set(r.id, res.walked);
+		result.reaches.set(r.id, res.reaches);
 		result.units.set(
 			r.id,
 			res.units.map((u) => ({
@@ -143,17 +133,17 @@ export async function computeCapacity(
 		result.facilities.set(
 			r.id,
 			res.facilities.map((f) => ({
-				id: mine[f.facility].source_id,
-				name: mine[f.facility].name,
-				lon: mine[f.facility].lon,
-				lat: mine[f.facility].lat,
+				id: mine[f.facility].id,
+				name: facts[f.facility].name,
+				lon: facts[f.facility].lon,
+				lat: facts[f.facility].lat,
 				capacity: f.capacity,
 				demand: f.demand,
 				required: f.required,
 				shortfall: wholeShortfall(f.shortfall),
 				buildings: f.buildings,
 				status: f.status,
-				reaches: res.reaches[f.facility]
+				index: f.facility
 			}))
 		);
 	}

@@ -70,7 +70,10 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const { buildings, buildingCommunity, buildingGrid, population, gridCodes } = await loadBuildings(db, communityIndex);
 	const distanceRules = rules.filter((r) => r.kind === 'distance' && r.category);
 	const categories = [...new Set(distanceRules.map((r) => r.category!))];
-	const facilitiesByCategory = await loadFacilities(db, categories);
+	// One read of the facilities for the distance and the capacity rules.
+	const capacityCategories = rules.filter((r) => r.kind === 'capacity' && r.category).map((r) => r.category!);
+	const facilities = await loadFacilities(db, [...new Set([...categories, ...capacityCategories])]);
+	const facilitiesByCategory = facilities.byCategory;
 
 	// One nearest search per (metric, category), as far as the longest rule of that pair needs.
 	const reach = new Map<string, number>();
@@ -112,7 +115,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 	const results = new UnitResultTable(byCommunity, (id) => facilityCount.get(id) ?? 0);
 	const gridResults = new UnitResultTable(byGrid, (id) => facilityCount.get(id) ?? 0);
 
-	const capacity = await computeCapacity(db, rules, communities.length, buildings, population, buildingCommunity);
+	const capacity = await computeCapacity(db, rules, facilities, communities.length, buildings, population, buildingCommunity);
 
 	const householdsByCommunity = new Float64Array(communities.length);
 	const buildingsByCommunity = new Int32Array(communities.length);

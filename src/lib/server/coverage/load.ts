@@ -58,23 +58,41 @@ export async function loadBuildings(db: Db, communityIndex: Map<string, number>)
 	return { buildings, buildingCommunity, buildingGrid, population, gridCodes: [...gridIndex.keys()] };
 }
 
-export async function loadFacilities(db: Db, categories: string[]): Promise<Map<string, CoverageFacility[]>> {
+/** What capacity rules read of a facility beside its geometry (index-aligned with its category's facilities). */
+export interface FacilityFacts {
+	name: string | null;
+	/** a point on it (ST_PointOnSurface), WGS-84 */
+	lon: number;
+	lat: number;
+	attributes: Record<string, unknown> | null;
+}
+
+/** The facilities of these categories, read once in keyset pages: their geometry for every rule, their facts for capacity rules. */
+export async function loadFacilities(
+	db: Db,
+	categories: string[]
+): Promise<{ byCategory: Map<string, CoverageFacility[]>; facts: Map<string, FacilityFacts[]> }> {
 	const byCategory = new Map<string, CoverageFacility[]>(categories.map((c) => [c, []]));
-	if (categories.length === 0) return byCategory;
-	type Row = { id: string; source_id: string; category_code: string; geom: Geometry };
+	const facts = new Map<string, FacilityFacts[]>(categories.map((c) => [c, []]));
+	if (categories.length === 0) return { byCategory, facts };
+	type Row = { id: string; source_id: string; category_code: string; geom: Geometry } & FacilityFacts;
 	const rows = await pagedRows<Row>(
 		statementTargetMs(db),
 		(r) => r.id,
 		(after, limit) =>
 			db.query<Row>(
-				`SELECT id::text AS id, source_id, category_code, ST_AsGeoJSON(geom, 7)::json AS geom FROM facilities
-				 WHERE category_code = ANY($1::text[]) AND id > COALESCE($2::bigint, 0) ORDER BY id LIMIT $3`,
+				`SELECT id::text AS id, source_id, category_code, ST_AsGeoJSON(geom, 7)::json AS geom, name, ST_X(p) AS lon, ST_Y(p) AS lat, attributes
+				 FROM (SELECT *, ST_PointOnSurface(geom) AS p FROM facilities
+				       WHERE category_code = ANY($1::text[]) AND id > COALESCE($2::bigint, 0) ORDER BY id LIMIT $3) f ORDER BY id`,
 				[categories, after, limit]
 			),
 		1000
 	);
-	for (const r of rows) byCategory.get(r.category_code)!.push({ id: r.source_id, category: r.category_code, geometry: r.geom });
-	return byCategory;
+	for (const r of rows) {
+		byCategory.get(r.category_code)!.push({ id: r.source_id, category: r.category_code, geometry: r.geom });
+		facts.get(r.category_code)!.push({ name: r.name, lon: r.lon, lat: r.lat, attributes: r.attributes });
+	}
+	return { byCategory, facts };
 }
 
 export async function loadCommunities(db: Db): Promise<CoverageCommunity[]> {

@@ -2,6 +2,7 @@
 // community) and the detail of a capacity rule's cell.
 import type { Geometry } from 'geojson';
 import { isJudged } from '../../../../geo/coverage';
+import { reaches } from '../../../../geo/capacity';
 import type { Db } from '../db';
 import { ruleReachM, type CoverageRule } from './rules';
 import type { CapacityFacilityRow } from './capacity';
@@ -14,7 +15,7 @@ export interface CapacityCellDetail {
 	rule: CoverageRule;
 	cell: CoverageCell;
 	reachM: number;
-	facilities: Omit<CapacityFacilityRow, 'reaches'>[];
+	facilities: Omit<CapacityFacilityRow, 'index'>[];
 }
 
 /** null when the rule is not a capacity rule (then cellDetail answers). At most 500 facilities, largest shortfall first. */
@@ -22,9 +23,10 @@ export async function capacityCellDetail(db: Db, communityCode: string, ruleId: 
 	const state = await getCoverage(db);
 	const { ci, rule, cell, community } = findCell(state, communityCode, ruleId);
 	if (rule.kind !== 'capacity') return null;
+	const reachesOf = state.capacity.reaches.get(rule.id);
 	const facilities = (state.capacity.facilities.get(rule.id) ?? [])
-		.filter((f) => f.reaches.includes(ci))
-		.map(({ reaches: _, ...f }) => f)
+		.filter((f) => reachesOf !== undefined && reaches(reachesOf, f.index, ci))
+		.map(({ index: _, ...f }) => f)
 		.sort((a, b) => (b.shortfall ?? -1) - (a.shortfall ?? -1) || a.id.localeCompare(b.id))
 		.slice(0, 500);
 	return { kind: 'capacity', community, rule, cell, reachM: ruleReachM(rule), facilities };
