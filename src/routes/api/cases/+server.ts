@@ -12,6 +12,7 @@ import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { intParam, timeParam } from '$lib/server/http/params';
 import { isCrsName } from '../../../../geo/cases';
 import type { RequestHandler } from './$types';
+import { streamedJson } from '$lib/server/http/json-stream';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const since = timeParam(url.searchParams.get('since'), 'since');
@@ -20,7 +21,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const scope = readScope(locals.user);
 	const last = await lastEventId(db, scope);
 	const cases = await listCases(db, { since: since?.toISOString(), limit, units: scope });
-	return json({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
+	return streamedJson({ cases, lastEventId: last }, { headers: { 'cache-control': 'no-store' } });
 };
 
 export const POST: RequestHandler = async ({ request, url, locals }) => {

@@ -7,6 +7,7 @@ import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/map
 import { readScope } from '$lib/server/auth/scope';
 import { apiErrorFrom } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
+import { streamedJson } from '$lib/server/http/json-stream';
 
 export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!isMapLayer(params.layer)) {
@@ -21,7 +22,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const code = url.searchParams.get('code') ?? undefined;
 	try {
 		const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels, code, scope: readScope(locals.user) });
-		return json(collection, { headers: { 'cache-control': 'no-store' } });
+		return streamedJson(collection, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
 		return apiErrorFrom(err);
 	}

@@ -9,10 +9,11 @@ import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { loadPlan, savePlan, type SaveInput } from '$lib/server/plans';
 import { authorOf } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
+import { streamedJson } from '$lib/server/http/json-stream';
 
 export const GET: RequestHandler = async ({ params }) => {
 	try {
-		return json(await loadPlan(requireDb(), params.community), { headers: { 'cache-control': 'no-store' } });
+		return streamedJson(await loadPlan(requireDb(), params.community), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
 		return apiErrorFrom(err);
 	}
