@@ -51,14 +51,16 @@ export function timeParam(text: string | null | undefined, name: string): Date |
 export function unitCodeParam(text: string | null | undefined, name: string, kinds: UnitKind[] = ['subdistrict', 'community', 'grid']): string | null {
 	if (text === null || text === undefined || text === '') return null;
 	const kind = unitKindOf(text);
-	if (!kind || !kinds.includes(kind)) {
-		const rule = unitCodeRule(kinds);
-		error(400, { message: `${rule.zh} / ${rule.en}`, code: `bad_${name}` });
-	}
+	if (!kind || !kinds.includes(kind)) refuseUnitCode(name, kinds);
 	return text;
 }
 
+function refuseUnitCode(name: string, kinds: UnitKind[]): never {
+	const rule = unitCodeRule(kinds);
+	error(400, { message: `${rule.zh} / ${rule.en}`, code: `bad_${name}` });
+}
+
 /** As unitCodeParam, for a code the route cannot do without: absent is refused the same way. */
-export function requiredUnitCode(text: string | null | undefined, name: string, kinds?: UnitKind[]): string {
-	return unitCodeParam(text || '-', name, kinds)!;
+export function requiredUnitCode(text: string | null | undefined, name: string, kinds: UnitKind[] = ['subdistrict', 'community', 'grid']): string {
+	return unitCodeParam(text, name, kinds) ?? refuseUnitCode(name, kinds);
 }
