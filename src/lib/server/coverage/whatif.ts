@@ -1,5 +1,5 @@
 // What-if: the data the browser needs to try facilities for one rule, and the walking what-if run here.
-import { evaluateRules, withFacilityCount, type CoverageFacility, type CoverageRuleSpec } from '../../../../geo/coverage';
+import { UnitResultTable, type CoverageFacility, type CoverageRuleSpec } from '../../../../geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM } from './rules';
 import { type CoverageCell, CoverageInputError, distanceKey } from './types';
@@ -67,9 +67,6 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 	const rules = state.report.rules.filter((r) => r.kind === 'distance' && r.category === category && r.metric === 'walk');
 	const maxM = Math.max(...rules.map(ruleReachM));
 	const k = distanceKey('walk', category);
-	const found = new Map<string, Float64Array>();
-	const { walkNetwork } = await searchDistances(db, state.buildings, [{ key: k, metric: 'walk', facilities, maxM }], found, new Map());
-	const distanceM = found.get(k)!;
 	const specs: CoverageRuleSpec[] = rules.map((r) => ({
 		id: r.id,
 		category,
@@ -77,23 +74,38 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 		requiredShare: r.requiredSharePct / 100,
 		metric: 'walk'
 	}));
+	// The search and the judging of every community grow with the city: both in the job worker, the
+	// results back as columns (as the full recompute does).
+	const found = new Map<string, Float64Array>();
+	const {
+		walkNetwork,
+		evaluated: [packed]
+	} = await searchDistances(db, state.buildings, [{ key: k, metric: 'walk', facilities, maxM }], found, new Map(), {
+		households: state.buildings.households,
+		specs,
+		units: [{ unitOf: state.buildingCommunity, count: state.report.communities.length }]
+	});
+	const distanceM = found.get(k)!;
+	const after = new UnitResultTable(packed, () => facilities.length);
 	const cells: CoverageCell[] = [];
-	for (const raw of evaluateRules(state.buildings, state.buildingCommunity, state.report.communities.length, specs, new Map([[k, distanceM]]))) {
-		const res = withFacilityCount(raw, facilities.length);
-		const before = state.results.brief(res.ruleId, res.unit);
-		if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
-		cells.push({
-			community: state.report.communities[res.unit].code,
-			rule: res.ruleId,
-			status: res.status,
-			share: res.share,
-			householdsTotal: res.householdsTotal,
-			householdsCovered: res.householdsCovered,
-			householdsShort: res.householdsShort,
-			buildings: res.buildings,
-			uncovered: res.uncovered.length,
-			metricUsed: walkNetwork ? 'walk' : 'straight'
-		});
+	for (const spec of specs) {
+		for (let unit = 0; unit < after.unitCount; unit++) {
+			const res = after.brief(spec.id, unit)!;
+			const before = state.results.brief(spec.id, unit);
+			if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
+			cells.push({
+				community: state.report.communities[unit].code,
+				rule: spec.id,
+				status: res.status,
+				share: res.share,
+				householdsTotal: res.householdsTotal,
+				householdsCovered: res.householdsCovered,
+				householdsShort: res.householdsShort,
+				buildings: res.buildings,
+				uncovered: res.uncoveredCount,
+				metricUsed: walkNetwork ? 'walk' : 'straight'
+			});
+		}
 	}
 	const distances: Record<string, number | null> = {};
 	state.buildingCommunity.forEach((c, i) => {
