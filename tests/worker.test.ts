@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { submitReport } from '../src/lib/server/worker/reports';
 import { addNote } from '../src/lib/server/worker/notes';
-import { readPhoto, savePhoto } from '../src/lib/server/worker/photos';
+import { casePhotos, readPhoto, savePhoto } from '../src/lib/server/worker/photos';
 import { listTasks } from '../src/lib/server/worker/tasks';
 import { listPatrols, patrolDays, readTrack, storePoints, sweepTracks } from '../src/lib/server/worker/patrol';
 import { FieldError } from '../src/lib/server/worker/errors';
@@ -170,6 +170,11 @@ for (const engine of testEngines()) {
 			expect(back.bytes.byteLength).toBe(row.bytes);
 			const dir = path.dirname(path.join(photos, row.file));
 			expect(fs.readdirSync(dir).filter((f) => f.startsWith('p-race-000001'))).toEqual([path.basename(row.file)]);
+			// The case card's list: who, when (the camera's time where it gave one) and how far from the case the camera was.
+			const listed = await casePhotos(db, 'm-report-0001', { lon: 118.05, lat: 32.0505 });
+			const first = listed.find((p) => p.id === 'p-photo-00001')!;
+			expect(first).toMatchObject({ actor: 'user:wk1', takenAt: '2026-01-05T01:59:00.000Z', exif: { lon: 118.05, lat: 32.05 }, offsetM: 56 });
+			expect(listed.find((p) => p.id === 'p-photo-00005')).toMatchObject({ takenAt: null, exif: null, offsetM: null });
 			await db.query(`DELETE FROM case_photos WHERE id = 'p-race-000001'`); // the tasks below count the case's photos
 			fs.rmSync(path.join(photos, row.file));
 		});

@@ -96,3 +96,16 @@ export interface Scorecard {
 	/** The reader's units when narrower than the city (the figures are theirs only). */
 	scope: string[] | null;
 }
+
+/** A case's photo as its card lists it: who took it and when, and where the camera says it was. */
+export interface CasePhoto {
+	id: string;
+	at: string;
+	actor: string;
+	/** the camera's time (EXIF), when the phone read one */
+	takenAt: string | null;
+	/** the camera's position (EXIF), WGS-84 */
+	exif: { lon: number; lat: number } | null;
+	/** metres from the case's position to the camera's (null without one) */
+	offsetM: number | null;
+}

@@ -12,6 +12,8 @@ import { clientId, FieldError, optionalText } from './errors';
 import { caseInScope } from './notes';
 import { PHOTO_EXT, sniffImage, type PhotoMime } from './sniff';
 import { MAX_PHOTOS, MAX_THUMB_BYTES, maxPhotoBytes } from './limits';
+import { haversineMeters } from '../../../../geo/measure';
+import type { CasePhoto } from '../../cases/types';
 
 const MB = 1024 * 1024;
 export { MAX_PHOTOS, MAX_THUMB_BYTES, maxPhotoBytes };
@@ -148,4 +150,33 @@ export async function readPhoto(q: Queryable, scope: Scope, id: string, thumb: b
 	const file = path.join(dir, row.file);
 	if (!file.startsWith(dir + path.sep) || !fs.existsSync(file)) throw unknown();
 	return { bytes: new Uint8Array(fs.readFileSync(file)), mime: row.mime, sha256: row.sha256 };
+}
+
+/**
+ * The photos of a case the caller has already found inside the reader's jurisdiction (its external id),
+ * oldest first; `at`: the case's position, for each photo's offset.
+ */
+export async function casePhotos(q: Queryable, sourceId: string, at: { lon: number; lat: number }): Promise<CasePhoto[]> {
+	const rows = await q.query<{
+		id: string;
+		at: Date | string;
+		actor: string;
+		taken_at: Date | string | null;
+		exif_lon: number | null;
+		exif_lat: number | null;
+	}>(
+		'SELECT id, at, actor, taken_at, exif_lon, exif_lat FROM case_photos WHERE case_id = (SELECT id FROM cases WHERE source_id = $1) ORDER BY at, id LIMIT 60',
+		[sourceId]
+	);
+	return rows.map((r) => {
+		const exif = r.exif_lon !== null && r.exif_lat !== null ? { lon: Number(r.exif_lon), lat: Number(r.exif_lat) } : null;
+		return {
+			id: r.id,
+			at: new Date(r.at).toISOString(),
+			actor: r.actor,
+			takenAt: r.taken_at ? new Date(r.taken_at).toISOString() : null,
+			exif,
+			offsetM: exif ? Math.round(haversineMeters([at.lon, at.lat], [exif.lon, exif.lat])) : null
+		};
+	});
 }

@@ -6,6 +6,7 @@ import { readScope } from '$lib/server/auth/scope';
 import { requireDb } from '$lib/server/runtime';
 import { getCase, ingestCases } from '$lib/server/cases';
 import { caseOps } from '$lib/server/cases/ops';
+import { casePhotos } from '$lib/server/worker/photos';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
@@ -14,8 +15,11 @@ const notFound = (id: string) => apiError(404, `案件“${id}”不存在 / no 
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const db = requireDb();
 	const found = await getCase(db, params.id, readScope(locals.user));
-	// ops: the case's operations (subclass, department, steps, the open stage's clock), null before 立案 here.
-	return found ? json({ ...found, ops: await caseOps(db, params.id) }, { headers: { 'cache-control': 'no-store' } }) : notFound(params.id);
+	if (!found) return notFound(params.id);
+	// ops: the case's operations (subclass, department, steps, the open stage's clock), null before 立案 here;
+	// photos: who took each, when, and how far from the case the camera says it was.
+	const [ops, photos] = await Promise.all([caseOps(db, params.id), casePhotos(db, params.id, found)]);
+	return json({ ...found, ops, photos }, { headers: { 'cache-control': 'no-store' } });
 };
 
 export const PATCH: RequestHandler = async ({ params, request, locals }) => {
