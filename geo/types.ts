@@ -1,5 +1,6 @@
 // Shared contract between the pure geospatial core (geo/) and the server writers (src/lib/server).
 // geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
+import { GridAtlasError } from './errors';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { ArchiveLimits } from './archive/limits';
 import type { ImportCrs } from './crs/epsg-codes';
@@ -29,13 +30,13 @@ export interface FeatureIssue {
 }
 
 /** A whole file refused before any feature is looked at. */
-export class ImportFileError extends Error {
+export class ImportFileError extends GridAtlasError {
 	constructor(
 		public readonly file: string,
 		public readonly rule: string,
 		message: string
 	) {
-		super(`${file}: ${message}`);
+		super(`${file}: ${message}`, { code: 'bad_file', details: { rule } });
 		this.name = 'ImportFileError';
 	}
 }

@@ -14,7 +14,7 @@
 -- vertex by vertex). The same transformation as on the fly, so the same tiles.
 --
 -- tile_properties — a grid's properties in its tiles, as the JSON array the embedded engine's tiler
--- reads (the list of LAYER_SQL.grids in src/lib/server/tiles.ts, in that order): built once per write
+-- reads (the list of LAYER_SQL.grids in src/lib/server/map/tiles.ts, in that order): built once per write
 -- instead of once per tile and grid (a fifth of a zoom-12 tile's query). json_build_array is only
 -- STABLE because some types print by settings; text and boolean do not, so the wrapper may say
 -- IMMUTABLE, as a generated column needs.

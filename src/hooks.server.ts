@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import type { Db } from '$lib/server/db';
 import { DatabaseStartingError, requireDb, runtimeState, startRuntime, stopRuntime } from '$lib/server/runtime';
-import { isCrossSiteWrite } from '$lib/server/csrf';
-import { startingPage } from '$lib/server/starting-page';
+import { isCrossSiteWrite } from '$lib/server/http/csrf';
+import { startingPage } from '$lib/server/runtime/starting-page';
 import { authorize } from '$lib/server/auth/policy';
 import { resolveSession, SESSION_COOKIE, TOKEN_COOKIE } from '$lib/server/auth/sessions';
 import { resolveToken } from '$lib/server/auth/tokens';
@@ -47,7 +47,7 @@ function jsonError(status: number, message: string, code: string, headers: Recor
 
 // The rest of an oversized body is never parsed: Node discards it after the answer (closing the
 // connection instead would reset it under a client still sending, and lose the answer).
-const tooLarge = (err: BodyTooLargeError) => jsonError(413, err.message, 'too_large');
+const tooLarge = (err: BodyTooLargeError) => jsonError(err.status, err.message, err.code);
 
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 
@@ -163,7 +163,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		event.request = await boundedRequest(event.request, limit, event.route.id);
 	} catch (err) {
 		if (err instanceof BodyTooLargeError) return tooLarge(err);
-		if (err instanceof BadTextError) return jsonError(400, err.message, 'bad_text');
+		if (err instanceof BadTextError) return jsonError(err.status, err.message, err.code);
 		throw err;
 	}
 

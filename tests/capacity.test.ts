@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
-import { loadDemo } from '../src/lib/server/demo';
+import { loadDemo } from '../src/lib/server/imports/demo';
 import { importFile } from '../src/lib/server/imports';
 import { getCoverage } from '../src/lib/server/coverage';
-import { capacityCellDetail } from '../src/lib/server/coverage-views';
-import { coverageCsv } from '../src/lib/server/coverage-export';
-import { createRule, getRule, listRules, updateRule, validateRule, RuleValidationError } from '../src/lib/server/rules';
+import { capacityCellDetail } from '../src/lib/server/coverage/views';
+import { coverageCsv } from '../src/lib/server/coverage/export';
+import { createRule, getRule, listRules, updateRule, validateRule, RuleValidationError } from '../src/lib/server/coverage/rules';
 import { PERSONS_PER_HOUSEHOLD } from '../geo/capacity';
 import { testEngines } from './helpers/engines';
 

@@ -3,12 +3,12 @@
 // case read limited to the reader's jurisdiction even when it asks for a unit above it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
-import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/case-analysis';
+import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/cases/analysis';
 import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '../geo/density';
 import { wallLive } from '../src/lib/server/wall';
-import { layerGeoJSON } from '../src/lib/server/mapdata';
+import { layerGeoJSON } from '../src/lib/server/map/geojson';
 import { getCase, listCases } from '../src/lib/server/cases';
-import { lastEventId } from '../src/lib/server/case-events';
+import { lastEventId } from '../src/lib/server/cases/events';
 import { testEngines } from './helpers/engines';
 
 const SD = '320102900';

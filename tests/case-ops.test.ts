@@ -9,7 +9,7 @@ import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
 import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
 import { findCaseAt } from '../src/lib/server/cases/lookup';
 import { checkSubclassChange, checkYearDays, updateSubclass } from '../src/lib/server/cases/taxonomy';
-import { caseKpis } from '../src/lib/server/case-analysis';
+import { caseKpis } from '../src/lib/server/cases/analysis';
 import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
 import { elapsed } from '../geo/cases/worktime';
 import { testEngines } from './helpers/engines';

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { ATTRIBUTED_ROWS, getCase, ingestCases, listCases } from '../src/lib/server/cases';
-import { caseEventStream, caseHub, closeCaseHub } from '../src/lib/server/case-events';
+import { caseEventStream, caseHub, closeCaseHub } from '../src/lib/server/cases/events';
 import { importFile } from '../src/lib/server/imports';
-import { reassignToHierarchy } from '../src/lib/server/hierarchy';
+import { reassignToHierarchy } from '../src/lib/server/layers/hierarchy';
 import { testEngines } from './helpers/engines';
 import { parseSimulateArgs, rateLine, SimulateUsageError } from '../src/cli/simulate-cases';
 

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvParse } from 'd3-dsv';
 import type { Db } from '../src/lib/server/db';
-import { loadDemo } from '../src/lib/server/demo';
+import { loadDemo } from '../src/lib/server/imports/demo';
 import { cellDetail, computeCoverage, filterReport, getCoverage, suggestForCell, whatIfWalk, CoverageInputError } from '../src/lib/server/coverage';
-import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage-export';
+import { coverageCsv, coverageGeoJSON, CSV_COLUMNS } from '../src/lib/server/coverage/export';
 import {
 	createRule,
 	deleteRule,
@@ -17,15 +17,15 @@ import {
 	RuleExistsError,
 	RuleNotFoundError,
 	RuleValidationError
-} from '../src/lib/server/rules';
+} from '../src/lib/server/coverage/rules';
 import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
 import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
 import { communitiesWithData } from '../src/lib/coverage/with-data';
-import { lifeCircles, LifeCircleError } from '../src/lib/server/life-circle';
-import { facilityServes } from '../src/lib/server/coverage-walk';
+import { lifeCircles, LifeCircleError } from '../src/lib/server/coverage/life-circle';
+import { facilityServes } from '../src/lib/server/coverage/walk';
 import { snapBuildings, walkNearest } from '../geo/coverage/walk';
-import { getWalkGraph, serveIsochrone } from '../src/lib/server/network';
+import { getWalkGraph, serveIsochrone } from '../src/lib/server/map/walk-network';
 import { testEngines } from './helpers/engines';
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest, type ImportSummary } from '../src/lib/server/imports';
 import { ingestCases, type IngestResult } from '../src/lib/server/cases';
-import { closeCaseHub } from '../src/lib/server/case-events';
+import { closeCaseHub } from '../src/lib/server/cases/events';
 import { CaseBodyError } from '../geo/cases';
 import { ImportFileError, type CrsName, type LayerName } from '../geo/types';
 import { mulberry32, type Random } from '../geo/synth/prng';

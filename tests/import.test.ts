@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest } from '../src/lib/server/imports';
-import { loadDemo } from '../src/lib/server/demo';
+import { loadDemo } from '../src/lib/server/imports/demo';
 import { ImportFileError } from '../geo/types';
 import { testEngines } from './helpers/engines';
 
@@ -125,7 +125,7 @@ for (const engine of testEngines()) {
 			});
 
 			it('finds the grid holding a point', async () => {
-				const { locatePoint } = await import('../src/lib/server/hierarchy');
+				const { locatePoint } = await import('../src/lib/server/layers/hierarchy');
 				const loc = await locatePoint(db, inside.lon, inside.lat);
 				expect(loc.community?.code).toBe(inside.community);
 				expect(loc.grid?.code.startsWith(inside.community)).toBe(true);

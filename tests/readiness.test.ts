@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { readiness } from '../src/lib/server/readiness';
-import { loadDemo } from '../src/lib/server/demo';
+import { loadDemo } from '../src/lib/server/imports/demo';
 import { getCoverage } from '../src/lib/server/coverage';
-import { lifeCircles } from '../src/lib/server/life-circle';
+import { lifeCircles } from '../src/lib/server/coverage/life-circle';
 import { wallBase } from '../src/lib/server/wall';
 import { testEngines } from './helpers/engines';
 

@@ -6,7 +6,7 @@
 import KDBush from 'kdbush';
 import type { Geometry } from 'geojson';
 import type { BuildingSet, CoverageFacility } from '../coverage/types';
-import { distanceToGeometry } from '../coverage/facility-index';
+import { distanceToGeometry } from '../coverage/facility-parts';
 import { facilityEntrances, MAX_SNAP_M } from '../coverage/walk';
 import { networkNearestDistances, snapPoints, type SnapResult, type WalkGraph } from '../network/graph';
 import { rulerAt } from '../measure/ruler';

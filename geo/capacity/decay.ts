@@ -6,6 +6,8 @@
 //   exponential  exp(−β · d / d0)                                       (β default 3: 0.05 at d0)
 //   gaussian     (exp(−½ (d / d0)² · β) − exp(−½ β)) / (1 − exp(−½ β))  (Dai 2010 with β = 1: 1 at 0, 0 at d0)
 //   gravity      (max(d, dMin) / dMin)^−β                               (β default 1, dMin 50 m: 1 within 50 m)
+import { GridAtlasError } from '../errors';
+
 export type DecayKind = 'none' | 'linear' | 'exponential' | 'gaussian' | 'gravity';
 export const DECAY_KINDS: readonly DecayKind[] = ['none', 'linear', 'exponential', 'gaussian', 'gravity'];
 
@@ -19,9 +21,9 @@ export interface DecaySpec {
 	minM?: number;
 }
 
-export class DecayError extends Error {
+export class DecayError extends GridAtlasError {
 	constructor(message: string) {
-		super(message);
+		super(message, { code: 'bad_decay' });
 		this.name = 'DecayError';
 	}
 }

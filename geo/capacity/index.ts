@@ -15,3 +15,4 @@ export { straightCatchments, walkCatchments } from './catchment';
 export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
 export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
 export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';
+export { reaches, unitsReached, type UnitsReached } from './units-reached';

@@ -1,5 +1,5 @@
 // Attribution of a case to its grid, community and subdistrict, in memory: the same rule as the SQL
-// in src/lib/server/cases.ts (ATTRIBUTED_ROWS) and the same point-in-polygon test as PostGIS's
+// in src/lib/server/cases/index.ts (ATTRIBUTED_ROWS) and the same point-in-polygon test as PostGIS's
 // ST_Contains(polygon, point), so an ingest batch need not run three spatial lookups per row in the
 // database. The rule:
 //   grid      = the grid version valid at the reported time that contains the point (a grid that still

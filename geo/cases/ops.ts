@@ -3,6 +3,7 @@
 // 返工 (rework: verification failed, back to handling, counted), 缓办 (postponement, requested then
 // approved or refused) and 作废 (void, with a reason). Pure: which step is allowed from which stage,
 // who may take it, what it needs, and where it leads. The database side is src/lib/server/cases/ops.ts.
+import { GridAtlasError } from '../errors';
 
 /** The stage a case is in: the step it waits for. */
 export const STAGES = ['register', 'dispatch', 'handle', 'verify', 'close', 'closed', 'voided'] as const;
@@ -108,14 +109,14 @@ export function stageOf(status: string, verified: boolean): Stage {
 
 export type Postponement = 'requested' | 'approved' | 'rejected' | null;
 
-export class CaseStepError extends Error {
+export class CaseStepError extends GridAtlasError {
 	constructor(
 		readonly code: 'unknown_action' | 'step_not_allowed' | 'reason_required' | 'not_your_side' | 'postponement' | 'bad_step',
 		readonly zh: string,
 		readonly en: string,
 		readonly status: 400 | 403 | 409 = 409
 	) {
-		super(`${zh} / ${en}`);
+		super(`${zh} / ${en}`, { code, zh, en, status });
 		this.name = 'CaseStepError';
 	}
 }

@@ -2,6 +2,7 @@
 // counts, each with its numerator and denominator, a score from a configurable scheme (points per
 // indicator, a target and a deduction per percentage point short of it, or per case), a rank, and
 // the change against the previous period. Pure: the counts come from src/lib/server/cases/scorecard.ts.
+import { GridAtlasError } from '../errors';
 
 /** Counts of one unit (grid, community, subdistrict, department or worker) for a period. */
 export interface ScoreCounts {
@@ -121,9 +122,9 @@ export interface ScoreScheme {
 	minDue: number;
 }
 
-export class SchemeError extends Error {
+export class SchemeError extends GridAtlasError {
 	constructor(zh: string, en: string) {
-		super(`${zh} / ${en}`);
+		super(`${zh} / ${en}`, { code: 'bad_scorecard' });
 		this.name = 'SchemeError';
 	}
 }

@@ -22,7 +22,7 @@ import {
 	type CoverageRuleSpec,
 	type UnitRuleResult
 } from './index';
-import { decompose, distanceToParts, type Parts } from './facility-index';
+import { decompose, distanceToParts, type Parts } from './facility-parts';
 import { haversineMeters } from '../measure';
 import { vincenty } from '../measure/test/vincenty';
 import { mulberry32, type Random } from '../synth/prng';

@@ -3,7 +3,8 @@
 export type { BuildingSet, CoverageFacility, NearestResult, CoverageRuleSpec, CoverageStatus, UnitRuleResult } from './types';
 export { distanceKey } from './types';
 export { rulerAt, distFrom, segDistFrom, distanceM, type Ruler } from '../measure/ruler';
-export { FacilityIndex, distanceToGeometry } from './facility-index';
+export { FacilityIndex } from './facility-index';
+export { distanceToGeometry } from './facility-parts';
 export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from './nearest';
 export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';

@@ -6,7 +6,9 @@
 // at the first element whose best case exceeds its current nearest. Bounds are rigorous for the
 // canonical distance (ruler.ts), so the result equals a brute-force loop over every facility.
 import type { BuildingSet, CoverageFacility, NearestResult } from './types';
-import { Candidates, FacilityIndex, insidePoly, polyDistFrom, type PolyRec } from './facility-index';
+import { FacilityIndex } from './facility-index';
+import { Candidates } from './facility-candidates';
+import { insidePoly, polyDistFrom, type PolyRec } from './facility-parts';
 import { bandOf, KY_MIN, rulerAt, rulerInto, rulerOfStep, RULER_STEPS_PER_DEGREE, type Band } from '../measure/ruler';
 
 /** Buildings bucketed on a lon/lat grid, in cell order, with their rulers. */

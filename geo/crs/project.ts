@@ -1,6 +1,7 @@
 // Gauss–Krüger metres (CGCS2000, EPSG:4491–4554) → WGS-84 degrees through proj4. The proj strings
 // are built from the EPSG parameters in ./epsg-codes.ts. CGCS2000 and WGS-84 agree to within a
 // metre, so no datum shift is applied (as the map does for Tianditu).
+import { GridAtlasError } from '../errors';
 import proj4 from 'proj4';
 import type { FeatureCollection, Geometry, Position } from 'geojson';
 import type { BilingualText } from '../issues';
@@ -139,12 +140,12 @@ export function collectionToWgs84(fc: FeatureCollection, crs: ImportCrs): Featur
 	};
 }
 
-export class ProjectionError extends Error {
+export class ProjectionError extends GridAtlasError {
 	constructor(
 		public readonly index: number,
 		public readonly text: BilingualText
 	) {
-		super(`${text.zh} / ${text.en}`);
+		super(`${text.zh} / ${text.en}`, { code: 'bad_projection', zh: text.zh, en: text.en, details: { index } });
 		this.name = 'ProjectionError';
 	}
 }

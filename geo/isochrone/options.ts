@@ -1,5 +1,6 @@
 // Walking isochrones (see ./index.ts): errors, options and their checking, the collection's shapes.
 
+import { GridAtlasError } from '../errors';
 import type { Feature, Polygon, MultiPolygon, FeatureCollection } from 'geojson';
 import type { WalkGraph } from '../network/graph';
 import { WALK_SPEED_M_PER_MIN } from '../network/speed';
@@ -7,12 +8,13 @@ import { WALK_SPEED_M_PER_MIN } from '../network/speed';
 export type IsochroneErrorCode = 'outside_network' | 'bad_speed' | 'too_many_minutes' | 'bad_minutes' | 'bad_point' | 'no_network';
 
 /** A request the isochrone cannot answer; `message` is Chinese / English. */
-export class IsochroneError extends Error {
+export class IsochroneError extends GridAtlasError {
 	constructor(
 		readonly code: IsochroneErrorCode,
 		message: string
 	) {
-		super(message);
+		// No walking network yet is a state of the data (409); everything else is a bad request.
+		super(message, { code, status: code === 'no_network' ? 409 : 400 });
 		this.name = 'IsochroneError';
 	}
 }

@@ -1,5 +1,6 @@
 // Bilingual (Chinese first, English after) problem reports that name the file, the feature and the rule.
 // Every module builds its messages here so the wording and layout stay the same everywhere.
+import { GridAtlasError } from '../errors';
 import { ImportFileError, type FeatureIssue } from '../types';
 
 /** Where a feature sits in its file: GeoJSON/Shapefile/OSM features are counted, CSV rows are file lines. */
@@ -50,12 +51,12 @@ export function fileError(fileName: string, rule: string, text: BilingualText): 
  * A whole-file problem found by code that does not know the file's name (the zip and PBF readers,
  * the capped inflater): the reader that does names it with {@link fileProblemError}.
  */
-export class FileProblem extends Error {
+export class FileProblem extends GridAtlasError {
 	constructor(
 		readonly rule: string,
 		readonly text: BilingualText
 	) {
-		super(`${text.en} [${rule}]`);
+		super(`${text.en} [${rule}]`, { code: 'bad_file', zh: text.zh, en: text.en, details: { rule } });
 		this.name = 'FileProblem';
 	}
 }

@@ -1,5 +1,6 @@
 // Split an area in two along one line: a road fitted as a centreline (splitByLine, for proposals and
 // the demo), or a planner's drawn polyline followed exactly (splitByPolyline); and tidy coordinates.
+import { GridAtlasError } from '../errors';
 import { bbox as turfBbox, difference, featureCollection, intersect } from '@turf/turf';
 import type { BBox, Feature, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { expandBBox, fitCenterline, lowSidePolygon, type CenterlineOptions, type CutAxis } from './cut';
@@ -81,12 +82,12 @@ export function roundGeometry(g: Areal, decimals = 7): Areal {
 /** Why a drawn line cannot split an area (see splitByPolyline). */
 export type SplitLineReason = 'too_short' | 'ends_inside' | 'self_intersecting' | 'no_cut';
 
-export class SplitLineError extends Error {
+export class SplitLineError extends GridAtlasError {
 	constructor(
 		readonly reason: SplitLineReason,
 		message: string
 	) {
-		super(message);
+		super(message, { code: 'bad_split_line', details: { reason } });
 		this.name = 'SplitLineError';
 	}
 }

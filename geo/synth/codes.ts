@@ -2,14 +2,15 @@
 // so a synthetic city can share a database with real data and never collide with it:
 //   subdistrict 99 CCCC SSS (copy number 0001–9999, subdistrict of the copy)
 //   community   <subdistrict> NNN   grid <community> GGG (the demo grid's own sequence number).
+import { GridAtlasError } from '../errors';
 
 export const SYNTH_PROVINCE = '99';
 export const MAX_COPIES = 9999;
 
 /** Options that cannot make a city; the message says which and why (Chinese first). */
-export class SynthOptionsError extends Error {
+export class SynthOptionsError extends GridAtlasError {
 	constructor(message: string) {
-		super(message);
+		super(message, { code: 'bad_synth_options' });
 		this.name = 'SynthOptionsError';
 	}
 }

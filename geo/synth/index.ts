@@ -1,5 +1,5 @@
 // Synthetic cities for scale tests and benchmarks: the demo block repeated and jittered, with
-// synthetic codes (province '99'). Pure generation; the server writes it (src/lib/server/synth.ts).
+// synthetic codes (province '99'). Pure generation; the server writes it (src/lib/server/imports/synth.ts).
 export {
 	buildTemplate,
 	bboxOf,

@@ -1,6 +1,8 @@
 // Web Mercator tile arithmetic, computed exactly as PostGIS does it (ST_TileEnvelope and the affine
 // step of ST_AsMVTGeom), so the JS tiler and the database land on the same pixel for the same vertex.
 
+import { GridAtlasError } from '../errors';
+
 /** Half the Web Mercator world width in metres: π × 6 378 137 (PostGIS's ST_TileEnvelope bounds). */
 export const MERCATOR_MAX = 20037508.342789244;
 /** The sphere of EPSG:3857. */
@@ -25,9 +27,9 @@ export interface MercatorBox {
 }
 
 /** A tile address that cannot exist; the message says which part is wrong (Chinese first). */
-export class TileCoordError extends Error {
+export class TileCoordError extends GridAtlasError {
 	constructor(message: string) {
-		super(message);
+		super(message, { code: 'bad_tile' });
 		this.name = 'TileCoordError';
 	}
 }

@@ -2,12 +2,13 @@
 // 16 bytes per vertex, no number formatting in the database and no text parsing here, full double
 // precision (ST_AsGeoJSON's default 9 decimals would be enough, but costs a print and a parse).
 // Reads ISO and PostGIS-extended (EWKB) headers, either byte order; Z and M are skipped.
+import { GridAtlasError } from '../errors';
 import type { Geometry, Position } from 'geojson';
 import type { FlatGeometry } from './geometry';
 
-export class WkbError extends Error {
+export class WkbError extends GridAtlasError {
 	constructor(message: string) {
-		super(`WKB 格式错误 / malformed WKB: ${message}`);
+		super(`WKB 格式错误 / malformed WKB: ${message}`, { code: 'bad_wkb' });
 		this.name = 'WkbError';
 	}
 }

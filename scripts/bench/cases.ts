@@ -20,7 +20,7 @@ import http from 'node:http';
 import { encodeCases, makeDict } from '../../geo/density';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { ingestCases } from '../../src/lib/server/cases';
-import { CaseHub, caseEventStream, closeCaseHub, sseFrame, type EventRow } from '../../src/lib/server/case-events';
+import { CaseHub, caseEventStream, closeCaseHub, sseFrame, type EventRow } from '../../src/lib/server/cases/events';
 import { ensureBuild, startApp } from '../../tests/browser/helpers/app-server';
 import { onCaseFrames } from './sse';
 
@@ -221,7 +221,7 @@ const fakeDb = {
 const hub = new CaseHub(fakeDb);
 await hub.whenReady();
 // caseEventStream subscribes through caseHub(db): register this hub for the fake database.
-const { caseHub } = await import('../../src/lib/server/case-events');
+const { caseHub } = await import('../../src/lib/server/cases/events');
 const realHub = caseHub(fakeDb);
 await realHub.whenReady();
 const FAN = SIZE.fan,

@@ -14,7 +14,7 @@
 // BENCH_LOAD_DB, BENCH_LOAD_SECONDS, BENCH_LOAD_BUILDINGS override the database, duration and city.
 import os from 'node:os';
 import { openDb, type Db } from '../../src/lib/server/db';
-import { writeSynthCity } from '../../src/lib/server/synth';
+import { writeSynthCity } from '../../src/lib/server/imports/synth';
 import { ensureBuild, startApp, type AppServer } from '../../tests/browser/helpers/app-server';
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import { quantile, runWorkload, Stats, warm, type CityFacts, type Sizes } from './load-workload';

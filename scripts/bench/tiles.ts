@@ -13,8 +13,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';
-import { writeSynthCity } from '../../src/lib/server/synth';
-import { buildTile, getTile, serveTile, defaultTileMethod, GRID_FULL_DETAIL_ZOOM } from '../../src/lib/server/tiles';
+import { writeSynthCity } from '../../src/lib/server/imports/synth';
+import { buildTile, getTile, serveTile, defaultTileMethod, GRID_FULL_DETAIL_ZOOM } from '../../src/lib/server/map/tiles';
 import { tilesCovering, type TileCoord } from '../../geo/tiles';
 import { mulberry32 } from '../../geo/synth';
 

@@ -1,5 +1,6 @@
 // `gridatlas user …` and `gridatlas token …`: accounts and tokens from the command line (the first
 // admin is created here). New passwords are generated and printed once, or read from stdin.
+import { UsageError } from './usage-error';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CommandContext } from './io';
 import { AccountError, createUser, getUserByName, listUsers, setPassword, updateUser } from '../lib/server/auth/users';
@@ -12,7 +13,7 @@ export const ACCOUNTS_USAGE = `  gridatlas user add <name> --role admin|planner|
   gridatlas token add --name <text> --kind api|wall [--units <code,…|*>] [--days <n>]
   gridatlas token list | revoke <id>`;
 
-export class AccountsUsageError extends Error {}
+export class AccountsUsageError extends UsageError {}
 
 async function readStdinPassword(ctx: CommandContext): Promise<string> {
 	return (await ctx.io.stdin()).replace(/\r?\n$/, '');

@@ -1,6 +1,7 @@
 // `gridatlas backup` / `gridatlas restore`: argument parsing and the printed summary; the work is in
 // lib/server/backup. Errors are reported here (exit 2 for usage, 1 for a refused or failed run) so
 // the main CLI only dispatches.
+import { USAGE_EXIT_CODE, UsageError } from './usage-error';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backup, BackupError, formatBytes, formatCounts, restore, type BackupTarget } from '../lib/server/backup';
@@ -12,7 +13,7 @@ export const BACKUP_USAGE = `  gridatlas backup [--out <file|dir>] [--force]
                               restore a backup into GRIDATLAS_DATA_DIR (embedded) or DATABASE_URL (server);
                               --force replaces a database that already has data`;
 
-export class BackupUsageError extends Error {}
+export class BackupUsageError extends UsageError {}
 
 const engineLabel = (engine: string) => (engine === 'postgres' ? 'PostgreSQL 服务器 server (pg_dump)' : '内嵌数据库 embedded (PGlite)');
 
@@ -43,7 +44,7 @@ async function report(run: () => Promise<number>, failed: string): Promise<numbe
 	} catch (err) {
 		if (err instanceof BackupUsageError) {
 			console.error(`${err.message}\n\n用法 / usage:\n${BACKUP_USAGE}`);
-			return 2;
+			return USAGE_EXIT_CODE;
 		}
 		if (err instanceof BackupError) {
 			console.error(`${failed}\n  ${err.message.replace(/\n/g, '\n  ')}`);

@@ -12,13 +12,12 @@ import { importFile, ImportLimitError, ImportRejectedError, type ImportSummary }
 import { runMigrations } from '../lib/server/db/migrate';
 import { CHANNEL_COMMANDS } from '../lib/server/cli-channel/protocol';
 import { formatSummary } from './summary';
-import { CoverageUsageError, runCoverage } from './coverage';
-import { IsochroneUsageError, parseIsochroneArgs, runIsochrone } from './isochrone';
-import { AccountsUsageError, runToken, runUser } from './accounts';
-import { MappingUsageError, runMapping } from './mapping';
+import { runCoverage } from './coverage';
+import { parseIsochroneArgs, runIsochrone } from './isochrone';
+import { runToken, runUser } from './accounts';
+import { runMapping } from './mapping';
 import type { CommandContext } from './io';
-
-export class UsageError extends Error {}
+import { USAGE_EXIT_CODE, UsageError } from './usage-error';
 
 export const isDatabaseCommand = (command: string | undefined): boolean => (CHANNEL_COMMANDS as readonly string[]).includes(command ?? '');
 
@@ -44,7 +43,6 @@ export async function runDatabaseCommand(argv: string[], ctx: CommandContext): P
 	throw new UsageError(`未知命令 / unknown command: ${command}`);
 }
 
-const USAGE_ERRORS = [UsageError, CoverageUsageError, IsochroneUsageError, AccountsUsageError, MappingUsageError];
 const IMPORT_ERRORS = new Set(['ImportFileError', 'ImportLimitError', 'ImportRejectedError']);
 
 export interface Failure {
@@ -59,7 +57,7 @@ export interface Failure {
 /** What to tell the user about a failed command, and its exit code: 2 for usage errors, else 1. */
 export function describeFailure(err: unknown): Failure {
 	const message = err instanceof Error ? err.message : String(err);
-	if (USAGE_ERRORS.some((c) => err instanceof c)) return { code: 2, message, usage: true, known: true };
+	if (err instanceof UsageError) return { code: USAGE_EXIT_CODE, message, usage: true, known: true };
 	if (
 		err instanceof ImportFileError ||
 		err instanceof ImportLimitError ||

@@ -3,6 +3,7 @@
 // with --per-building, every building's nearest distance per (metric:category), on stdout. The
 // communities of the official code list without a building mapped (thousands in a city, all "no
 // data") are left out unless --all asks for them or --community names one.
+import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import { csvDocument, type CsvValue } from '../lib/csv';
 import type { Db } from '../lib/server/db';
@@ -10,7 +11,7 @@ import { filterReport, getCoverage, perBuildingRows } from '../lib/server/covera
 import { communitiesWithData } from '../lib/coverage/with-data';
 import { isUnitCode } from '../../geo/units/code';
 
-export class CoverageUsageError extends Error {}
+export class CoverageUsageError extends UsageError {}
 
 const COLUMNS = [
 	'community',

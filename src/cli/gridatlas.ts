@@ -4,10 +4,10 @@ import { LAYERS } from '../../geo/types';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { openDb, defaultDataDir, type Db } from '../lib/server/db';
-import { loadDemo } from '../lib/server/demo';
+import { loadDemo } from '../lib/server/imports/demo';
 import { MAPPING_USAGE } from './mapping';
-import { claimDataDir, dataDirHolder, DataDirInUseError } from '../lib/server/datadir-lock';
-import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/synth';
+import { claimDataDir, dataDirHolder, DataDirInUseError } from '../lib/server/runtime/datadir-lock';
+import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/imports/synth';
 import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
 import { COVERAGE_USAGE } from './coverage';
 import { ISOCHRONE_USAGE } from './isochrone';
@@ -16,7 +16,8 @@ import { runAs } from '../lib/server/auth/actor';
 import { configureJobs } from '../lib/server/jobs/pool';
 import { SIMULATE_USAGE, SimulateUsageError, parseSimulateArgs, runSimulateCases } from './simulate-cases';
 import { BACKUP_USAGE, runBackup, runRestore } from './backup';
-import { describeFailure, isDatabaseCommand, runDatabaseCommand, UsageError } from './commands';
+import { describeFailure, isDatabaseCommand, runDatabaseCommand } from './commands';
+import { USAGE_EXIT_CODE, UsageError } from './usage-error';
 import type { CommandIO } from './io';
 import { osUser, runThroughApp } from './remote';
 
@@ -222,7 +223,7 @@ runAs(cliActor, () => main(process.argv.slice(2))).then(
 	(err) => {
 		if (err instanceof SimulateUsageError) {
 			console.error(`${err.message}\n\n${USAGE}`);
-			return exitAfterOutput(2);
+			return exitAfterOutput(USAGE_EXIT_CODE);
 		}
 		const failure = describeFailure(err);
 		console.error(failure.usage ? `${failure.message}\n\n${USAGE}` : failure.message);

@@ -1,12 +1,13 @@
 // `gridatlas isochrone --lon X --lat Y [--minutes 5,10,15] [--speed M_PER_MIN | --profile slow]`:
 // walking isochrones around a WGS-84 point as GeoJSON on stdout (the same answer as /api/isochrone).
+import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import type { Db } from '../lib/server/db';
-import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/network';
+import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/map/walk-network';
 import { IsochroneError, isochrones } from '../../geo/isochrone';
 import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../../geo/network/speed';
 
-export class IsochroneUsageError extends Error {}
+export class IsochroneUsageError extends UsageError {}
 
 export const ISOCHRONE_USAGE = `  gridatlas isochrone --lon <X> --lat <Y> [--minutes 5,10,15] [--speed <m/min> | --profile slow]
                               walking isochrones around a WGS-84 point, GeoJSON on stdout

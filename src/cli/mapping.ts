@@ -1,13 +1,14 @@
 // `gridatlas mapping …`: the OSM tag → facility category mapping an OSM facilities import uses
 // (seeded by migrations/013_facility_tag_mappings.sql; this is how a city adds what its data needs).
+import { UsageError } from './usage-error';
 import type { CommandContext } from './io';
-import { addTagMapping, listCategories, listTagMappings, removeTagMapping, TagMappingError } from '../lib/server/facilities';
+import { addTagMapping, listCategories, listTagMappings, removeTagMapping, TagMappingError } from '../lib/server/layers/facilities';
 
 export const MAPPING_USAGE = `  gridatlas mapping list                       OSM tag → facility category mapping, and the categories
   gridatlas mapping add <key>=<value> <category> [--priority <n>]   (value * = any value)
   gridatlas mapping remove <key>=<value>`;
 
-export class MappingUsageError extends Error {}
+export class MappingUsageError extends UsageError {}
 
 function tagOf(text: string | undefined): { key: string; value: string } {
 	const eq = text?.indexOf('=') ?? -1;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import cliProgress from 'cli-progress';
-import { dataDirHolder, type DataDirHolder } from '../lib/server/datadir-lock';
+import { dataDirHolder, type DataDirHolder } from '../lib/server/runtime/datadir-lock';
 import { channelPaths, frame, PROTOCOL_VERSION, readLines, unsafeChannel, withSocketName, type ChannelFrame } from '../lib/server/cli-channel/protocol';
 
 export function osUser(): string {

@@ -1,10 +1,11 @@
 // `gridatlas simulate-cases --rate N [--duration S] [--url http://127.0.0.1:3000]`: posts realistic
 // cases (geo/cases/simulator: hotspots around real buildings, a daily rhythm, category mix, workflow
 // progress) through the real HTTP API, in one batch per tick. For demos and load tests.
+import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import { CaseSimulator, casesForTick, rhythm, rng, type Anchor } from '../../geo/cases/simulator';
 
-export class SimulateUsageError extends Error {}
+export class SimulateUsageError extends UsageError {}
 
 export const SIMULATE_USAGE = `  gridatlas simulate-cases --rate <cases/s> [--duration <s>] [--url http://127.0.0.1:3000]
                    [--tick <ms>] [--seed 1] [--speedup 60] [--no-rhythm] [--token <api token>]

@@ -2,12 +2,12 @@
 // configured for, and the selected unit's facts (so the panel is there on first paint). The layers
 // themselves are fetched by the browser from /api/layers. The case count is the reader's jurisdiction's.
 import { requireDb } from '$lib/server/runtime';
-import { readerMapSummary } from '$lib/server/mapdata';
+import { readerMapSummary } from '$lib/server/map/geojson';
 import { readScope } from '$lib/server/auth/scope';
-import { caseCategories } from '$lib/server/case-analysis';
+import { caseCategories } from '$lib/server/cases/analysis';
 import { versionsFor } from '$lib/server/db/versions';
-import { availableBasemaps } from '$lib/server/basemaps';
-import { CITY_CODE, unitFacts } from '$lib/server/units';
+import { availableBasemaps } from '$lib/server/map/basemaps';
+import { CITY_CODE, unitFacts } from '$lib/server/map/units';
 import { resolveLang } from '$lib/i18n/server';
 import { parseViewState } from '$lib/map/view-state';
 import type { PageServerLoad } from './$types';

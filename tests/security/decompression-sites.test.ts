@@ -44,7 +44,7 @@ const PACKAGES: Record<string, string[]> = {
 	// read-excel-file unzips for itself: only the Excel reader imports it, and hands it a stored re-pack (below).
 	'read-excel-file': ['geo/readers/xlsx.ts'],
 	// JSZip only writes zips here (Shapefile exports); .loadAsync is refused above.
-	jszip: ['src/lib/server/shapefile-writer.ts']
+	jszip: ['src/lib/server/plans/shapefile-writer.ts']
 };
 
 function sources(dir: string): string[] {

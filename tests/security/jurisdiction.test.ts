@@ -13,8 +13,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, startApp, type AppServer } from '../browser/helpers/app-server';
 import { routesOnDisk } from '../helpers/routes';
-import { MAP_LAYERS } from '../../src/lib/server/mapdata';
-import { TILE_LAYERS } from '../../src/lib/server/tiles';
+import { MAP_LAYERS } from '../../src/lib/server/map/geojson';
+import { TILE_LAYERS } from '../../src/lib/server/map/tiles';
 
 type Level = 'grid' | 'community' | 'subdistrict';
 /** Where cases are planted: the readers' own grid (inside every reader), then its siblings. */

@@ -1,6 +1,7 @@
 // Candidate sites for suggestions from a user's CSV of available premises: longitude / latitude
 // columns under any of the usual names, an optional name; every bad row named by its line.
 import { csvParse } from 'd3-dsv';
+import { GridAtlasError } from '../../../geo/errors';
 
 export interface Candidate {
 	lon: number;
@@ -12,7 +13,11 @@ const LON = ['lon', 'lng', 'longitude', 'x', '经度'];
 const LAT = ['lat', 'latitude', 'y', '纬度'];
 const NAME = ['name', 'id', '名称', '地址'];
 
-export class CandidateFileError extends Error {}
+export class CandidateFileError extends GridAtlasError {
+	constructor(message: string) {
+		super(message, { code: 'bad_candidates' });
+	}
+}
 
 export function parseCandidates(text: string): Candidate[] {
 	const rows = csvParse(text.replace(/^\ufeff/, ''));

@@ -2,6 +2,7 @@
 // ApiError (status + the shared error body {message, code, errors?, latest?}).
 import type { CurrentPlan, PlanDiff, PlanFieldError, PlanGrid, ProposalResult, RevisionSummary, SaveResult } from '$lib/server/plans';
 import type { Violation } from '../../../geo/partition';
+import { GridAtlasError } from '../../../geo/errors';
 
 export interface ErrorBody {
 	message: string;
@@ -10,12 +11,13 @@ export interface ErrorBody {
 	latest?: RevisionSummary;
 }
 
-export class ApiError extends Error {
+/** The server's refusal as the browser sees it: the answer's status and body. */
+export class ApiError extends GridAtlasError {
 	constructor(
 		readonly status: number,
 		readonly body: ErrorBody
 	) {
-		super(body.message);
+		super(body.message, { status, code: body.code ?? 'refused' });
 	}
 }
 

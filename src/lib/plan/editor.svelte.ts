@@ -21,6 +21,7 @@ import {
 	type Violation
 } from '../../../geo/partition';
 import { gridName } from '../../../geo/partition/names';
+import { GridAtlasError } from '../../../geo/errors';
 import type { PlanBuildingInfo, PlanCommunity, PlanGrid } from '$lib/server/plans';
 
 export type Areal = Polygon | MultiPolygon;
@@ -33,9 +34,9 @@ interface Snapshot {
 }
 
 /** Why an edit could not be made (shown to the planner in both languages). */
-export class EditError extends Error {
+export class EditError extends GridAtlasError {
 	constructor(readonly text: Bilingual) {
-		super(`${text.zh} / ${text.en}`);
+		super(`${text.zh} / ${text.en}`, { code: 'edit_refused', zh: text.zh, en: text.en });
 	}
 }
 

@@ -2,7 +2,7 @@
 import { error } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { AUDIT_ENTITIES, AuditFilterError, listAudit } from '$lib/server/audit';
-import { auditFilterFrom } from '$lib/server/audit-query';
+import { auditFilterFrom } from '$lib/server/audit/query';
 import { resolveLang } from '$lib/i18n/server';
 import type { PageServerLoad } from './$types';
 

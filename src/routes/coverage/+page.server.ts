@@ -2,10 +2,10 @@
 // detail of a cell is fetched by the browser from /api/coverage/cell.
 import { requireDb } from '$lib/server/runtime';
 import { filterReport, getCoverage } from '$lib/server/coverage';
-import { RULE_LEVELS } from '$lib/server/rules';
-import { dataExtent } from '$lib/server/mapdata';
+import { RULE_LEVELS } from '$lib/server/coverage/rules';
+import { dataExtent } from '$lib/server/map/geojson';
 import { resolveLang } from '$lib/i18n/server';
-import { categoriesByCode } from '$lib/server/facilities';
+import { categoriesByCode } from '$lib/server/layers/facilities';
 import { subdistrictsWithData } from '$lib/coverage/with-data';
 import type { PageServerLoad } from './$types';
 

@@ -18,7 +18,7 @@ export const actions: Actions = {
 		try {
 			await signIn(requireDb(), event, username, String(form.get('password') ?? ''));
 		} catch (err) {
-			if (err instanceof SignInError) return fail(err.code === 'locked' ? 429 : 401, { username, message: err.message });
+			if (err instanceof SignInError) return fail(err.status, { username, message: err.message });
 			throw err;
 		}
 		redirect(303, safeNext(event.url.searchParams.get('next') ?? String(form.get('next') ?? '')));

@@ -2,7 +2,7 @@
 // those it may change marked. Reading is allowed inside the jurisdiction (and above it, where there
 // is no community to plan), so only communities inside are listed.
 import { requireDb } from '$lib/server/runtime';
-import { communitiesForPlanning } from '$lib/server/units';
+import { communitiesForPlanning } from '$lib/server/map/units';
 import { readScope } from '$lib/server/auth/scope';
 import { resolveLang } from '$lib/i18n/server';
 import type { PageServerLoad } from './$types';

@@ -18,6 +18,9 @@ const HOSTILE = ['\u0000', 'a\u0000b', 'Infinity', '-Infinity', '1e309', 'NaN', 
 const INTERNAL =
 	/invalid input syntax|syntax error at|violates|relation "|column "|SQLSTATE|out of range for type|invalid byte sequence|unterminated|\bat [\w$.<>]+ \(|node_modules|\/src\/lib|TypeError|RangeError|ReferenceError|SyntaxError|Cannot read prop|is not a function|undefined is not|ECONN|pglite|Unexpected token/i;
 
+/** A module path without extension: its .ts file, or its folder's index.ts. */
+const moduleFile = (p: string) => (fs.existsSync(`${p}.ts`) ? `${p}.ts` : path.join(p, 'index.ts'));
+
 /** Query parameter names a route reads: in its own files and the server modules they import. */
 function paramNamesOf(routeId: string): Set<string> {
 	const dir = path.join(ROOT, 'src/routes', ...routeId.split('/').filter(Boolean));
@@ -29,8 +32,12 @@ function paramNamesOf(routeId: string): Set<string> {
 		seen.add(file);
 		const text = fs.readFileSync(file, 'utf8');
 		for (const m of text.matchAll(/\.(?:get|has|getAll)\(['"]([A-Za-z_]\w*)['"]\)/g)) names.add(m[1]);
+		// A folder's index only re-exports its modules: they count as the folder itself.
+		if (path.basename(file) === 'index.ts') {
+			for (const m of text.matchAll(/from '\.\/([\w/-]+)'/g)) read(moduleFile(path.join(path.dirname(file), m[1])), depth);
+		}
 		if (depth === 0) return;
-		for (const m of text.matchAll(/from '\$lib\/server\/([\w/-]+)'/g)) read(path.join(ROOT, 'src/lib/server', `${m[1]}.ts`), depth - 1);
+		for (const m of text.matchAll(/from '\$lib\/server\/([\w/-]+)'/g)) read(moduleFile(path.join(ROOT, 'src/lib/server', m[1])), depth - 1);
 	};
 	for (const f of files) read(f, 1);
 	return names;

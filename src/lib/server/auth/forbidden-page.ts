@@ -1,6 +1,6 @@
 // The page a signed-in person sees for a page they may not open: why, who they are, a way on.
 import type { Principal } from '../../auth/capabilities';
-import { escapeHtml } from '../starting-page';
+import { escapeHtml } from '../runtime/starting-page';
 
 export function forbiddenPage(message: string, principal: Principal | null): string {
 	const who = principal ? `${escapeHtml(principal.displayName)}（${escapeHtml(principal.role ?? principal.kind)}）` : '';

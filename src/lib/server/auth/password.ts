@@ -1,5 +1,6 @@
 // Password hashing with scrypt (node:crypto, no native add-on): OWASP's minimum cost N=2^17, r=8,
 // p=1. The parameters are stored with the hash, so raising the cost later still verifies old hashes.
+import { GridAtlasError } from '../../../../geo/errors';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;
@@ -31,8 +32,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash no password matches, for timing-equal answers about unknown users. */
 export const UNUSABLE_HASH = `scrypt$${DEFAULT_LOG2_N}$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
 
-export class PasswordPolicyError extends Error {
-	readonly code = 'weak_password';
+export class PasswordPolicyError extends GridAtlasError {
+	declare readonly code: 'weak_password';
+	constructor(message: string) {
+		super(message, { code: 'weak_password' });
+	}
 }
 
 /** At least 10 characters, not all one kind; planners get told exactly what is missing. */

@@ -1,17 +1,21 @@
 // Accounts and their jurisdictions: create, list, change, sign-in checks with lockout. SQL here only.
+import { GridAtlasError } from '../../../../geo/errors';
 import { forgetPrincipals } from './principal-cache';
 import type { Db, Queryable } from '../db';
 import { CITY, ROLE_CAPABILITIES, ROLES, isRole, type Principal, type Role } from '../../auth/capabilities';
 import { isUnitCode } from '../../../../geo/units/code';
 import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from './password';
 
-export class AccountError extends Error {
+const ACCOUNT_STATUS: Record<string, number> = { unknown_token: 404, bad_credentials: 401, disabled: 401, locked: 429 };
+
+export class AccountError extends GridAtlasError {
 	constructor(
 		message: string,
 		readonly code: string,
-		readonly field?: string
+		readonly field?: string,
+		retryAfterS?: number
 	) {
-		super(message);
+		super(message, { code, status: ACCOUNT_STATUS[code] ?? 400, details: field === undefined ? {} : { field }, retryAfterS: retryAfterS || undefined });
 	}
 }
 
@@ -204,7 +208,7 @@ export class SignInError extends AccountError {
 		code: 'bad_credentials' | 'locked' | 'disabled',
 		readonly retryAfterSeconds = 0
 	) {
-		super(message, code);
+		super(message, code, undefined, retryAfterSeconds);
 	}
 }
 

@@ -5,7 +5,7 @@
 // wall follow it). Reads: the case's operations with the open stage's clock.
 import type { Db, Queryable } from '../db';
 import { caseSides, type Principal } from '../../auth/capabilities';
-import { afterCaseCommit, CASE_CHANNEL } from '../case-events';
+import { afterCaseCommit, CASE_CHANNEL } from './events';
 import { addWorkingTime, clockAt, durationText, type Limit } from '../../../../geo/cases/worktime';
 import {
 	CaseStepError,

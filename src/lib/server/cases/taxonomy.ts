@@ -1,18 +1,20 @@
 // The case taxonomy (大类/小类 of events and components, CJ/T 214 structure) with each subclass's
 // department and per-stage time limits (normal and urgent), and the working calendar, read from their
 // editable tables (migrations/016_case_operations.sql).
+import { GridAtlasError } from '../../../../geo/errors';
 import type { Queryable } from '../db';
 import { LIMIT_UNITS, makeCalendar, type DayKind, type Limit, type WorkCalendar } from '../../../../geo/cases/worktime';
 import { STAGE_LIMIT_NAMES, TIMED_STAGES, type TimedStage } from '../../../../geo/cases/ops';
 import type { CaseClass, CaseDepartment, CaseSubclass, StageLimits, Taxonomy } from '../../cases/types';
 
-export class TaxonomyError extends Error {
+export class TaxonomyError extends GridAtlasError {
 	constructor(
 		readonly code: 'bad_limits' | 'unknown_subclass' | 'unknown_department' | 'bad_calendar',
 		readonly zh: string,
 		readonly en: string
 	) {
-		super(`${zh} / ${en}`);
+		// Bad time limits are the database's fault (an administrator fixes them), not the request's.
+		super(`${zh} / ${en}`, { code, zh, en, status: code === 'bad_limits' ? 500 : 400 });
 		this.name = 'TaxonomyError';
 	}
 }

@@ -20,7 +20,7 @@ import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Extension, PGlite as PGliteClass } from '@electric-sql/pglite';
-import { projectPath } from '../paths';
+import { projectPath } from '../runtime/paths';
 
 const FORMAT = 1;
 

@@ -3,7 +3,7 @@
 // and the data versions behind every cache (gridatlas_data). Payloads start with "<schema>:" so
 // tests sharing one server in separate schemas never hear each other; handlers get the rest.
 // After a lost connection it reconnects and tells every handler, which then reads what it missed.
-import type { Db } from './index';
+import type { Db } from './types';
 
 type Handler = (payload: string) => void;
 

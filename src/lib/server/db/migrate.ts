@@ -1,8 +1,8 @@
 // Numbered plain-SQL migrations, applied in order, each in its own transaction, recorded in
 // schema_migrations so a second run changes nothing. The same files run on both engines.
 import fs from 'node:fs';
-import { projectPath } from '../paths';
-import type { Db } from './index';
+import { projectPath } from '../runtime/paths';
+import type { Db } from './types';
 
 export interface Migration {
 	name: string;

@@ -3,7 +3,7 @@
 // replica. Caches must key by the versions the request was routed for: a tile built from a replica
 // that was checked to hold version V may be kept under V, not under a newer V' learnt meanwhile.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Versions } from './versions';
+import type { Versions } from './topics';
 
 export interface ReadContext {
 	/** The database (primary handle) the decision was made for. */

@@ -7,7 +7,7 @@
 // planner's next request reaches never shows the plan from before the save). A replica that is
 // behind is not waited for: the request reads on the primary. Writes, sign-in, plans, case lists and
 // the case stream always use the primary.
-import type { Db, ReplicaPool } from './index';
+import type { Db, ReplicaPool } from './types';
 import type { ReadContext } from './read-context';
 import { covers, readVersions, TOPICS, versionTracker, type Topic, type Versions } from './versions';
 

@@ -5,13 +5,12 @@
 // the notification on gridatlas_data (server engine: the shared LISTEN connection, milliseconds),
 // and, while that connection is down (or never opened: the CLI, tests), by reading again when the
 // last read is older than POLL_MS. Reading is one small query; while nothing moves, no query at all.
-import type { Db, Queryable } from './index';
+import type { Db, Queryable } from './types';
 import { listenerFor } from './listener';
 import { onPrimary, readContext } from './read-context';
+import { TOPICS, type Topic, type Versions } from './topics';
 
-export const TOPICS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'rules', 'cases', 'accounts'] as const;
-export type Topic = (typeof TOPICS)[number];
-export type Versions = Readonly<Record<Topic, number>>;
+export { TOPICS, type Topic, type Versions };
 
 export const DATA_CHANNEL = 'gridatlas_data';
 const envPoll = Number(process.env.GRIDATLAS_VERSION_POLL_MS);

@@ -2,6 +2,7 @@
 // Content-Length alone let a chunked body of any size through (issue 16). The hook reads the body
 // up to the route's limit before any route code runs and hands the route a request over the bytes
 // it kept, so every route, form action and parser sees a body that is known to fit.
+import { GridAtlasError } from '../../../../geo/errors';
 import { maxImportBytes } from '../imports';
 import { maxPhotoBytes, MAX_THUMB_BYTES } from '../worker/limits';
 import { concatBytes, formatBytes } from '../../../../geo/archive';
@@ -38,9 +39,11 @@ export function bodyLimit(routeId: string | null, method: string): number {
 const NUL_ALLOWED = new Set(['/import', '/api/plans/[community]/import', '/api/cases', '/api/cases/[id]', '/api/cases/[id]/photos']);
 
 /** A NUL character where text is expected: PostgreSQL can't store it in text, so say so up front. */
-export class BadTextError extends Error {
+export class BadTextError extends GridAtlasError {
 	constructor(readonly where: string) {
-		super(`${where} 含有空字符（U+0000），无法保存，请删除后重试 / ${where} contains a NUL character (U+0000), which can't be stored; remove it and retry`);
+		super(`${where} 含有空字符（U+0000），无法保存，请删除后重试 / ${where} contains a NUL character (U+0000), which can't be stored; remove it and retry`, {
+			code: 'bad_text'
+		});
 	}
 }
 
@@ -102,7 +105,7 @@ async function nulInBody(request: Request, bytes: Uint8Array): Promise<BadTextEr
 	return null;
 }
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends GridAtlasError {
 	constructor(
 		readonly bytes: number,
 		readonly limit: number,
@@ -110,7 +113,10 @@ export class BodyTooLargeError extends Error {
 		readonly declared: boolean
 	) {
 		const seen = declared ? formatBytes(bytes) : `> ${formatBytes(limit)}`;
-		super(`请求过大（${seen}，上限 ${formatBytes(limit)}）/ request too large (${seen}; the limit is ${formatBytes(limit)})`);
+		super(`请求过大（${seen}，上限 ${formatBytes(limit)}）/ request too large (${seen}; the limit is ${formatBytes(limit)})`, {
+			code: 'too_large',
+			status: 413
+		});
 	}
 }
 

@@ -3,7 +3,7 @@
 // knows is added here: who may frame the app (GRIDATLAS_FRAME_ANCESTORS, default the app itself —
 // a command centre's portal may embed the wall) and the tile hosts of the online basemaps the
 // operator switched on (the map fetches them from the browser).
-import { configuredBasemaps } from '../basemaps';
+import { configuredBasemaps } from '../map/basemaps';
 
 /** CSP source expressions: 'self', 'none', https://portal.example, *.example.gov.cn, http://10.0.0.8:8080. */
 const SOURCE = /^('self'|'none'|(https?:\/\/)?(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?|https?:)$/;

@@ -1,5 +1,6 @@
 // Why a heavy job did not give an answer. Each carries the HTTP status it means and a message in
 // both languages saying what to do.
+import { GridAtlasError } from '../../../../geo/errors';
 import type { BilingualText } from '../../../../geo/issues';
 
 export type JobKind = 'plan' | 'import' | 'coverage';
@@ -10,7 +11,7 @@ const WHAT: Record<JobKind, BilingualText> = {
 	coverage: { zh: '覆盖率计算', en: 'the coverage computation' }
 };
 
-export class JobError extends Error {
+export class JobError extends GridAtlasError {
 	constructor(
 		readonly code: 'job_busy' | 'job_budget' | 'job_memory',
 		readonly status: 503 | 422 | 413,
@@ -18,7 +19,7 @@ export class JobError extends Error {
 		/** Seconds after which a retry may succeed (503). */
 		readonly retryAfterS?: number
 	) {
-		super(`${text.zh} / ${text.en}`);
+		super(`${text.zh} / ${text.en}`, { code, status, retryAfterS });
 		this.name = 'JobError';
 	}
 

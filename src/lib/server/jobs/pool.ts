@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { Worker, type Transferable } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { projectPath } from '../paths';
+import { projectPath } from '../runtime/paths';
 import { ImportFileError } from '../../../../geo/types';
 import { IsochroneError } from '../../../../geo/isochrone';
 import { SplitLineError } from '../../../../geo/partition/split';

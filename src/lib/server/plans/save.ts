@@ -3,7 +3,7 @@
 import { type Band, type PlanBuilding, hasHardViolations, balanceStats } from '../../../../geo/partition';
 import type { Db, Queryable } from '../db';
 import { reattributeCases } from '../cases';
-import { multiFromJson } from '../sql';
+import { multiFromJson } from '../db/sql';
 import { jobs } from '../jobs/pool';
 import type { SaveResult, RevisionSummary, PlanGrid } from './types';
 import { type PlanFieldError, PlanInputError, PlanViolationError, PlanConflictError } from './errors';

@@ -8,7 +8,7 @@ import { ProjectionError } from '../../../../geo/crs/project';
 import { ImportFileError } from '../../../../geo/types';
 import type { Queryable, Db } from '../db';
 import { jobs } from '../jobs/pool';
-import { polygonsToShapefileZip } from '../shapefile-writer';
+import { polygonsToShapefileZip } from './shapefile-writer';
 import { isUnitCode } from '../../../../geo/units/code';
 import type { SaveResult, Areal } from './types';
 import { PlanInputError } from './errors';

@@ -8,7 +8,7 @@ import type { MessageKey } from '../../i18n';
 import type { LayerName } from '../../../../geo/types';
 import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
 import { ADD_MAPPING_COMMAND } from '../../../../geo/import/source';
-import { implausibleHouseholds } from '../household-checks';
+import { implausibleHouseholds } from './household-checks';
 
 export type ReadinessState = 'ok' | 'partial' | 'missing';
 export type ReadinessGroup = 'boundaries' | 'buildings' | 'facilities' | 'network' | 'rules';

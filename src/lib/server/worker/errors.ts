@@ -1,5 +1,6 @@
 // Refusals of the worker's field routes (/m: reports, notes, photos, patrol), zh first, with the
-// HTTP status their kind implies; api-errors.ts turns them into the one JSON error shape.
+// HTTP status their kind implies; http/api-errors.ts turns them into the one JSON error shape.
+import { GridAtlasError } from '../../../../geo/errors';
 
 export type FieldErrorCode =
 	| 'bad_body' // not the object the route takes
@@ -32,16 +33,14 @@ const STATUS: Record<FieldErrorCode, number> = {
 	unknown_worker: 404
 };
 
-export class FieldError extends Error {
-	readonly status: number;
+export class FieldError extends GridAtlasError {
 	constructor(
 		readonly code: FieldErrorCode,
 		readonly zh: string,
 		readonly en: string
 	) {
-		super(`${zh} / ${en}`);
+		super(`${zh} / ${en}`, { code, zh, en, status: STATUS[code] });
 		this.name = 'FieldError';
-		this.status = STATUS[code];
 	}
 }
 

@@ -3,6 +3,7 @@
 // the photo directory (JPEGs do not compress). Restore reads it when it is there, checks every entry
 // (checksums, names of the photo directory's own shape, no "..") and swaps the photo directory in
 // whole, as the database's directory is swapped: a refused archive writes nothing.
+import { GridAtlasError } from '../../../../geo/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -68,7 +69,11 @@ export function writePhotoTar(dir: string, out: string): number {
 	return list.length;
 }
 
-export class PhotoArchiveError extends Error {}
+export class PhotoArchiveError extends GridAtlasError {
+	constructor(message: string) {
+		super(message, { code: 'bad_photo_archive' });
+	}
+}
 
 /** The archive's entries, every header checked; PhotoArchiveError when it is no photo archive or damaged. */
 export function checkPhotoTar(file: string): { tar: Buffer; entries: { name: string; at: number; size: number }[] } {

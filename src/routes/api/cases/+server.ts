@@ -7,10 +7,10 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { ingestCases, listCases } from '$lib/server/cases';
 import { readScope } from '$lib/server/auth/scope';
-import { lastEventId } from '$lib/server/case-events';
-import { apiError, readJson } from '$lib/server/api-errors';
+import { lastEventId } from '$lib/server/cases/events';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { intParam, timeParam } from '$lib/server/http/params';
-import { CaseBodyError, isCrsName } from '../../../../geo/cases';
+import { isCrsName } from '../../../../geo/cases';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
@@ -43,7 +43,6 @@ export const POST: RequestHandler = async ({ request, url, locals }) => {
 			{ status: allRejected ? 400 : 200, headers: { 'cache-control': 'no-store' } }
 		);
 	} catch (err) {
-		if (err instanceof CaseBodyError) return apiError(400, err.message, { code: err.code });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

@@ -3,10 +3,9 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { getCoverage } from '$lib/server/coverage';
-import { facilityServes } from '$lib/server/coverage-walk';
-import { WALK_PROFILES } from '$lib/server/network';
-import { IsochroneError } from '$geo/isochrone';
-import { apiError } from '$lib/server/api-errors';
+import { facilityServes } from '$lib/server/coverage/walk';
+import { WALK_PROFILES } from '$lib/server/map/walk-network';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {
@@ -23,7 +22,6 @@ export const GET: RequestHandler = async ({ url }) => {
 		const { buildings } = await getCoverage(db);
 		return json(await facilityServes(db, buildings, facility, minutes, speed), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		if (err instanceof IsochroneError) return apiError(err.code === 'no_network' ? 409 : 400, err.message, { code: err.code });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

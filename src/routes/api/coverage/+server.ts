@@ -3,9 +3,9 @@
 //   per-subdistrict totals. Computed once per change of the inputs (see $lib/server/coverage).
 import { requireDb } from '$lib/server/runtime';
 import { filterReport, getCoverage } from '$lib/server/coverage';
-import { coverageCsv, coverageGeoJSON } from '$lib/server/coverage-export';
-import { RULE_LEVELS } from '$lib/server/rules';
-import { apiError } from '$lib/server/api-errors';
+import { coverageCsv, coverageGeoJSON } from '$lib/server/coverage/export';
+import { RULE_LEVELS } from '$lib/server/coverage/rules';
+import { apiError } from '$lib/server/http/api-errors';
 import { streamedJson } from '$lib/server/http/json-stream';
 import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';

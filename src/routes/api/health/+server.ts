@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { runtimeState } from '$lib/server/runtime';
-import { healthFacts } from '$lib/server/health';
+import { healthFacts } from '$lib/server/runtime/health';
 
 export async function GET() {
 	const state = runtimeState();

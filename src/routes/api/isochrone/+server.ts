@@ -5,7 +5,7 @@
 // as {"code", "message"} (the one API error shape) with a Chinese / English message.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { serveIsochrone } from '$lib/server/network';
+import { serveIsochrone } from '$lib/server/map/walk-network';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {

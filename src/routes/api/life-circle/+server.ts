@@ -3,8 +3,8 @@
 // categories) and the per-subdistrict share of households with a complete 15-minute circle.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { lifeCircles, LifeCircleError } from '$lib/server/life-circle';
-import { apiError } from '$lib/server/api-errors';
+import { lifeCircles } from '$lib/server/coverage/life-circle';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
@@ -20,7 +20,6 @@ export const GET: RequestHandler = async ({ url }) => {
 		const subdistricts = report.subdistricts.filter((s) => (!subdistrict || s.code === subdistrict) && (!community || community.startsWith(s.code)));
 		return json({ ...report, communities, subdistricts }, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		if (err instanceof LifeCircleError) return apiError(err.code === 'bad_speed' ? 400 : 409, err.message, { code: err.code });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

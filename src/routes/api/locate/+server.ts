@@ -1,6 +1,6 @@
 import { error, json, type RequestHandler } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { locatePoint } from '$lib/server/hierarchy';
+import { locatePoint } from '$lib/server/layers/hierarchy';
 
 /** GET /api/locate?lon=118.78&lat=32.04 → the subdistrict, community and grid holding the point (WGS-84). */
 export const GET: RequestHandler = async ({ url }) => {

@@ -3,7 +3,7 @@
 // and admins of its jurisdiction only (404 for anyone else).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiErrorFrom } from '$lib/server/api-errors';
+import { apiErrorFrom } from '$lib/server/http/api-errors';
 import { readTrack } from '$lib/server/worker/patrol';
 import type { RequestHandler } from './$types';
 

@@ -2,8 +2,8 @@
 // per-field list when invalid, 409 when the id is taken).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { createRule, listRules, type RuleInput } from '$lib/server/rules';
-import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { createRule, listRules, type RuleInput } from '$lib/server/coverage/rules';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => json({ rules: await listRules(requireDb()) }, { headers: { 'cache-control': 'no-store' } });

@@ -1,7 +1,7 @@
 // GET /api/search?q=<name or code>[&limit=10] → { query, hits: [{kind, code, name, parentName, hasBoundary}], truncated }.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { SEARCH_DEFAULT_LIMIT, searchUnits } from '$lib/server/search';
+import { SEARCH_DEFAULT_LIMIT, searchUnits } from '$lib/server/map/search';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url }) => {

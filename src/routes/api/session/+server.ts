@@ -2,9 +2,9 @@
 // POST {username, password} → a session cookie; DELETE → sign out.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError, readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { signIn, signOut } from '$lib/server/auth/sign-in';
-import { SignInError, userPrincipal } from '$lib/server/auth/users';
+import { userPrincipal } from '$lib/server/auth/users';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals }) => json({ principal: locals.user }, { headers: { 'cache-control': 'no-store' } });
@@ -17,12 +17,7 @@ export const POST: RequestHandler = async (event) => {
 		const user = await signIn(requireDb(), event, body.username, body.password);
 		return json({ principal: userPrincipal(user) }, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		if (err instanceof SignInError) {
-			const res = apiError(err.code === 'locked' ? 429 : 401, err.message, { code: err.code });
-			if (err.retryAfterSeconds) res.headers.set('retry-after', String(err.retryAfterSeconds));
-			return res;
-		}
-		throw err;
+		return apiErrorFrom(err);
 	}
 };
 

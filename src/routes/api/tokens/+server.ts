@@ -2,9 +2,8 @@
 // expiresInDays?} → {token, ...}: the secret, shown only in this answer. Admins only.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError, readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { createToken, listTokens } from '$lib/server/auth/tokens';
-import { AccountError } from '$lib/server/auth/users';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => json({ tokens: await listTokens(requireDb()) }, { headers: { 'cache-control': 'no-store' } });
@@ -24,7 +23,6 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 		});
 		return json({ token, ...row }, { status: 201, headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		if (err instanceof AccountError) return apiError(400, err.message, { code: err.code, field: err.field });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

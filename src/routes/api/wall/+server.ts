@@ -4,7 +4,7 @@
 // cases). The wall asks again (debounced) whenever the case stream reports new cases.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError } from '$lib/server/api-errors';
+import { apiError } from '$lib/server/http/api-errors';
 import { isWallUnit, wallLive } from '$lib/server/wall';
 import { readScope } from '$lib/server/auth/scope';
 import type { RequestHandler } from './$types';

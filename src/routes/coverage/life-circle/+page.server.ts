@@ -1,6 +1,6 @@
 // The life-circle completeness table (walking 5/10/15 minutes) and the subdistrict summary.
 import { requireDb } from '$lib/server/runtime';
-import { lifeCircles, LifeCircleError } from '$lib/server/life-circle';
+import { lifeCircles, LifeCircleError } from '$lib/server/coverage/life-circle';
 import { resolveLang } from '$lib/i18n/server';
 import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
 import type { PageServerLoad } from './$types';

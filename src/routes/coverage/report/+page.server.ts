@@ -2,9 +2,9 @@
 // subdistrict, a level, or one community (?community=…).
 import { requireDb } from '$lib/server/runtime';
 import { getCoverage } from '$lib/server/coverage';
-import { reportPages } from '$lib/server/coverage-views';
-import { categoriesByCode } from '$lib/server/facilities';
-import { RULE_LEVELS } from '$lib/server/rules';
+import { reportPages } from '$lib/server/coverage/views';
+import { categoriesByCode } from '$lib/server/layers/facilities';
+import { RULE_LEVELS } from '$lib/server/coverage/rules';
 import { resolveLang } from '$lib/i18n/server';
 import type { PageServerLoad } from './$types';
 

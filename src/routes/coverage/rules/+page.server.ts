@@ -2,8 +2,17 @@
 // Refused rules come back with the per-field reasons and the values typed, nothing saved.
 import { fail } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { createRule, deleteRule, listRules, updateRule, RuleExistsError, RuleNotFoundError, RuleValidationError, type RuleInput } from '$lib/server/rules';
-import { listCategories } from '$lib/server/facilities';
+import {
+	createRule,
+	deleteRule,
+	listRules,
+	updateRule,
+	RuleExistsError,
+	RuleNotFoundError,
+	RuleValidationError,
+	type RuleInput
+} from '$lib/server/coverage/rules';
+import { listCategories } from '$lib/server/layers/facilities';
 import { resolveLang } from '$lib/i18n/server';
 import type { Actions, PageServerLoad } from './$types';
 

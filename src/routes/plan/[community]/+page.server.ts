@@ -5,7 +5,7 @@ import { error } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { beijingToday, loadPlan, PlanInputError } from '$lib/server/plans';
 import { resolveLang } from '$lib/i18n/server';
-import { implausibleHouseholds } from '$lib/server/household-checks';
+import { implausibleHouseholds } from '$lib/server/readiness/household-checks';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url, cookies }) => {

@@ -6,8 +6,7 @@ import { readScope } from '$lib/server/auth/scope';
 import { requireDb } from '$lib/server/runtime';
 import { getCase, ingestCases } from '$lib/server/cases';
 import { caseOps } from '$lib/server/cases/ops';
-import { apiError, readJson } from '$lib/server/api-errors';
-import { CaseBodyError } from '../../../../../geo/cases';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 const notFound = (id: string) => apiError(404, `案件“${id}”不存在 / no case "${id}"`, { code: 'unknown_case' });
@@ -39,7 +38,6 @@ export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 		}
 		return json({ outcome: result.outcomes[0]?.outcome, lastEventId: result.lastEventId, case: await getCase(db, params.id, scope) });
 	} catch (err) {
-		if (err instanceof CaseBodyError) return apiError(400, err.message, { code: err.code });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

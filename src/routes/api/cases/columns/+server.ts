@@ -4,13 +4,13 @@
 // (JSON: categories, statuses) and the grid list at /api/cases/columns?grids=1.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { caseColumns, parseWindow } from '$lib/server/case-analysis';
+import { caseColumns, parseWindow } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
-import { answer } from '$lib/server/case-analysis-http';
+import { answerOrError } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ url, locals }) =>
-	answer(async () => {
+	answerOrError(async () => {
 		const cols = await caseColumns(requireDb(), { ...parseWindow(url.searchParams), units: readScope(locals.user) });
 		if (url.searchParams.get('grids') === '1') return json({ grids: cols.grids, categories: cols.categories, statuses: cols.statuses });
 		return new Response(cols.buffer, {

@@ -2,14 +2,14 @@
 // households (null when fewer than k: suppressed), and the grids spiking today.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { gridDensity, parseWindow, SUPPRESSION_K } from '$lib/server/case-analysis';
+import { gridDensity, parseWindow, SUPPRESSION_K } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
 import { can } from '$lib/auth/capabilities';
-import { answer } from '$lib/server/case-analysis-http';
+import { answerOrError } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ url, locals }) =>
-	answer(async () => {
+	answerOrError(async () => {
 		const w = { ...parseWindow(url.searchParams), units: readScope(locals.user) };
 		const k = can(locals.user, 'cases:detail') ? 1 : SUPPRESSION_K;
 		return json(await gridDensity(requireDb(), w, new Date(), k), { headers: { 'cache-control': 'no-store' } });

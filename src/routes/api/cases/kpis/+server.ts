@@ -2,7 +2,7 @@
 // closure rate (closed ÷ due), on-time closure rate, by category, grid, day (7) and month (12).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { caseKpis } from '$lib/server/case-analysis';
+import { caseKpis } from '$lib/server/cases/analysis';
 import { readScope } from '$lib/server/auth/scope';
 import { unitCodeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';

@@ -6,7 +6,7 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { readScope } from '$lib/server/auth/scope';
 import { findCaseAt } from '$lib/server/cases/lookup';
-import { apiError } from '$lib/server/api-errors';
+import { apiError } from '$lib/server/http/api-errors';
 import { degreesParam, timeParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 

@@ -5,11 +5,11 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { readScope } from '$lib/server/auth/scope';
 import { buildScorecard, scorecardCsv, scorecardQuery } from '$lib/server/cases/scorecard';
-import { opsAnswer } from '$lib/server/cases/http';
+import { answerOrError } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ url, locals }) =>
-	opsAnswer(async () => {
+	answerOrError(async () => {
 		const card = await buildScorecard(requireDb(), scorecardQuery(url.searchParams), readScope(locals.user));
 		if (url.searchParams.get('format') === 'csv') {
 			return new Response(scorecardCsv(card), {

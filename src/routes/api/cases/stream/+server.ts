@@ -3,7 +3,7 @@
 // case_events, then the live events follow — nothing lost, nothing twice. Heartbeat every 15 s.
 import { requireDb } from '$lib/server/runtime';
 import { intParam } from '$lib/server/http/params';
-import { caseEventStream } from '$lib/server/case-events';
+import { caseEventStream } from '$lib/server/cases/events';
 import { readScope } from '$lib/server/auth/scope';
 import { watchCredential } from '$lib/server/auth/live-credentials';
 import type { RequestHandler } from './$types';

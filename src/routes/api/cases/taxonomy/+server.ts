@@ -3,7 +3,7 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { loadTaxonomy } from '$lib/server/cases/taxonomy';
-import { opsAnswer } from '$lib/server/cases/http';
+import { answerOrError } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = () => opsAnswer(async () => json(await loadTaxonomy(requireDb())));
+export const GET: RequestHandler = () => answerOrError(async () => json(await loadTaxonomy(requireDb())));

@@ -5,8 +5,8 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { cellDetail } from '$lib/server/coverage';
-import { capacityCellDetail } from '$lib/server/coverage-views';
-import { apiError, apiErrorFrom } from '$lib/server/api-errors';
+import { capacityCellDetail } from '$lib/server/coverage/views';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 

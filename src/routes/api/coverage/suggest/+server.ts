@@ -5,8 +5,8 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { suggestForCell } from '$lib/server/coverage';
-import { nearestRoadNames } from '$lib/server/roads';
-import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { nearestRoadNames } from '$lib/server/layers/roads';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 

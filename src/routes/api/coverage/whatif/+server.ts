@@ -8,7 +8,7 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { whatIfData, whatIfWalk } from '$lib/server/coverage';
-import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { requiredUnitCode } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 

@@ -3,8 +3,9 @@
 // jurisdiction's cases only.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { LayerQueryError, MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/mapdata';
+import { MAP_LAYERS, isMapLayer, layerGeoJSON, parseBBox } from '$lib/server/map/geojson';
 import { readScope } from '$lib/server/auth/scope';
+import { apiErrorFrom } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url, locals }) => {
@@ -22,7 +23,6 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 		const collection = await layerGeoJSON(requireDb(), params.layer, { bbox, labels, code, scope: readScope(locals.user) });
 		return json(collection, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		if (err instanceof LayerQueryError) return json({ message: err.message }, { status: 400 });
-		throw err;
+		return apiErrorFrom(err);
 	}
 };

@@ -2,7 +2,7 @@
 // track points, stored per worker and day, each once by its id. See docs/worker.md.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { storePoints } from '$lib/server/worker/patrol';
 import type { RequestHandler } from './$types';
 

@@ -2,7 +2,7 @@
 // reader's jurisdiction; 404 otherwise (not even that it exists is told).
 import { requireDb } from '$lib/server/runtime';
 import { readScope } from '$lib/server/auth/scope';
-import { apiErrorFrom } from '$lib/server/api-errors';
+import { apiErrorFrom } from '$lib/server/http/api-errors';
 import { readPhoto } from '$lib/server/worker/photos';
 import type { RequestHandler } from './$types';
 

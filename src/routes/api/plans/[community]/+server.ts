@@ -5,16 +5,16 @@
 //      attached), 422 hard violations (listed in `errors`, nothing written).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { loadPlan, savePlan, type SaveInput } from '$lib/server/plans';
-import { authorOf, planErrorResponse } from '$lib/server/plans/http';
+import { authorOf } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
 	try {
 		return json(await loadPlan(requireDb(), params.community), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };
 
@@ -25,6 +25,6 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 		const result = await savePlan(requireDb(), params.community, (read.body ?? {}) as SaveInput, { author: authorOf(locals) });
 		return json(result, { status: 201, headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

@@ -2,8 +2,8 @@
 // stored rule and validates the whole result.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { deleteRule, getRule, updateRule, RuleNotFoundError, type RuleInput } from '$lib/server/rules';
-import { apiError, apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { deleteRule, getRule, updateRule, RuleNotFoundError, type RuleInput } from '$lib/server/coverage/rules';
+import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {

@@ -1,8 +1,8 @@
 // GET /api/units/<code> → the facts of one unit: "city" for the totals, or a 9-digit subdistrict,
-// 12-digit community or 15-digit grid code (see UnitFacts in $lib/server/units).
+// 12-digit community or 15-digit grid code (see UnitFacts in $lib/server/map/units).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { unitFacts, unitKindOf } from '$lib/server/units';
+import { unitFacts, unitKindOf } from '$lib/server/map/units';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {

@@ -3,7 +3,7 @@
 // idempotent). 403 outside the sender's grid(s), 400 a bad field. See docs/worker.md.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { submitReport } from '$lib/server/worker/reports';
 import type { RequestHandler } from './$types';
 

@@ -4,7 +4,7 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { readScope } from '$lib/server/auth/scope';
-import { lastEventId } from '$lib/server/case-events';
+import { lastEventId } from '$lib/server/cases/events';
 import { listTasks } from '$lib/server/worker/tasks';
 import type { RequestHandler } from './$types';
 

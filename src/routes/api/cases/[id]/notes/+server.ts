@@ -2,7 +2,7 @@
 // sender's jurisdiction, stored by the phone's id (sent twice, stored once).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiErrorFrom, readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { addNote } from '$lib/server/worker/notes';
 import type { RequestHandler } from './$types';
 

@@ -3,7 +3,7 @@
 // stored as a file, by the phone's id (sent twice, stored once). 1–6 per report or note.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError, apiErrorFrom } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { savePhoto } from '$lib/server/worker/photos';
 import type { RequestHandler } from './$types';
 

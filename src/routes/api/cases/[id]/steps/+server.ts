@@ -7,8 +7,7 @@ import { requireDb } from '$lib/server/runtime';
 import { readScope } from '$lib/server/auth/scope';
 import { getCase } from '$lib/server/cases';
 import { takeStep } from '$lib/server/cases/ops';
-import { opsAnswer } from '$lib/server/cases/http';
-import { apiError, readJson } from '$lib/server/api-errors';
+import { answerOrError, apiError, readJson } from '$lib/server/http/api-errors';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request, locals }) => {
@@ -17,5 +16,5 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 		return apiError(404, `案件“${params.id}”不存在 / no case "${params.id}"`, { code: 'unknown_case' });
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
-	return opsAnswer(async () => json({ ops: await takeStep(db, params.id, read.body, locals.user!) }, { headers: { 'cache-control': 'no-store' } }));
+	return answerOrError(async () => json({ ops: await takeStep(db, params.id, read.body, locals.user!) }, { headers: { 'cache-control': 'no-store' } }));
 };

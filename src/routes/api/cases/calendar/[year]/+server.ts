@@ -3,8 +3,7 @@
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { calendarYear, checkYearDays, replaceYear } from '$lib/server/cases/taxonomy';
-import { opsAnswer } from '$lib/server/cases/http';
-import { readJson } from '$lib/server/api-errors';
+import { answerOrError, readJson } from '$lib/server/http/api-errors';
 import { intParam } from '$lib/server/http/params';
 import type { RequestHandler } from './$types';
 
@@ -21,7 +20,7 @@ export const PUT: RequestHandler = async ({ params, request }) => {
 	const year = yearOf(params.year);
 	const read = await readJson(request);
 	if ('error' in read) return read.error;
-	return opsAnswer(async () => {
+	return answerOrError(async () => {
 		const days = checkYearDays(year, read.body);
 		const db = requireDb();
 		await db.transaction((tx) => replaceYear(tx, year, days));

@@ -2,9 +2,9 @@
 // (polygons with m², from → to) and the buildings that moved.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { diffRevisions } from '$lib/server/plans';
-import { planErrorResponse, positiveInt } from '$lib/server/plans/http';
+import { positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -15,6 +15,6 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	try {
 		return json(await diffRevisions(requireDb(), params.community, from, to), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

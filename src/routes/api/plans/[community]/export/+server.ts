@@ -1,9 +1,9 @@
 // GET /api/plans/<community>/export?format=geojson|csv|shp[&revision=<id>] → the community's grids in
 // force (or a revision's) with codes and households, as a download (shp: a zipped Shapefile).
 import { requireDb } from '$lib/server/runtime';
-import { apiError } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { exportPlan } from '$lib/server/plans';
-import { planErrorResponse, positiveInt } from '$lib/server/plans/http';
+import { positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -20,6 +20,6 @@ export const GET: RequestHandler = async ({ params, url }) => {
 			headers: { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.fileName}"`, 'cache-control': 'no-store' }
 		});
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

@@ -3,9 +3,9 @@
 // revision, validated like any save (400 bad file, 409 conflict, 422 hard violations).
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { importPlanFile } from '$lib/server/plans';
-import { authorOf, planErrorResponse, positiveInt } from '$lib/server/plans/http';
+import { authorOf, positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 const MAX_BYTES = Number(process.env.GRIDATLAS_MAX_IMPORT_MB ?? 200) * 1024 * 1024;
@@ -38,6 +38,6 @@ export const POST: RequestHandler = async ({ params, request, url, locals }) => 
 		);
 		return json(result, { status: 201, headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

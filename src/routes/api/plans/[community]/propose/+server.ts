@@ -3,9 +3,8 @@
 // and its validation.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { readJson } from '$lib/server/api-errors';
+import { apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { proposePlan } from '$lib/server/plans';
-import { planErrorResponse } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request }) => {
@@ -14,6 +13,6 @@ export const POST: RequestHandler = async ({ params, request }) => {
 	try {
 		return json(await proposePlan(requireDb(), params.community, (read.body ?? {}) as Record<string, unknown>), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

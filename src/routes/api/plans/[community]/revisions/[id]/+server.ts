@@ -2,9 +2,9 @@
 // (GeoJSON with households) and every building's grid.
 import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { apiError } from '$lib/server/api-errors';
+import { apiError, apiErrorFrom } from '$lib/server/http/api-errors';
 import { getRevision } from '$lib/server/plans';
-import { planErrorResponse, positiveInt } from '$lib/server/plans/http';
+import { positiveInt } from '$lib/server/plans/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
@@ -14,6 +14,6 @@ export const GET: RequestHandler = async ({ params }) => {
 	try {
 		return json(await getRevision(requireDb(), params.community, id), { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
-		return planErrorResponse(err);
+		return apiErrorFrom(err);
 	}
 };

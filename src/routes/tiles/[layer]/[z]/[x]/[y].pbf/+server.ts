@@ -1,7 +1,7 @@
-// GET /tiles/{layer}/{z}/{x}/{y}.pbf[?crs=gcj02] → Mapbox Vector Tile (see $lib/server/tiles for both engines;
+// GET /tiles/{layer}/{z}/{x}/{y}.pbf[?crs=gcj02] → Mapbox Vector Tile (see $lib/server/map/tiles for both engines;
 // gcj02: shifted to line up with a Chinese basemap).
 import { requireDb } from '$lib/server/runtime';
-import { serveTile } from '$lib/server/tiles';
+import { serveTile } from '$lib/server/map/tiles';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, request, url }) => {
