@@ -30,6 +30,11 @@ describe('benches at smoke size (core)', () => {
 		expect(r.buildings).toBe(5000);
 	}, 620_000);
 
+	it('optimize: MCLP / LSCP solved by HiGHS beside the greedy', async () => {
+		const r = await smokeBench('optimize', ['mclp_ms', 'mclp_gap', 'greedy_shortfall_pct', 'lscp_ms']);
+		expect(r.mclp_gap).toBe(0);
+	}, 620_000);
+
 	it('density', async () => {
 		await smokeBench('density', ['bytes_per_case', 'encode_ms', 'hex_ms', 'hex_warm_ms', 'spikes_ms', 'cases', 'grids']);
 	}, 620_000);

@@ -1,7 +1,7 @@
 // Coverage compliance on the real demo data, on both engines: the covered-building sets equal
 // PostGIS ST_DWithin on geography (except buildings within 1 m of a radius), rules are validated
 // with clear messages, results export and parse back, the CLI prints parseable rows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { csvParse } from 'd3-dsv';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/imports/demo';
@@ -27,6 +27,25 @@ import { facilityServes } from '../src/lib/server/coverage/walk';
 import { snapBuildings, walkNearest } from '../geo/coverage/walk';
 import { getWalkGraph, serveIsochrone } from '../src/lib/server/map/walk-network';
 import { testEngines } from './helpers/engines';
+import { POST as suggestRoute } from '../src/routes/api/coverage/suggest/+server';
+
+// The suggest route reads the database of the test that is running (runtime's requireDb, mocked).
+const routeDb = vi.hoisted(() => ({ db: null as Db | null }));
+vi.mock('../src/lib/server/runtime', async (importOriginal) => {
+	const original = await importOriginal<typeof import('../src/lib/server/runtime')>();
+	return { ...original, requireDb: () => routeDb.db ?? original.requireDb() };
+});
+
+/** POST /api/coverage/suggest with this body: status and JSON. */
+async function postSuggest(body: unknown): Promise<{ status: number; json: Record<string, any> }> {
+	const request = new Request('http://localhost/api/coverage/suggest', {
+		method: 'POST',
+		body: JSON.stringify(body),
+		headers: { 'content-type': 'application/json' }
+	});
+	const res = await suggestRoute({ request } as Parameters<typeof suggestRoute>[0]);
+	return { status: res.status, json: await res.json() };
+}
 
 const CATEGORIES = new Set(['school', 'park', 'plaza']);
 const base = {
@@ -189,6 +208,57 @@ for (const engine of testEngines()) {
 			for (let i = 1; i < suggestions.length; i++) expect(suggestions[i].householdsGained).toBeLessThanOrEqual(suggestions[i - 1].householdsGained);
 			await expect(suggestForCell(db, failing.community, failing.rule, 0)).rejects.toThrow(/1–20/);
 		});
+
+		it('POST /api/coverage/suggest: greedy by default, optimal sites (mclp, lscp) with status, gap and the greedy beside them; refusals', async () => {
+			routeDb.db = db;
+			const { report } = await getCoverage(db);
+			const failing = report.cells.find((c) => c.status === 'fail' && c.rule === 'culture_500')!;
+			const cell = { community: failing.community, rule: failing.rule };
+			const greedy = await postSuggest({ ...cell, k: 3 });
+			expect(greedy.status).toBe(200);
+			expect(greedy.json.method).toBe('greedy');
+			expect(greedy.json.optimal).toBeUndefined();
+			const greedyHouseholds = greedy.json.suggestions.reduce((h: number, s: { householdsGained: number }) => h + s.householdsGained, 0);
+
+			const mclp = await postSuggest({ ...cell, k: 3, method: 'mclp', timeLimitS: 10 });
+			expect(mclp.status, JSON.stringify(mclp.json)).toBe(200);
+			const o = mclp.json.optimal;
+			expect(o).toMatchObject({ status: 'optimal', gap: 0, timeLimitS: 10 });
+			expect(mclp.json.suggestions.length).toBeLessThanOrEqual(3);
+			expect(mclp.json.suggestions[0]).toHaveProperty('road');
+			expect(mclp.json.suggestions.reduce((h: number, s: { householdsGained: number }) => h + s.householdsGained, 0)).toBe(o.householdsCovered);
+			expect(o.greedy.householdsCovered).toBe(greedyHouseholds); // the same greedy as method 'greedy'
+			expect(o.greedy.householdsShort).toBe(o.householdsCovered - greedyHouseholds);
+			expect(o.householdsCovered).toBeLessThanOrEqual(failing.householdsTotal - failing.householdsCovered);
+
+			const lscp = await postSuggest({ ...cell, method: 'lscp' });
+			expect(lscp.status).toBe(200);
+			expect(lscp.json.optimal.status).toBe('optimal');
+			expect(lscp.json.optimal.householdsCovered + lscp.json.optimal.uncoverableHouseholds).toBe(lscp.json.optimal.demandHouseholds);
+			expect(lscp.json.optimal.greedy.extraSites).toBeGreaterThanOrEqual(0);
+			expect(lscp.json.suggestions.length).toBe(lscp.json.optimal.greedy.sites - lscp.json.optimal.greedy.extraSites);
+
+			// capacities on given candidates: each serves at most its own
+			const home = (await cellDetail(db, failing.community, failing.rule)).buildings.features.find((f) => !f.properties!.covered)!.properties!;
+			const capped = await postSuggest({ ...cell, k: 1, method: 'mclp', candidates: [{ lon: home.lon, lat: home.lat, capacity: 5 }] });
+			expect(capped.status, JSON.stringify(capped.json)).toBe(200);
+			expect(capped.json.optimal.householdsCovered).toBeLessThanOrEqual(5);
+
+			const refused = async (body: object, code: string) => {
+				const r = await postSuggest({ ...cell, ...body });
+				expect(r.status, JSON.stringify(r.json)).toBe(400);
+				expect(r.json.code).toBe(code);
+				expect(r.json.message).toMatch(/[\u4e00-\u9fff].*\/ [a-z]/);
+			};
+			await refused({ method: 'best' }, 'bad_method');
+			await refused({ method: 'mclp', timeLimitS: 0 }, 'bad_time_limit');
+			await refused({ method: 'mclp', timeLimitS: 31 }, 'bad_time_limit');
+			await refused({ method: 'mclp', timeLimitS: '5' }, 'bad_time_limit');
+			await refused({ method: 'mclp', k: 0 }, 'bad_parameter');
+			await refused({ method: 'mclp', candidates: [{ lon: 118.78, lat: 32.04, capacity: -1 }] }, 'bad_candidates');
+			await refused({ method: 'mclp', k: 2, candidates: [{ lon: 118.78, lat: 32.04 }] }, 'bad_k');
+			routeDb.db = null;
+		}, 120_000);
 
 		it('walking what-if: a facility added beside uncovered homes raises the share; removing all lowers it', async () => {
 			const state = await getCoverage(db);

@@ -8,5 +8,6 @@ export { distanceToGeometry } from './facility-parts';
 export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from './nearest';
 export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';
-export { suggestSites, type SiteCandidate, type SuggestedSite } from './suggest';
+export { suggestSites, greedyPicks, type GreedyPick, type SuggestedSite } from './suggest';
+export { demandBuildings, siteReach, householdWeight, type SiteCandidate, type SiteReach } from './reach';
 export { packResults, UnitResultTable, type PackedResults } from './result-table';

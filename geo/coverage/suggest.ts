@@ -2,17 +2,13 @@
 // (distanceM > maxDistanceM) that count (mask), weighted by households (unknown counts 0). Each
 // round picks the candidate site covering the most still-uncovered households (ties: more
 // buildings, then the earlier candidate) — lazily re-evaluated (CELF), which gives the same picks as
-// plain greedy because a site's gain can only shrink. Distances are the canonical ones measured from
-// the building, so a suggested site added as a Point facility covers exactly buildingsGained.
-import KDBush from 'kdbush';
+// plain greedy because a site's gain can only shrink. Which site reaches which building is ./reach
+// (shared with the exact optimisation in geo/optimize), so a suggested site added as a Point facility
+// covers exactly buildingsGained.
 import type { BuildingSet } from './types';
-import { distFrom, expandBox, rulerAt, type Band } from '../measure/ruler';
+import { demandBuildings, householdWeight, siteReach, type SiteCandidate, type SiteReach } from './reach';
 
-export interface SiteCandidate {
-	lon: number;
-	lat: number;
-	id?: string;
-}
+export type { SiteCandidate } from './reach';
 
 export interface SuggestedSite extends SiteCandidate {
 	householdsGained: number;
@@ -32,51 +28,48 @@ export function suggestSites(
 	k: number,
 	mask?: Uint8Array
 ): SuggestedSite[] {
-	const { lon, lat, households } = buildings;
-	const n = lon.length;
-	// demand buildings
-	const demand: number[] = [];
-	for (let i = 0; i < n; i++) {
-		if (mask && !mask[i]) continue;
-		if (distanceM[i] <= maxDistanceM) continue;
-		if (!(Number.isFinite(lon[i]) && Number.isFinite(lat[i]))) continue;
-		demand.push(i);
-	}
+	const demand = demandBuildings(buildings, distanceM, maxDistanceM, mask);
 	if (demand.length === 0 || k <= 0) return [];
-	const sites = candidates.length ? candidates : demand.map((i) => ({ lon: lon[i], lat: lat[i], id: buildings.ids[i] }));
-	const kd = new KDBush(demand.length, 32);
-	for (const i of demand) kd.add(lon[i], lat[i]);
-	kd.finish();
-	const ruler = new Float64Array(4 * demand.length);
-	demand.forEach((i, j) => {
-		const r = rulerAt(lat[i]);
-		ruler.set([r.kx, r.hx, r.ky, r.hy], 4 * j);
-	});
-	const weight = (i: number) => (households[i] === households[i] ? households[i] : 0);
-	const taken = new Uint8Array(demand.length);
-	const box = new Float64Array(4);
-	const band: Band = { kxLo: 0, kxHi: 0, kyLo: 0, kyHi: 0 };
+	const sites = candidates.length ? candidates : demand.map((i) => ({ lon: buildings.lon[i], lat: buildings.lat[i], id: buildings.ids[i] }));
+	const reach = siteReach(buildings, demand, sites, maxDistanceM);
+	const weights = Float64Array.from(demand, (i) => householdWeight(buildings.households, i));
+	return greedyPicks(reach, weights, k).map(({ site: s, positions }) => ({
+		lon: sites[s].lon,
+		lat: sites[s].lat,
+		...(sites[s].id !== undefined ? { id: sites[s].id } : {}),
+		householdsGained: positions.reduce((g, j) => g + weights[j], 0),
+		buildingsGained: positions.map((j) => demand[j]).sort((a, b) => a - b)
+	}));
+}
 
-	/** Demand positions (into `demand`) within reach of site s and not yet covered. */
-	const reach = (s: number): number[] => {
-		const { lon: x, lat: y } = sites[s];
-		if (!(Number.isFinite(x) && Number.isFinite(y))) return [];
-		expandBox(x, y, x, y, maxDistanceM, box, band);
+export interface GreedyPick {
+	/** the site's index */
+	site: number;
+	/** demand positions it newly covers */
+	positions: number[];
+}
+
+/**
+ * The greedy over reach lists: up to k picks, each the site gaining the most still-uncovered weight
+ * (ties: more demand positions, then the lower site index); stops when no site gains anything.
+ * weights: per demand position.
+ */
+export function greedyPicks(reach: SiteReach, weights: Float64Array, k: number): GreedyPick[] {
+	const { start, pos } = reach;
+	const nSites = start.length - 1;
+	const taken = new Uint8Array(weights.length);
+	/** Demand positions of site s not yet covered. */
+	const open = (s: number): number[] => {
 		const out: number[] = [];
-		for (const j of kd.range(box[0], box[1], box[2], box[3])) {
-			if (taken[j]) continue;
-			const i = demand[j],
-				o = 4 * j;
-			if (distFrom(lon[i], lat[i], ruler[o], ruler[o + 1], ruler[o + 2], ruler[o + 3], x, y) <= maxDistanceM) out.push(j);
-		}
+		for (let q = start[s]; q < start[s + 1]; q++) if (!taken[pos[q]]) out.push(pos[q]);
 		return out;
 	};
-	const gainOf = (js: number[]) => js.reduce((g, j) => g + weight(demand[j]), 0);
+	const gainOf = (js: number[]) => js.reduce((g, j) => g + weights[j], 0);
 
 	// max-heap of sites by (gain, buildings, -index), with lazily stale gains
-	const gain = new Float64Array(sites.length);
-	const count = new Int32Array(sites.length);
-	const round = new Int32Array(sites.length); // the round a gain was computed in
+	const gain = new Float64Array(nSites);
+	const count = new Int32Array(nSites);
+	const round = new Int32Array(nSites); // the round a gain was computed in
 	const heap: number[] = [];
 	const better = (a: number, b: number) => gain[a] > gain[b] || (gain[a] === gain[b] && (count[a] > count[b] || (count[a] === count[b] && a < b)));
 	const up = (p: number) => {
@@ -99,19 +92,19 @@ export function suggestSites(
 			p = m;
 		}
 	};
-	for (let s = 0; s < sites.length; s++) {
-		const js = reach(s);
+	for (let s = 0; s < nSites; s++) {
+		const js = open(s);
 		gain[s] = gainOf(js);
 		count[s] = js.length;
 		heap.push(s);
 		up(heap.length - 1);
 	}
-	const picked: SuggestedSite[] = [];
+	const picked: GreedyPick[] = [];
 	let current = 0;
 	while (picked.length < k && heap.length) {
 		const top = heap[0];
 		if (round[top] !== current) {
-			const js = reach(top);
+			const js = open(top);
 			gain[top] = gainOf(js);
 			count[top] = js.length;
 			round[top] = current;
@@ -119,19 +112,12 @@ export function suggestSites(
 			continue;
 		}
 		if (!(gain[top] > 0)) break;
-		const js = reach(top);
+		const js = open(top);
 		for (const j of js) taken[j] = 1;
 		heap[0] = heap[heap.length - 1];
 		heap.pop();
 		if (heap.length) down(0);
-		const site = sites[top];
-		picked.push({
-			lon: site.lon,
-			lat: site.lat,
-			...(site.id !== undefined ? { id: site.id } : {}),
-			householdsGained: gainOf(js),
-			buildingsGained: js.map((j) => demand[j]).sort((a, b) => a - b)
-		});
+		picked.push({ site: top, positions: js });
 		current++;
 	}
 	return picked;

@@ -97,7 +97,21 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 			expect(pt.y).toBeLessThanOrEqual(map.y + map.height);
 		}
 		await page.screenshot({ path: '/tmp/gridatlas-coverage-suggestions.png' });
-	}, 120_000);
+
+		// Issue 21: the optimal choice — proven optimal (or the best within the time and its gap), and what the greedy leaves
+		const greedyCount = coords.length;
+		await page.getByTestId('method-mclp').check();
+		await page.getByTestId('suggest').click();
+		await page.waitForSelector('[data-testid="optimal-status"]', { timeout: 60_000 });
+		expect(await page.getByTestId('optimal-status').innerText()).toMatch(/已证明最优|时限内最好解，差距 \d+\.\d%/);
+		expect(await page.getByTestId('greedy-compare').innerText()).toMatch(/贪心方案少覆盖 [\d,]+ 户|贪心方案同样好/);
+		expect((await page.getByTestId('suggestion').count()) <= 3 && greedyCount > 0).toBe(true);
+		await page.getByTestId('coverage-cell').screenshot({ path: `${SHOTS ?? '/tmp'}/gridatlas-coverage-optimal.png` });
+		await page.getByTestId('method-lscp').check();
+		await page.getByTestId('suggest').click();
+		await page.waitForSelector('[data-testid="greedy-compare"]:has-text("贪心方案需")', { timeout: 60_000 });
+		await page.getByTestId('method-greedy').check();
+	}, 180_000);
 
 	it('groups the rules by level, keeps the community column in place and has a compact view; filters offer subdistricts with data', async () => {
 		const table = page.getByTestId('coverage-table');

@@ -6,6 +6,7 @@ import { auditEn, auditZh } from './audit-messages';
 import { caseOpsEn, caseOpsZh } from './case-ops-messages';
 import { capacityEn, capacityZh } from './capacity-messages';
 import { workerEn, workerZh } from './worker-messages';
+import { sitesEn, sitesZh } from './sites-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
@@ -13,6 +14,7 @@ export const zh = {
 	...caseOpsZh,
 	...capacityZh,
 	...workerZh,
+	...sitesZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -517,6 +519,7 @@ export const en: Record<MessageKey, string> = {
 	...caseOpsEn,
 	...capacityEn,
 	...workerEn,
+	...sitesEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',

@@ -7,6 +7,7 @@ import { ruleReachM, type CoverageRule } from './rules';
 import { walkCatchment } from './walk';
 import { type CoverageCell, type CoverageCommunity, CoverageInputError, type CoverageReport, type CoverageState, distanceKey } from './types';
 import { getCoverage } from './compute';
+import { optimalSites, type OptimalSummary, type SiteInput } from './optimal';
 
 export interface ReportFilter {
 	subdistrict?: string | null;
@@ -138,15 +139,37 @@ export interface SiteSuggestion {
 	buildingsGained: number;
 }
 
-/** Greedy maximal coverage for one failing (community, rule): k new sites, households gained each. */
+export type SuggestMethod = 'greedy' | 'mclp' | 'lscp';
+
+export interface SuggestOptions {
+	/** greedy (default): k sites one by one; mclp: k sites covering the most, proven; lscp: fewest sites covering all */
+	method?: SuggestMethod;
+	/** seconds the solver may search (mclp, lscp) */
+	timeLimitS?: number;
+}
+
+export interface SuggestAnswer {
+	reachM: number;
+	method: SuggestMethod;
+	suggestions: SiteSuggestion[];
+	candidates: number;
+	/** mclp / lscp: how good the answer is and what the greedy leaves on the table */
+	optimal?: OptimalSummary;
+}
+
+/** One failing (community, rule): where to put new sites — greedily (k sites, households gained each) or optimally. */
 export async function suggestForCell(
 	db: Db,
 	communityCode: string,
 	ruleId: string,
 	k: number,
-	candidates?: { lon: number; lat: number; id?: string }[]
-): Promise<{ reachM: number; suggestions: SiteSuggestion[]; candidates: number }> {
-	if (!Number.isInteger(k) || k < 1 || k > 20) throw new CoverageInputError('bad_parameter', `建议数量须为 1–20 的整数 / k must be an integer 1–20`);
+	candidates?: SiteInput[],
+	options: SuggestOptions = {}
+): Promise<SuggestAnswer> {
+	const method = options.method ?? 'greedy';
+	if (method !== 'lscp' && (!Number.isInteger(k) || k < 1 || k > 20)) {
+		throw new CoverageInputError('bad_parameter', `建议数量须为 1–20 的整数 / k must be an integer 1–20`);
+	}
 	const state = await getCoverage(db);
 	const { ci, rule } = findCell(state, communityCode, ruleId);
 	if (rule.kind !== 'distance' || !rule.category) {
@@ -155,17 +178,27 @@ export async function suggestForCell(
 	const reachM = ruleReachM(rule);
 	const k2 = distanceKey(rule.metric ?? 'straight', rule.category);
 	const mask = new Uint8Array(state.buildings.ids.length);
-	const pool: { lon: number; lat: number; id?: string }[] = [];
+	const pool: SiteInput[] = [];
 	state.buildingCommunity.forEach((c, i) => {
 		if (c !== ci) return;
 		mask[i] = 1;
 		if (!candidates) pool.push({ lon: state.buildings.lon[i], lat: state.buildings.lat[i], id: state.buildings.ids[i] });
 	});
-	const sites = suggestSites(state.buildings, state.distances.get(k2)!, reachM, candidates ?? pool, k, mask);
+	const sites = candidates ?? pool;
+	if (method !== 'greedy') {
+		const { suggestions, optimal } = await optimalSites(state.buildings, state.distances.get(k2)!, mask, reachM, sites, {
+			method,
+			k,
+			timeLimitS: options.timeLimitS
+		});
+		return { reachM, method, candidates: sites.length, suggestions, optimal };
+	}
+	const picked = suggestSites(state.buildings, state.distances.get(k2)!, reachM, sites, k, mask);
 	return {
 		reachM,
-		candidates: (candidates ?? pool).length,
-		suggestions: sites.map((s) => ({ lon: s.lon, lat: s.lat, id: s.id, householdsGained: s.householdsGained, buildingsGained: s.buildingsGained.length }))
+		method,
+		candidates: sites.length,
+		suggestions: picked.map((s) => ({ lon: s.lon, lat: s.lat, id: s.id, householdsGained: s.householdsGained, buildingsGained: s.buildingsGained.length }))
 	};
 }
 

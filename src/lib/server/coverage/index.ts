@@ -14,5 +14,17 @@ export {
 	type SubdistrictTotal
 } from './types';
 export { computeCoverage, getCoverage, searchDistances } from './compute';
-export { type CellDetail, cellDetail, filterReport, findCell, perBuildingRows, type ReportFilter, type SiteSuggestion, suggestForCell } from './cells';
+export {
+	type CellDetail,
+	cellDetail,
+	filterReport,
+	findCell,
+	perBuildingRows,
+	type ReportFilter,
+	type SiteSuggestion,
+	type SuggestAnswer,
+	type SuggestMethod,
+	suggestForCell
+} from './cells';
+export { DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, type OptimalSummary, type SiteInput } from './optimal';
 export { type WalkWhatIfRequest, type WhatIfData, whatIfData, whatIfWalk } from './whatif';

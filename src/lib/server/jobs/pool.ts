@@ -11,6 +11,7 @@ import { ImportFileError } from '../../../../geo/types';
 import { IsochroneError } from '../../../../geo/isochrone';
 import { SplitLineError } from '../../../../geo/partition/split';
 import { ProjectionError } from '../../../../geo/crs/project';
+import { OptimizeError } from '../../../../geo/optimize/errors';
 import { JobError, type JobKind } from './errors';
 import { tasks as bundledTasks, type Tasks } from './tasks';
 
@@ -20,7 +21,7 @@ export { JobError, type JobKind } from './errors';
 const DEFAULT_BUDGET_S: Record<JobKind, number> = { plan: 30, import: 180, coverage: 120 };
 
 /** Error classes a task may throw that callers test with instanceof: rebuilt on this side. */
-const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, IsochroneError, SplitLineError, ProjectionError };
+const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, IsochroneError, SplitLineError, ProjectionError, OptimizeError };
 
 export interface PoolOptions {
 	/** Worker threads (0: run jobs inline on the calling thread, no budget). */

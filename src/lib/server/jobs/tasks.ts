@@ -48,6 +48,8 @@ import {
 	type FacilityCapacityResult
 } from '../../../../geo/capacity';
 
+import { optimizeSites, type OptimizeOptions } from '../../../../geo/optimize';
+
 export interface TaskContext {
 	part: (value: unknown) => void;
 }
@@ -255,6 +257,26 @@ function capacityEvaluate(
 	return { results };
 }
 
+/**
+ * Optimal sites for one community's buildings (geo/optimize): MCLP or LSCP by HiGHS within the time
+ * limit, the greedy beside it. A solve blocks its thread: this is why it runs here.
+ */
+function optimizeCellSites(
+	input: {
+		lon: Float64Array;
+		lat: Float64Array;
+		households: Float64Array;
+		distanceM: Float64Array;
+		maxDistanceM: number;
+		candidates: { lon: number; lat: number; id?: string }[];
+		options: OptimizeOptions;
+	},
+	_ctx: TaskContext
+) {
+	const buildings = { ids: Array.from(input.lon, (_, i) => String(i)), lon: input.lon, lat: input.lat, households: input.households };
+	return optimizeSites({ buildings, distanceM: input.distanceM, maxDistanceM: input.maxDistanceM, candidates: input.candidates }, input.options);
+}
+
 /** Records sent back per message: small enough that taking one in never holds the request thread long. */
 export const RECORDS_PER_PART = 2000;
 
@@ -265,5 +287,15 @@ async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: L
 	return { ...parsed, records: [] };
 }
 
-export const tasks = { checkPlan, proposeLayout, rebalanceLayout, readLayout, numberLayout, parseImport, coverageDistances, capacityEvaluate };
+export const tasks = {
+	optimizeCellSites,
+	checkPlan,
+	proposeLayout,
+	rebalanceLayout,
+	readLayout,
+	numberLayout,
+	parseImport,
+	coverageDistances,
+	capacityEvaluate
+};
 export type Tasks = typeof tasks;
