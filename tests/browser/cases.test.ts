@@ -133,6 +133,15 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 				},
 				[(item as any).lon, (item as any).lat]
 			);
+			// A photo of it whose camera stood 0.005° (≈ 470 m) north: the card flags it for 核查.
+			const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Array(200).fill(7), 0xff, 0xd9]);
+			const photo = new FormData();
+			photo.set('id', 'p-browser-000001');
+			photo.set('photo', new Blob([jpeg]), 'photo.jpg');
+			photo.set('exif_lon', String((item as any).lon));
+			photo.set('exif_lat', String((item as any).lat + 0.005));
+			const uploaded = await app.fetch(`${app.url}/api/cases/${(item as any).id}/photos`, { method: 'POST', headers: { origin: app.url }, body: photo });
+			expect(uploaded.status, await uploaded.clone().text()).toBe(200);
 			await leader.mouse.click(spot.x, spot.y);
 			const card = leader.locator('[data-testid="feature-info"]');
 			await card.waitFor({ timeout: 10_000 });
@@ -141,6 +150,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 			// with the steps the command centre may take. 立案, 派遣, then 改派 with its reason.
 			await expect.poll(() => card.locator('[data-testid="case-ops-id"]').textContent(), { timeout: 10_000 }).toBe((item as any).id);
 			expect(await card.locator('[data-testid="case-ops-actions"] button').allInnerTexts()).toEqual(['立案', '作废']);
+			await expect(card.locator('[data-testid="case-photo-offset"]').innerText()).resolves.toMatch(/^距案件 (4[6-9]\d) 米拍摄，请核实$/);
 			await card.locator('[data-testid="case-step-register"]').click();
 			await card.locator('[data-testid="case-ops"][data-stage="dispatch"]').waitFor({ timeout: 10_000 });
 			await card.locator('[data-testid="case-step-dispatch"]').click();
