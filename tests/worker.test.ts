@@ -11,7 +11,7 @@ import { submitReport } from '../src/lib/server/worker/reports';
 import { addNote } from '../src/lib/server/worker/notes';
 import { casePhotos, readPhoto, savePhoto } from '../src/lib/server/worker/photos';
 import { listTasks } from '../src/lib/server/worker/tasks';
-import { listPatrols, patrolDays, readTrack, storePoints, sweepTracks } from '../src/lib/server/worker/patrol';
+import { LINE_POINTS, listPatrols, patrolDays, patrolLines, readTrack, storePoints, sweepTracks } from '../src/lib/server/worker/patrol';
 import { FieldError } from '../src/lib/server/worker/errors';
 import { takeStep } from '../src/lib/server/cases/ops';
 import { readScope } from '../src/lib/server/auth/scope';
@@ -232,6 +232,26 @@ for (const engine of testEngines()) {
 			);
 			expect(await sweepTracks(db, Date.now(), true)).toBe(1);
 			expect((await readTrack(db, wk1, null, null)).points).toHaveLength(3);
+			// The map's lines: one per patrol of the workers a leader sees; nobody else's for a worker or another unit's leader.
+			const lines = await patrolLines(db, leader, null);
+			expect(lines.lines.features.map((f) => [f.properties?.user, f.properties?.patrol, f.geometry.coordinates.length])).toEqual([['wk1', 'patrol-000001', 3]]);
+			expect(lines.lines.features[0].geometry.coordinates[0]).toEqual([118.05, 32.05]);
+			expect((await patrolLines(db, leaderC2, null)).lines.features).toEqual([]);
+			expect(await refusal(patrolLines(db, wk1, null))).toBe('unknown_worker');
+			// A long walk is thinned to LINE_POINTS, its ends kept.
+			const long = Array.from({ length: LINE_POINTS + 500 }, (_, i) => ({
+				id: `pt-long-${String(i).padStart(6, '0')}`,
+				patrol: 'patrol-long01',
+				at: new Date(Date.now() - 3_600_000 + i * 1000).toISOString(),
+				lon: 118.05 + i * 0.00001,
+				lat: 32.06
+			}));
+			for (let i = 0; i < long.length; i += 500) await storePoints(db, wk1, { points: long.slice(i, i + 500) });
+			const thinned = (await patrolLines(db, leader, null)).lines.features.find((f) => f.properties?.patrol === 'patrol-long01')!;
+			expect(thinned.geometry.coordinates).toHaveLength(LINE_POINTS);
+			expect(thinned.properties?.points).toBe(LINE_POINTS + 500);
+			expect(thinned.geometry.coordinates.at(-1)![0]).toBeCloseTo(118.05 + (LINE_POINTS + 499) * 0.00001, 9);
+			await db.query(`DELETE FROM patrol_points WHERE patrol_id = 'patrol-long01'`);
 			// Leaders' overview: the workers inside their jurisdiction only, with the day's figures.
 			const all = await listPatrols(db, leader, null);
 			expect(all.workers.map((w) => [w.user, w.points])).toEqual([

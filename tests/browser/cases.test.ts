@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 				},
 				[(item as any).lon, (item as any).lat]
 			);
-			// A photo of it whose camera stood 0.005° (≈ 470 m) north: the card flags it for 核查.
+			// A photo of it whose camera stood 0.005° (≈ 556 m) north: the card flags it for 核查.
 			const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Array(200).fill(7), 0xff, 0xd9]);
 			const photo = new FormData();
 			photo.set('id', 'p-browser-000001');
@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 			// with the steps the command centre may take. 立案, 派遣, then 改派 with its reason.
 			await expect.poll(() => card.locator('[data-testid="case-ops-id"]').textContent(), { timeout: 10_000 }).toBe((item as any).id);
 			expect(await card.locator('[data-testid="case-ops-actions"] button').allInnerTexts()).toEqual(['立案', '作废']);
-			await expect(card.locator('[data-testid="case-photo-offset"]').innerText()).resolves.toMatch(/^距案件 (4[6-9]\d) 米拍摄，请核实$/);
+			await expect(card.locator('[data-testid="case-photo-offset"]').innerText()).resolves.toMatch(/^距案件 55[5-7] 米拍摄，请核实$/);
 			await card.locator('[data-testid="case-step-register"]').click();
 			await card.locator('[data-testid="case-ops"][data-stage="dispatch"]').waitFor({ timeout: 10_000 });
 			await card.locator('[data-testid="case-step-dispatch"]').click();
@@ -196,6 +196,39 @@ describe.skipIf(!hasChromium)('live case overlay', () => {
 		} finally {
 			await leader.close();
 		}
+	}, 120_000);
+
+	it("a leader switches on today's patrol walks: the demo worker's walk is drawn as a line", async () => {
+		const worker = await sessionCookie(app.url, 'worker');
+		const who = await (await fetch(`${app.url}/api/session`, { headers: { cookie: worker } })).json();
+		const grids = await (await app.fetch(`${app.url}/api/layers/grids?labels=1`)).json();
+		const [lon, lat] = grids.features.find((f: { properties: { code: string } }) => f.properties.code === who.principal.units[0]).geometry.coordinates;
+		const points = Array.from({ length: 20 }, (_, i) => ({
+			id: `pt-browser-${String(i).padStart(4, '0')}`,
+			patrol: 'patrol-browser1',
+			at: new Date(Date.now() - (20 - i) * 30_000).toISOString(),
+			lon: lon + i * 0.0002,
+			lat: lat + (i % 2) * 0.0002
+		}));
+		const stored = await fetch(`${app.url}/api/patrol/points`, {
+			method: 'POST',
+			headers: { cookie: worker, origin: app.url, 'content-type': 'application/json' },
+			body: JSON.stringify({ points })
+		});
+		expect(stored.status, await stored.clone().text()).toBe(200);
+		const leader = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+		await signIn(leader, app.url, 'leader');
+		try {
+			await openMap(leader, `${app.url}/?z=16&lon=${lon + 0.002}&lat=${lat}`);
+			await leader.locator('[data-testid="patrol-toggle"]').check();
+			await expect.poll(() => leader.locator('[data-testid="patrol-legend"]').innerText(), { timeout: 20_000 }).toMatch(/^1 名网格员今天有轨迹/);
+			await leader.waitForFunction(() => (window as any).gridatlasMap.querySourceFeatures('patrol-tracks').length > 0, null, { timeout: 20_000 });
+			if (SHOTS) await leader.screenshot({ path: `${SHOTS}/patrol-layer.png` });
+		} finally {
+			await leader.close();
+		}
+		// A viewer has no such switch, and the API answers it nothing.
+		expect((await fetch(`${app.url}/api/patrol/tracks`, { headers: { cookie: await sessionCookie(app.url, 'viewer') } })).status).toBe(403);
 	}, 120_000);
 
 	it('a viewer keeps the suppressed views and never asks for the case columns', async () => {

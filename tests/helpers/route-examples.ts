@@ -150,6 +150,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 		'/api/photos/[id]': { GET: { path: '/api/photos/p-perm-missing-1', allowed: CASE_READERS, expect: 'handled' } },
 		'/api/patrol': { GET: { path: '/api/patrol', allowed: CASE_READERS } },
 		'/api/patrol/points': { POST: { path: '/api/patrol/points', body: { points: [] }, allowed: ['admin', 'worker'] } },
+		'/api/patrol/tracks': { GET: { path: '/api/patrol/tracks', allowed: ['admin', 'leader'] } },
 		'/api/cases/calendar/[year]': {
 			GET: { path: '/api/cases/calendar/2025', allowed: ALL },
 			PUT: { path: '/api/cases/calendar/2099', body: { days: [] }, allowed: ['admin'] }

@@ -109,7 +109,8 @@ const NO_CASE_DATA: Record<string, string> = {
 	'POST /api/worker/reports': "a write through the case ingest: a place outside the sender's jurisdiction is refused (tests/browser/worker.test.ts)",
 	'POST /api/cases/[id]/notes': 'a write: refused outside the jurisdiction before the route runs; answers the note id',
 	'POST /api/cases/[id]/photos': 'a write: refused outside the jurisdiction before the route runs; answers the photo id',
-	'POST /api/patrol/points': "stores the sender's own track points; answers their count"
+	'POST /api/patrol/points': "stores the sender's own track points; answers their count",
+	'GET /api/patrol/tracks': "workers' patrol walks (leaders and admins of those workers' units only: tests/worker.test.ts); no case"
 };
 /** Probed by the stream test below rather than the table. */
 const STREAMED = new Set(['GET /api/cases/stream']);

@@ -127,3 +127,5 @@ export const OSM_ATTRIBUTION = '<a href="https://www.openstreetmap.org/copyright
  * family from green to indigo, none of them the selected unit's orange (day) or yellow (night).
  */
 export const ISOCHRONE_COLORS = ['#2f9e44', '#0c8599', '#364fc7', '#862e9c'] as const;
+/** Patrol walks, one per worker (distinct from the isochrones' and the case ramp's). */
+export const PATROL_COLORS = ['#e8590c', '#1971c2', '#c2255c', '#2b8a3e', '#6741d9', '#0b7285', '#a61e4d', '#5c940d'] as const;

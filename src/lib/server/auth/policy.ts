@@ -102,6 +102,7 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	// Patrol tracks are personal: the route lets a worker read its own, leaders and admins those inside their jurisdiction.
 	'/api/patrol': { GET: read('cases:read') },
 	'/api/patrol/points': { POST: change('cases:write') },
+	'/api/patrol/tracks': { GET: read('cases:detail') },
 	'/api/cases/taxonomy': { GET: read('map:read') },
 	'/api/cases/calendar/[year]': { GET: read('map:read'), PUT: change('cases:configure') },
 	'/api/cases/scorecard': { GET: read('cases:read') },

@@ -5,7 +5,10 @@ import type { Queryable } from '../db';
 import { unitInside, type Principal } from '../../auth/capabilities';
 import { bodyObject, clientId, FieldError } from './errors';
 import { trackStats, type TrackPoint } from '../../worker/patrol-stats';
-import type { MultiPolygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon } from 'geojson';
+
+/** A day asked for (YYYY-MM-DD), else today in Beijing. */
+const dayOrToday = (day: string | null) => (day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
 
 export const MAX_POINTS = 500;
 
@@ -77,7 +80,7 @@ export const COVERAGE_M = 30;
 /** Today's (or `day`'s) track of `user` (default: the reader), if the reader may see it. */
 export async function readTrack(q: Queryable, principal: Principal, user: string | null, day: string | null): Promise<PatrolDay> {
 	const who = user || principal.name;
-	const date = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+	const date = dayOrToday(day);
 	const refuse = () => new FieldError('unknown_worker', `看不到“${who}”的巡查轨迹`, `no patrol track of "${who}" for you`);
 	if (principal.kind !== 'user') throw refuse();
 	const rows = await q.query<{ unit_code: string }>('SELECT j.unit_code FROM users u JOIN user_jurisdictions j ON j.user_id = u.id WHERE u.username = $1', [
@@ -150,18 +153,60 @@ export interface PatrolSummary {
 	streetCoverage: number | null;
 }
 
-/**
- * Leaders' overview of a day: every active worker account whose units all lie inside the reader's
- * jurisdiction, with that day's track figures (workers without a track too: who did not patrol).
- */
-export async function listPatrols(q: Queryable, principal: Principal, day: string | null): Promise<{ day: string; workers: PatrolSummary[] }> {
-	const date = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The active worker accounts whose units all lie inside the reader's jurisdiction (at most 500). */
+async function workersOf(q: Queryable, principal: Principal): Promise<{ username: string; display_name: string | null; units: string[] }[]> {
 	const users = await q.query<{ username: string; display_name: string | null; units: string[] }>(
 		`SELECT u.username, u.display_name, array_agg(j.unit_code ORDER BY j.unit_code) AS units
 		 FROM users u JOIN user_jurisdictions j ON j.user_id = u.id
 		 WHERE u.role = 'worker' AND NOT u.disabled GROUP BY u.id ORDER BY u.username LIMIT 500`
 	);
-	const mine = users.filter((u) => u.units.every((c) => (c === '*' ? principal.units.includes('*') : unitInside(principal.units, c))));
+	return users.filter((u) => u.units.every((c) => (c === '*' ? principal.units.includes('*') : unitInside(principal.units, c))));
+}
+
+/** Points a line keeps for the map at most: a longer walk is thinned evenly (its ends kept). */
+export const LINE_POINTS = 1000;
+
+/**
+ * The day's walks of the workers a leader sees (as listPatrols chooses them) as map lines: one per
+ * patrol, thinned to LINE_POINTS. Leaders and admins only (personal data); others are refused as readTrack refuses.
+ */
+export async function patrolLines(q: Queryable, principal: Principal, day: string | null): Promise<{ day: string; lines: FeatureCollection<LineString> }> {
+	if (principal.kind !== 'user' || (principal.role !== 'admin' && principal.role !== 'leader'))
+		throw new FieldError('unknown_worker', '看不到其他人的巡查轨迹', "no one else's patrol track for you");
+	const date = dayOrToday(day);
+	const workers = await workersOf(q, principal);
+	const names = new Map(workers.map((w) => [w.username, w.display_name || w.username]));
+	const rows = await q.query<{ username: string; patrol_id: string; lon: number; lat: number }>(
+		`SELECT username, patrol_id, lon, lat FROM patrol_points WHERE day = $1::date AND username = ANY($2::text[])
+		 ORDER BY username, patrol_id, at, id LIMIT 500000`,
+		[date, [...names.keys()]]
+	);
+	const walks = new Map<string, { user: string; patrol: string; coords: [number, number][] }>();
+	for (const r of rows) {
+		const key = `${r.username}\u0000${r.patrol_id}`;
+		let w = walks.get(key);
+		if (!w) walks.set(key, (w = { user: r.username, patrol: r.patrol_id, coords: [] }));
+		w.coords.push([Number(r.lon), Number(r.lat)]);
+	}
+	const thin = (c: [number, number][]) =>
+		c.length <= LINE_POINTS ? c : Array.from({ length: LINE_POINTS }, (_, i) => c[Math.round((i * (c.length - 1)) / (LINE_POINTS - 1))]);
+	const features: Feature<LineString>[] = [...walks.values()]
+		.filter((w) => w.coords.length >= 2)
+		.map((w) => ({
+			type: 'Feature',
+			properties: { user: w.user, name: names.get(w.user) ?? w.user, patrol: w.patrol, points: w.coords.length },
+			geometry: { type: 'LineString', coordinates: thin(w.coords) }
+		}));
+	return { day: date, lines: { type: 'FeatureCollection', features } };
+}
+
+/**
+ * Leaders' overview of a day: every active worker account whose units all lie inside the reader's
+ * jurisdiction, with that day's track figures (workers without a track too: who did not patrol).
+ */
+export async function listPatrols(q: Queryable, principal: Principal, day: string | null): Promise<{ day: string; workers: PatrolSummary[] }> {
+	const date = dayOrToday(day);
+	const mine = await workersOf(q, principal);
 	const out: PatrolSummary[] = [];
 	for (const u of mine) {
 		const t = await readTrack(q, principal, u.username, date);
