@@ -121,6 +121,16 @@ async function measure(label: string, { app, cookies }: Running, city: CityFacts
 		deliveries: stats.wallMs.length,
 		requestsPerS: requests / took
 	};
+	// Errors: what the server printed (a process that exited, a refused request) says why.
+	if (m.errors > 0)
+		console.log(
+			`  ${label}: server log (last 40 lines):\n${app
+				.log()
+				.split('\n')
+				.slice(-40)
+				.map((l) => `    | ${l}`)
+				.join('\n')}`
+		);
 	const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 	console.log(
 		`  ${label}: ${requests.toLocaleString('en')} requests in ${took.toFixed(0)} s = ${m.requestsPerS.toFixed(0)}/s · errors ${m.errors} · ` +
