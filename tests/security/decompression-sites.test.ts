@@ -14,7 +14,8 @@ const SOURCE = /\.(ts|js|mjs|cjs|svelte)$/;
 const ALLOWED: Record<string, string> = {
 	'geo/archive/inflate.ts': 'the capped inflater itself',
 	'scripts/bench/bomb.ts': "the bench's naive baseline (inflating a bomb whole, to show what the caps save); never fed by an upload",
-	'src/lib/server/db/engine-cache.ts': "unpacks the installed @electric-sql/pglite-postgis package's own PostGIS bundle (node_modules) once into the engine cache; never an upload"
+	'src/lib/server/db/engine-cache.ts':
+		"unpacks the installed @electric-sql/pglite-postgis package's own PostGIS bundle (node_modules) once into the engine cache; never an upload"
 };
 
 /** Calls and names that decompress: node:zlib's inflating side, the web's DecompressionStream, JSZip reading. */
