@@ -82,3 +82,10 @@ export interface BasemapOption {
 	attribution?: string;
 	maxzoom?: number;
 }
+
+export interface FacilityCategory {
+	code: string;
+	name_zh: string;
+	name_en: string;
+	color: string;
+}
