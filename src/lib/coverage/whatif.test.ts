@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { straightWhatIf } from './whatif';
-import type { WhatIfData } from '$lib/server/coverage';
+import type { WhatIfData } from './types';
 
 // Two communities 2 km apart, one building each; a rule of 300 m whose category has no facility.
 const data: WhatIfData = {

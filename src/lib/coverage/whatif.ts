@@ -3,7 +3,7 @@
 // Walking rules: the server answers exactly over the network (POST /api/coverage/whatif), since the
 // walk graph lives there. Both keep the same list of changes and report the cells that changed.
 import { CoverageWhatIf, withFacilityCount, type BuildingSet, type CoverageFacility, type UnitRuleResult } from '$geo/coverage';
-import type { CoverageCell, WhatIfData } from '$lib/server/coverage';
+import type { CoverageCell, WhatIfData } from './types';
 
 export interface WhatIfSession {
 	readonly added: CoverageFacility[];

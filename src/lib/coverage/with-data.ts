@@ -1,7 +1,7 @@
 // Which communities have anything to judge: a listed community with no building mapped is
 // "no data" under every rule. The table hides them unless asked, the subdistrict filter offers only
 // subdistricts that have some, and the CLI's CSV leaves them out unless --all.
-import type { CoverageReport } from '$lib/server/coverage';
+import type { CoverageReport } from './types';
 
 /** Codes of the communities with at least one building under some rule. */
 export function communitiesWithData(report: Pick<CoverageReport, 'cells'>): Set<string> {

@@ -1,6 +1,6 @@
 // The selected unit and its facts, fetched from /api/units/{code}. Only the latest request counts:
 // a slow answer for a unit the user has already left is dropped.
-import type { UnitFacts } from '$lib/server/map/units';
+import type { UnitFacts } from './types';
 
 export class UnitSelection {
 	facts: UnitFacts | null = $state.raw(null);

@@ -22,7 +22,7 @@ import {
 } from '../../../geo/partition';
 import { gridName } from '../../../geo/partition/names';
 import { GridAtlasError } from '../../../geo/errors';
-import type { PlanBuildingInfo, PlanCommunity, PlanGrid } from '$lib/server/plans';
+import type { PlanBuildingInfo, PlanCommunity, PlanGrid } from './types';
 
 export type Areal = Polygon | MultiPolygon;
 export type Bilingual = { zh: string; en: string };

@@ -2,7 +2,7 @@
 // case stream reports new cases — debounced (one request per burst) but never more than a few
 // seconds late under a steady feed — and once a minute anyway (the day rolls over, cases fall due).
 // A failed request marks the connection lost (with the time) until one succeeds.
-import type { WallCase, WallLive } from '$lib/server/wall';
+import type { WallCase, WallLive } from './types';
 
 const DEBOUNCE_MS = 400;
 const MAX_WAIT_MS = 3000;

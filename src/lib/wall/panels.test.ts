@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WallBase, WallLive } from '$lib/server/wall';
+import type { WallBase, WallLive } from './types';
 import { hotGrids, WallText } from './panels';
 
 const base = {

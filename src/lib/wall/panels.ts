@@ -1,7 +1,7 @@
 // What the wall's panels show, worked out from the page's data: plain functions of the base data,
 // the live KPIs and the case overlay, so the page only lays them out (and they can be tested alone).
 import { localName, translator, type Lang, type MessageKey } from '$lib/i18n';
-import type { WallBase, WallLive } from '$lib/server/wall';
+import type { WallBase, WallLive } from './types';
 import type { Kpi } from '$lib/components/wall/KpiStrip.svelte';
 import type { HotGrid } from '$lib/components/wall/HotGrids.svelte';
 import { beijingClock, percent } from './format';

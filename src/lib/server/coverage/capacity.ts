@@ -2,7 +2,7 @@
 // (seats, beds or floor area from facilities.attributes) against the demand of the residents or
 // households within their reach, per community and per facility (geo/capacity, run by a job worker
 // off the request thread). Called by computeCoverage, whose cells and cache it shares.
-import { buildingDemand, PERSONS_PER_HOUSEHOLD, type FacilityCapacityResult, type UnitsReached } from '../../../../geo/capacity';
+import { buildingDemand, PERSONS_PER_HOUSEHOLD, type UnitsReached } from '../../../../geo/capacity';
 import type { BuildingSet, CoverageFacility } from '../../../../geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM, type CoverageRule } from './rules';
@@ -11,38 +11,9 @@ import { jobs } from '../jobs/pool';
 import { sharedGraph } from '../jobs/shared';
 import type { CapacitySearch } from '../jobs/tasks';
 import type { FacilityFacts } from './load';
+import type { CapacityFacilityRow, CapacityFigures } from '../../coverage/types';
 
-/** What a capacity cell adds to a coverage cell: the figures in the rule's unit. */
-export interface CapacityFigures {
-	unitZh: string;
-	unitEn: string;
-	/** residents or households of the community */
-	demand: number | null;
-	/** the capacity the community should have */
-	required: number | null;
-	/** the capacity allocated to its residents */
-	supply: number;
-	/** required − supply rounded up (a whole place, bed or m²); null when not judged */
-	shortfall: number | null;
-	/** facilities of unknown capacity reaching the community (counted as 0) */
-	unknownFacilities: number;
-}
-
-/** One facility of a capacity rule: its capacity against the demand within its reach. */
-export interface CapacityFacilityRow {
-	id: string;
-	name: string | null;
-	lon: number;
-	lat: number;
-	capacity: number | null;
-	demand: number;
-	required: number;
-	shortfall: number | null;
-	buildings: number;
-	status: FacilityCapacityResult['status'];
-	/** its index among the rule's facilities (in the rule's `reaches`) */
-	index: number;
-}
+export type { CapacityFacilityRow, CapacityFigures };
 
 export interface CapacityResult {
 	/** rule id → per community (index as in the communities given) */

@@ -1,13 +1,16 @@
 // Reading the computed coverage: the report filtered, one cell's detail, site suggestions for a cell,
 // and per-building distances for exports.
 import type { Geometry } from 'geojson';
-import { FacilityIndex, suggestSites, type CoverageStatus } from '../../../../geo/coverage';
+import { FacilityIndex, suggestSites } from '../../../../geo/coverage';
 import type { Db } from '../db';
-import { ruleReachM, type CoverageRule } from './rules';
+import { ruleReachM } from './rules';
 import { walkCatchment } from './walk';
-import { type CoverageCell, type CoverageCommunity, CoverageInputError, type CoverageReport, type CoverageState, distanceKey } from './types';
+import { CoverageInputError, type CoverageReport, type CoverageState, distanceKey } from './types';
 import { getCoverage } from './compute';
 import { optimalSites, type OptimalSummary, type SiteInput } from './optimal';
+import type { CellDetail, SiteSuggestion, SuggestMethod } from '../../coverage/types';
+
+export type { CellDetail, SiteSuggestion, SuggestMethod };
 
 export interface ReportFilter {
 	subdistrict?: string | null;
@@ -28,21 +31,6 @@ export function filterReport(report: CoverageReport, f: ReportFilter): CoverageR
 		cells: report.cells.filter((c) => ruleIds.has(c.rule) && codes.has(c.community)),
 		subdistricts: report.subdistricts.filter((s) => ruleIds.has(s.rule) && (!f.subdistrict || s.code === f.subdistrict))
 	};
-}
-
-export interface CellDetail {
-	community: CoverageCommunity;
-	rule: CoverageRule;
-	cell: CoverageCell;
-	reachM: number;
-	category: string;
-	/** The category's facilities that can reach the community's buildings (inside it or nearby). */
-	facilities: GeoJSON.FeatureCollection;
-	/** The community's buildings: covered or not, distance and nearest facility. */
-	buildings: GeoJSON.FeatureCollection;
-	/** Walking rules: the area within reach on foot of those facilities (null for straight-line rules). */
-	catchment: GeoJSON.FeatureCollection | null;
-	grids: { code: string; status: CoverageStatus; share: number | null; householdsTotal: number; householdsShort: number }[];
 }
 
 export function findCell(state: CoverageState, communityCode: string, ruleId: string) {
@@ -130,16 +118,6 @@ export async function cellDetail(db: Db, communityCode: string, ruleId: string):
 		grids
 	};
 }
-
-export interface SiteSuggestion {
-	lon: number;
-	lat: number;
-	id?: string;
-	householdsGained: number;
-	buildingsGained: number;
-}
-
-export type SuggestMethod = 'greedy' | 'mclp' | 'lscp';
 
 export interface SuggestOptions {
 	/** greedy (default): k sites one by one; mclp: k sites covering the most, proven; lscp: fewest sites covering all */

@@ -7,6 +7,9 @@ import type { Db } from '../db';
 import { getCoverage, searchDistances } from '.';
 import { getWalkGraph } from '../map/walk-network';
 import { DEFAULT_WALK_SPEED } from './rules';
+import type { CommunityLifeCircle, LifeCircleLevel, LifeCircleReport } from '../../coverage/types';
+
+export type { CommunityLifeCircle, LifeCircleLevel, LifeCircleReport };
 
 export const LIFE_CIRCLE_LEVELS = [
 	{ level: '5min', minutes: 5 },
@@ -15,45 +18,6 @@ export const LIFE_CIRCLE_LEVELS = [
 ] as const;
 /** National target: share of residents within a complete 15-minute circle. */
 export const LIFE_CIRCLE_TARGET = 0.85;
-
-export interface LifeCircleLevel {
-	level: string;
-	minutes: number;
-	categories: string[];
-	/**
-	 * Of those, the categories with no facility anywhere in the data: shown as "数据中无此类设施", left
-	 * out of the complete circle (which would otherwise read 0 % everywhere for want of data).
-	 */
-	absent: string[];
-}
-
-export interface CommunityLifeCircle {
-	code: string;
-	name: string;
-	subdistrictCode: string;
-	households: number;
-	/** Per level: share of households with every category of the level within its minutes. */
-	levels: {
-		level: string;
-		completeShare: number | null;
-		/** Per category: share of households reaching it within the level's minutes (null: no data, or no such facility). */
-		categories: { category: string; share: number | null }[];
-		/** Categories reached by fewer than the target share of households. */
-		missing: string[];
-	}[];
-}
-
-export interface LifeCircleReport {
-	speedMPerMin: number;
-	walkNetwork: boolean;
-	target: number;
-	levels: LifeCircleLevel[];
-	categoryNames: Record<string, { zh: string; en: string }>;
-	/** Categories of the circles with no facility in the data (every level's `absent`), named. */
-	absentCategories: { code: string; name_zh: string; name_en: string }[];
-	communities: CommunityLifeCircle[];
-	subdistricts: { code: string; name: string; households: number; complete15Share: number | null; meetsTarget: boolean | null }[];
-}
 
 export class LifeCircleError extends GridAtlasError {
 	constructor(

@@ -5,6 +5,9 @@
 import type { BuildingSet } from '../../../../geo/coverage';
 import { jobs } from '../jobs/pool';
 import type { SiteSuggestion } from './cells';
+import type { OptimalSummary } from '../../coverage/types';
+
+export type { OptimalSummary };
 
 export interface SiteInput {
 	lon: number;
@@ -12,24 +15,6 @@ export interface SiteInput {
 	id?: string;
 	/** households the site may serve (absent: no limit) */
 	capacity?: number;
-}
-
-export interface OptimalSummary {
-	/** optimal: proven; time_limit: the best found in the time; infeasible: the capacities cannot serve every household (lscp) */
-	status: 'optimal' | 'time_limit' | 'infeasible';
-	/** relative gap to the solver's bound (0 when proven; null without an answer) */
-	gap: number | null;
-	bound: number | null;
-	householdsCovered: number;
-	/** households not covered today */
-	demandHouseholds: number;
-	/** households (buildings) no candidate reaches */
-	uncoverableHouseholds: number;
-	uncoverableBuildings: number;
-	/** the greedy on the same instance: mclp — households it misses; lscp — sites it needs beyond the optimum */
-	greedy: { sites: number; householdsCovered: number; householdsShort: number; shortPct: number; extraSites: number } | null;
-	timeLimitS: number;
-	solveMs: number;
 }
 
 export const DEFAULT_TIME_LIMIT_S = 5;

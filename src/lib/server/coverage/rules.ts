@@ -4,54 +4,24 @@
 import { GridAtlasError } from '../../../../geo/errors';
 import type { Queryable } from '../db';
 import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
+import type { CapacityAttribute, CoverageRule, Decay, DemandBasis, RuleKind, RuleLevel, RuleMetric, RuleStatus } from '../../coverage/types';
 
-export const RULE_LEVELS = ['5min', '10min', '15min', 'community', 'block', 'subdistrict'] as const;
-export const RULE_METRICS = ['straight', 'walk'] as const;
+export type { CapacityAttribute, CoverageRule, Decay, DemandBasis, RuleKind, RuleLevel, RuleMetric, RuleStatus };
+
+export const RULE_LEVELS = ['5min', '10min', '15min', 'community', 'block', 'subdistrict'] as const satisfies readonly RuleLevel[];
+export const RULE_METRICS = ['straight', 'walk'] as const satisfies readonly RuleMetric[];
 /** V verified, S secondary, R recalled, P local policy, D draft (a figure still to be checked). */
-export const RULE_STATUSES = ['V', 'S', 'R', 'P', 'D'] as const;
-export const RULE_KINDS = ['distance', 'service_space', 'capacity'] as const;
+export const RULE_STATUSES = ['V', 'S', 'R', 'P', 'D'] as const satisfies readonly RuleStatus[];
+export const RULE_KINDS = ['distance', 'service_space', 'capacity'] as const satisfies readonly RuleKind[];
 /** Facility attributes a capacity rule weighs (facilities.attributes, docs/import.md). */
-export const CAPACITY_ATTRIBUTES = ['seats', 'beds', 'floor_area_m2'] as const;
-export const DEMAND_BASES = ['population', 'households'] as const;
+export const CAPACITY_ATTRIBUTES = ['seats', 'beds', 'floor_area_m2'] as const satisfies readonly CapacityAttribute[];
+export const DEMAND_BASES = ['population', 'households'] as const satisfies readonly DemandBasis[];
 /** Distance decays of a capacity rule's allocation (geo/capacity/decay.ts; 'none': plain two-step catchment). */
-export const DECAYS = ['none', 'linear', 'exponential', 'gaussian', 'gravity'] as const;
+export const DECAYS = ['none', 'linear', 'exponential', 'gaussian', 'gravity'] as const satisfies readonly Decay[];
 /** Longest radius a rule may ask for: beyond 5 km nothing is "within walking reach" of a community. */
 export const MAX_RULE_DISTANCE_M = 5000;
 /** A rule in minutes without its own speed walks at the one default (geo/network/speed.ts names its source). */
 export const DEFAULT_WALK_SPEED = WALK_SPEED_M_PER_MIN;
-
-export interface CoverageRule {
-	id: string;
-	kind: (typeof RULE_KINDS)[number];
-	category: string | null;
-	nameZh: string;
-	nameEn: string;
-	level: (typeof RULE_LEVELS)[number];
-	metric: (typeof RULE_METRICS)[number] | null;
-	maxDistanceM: number | null;
-	maxMinutes: number | null;
-	walkSpeedMPerMin: number | null;
-	/** 0–100 (%), the share of households that must be covered. */
-	requiredSharePct: number;
-	spacePer100HouseholdsM2: number | null;
-	spaceTiersM2: { m2: number; zh: string; en: string }[] | null;
-	/** Capacity rules: capacityPer units of the attribute for every demandPer residents or households. */
-	capacityAttribute: (typeof CAPACITY_ATTRIBUTES)[number] | null;
-	demandBasis: (typeof DEMAND_BASES)[number] | null;
-	demandPer: number | null;
-	capacityPer: number | null;
-	capacityUnitZh: string | null;
-	capacityUnitEn: string | null;
-	personsPerHousehold: number | null;
-	decay: (typeof DECAYS)[number];
-	/** the decay's β (null: its default) */
-	decayBeta: number | null;
-	source: string;
-	status: (typeof RULE_STATUSES)[number];
-	note: string | null;
-	enabled: boolean;
-	updatedAt: string;
-}
 
 /** The distance a distance rule allows: metres, or minutes × walking speed. */
 export function ruleReachM(rule: Pick<CoverageRule, 'maxDistanceM' | 'maxMinutes' | 'walkSpeedMPerMin'>): number {

@@ -1,65 +1,11 @@
-// Coverage's shapes: cells, communities, the report and the state kept in memory, and its input error.
+// Coverage's shapes on the server: the state kept in memory and its input error; cells, communities and the report
+// live browser-side in $lib/coverage/types (re-exported here).
 import { GridAtlasError } from '../../../../geo/errors';
-import { FacilityIndex, type BuildingSet, type CoverageFacility, type CoverageStatus, UnitResultTable } from '../../../../geo/coverage';
-import type { CoverageRule } from './rules';
-import type { CapacityFigures, CapacityResult } from './capacity';
+import { FacilityIndex, type BuildingSet, type CoverageFacility, UnitResultTable } from '../../../../geo/coverage';
+import type { CapacityResult } from './capacity';
+import type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal } from '../../coverage/types';
 
-/** A cell's status: a coverage status, or 'no_capacity' (a capacity rule whose facilities record no capacity). */
-export type CellStatus = CoverageStatus | 'no_capacity';
-
-export interface CoverageCommunity {
-	code: string;
-	name: string;
-	subdistrictCode: string;
-	subdistrictName: string;
-	households: number | null;
-	serviceSpaceM2: number | null;
-	illustrative: boolean;
-}
-
-export interface CoverageCell {
-	community: string;
-	rule: string;
-	status: CellStatus;
-	share: number | null;
-	householdsTotal: number;
-	householdsCovered: number;
-	householdsShort: number;
-	buildings: number;
-	uncovered: number;
-	/** The metric actually used: a walk rule falls back to straight-line while no network exists. */
-	metricUsed: 'straight' | 'walk' | null;
-	/** Service-space rule: required and recorded area, and the highest tier met. */
-	space?: { requiredM2: number | null; recordedM2: number | null; tier: string | null };
-	/** Capacity rule (千人指标): demand, required and allocated capacity and the shortfall, in the rule's unit. */
-	capacity?: CapacityFigures;
-}
-
-export interface SubdistrictTotal {
-	code: string;
-	name: string;
-	rule: string;
-	communities: number;
-	passing: number;
-	noData: number;
-	share: number | null;
-}
-
-export interface CoverageReport {
-	fingerprint: string;
-	computedAt: string;
-	ms: number;
-	walkNetwork: boolean;
-	/** Buildings farther than the snap distance from any walkable way: not reached on foot (reported, not attached). */
-	walkUnsnapped: number;
-	walkSnapM: number;
-	/** Categories of enabled distance rules with no facility in the data: their cells are 'no_facilities'. */
-	missingCategories: string[];
-	rules: CoverageRule[];
-	communities: CoverageCommunity[];
-	cells: CoverageCell[];
-	subdistricts: SubdistrictTotal[];
-}
+export type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal };
 
 /** Everything computed, kept for the detail views (uncovered buildings, nearest facility). */
 export interface CoverageState {

@@ -4,19 +4,11 @@ import type { Geometry } from 'geojson';
 import { isJudged } from '../../../../geo/coverage';
 import { reaches } from '../../../../geo/capacity';
 import type { Db } from '../db';
-import { ruleReachM, type CoverageRule } from './rules';
-import type { CapacityFacilityRow } from './capacity';
-import { filterReport, findCell, getCoverage, type CoverageCell, type CoverageCommunity, type ReportFilter } from '.';
+import { ruleReachM } from './rules';
+import { filterReport, findCell, getCoverage, type ReportFilter } from '.';
+import type { CapacityCellDetail, ReportPage } from '../../coverage/types';
 
-/** The detail of a capacity rule's cell: the facilities reaching the community, each against the demand within its reach. */
-export interface CapacityCellDetail {
-	kind: 'capacity';
-	community: CoverageCommunity;
-	rule: CoverageRule;
-	cell: CoverageCell;
-	reachM: number;
-	facilities: Omit<CapacityFacilityRow, 'index'>[];
-}
+export type { CapacityCellDetail, ReportPage };
 
 /** null when the rule is not a capacity rule (then cellDetail answers). At most 500 facilities, largest shortfall first. */
 export async function capacityCellDetail(db: Db, communityCode: string, ruleId: string): Promise<CapacityCellDetail | null> {
@@ -30,27 +22,6 @@ export async function capacityCellDetail(db: Db, communityCode: string, ruleId: 
 		.sort((a, b) => (b.shortfall ?? -1) - (a.shortfall ?? -1) || a.id.localeCompare(b.id))
 		.slice(0, 500);
 	return { kind: 'capacity', community, rule, cell, reachM: ruleReachM(rule), facilities };
-}
-
-export interface ReportPage {
-	community: CoverageCommunity;
-	cells: (CoverageCell & {
-		ruleName: string;
-		ruleNameEn: string;
-		kind: CoverageRule['kind'];
-		reachM: number | null;
-		requiredSharePct: number;
-		spacePer100HouseholdsM2: number | null;
-		/** capacity rules: capacityPer units for every demandPer residents or households */
-		demandBasis: CoverageRule['demandBasis'];
-		demandPer: number | null;
-		capacityPer: number | null;
-		source: string;
-		sourceStatus: CoverageRule['status'];
-	})[];
-	boundary: Geometry | null;
-	/** Building outlines with the number of judged distance rules (pass or fail) that leave them uncovered. */
-	buildings: { geom: Geometry; missed: number }[];
 }
 
 /** One printable page per community (the filter must narrow a big city to at most maxPages). */

@@ -5,15 +5,9 @@ import { ruleReachM } from './rules';
 import { type CoverageCell, CoverageInputError, distanceKey } from './types';
 import { getCoverage, searchDistances } from './compute';
 import { findCell } from './cells';
+import type { WhatIfData } from '../../coverage/types';
 
-/** What the browser needs to run a what-if for one category: every building (columnar), its community, the category's facilities and rules. */
-export interface WhatIfData {
-	category: string;
-	communities: string[];
-	buildings: { ids: string[]; lon: number[]; lat: number[]; households: number[]; community: number[] };
-	facilities: CoverageFacility[];
-	rules: CoverageRuleSpec[];
-}
+export type { WhatIfData };
 
 export async function whatIfData(db: Db, ruleId: string): Promise<WhatIfData> {
 	const state = await getCoverage(db);

@@ -4,13 +4,9 @@ import type { FacilityAttributes, TagMapping } from '../../../../geo/types';
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { geomFromJson } from '../db/sql';
+import type { FacilityCategory } from '../../map/types';
 
-export interface FacilityCategory {
-	code: string;
-	name_zh: string;
-	name_en: string;
-	color: string;
-}
+export type { FacilityCategory };
 
 export async function listCategories(q: Queryable): Promise<FacilityCategory[]> {
 	return q.query<FacilityCategory>('SELECT code, name_zh, name_en, color FROM facility_categories ORDER BY sort, code');

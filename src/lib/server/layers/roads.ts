@@ -3,8 +3,10 @@ import type { LineString, MultiLineString } from 'geojson';
 import { buildWalkNetwork } from '../../../../geo/network';
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
-import type { SiteSuggestion } from '../coverage';
 import { batches, multiFromJson } from '../db/sql';
+import type { NearestRoad, SuggestedSite } from '../../coverage/types';
+
+export type { NearestRoad, SuggestedSite };
 
 export interface RoadRow {
 	source_id: string;
@@ -58,14 +60,6 @@ export async function rebuildWalkNetwork(tx: Queryable): Promise<{ nodes: number
 	}
 	return { nodes: net.nodes.length, edges: net.edges.length };
 }
-
-export interface NearestRoad {
-	name: string;
-	distanceM: number;
-}
-
-/** A site suggestion as POST /api/coverage/suggest answers it: with the road to find it by. */
-export type SuggestedSite = SiteSuggestion & { road: NearestRoad | null };
 
 /**
  * The nearest named road (any class) to each point within `maxM`, or null: how a suggested site is

@@ -11,20 +11,11 @@
 // AMap (Gaode) tiles are drawn in GCJ-02: with that basemap the browser shifts every GridAtlas layer
 // from WGS-84 to GCJ-02 at display time, so the data stays WGS-84 everywhere else.
 
-export const BASEMAP_IDS = ['offline', 'tianditu', 'osm', 'amap'] as const;
-export type BasemapId = (typeof BASEMAP_IDS)[number];
+import type { BasemapId, BasemapOption } from '../../map/types';
 
-export interface BasemapOption {
-	id: BasemapId;
-	/** The coordinate system the basemap's tiles are drawn in. */
-	crs: 'wgs84' | 'gcj02';
-	/** Raster tile URL templates; absent for the offline basemap. */
-	tiles?: string[];
-	/** Tiles drawn on top of `tiles` (Tianditu's Chinese place-name annotation). */
-	overlayTiles?: string[];
-	attribution?: string;
-	maxzoom?: number;
-}
+export type { BasemapId, BasemapOption };
+
+export const BASEMAP_IDS = ['offline', 'tianditu', 'osm', 'amap'] as const satisfies readonly BasemapId[];
 
 export interface BasemapConfig {
 	basemaps: BasemapOption[];

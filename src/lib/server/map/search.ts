@@ -1,27 +1,13 @@
 // Finding a subdistrict, community or grid by name (any part, case-insensitive) or by code (prefix).
 // Units with a boundary come first: they are the ones the map can show.
 import type { Queryable } from '../db';
-import type { UnitKind } from './units';
+import type { SearchHit, SearchResult } from '../../map/types';
+
+export type { SearchHit, SearchResult };
 
 export const SEARCH_MAX_QUERY = 50;
 export const SEARCH_DEFAULT_LIMIT = 10;
 export const SEARCH_MAX_LIMIT = 50;
-
-export interface SearchHit {
-	kind: Exclude<UnitKind, 'city'>;
-	code: string;
-	name: string;
-	/** The unit above: the district for a subdistrict, the subdistrict for a community, the community for a grid. */
-	parentName: string | null;
-	hasBoundary: boolean;
-}
-
-export interface SearchResult {
-	query: string;
-	hits: SearchHit[];
-	/** More units matched than were returned. */
-	truncated: boolean;
-}
 
 /** Escapes LIKE wildcards so "50%" or "a_b" match literally. */
 function likeLiteral(text: string): string {

@@ -2,10 +2,11 @@
 // or a grid): its parent chain, households and population, grids, buildings, facilities inside its
 // boundary and the units one level down. One call, several small queries, all parameterised.
 import type { Queryable } from '../db';
-import type { BBox } from './geojson';
+import type { FacilityCount, UnitChild, UnitFacts, UnitKind, UnitRef } from '../../map/types';
 
-export const UNIT_KINDS = ['city', 'subdistrict', 'community', 'grid'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
+export type { FacilityCount, UnitChild, UnitFacts, UnitKind, UnitRef };
+
+export const UNIT_KINDS = ['city', 'subdistrict', 'community', 'grid'] as const satisfies readonly UnitKind[];
 
 /** The code that stands for "everything in the database" (the city level of the drill-down). */
 export const CITY_CODE = 'city';
@@ -15,56 +16,6 @@ export function unitKindOf(code: string): UnitKind | null {
 	if (code === CITY_CODE) return 'city';
 	if (!/^[0-9]+$/.test(code)) return null;
 	return ({ 9: 'subdistrict', 12: 'community', 15: 'grid' } as Record<number, UnitKind>)[code.length] ?? null;
-}
-
-export interface UnitRef {
-	kind: UnitKind;
-	code: string;
-	name: string;
-}
-
-export interface UnitChild extends UnitRef {
-	households: number | null;
-	hasBoundary: boolean;
-	/** Grids: basic or dedicated (专属网格). */
-	gridKind?: string;
-}
-
-export interface FacilityCount {
-	code: string;
-	name_zh: string;
-	name_en: string;
-	color: string;
-	count: number;
-}
-
-export interface UnitFacts {
-	kind: UnitKind;
-	code: string;
-	/** Null for the city: the page names it. */
-	name: string | null;
-	/** From the top (city) down to the unit's parent. */
-	parents: UnitRef[];
-	illustrative: boolean;
-	hasBoundary: boolean;
-	bbox: BBox | null;
-	districtName: string | null;
-	households: number | null;
-	householdsEstimated: boolean;
-	population: number | null;
-	populationEstimated: boolean;
-	/** Grids inside the unit (for a grid: itself), by kind. */
-	grids: { total: number; basic: number; dedicated: number };
-	gridKind: string | null;
-	buildings: number;
-	/** Facilities whose drawn point lies inside the boundary; null when the unit has no boundary. */
-	facilities: FacilityCount[] | null;
-	facilitiesTotal: number | null;
-	/** Households per grid the community aims for (its own band, default 300–500). */
-	householdBand: { min: number; max: number } | null;
-	children: UnitChild[];
-	/** City only: units with a boundary on the map, and all units named in the code lists. */
-	totals?: { subdistricts: { mapped: number; listed: number }; communities: { mapped: number; listed: number } };
 }
 
 interface UnitRow {

@@ -2,18 +2,9 @@
 
 import { GridAtlasError } from '../../../../geo/errors';
 import type { Violation } from '../../../../geo/partition';
-import type { Bilingual, RevisionSummary } from './types';
+import type { Bilingual, PlanErrorCode, PlanFieldError, RevisionSummary } from '../../plan/types';
 
-export interface PlanFieldError {
-	field: string;
-	code: string;
-	zh: string;
-	en: string;
-	/** Position of the grid / feature the error is about. */
-	index?: number;
-}
-
-export type PlanErrorCode = 'unknown_community' | 'no_boundary' | 'bad_community' | 'bad_input' | 'unknown_revision' | 'bad_file' | 'plan_too_large';
+export type { PlanErrorCode, PlanFieldError };
 
 /** Bad input or an unknown community / revision: 400 or 404, with every field error listed. */
 export class PlanInputError extends GridAtlasError {

@@ -1,26 +1,17 @@
 // Grid plans (see ./index.ts): proposals.
 
 import type { LineString, MultiLineString } from 'geojson';
-import type { BalanceStats, Band, Violation, PlanBuilding } from '../../../../geo/partition';
+import type { BalanceStats, Violation, PlanBuilding } from '../../../../geo/partition';
 import type { Queryable } from '../db';
 import { jobs } from '../jobs/pool';
+import type { ProposalResult } from '../../plan/types';
 import type { PlanGrid, Bilingual } from './types';
 import { type PlanFieldError, PlanInputError } from './errors';
 import { getCommunity, gridsInForce, communityBuildings } from './load';
 import { parseGrids, inputErrorCode } from './parse';
 import { parseBand } from './save';
 
-export interface ProposalResult {
-	mode: 'propose' | 'rebalance';
-	grids: PlanGrid[];
-	households: Record<string, number>;
-	stats: BalanceStats;
-	band: Band;
-	feasible: boolean;
-	explanation?: Bilingual;
-	moved: number;
-	violations: Violation[];
-}
+export type { ProposalResult };
 
 /**
  * A draft proposal (not saved): `propose` splits the community afresh (geo/partition proposeGrids,

@@ -2,10 +2,13 @@
 
 import type { FeatureCollection } from 'geojson';
 import type { Queryable } from '../db';
+import type { PlanDiff } from '../../plan/types';
 import type { RevisionSummary, Areal } from './types';
 import { PlanInputError } from './errors';
 import { checkCommunityCode, type RevisionRow, REVISION_COLUMNS, summary } from './util';
 import { revisionGrids } from './load';
+
+export type { PlanDiff };
 
 export async function getRevision(
 	q: Queryable,
@@ -43,19 +46,6 @@ export async function getRevision(
 		assignments: Object.fromEntries(rows.map((r) => [String(r.building_id), r.grid_code])),
 		painted: Object.fromEntries(rows.filter((r) => r.painted).map((r) => [String(r.building_id), r.grid_code]))
 	};
-}
-
-export interface PlanDiff {
-	from: RevisionSummary;
-	to: RevisionSummary;
-	/** Pieces of the community whose grid changed: from → to (null: in no grid), with their area. */
-	areas: FeatureCollection<Areal, { from: string | null; to: string | null; area_m2: number }>;
-	/** Buildings whose grid changed. */
-	buildings: { id: string; from: string | null; to: string | null; households: number; lon: number; lat: number }[];
-	/** Grids only in one of the two. */
-	added: string[];
-	removed: string[];
-	totals: { areaM2: number; buildings: number; households: number };
 }
 
 export async function diffRevisions(q: Queryable, community: string, fromId: number, toId: number): Promise<PlanDiff> {

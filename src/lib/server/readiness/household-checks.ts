@@ -2,22 +2,10 @@
 // plausibility): for the plan editor's map, and for a data-readiness check, which calls
 // implausibleHouseholds(db) — one query, no writes.
 import type { Queryable } from '../db';
-import { implausibleReasons, type ImplausibleReason } from '../../../../geo/households/plausibility';
+import { implausibleReasons } from '../../../../geo/households/plausibility';
+import type { ImplausibleBuilding } from '../../readiness/types';
 
-export interface ImplausibleBuilding {
-	id: number;
-	sourceId: string;
-	name: string | null;
-	communityCode: string | null;
-	gridCode: string | null;
-	households: number;
-	estimated: boolean;
-	footprintM2: number;
-	levels: number | null;
-	lon: number;
-	lat: number;
-	reasons: ImplausibleReason[];
-}
+export type { ImplausibleBuilding };
 
 /** Flagged buildings, most households first; `community` (12 digits) narrows to one community. */
 export async function implausibleHouseholds(q: Queryable, opts: { community?: string } = {}): Promise<ImplausibleBuilding[]> {

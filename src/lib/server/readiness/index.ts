@@ -9,37 +9,9 @@ import type { LayerName } from '../../../../geo/types';
 import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
 import { ADD_MAPPING_COMMAND } from '../../../../geo/import/source';
 import { implausibleHouseholds } from './household-checks';
+import type { Readiness, ReadinessGroup, ReadinessItem, ReadinessState, WizardStep } from '../../readiness/types';
 
-export type ReadinessState = 'ok' | 'partial' | 'missing';
-export type ReadinessGroup = 'boundaries' | 'buildings' | 'facilities' | 'network' | 'rules';
-
-export interface ReadinessItem {
-	id: string;
-	group: ReadinessGroup;
-	state: ReadinessState;
-	/** Nice to have (the basemap's land cover): a gap is shown, but no analysis depends on it. */
-	optional?: boolean;
-	/** What is there, and (for a gap) what follows from it: message keys with their parameters. */
-	have: { key: MessageKey; params: Record<string, string | number> };
-	consequence?: { key: MessageKey; params: Record<string, string | number> };
-	/** The import (or page) that fills the gap; or the command when no page does. */
-	action?: { href: string; key: MessageKey };
-	command?: string;
-}
-
-export interface WizardStep {
-	layer: LayerName;
-	done: boolean;
-	count: number;
-}
-
-export interface Readiness {
-	items: ReadinessItem[];
-	/** The first-run order of imports: boundaries top-down, then buildings, roads, facilities. */
-	steps: WizardStep[];
-	/** Every item without a gap (optional ones aside). */
-	ready: boolean;
-}
+export type { Readiness, ReadinessGroup, ReadinessItem, ReadinessState, WizardStep };
 
 interface Counts {
 	subdistricts: number;
