@@ -18,3 +18,14 @@ export function beijingDateTime(at: string | Date): string {
 	const p = Object.fromEntries(parts.formatToParts(typeof at === 'string' ? new Date(at) : at).map((x) => [x.type, x.value]));
 	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
+
+/** A day and time in Beijing time, short, in the page's language ("12/7 11:56" / "12/7, 11:56"): lists and cards. */
+export function beijingShort(at: string | Date, lang: 'zh' | 'en'): string {
+	return new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', {
+		month: 'numeric',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZone: BEIJING_TZ
+	});
+}

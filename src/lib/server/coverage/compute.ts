@@ -10,7 +10,7 @@ import { sharedGraph } from '../jobs/shared';
 import type { CoverageEvaluation, DistanceSearch } from '../jobs/tasks';
 import { timeSlicer } from '../jobs/slice';
 import { computeCapacity } from './capacity';
-import { type CoverageCell, type CoverageCommunity, type CoverageState, distanceKey, type SubdistrictTotal } from './types';
+import { type CoverageCell, type CoverageCommunity, type CoverageState, distanceCell, distanceKey, type SubdistrictTotal } from './types';
 import { fingerprint, loadBuildings, loadCommunities, loadFacilities } from './load';
 
 function serviceSpaceCell(rule: CoverageRule, c: CoverageCommunity, householdsFromBuildings: number, buildings: number): CoverageCell {
@@ -153,19 +153,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 				continue;
 			}
 			if (!rule.category) continue;
-			const res = results.brief(rule.id, ci)!;
-			cells.push({
-				community: c.code,
-				rule: rule.id,
-				status: res.status,
-				share: res.share,
-				householdsTotal: res.householdsTotal,
-				householdsCovered: res.householdsCovered,
-				householdsShort: res.householdsShort,
-				buildings: res.buildings,
-				uncovered: res.uncoveredCount,
-				metricUsed: rule.metric === 'walk' && walkNetwork ? 'walk' : 'straight'
-			});
+			cells.push(distanceCell(c.code, rule.id, results.brief(rule.id, ci)!, rule.metric === 'walk' && walkNetwork ? 'walk' : 'straight'));
 		}
 	}
 

@@ -38,3 +38,24 @@ export class CoverageInputError extends GridAtlasError {
 }
 
 export const distanceKey = (metric: string, category: string) => `${metric}:${category}`;
+
+/** A distance rule's cell from its judged result (UnitResultTable.brief), as the report and the what-if give it. */
+export function distanceCell(
+	community: string,
+	rule: string,
+	res: NonNullable<ReturnType<UnitResultTable['brief']>>,
+	metricUsed: CoverageCell['metricUsed']
+): CoverageCell {
+	return {
+		community,
+		rule,
+		status: res.status,
+		share: res.share,
+		householdsTotal: res.householdsTotal,
+		householdsCovered: res.householdsCovered,
+		householdsShort: res.householdsShort,
+		buildings: res.buildings,
+		uncovered: res.uncoveredCount,
+		metricUsed
+	};
+}

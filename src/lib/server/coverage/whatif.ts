@@ -2,7 +2,7 @@
 import { UnitResultTable, type CoverageFacility, type CoverageRuleSpec } from '../../../../geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM } from './rules';
-import { type CoverageCell, CoverageInputError, distanceKey } from './types';
+import { type CoverageCell, CoverageInputError, distanceCell, distanceKey } from './types';
 import { getCoverage, searchDistances } from './compute';
 import { findCell } from './cells';
 import type { WhatIfData } from '../../coverage/types';
@@ -87,18 +87,7 @@ export async function whatIfWalk(db: Db, req: WalkWhatIfRequest): Promise<{ cell
 			const res = after.brief(spec.id, unit)!;
 			const before = state.results.brief(spec.id, unit);
 			if (before && before.householdsCovered === res.householdsCovered && before.status === res.status) continue;
-			cells.push({
-				community: state.report.communities[unit].code,
-				rule: spec.id,
-				status: res.status,
-				share: res.share,
-				householdsTotal: res.householdsTotal,
-				householdsCovered: res.householdsCovered,
-				householdsShort: res.householdsShort,
-				buildings: res.buildings,
-				uncovered: res.uncoveredCount,
-				metricUsed: walkNetwork ? 'walk' : 'straight'
-			});
+			cells.push(distanceCell(state.report.communities[unit].code, spec.id, res, walkNetwork ? 'walk' : 'straight'));
 		}
 	}
 	const distances: Record<string, number | null> = {};

@@ -176,16 +176,22 @@ export async function patrolLines(q: Queryable, principal: Principal, day: strin
 	const date = dayOrToday(day);
 	const workers = await workersOf(q, principal);
 	const names = new Map(workers.map((w) => [w.username, w.display_name || w.username]));
-	const rows = await q.query<{ username: string; patrol_id: string; lon: number; lat: number }>(
-		`SELECT username, patrol_id, lon, lat FROM patrol_points WHERE day = $1::date AND username = ANY($2::text[])
-		 ORDER BY username, patrol_id, at, id LIMIT 500000`,
-		[date, [...names.keys()]]
+	// Thinned in the database first (every k-th point, the last kept) so a day of 1-second fixes never
+	// reaches the request thread whole; then to exactly LINE_POINTS here.
+	const rows = await q.query<{ username: string; patrol_id: string; lon: number; lat: number; n: number }>(
+		`SELECT username, patrol_id, lon, lat, n FROM (
+			SELECT username, patrol_id, lon, lat, row_number() OVER w AS rn, count(*) OVER (PARTITION BY username, patrol_id) AS n
+			FROM patrol_points WHERE day = $1::date AND username = ANY($2::text[])
+			WINDOW w AS (PARTITION BY username, patrol_id ORDER BY at, id)
+		 ) p WHERE n <= $3::int OR rn = n OR (rn - 1) % ceil(n::float8 / $3::int)::int = 0
+		 ORDER BY username, patrol_id, rn LIMIT 500000`,
+		[date, [...names.keys()], 2 * LINE_POINTS]
 	);
-	const walks = new Map<string, { user: string; patrol: string; coords: [number, number][] }>();
+	const walks = new Map<string, { user: string; patrol: string; points: number; coords: [number, number][] }>();
 	for (const r of rows) {
 		const key = `${r.username}\u0000${r.patrol_id}`;
 		let w = walks.get(key);
-		if (!w) walks.set(key, (w = { user: r.username, patrol: r.patrol_id, coords: [] }));
+		if (!w) walks.set(key, (w = { user: r.username, patrol: r.patrol_id, points: Number(r.n), coords: [] }));
 		w.coords.push([Number(r.lon), Number(r.lat)]);
 	}
 	const thin = (c: [number, number][]) =>
@@ -194,7 +200,7 @@ export async function patrolLines(q: Queryable, principal: Principal, day: strin
 		.filter((w) => w.coords.length >= 2)
 		.map((w) => ({
 			type: 'Feature',
-			properties: { user: w.user, name: names.get(w.user) ?? w.user, patrol: w.patrol, points: w.coords.length },
+			properties: { user: w.user, name: names.get(w.user) ?? w.user, patrol: w.patrol, points: w.points },
 			geometry: { type: 'LineString', coordinates: thin(w.coords) }
 		}));
 	return { day: date, lines: { type: 'FeatureCollection', features } };
