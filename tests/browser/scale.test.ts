@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
-import { canvasImage } from './helpers/map-page';
+import { canvasImage, openMap } from './helpers/map-page';
 import { countColor, hexToRgb } from './helpers/png';
 import { DAY as COLORS } from '../../src/lib/map/theme';
 
@@ -150,20 +150,23 @@ describe.skipIf(!hasChromium)('map page at scale (200k-building synthetic city)'
 		expect(noKey.status).toBe(400);
 		expect((await noKey.json()).message).toMatch(/one code/);
 		// No camera in the link: the map fits the community, so the view's corners lie outside it.
-		await page.goto(`${app.url}/?unit=${code}`);
-		await page.waitForFunction(
-			async () => {
-				const src = (window as any).gridatlasMap?.getSource('focus-mask');
-				const data = src && (await src.getData());
-				return (data?.features?.[0]?.geometry?.coordinates?.length ?? 0) >= 2;
-			},
-			null,
-			{ timeout: 30_000 }
-		);
+		await openMap(page, `${app.url}/?unit=${code}`);
+		// Playwright's waitForFunction takes a returned promise as truthy, so the source's (async) data is polled here.
+		await expect
+			.poll(
+				() =>
+					page.evaluate(async () => {
+						const data = await (window as any).gridatlasMap.getSource('focus-mask')?.getData();
+						return data?.features?.[0]?.geometry?.coordinates?.length ?? 0;
+					}),
+				{ timeout: 30_000, interval: 200 }
+			)
+			.toBeGreaterThanOrEqual(2);
 		// Drawn: the veil covers the view's corner (the map fitted the community inside the view).
 		await page.waitForFunction(
 			() => {
 				const map = (window as any).gridatlasMap;
+				if (!map) return false;
 				const { height } = map.getCanvas().getBoundingClientRect();
 				return map.queryRenderedFeatures([4, height - 4], { layers: ['focus-mask'] }).length === 1;
 			},
