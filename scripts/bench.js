@@ -16,6 +16,11 @@ if (!bench) {
 	process.exit(2);
 }
 const args = process.argv.slice(3);
-const env = args.includes('--smoke') ? { ...process.env, GRIDATLAS_BENCH_SIZE: 'smoke' } : process.env;
+// tsx reads the $geo alias from tsconfig.node.json (tsconfig.json extends .svelte-kit/, made by `svelte-kit sync`).
+const env = {
+	...process.env,
+	TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.node.json'),
+	...(args.includes('--smoke') ? { GRIDATLAS_BENCH_SIZE: 'smoke' } : {})
+};
 const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, bench.file), ...args], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { csvParse } from 'd3-dsv';
 import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, centroid as turfCentroid, featureCollection, intersect } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiLineString, Polygon, Position } from 'geojson';
-import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm/index';
-import { estimateHouseholds } from '../geo/households/index';
-import { communityShortName, gridName } from '../geo/partition/names';
-import { toWgs84 } from '../geo/crs/index';
-import { bisectPolygon, expandBBox, orderWestToEastNorthToSouth, roundGeometry, splitByLine, type Areal, type WeightedPoint } from '../geo/partition/index';
+import { osmElementsToGeoJSON, parseOsmXml, type OsmNode, type OsmRelation, type OsmWay } from '$geo/osm/index';
+import { estimateHouseholds } from '$geo/households/index';
+import { communityShortName, gridName } from '$geo/partition/names';
+import { toWgs84 } from '$geo/crs/index';
+import { bisectPolygon, expandBBox, orderWestToEastNorthToSouth, roundGeometry, splitByLine, type Areal, type WeightedPoint } from '$geo/partition/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PATHS = {

@@ -24,7 +24,12 @@ const stale = !fs.existsSync(built) || Math.max(...sources.map(newestMtime), fs.
 
 /** Runs a command to its end; resolves with its exit code. */
 function run(args, label) {
-	const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+	// tsx reads the $geo alias from tsconfig.node.json: tsconfig.json extends .svelte-kit/, which the build is making meanwhile.
+	const child = spawn(process.execPath, args, {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.node.json') }
+	});
 	return new Promise((resolve) => {
 		child.once('error', (err) => {
 			console.error(`GridAtlas: ${label} could not run: ${err.message}`);

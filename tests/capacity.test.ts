@@ -12,7 +12,7 @@ import { getCoverage } from '../src/lib/server/coverage';
 import { capacityCellDetail } from '../src/lib/server/coverage/views';
 import { coverageCsv } from '../src/lib/server/coverage/export';
 import { createRule, getRule, listRules, updateRule, validateRule, RuleValidationError } from '../src/lib/server/coverage/rules';
-import { PERSONS_PER_HOUSEHOLD } from '../geo/capacity';
+import { PERSONS_PER_HOUSEHOLD } from '$geo/capacity';
 import { testEngines } from './helpers/engines';
 
 const capacityRule = {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/cases/analysis';
-import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '../geo/density';
+import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '$geo/density';
 import { wallLive } from '../src/lib/server/wall';
 import { layerGeoJSON } from '../src/lib/server/map/geojson';
 import { getCase, listCases } from '../src/lib/server/cases';

@@ -11,7 +11,7 @@ import { findCaseAt } from '../src/lib/server/cases/lookup';
 import { checkSubclassChange, checkYearDays, updateSubclass } from '../src/lib/server/cases/taxonomy';
 import { caseKpis } from '../src/lib/server/cases/analysis';
 import { ROLE_CAPABILITIES, type Principal, type Role } from '../src/lib/auth/capabilities';
-import { elapsed } from '../geo/cases/worktime';
+import { elapsed } from '$geo/cases/worktime';
 import { testEngines } from './helpers/engines';
 
 const sq = (x0: number, y0: number, x1: number, y1: number) => `ST_Multi(ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`;

@@ -18,13 +18,13 @@ import {
 	RuleNotFoundError,
 	RuleValidationError
 } from '../src/lib/server/coverage/rules';
-import { FacilityIndex, nearestFacilityDistances } from '../geo/coverage';
+import { FacilityIndex, nearestFacilityDistances } from '$geo/coverage';
 import { runCoverage } from '../src/cli/coverage';
-import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 import { communitiesWithData } from '../src/lib/coverage/with-data';
 import { lifeCircles, LifeCircleError } from '../src/lib/server/coverage/life-circle';
 import { facilityServes } from '../src/lib/server/coverage/walk';
-import { snapBuildings, walkNearest } from '../geo/coverage/walk';
+import { snapBuildings, walkNearest } from '$geo/coverage/walk';
 import { getWalkGraph, serveIsochrone } from '../src/lib/server/map/walk-network';
 import { testEngines } from './helpers/engines';
 import { POST as suggestRoute } from '../src/routes/api/coverage/suggest/+server';

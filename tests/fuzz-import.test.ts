@@ -9,16 +9,16 @@
 // default 2,200 inputs on the embedded engine; the server engine, when TEST_DATABASE_URL is set,
 // runs every fifth input). GRIDATLAS_FUZZ_TRACE=<file> logs each input before it runs (and the failures
 // as they happen); GRIDATLAS_FUZZ_ONLY=<n> runs input n of each kind alone.
-import { concatBytes } from '../geo/archive';
+import { concatBytes } from '$geo/archive';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest, type ImportSummary } from '../src/lib/server/imports';
 import { ingestCases, type IngestResult } from '../src/lib/server/cases';
 import { closeCaseHub } from '../src/lib/server/cases/events';
-import { CaseBodyError } from '../geo/cases';
-import { ImportFileError, type CrsName, type LayerName } from '../geo/types';
-import { mulberry32, type Random } from '../geo/synth/prng';
+import { CaseBodyError } from '$geo/cases';
+import { ImportFileError, type CrsName, type LayerName } from '$geo/types';
+import { mulberry32, type Random } from '$geo/synth/prng';
 import { testEngines } from './helpers/engines';
 
 const SEED = Number(process.env.GRIDATLAS_FUZZ_SEED ?? 20240501);

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { bbox, multiLineString, nearestPointOnLine } from '@turf/turf';
 import type { FeatureCollection, Geometry, Position } from 'geojson';
-import { toWgs84 } from '../geo/crs';
-import { readOsmElements, type OsmNode, type OsmRelation, type OsmWay } from '../geo/osm';
+import { toWgs84 } from '$geo/crs';
+import { readOsmElements, type OsmNode, type OsmRelation, type OsmWay } from '$geo/osm';
 
 const DISTRICTS = ['玄武区', '鼓楼区', '秦淮区'];
 /** Vertices farther than this from every OSM boundary way are outside the part of the boundary the extract holds. */

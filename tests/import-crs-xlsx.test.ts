@@ -8,7 +8,7 @@ import { testEngines } from './helpers/engines';
 import { importFile } from '../src/lib/server/imports';
 import { coverageJson, DELIVERED, FIX, householdFigures, load, PBF, REFERENCE } from './helpers/deliveries';
 import type { Db } from '../src/lib/server/db';
-import { ImportFileError } from '../geo/types';
+import { ImportFileError } from '$geo/types';
 
 for (const engine of testEngines()) {
 	describe(`agency deliveries (${engine.name})`, () => {

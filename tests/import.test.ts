@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile, ImportLimitError, ImportRejectedError, type ImportRequest } from '../src/lib/server/imports';
 import { loadDemo } from '../src/lib/server/imports/demo';
-import { ImportFileError } from '../geo/types';
+import { ImportFileError } from '$geo/types';
 import { testEngines } from './helpers/engines';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobPool, defaultPoolOptions, type PoolOptions } from '../src/lib/server/jobs/pool';
 import { JobError } from '../src/lib/server/jobs/errors';
-import { ImportFileError } from '../geo/types';
+import { ImportFileError } from '$geo/types';
 import { projectPath } from '../src/lib/server/runtime/paths';
 
 let pool: JobPool | null = null;

@@ -8,8 +8,8 @@ import { importFile, ImportRejectedError, type ImportRequest } from '../src/lib/
 import { landcoverByKind } from '../src/lib/server/layers/landcover';
 import { isMapLayer, layerCounts, layerGeoJSON } from '../src/lib/server/map/geojson';
 import { DEMO_STEPS } from '../src/lib/server/imports/demo';
-import { ImportFileError, LAYERS } from '../geo/types';
-import { LANDCOVER_KIND_CODES } from '../geo/osm/landcover';
+import { ImportFileError, LAYERS } from '$geo/types';
+import { LANDCOVER_KIND_CODES } from '$geo/osm/landcover';
 import { testEngines } from './helpers/engines';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -11,10 +11,10 @@ import { importFile } from '../src/lib/server/imports';
 import { DEMO_STEPS } from '../src/lib/server/imports/demo';
 import { getWalkGraph, invalidateWalkGraph, networkStats, serveIsochrone, walkNetworkVersion } from '../src/lib/server/map/walk-network';
 import { parseIsochroneArgs, runIsochrone } from '../src/cli/isochrone';
-import { buildWalkGraph, graphBounds, nodeDistances, snapAtNode, type WalkGraph } from '../geo/network/graph';
-import { seededRandom } from '../geo/network/synthetic';
-import { parseLayer } from '../geo/import';
-import type { IsochroneCollection } from '../geo/isochrone';
+import { buildWalkGraph, graphBounds, nodeDistances, snapAtNode, type WalkGraph } from '$geo/network/graph';
+import { seededRandom } from '$geo/network/synthetic';
+import { parseLayer } from '$geo/import';
+import type { IsochroneCollection } from '$geo/isochrone';
 import { testEngines } from './helpers/engines';
 
 const PBF = 'demo/osm/xinjiekou.osm.pbf';

@@ -19,8 +19,8 @@ import {
 	savePlan
 } from '../src/lib/server/plans';
 import { testEngines } from './helpers/engines';
-import { readShapefileZip } from '../geo/readers/shapefile';
-import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '../geo/validate/limits';
+import { readShapefileZip } from '$geo/readers/shapefile';
+import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '$geo/validate/limits';
 
 /** Unsigned shoelace area of a ring (degree²). */
 const area = (ring: number[][]) =>

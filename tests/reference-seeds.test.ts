@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/imports';
 import { addTagMapping, loadTagMapping, removeTagMapping, TagMappingError } from '../src/lib/server/layers/facilities';
-import { DEFAULT_TAG_MAPPING } from '../geo/osm/tag-mapping';
-import { ImportFileError } from '../geo/types';
-import { WALK_SPEED_M_PER_MIN } from '../geo/network/speed';
+import { DEFAULT_TAG_MAPPING } from '$geo/osm/tag-mapping';
+import { ImportFileError } from '$geo/types';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 import { testEngines } from './helpers/engines';
 
 const osmXml = (nodes: Record<string, string>[]) =>

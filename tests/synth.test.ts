@@ -10,7 +10,7 @@ import { writeSynthCity, writeSynthGeoJSON, type SynthSummary } from '../src/lib
 import { importFile } from '../src/lib/server/imports';
 import { buildTile } from '../src/lib/server/map/tiles';
 import { readVersions } from '../src/lib/server/db/versions';
-import { tilesCovering } from '../geo/tiles';
+import { tilesCovering } from '$geo/tiles';
 import { testEngines } from './helpers/engines';
 
 const count = async (db: Db, sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(sql, params))[0].n;

@@ -15,8 +15,8 @@ import { loadDemo } from '../src/lib/server/imports/demo';
 import { importFile } from '../src/lib/server/imports';
 import { readVersions } from '../src/lib/server/db/versions';
 import { buildTile, serveTile, TILE_LAYERS, TILE_CONTENT_TYPE, type TileLayerName } from '../src/lib/server/map/tiles';
-import { lonLatToMercator, mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '../geo/tiles';
-import { positionWgs84ToGcj02 } from '../geo/crs';
+import { lonLatToMercator, mercatorToLonLat, tileEnvelope, tilesCovering, type TileCoord } from '$geo/tiles';
+import { positionWgs84ToGcj02 } from '$geo/crs';
 import { testEngines } from './helpers/engines';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../geo/tiles/test/postgis');

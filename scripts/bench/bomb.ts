@@ -16,7 +16,7 @@ import { sessionCookie } from '../../tests/browser/helpers/session';
 import { buildZip, compressed, compressedZeros, GiB, manyEntryZip, MiB, overlappingZip, pbfBomb, shapefileBomb } from '../../tests/security/bombs';
 import { allowedGrowth, rssBytes, watchRss } from '../../tests/security/rss';
 import { COMMUNITY, postImport, postPlanImport, uploadTinyCity, type Answer } from '../../tests/security/upload-client';
-import { listZip, readZipEntries } from '../../geo/archive';
+import { listZip, readZipEntries } from '$geo/archive';
 
 const smoke = process.argv.includes('--smoke') || process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const ZEROS = smoke ? 64 * MiB : GiB;

@@ -17,7 +17,7 @@
 // to 50 clients × 40 events, 5,000 cases as columns.
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import http from 'node:http';
-import { encodeCases, makeDict } from '../../geo/density';
+import { encodeCases, makeDict } from '$geo/density';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { ingestCases } from '../../src/lib/server/cases';
 import { CaseHub, caseEventStream, closeCaseHub, sseFrame, type EventRow } from '../../src/lib/server/cases/events';

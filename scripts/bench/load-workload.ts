@@ -4,8 +4,8 @@
 // coverage readers, and case ingest at a fixed rate. Every actor loops until the deadline; every
 // answer is timed by kind, and anything but a 2xx/304 (or a dropped stream) counts as an error.
 import http from 'node:http';
-import { tilesCovering } from '../../geo/tiles';
-import { mulberry32 } from '../../geo/synth';
+import { tilesCovering } from '$geo/tiles';
+import { mulberry32 } from '$geo/synth';
 import { onCaseFrames } from './sse';
 
 export interface Sizes {

@@ -9,7 +9,7 @@
 import { openDb, type Db } from '../../src/lib/server/db';
 import { buildScorecard } from '../../src/lib/server/cases/scorecard';
 import { loadCalendar } from '../../src/lib/server/cases/taxonomy';
-import { addWorkingTime, type LimitUnit } from '../../geo/cases/worktime';
+import { addWorkingTime, type LimitUnit } from '$geo/cases/worktime';
 
 const arg = (name: string, fallback: number) => {
 	const i = process.argv.indexOf(`--${name}`);

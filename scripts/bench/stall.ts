@@ -13,7 +13,7 @@
 import { startApp, type AppServer } from '../../tests/browser/helpers/app-server';
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import { COMMUNITY, postImport, postPlanImport, uploadTinyCity } from '../../tests/security/upload-client';
-import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '../../geo/validate/limits';
+import { PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '$geo/validate/limits';
 
 const smoke = process.argv.includes('--smoke');
 const importMbArg = process.argv.indexOf('--import-mb');

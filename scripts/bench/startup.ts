@@ -131,7 +131,7 @@ function floor(variant: string, dataDir: string): { open_ms: number; first_spati
 	const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench', 'engine-floor.ts'), variant, dataDir], {
 		cwd: root,
 		encoding: 'utf8',
-		env: { ...process.env, GRIDATLAS_ENGINE_CACHE: engineCache ?? '' }
+		env: { ...process.env, GRIDATLAS_ENGINE_CACHE: engineCache ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.node.json') }
 	});
 	if (r.status !== 0) throw new Error(`engine floor ${variant} failed: ${r.stderr}`);
 	return JSON.parse(r.stdout.trim().split('\n').pop()!);

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { writeSynthCity } from '../../src/lib/server/imports/synth';
 import { buildTile, getTile, serveTile, defaultTileMethod, GRID_FULL_DETAIL_ZOOM } from '../../src/lib/server/map/tiles';
-import { tilesCovering, type TileCoord } from '../../geo/tiles';
-import { mulberry32 } from '../../geo/synth';
+import { tilesCovering, type TileCoord } from '$geo/tiles';
+import { mulberry32 } from '$geo/synth';
 
 const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const GRIDS = Number(process.env.BENCH_TILES_GRIDS) || (SMOKE ? 1_000 : 100_000);

@@ -9,7 +9,7 @@ import { csvDocument, type CsvValue } from '../lib/csv';
 import type { Db } from '../lib/server/db';
 import { filterReport, getCoverage, perBuildingRows } from '../lib/server/coverage';
 import { communitiesWithData } from '../lib/coverage/with-data';
-import { isUnitCode } from '../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 
 export class CoverageUsageError extends UsageError {}
 

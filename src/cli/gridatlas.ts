@@ -1,6 +1,6 @@
 // gridatlas — command line for GridAtlas: import data, run migrations, load the demo city.
 import path from 'node:path';
-import { LAYERS } from '../../geo/types';
+import { LAYERS } from '$geo/types';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { openDb, defaultDataDir, type Db } from '../lib/server/db';
@@ -8,7 +8,7 @@ import { loadDemo } from '../lib/server/imports/demo';
 import { MAPPING_USAGE } from './mapping';
 import { claimDataDir, dataDirHolder, DataDirInUseError } from '../lib/server/runtime/datadir-lock';
 import { loadDemoTemplate, synthFileNames, writeSynthCity, writeSynthGeoJSON, type SynthRunOptions } from '../lib/server/imports/synth';
-import { planSynth, SynthOptionsError, type SynthPlan } from '../../geo/synth';
+import { planSynth, SynthOptionsError, type SynthPlan } from '$geo/synth';
 import { COVERAGE_USAGE } from './coverage';
 import { ISOCHRONE_USAGE } from './isochrone';
 import { ACCOUNTS_USAGE } from './accounts';

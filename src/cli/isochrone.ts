@@ -4,8 +4,8 @@ import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import type { Db } from '../lib/server/db';
 import { ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M, getWalkGraph, parseIsochroneParams, type IsochroneRequest } from '../lib/server/map/walk-network';
-import { IsochroneError, isochrones } from '../../geo/isochrone';
-import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../../geo/network/speed';
+import { IsochroneError, isochrones } from '$geo/isochrone';
+import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 
 export class IsochroneUsageError extends UsageError {}
 

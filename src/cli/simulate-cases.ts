@@ -3,7 +3,7 @@
 // progress) through the real HTTP API, in one batch per tick. For demos and load tests.
 import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
-import { CaseSimulator, casesForTick, rhythm, rng, type Anchor } from '../../geo/cases/simulator';
+import { CaseSimulator, casesForTick, rhythm, rng, type Anchor } from '$geo/cases/simulator';
 
 export class SimulateUsageError extends UsageError {}
 

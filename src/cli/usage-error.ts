@@ -1,7 +1,7 @@
 // A command line the CLI cannot run (an unknown command, a missing or bad option): the CLI prints the
 // message and the usage text and exits with code 2 (see describeFailure in ./commands.ts). Each
 // command's own usage error extends it, so one check covers them all.
-import { GridAtlasError } from '../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 
 export class UsageError extends GridAtlasError {
 	constructor(message: string) {

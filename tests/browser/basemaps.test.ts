@@ -9,7 +9,7 @@ import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
 import { featuresAt, openMap, screenPoint, waitForMap, waitForPanel } from './helpers/map-page';
 import { countColor, encodeSolidPng } from './helpers/png';
-import { positionWgs84ToGcj02 } from '../../geo/crs';
+import { positionWgs84ToGcj02 } from '$geo/crs';
 
 const COMMUNITY = '320102002002'; // 大行宫社区
 const GRID = '320102002002006';

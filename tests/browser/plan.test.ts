@@ -13,7 +13,7 @@ import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, recordPage, type PageRecord } from './helpers/browser';
 import { openMap, screenPoint, waitForMap, waitForPanel } from './helpers/map-page';
 import { sessionCookie, signIn } from './helpers/session';
-import { readShapefileZip } from '../../geo/readers/shapefile';
+import { readShapefileZip } from '$geo/readers/shapefile';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 // 淮海路社区 in the demo: 7 grids, 79 buildings.

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { openDb, type Db } from '../../src/lib/server/db';
-import { tilesCovering } from '../../geo/tiles';
+import { tilesCovering } from '$geo/tiles';
 import { ROOT, startApp, type AppServer } from '../browser/helpers/app-server';
 import { sessionCookie } from '../browser/helpers/session';
 import { pageData } from '../helpers/http';

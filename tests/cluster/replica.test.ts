@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { readVersions } from '../../src/lib/server/db/versions';
-import { tilesCovering } from '../../geo/tiles';
+import { tilesCovering } from '$geo/tiles';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { startApp, type AppServer } from '../browser/helpers/app-server';

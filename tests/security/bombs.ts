@@ -2,7 +2,7 @@
 // Only node:zlib's compressing side is used here: nothing in this file inflates anything.
 import { once } from 'node:events';
 import zlib from 'node:zlib';
-import { varint } from '../../geo/osm/pbf';
+import { varint } from '$geo/osm/pbf';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;

@@ -1,7 +1,7 @@
 // Case-operation shapes the browser reads too (pages and API answers); no server code here.
-import type { Limit, ClockState, LimitUnit } from '../../../geo/cases/worktime';
-import type { Stage, TimedStage, Postponement } from '../../../geo/cases/ops';
-import type { Rate, RateKey, ScoreCounts, ScoreRow } from '../../../geo/cases/scorecard';
+import type { Limit, ClockState, LimitUnit } from '$geo/cases/worktime';
+import type { Stage, TimedStage, Postponement } from '$geo/cases/ops';
+import type { Rate, RateKey, ScoreCounts, ScoreRow } from '$geo/cases/scorecard';
 
 export type StageLimits = Record<TimedStage, Limit>;
 

@@ -1,7 +1,7 @@
 // Candidate sites for suggestions from a user's CSV of available premises: longitude / latitude
 // columns under any of the usual names, an optional name; every bad row named by its line.
 import { csvParse } from 'd3-dsv';
-import { GridAtlasError } from '../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 
 export interface Candidate {
 	lon: number;

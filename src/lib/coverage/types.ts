@@ -1,7 +1,7 @@
 // Coverage shapes the browser reads too (the coverage pages, what-if, report, life circles); no server code here.
 import type { Geometry } from 'geojson';
-import type { CoverageFacility, CoverageRuleSpec, CoverageStatus } from '../../../geo/coverage';
-import type { FacilityCapacityResult } from '../../../geo/capacity';
+import type { CoverageFacility, CoverageRuleSpec, CoverageStatus } from '$geo/coverage';
+import type { FacilityCapacityResult } from '$geo/capacity';
 
 export type RuleLevel = '5min' | '10min' | '15min' | 'community' | 'block' | 'subdistrict';
 export type RuleMetric = 'straight' | 'walk';

@@ -8,7 +8,7 @@
 // growable columns (src/lib/map/case-points.ts); the window, playback and category filter select
 // within them without asking the server again.
 import type { FeatureCollection } from 'geojson';
-import { makeDict } from '../../../geo/density/columns';
+import { makeDict } from '$geo/density/columns';
 import { CasePoints, type Project } from './case-points';
 
 export type WindowPreset = '1h' | '24h' | '7d';

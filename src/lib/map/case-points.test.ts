@@ -4,7 +4,7 @@
 // filter values select exactly what selectWindow selects.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BYTES_PER_CASE, HEADER_BYTES, decodeCases, encodeCases, makeDict, selectWindow, type CaseInput } from '../../../geo/density/columns';
+import { BYTES_PER_CASE, HEADER_BYTES, decodeCases, encodeCases, makeDict, selectWindow, type CaseInput } from '$geo/density/columns';
 import { CasePoints, HIDDEN, STATUS_COLORS, headroom } from './case-points';
 
 const fixture = JSON.parse(readFileSync(new URL('../../../geo/density/test/in/cases.json', import.meta.url), 'utf8')) as {

@@ -26,7 +26,7 @@ import {
 	type CaseDict,
 	type CaseInput,
 	type TimeLike
-} from '../../../geo/density/columns';
+} from '$geo/density/columns';
 
 /** The filter value of a case hidden by the category filter: outside every time range. */
 export const HIDDEN = -1e9;

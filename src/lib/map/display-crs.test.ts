@@ -2,7 +2,7 @@
 // Chinese ones, and the way back for clicks and the URL.
 import { describe, expect, it } from 'vitest';
 import type { FeatureCollection, Polygon } from 'geojson';
-import { positionWgs84ToGcj02 } from '../../../geo/crs';
+import { positionWgs84ToGcj02 } from '$geo/crs';
 import { bboxToDisplay, positionFromDisplay, positionToDisplay, toDisplay } from './display-crs';
 import { inDisplayCrs } from './layer-data';
 

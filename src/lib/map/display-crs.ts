@@ -4,7 +4,7 @@
 // view centre for the URL) is shifted back. The conversion itself is geo/crs (gcoord); this module
 // only decides when to apply it.
 import type { GeoJSON } from 'geojson';
-import { positionToWgs84, positionWgs84ToGcj02, wgs84ToGcj02 } from '../../../geo/crs';
+import { positionToWgs84, positionWgs84ToGcj02, wgs84ToGcj02 } from '$geo/crs';
 
 /** The coordinate system the map is drawn in (the basemap's). */
 export type DisplayCrs = 'wgs84' | 'gcj02';

@@ -1,7 +1,7 @@
 // The map's walking tool: while on, a click walks from that point (5/10/15-minute isochrones) or,
 // on a facility, shows its 15-minute catchment and the households it serves. One instance per page.
 import type { FeatureCollection } from 'geojson';
-import { WALK_SPEED_M_PER_MIN } from '../../../geo/network/speed';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 
 export type IsochroneResult = FeatureCollection & { origins?: { lon: number; lat: number }[] };
 export interface ServedFacility {

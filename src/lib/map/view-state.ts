@@ -4,7 +4,7 @@
 // Positions are WGS-84 whatever the basemap, so a link means the same place on every basemap.
 // Parameters this module does not know (lang, …) are left alone.
 import { LAYER_GROUPS, type LayerGroup } from './layer-groups';
-import { isUnitCode } from '../../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 
 export const THEMES = ['day', 'night'] as const;
 export type Theme = (typeof THEMES)[number];

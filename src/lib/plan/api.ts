@@ -1,8 +1,8 @@
 // The plan editor's calls to /api/plans/<community>: typed answers, and the server's refusals as
 // ApiError (status + the shared error body {message, code, errors?, latest?}).
 import type { CurrentPlan, PlanDiff, PlanFieldError, PlanGrid, ProposalResult, RevisionSummary, SaveResult } from './types';
-import type { Violation } from '../../../geo/partition';
-import { GridAtlasError } from '../../../geo/errors';
+import type { Violation } from '$geo/partition';
+import { GridAtlasError } from '$geo/errors';
 
 export interface ErrorBody {
 	message: string;

@@ -19,9 +19,9 @@ import {
 	type GridFeature,
 	type PlanBuilding,
 	type Violation
-} from '../../../geo/partition';
-import { gridName } from '../../../geo/partition/names';
-import { GridAtlasError } from '../../../geo/errors';
+} from '$geo/partition';
+import { gridName } from '$geo/partition/names';
+import { GridAtlasError } from '$geo/errors';
 import type { PlanBuildingInfo, PlanCommunity, PlanGrid } from './types';
 
 export type Areal = Polygon | MultiPolygon;

@@ -1,7 +1,7 @@
 // Grid-plan shapes the browser reads too (editor, pages and API answers); no server code here.
 
 import type { Polygon, MultiPolygon, FeatureCollection, LineString, MultiLineString } from 'geojson';
-import type { Band, BalanceStats, Violation } from '../../../geo/partition';
+import type { Band, BalanceStats, Violation } from '$geo/partition';
 
 export type Areal = Polygon | MultiPolygon;
 export type Bilingual = { zh: string; en: string };

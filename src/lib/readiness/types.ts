@@ -1,7 +1,7 @@
 // Data-readiness shapes the browser reads too (checklist, wizard, the plan editor's flagged buildings); no server code here.
 import type { MessageKey } from '../i18n';
-import type { LayerName } from '../../../geo/types';
-import type { ImplausibleReason } from '../../../geo/households/plausibility';
+import type { LayerName } from '$geo/types';
+import type { ImplausibleReason } from '$geo/households/plausibility';
 
 export type ReadinessState = 'ok' | 'partial' | 'missing';
 

@@ -1,5 +1,5 @@
 // The wall screen's shapes the browser reads too (page data and the live answers); no server code here.
-import type { PeriodKpi } from '../../../geo/density';
+import type { PeriodKpi } from '$geo/density';
 import type { BBox } from '../map/display-crs';
 import type { UnitFacts } from '../map/types';
 

@@ -1,7 +1,7 @@
 // The audit log: rows come from database triggers (migrations/008_accounts.sql) stamped with the
 // acting party; bulk loads add one summary row here. Read-only through the app: nothing here
 // changes or deletes a row, and the table refuses it anyway.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import type { Queryable } from '../db';
 import { actingParty } from '../auth/actor';
 import { wholeCity } from '../../auth/capabilities';

@@ -1,6 +1,6 @@
 // Password hashing with scrypt (node:crypto, no native add-on): OWASP's minimum cost N=2^17, r=8,
 // p=1. The parameters are stored with the hash, so raising the cost later still verifies old hashes.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;

@@ -1,9 +1,9 @@
 // Accounts and their jurisdictions: create, list, change, sign-in checks with lockout. SQL here only.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import { forgetPrincipals } from './principal-cache';
 import type { Db, Queryable } from '../db';
 import { CITY, ROLE_CAPABILITIES, ROLES, isRole, type Principal, type Role } from '../../auth/capabilities';
-import { isUnitCode } from '../../../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from './password';
 
 const ACCOUNT_STATUS: Record<string, number> = { unknown_token: 404, bad_credentials: 401, disabled: 401, locked: 429 };

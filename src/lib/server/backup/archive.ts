@@ -2,8 +2,8 @@
 // the .tar.gz inflated within caps (a gzip bomb is refused).
 import fs from 'node:fs';
 import path from 'node:path';
-import { inflateCapped } from '../../../../geo/archive';
-import { FileProblem } from '../../../../geo/issues';
+import { inflateCapped } from '$geo/archive';
+import { FileProblem } from '$geo/issues';
 import { type ArchiveKind, BackupError } from './common';
 
 const notABackup = (file: string, zh: string, en: string) =>

@@ -1,6 +1,6 @@
 // What backup and restore share: their options and results, the refusal (BackupError), the tables
 // whose row counts they report, and formatting for the CLI.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import path from 'node:path';
 import { defaultDataDir, type EngineName, type Queryable } from '../db';
 
@@ -114,7 +114,7 @@ export function defaultBackupName(engine: EngineName, now = new Date()): string 
 	return `gridatlas-backup-${stamp}${engine === 'postgres' ? '.dump' : '.tar.gz'}`;
 }
 
-export { formatBytes } from '../../../../geo/archive';
+export { formatBytes } from '$geo/archive';
 
 /** "街道 subdistricts 3 · 社区 communities 12 · …" for the tables present. */
 export function formatCounts(counts: Record<string, number>): string {

@@ -3,7 +3,7 @@
 // k-suppression, per-grid spikes (Poisson against a trailing baseline) and the KPIs.
 // Suppression: a caller without the `cases:detail` capability (below the leader role) sees no cell
 // or grid with fewer than k cases (GRIDATLAS_SUPPRESSION_K, default 3); the routes choose k.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import { caseScopeSql, type Scope } from '../auth/scope';
 import {
 	decodeCases,
@@ -20,7 +20,7 @@ import {
 	NO_GRID,
 	type CaseDict,
 	type Kpis
-} from '../../../../geo/density';
+} from '$geo/density';
 import type { Queryable } from '../db';
 
 export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated', 'voided'] as const;

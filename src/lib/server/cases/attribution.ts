@@ -1,7 +1,7 @@
 // The boundaries a case ingest attributes against, held in memory per database (geo/cases/attribution)
 // and reloaded whenever boundary_version (migrations/010_case_attribution.sql) has moved on.
-import { Attributor, type AttributionSource, type FlatPolygons } from '../../../../geo/cases/attribution';
-import type { FlatGeometry } from '../../../../geo/tiles';
+import { Attributor, type AttributionSource, type FlatPolygons } from '$geo/cases/attribution';
+import type { FlatGeometry } from '$geo/tiles';
 import type { Queryable } from '../db';
 import { wkbAggregate, wkbRows } from '../db/sql';
 

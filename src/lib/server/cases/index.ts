@@ -6,21 +6,12 @@
 import { CASE_UNIT_SQL, caseScopeSql, likePatterns, unitInScope, type Scope } from '../auth/scope';
 import type { Db, Queryable } from '../db';
 import type { UpsertCounts } from '../layers/types';
-import {
-	categoryKey,
-	parseCaseBatch,
-	planIngest,
-	type CaseItem,
-	type CaseItemError,
-	type IngestPlan,
-	type ItemOutcome,
-	type StoredCase
-} from '../../../../geo/cases';
-import type { CrsName } from '../../../../geo/types';
+import { categoryKey, parseCaseBatch, planIngest, type CaseItem, type CaseItemError, type IngestPlan, type ItemOutcome, type StoredCase } from '$geo/cases';
+import type { CrsName } from '$geo/types';
 import { afterCaseCommit, CASE_CHANNEL } from './events';
 import { CASE_VIEW_COLUMNS, type CaseView } from './view';
 import { attributorFor, lockBoundaries } from './attribution';
-import { timestampMicros, type Attributor } from '../../../../geo/cases/attribution';
+import { timestampMicros, type Attributor } from '$geo/cases/attribution';
 
 export interface CaseCategory {
 	code: string;

@@ -6,19 +6,8 @@
 import type { Db, Queryable } from '../db';
 import { caseSides, type Principal } from '../../auth/capabilities';
 import { afterCaseCommit, CASE_CHANNEL } from './events';
-import { addWorkingTime, clockAt, durationText, type Limit } from '../../../../geo/cases/worktime';
-import {
-	CaseStepError,
-	planStep,
-	STAGE_STATUS,
-	stageOf,
-	STAGES,
-	type Action,
-	type Postponement,
-	type Side,
-	type Stage,
-	type TimedStage
-} from '../../../../geo/cases/ops';
+import { addWorkingTime, clockAt, durationText, type Limit } from '$geo/cases/worktime';
+import { CaseStepError, planStep, STAGE_STATUS, stageOf, STAGES, type Action, type Postponement, type Side, type Stage, type TimedStage } from '$geo/cases/ops';
 import { limitOf, loadCalendar, loadTaxonomy, TaxonomyError, type CalendarSettings } from './taxonomy';
 import type { CaseOpsView, CaseStep, CaseSubclass, Taxonomy } from '../../cases/types';
 

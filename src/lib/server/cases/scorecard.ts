@@ -17,7 +17,7 @@ import {
 	type Period,
 	type ScoreCounts,
 	type ScoreScheme
-} from '../../../../geo/cases/scorecard';
+} from '$geo/cases/scorecard';
 import { SCORE_LEVELS, type ScoreLevel, type Scorecard } from '../../cases/types';
 
 export { SchemeError };

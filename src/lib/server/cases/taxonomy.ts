@@ -1,10 +1,10 @@
 // The case taxonomy (大类/小类 of events and components, CJ/T 214 structure) with each subclass's
 // department and per-stage time limits (normal and urgent), and the working calendar, read from their
 // editable tables (migrations/016_case_operations.sql).
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import type { Queryable } from '../db';
-import { LIMIT_UNITS, makeCalendar, type DayKind, type Limit, type WorkCalendar } from '../../../../geo/cases/worktime';
-import { STAGE_LIMIT_NAMES, TIMED_STAGES, type TimedStage } from '../../../../geo/cases/ops';
+import { LIMIT_UNITS, makeCalendar, type DayKind, type Limit, type WorkCalendar } from '$geo/cases/worktime';
+import { STAGE_LIMIT_NAMES, TIMED_STAGES, type TimedStage } from '$geo/cases/ops';
 import type { CaseClass, CaseDepartment, CaseSubclass, StageLimits, Taxonomy } from '../../cases/types';
 
 export class TaxonomyError extends GridAtlasError {

@@ -2,8 +2,8 @@
 // (seats, beds or floor area from facilities.attributes) against the demand of the residents or
 // households within their reach, per community and per facility (geo/capacity, run by a job worker
 // off the request thread). Called by computeCoverage, whose cells and cache it shares.
-import { buildingDemand, PERSONS_PER_HOUSEHOLD, type UnitsReached } from '../../../../geo/capacity';
-import type { BuildingSet, CoverageFacility } from '../../../../geo/coverage';
+import { buildingDemand, PERSONS_PER_HOUSEHOLD, type UnitsReached } from '$geo/capacity';
+import type { BuildingSet, CoverageFacility } from '$geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM, type CoverageRule } from './rules';
 import { getWalkGraph } from '../map/walk-network';

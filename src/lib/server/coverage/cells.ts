@@ -1,7 +1,7 @@
 // Reading the computed coverage: the report filtered, one cell's detail, site suggestions for a cell,
 // and per-building distances for exports.
 import type { Geometry } from 'geojson';
-import { FacilityIndex, suggestSites } from '../../../../geo/coverage';
+import { FacilityIndex, suggestSites } from '$geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM } from './rules';
 import { walkCatchment } from './walk';

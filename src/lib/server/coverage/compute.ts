@@ -1,6 +1,6 @@
 // Computing coverage: every enabled rule over every community (distance searches off the main thread,
 // capacity rules, service-space rules), kept in memory until an input changes.
-import { FacilityIndex, type BuildingSet, type CoverageRuleSpec, type CoverageStatus, type PackedResults, UnitResultTable } from '../../../../geo/coverage';
+import { FacilityIndex, type BuildingSet, type CoverageRuleSpec, type CoverageStatus, type PackedResults, UnitResultTable } from '$geo/coverage';
 import type { Db } from '../db';
 import { listRules, ruleReachM, type CoverageRule } from './rules';
 import { MAX_SNAP_M } from './walk';

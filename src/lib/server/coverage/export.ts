@@ -4,7 +4,7 @@ import { csvDocument } from '../../csv';
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db';
 import type { CoverageCell, CoverageReport } from '.';
-import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 
 export const CSV_COLUMNS = [
 	'subdistrict_code',

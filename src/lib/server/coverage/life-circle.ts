@@ -2,7 +2,7 @@
 // households reach within 5, 10 and 15 minutes, the share of households whose circle is complete,
 // and the categories missing; a subdistrict summary against the national 85 % target.
 // Which categories belong to which circle comes from the enabled walking rules' levels.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import type { Db } from '../db';
 import { getCoverage, searchDistances } from '.';
 import { getWalkGraph } from '../map/walk-network';

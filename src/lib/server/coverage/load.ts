@@ -1,7 +1,7 @@
 // Coverage's inputs read from the database: buildings, facilities by category, communities, and the
 // fingerprint (data versions) that says when they changed.
 import type { Geometry } from 'geojson';
-import type { BuildingSet, CoverageFacility } from '../../../../geo/coverage';
+import type { BuildingSet, CoverageFacility } from '$geo/coverage';
 import type { Db } from '../db';
 import { versionKey, versionsFor, type Topic } from '../db/versions';
 import { pagedRows, statementTargetMs } from '../db/sql';

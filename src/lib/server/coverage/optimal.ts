@@ -2,7 +2,7 @@
 // to the nearest existing facility and the candidate sites go to a job worker, where HiGHS solves the
 // maximal covering (mclp) or set covering (lscp) problem within the time limit — never on the request
 // thread, as a solve blocks its thread.
-import type { BuildingSet } from '../../../../geo/coverage';
+import type { BuildingSet } from '$geo/coverage';
 import { jobs } from '../jobs/pool';
 import type { SiteSuggestion } from './cells';
 import type { OptimalSummary } from '../../coverage/types';

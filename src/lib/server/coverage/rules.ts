@@ -1,9 +1,9 @@
 // The coverage-rule catalogue (table coverage_rules): list, validate, create, update, delete.
 // Every rule a user sends is checked here first, so a refused rule names the field, the rule and
 // what to do, in Chinese and English; the table's CHECK constraints are the second line.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import type { Queryable } from '../db';
-import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 import type { CapacityAttribute, CoverageRule, Decay, DemandBasis, RuleKind, RuleLevel, RuleMetric, RuleStatus } from '../../coverage/types';
 
 export type { CapacityAttribute, CoverageRule, Decay, DemandBasis, RuleKind, RuleLevel, RuleMetric, RuleStatus };

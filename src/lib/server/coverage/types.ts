@@ -1,7 +1,7 @@
 // Coverage's shapes on the server: the state kept in memory and its input error; cells, communities and the report
 // live browser-side in $lib/coverage/types (re-exported here).
-import { GridAtlasError } from '../../../../geo/errors';
-import { FacilityIndex, type BuildingSet, type CoverageFacility, UnitResultTable } from '../../../../geo/coverage';
+import { GridAtlasError } from '$geo/errors';
+import { FacilityIndex, type BuildingSet, type CoverageFacility, UnitResultTable } from '$geo/coverage';
 import type { CapacityResult } from './capacity';
 import type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal } from '../../coverage/types';
 

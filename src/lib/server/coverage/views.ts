@@ -1,8 +1,8 @@
 // Views over the computed coverage (coverage.ts): the printable report's pages (one A4 page per
 // community) and the detail of a capacity rule's cell.
 import type { Geometry } from 'geojson';
-import { isJudged } from '../../../../geo/coverage';
-import { reaches } from '../../../../geo/capacity';
+import { isJudged } from '$geo/coverage';
+import { reaches } from '$geo/capacity';
 import type { Db } from '../db';
 import { ruleReachM } from './rules';
 import { filterReport, findCell, getCoverage, type ReportFilter } from '.';

@@ -2,11 +2,11 @@
 // snapped to the walk graph once per graph, then one multi-source search per category.
 // Polygon facilities (parks) are entered from every vertex of their boundary, so the walk ends at
 // the boundary, not the centroid.
-import type { BuildingSet, CoverageFacility } from '../../../../geo/coverage';
-import { facilityEntrances, MAX_SNAP_M, snapBuildings } from '../../../../geo/coverage/walk';
-import { snapPoints, type SnapResult, type WalkGraph } from '../../../../geo/network/graph';
-import { facilityCatchment, isochroneFromSources, IsochroneError } from '../../../../geo/isochrone';
-import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
+import type { BuildingSet, CoverageFacility } from '$geo/coverage';
+import { facilityEntrances, MAX_SNAP_M, snapBuildings } from '$geo/coverage/walk';
+import { snapPoints, type SnapResult, type WalkGraph } from '$geo/network/graph';
+import { facilityCatchment, isochroneFromSources, IsochroneError } from '$geo/isochrone';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 import type { Db } from '../db';
 import { getWalkGraph, ISOCHRONE_MAX_MINUTES, ISOCHRONE_MAX_SNAP_M } from '../map/walk-network';
 

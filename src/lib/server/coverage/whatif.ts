@@ -1,5 +1,5 @@
 // What-if: the data the browser needs to try facilities for one rule, and the walking what-if run here.
-import { UnitResultTable, type CoverageFacility, type CoverageRuleSpec } from '../../../../geo/coverage';
+import { UnitResultTable, type CoverageFacility, type CoverageRuleSpec } from '$geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM } from './rules';
 import { type CoverageCell, CoverageInputError, distanceCell, distanceKey } from './types';

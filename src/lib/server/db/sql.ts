@@ -1,6 +1,6 @@
 // SQL fragments shared by the writers and readers: geometry from GeoJSON text, always SRID 4326;
 // many rows' geometries read back as one value of WKB.
-import { readWkbSequence, type FlatGeometry } from '../../../../geo/tiles';
+import { readWkbSequence, type FlatGeometry } from '$geo/tiles';
 
 export const geomFromJson = (col: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${col}), 4326)`;
 export const multiFromJson = (col: string) => `ST_Multi(${geomFromJson(col)})`;

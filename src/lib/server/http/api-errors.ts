@@ -3,7 +3,7 @@
 // Retry-After when it names one). Routes catch and hand the error here, or wrap their work in
 // answerOrError; anything that is not a GridAtlasError is rethrown (SvelteKit logs it, 500).
 import { json } from '@sveltejs/kit';
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 
 export function apiError(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
 	return json({ message, ...extra }, { status, headers: { 'cache-control': 'no-store', ...headers } });

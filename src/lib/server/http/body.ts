@@ -2,10 +2,10 @@
 // Content-Length alone let a chunked body of any size through (issue 16). The hook reads the body
 // up to the route's limit before any route code runs and hands the route a request over the bytes
 // it kept, so every route, form action and parser sees a body that is known to fit.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import { maxImportBytes } from '../imports';
 import { maxPhotoBytes, MAX_THUMB_BYTES } from '../worker/limits';
-import { concatBytes, formatBytes } from '../../../../geo/archive';
+import { concatBytes, formatBytes } from '$geo/archive';
 
 const MB = 1024 * 1024;
 

@@ -2,8 +2,8 @@
 // is refused with 400 naming the parameter (kit's error(), so no route needs a try/catch), before
 // it can reach SQL as "Infinity", a year -1 or a number past bigint.
 import { error } from '@sveltejs/kit';
-import { toIsoTimestamp } from '../../../../geo/import/dates';
-import { unitCodeRule, unitKindOf, type UnitKind } from '../../../../geo/units/code';
+import { toIsoTimestamp } from '$geo/import/dates';
+import { unitCodeRule, unitKindOf, type UnitKind } from '$geo/units/code';
 
 function refuse(name: string, text: string, expected: { zh: string; en: string }): never {
 	const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;

@@ -4,7 +4,7 @@
 import { runBulk } from '../auth/actor';
 import { recordAudit } from '../audit';
 import fs from 'node:fs';
-import type { CrsName, LayerName } from '../../../../geo/types';
+import type { CrsName, LayerName } from '$geo/types';
 import type { Db } from '../db';
 import { importFile, type ImportSummary } from '.';
 import { projectPath } from '../runtime/paths';

@@ -1,8 +1,8 @@
 // One import = one file, one layer, one transaction: parse off the main thread, write through the
 // layer's writer, record the run; a dry run rolls everything back.
 import { jobs } from '../jobs/pool';
-import { archiveLimits } from '../../../../geo/archive';
-import { storable, storableText } from '../../../../geo/import/text';
+import { archiveLimits } from '$geo/archive';
+import { storable, storableText } from '$geo/import/text';
 import {
 	DEFAULT_HOUSEHOLD_OPTIONS,
 	type FeatureIssue,
@@ -12,7 +12,7 @@ import {
 	type ParsedLayer,
 	type ParseOptions,
 	type RecordBase
-} from '../../../../geo/types';
+} from '$geo/types';
 import type { Db, Queryable } from '../db';
 import { afterCaseCommit } from '../cases/events';
 import { loadTagMapping } from '../layers/facilities';

@@ -1,6 +1,6 @@
 // What an import is asked to do and what it reports, its size limit, and the refusals of a whole file.
-import { GridAtlasError } from '../../../../geo/errors';
-import type { ImportCrs, FeatureIssue, HouseholdEstimateOptions, LayerName, SheetOptions, SourceFormat } from '../../../../geo/types';
+import { GridAtlasError } from '$geo/errors';
+import type { ImportCrs, FeatureIssue, HouseholdEstimateOptions, LayerName, SheetOptions, SourceFormat } from '$geo/types';
 
 export const DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 

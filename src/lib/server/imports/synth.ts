@@ -5,7 +5,7 @@ import { runBulk } from '../auth/actor';
 import { recordAudit } from '../audit';
 import fs from 'node:fs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { parseLayer } from '../../../../geo/import';
+import { parseLayer } from '$geo/import';
 import {
 	buildTemplate,
 	copyFeatures,
@@ -16,7 +16,7 @@ import {
 	type SynthOptions,
 	type SynthPlan,
 	type SynthTemplate
-} from '../../../../geo/synth';
+} from '$geo/synth';
 import type { Db } from '../db';
 import { upsertBuildings } from '../layers/buildings';
 import { upsertCommunities, upsertGrids, upsertSubdistricts } from '../layers/hierarchy';

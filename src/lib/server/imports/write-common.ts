@@ -1,6 +1,6 @@
 // What every layer's writer shares: the issues it reports, batches paced to the statement budget,
 // polygon repair by the database, and placing records in communities and grids.
-import { ImportFileError, type FeatureIssue, type RecordBase } from '../../../../geo/types';
+import { ImportFileError, type FeatureIssue, type RecordBase } from '$geo/types';
 import type { Queryable } from '../db';
 import { countCommunityBoundaries, locateInHierarchy } from '../layers/hierarchy';
 import type { UpsertCounts } from '../layers/types';

@@ -1,10 +1,10 @@
 // Writers of the other layers: buildings, facilities (tag mapping, known categories), household
 // registers, roads (and the walking network), land cover and cases.
-import { shown } from '../../../../geo/import/text';
-import type { LayerRecordMap } from '../../../../geo/types';
+import { shown } from '$geo/import/text';
+import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
 import { applyRegister, upsertBuildings } from '../layers/buildings';
-import { implausibleMessage, implausibleReasons } from '../../../../geo/households/plausibility';
+import { implausibleMessage, implausibleReasons } from '$geo/households/plausibility';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
 import { upsertFacilities } from '../layers/facilities';

@@ -1,7 +1,7 @@
 // Writers of the administrative units: subdistricts, communities and grids (grids placed in exactly
 // one community).
-import { shown } from '../../../../geo/import/text';
-import { ImportFileError, type LayerRecordMap } from '../../../../geo/types';
+import { shown } from '$geo/import/text';
+import { ImportFileError, type LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
 import {
 	missingSubdistricts,

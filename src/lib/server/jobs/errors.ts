@@ -1,7 +1,7 @@
 // Why a heavy job did not give an answer. Each carries the HTTP status it means and a message in
 // both languages saying what to do.
-import { GridAtlasError } from '../../../../geo/errors';
-import type { BilingualText } from '../../../../geo/issues';
+import { GridAtlasError } from '$geo/errors';
+import type { BilingualText } from '$geo/issues';
 
 export type JobKind = 'plan' | 'import' | 'coverage';
 

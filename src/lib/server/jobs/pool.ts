@@ -7,11 +7,11 @@ import os from 'node:os';
 import { Worker, type Transferable } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { projectPath } from '../runtime/paths';
-import { ImportFileError } from '../../../../geo/types';
-import { IsochroneError } from '../../../../geo/isochrone';
-import { SplitLineError } from '../../../../geo/partition/split';
-import { ProjectionError } from '../../../../geo/crs/project';
-import { OptimizeError } from '../../../../geo/optimize/errors';
+import { ImportFileError } from '$geo/types';
+import { IsochroneError } from '$geo/isochrone';
+import { SplitLineError } from '$geo/partition/split';
+import { ProjectionError } from '$geo/crs/project';
+import { OptimizeError } from '$geo/optimize/errors';
 import { JobError, type JobKind } from './errors';
 import { tasks as bundledTasks, type Tasks } from './tasks';
 

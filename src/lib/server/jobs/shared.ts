@@ -1,6 +1,6 @@
 // Large read-only arrays the request thread hands to job workers many times (the walk graph): copied
 // once into shared memory, after which sending them to a worker costs nothing.
-import type { WalkGraph } from '../../../../geo/network/graph';
+import type { WalkGraph } from '$geo/network/graph';
 
 const sharedCopies = new WeakMap<object, { graph: WalkGraph; id: number }>();
 let nextId = 1;

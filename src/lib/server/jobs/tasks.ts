@@ -14,27 +14,20 @@ import {
 	type GridFeature,
 	type PlanBuilding,
 	type ProposeOptions
-} from '../../../../geo/partition';
-import { gridName } from '../../../../geo/partition/names';
-import { countVertices, PLAN_VERTICES_PER_REQUEST, requestVertexProblem } from '../../../../geo/validate/limits';
-import type { Areal } from '../../../../geo/partition/planar';
-import { readGeoJSON } from '../../../../geo/readers/geojson';
-import { readShapefileZip } from '../../../../geo/readers/shapefile';
-import { resolveFormat } from '../../../../geo/import/sniff';
-import { fileError } from '../../../../geo/issues';
-import { collectionToWgs84 } from '../../../../geo/crs/project';
-import { parseLayer } from '../../../../geo/import';
-import type { ImportCrs, LayerName, ParseOptions } from '../../../../geo/types';
-import {
-	evaluateRules,
-	nearestFacilityDistances,
-	packResults,
-	type CoverageFacility,
-	type CoverageRuleSpec,
-	type PackedResults
-} from '../../../../geo/coverage';
-import { snapBuildings, walkNearest } from '../../../../geo/coverage/walk';
-import type { SnapResult, WalkGraph } from '../../../../geo/network/graph';
+} from '$geo/partition';
+import { gridName } from '$geo/partition/names';
+import { countVertices, PLAN_VERTICES_PER_REQUEST, requestVertexProblem } from '$geo/validate/limits';
+import type { Areal } from '$geo/partition/planar';
+import { readGeoJSON } from '$geo/readers/geojson';
+import { readShapefileZip } from '$geo/readers/shapefile';
+import { resolveFormat } from '$geo/import/sniff';
+import { fileError } from '$geo/issues';
+import { collectionToWgs84 } from '$geo/crs/project';
+import { parseLayer } from '$geo/import';
+import type { ImportCrs, LayerName, ParseOptions } from '$geo/types';
+import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '$geo/coverage';
+import { snapBuildings, walkNearest } from '$geo/coverage/walk';
+import type { SnapResult, WalkGraph } from '$geo/network/graph';
 import {
 	decayFunction,
 	evaluateCapacity,
@@ -46,9 +39,9 @@ import {
 	type DecaySpec,
 	type UnitCapacityResult,
 	type FacilityCapacityResult
-} from '../../../../geo/capacity';
+} from '$geo/capacity';
 
-import { optimizeSites, type OptimizeOptions } from '../../../../geo/optimize';
+import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
 
 export interface TaskContext {
 	part: (value: unknown) => void;

@@ -1,10 +1,13 @@
 // A worker thread of the job pool (./pool.ts). Plain JavaScript so that Node can start it in the
 // built app as well as from source: it registers tsx and then loads the task module, which imports
-// geo/ (TypeScript) directly — the same code the request thread would otherwise run.
+// geo/ (TypeScript, through the $geo alias) directly — the same code the request thread would otherwise
+// run. The built app bundles its own imports of $geo; here tsx resolves them from tsconfig.node.json,
+// named by path (not found from the current directory, which may be anywhere).
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-register();
+register({ tsconfig: fileURLToPath(new URL('../../../../tsconfig.node.json', import.meta.url)) });
 const { tasks } = await import(workerData.taskModule);
 
 /** An error as data: its class name (the pool rebuilds known classes), message, stack and fields. */

@@ -1,6 +1,6 @@
 // Facilities, their categories and the editable OSM tag → category mapping.
-import { GridAtlasError } from '../../../../geo/errors';
-import type { FacilityAttributes, TagMapping } from '../../../../geo/types';
+import { GridAtlasError } from '$geo/errors';
+import type { FacilityAttributes, TagMapping } from '$geo/types';
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { geomFromJson } from '../db/sql';

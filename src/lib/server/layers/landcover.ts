@@ -1,5 +1,5 @@
 // Land cover (water, green space, land use) for the basemap: upserted by source id like every layer.
-import type { LandcoverKind } from '../../../../geo/types';
+import type { LandcoverKind } from '$geo/types';
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { multiFromJson } from '../db/sql';

@@ -1,6 +1,6 @@
 // Roads (all classes, for the basemap) and the walking network derived from the walkable ones.
 import type { LineString, MultiLineString } from 'geojson';
-import { buildWalkNetwork } from '../../../../geo/network';
+import { buildWalkNetwork } from '$geo/network';
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { batches, multiFromJson } from '../db/sql';

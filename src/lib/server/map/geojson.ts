@@ -1,7 +1,7 @@
 // What the map draws, read from PostGIS as GeoJSON. The map has no tile server: every layer is
 // served whole (or clipped to a bbox) from /api/layers/<layer>, which is small enough for a
 // subdistrict (a few thousand features). All SQL for the map lives here.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Queryable } from '../db';
 import { caseScopeSql, type Scope } from '../auth/scope';

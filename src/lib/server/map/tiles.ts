@@ -7,8 +7,8 @@
 // moved by the database at every committed write, whoever made it), so no process keeps a stale tile.
 // Grid tiles below zoom 12 hold only the grids large enough to see there (migrations/011).
 import { createHash } from 'node:crypto';
-import { renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '../../../../geo/tiles';
-import { positionWgs84ToGcj02 } from '../../../../geo/crs';
+import { renderTile, parseTileCoord, mapFlatPositions, TileCoordError, DEFAULT_BUFFER, DEFAULT_EXTENT, type TileCoord } from '$geo/tiles';
+import { positionWgs84ToGcj02 } from '$geo/crs';
 import type { Db } from '../db';
 import { wkbAggregate, wkbRows } from '../db/sql';
 import { TILED_MIN_ZOOM } from '../../map/tile-zooms';

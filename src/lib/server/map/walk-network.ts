@@ -5,16 +5,9 @@
 // Version: the roads' data version (db/versions; walk_nodes and walk_edges belong to it), moved by any
 // committed write to them in any process, with (min id, max id) of walk_edges to tell an empty
 // network ('empty') — two index lookups. invalidateWalkGraph() forgets a graph explicitly.
-import { graphFromEdgeList, graphBounds, type WalkGraph } from '../../../../geo/network/graph';
+import { graphFromEdgeList, graphBounds, type WalkGraph } from '$geo/network/graph';
 import { versionsFor } from '../db/versions';
-import {
-	DEFAULT_SPEED_M_PER_MIN,
-	SLOW_SPEED_M_PER_MIN,
-	IsochroneError,
-	isochrones,
-	type IsochroneCollection,
-	type IsochroneErrorCode
-} from '../../../../geo/isochrone';
+import { DEFAULT_SPEED_M_PER_MIN, SLOW_SPEED_M_PER_MIN, IsochroneError, isochrones, type IsochroneCollection, type IsochroneErrorCode } from '$geo/isochrone';
 import type { Db, Queryable } from '../db';
 import { wkbAggregate } from '../db/sql';
 

@@ -1,7 +1,7 @@
 // Grid plans (see ./index.ts): errors, each with the status and answer fields it implies (see geo/errors.ts).
 
-import { GridAtlasError } from '../../../../geo/errors';
-import type { Violation } from '../../../../geo/partition';
+import { GridAtlasError } from '$geo/errors';
+import type { Violation } from '$geo/partition';
 import type { Bilingual, PlanErrorCode, PlanFieldError, RevisionSummary } from '../../plan/types';
 
 export type { PlanErrorCode, PlanFieldError };

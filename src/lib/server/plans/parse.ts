@@ -1,9 +1,9 @@
 // Grid plans (see ./index.ts): input checking.
 
 import type { Position, FeatureCollection } from 'geojson';
-import { gridName } from '../../../../geo/partition/names';
-import { countVertices, vertexLimitProblem, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST, requestVertexProblem } from '../../../../geo/validate/limits';
-import { isUnitCode } from '../../../../geo/units/code';
+import { gridName } from '$geo/partition/names';
+import { countVertices, vertexLimitProblem, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST, requestVertexProblem } from '$geo/validate/limits';
+import { isUnitCode } from '$geo/units/code';
 import type { Areal, PlanCommunity, PlanGrid } from './types';
 import type { PlanFieldError, PlanErrorCode } from './errors';
 import { MAX_NAME } from './util';

@@ -1,7 +1,7 @@
 // Grid plans (see ./index.ts): proposals.
 
 import type { LineString, MultiLineString } from 'geojson';
-import type { BalanceStats, Violation, PlanBuilding } from '../../../../geo/partition';
+import type { BalanceStats, Violation, PlanBuilding } from '$geo/partition';
 import type { Queryable } from '../db';
 import { jobs } from '../jobs/pool';
 import type { ProposalResult } from '../../plan/types';

@@ -1,6 +1,6 @@
 // Grid plans (see ./index.ts): saving.
 
-import { type Band, type PlanBuilding, hasHardViolations, balanceStats } from '../../../../geo/partition';
+import { type Band, type PlanBuilding, hasHardViolations, balanceStats } from '$geo/partition';
 import type { Db, Queryable } from '../db';
 import { reattributeCases } from '../cases';
 import { multiFromJson } from '../db/sql';

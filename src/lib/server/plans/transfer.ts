@@ -2,14 +2,14 @@
 
 import type { MultiPolygon, FeatureCollection } from 'geojson';
 import { csvDocument } from '../../csv';
-import { vertexLimitProblem, countVertices, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '../../../../geo/validate/limits';
-import { parseImportCrs } from '../../../../geo/crs/epsg-codes';
-import { ProjectionError } from '../../../../geo/crs/project';
-import { ImportFileError } from '../../../../geo/types';
+import { vertexLimitProblem, countVertices, PLAN_VERTEX_LIMITS, PLAN_VERTICES_PER_REQUEST } from '$geo/validate/limits';
+import { parseImportCrs } from '$geo/crs/epsg-codes';
+import { ProjectionError } from '$geo/crs/project';
+import { ImportFileError } from '$geo/types';
 import type { Queryable, Db } from '../db';
 import { jobs } from '../jobs/pool';
 import { polygonsToShapefileZip } from './shapefile-writer';
-import { isUnitCode } from '../../../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 import type { SaveResult, Areal } from './types';
 import { PlanInputError } from './errors';
 import { getCommunity, gridsInForce, latestRevision } from './load';

@@ -1,6 +1,6 @@
 // Grid plans (see ./index.ts): small helpers shared by the stages.
 
-import { isUnitCode } from '../../../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 import type { RevisionSummary } from './types';
 import { PlanInputError } from './errors';
 

@@ -2,7 +2,7 @@
 // plausibility): for the plan editor's map, and for a data-readiness check, which calls
 // implausibleHouseholds(db) — one query, no writes.
 import type { Queryable } from '../db';
-import { implausibleReasons } from '../../../../geo/households/plausibility';
+import { implausibleReasons } from '$geo/households/plausibility';
 import type { ImplausibleBuilding } from '../../readiness/types';
 
 export type { ImplausibleBuilding };

@@ -5,9 +5,9 @@
 // src/lib/i18n/messages.ts: items carry message keys and the numbers they quote.
 import type { Queryable } from '../db';
 import type { MessageKey } from '../../i18n';
-import type { LayerName } from '../../../../geo/types';
-import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
-import { ADD_MAPPING_COMMAND } from '../../../../geo/import/source';
+import type { LayerName } from '$geo/types';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
+import { ADD_MAPPING_COMMAND } from '$geo/import/source';
 import { implausibleHouseholds } from './household-checks';
 import type { Readiness, ReadinessGroup, ReadinessItem, ReadinessState, WizardStep } from '../../readiness/types';
 

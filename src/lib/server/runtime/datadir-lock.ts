@@ -2,7 +2,7 @@
 // corrupt it. Whoever opens it — the app, or a CLI command run while the app is stopped — writes its
 // pid (and which of the two it is) to `gridatlas.pid` beside the data; everyone else checks it first.
 // A CLI command finding the app there runs through the app instead (./cli-channel).
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 

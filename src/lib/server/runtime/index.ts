@@ -1,6 +1,6 @@
 // The app's one database, opened in the background at start-up so HTTP answers at once:
 // until it is ready, pages show a short "starting" state and the API answers 503.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import { defaultDataDir, openDb, type Db } from '../db';
 import { claimDataDir } from './datadir-lock';
 import { loadDemoIfEmpty } from '../imports/demo';

@@ -11,7 +11,7 @@ import { mapSummary } from '../map/geojson';
 import { buildTile, TILE_LAYERS } from '../map/tiles';
 import { versionsFor } from '../db/versions';
 import { CITY_CODE, unitFacts } from '../map/units';
-import { tilesCovering } from '../../../../geo/tiles';
+import { tilesCovering } from '$geo/tiles';
 import { attributorFor } from '../cases/attribution';
 
 export async function warmUp(db: Db): Promise<void> {

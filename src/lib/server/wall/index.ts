@@ -16,7 +16,7 @@ import { lifeCircles } from '../coverage/life-circle';
 import { categoriesByCode } from '../layers/facilities';
 import { CITY_CODE, unitFacts } from '../map/units';
 import type { BBox } from '../map/geojson';
-import { isUnitCode } from '../../../../geo/units/code';
+import { isUnitCode } from '$geo/units/code';
 import type { WallBase, WallCase, WallCommunity, WallCompliance, WallLive } from '../../wall/types';
 
 export type { WallBase, WallCase, WallCommunity, WallCompliance, WallLive };

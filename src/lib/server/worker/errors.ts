@@ -1,6 +1,6 @@
 // Refusals of the worker's field routes (/m: reports, notes, photos, patrol), zh first, with the
 // HTTP status their kind implies; http/api-errors.ts turns them into the one JSON error shape.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 
 export type FieldErrorCode =
 	| 'bad_body' // not the object the route takes

@@ -3,7 +3,7 @@
 // the photo directory (JPEGs do not compress). Restore reads it when it is there, checks every entry
 // (checksums, names of the photo directory's own shape, no "..") and swaps the photo directory in
 // whole, as the database's directory is swapped: a refused archive writes nothing.
-import { GridAtlasError } from '../../../../geo/errors';
+import { GridAtlasError } from '$geo/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -12,7 +12,7 @@ import { clientId, FieldError, optionalText } from './errors';
 import { caseInScope } from './notes';
 import { PHOTO_EXT, sniffImage, type PhotoMime } from './sniff';
 import { MAX_PHOTOS, MAX_THUMB_BYTES, maxPhotoBytes } from './limits';
-import { haversineMeters } from '../../../../geo/measure';
+import { haversineMeters } from '$geo/measure';
 import type { CasePhoto } from '../../cases/types';
 
 const MB = 1024 * 1024;

@@ -6,8 +6,8 @@ import type { Principal } from '../../auth/capabilities';
 import { caseScopeSql, readScope } from '../auth/scope';
 import { loadCalendar } from '../cases/taxonomy';
 import { openClock } from '../cases/ops';
-import { stageOf } from '../../../../geo/cases/ops';
-import type { Limit } from '../../../../geo/cases/worktime';
+import { stageOf } from '$geo/cases/ops';
+import type { Limit } from '$geo/cases/worktime';
 import { sortTasks, type WorkerTask } from '../../worker/tasks';
 
 export const MAX_TASKS = 300;

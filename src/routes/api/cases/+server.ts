@@ -10,7 +10,7 @@ import { readScope } from '$lib/server/auth/scope';
 import { lastEventId } from '$lib/server/cases/events';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
 import { intParam, timeParam } from '$lib/server/http/params';
-import { isCrsName } from '../../../../geo/cases';
+import { isCrsName } from '$geo/cases';
 import type { RequestHandler } from './$types';
 import { streamedJson } from '$lib/server/http/json-stream';
 

@@ -7,8 +7,8 @@ import { requireDb } from '$lib/server/runtime';
 import { checkSubclassChange, loadTaxonomy, TaxonomyError, updateSubclass } from '$lib/server/cases/taxonomy';
 import { resolveLang } from '$lib/i18n/server';
 import { can } from '$lib/auth/capabilities';
-import { TIMED_STAGES } from '../../../../geo/cases/ops';
-import type { LimitUnit } from '../../../../geo/cases/worktime';
+import { TIMED_STAGES } from '$geo/cases/ops';
+import type { LimitUnit } from '$geo/cases/worktime';
 import type { StageLimits } from '$lib/cases/types';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -2,7 +2,7 @@
 import { requireDb } from '$lib/server/runtime';
 import { lifeCircles, LifeCircleError } from '$lib/server/coverage/life-circle';
 import { resolveLang } from '$lib/i18n/server';
-import { WALK_SPEED_M_PER_MIN } from '../../../../geo/network/speed';
+import { WALK_SPEED_M_PER_MIN } from '$geo/network/speed';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => {
