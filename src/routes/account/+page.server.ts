@@ -1,8 +1,8 @@
 // The signed-in user's own account: who they are, their role and jurisdiction, password change.
 import { fail, redirect } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { AccountError, changeOwnPassword } from '$lib/server/auth/users';
-import { PasswordPolicyError } from '$lib/server/auth/password';
+import { changeOwnPassword } from '$lib/server/auth/users';
+import { failFrom } from '$lib/server/http/api-errors';
 import { resolveLang } from '$lib/i18n/server';
 import { t } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,8 +22,7 @@ export const actions: Actions = {
 		try {
 			await changeOwnPassword(requireDb(), user.id, String(form.get('current') ?? ''), next);
 		} catch (err) {
-			if (err instanceof AccountError || err instanceof PasswordPolicyError) return fail(400, { message: err.message });
-			throw err;
+			return failFrom(err, resolveLang(url, cookies));
 		}
 		// The change ended every session, this one too: sign in again with the new password.
 		redirect(303, '/login?next=/account&changed=1');

@@ -2,11 +2,13 @@
 // or the reason the whole file was refused.
 import { JobError } from '$lib/server/jobs/errors';
 import { fail } from '@sveltejs/kit';
+import { GridAtlasError } from '$geo/errors';
 import { ImportFileError, LAYERS, type LayerName } from '$geo/types';
 import { parseImportCrs } from '$geo/crs/epsg-codes';
-import { importFile, maxImportBytes, type ImportSummary } from '$lib/server/imports';
+import { importFile, ImportLimitError, ImportRejectedError, maxImportBytes, type ImportSummary } from '$lib/server/imports';
+import { failFrom } from '$lib/server/http/api-errors';
 import { requireDb } from '$lib/server/runtime';
-import { t } from '$lib/i18n';
+import { t, type Lang, type MessageKey } from '$lib/i18n';
 import { resolveLang } from '$lib/i18n/server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -75,19 +77,7 @@ export const actions: Actions = {
 			});
 			return { values, summary: trimIssues(summary) };
 		} catch (err) {
-			const e = err as Error & { rule?: string; file?: string; rejected?: unknown[] };
-			if (err instanceof ImportFileError || e.name === 'ImportFileError') {
-				return refuse(TOO_LARGE_RULES.has(e.rule ?? '') ? 413 : 422, t(lang, 'import.fileError'), e.message, { rule: e.rule, file: e.file });
-			}
-			if (e.name === 'ImportLimitError') return refuse(413, t(lang, 'import.limitError'), e.message);
-			if (err instanceof JobError)
-				return refuse(err.status, t(lang, err.code === 'job_memory' ? 'import.limitError' : 'import.fileError'), err.message, { code: err.code });
-			if (e.name === 'ImportRejectedError') {
-				return refuse(422, t(lang, 'import.rejectedError'), e.message, {
-					issues: (e.rejected ?? []).slice(0, MAX_ISSUES_SHOWN),
-					more: Math.max(0, (e.rejected?.length ?? 0) - MAX_ISSUES_SHOWN)
-				});
-			}
+			if (err instanceof GridAtlasError) return failFrom(err, lang, { status: refusalStatus, fields: (e) => ({ values, error: refusal(lang, e) }) });
 			// The details (a database message, a stack) are for the log, not the page.
 			const id = crypto.randomUUID().slice(0, 8);
 			console.error(`[error ${id}] import failed:`, err);
@@ -95,6 +85,21 @@ export const actions: Actions = {
 		}
 	}
 };
+
+/** A refused file's status: an archive refused for what it would inflate to is too large, like an upload over the limit. */
+const refusalStatus = (e: GridAtlasError) => (e instanceof ImportFileError ? (TOO_LARGE_RULES.has(e.rule) ? 413 : 422) : e.status);
+
+/** What the page's ImportError card shows of a refused file: a title by kind, the message, and the kind's details. */
+function refusal(lang: Lang, e: GridAtlasError) {
+	const shown = (title: MessageKey, extra: Record<string, unknown> = {}) => ({ title: t(lang, title), message: e.message, ...extra });
+	if (e instanceof ImportFileError) return shown('import.fileError', { rule: e.rule, file: e.file });
+	if (e instanceof ImportLimitError) return shown('import.limitError');
+	if (e instanceof JobError) return shown(e.code === 'job_memory' ? 'import.limitError' : 'import.fileError', { code: e.code });
+	if (e instanceof ImportRejectedError) {
+		return shown('import.rejectedError', { issues: e.rejected.slice(0, MAX_ISSUES_SHOWN), more: Math.max(0, e.rejected.length - MAX_ISSUES_SHOWN) });
+	}
+	return shown('import.fileError');
+}
 
 function trimIssues(s: ImportSummary) {
 	return {

@@ -1,8 +1,8 @@
 // Sign-in form: a form action (works without JavaScript); a signed-in visitor goes straight on.
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { safeNext, signIn } from '$lib/server/auth/sign-in';
-import { SignInError } from '$lib/server/auth/users';
+import { failFrom } from '$lib/server/http/api-errors';
 import { resolveLang } from '$lib/i18n/server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,8 +18,7 @@ export const actions: Actions = {
 		try {
 			await signIn(requireDb(), event, username, String(form.get('password') ?? ''));
 		} catch (err) {
-			if (err instanceof SignInError) return fail(err.status, { username, message: err.message });
-			throw err;
+			return failFrom(err, resolveLang(event.url, event.cookies), { fields: { username } });
 		}
 		redirect(303, safeNext(event.url.searchParams.get('next') ?? String(form.get('next') ?? '')));
 	}

@@ -1,9 +1,10 @@
 // User administration (admins): list, create, change role / jurisdiction / disabled, reset a password.
-import { fail } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { AccountError, createUser, listUsers, setPassword, updateUser } from '$lib/server/auth/users';
-import { generatePassword, PasswordPolicyError } from '$lib/server/auth/password';
+import { createUser, listUsers, setPassword, updateUser } from '$lib/server/auth/users';
+import { generatePassword } from '$lib/server/auth/password';
+import { failFrom } from '$lib/server/http/api-errors';
 import { resolveLang } from '$lib/i18n/server';
+import type { Lang } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, cookies }) => ({ lang: resolveLang(url, cookies), users: await listUsers(requireDb()) });
@@ -21,17 +22,16 @@ interface Kept {
 	displayName: string;
 }
 
-async function attempt<T>(work: () => Promise<T>, kept: Kept | null = null) {
+async function attempt<T>(lang: Lang, work: () => Promise<T>, kept: Kept | null = null) {
 	try {
 		return await work();
 	} catch (err) {
-		if (err instanceof AccountError || err instanceof PasswordPolicyError) return fail(400, { message: err.message, kept });
-		throw err;
+		return failFrom(err, lang, { fields: { kept } });
 	}
 }
 
 export const actions: Actions = {
-	create: async ({ request }) => {
+	create: async ({ request, url, cookies }) => {
 		const form = await request.formData();
 		const values: Kept = {
 			username: String(form.get('username') ?? ''),
@@ -40,20 +40,24 @@ export const actions: Actions = {
 			displayName: String(form.get('displayName') ?? '')
 		};
 		const password = String(form.get('password') ?? '') || generatePassword();
-		return attempt(async () => {
-			const user = await createUser(requireDb(), {
-				username: values.username,
-				role: values.role,
-				displayName: values.displayName,
-				units: units(form),
-				password
-			});
-			return { created: user.username, password: form.get('password') ? null : password };
-		}, values);
+		return attempt(
+			resolveLang(url, cookies),
+			async () => {
+				const user = await createUser(requireDb(), {
+					username: values.username,
+					role: values.role,
+					displayName: values.displayName,
+					units: units(form),
+					password
+				});
+				return { created: user.username, password: form.get('password') ? null : password };
+			},
+			values
+		);
 	},
-	update: async ({ request }) => {
+	update: async ({ request, url, cookies }) => {
 		const form = await request.formData();
-		return attempt(async () => {
+		return attempt(resolveLang(url, cookies), async () => {
 			const user = await updateUser(requireDb(), id(form), {
 				role: String(form.get('role') ?? ''),
 				displayName: String(form.get('displayName') ?? ''),
@@ -63,10 +67,10 @@ export const actions: Actions = {
 			return { saved: user.username };
 		});
 	},
-	reset: async ({ request }) => {
+	reset: async ({ request, url, cookies }) => {
 		const form = await request.formData();
 		const password = generatePassword();
-		return attempt(async () => {
+		return attempt(resolveLang(url, cookies), async () => {
 			await setPassword(requireDb(), id(form), password);
 			return { reset: String(form.get('username') ?? ''), password };
 		});

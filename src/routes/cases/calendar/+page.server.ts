@@ -1,10 +1,10 @@
 // The working calendar (工作日历) of case time limits: a year's holidays and make-up workdays (the
 // exceptions to Monday–Friday) and the working periods of a day; administrators ('cases:configure')
 // replace a year's exceptions here, in one transaction, as PUT /api/cases/calendar/<year> does.
-import { fail } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { calendarYear, checkYearDays, replaceYear, TaxonomyError } from '$lib/server/cases/taxonomy';
+import { calendarYear, checkYearDays, replaceYear } from '$lib/server/cases/taxonomy';
 import { intParam } from '$lib/server/http/params';
+import { failFrom } from '$lib/server/http/api-errors';
 import { resolveLang } from '$lib/i18n/server';
 import { can } from '$lib/auth/capabilities';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,7 +25,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ request, url }) => {
+	save: async ({ request, url, cookies }) => {
 		const year = intParam(url.searchParams.get('year'), 'year', { min: 2000, max: 2100, fallback: thisYear() });
 		const form = await request.formData();
 		const [day, kind, name, drop] = ['day', 'kind', 'name', 'drop'].map((k) => form.getAll(k).map(String));
@@ -39,8 +39,7 @@ export const actions: Actions = {
 			await db.transaction((tx) => replaceYear(tx, year, days));
 			return { saved: days.length };
 		} catch (err) {
-			if (err instanceof TaxonomyError) return fail(400, { message: { zh: err.zh, en: err.en }, rows });
-			throw err;
+			return failFrom(err, resolveLang(url, cookies), { fields: { rows } });
 		}
 	}
 };

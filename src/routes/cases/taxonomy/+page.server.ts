@@ -2,9 +2,9 @@
 // whether it is urgent by default and its time limit per stage (立案, 派遣, 处置, 核查, 结案), normal and
 // urgent. Administrators ('cases:configure') change a subclass here; cases already registered keep the
 // due times they were given.
-import { fail } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import { checkSubclassChange, loadTaxonomy, TaxonomyError, updateSubclass } from '$lib/server/cases/taxonomy';
+import { checkSubclassChange, loadTaxonomy, updateSubclass } from '$lib/server/cases/taxonomy';
+import { failFrom } from '$lib/server/http/api-errors';
 import { resolveLang } from '$lib/i18n/server';
 import { can } from '$lib/auth/capabilities';
 import { TIMED_STAGES } from '$geo/cases/ops';
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => ({
 });
 
 export const actions: Actions = {
-	save: async ({ request }) => {
+	save: async ({ request, url, cookies }) => {
 		const form = await request.formData();
 		const code = String(form.get('code') ?? '');
 		const limits = (kind: 'normal' | 'urgent') =>
@@ -39,8 +39,9 @@ export const actions: Actions = {
 			await db.transaction((tx) => updateSubclass(tx, code, change));
 			return { saved: code };
 		} catch (err) {
-			if (err instanceof TaxonomyError) return fail(400, { code, message: { zh: err.zh, en: err.en } });
-			throw err;
+			// 400 for every refusal here: limits typed out of range are the request's fault, though the same
+			// error about limits read from the database (TaxonomyError 'bad_limits') is 500 on the JSON routes.
+			return failFrom(err, resolveLang(url, cookies), { status: 400, fields: { code } });
 		}
 	}
 };

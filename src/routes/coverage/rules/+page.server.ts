@@ -1,18 +1,10 @@
 // The rule catalogue editor: list, and form actions to save (create or update) and delete a rule.
 // Refused rules come back with the per-field reasons and the values typed, nothing saved.
-import { fail } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
-import {
-	createRule,
-	deleteRule,
-	listRules,
-	updateRule,
-	RuleExistsError,
-	RuleNotFoundError,
-	RuleValidationError,
-	type RuleInput
-} from '$lib/server/coverage/rules';
+import { createRule, deleteRule, listRules, updateRule, RuleValidationError, type RuleFieldError, type RuleInput } from '$lib/server/coverage/rules';
 import { listCategories } from '$lib/server/layers/facilities';
+import { failFrom } from '$lib/server/http/api-errors';
+import type { GridAtlasError } from '$geo/errors';
 import { resolveLang } from '$lib/i18n/server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -64,8 +56,12 @@ function ruleFromForm(form: FormData): RuleInput {
 	};
 }
 
+/** The per-field reasons the rule form shows: a refused rule's own, or the error's text on the id field. */
+const fieldErrors = (err: GridAtlasError): RuleFieldError[] =>
+	err instanceof RuleValidationError ? err.errors : [{ field: 'id', zh: err.message, en: err.message }];
+
 export const actions: Actions = {
-	save: async ({ request }) => {
+	save: async ({ request, url, cookies }) => {
 		const form = await request.formData();
 		const isNew = form.get('isNew') === '1';
 		const input = ruleFromForm(form);
@@ -74,26 +70,16 @@ export const actions: Actions = {
 			const rule = await db.transaction((tx) => (isNew ? createRule(tx, input) : updateRule(tx, String(input.id), input)));
 			return { saved: rule.id };
 		} catch (err) {
-			if (err instanceof RuleValidationError) return fail(400, { ruleId: input.id ?? '', isNew, errors: err.errors, values: input });
-			if (err instanceof RuleExistsError || err instanceof RuleNotFoundError) {
-				return fail(err instanceof RuleExistsError ? 409 : 404, {
-					ruleId: input.id ?? '',
-					isNew,
-					errors: [{ field: 'id', zh: err.message, en: err.message }],
-					values: input
-				});
-			}
-			throw err;
+			return failFrom(err, resolveLang(url, cookies), { fields: (e) => ({ ruleId: input.id ?? '', isNew, errors: fieldErrors(e), values: input }) });
 		}
 	},
-	delete: async ({ request }) => {
+	delete: async ({ request, url, cookies }) => {
 		const id = String((await request.formData()).get('id') ?? '');
 		try {
 			await deleteRule(requireDb(), id);
 			return { deleted: id };
 		} catch (err) {
-			if (err instanceof RuleNotFoundError) return fail(404, { ruleId: id, isNew: false, errors: [{ field: 'id', zh: err.message, en: err.message }] });
-			throw err;
+			return failFrom(err, resolveLang(url, cookies), { fields: (e) => ({ ruleId: id, isNew: false, errors: fieldErrors(e) }) });
 		}
 	}
 };
