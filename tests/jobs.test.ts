@@ -68,6 +68,32 @@ describe('job pool', () => {
 		expect(err.message).toMatch(/文件不完整.*the file is cut off/);
 	});
 
+	for (const size of [1, 0]) {
+		it(`streams parts to a consumer one at a time, the budget counting the worker's time only (${size ? 'worker' : 'inline'})`, async () => {
+			const p = make({ size, budgetMs: { plan: 1000, import: 1000, coverage: 1000 } });
+			let active = 0;
+			let most = 0;
+			const taken: unknown[] = [];
+			// Each part is held longer than the whole budget: a clock that kept running would stop the job.
+			const onPart = async (part: unknown) => {
+				most = Math.max(most, ++active);
+				await new Promise((r) => setTimeout(r, 400));
+				taken.push(part);
+				active--;
+			};
+			const streamed = p.run.bind(p) as (t: string, a: unknown[], o: object) => Promise<{ result: unknown; parts: unknown[] }>;
+			expect(await streamed('stream', [4], { kind: 'plan', onPart })).toEqual({ result: 4, parts: [] });
+			expect(taken).toEqual([0, 1, 2, 3]);
+			expect(most).toBe(1);
+			// A consumer that fails stops the job with its error; the pool goes on.
+			const failing = async () => {
+				throw new Error('the writer failed');
+			};
+			await expect(streamed('stream', [3], { kind: 'plan', onPart: failing })).rejects.toThrow('the writer failed');
+			expect((await run(p, 'echo', ['after'])).result).toBe('after');
+		});
+	}
+
 	it('runs inline when it has no workers (the command line)', async () => {
 		const p = make({ size: 0 });
 		expect(await run(p, 'echo', ['x'])).toEqual({ result: 'x', parts: ['first', 'second'] });
