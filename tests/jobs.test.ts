@@ -2,7 +2,7 @@
 // request thread stays free; a full queue answers at once. Nothing here depends on how fast the
 // machine is: the jobs that must be stopped never finish on their own.
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobPool, defaultPoolOptions, type PoolOptions } from '../src/lib/server/jobs/pool';
+import { JobPool, configureJobs, defaultPoolOptions, jobs, streamJobs, type PoolOptions } from '../src/lib/server/jobs/pool';
 import { JobError } from '../src/lib/server/jobs/errors';
 import { ImportFileError } from '../geo/types';
 import { projectPath } from '../src/lib/server/runtime/paths';
@@ -93,6 +93,19 @@ describe('job pool', () => {
 			expect((await run(p, 'echo', ['after'])).result).toBe('after');
 		});
 	}
+
+	it('runs streamed jobs in a lane of their own: a long import never holds the workers plan saves need', async () => {
+		configureJobs({ size: 1, queueLimit: 4, taskModule: projectPath('tests/fixtures/job-tasks.ts') });
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		const call = (p: JobPool) => p.run.bind(p) as (t: string, a: unknown[], o: object) => Promise<{ result: unknown; parts: unknown[] }>;
+		const streaming = call(streamJobs())('stream', [2], { kind: 'import', onPart: () => held });
+		// The one pool worker answers while the streamed job waits on its consumer.
+		expect((await call(jobs())('echo', ['meanwhile'], { kind: 'plan' })).result).toBe('meanwhile');
+		release();
+		expect((await streaming).result).toBe(2);
+		configureJobs({});
+	});
 
 	it('runs inline when it has no workers (the command line)', async () => {
 		const p = make({ size: 0 });

@@ -1,6 +1,6 @@
 // One import = one file, one layer, one transaction: parse off the main thread, write through the
 // layer's writer, record the run; a dry run rolls everything back.
-import { jobs } from '../jobs/pool';
+import { jobs, streamJobs } from '../jobs/pool';
 import { archiveLimits } from '../../../../geo/archive';
 import { storable, storableText } from '../../../../geo/import/text';
 import {
@@ -61,7 +61,7 @@ async function parseAndWrite(tx: Queryable, writer: StreamWriter, options: Parse
 		const done = counts.inserted + counts.updated;
 		req.onProgress?.(done, Math.max(done, Math.round(done / Math.max(batch.fraction, 1e-6))));
 	};
-	const { result } = await jobs().run('parseImport', [req.bytes, options], { kind: 'import', onPart });
+	const { result } = await streamJobs().run('parseImport', [req.bytes, options], { kind: 'import', onPart });
 	issues.rejected.push(...result.rejected);
 	await writer.finish(tx);
 	return { parsed: result as ParsedLayer, counts };

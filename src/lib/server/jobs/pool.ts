@@ -261,6 +261,7 @@ export class JobPool {
 }
 
 let shared: JobPool | null = null;
+let streams: JobPool | null = null;
 
 /** The process's job pool. */
 export function jobs(): JobPool {
@@ -268,9 +269,22 @@ export function jobs(): JobPool {
 	return shared;
 }
 
-/** Replace the process's pool (tests; the CLI runs jobs inline). */
+/**
+ * The lane of streamed jobs (a large import, read on a worker while this thread writes it): one worker
+ * of its own, so that minutes of writing never hold the pool's workers from plan saves and coverage;
+ * further streamed jobs wait their turn (or are refused with 503 as the pool's are).
+ */
+export function streamJobs(): JobPool {
+	const base = jobs().options;
+	streams ??= new JobPool({ ...base, size: Math.min(1, base.size) });
+	return streams;
+}
+
+/** Replace the process's pools (tests; the CLI runs jobs inline). */
 export function configureJobs(options: Partial<PoolOptions>): JobPool {
 	void shared?.close();
+	void streams?.close();
+	streams = null;
 	shared = new JobPool({ ...defaultPoolOptions(), ...options });
 	return shared;
 }
