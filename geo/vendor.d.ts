@@ -2,8 +2,9 @@
 // Kept to the surface geo/ actually calls, so a wrong call still fails type-checking.
 
 declare module 'tiny-osmpbf' {
-	/** Parses a whole .osm.pbf buffer into Overpass-style OSM JSON. */
+	/** Parses a whole .osm.pbf buffer into Overpass-style OSM JSON; with a handler, gives each element to it instead. */
 	function tinyOsmPbf(data: Uint8Array): { elements: import('./osm/osm-elements').OsmElement[] };
+	function tinyOsmPbf(data: Uint8Array, handler: (element: import('./osm/osm-elements').OsmElement) => void): void;
 	export default tinyOsmPbf;
 }
 

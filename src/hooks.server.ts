@@ -22,7 +22,7 @@ import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { withReadContext } from '$lib/server/db/read-context';
 import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
 import { versionTracker } from '$lib/server/db/versions';
-import { jobs } from '$lib/server/jobs/pool';
+import { jobs, streamJobs } from '$lib/server/jobs/pool';
 
 // Open the database in the background (not awaited): the HTTP server answers at once.
 export const init: ServerInit = () => {
@@ -32,7 +32,7 @@ export const init: ServerInit = () => {
 	// adapter-node stops accepting requests on SIGTERM/SIGINT, then emits this: close the database
 	// so the process can exit (the embedded engine keeps it alive otherwise).
 	process.once('sveltekit:shutdown' as never, () => {
-		Promise.all([stopRuntime(), jobs().close()]).finally(() => process.exit(0));
+		Promise.all([stopRuntime(), jobs().close(), streamJobs().close()]).finally(() => process.exit(0));
 	});
 };
 

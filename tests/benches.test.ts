@@ -56,6 +56,13 @@ describe('benches at smoke size (core)', () => {
 		await smokeBench('geo/tiles', ['us_per_feature', 'features_per_s']);
 	}, 620_000);
 
+	it('import: an OSM extract through the command line, beside osm2pgsql', async () => {
+		const r = await smokeBench('import', ['buildings', 'buildings_per_s', 'vs_osm2pgsql', 'peak_rss_mb', 'embedded_s'], { env: { DATABASE_URL: server } });
+		expect(r.buildings).toBe(3000);
+		expect(r.embedded_s).not.toBeNull();
+		if (!server) expect(r.vs_osm2pgsql).toBeNull();
+	}, 620_000);
+
 	it('tiles (embedded engine)', async () => {
 		await smokeBench('tiles', ['payload_ratio', 'p95_ms', 'cached_tiles_per_s', 'grids', 'p95_ms_z12_z16']);
 	}, 620_000);

@@ -284,6 +284,25 @@ for (const engine of testEngines()) {
 				expect(await count(db, 'facilities')).toBe(before);
 			});
 
+			it('writes a buildings file as it is read, batch by batch, and still all or nothing', async () => {
+				// More buildings than one part of the reader (2,000): several batches, one transaction.
+				const many = Array.from({ length: 4500 }, (_, i) =>
+					square(inside.lon + (i % 90) * 2e-6, inside.lat + Math.floor(i / 90) * 2e-6, 1e-6, { id: `B${i}` })
+				);
+				const outside = square(116.39, 39.9, 0.0001, { id: 'far' });
+				const before = await count(db, 'buildings');
+				await expect(run({ text: fc([...many, outside]), layer: 'buildings', strict: true })).rejects.toBeInstanceOf(ImportRejectedError);
+				expect(await count(db, 'buildings')).toBe(before);
+				const progress: [number, number][] = [];
+				const dry = await run({ text: fc([...many, outside]), layer: 'buildings', dryRun: true, onProgress: (done, total) => progress.push([done, total]) });
+				expect(dry).toMatchObject({ read: 4501, written: 4500, inserted: 4500, rejected: 1, dryRun: true });
+				expect(dry.rejectedIssues.map((i) => i.rule)).toEqual(['outside-communities']);
+				expect(await count(db, 'buildings')).toBe(before);
+				expect(progress.length).toBeGreaterThan(1);
+				expect(progress.at(-1)).toEqual([4500, 4500]);
+				for (const [done, total] of progress) expect(total).toBeGreaterThanOrEqual(done);
+			});
+
 			it('a grid import needs community boundaries to fall in', async () => {
 				const far = square(116.39, 39.9, 0.001, { name: '北京网格' });
 				expect((await rejectedRule({ text: fc([far]), layer: 'grids' })).rule).toBe('outside-communities');

@@ -2,7 +2,7 @@
 // request thread stays free; a full queue answers at once. Nothing here depends on how fast the
 // machine is: the jobs that must be stopped never finish on their own.
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobPool, defaultPoolOptions, type PoolOptions } from '../src/lib/server/jobs/pool';
+import { JobPool, configureJobs, defaultPoolOptions, jobs, streamJobs, type PoolOptions } from '../src/lib/server/jobs/pool';
 import { JobError } from '../src/lib/server/jobs/errors';
 import { ImportFileError } from '$geo/types';
 import { projectPath } from '../src/lib/server/runtime/paths';
@@ -66,6 +66,45 @@ describe('job pool', () => {
 		expect(err).toBeInstanceOf(ImportFileError);
 		expect(err).toMatchObject({ rule: 'damaged-file', file: 'plan.geojson' });
 		expect(err.message).toMatch(/文件不完整.*the file is cut off/);
+	});
+
+	for (const size of [1, 0]) {
+		it(`streams parts to a consumer one at a time, the budget counting the worker's time only (${size ? 'worker' : 'inline'})`, async () => {
+			const p = make({ size, budgetMs: { plan: 1000, import: 1000, coverage: 1000 } });
+			let active = 0;
+			let most = 0;
+			const taken: unknown[] = [];
+			// Each part is held longer than the whole budget: a clock that kept running would stop the job.
+			const onPart = async (part: unknown) => {
+				most = Math.max(most, ++active);
+				await new Promise((r) => setTimeout(r, 400));
+				taken.push(part);
+				active--;
+			};
+			const streamed = p.run.bind(p) as (t: string, a: unknown[], o: object) => Promise<{ result: unknown; parts: unknown[] }>;
+			expect(await streamed('stream', [4], { kind: 'plan', onPart })).toEqual({ result: 4, parts: [] });
+			expect(taken).toEqual([0, 1, 2, 3]);
+			expect(most).toBe(1);
+			// A consumer that fails stops the job with its error; the pool goes on.
+			const failing = async () => {
+				throw new Error('the writer failed');
+			};
+			await expect(streamed('stream', [3], { kind: 'plan', onPart: failing })).rejects.toThrow('the writer failed');
+			expect((await run(p, 'echo', ['after'])).result).toBe('after');
+		});
+	}
+
+	it('runs streamed jobs in a lane of their own: a long import never holds the workers plan saves need', async () => {
+		configureJobs({ size: 1, queueLimit: 4, taskModule: projectPath('tests/fixtures/job-tasks.ts') });
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		const call = (p: JobPool) => p.run.bind(p) as (t: string, a: unknown[], o: object) => Promise<{ result: unknown; parts: unknown[] }>;
+		const streaming = call(streamJobs())('stream', [2], { kind: 'import', onPart: () => held });
+		// The one pool worker answers while the streamed job waits on its consumer.
+		expect((await call(jobs())('echo', ['meanwhile'], { kind: 'plan' })).result).toBe('meanwhile');
+		release();
+		expect((await streaming).result).toBe(2);
+		configureJobs({});
 	});
 
 	it('runs inline when it has no workers (the command line)', async () => {

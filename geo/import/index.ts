@@ -16,7 +16,7 @@ import { PropertyReader, FIELD_ALIASES } from './properties';
 import { normaliseCode } from './codes';
 import { contentHash } from './source-id';
 import { LAYER_BUILDERS, type BuildInput } from './layers';
-import { readLayerSource, type SourceFeature } from './source';
+import { streamLayerSource, type LayerSource, type SourceFeature } from './source';
 import { geometryShape } from './geometry-shape';
 import { countSelfIntersections, MAX_SELF_INTERSECTIONS } from './crossings';
 import { shown, storable, storableText } from './text';
@@ -93,29 +93,30 @@ function withoutUndefined<T extends object>(record: T): T {
 	return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-/**
- * Detects the format of `bytes`, reads its features, converts them to WGS-84, validates them for
- * `options.layer` and builds that layer's records. Throws ImportFileError for problems with the whole
- * file; problems with single features are returned in `rejected` (not imported) and `repaired`
- * (imported after a fix, or to be fixed by the server with ST_MakeValid).
- */
-export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options: ParseOptions & { layer: L }): Promise<ParsedLayer<L>> {
+/** Records and issues of a layer as its features are taken one at a time. */
+interface RecordMaker<L extends LayerName> {
+	take(item: SourceFeature): void;
+	records: LayerRecordMap[L][];
+	rejected: FeatureIssue[];
+	repaired: FeatureIssue[];
+	read: number;
+}
+
+function recordMaker<L extends LayerName>(options: ParseOptions & { layer: L }, source: Omit<LayerSource, 'features'>): RecordMaker<L> {
 	const layer = options.layer;
 	const tagMapping = options.tagMapping ?? DEFAULT_TAG_MAPPING;
 	const households = { ...DEFAULT_HOUSEHOLD_OPTIONS, ...options.households };
-	const source = await readLayerSource(bytes, options, tagMapping);
 	const build = LAYER_BUILDERS[layer] as (input: BuildInput) => ReturnType<(typeof LAYER_BUILDERS)[L]>;
-
-	const records: LayerRecordMap[L][] = [];
-	const rejected: FeatureIssue[] = [];
-	const repaired: FeatureIssue[] = [];
 	const firstIndexBySourceId = new Map<string, number>();
+	const maker: RecordMaker<L> = { records: [], rejected: [], repaired: [], read: 0, take };
+	const { rejected, repaired } = maker;
 
-	for (const item of source.features) {
+	function take(item: SourceFeature) {
+		maker.read++;
 		const { feature, index } = item;
 		if (item.readerIssue) {
 			rejected.push(item.readerIssue);
-			continue;
+			return;
 		}
 		const reader = new PropertyReader(feature.properties);
 		const identity = identify(layer, item, reader, source.fromOsm);
@@ -128,19 +129,19 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 					en: `the id is ${identity.sourceId.length} characters long (at most ${MAX_ID_LENGTH}); check the id column`
 				})
 			);
-			continue;
+			return;
 		}
 		// Registers are tables of counts: a geometry a GeoJSON register carries is not looked at.
 		const attributeOnly = source.attributeOnly || layer === 'registers';
 		const shape = attributeOnly ? { ok: true as const, geometry: null } : geometryShape(feature.geometry);
 		if (!shape.ok) {
 			rejected.push(featureIssue(at, 'malformed-geometry', shape.text));
-			continue;
+			return;
 		}
 		const verdict = validateGeometry(shape.geometry, { ...at, layer, crs: source.crs, allowMissingGeometry: attributeOnly });
 		if (!verdict.ok) {
 			rejected.push(verdict.issue);
-			continue;
+			return;
 		}
 		if (verdict.geometry && countSelfIntersections(verdict.geometry) > MAX_SELF_INTERSECTIONS) {
 			rejected.push(
@@ -149,7 +150,7 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 					en: `the boundary crosses itself more than ${MAX_SELF_INTERSECTIONS} times, too often to repair automatically; check and fix it in a GIS, then import again`
 				})
 			);
-			continue;
+			return;
 		}
 		const built = build({
 			reader,
@@ -162,27 +163,73 @@ export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options
 		});
 		if (!built.ok) {
 			rejected.push(featureIssue(at, built.rule, built.text));
-			continue;
+			return;
 		}
 		const firstIndex = firstIndexBySourceId.get(identity.sourceId);
 		if (firstIndex !== undefined) {
 			rejected.push(duplicateIssue(at, identity, firstIndex, source.csvRows));
-			continue;
+			return;
 		}
 		firstIndexBySourceId.set(identity.sourceId, index);
 		repaired.push(...verdict.repaired);
 		const base: RecordBase = { index, sourceId: identity.sourceId, geometry: verdict.geometry, repair: verdict.repair };
 		// Text goes to PostgreSQL as it is, minus what it cannot store (NUL, unpaired surrogates).
-		records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
+		maker.records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
 	}
+	return maker;
+}
 
+/**
+ * Detects the format of `bytes`, reads its features, converts them to WGS-84, validates them for
+ * `options.layer` and builds that layer's records. Throws ImportFileError for problems with the whole
+ * file; problems with single features are returned in `rejected` (not imported) and `repaired`
+ * (imported after a fix, or to be fixed by the server with ST_MakeValid).
+ */
+export async function parseLayer<L extends LayerName>(bytes: Uint8Array, options: ParseOptions & { layer: L }): Promise<ParsedLayer<L>> {
+	const records: LayerRecordMap[L][] = [];
+	const repaired: FeatureIssue[] = [];
+	const parsed = await parseLayerStream(bytes, options, async (batch) => {
+		records.push(...batch.records);
+		repaired.push(...batch.repaired);
+	});
+	return { ...parsed, records, repaired };
+}
+
+/** Records made so far, the repairs reported for them (as they must be known when they are written), and how far into the file the reader is (0–1). */
+export interface RecordBatch<L extends LayerName> {
+	records: LayerRecordMap[L][];
+	repaired: FeatureIssue[];
+	fraction: number;
+}
+
+/**
+ * parseLayer handing the records to `emit` about `batchSize` at a time, as they are made (waiting for
+ * each batch to be taken): with an OSM PBF's buildings, the file's features are never all in memory.
+ * The answer holds the rejected features and the counts; records and repairs went with the batches.
+ */
+export async function parseLayerStream<L extends LayerName>(
+	bytes: Uint8Array,
+	options: ParseOptions & { layer: L },
+	emit: (batch: RecordBatch<L>) => Promise<void>,
+	batchSize = 2000
+): Promise<ParsedLayer<L>> {
+	const { batches, ...source } = await streamLayerSource(bytes, options, options.tagMapping ?? DEFAULT_TAG_MAPPING);
+	const maker = recordMaker(options, source);
+	const send = (fraction: number) => emit({ records: maker.records.splice(0), repaired: storable(maker.repaired.splice(0)), fraction });
+	for await (const batch of batches) {
+		for (const item of batch.features) {
+			maker.take(item);
+			if (maker.records.length >= batchSize) await send(batch.fraction);
+		}
+	}
+	if (maker.records.length > 0 || maker.repaired.length > 0) await send(1);
 	return {
-		layer,
+		layer: options.layer,
 		format: source.format,
-		read: source.features.length,
-		records,
-		rejected: storable(rejected),
-		repaired: storable(repaired),
+		read: maker.read,
+		records: [],
+		rejected: storable(maker.rejected),
+		repaired: [],
 		sheet: source.sheet
 	};
 }

@@ -8,6 +8,7 @@ import { resolveFormat } from './sniff';
 import { shownList } from './text';
 import { osmToGeoJSON, isOsmBuilding, osmFacilityCategory, osmRoad, unmappedPoiTags } from '../osm';
 import { osmLandcoverKind } from '../osm/landcover';
+import { osmPbfBuildings } from '../osm/pbf-buildings';
 import { ALLOWED_GEOMETRY_TYPES, ATTRIBUTE_ONLY_LAYERS, LAYER_LABELS } from '../validate';
 
 export interface SourceFeature {
@@ -47,6 +48,17 @@ function osmCandidates(features: Feature[], layer: LayerName, mapping: TagMappin
 	return features.flatMap((feature, index) => (belongs(feature) ? [{ index, feature }] : []));
 }
 
+/** Truncated files and bombs say so (damaged-file, zip-bomb, archive-too-large); the rest is unreadable. */
+function osmReadError(fileName: string, error: unknown) {
+	return (
+		fileProblemError(fileName, error) ??
+		fileError(fileName, 'invalid-osm', {
+			zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
+			en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
+		})
+	);
+}
+
 async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options: ParseOptions, mapping: TagMapping[]): Promise<LayerSource> {
 	if (!OSM_LAYERS.has(options.layer)) {
 		const label = LAYER_LABELS[options.layer];
@@ -59,14 +71,7 @@ async function readOsm(bytes: Uint8Array, format: 'osm-xml' | 'osm-pbf', options
 	try {
 		collection = await osmToGeoJSON(bytes, format, options.archiveLimits);
 	} catch (error) {
-		// Truncated files and bombs say so (damaged-file, zip-bomb, archive-too-large); the rest is unreadable.
-		throw (
-			fileProblemError(options.fileName, error) ??
-			fileError(options.fileName, 'invalid-osm', {
-				zh: `OSM 文件无法解析（${error instanceof Error ? error.message : error}），文件可能不完整`,
-				en: `the OSM file cannot be parsed (${error instanceof Error ? error.message : error}); it may be incomplete`
-			})
-		);
+		throw osmReadError(options.fileName, error);
 	}
 	const features = osmCandidates(collection.features, options.layer, mapping);
 	if (options.layer === 'facilities' && features.length === 0 && collection.features.length > 0) {
@@ -164,9 +169,54 @@ function tableSource(csv: Omit<CsvReadResult, 'delimiter'>, options: ParseOption
 	};
 }
 
+/** Candidates for the layer a batch at a time, with how far into the file the reader is (0–1). */
+export interface SourceBatch {
+	features: SourceFeature[];
+	fraction: number;
+}
+
+export interface LayerSourceStream extends Omit<LayerSource, 'features'> {
+	batches: AsyncIterable<SourceBatch>;
+}
+
+/** An OSM PBF's buildings as they are read (../osm/pbf-buildings): a city's extract is never held whole. */
+async function* pbfBuildingBatches(bytes: Uint8Array, options: ParseOptions): AsyncGenerator<SourceBatch> {
+	let index = 0;
+	try {
+		for await (const batch of osmPbfBuildings(bytes, options.archiveLimits)) {
+			yield { features: batch.features.map((feature) => ({ index: index++, feature })), fraction: batch.fraction };
+		}
+	} catch (error) {
+		throw osmReadError(options.fileName, error);
+	}
+}
+
+/**
+ * The layer's candidate features in batches. OSM PBF buildings are read as they come (memory grows
+ * with the file's nodes, not its features); every other source is read whole and given as one batch.
+ */
+export async function streamLayerSource(bytes: Uint8Array, options: ParseOptions, mapping: TagMapping[]): Promise<LayerSourceStream> {
+	const resolved = resolveFormat(options.fileName, bytes);
+	if (resolved.format === 'osm-pbf' && options.layer === 'buildings') {
+		return { format: 'osm-pbf', fromOsm: true, csvRows: false, crs: 'wgs84', attributeOnly: false, batches: pbfBuildingBatches(bytes, options) };
+	}
+	const { features, ...source } = await readLayerSource(bytes, options, mapping, resolved);
+	return {
+		...source,
+		batches: (async function* () {
+			yield { features, fraction: 1 };
+		})()
+	};
+}
+
 /** Detects the format from the content (./sniff.ts) and reads the features that are candidates for the layer. */
-export async function readLayerSource(bytes: Uint8Array, options: ParseOptions, mapping: TagMapping[]): Promise<LayerSource> {
-	const { format, text = '' } = resolveFormat(options.fileName, bytes);
+export async function readLayerSource(
+	bytes: Uint8Array,
+	options: ParseOptions,
+	mapping: TagMapping[],
+	resolved = resolveFormat(options.fileName, bytes)
+): Promise<LayerSource> {
+	const { format, text = '' } = resolved;
 	const table = (features: Feature[]): LayerSource => ({
 		format,
 		features: features.map((feature, index) => ({ index, feature })),

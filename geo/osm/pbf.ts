@@ -107,18 +107,45 @@ async function inflateBlob(zlib: Uint8Array, rawSize: number | undefined, at: nu
 	}
 }
 
+/** One block of a PBF file, inflated: its type ("OSMHeader", "OSMData"), raw bytes and where it starts and ends in the file. */
+export interface PbfBlob {
+	type: string;
+	raw: Uint8Array;
+	at: number;
+	end: number;
+}
+
 /**
- * The same PBF with every zlib blob inflated and stored raw, all of them together within
- * limits.maxTotalBytes. The platform's inflater verifies the zlib checksum and fails on corrupt data,
- * where tiny-inflate looped forever (one flipped bit in an upload froze the server).
+ * The file's blocks one at a time, each inflated within the limits (all of them together within
+ * limits.maxTotalBytes), so that a large extract is never held inflated whole. `only` limits the walk
+ * to blocks starting at those offsets (a second pass over known blocks). The platform's inflater
+ * verifies the zlib checksum and fails on corrupt data, where tiny-inflate looped forever (one flipped
+ * bit in an upload froze the server).
  */
-export async function inflatePbfBlobs(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<Uint8Array> {
+export async function* pbfBlobs(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS, only?: ReadonlySet<number>): AsyncGenerator<PbfBlob> {
 	assertCompletePbf(bytes);
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	const parts: Uint8Array[] = [];
-	let pos = 0;
+	// What the blocks say they inflate to, refused as a whole before any is read: reading goes block by block.
+	let declared = 0;
+	for (const frame of pbfFrames(bytes)) declared += frame.raw?.length ?? frame.rawSize ?? 0;
+	if (declared > limits.maxTotalBytes) throw tooLargeProblem(THE_FILE, declared, limits.maxTotalBytes);
 	let inflated = 0;
-	while (pos < bytes.length) {
+	for (const { type, at, end, raw: stored, zlib, rawSize } of pbfFrames(bytes)) {
+		if (only && !only.has(at) && type !== 'OSMHeader') continue;
+		let raw = stored;
+		if (!raw) {
+			if (!zlib) throw new Error(`data block at byte ${at} is neither raw nor zlib-compressed`);
+			raw = await inflateBlob(zlib, rawSize, at, limits);
+		}
+		inflated += raw.length;
+		if (inflated > limits.maxTotalBytes) throw tooLargeProblem(THE_FILE, inflated, limits.maxTotalBytes);
+		yield { type, raw, at, end };
+	}
+}
+
+/** The file's blocks as stored (a complete file: see assertCompletePbf): type, place, and raw or zlib data. */
+function* pbfFrames(bytes: Uint8Array) {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	for (let pos = 0; pos < bytes.length;) {
 		const headerLength = view.getInt32(pos, false);
 		const header = readMessage(bytes.subarray(pos + 4, pos + 4 + headerLength));
 		const type = header.get(1);
@@ -126,26 +153,63 @@ export async function inflatePbfBlobs(bytes: Uint8Array, limits: ArchiveLimits =
 		if (!(type instanceof Uint8Array) || typeof dataSize !== 'number') throw new Error(`BlobHeader at byte ${pos} without type or datasize`);
 		const blobStart = pos + 4 + headerLength;
 		const blob = readMessage(bytes.subarray(blobStart, blobStart + dataSize));
-		let raw = blob.get(1);
-		const zlib = blob.get(3);
-		const rawSize = blob.get(2);
-		if (!(raw instanceof Uint8Array)) {
-			if (!(zlib instanceof Uint8Array)) throw new Error(`data block at byte ${pos} is neither raw nor zlib-compressed`);
-			raw = await inflateBlob(zlib, typeof rawSize === 'number' ? rawSize : undefined, pos, limits);
-		}
-		inflated += raw.length;
-		if (inflated > limits.maxTotalBytes) throw tooLargeProblem(THE_FILE, inflated, limits.maxTotalBytes);
-		const newBlob = concatBytes([[0x0a], varint(raw.length), raw, [0x10], varint(raw.length)]);
-		const newHeader = concatBytes([[0x0a], varint(type.length), type, [0x18], varint(newBlob.length)]);
-		const length = [newHeader.length >>> 24, (newHeader.length >>> 16) & 0xff, (newHeader.length >>> 8) & 0xff, newHeader.length & 0xff];
-		parts.push(concatBytes([length, newHeader, newBlob]));
+		const [raw, zlib, rawSize] = [blob.get(1), blob.get(3), blob.get(2)];
+		const at = pos;
 		pos = blobStart + dataSize;
+		yield {
+			type: new TextDecoder().decode(type),
+			at,
+			end: pos,
+			raw: raw instanceof Uint8Array ? raw : undefined,
+			zlib: zlib instanceof Uint8Array ? zlib : undefined,
+			rawSize: typeof rawSize === 'number' ? rawSize : undefined
+		};
 	}
-	return concatBytes(parts);
 }
 
-/** OSM PBF → OSM JSON elements (tiny-osmpbf on the inflated blobs; whole file in memory — fine for district extracts). */
+/** A block framed again as an uncompressed PBF blob (4-byte length, BlobHeader, Blob with raw data). */
+function rawFramed(type: string, raw: Uint8Array): Uint8Array {
+	const typeBytes = new TextEncoder().encode(type);
+	const newBlob = concatBytes([[0x0a], varint(raw.length), raw, [0x10], varint(raw.length)]);
+	const newHeader = concatBytes([[0x0a], varint(typeBytes.length), typeBytes, [0x18], varint(newBlob.length)]);
+	const length = [newHeader.length >>> 24, (newHeader.length >>> 16) & 0xff, (newHeader.length >>> 8) & 0xff, newHeader.length & 0xff];
+	return concatBytes([length, newHeader, newBlob]);
+}
+
+/** One data block's elements, with where the block lies in the file (for progress and a second pass). */
+export interface OsmPbfBlock {
+	elements: OsmElement[];
+	at: number;
+	end: number;
+}
+
+/**
+ * OSM PBF → OSM JSON elements a block at a time (about 8,000 elements each): memory holds one block,
+ * not the file. tiny-osmpbf decodes each block framed behind the file's header block.
+ */
+export async function* osmPbfBlocks(
+	bytes: Uint8Array,
+	limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+	only?: ReadonlySet<number>
+): AsyncGenerator<OsmPbfBlock> {
+	let header: Uint8Array | null = null;
+	for await (const blob of pbfBlobs(bytes, limits, only)) {
+		if (blob.type === 'OSMHeader') {
+			header = rawFramed(blob.type, blob.raw);
+			continue;
+		}
+		if (blob.type !== 'OSMData') continue;
+		if (!header) throw new Error('the PBF file has no header block before its data');
+		const elements: OsmElement[] = [];
+		// Only inflated blocks (pbfBlobs) reach tiny-osmpbf: its own inflater has no output cap.
+		tinyOsmPbf(concatBytes([header, rawFramed(blob.type, blob.raw)]), (e: OsmElement) => void elements.push(e));
+		yield { elements, at: blob.at, end: blob.end };
+	}
+}
+
+/** OSM PBF → OSM JSON elements, the whole file (fine for district extracts; see ./pbf-buildings for cities). */
 export async function parseOsmPbf(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<OsmElement[]> {
-	// A fresh array from offset 0, as tiny-osmpbf reads `input.buffer` from its start.
-	return tinyOsmPbf(await inflatePbfBlobs(bytes, limits)).elements;
+	const elements: OsmElement[] = [];
+	for await (const block of osmPbfBlocks(bytes, limits)) for (const e of block.elements) elements.push(e);
+	return elements;
 }

@@ -18,7 +18,7 @@ export {
 	type TileCoord,
 	type MercatorBox
 } from './tile-math';
-export { readWkb, readWkbFlat, readWkbSequence, WkbError } from './wkb';
+export { readWkb, readWkbFlat, readWkbSequence, writeWkb, WkbError } from './wkb';
 export { clipRing, clipLine, type ClipBox } from './clip';
 export {
 	TileProjector,

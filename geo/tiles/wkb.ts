@@ -1,7 +1,8 @@
-// Well-Known Binary → GeoJSON geometry. The embedded engine hands tile rows over as ST_AsBinary:
+// Well-Known Binary ↔ GeoJSON geometry. The embedded engine hands tile rows over as ST_AsBinary:
 // 16 bytes per vertex, no number formatting in the database and no text parsing here, full double
 // precision (ST_AsGeoJSON's default 9 decimals would be enough, but costs a print and a parse).
-// Reads ISO and PostGIS-extended (EWKB) headers, either byte order; Z and M are skipped.
+// Reads ISO and PostGIS-extended (EWKB) headers, either byte order; Z and M are skipped. Imports
+// send their geometries the other way (writeWkb): ST_GeomFromWKB reads them faster than GeoJSON text.
 import { GridAtlasError } from '../errors';
 import type { Geometry, Position } from 'geojson';
 import type { FlatGeometry } from './geometry';
@@ -212,5 +213,56 @@ export function readWkbSequence(bytes: Uint8Array, count: number): (FlatGeometry
 	const out: (FlatGeometry | null)[] = new Array(count);
 	for (let i = 0; i < count; i++) out[i] = nextFlat(r);
 	if (r.pos !== bytes.byteLength) throw new WkbError(`${bytes.byteLength - r.pos} trailing bytes after ${count} geometries`);
+	return out;
+}
+
+const WKB_TYPES = { Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6 } as const;
+
+/** A 2D geometry (no collections) as ISO WKB, little-endian; extra ordinates are dropped. */
+export function writeWkb(geometry: Exclude<Geometry, { type: 'GeometryCollection' }>): Uint8Array {
+	const parts: (readonly [number, Position[][][] | Position[][] | Position[] | Position])[] = [];
+	let size = 0;
+	const plan = (type: keyof typeof WKB_TYPES, coordinates: unknown) => {
+		parts.push([WKB_TYPES[type], coordinates as Position[]] as const);
+		size += 5;
+		if (type === 'Point') return void (size += 16);
+		if (type === 'LineString') return void (size += 4 + (coordinates as Position[]).length * 16);
+		if (type === 'Polygon') {
+			size += 4;
+			for (const ring of coordinates as Position[][]) size += 4 + ring.length * 16;
+			return;
+		}
+		size += 4;
+		const member = type === 'MultiPoint' ? 'Point' : type === 'MultiLineString' ? 'LineString' : 'Polygon';
+		for (const c of coordinates as unknown[]) plan(member, c);
+	};
+	plan(geometry.type, geometry.coordinates);
+	const out = new Uint8Array(size);
+	const view = new DataView(out.buffer);
+	let pos = 0;
+	const u32 = (v: number) => {
+		view.setUint32(pos, v, true);
+		pos += 4;
+	};
+	const xy = (p: Position) => {
+		view.setFloat64(pos, p[0], true);
+		view.setFloat64(pos + 8, p[1], true);
+		pos += 16;
+	};
+	for (const [type, coordinates] of parts) {
+		out[pos++] = 1;
+		u32(type);
+		if (type === 1) xy(coordinates as Position);
+		else if (type === 2) {
+			u32((coordinates as Position[]).length);
+			for (const p of coordinates as Position[]) xy(p);
+		} else if (type === 3) {
+			u32((coordinates as Position[][]).length);
+			for (const ring of coordinates as Position[][]) {
+				u32(ring.length);
+				for (const p of ring) xy(p);
+			}
+		} else u32((coordinates as unknown[]).length);
+	}
 	return out;
 }

@@ -98,7 +98,7 @@ describe('decompression of uploaded bytes', () => {
 		expect(found).toEqual([]);
 	});
 
-	it('hands shpjs the parts, never a zip, read-excel-file a stored re-pack, and tiny-osmpbf the blobs inflated by inflatePbfBlobs', () => {
+	it('hands shpjs the parts, never a zip, read-excel-file a stored re-pack, and tiny-osmpbf each block as inflated by pbfBlobs', () => {
 		const shapefile = code('geo/readers/shapefile.ts');
 		expect([...shapefile.matchAll(/getShapefile\s*\(\s*(\S)/g)].map((m) => m[1])).toEqual(['{']);
 		const xlsx = code('geo/readers/xlsx.ts');
@@ -107,6 +107,7 @@ describe('decompression of uploaded bytes', () => {
 		expect([...xlsx.matchAll(/readXlsxFile\s*\(([^,)]*)/g)].map((m) => m[1])).toEqual(['stored.buffer as ArrayBuffer']);
 		expect(xlsx).toMatch(/const stored = await unpackCapped\(/);
 		const pbf = code('geo/osm/pbf.ts');
-		expect([...pbf.matchAll(/tinyOsmPbf\s*\(([^)]*\))/g)].map((m) => m[1])).toEqual(['await inflatePbfBlobs(bytes, limits)']);
+		expect([...pbf.matchAll(/tinyOsmPbf\s*\(([^)]*\))/g)].map((m) => m[1])).toEqual(['concatBytes([header, rawFramed(blob.type, blob.raw)']);
+		expect(pbf).toMatch(/for await \(const blob of pbfBlobs\(bytes, limits, only\)\)/);
 	});
 });

@@ -4,6 +4,9 @@ import { readWkbSequence, type FlatGeometry } from '$geo/tiles';
 
 export const geomFromJson = (col: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${col}), 4326)`;
 export const multiFromJson = (col: string) => `ST_Multi(${geomFromJson(col)})`;
+/** A geometry sent as hex WKB (geo/tiles writeWkb): read several times faster than GeoJSON text. */
+export const geomFromWkbHex = (col: string) => `ST_GeomFromWKB(decode(${col}, 'hex'), 4326)`;
+export const multiFromWkbHex = (col: string) => `ST_Multi(${geomFromWkbHex(col)})`;
 
 /** Rows travel as one jsonb parameter; batching keeps statements small on both engines. */
 export function batches<T>(rows: T[], size = 500): T[][] {
@@ -54,7 +57,8 @@ export async function pagedRows<T>(
  * Infinity (the server engine) every batch is `first` rows. Results never depend on the sizes.
  */
 export async function pacedBatches<T>(rows: T[], targetMs: number, run: (batch: T[]) => Promise<void>, first = 500, min = 25, max = 2000): Promise<void> {
-	let size = first;
+	// Without a budget (the command line) nothing waits on a statement: the largest batches, the fewest round trips.
+	let size = Number.isFinite(targetMs) ? first : max;
 	for (let i = 0; i < rows.length;) {
 		const batch = rows.slice(i, i + size);
 		const started = performance.now();

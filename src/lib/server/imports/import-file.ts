@@ -1,6 +1,6 @@
 // One import = one file, one layer, one transaction: parse off the main thread, write through the
 // layer's writer, record the run; a dry run rolls everything back.
-import { jobs } from '../jobs/pool';
+import { jobs, streamJobs } from '../jobs/pool';
 import { archiveLimits } from '$geo/archive';
 import { storable, storableText } from '$geo/import/text';
 import {
@@ -13,6 +13,7 @@ import {
 	type ParseOptions,
 	type RecordBase
 } from '$geo/types';
+import type { RecordBatch } from '$geo/import';
 import type { Db, Queryable } from '../db';
 import { afterCaseCommit } from '../cases/events';
 import { loadTagMapping } from '../layers/facilities';
@@ -21,13 +22,49 @@ import { statementTargetMs } from '../db/sql';
 import { ImportLimitError, ImportRejectedError, type ImportRequest, type ImportSummary, maxImportBytes } from './request';
 import { type Issues, repairPolygons } from './write-common';
 import { writeCommunities, writeGrids, writeSubdistricts } from './write-units';
-import { writeBuildings, writeCases, writeFacilities, writeLandcover, writeRegisters, writeRoads } from './write-layers';
+import { buildingsWriter, writeBuildings, writeCases, writeFacilities, writeLandcover, writeRegisters, writeRoads } from './write-layers';
 
 class DryRunRollback extends Error {}
 
 async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer: LayerName }): Promise<ParsedLayer> {
 	const { result, parts } = await jobs().run('parseImport', [bytes, options], { kind: 'import' });
-	return { ...result, records: (parts as ParsedLayer['records'][]).flat() } as ParsedLayer;
+	const batches = parts as RecordBatch<LayerName>[];
+	return { ...result, records: batches.flatMap((b) => b.records), repaired: batches.flatMap((b) => b.repaired) } as ParsedLayer;
+}
+
+/** A layer written as its file is read, a batch at a time (see importFile). */
+interface StreamWriter {
+	start(tx: Queryable, req: ImportRequest): Promise<void>;
+	batch(tx: Queryable, records: never[], issues: Issues, req: ImportRequest): Promise<UpsertCounts>;
+	finish(tx: Queryable): Promise<void>;
+}
+
+/** Layers whose files may be too large to hold as records (an OSM extract's million buildings). */
+const streamWriters: Partial<Record<LayerName, StreamWriter>> = { buildings: buildingsWriter };
+
+/**
+ * Reads the file on a worker while this thread writes what it has read, inside the caller's
+ * transaction: the worker waits for each batch to be written, so memory holds one batch, and the
+ * import's time budget counts the reading only.
+ */
+async function parseAndWrite(tx: Queryable, writer: StreamWriter, options: ParseOptions & { layer: LayerName }, issues: Issues, req: ImportRequest) {
+	await writer.start(tx, req);
+	const counts: UpsertCounts = { inserted: 0, updated: 0 };
+	const quiet = { ...req, onProgress: undefined };
+	const onPart = async (part: unknown) => {
+		const batch = part as RecordBatch<LayerName>;
+		issues.repaired.push(...batch.repaired);
+		const records = await repairPolygons(tx, batch.records as RecordBase[], issues, req);
+		const c = await writer.batch(tx, records as never[], issues, quiet);
+		counts.inserted += c.inserted;
+		counts.updated += c.updated;
+		const done = counts.inserted + counts.updated;
+		req.onProgress?.(done, Math.max(done, Math.round(done / Math.max(batch.fraction, 1e-6))));
+	};
+	const { result } = await streamJobs().run('parseImport', [req.bytes, options], { kind: 'import', onPart });
+	issues.rejected.push(...result.rejected);
+	await writer.finish(tx);
+	return { parsed: result as ParsedLayer, counts };
 }
 
 export async function importFile(db: Db, request: ImportRequest): Promise<ImportSummary> {
@@ -40,7 +77,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 
 	// Reading, converting and checking a file grows with its size: on a worker thread, under the import
 	// job budget; the records come back in parts so taking them in never holds this thread for long.
-	const parsed = await parseOffThread(req.bytes, {
+	const options = {
 		layer: req.layer,
 		crs,
 		fileName: req.fileName,
@@ -50,13 +87,17 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		households: { ...DEFAULT_HOUSEHOLD_OPTIONS, ...(await householdSettings(db)), ...req.households },
 		syntheticCodes: req.syntheticCodes,
 		archiveLimits: archiveLimits(limit)
-	});
-	const issues: Issues = { rejected: [...parsed.rejected], repaired: [...parsed.repaired], flagged: [] };
+	};
+	const streamWriter = streamWriters[req.layer];
+	let parsed = streamWriter ? null : await parseOffThread(req.bytes, options);
+	const issues: Issues = { rejected: [...(parsed?.rejected ?? [])], repaired: [...(parsed?.repaired ?? [])], flagged: [] };
 	let counts: UpsertCounts = { inserted: 0, updated: 0 };
 
 	try {
 		await db.transaction(async (tx) => {
-			counts = await writeLayer(tx, parsed, issues, req);
+			if (streamWriter) ({ parsed, counts } = await parseAndWrite(tx, streamWriter, options, issues, req));
+			else counts = await writeLayer(tx, parsed!, issues, req);
+			const { format, read } = parsed!;
 			if (req.strict && issues.rejected.length > 0) throw new ImportRejectedError(req.fileName, issues.rejected);
 			if (req.dryRun) throw new DryRunRollback();
 			await tx.query(
@@ -66,8 +107,8 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 					req.fileName,
 					req.layer,
 					crs,
-					parsed.format,
-					parsed.read,
+					format,
+					read,
 					counts.inserted + counts.updated,
 					issues.repaired.length,
 					issues.rejected.length,
@@ -79,6 +120,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		if (!(err instanceof DryRunRollback)) throw err;
 	}
 	if (!req.dryRun && req.layer === 'cases') afterCaseCommit(db); // the live case stream
+	if (!parsed) throw new Error('the import was neither read nor written');
 
 	const byIndex = (a: FeatureIssue, b: FeatureIssue) => a.index - b.index;
 	return {

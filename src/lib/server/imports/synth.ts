@@ -14,11 +14,13 @@ import {
 	SYNTH_LAYERS,
 	type SynthLayer,
 	type SynthOptions,
+	type SynthCopy,
 	type SynthPlan,
 	type SynthTemplate
 } from '$geo/synth';
 import type { Db } from '../db';
 import { upsertBuildings } from '../layers/buildings';
+import { writeWkb } from '$geo/tiles/wkb';
 import { upsertCommunities, upsertGrids, upsertSubdistricts } from '../layers/hierarchy';
 import { projectPath } from '../runtime/paths';
 import { batches } from '../db/sql';
@@ -61,6 +63,8 @@ export interface SynthProgress {
 export interface SynthRunOptions extends SynthOptions {
 	onProgress?: (done: SynthProgress, plan: SynthPlan) => void;
 	template?: SynthTemplate;
+	/** Write the boundaries only and hand each copy's buildings here (the import bench writes them to a file to import). */
+	buildingsTo?: (buildings: SynthCopy['buildings']) => void | Promise<void>;
 }
 
 export interface SynthSummary {
@@ -111,13 +115,14 @@ async function writeSynthCopies(db: Db, options: SynthRunOptions): Promise<Synth
 				c.grids.map((g) => ({ code: g.code, community_code: g.communityCode, seq: g.seq, name: g.name, kind: g.kind, geom: JSON.stringify(g.geometry) })),
 				meta
 			);
+			if (options.buildingsTo) return void (await options.buildingsTo(c.buildings));
 			for (const batch of batches(c.buildings, 2000)) {
 				await upsertBuildings(
 					tx,
 					batch.map((b) => ({
 						source_id: b.sourceId,
 						name: b.name ?? null,
-						geom: JSON.stringify(b.geometry),
+						wkb: Buffer.from(writeWkb(b.geometry)).toString('hex'),
 						footprint_m2: b.footprintM2,
 						levels: b.levels ?? null,
 						levels_source: b.levelsSource,

@@ -4,7 +4,8 @@ import { ImportFileError, type FeatureIssue, type RecordBase } from '$geo/types'
 import type { Queryable } from '../db';
 import { countCommunityBoundaries, locateInHierarchy } from '../layers/hierarchy';
 import type { UpsertCounts } from '../layers/types';
-import { geomFromJson, pacedBatches } from '../db/sql';
+import { geomFromWkbHex, pacedBatches } from '../db/sql';
+import { writeWkb } from '$geo/tiles/wkb';
 import { type ImportRequest, statementMs } from './request';
 
 export interface Issues {
@@ -14,6 +15,15 @@ export interface Issues {
 }
 
 export const json = (r: RecordBase) => (r.geometry ? JSON.stringify(r.geometry) : null);
+
+/** A record's geometry as hex WKB (geomFromWkbHex), written once per record however many statements send it. */
+const geometryWkb = new WeakMap<RecordBase, string>();
+export function wkbHex(r: RecordBase): string | null {
+	if (!r.geometry || r.geometry.type === 'GeometryCollection') return null;
+	let hex = geometryWkb.get(r);
+	if (hex === undefined) geometryWkb.set(r, (hex = Buffer.from(writeWkb(r.geometry)).toString('hex')));
+	return hex;
+}
 /** Writes rows batch by batch (bounded statement size), reporting progress; sums the counts. */
 export async function inBatches<T>(rows: T[], req: ImportRequest, write: (batch: T[]) => Promise<UpsertCounts>): Promise<UpsertCounts> {
 	const counts = { inserted: 0, updated: 0 };
@@ -45,13 +55,13 @@ export async function repairPolygons<R extends RecordBase>(tx: Queryable, record
 	const verdicts = new Map<number, { valid: boolean; reason: string; fixed: string | null; empty: boolean }>();
 	await pacedBatches(polygons, statementMs(req), async (batch) => {
 		const rows = await tx.query<{ i: number; valid: boolean; reason: string; fixed: string | null; empty: boolean }>(
-			`SELECT r.i, ST_IsValid(x.g) AS valid, ST_IsValidReason(x.g) AS reason,
+			`SELECT r.i, x.valid, CASE WHEN x.valid THEN 'Valid Geometry' ELSE ST_IsValidReason(x.g) END AS reason,
 				ST_AsGeoJSON(y.f, 9) AS fixed, coalesce(ST_IsEmpty(y.f), false) AS empty
-			 FROM jsonb_to_recordset($1::jsonb) AS r(i int, geom text, fix boolean)
-			 CROSS JOIN LATERAL (SELECT ${geomFromJson('r.geom')} AS g) x
-			 CROSS JOIN LATERAL (SELECT CASE WHEN r.fix OR NOT ST_IsValid(x.g)
+			 FROM jsonb_to_recordset($1::jsonb) AS r(i int, wkb text, fix boolean)
+			 CROSS JOIN LATERAL (SELECT g, ST_IsValid(g) AS valid FROM (SELECT ${geomFromWkbHex('r.wkb')} AS g) parsed) x
+			 CROSS JOIN LATERAL (SELECT CASE WHEN r.fix OR NOT x.valid
 				THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(x.g, 'method=structure'), 3)) END AS f) y`,
-			[JSON.stringify(batch.map((r) => ({ i: r.index, geom: json(r), fix: r.repair === 'make-valid' })))]
+			[JSON.stringify(batch.map((r) => ({ i: r.index, wkb: wkbHex(r), fix: r.repair === 'make-valid' })))]
 		);
 		for (const row of rows) verdicts.set(row.i, row);
 	});
@@ -120,7 +130,7 @@ export async function placeInCommunities<R extends RecordBase>(
 	await pacedBatches(records, statementMs(req), async (batch) => {
 		const locations = await locateInHierarchy(
 			tx,
-			batch.map((r) => ({ i: r.index, geom: json(r)! }))
+			batch.map((r) => ({ i: r.index, wkb: wkbHex(r)! }))
 		);
 		const byIndex = new Map(locations.map((l) => [l.i, l]));
 		for (const r of batch) {

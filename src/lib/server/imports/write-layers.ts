@@ -13,44 +13,57 @@ import { rebuildWalkNetwork, upsertRoads } from '../layers/roads';
 import { upsertLandcover } from '../layers/landcover';
 import { pacedBatches } from '../db/sql';
 import { type ImportRequest, statementMs } from './request';
-import { inBatches, issue, type Issues, json, placeInCommunities, requireCommunityBoundaries } from './write-common';
+import { inBatches, issue, type Issues, json, placeInCommunities, requireCommunityBoundaries, wkbHex } from './write-common';
 
 export async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
-	await requireCommunityBoundaries(tx, req);
-	const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' }, req);
-	const counts = await inBatches(placed, req, (batch) =>
-		upsertBuildings(
-			tx,
-			batch.map(({ r, community_code, grid_code }) => ({
-				source_id: r.sourceId,
-				name: r.name ?? null,
-				geom: json(r)!,
-				footprint_m2: r.footprintM2,
-				levels: r.levels ?? null,
-				levels_source: r.levelsSource,
-				height_m: r.heightM ?? null,
-				households: r.households,
-				households_estimated: r.householdsEstimated,
-				households_estimate: r.householdsEstimate,
-				community_code,
-				grid_code
-			})),
-			req.fileName
-		)
-	);
-	await refreshHouseholdEstimates(tx);
-	for (const { r } of placed) {
-		const reasons = implausibleReasons({
-			households: r.households,
-			estimated: r.householdsEstimated,
-			footprintM2: r.footprintM2,
-			levels: r.levels ?? null,
-			name: r.name
-		});
-		if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
-	}
+	await buildingsWriter.start(tx, req);
+	const counts = await buildingsWriter.batch(tx, records, issues, req);
+	await buildingsWriter.finish(tx);
 	return counts;
 }
+
+/**
+ * Buildings written batch by batch as the file is read (importFile streams this layer: an extract's
+ * million buildings are never in memory at once), then the communities' household totals.
+ */
+export const buildingsWriter = {
+	start: (tx: Queryable, req: ImportRequest) => requireCommunityBoundaries(tx, req),
+	async batch(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
+		const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' }, req);
+		const counts = await inBatches(placed, req, (batch) =>
+			upsertBuildings(
+				tx,
+				batch.map(({ r, community_code, grid_code }) => ({
+					source_id: r.sourceId,
+					name: r.name ?? null,
+					wkb: wkbHex(r)!,
+					footprint_m2: r.footprintM2,
+					levels: r.levels ?? null,
+					levels_source: r.levelsSource,
+					height_m: r.heightM ?? null,
+					households: r.households,
+					households_estimated: r.householdsEstimated,
+					households_estimate: r.householdsEstimate,
+					community_code,
+					grid_code
+				})),
+				req.fileName
+			)
+		);
+		for (const { r } of placed) {
+			const reasons = implausibleReasons({
+				households: r.households,
+				estimated: r.householdsEstimated,
+				footprintM2: r.footprintM2,
+				levels: r.levels ?? null,
+				name: r.name
+			});
+			if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
+		}
+		return counts;
+	},
+	finish: (tx: Queryable) => refreshHouseholdEstimates(tx)
+};
 
 export async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilities'][], issues: Issues, req: ImportRequest) {
 	const known = new Set((await listCategories(tx)).map((c) => c.code));

@@ -43,6 +43,8 @@ interface Job {
 	budgetMs: number;
 	transfer: Transferable[];
 	parts: unknown[];
+	/** Streamed job: each part goes here; the worker waits for it to be taken before it goes on. */
+	onPart?: (part: unknown) => Promise<void>;
 	resolve: (value: unknown) => void;
 	reject: (err: unknown) => void;
 }
@@ -52,6 +54,8 @@ interface Slot {
 	ready: boolean;
 	job: Job | null;
 	timer: NodeJS.Timeout | null;
+	/** What is left of the running job's budget (its clock stops while a consumer takes a part). */
+	budgetLeftMs?: () => number;
 }
 
 const envNumber = (name: string, fallback: number) => {
@@ -111,15 +115,19 @@ export class JobPool {
 
 	/**
 	 * Run `task` with `args` on a worker. `transfer` lists buffers handed over rather than copied (the
-	 * caller must not use them afterwards). Parts the task sends (ctx.part) arrive as `parts`.
+	 * caller must not use them afterwards). Parts the task sends (ctx.part) arrive as `parts`, or, with
+	 * `onPart`, are handed to it one at a time: the task waits until each is taken (so a large result
+	 * never piles up in memory), and the budget counts the worker's own time, not the consumer's. A
+	 * consumer that throws stops the job with its error.
 	 */
 	run<K extends keyof Tasks>(
 		task: K,
 		args: Parameters<Tasks[K]> extends [...infer A, unknown] ? A : never,
-		opts: { kind: JobKind; transfer?: Transferable[] }
+		opts: { kind: JobKind; transfer?: Transferable[]; onPart?: (part: unknown) => Promise<void> }
 	): Promise<{ result: Awaited<ReturnType<Tasks[K]>>; parts: unknown[] }> {
 		if (this.closed) return Promise.reject(new Error('the job pool is closed'));
-		if (this.options.size === 0) return this.runInline(task, args as unknown[]) as Promise<{ result: Awaited<ReturnType<Tasks[K]>>; parts: unknown[] }>;
+		if (this.options.size === 0)
+			return this.runInline(task, args as unknown[], opts.onPart) as Promise<{ result: Awaited<ReturnType<Tasks[K]>>; parts: unknown[] }>;
 		return new Promise((resolve, reject) => {
 			const job: Job = {
 				id: this.nextId++,
@@ -129,6 +137,7 @@ export class JobPool {
 				budgetMs: this.options.budgetMs[opts.kind],
 				transfer: opts.transfer ?? [],
 				parts: [],
+				onPart: opts.onPart,
 				resolve: resolve as (v: unknown) => void,
 				reject
 			};
@@ -146,14 +155,15 @@ export class JobPool {
 		await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
 	}
 
-	private async runInline(task: string, args: unknown[]) {
+	private async runInline(task: string, args: unknown[], onPart?: (part: unknown) => Promise<void>) {
 		// The app's own tasks are part of its bundle; a test's task module is loaded by path.
 		this.inlineTasks ??=
 			this.options.taskModule === defaultTaskModule()
 				? Promise.resolve(bundledTasks as unknown as Record<string, (...a: unknown[]) => unknown>)
 				: import(/* @vite-ignore */ pathToFileURL(this.options.taskModule).href).then((m) => m.tasks);
 		const parts: unknown[] = [];
-		const result = await (await this.inlineTasks)[task](...args, { part: (p: unknown) => parts.push(p) });
+		const part = async (p: unknown) => void (onPart ? await onPart(p) : parts.push(p));
+		const result = await (await this.inlineTasks)[task](...args, { part });
 		this.completed.set(task, (this.completed.get(task) ?? 0) + 1);
 		return { result, parts };
 	}
@@ -177,7 +187,7 @@ export class JobPool {
 				}
 				const job = slot.job;
 				if (!job || msg.id !== job.id) return;
-				if ('part' in msg) return void job.parts.push(msg.part);
+				if ('part' in msg) return this.takePart(slot, job, msg.part);
 				this.finish(slot);
 				if (msg.ok) {
 					this.completed.set(job.task, (this.completed.get(job.task) ?? 0) + 1);
@@ -196,8 +206,32 @@ export class JobPool {
 	private start(slot: Slot, job: Job) {
 		slot.job = job;
 		slot.worker.ref();
-		slot.timer = setTimeout(() => this.lose(slot, JobError.budget(job.kind, job.budgetMs)), job.budgetMs);
-		slot.worker.postMessage({ id: job.id, task: job.task, args: job.args }, job.transfer);
+		this.startClock(slot, job, job.budgetMs);
+		slot.worker.postMessage({ id: job.id, task: job.task, args: job.args, streamed: !!job.onPart }, job.transfer);
+	}
+
+	private startClock(slot: Slot, job: Job, ms: number) {
+		const started = Date.now();
+		slot.budgetLeftMs = () => ms - (Date.now() - started);
+		slot.timer = setTimeout(() => this.lose(slot, JobError.budget(job.kind, job.budgetMs)), ms);
+	}
+
+	/** A part of a streamed job: the clock stops while the consumer takes it, then the worker goes on. */
+	private takePart(slot: Slot, job: Job, part: unknown) {
+		if (!job.onPart) return void job.parts.push(part);
+		if (slot.timer) clearTimeout(slot.timer);
+		slot.timer = null;
+		const left = slot.budgetLeftMs?.() ?? job.budgetMs;
+		job.onPart(part).then(
+			() => {
+				if (slot.job !== job) return;
+				this.startClock(slot, job, Math.max(0, left));
+				slot.worker.postMessage({ id: job.id, ack: true });
+			},
+			(err) => {
+				if (slot.job === job) this.lose(slot, err);
+			}
+		);
 	}
 
 	private finish(slot: Slot) {
@@ -227,6 +261,7 @@ export class JobPool {
 }
 
 let shared: JobPool | null = null;
+let streams: JobPool | null = null;
 
 /** The process's job pool. */
 export function jobs(): JobPool {
@@ -234,9 +269,22 @@ export function jobs(): JobPool {
 	return shared;
 }
 
-/** Replace the process's pool (tests; the CLI runs jobs inline). */
+/**
+ * The lane of streamed jobs (a large import, read on a worker while this thread writes it): one worker
+ * of its own, so that minutes of writing never hold the pool's workers from plan saves and coverage;
+ * further streamed jobs wait their turn (or are refused with 503 as the pool's are).
+ */
+export function streamJobs(): JobPool {
+	const base = jobs().options;
+	streams ??= new JobPool({ ...base, size: Math.min(1, base.size) });
+	return streams;
+}
+
+/** Replace the process's pools (tests; the CLI runs jobs inline). */
 export function configureJobs(options: Partial<PoolOptions>): JobPool {
 	void shared?.close();
+	void streams?.close();
+	streams = null;
 	shared = new JobPool({ ...defaultPoolOptions(), ...options });
 	return shared;
 }

@@ -23,7 +23,7 @@ import { readShapefileZip } from '$geo/readers/shapefile';
 import { resolveFormat } from '$geo/import/sniff';
 import { fileError } from '$geo/issues';
 import { collectionToWgs84 } from '$geo/crs/project';
-import { parseLayer } from '$geo/import';
+import { parseLayerStream } from '$geo/import';
 import type { ImportCrs, LayerName, ParseOptions } from '$geo/types';
 import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '$geo/coverage';
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
@@ -44,7 +44,8 @@ import {
 import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
 
 export interface TaskContext {
-	part: (value: unknown) => void;
+	/** Sends a piece of the result ahead of the answer; resolves once it is taken (streamed jobs). */
+	part: (value: unknown) => Promise<void>;
 }
 
 interface LayoutGrid {
@@ -273,11 +274,12 @@ function optimizeCellSites(
 /** Records sent back per message: small enough that taking one in never holds the request thread long. */
 export const RECORDS_PER_PART = 2000;
 
-/** An import file read, converted and checked (geo/import parseLayer); records arrive as parts. */
+/**
+ * An import file read, converted and checked (geo/import parseLayerStream); records arrive as parts
+ * (RecordBatch) while the file is read, and the answer holds the rejected features and the counts.
+ */
 async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: LayerName }, ctx: TaskContext) {
-	const parsed = await parseLayer(bytes, options);
-	for (let i = 0; i < parsed.records.length; i += RECORDS_PER_PART) ctx.part(parsed.records.slice(i, i + RECORDS_PER_PART));
-	return { ...parsed, records: [] };
+	return parseLayerStream(bytes, options, (batch) => ctx.part(batch), RECORDS_PER_PART);
 }
 
 export const tasks = {

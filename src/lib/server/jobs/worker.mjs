@@ -36,13 +36,27 @@ function buffersIn(value, depth = 0, found = new Set()) {
 	return found;
 }
 
-parentPort.on('message', async ({ id, task, args }) => {
+/** The streamed job's part waiting to be taken by the pool's consumer. */
+let waitingAck = null;
+
+parentPort.on('message', async ({ id, task, args, streamed, ack }) => {
+	if (ack) {
+		waitingAck?.();
+		waitingAck = null;
+		return;
+	}
 	const fn = tasks[task];
 	try {
 		if (typeof fn !== 'function') throw new Error(`unknown job task ${task}`);
 		// A task may hand back its result in parts (ctx.part), each a message of its own, so that the
-		// request thread takes in a large result a slice at a time instead of in one long pause.
-		const ctx = { part: (value) => parentPort.postMessage({ id, part: value }) };
+		// request thread takes in a large result a slice at a time instead of in one long pause. A
+		// streamed job waits until each part is taken: what is read never piles up ahead of its writer.
+		const ctx = {
+			part: (value) => {
+				parentPort.postMessage({ id, part: value });
+				return streamed ? new Promise((resolve) => (waitingAck = resolve)) : Promise.resolve();
+			}
+		};
 		const result = await fn(...args, ctx);
 		parentPort.postMessage({ id, ok: true, result }, [...buffersIn(result)]);
 	} catch (err) {

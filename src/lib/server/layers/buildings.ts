@@ -1,12 +1,13 @@
 // Building footprints with floors and households (estimated or given), placed in community and grid.
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
-import { multiFromJson } from '../db/sql';
+import { multiFromWkbHex } from '../db/sql';
 
 export interface BuildingRow {
 	source_id: string;
 	name?: string | null;
-	geom: string;
+	/** The footprint as hex WKB (geo/tiles writeWkb). */
+	wkb: string;
 	footprint_m2: number;
 	levels?: number | null;
 	levels_source: string;
@@ -22,9 +23,9 @@ export async function upsertBuildings(tx: Queryable, rows: BuildingRow[], file: 
 	const result = await tx.query<{ inserted: boolean }>(
 		`INSERT INTO buildings AS b (source_id, name, geom, footprint_m2, levels, levels_source, height_m,
 			households, households_estimated, households_estimate, community_code, grid_code, source_file)
-		 SELECT r.source_id, r.name, ${multiFromJson('r.geom')}, r.footprint_m2, r.levels, r.levels_source, r.height_m,
+		 SELECT r.source_id, r.name, ${multiFromWkbHex('r.wkb')}, r.footprint_m2, r.levels, r.levels_source, r.height_m,
 			r.households, r.households_estimated, r.households_estimate, r.community_code, r.grid_code, $2
-		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, name text, geom text, footprint_m2 float8,
+		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, name text, wkb text, footprint_m2 float8,
 			levels float8, levels_source text, height_m float8, households int, households_estimated boolean,
 			households_estimate int, community_code text, grid_code text)
 		 ON CONFLICT (source_id) DO UPDATE SET

@@ -3,7 +3,7 @@
 import type { UpsertCounts } from './types';
 import type { Queryable } from '../db';
 import { reattributeCases } from '../cases';
-import { multiFromJson } from '../db/sql';
+import { multiFromJson, multiFromWkbHex } from '../db/sql';
 
 export interface SubdistrictRow {
 	code: string;
@@ -174,11 +174,11 @@ export interface Location {
 }
 
 /** The community and grid holding each geometry's interior point (buildings, cases). */
-export async function locateInHierarchy(tx: Queryable, items: { i: number; geom: string }[]): Promise<Location[]> {
+export async function locateInHierarchy(tx: Queryable, items: { i: number; wkb: string }[]): Promise<Location[]> {
 	return tx.query<Location>(
 		`SELECT r.i, c.code AS community_code, g.code AS grid_code
-		 FROM jsonb_to_recordset($1::jsonb) AS r(i int, geom text)
-		 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(${multiFromJson('r.geom')}) AS p) x
+		 FROM jsonb_to_recordset($1::jsonb) AS r(i int, wkb text)
+		 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(${multiFromWkbHex('r.wkb')}) AS p) x
 		 LEFT JOIN LATERAL (SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, x.p) ORDER BY code LIMIT 1) c ON true
 		 LEFT JOIN LATERAL (SELECT code FROM grids WHERE ST_Intersects(geom, x.p) ORDER BY code LIMIT 1) g ON true
 		 ORDER BY r.i`,
