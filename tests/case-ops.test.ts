@@ -1,6 +1,9 @@
 // Case operations on both engines: the seeded taxonomy and calendar, a case taken through every
 // stage across the 2025 National Day holiday (due times, 预警, rework, lateness), postponement with
-// approval, void, the one-way rule, sides, and the scorecard (formulas, jurisdiction, CSV).
+// approval, void, the one-way rule, sides, and the scorecard (formulas, jurisdiction, CSV; its rollup
+// against the direct count after steps and plain SQL).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { ingestCases } from '../src/lib/server/cases';
@@ -244,7 +247,7 @@ for (const engine of testEngines()) {
 			expect(csv).toContain('按期结案率分母（应结案数 − 缓办数）');
 		});
 
-		it('counts from the per-day rollup exactly as from the cases, after steps, plain SQL, re-attribution and deletes, at any time of evaluation', async () => {
+		it('counts from the per-day and per-month rollup exactly as from the cases, after steps, plain SQL, re-attribution and deletes, at any time of evaluation', async () => {
 			const item = (id: string, lon: number, reported: string) => ({ id, category: 'environment', lon, lat: 32.05, reported_at: `${reported}+08:00` });
 			await ingestCases(db, [
 				item('RU-1', 118.05, '2025-10-30T09:00:00'),
@@ -324,6 +327,9 @@ for (const engine of testEngines()) {
 			await same('after plain SQL');
 			await db.exec(`DELETE FROM case_ops WHERE case_id = (SELECT id FROM cases WHERE source_id = 'RU-3')`);
 			await same('after a case_ops delete');
+			// The migration run again (forward-only, idempotent) rebuilds the same rollup.
+			await db.transaction((tx) => tx.exec(fs.readFileSync(path.join(import.meta.dirname, '../migrations/019_case_score_days.sql'), 'utf8')));
+			await same('after the migration ran again');
 		}, 120_000);
 	});
 }

@@ -90,7 +90,8 @@ async function measure(db: Db, engine: string) {
 	const seedMs = await seed(db);
 	const now = new Date('2026-01-15T12:00:00+08:00');
 	const [{ rows: rollupRows }] = await db.query<{ rows: number }>(
-		'SELECT (SELECT count(*) FROM case_score_days) + (SELECT count(*) FROM case_score_worker_days) AS rows'
+		`SELECT (SELECT count(*) FROM case_score_days) + (SELECT count(*) FROM case_score_worker_days) + (SELECT count(*) FROM case_score_months)
+			+ (SELECT count(*) FROM case_score_worker_months) AS rows`
 	);
 	const out: Record<string, number | boolean> = { seed_s: Math.round(seedMs / 100) / 10, rollup_rows: Number(rollupRows) };
 	const month = { month: '2025-06' };

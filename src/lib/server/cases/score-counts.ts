@@ -150,13 +150,17 @@ export async function scoreCounts(q: Queryable, level: ScoreLevel, period: Count
 	const liveParams: unknown[] = [new Date(period.from), new Date(period.to), asOf];
 	const liveWhere = caseScopeSql(scope, liveParams, 'c.');
 	// The two arms are disjoint (the second is closed and handled) and each has its partial index.
+	// Each open case's units by its key (OFFSET 0 keeps the lateral from becoming a join, which the
+	// planner would hash over every case of the table to serve a few thousand).
 	const live = q.query<Timed & Settled & { key: string | null }>(
 		`SELECT ${LEVEL_KEY[level]} AS key, ${TIMED_SQL}, ${SETTLED_SQL}
 		 FROM (
 			SELECT * FROM case_ops WHERE registered_at >= $1 AND registered_at < $2 AND voided_at IS NULL AND (closed_at IS NULL OR handled_at IS NULL)
 			UNION ALL
 			SELECT * FROM case_ops WHERE registered_at >= $1 AND registered_at < $2 AND voided_at IS NULL AND handled_at IS NOT NULL AND closed_at > $3
-		 ) o JOIN cases c ON c.id = o.case_id ${workerJoin(level)} ${DUE_SQL}
+		 ) o
+		 CROSS JOIN LATERAL (SELECT grid_code, community_code, subdistrict_code FROM cases WHERE id = o.case_id OFFSET 0) c
+		 ${workerJoin(level)} ${DUE_SQL}
 		 CROSS JOIN LATERAL (SELECT o.closed_at IS NOT NULL AND o.handled_at IS NOT NULL AS settled) s
 		 WHERE true${liveWhere}
 		 GROUP BY 1`,
