@@ -117,11 +117,11 @@ const SETTLED_SQL = `
 /**
  * Counts per unit of `level` for cases registered in [from, to), evaluated at `asOf`, inside `scope`:
  * the same figures as scoreCountsDirect. The rollup's month rows (whole months) and day rows (the
- * rest) give every figure that depends on the
- * cases' state only, and the time-dependent ones (应结案, 结案, 按期结案, 缓办, 超期) of settled cases;
- * those of the cases still open — which change as deadlines pass, with no write to roll up — and of
- * any closed after `asOf` (evaluated as of a past time) are read exactly from case_ops, the rollup's
- * share of the latter taken back out. A period not on Beijing day boundaries is read directly.
+ * rest) give every figure that depends on the cases' state only, and the time-dependent ones (应结案,
+ * 结案, 按期结案, 缓办, 超期) of settled cases; those of the cases still open — which change as
+ * deadlines pass, with no write to roll up — and of any closed after `asOf` (evaluated as of a past
+ * time) are read exactly from case_ops, the rollup's share of the latter taken back out. A period
+ * not on Beijing day boundaries is read directly.
  */
 export async function scoreCounts(q: Queryable, level: ScoreLevel, period: CountPeriod, asOf: Date, scope: Scope): Promise<Map<string, ScoreCounts>> {
 	if ((period.from + OFFSET) % DAY_MS !== 0 || (period.to + OFFSET) % DAY_MS !== 0) return scoreCountsDirect(q, level, period, asOf, scope);
