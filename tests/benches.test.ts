@@ -68,7 +68,9 @@ describe('benches at smoke size (core)', () => {
 	}, 620_000);
 
 	it('sla: case scorecards over generated cases', async () => {
-		const r = await smokeBench('sla', server ? ['due_calc_per_s', 'pglite', 'postgres'] : ['due_calc_per_s', 'pglite'], { env: { DATABASE_URL: server } });
+		const r = await smokeBench('sla', server ? ['due_calc_per_s', 'pglite', 'postgres', 'same'] : ['due_calc_per_s', 'pglite', 'same'], {
+			env: { DATABASE_URL: server }
+		});
 		expect(r).toBeDefined();
 	}, 600_000);
 

@@ -1,12 +1,16 @@
 // Case operations on both engines: the seeded taxonomy and calendar, a case taken through every
 // stage across the 2025 National Day holiday (due times, 预警, rework, lateness), postponement with
-// approval, void, the one-way rule, sides, and the scorecard (formulas, jurisdiction, CSV).
+// approval, void, the one-way rule, sides, and the scorecard (formulas, jurisdiction, CSV; its rollup
+// against the direct count after steps and plain SQL).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { ingestCases } from '../src/lib/server/cases';
 import { caseOps, takeStep } from '../src/lib/server/cases/ops';
 import { loadCalendar, loadTaxonomy } from '../src/lib/server/cases/taxonomy';
-import { buildScorecard, scorecardCsv } from '../src/lib/server/cases/scorecard';
+import { buildScorecard, scorecardCsv, scoreCounts, scoreCountsDirect } from '../src/lib/server/cases/scorecard';
+import { SCORE_LEVELS } from '../src/lib/cases/types';
 import { findCaseAt } from '../src/lib/server/cases/lookup';
 import { checkSubclassChange, checkYearDays, updateSubclass } from '../src/lib/server/cases/taxonomy';
 import { caseKpis } from '../src/lib/server/cases/analysis';
@@ -242,5 +246,90 @@ for (const engine of testEngines()) {
 			expect(csv).toContain("'=东社区 一网格");
 			expect(csv).toContain('按期结案率分母（应结案数 − 缓办数）');
 		});
+
+		it('counts from the per-day and per-month rollup exactly as from the cases, after steps, plain SQL, re-attribution and deletes, at any time of evaluation', async () => {
+			const item = (id: string, lon: number, reported: string) => ({ id, category: 'environment', lon, lat: 32.05, reported_at: `${reported}+08:00` });
+			await ingestCases(db, [
+				item('RU-1', 118.05, '2025-10-30T09:00:00'),
+				item('RU-2', 118.05, '2025-10-31T23:30:00'),
+				item('RU-3', 118.15, '2025-11-03T10:00:00'),
+				item('RU-4', 118.15, '2025-11-03T11:00:00'),
+				item('RU-5', 118.05, '2025-11-04T08:00:00')
+			]);
+			const step = (id: string, action: string, local: string, extra: Record<string, unknown> = {}) =>
+				takeStep(db, id, { action, reason: '测试', ...extra }, ['handle', 'send_back', 'postpone_request'].includes(action) ? worker : leader, at(local));
+			// Registered on the evening of 10-31 Beijing time (still 10-31 UTC+8, 15:40 UTC): the day boundary.
+			await step('RU-2', 'register', '2025-10-31T23:40:00');
+			await step('RU-1', 'register', '2025-10-30T09:30:00');
+			await step('RU-1', 'dispatch', '2025-10-30T10:00:00');
+			await step('RU-1', 'handle', '2025-10-30T15:00:00');
+			await step('RU-1', 'verify_fail', '2025-10-30T16:00:00');
+			await step('RU-1', 'handle', '2025-11-03T09:00:00');
+			await step('RU-1', 'verify_pass', '2025-11-03T09:30:00');
+			await step('RU-1', 'close', '2025-11-03T10:00:00');
+			await step('RU-3', 'register', '2025-11-03T10:10:00');
+			await step('RU-3', 'dispatch', '2025-11-03T10:20:00');
+			await step('RU-3', 'send_back', '2025-11-03T11:00:00');
+			await step('RU-3', 'dispatch', '2025-11-03T11:10:00', { department: 'water' });
+			await step('RU-3', 'reassign', '2025-11-03T11:20:00', { department: 'municipal' });
+			await step('RU-3', 'postpone_request', '2025-11-04T09:00:00', { days: 3 });
+			await step('RU-3', 'postpone_approve', '2025-11-04T09:30:00');
+			await step('RU-3', 'handle', '2025-11-20T09:00:00');
+			await step('RU-4', 'register', '2025-11-03T12:00:00');
+			await step('RU-4', 'dispatch', '2025-11-03T12:10:00');
+			await step('RU-4', 'void', '2025-11-03T12:20:00');
+			await step('RU-5', 'register', '2025-11-04T08:30:00');
+			await step('RU-5', 'dispatch', '2025-11-04T08:40:00');
+
+			const periods = [
+				{ from: at('2025-09-01T00:00:00').getTime(), to: at('2026-01-01T00:00:00').getTime() },
+				{ from: at('2025-10-31T00:00:00').getTime(), to: at('2025-11-01T00:00:00').getTime() },
+				{ from: at('2025-11-01T00:00:00').getTime(), to: at('2025-12-01T00:00:00').getTime() },
+				{ from: at('2025-10-15T00:00:00').getTime(), to: at('2025-11-04T00:00:00').getTime() }, // days only
+				{ from: at('2025-09-20T00:00:00').getTime(), to: at('2025-11-04T00:00:00').getTime() }, // days, a month, days
+				{ from: at('2025-11-03T12:00:00').getTime(), to: at('2025-11-05T00:00:00').getTime() } // not on a day boundary: read directly
+			];
+			const times = ['2025-10-01T00:00:00', '2025-11-03T09:45:00', '2025-11-05T12:00:00', '2025-12-31T12:00:00'].map(at);
+			const same = async (label: string) => {
+				for (const level of SCORE_LEVELS)
+					for (const period of periods)
+						for (const asOf of times)
+							for (const scope of [null, [C2], [G1], []]) {
+								const direct = await scoreCountsDirect(db, level, period, asOf, scope);
+								expect(await scoreCounts(db, level, period, asOf, scope), `${label}: ${level} ${JSON.stringify(scope)} ${asOf.toISOString()}`).toEqual(direct);
+							}
+				// No drift: the rollup as kept equals the rollup rebuilt from the cases.
+				const snapshot = async () => {
+					const rows = [];
+					for (const table of ['case_score_days', 'case_score_worker_days', 'case_score_months', 'case_score_worker_months'])
+						rows.push(await db.query(`SELECT to_jsonb(t) - 'day' || jsonb_build_object('day', day::text, 't', $1::text) AS r FROM ${table} t`, [table]));
+					return rows
+						.flat()
+						.map((x) => JSON.stringify(x.r))
+						.sort();
+				};
+				const kept = await snapshot();
+				await db.query('SELECT case_score_days_rebuild()');
+				expect(kept, label).toEqual(await snapshot());
+			};
+			await same('after the steps');
+			const card = await buildScorecard(db, { level: 'grid', month: '2025-11' }, null, times[3]);
+			expect(card).toEqual(await buildScorecard(db, { level: 'grid', month: '2025-11' }, null, times[3], { direct: true }));
+
+			// Plain SQL: an operator re-attributes a case, edits counted facts, adds a worker, deletes a case.
+			await db.exec(`
+				UPDATE cases SET grid_code = '${G2}', community_code = '${C2}' WHERE source_id = 'RU-5';
+				UPDATE case_ops SET rework_count = 3, assignees = ARRAY['wk1', 'wk2'] WHERE case_id = (SELECT id FROM cases WHERE source_id = 'RU-1');
+				UPDATE case_ops SET closed_at = NULL WHERE case_id = (SELECT id FROM cases WHERE source_id = 'OPS-1');
+				DELETE FROM cases WHERE source_id = 'RU-2';
+				UPDATE cases SET status = 'closed' WHERE source_id = 'OPS-4';
+			`);
+			await same('after plain SQL');
+			await db.exec(`DELETE FROM case_ops WHERE case_id = (SELECT id FROM cases WHERE source_id = 'RU-3')`);
+			await same('after a case_ops delete');
+			// The migration run again (forward-only, idempotent) rebuilds the same rollup.
+			await db.transaction((tx) => tx.exec(fs.readFileSync(path.join(import.meta.dirname, '../migrations/019_case_score_days.sql'), 'utf8')));
+			await same('after the migration ran again');
+		}, 120_000);
 	});
 }

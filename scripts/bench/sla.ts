@@ -2,10 +2,14 @@
 // Case-operation scorecards at scale (issue 18): N cases over 2025 with realistic step times (立案 within
 // 0–90 min, 派遣 0–80 min later, handling 1–5 days with about one in six late, verification and closure, a
 // few voided, postponed and reworked; the last weeks partly open), one worker per grid, written set-based;
-// (50 grids a community, 10 communities a subdistrict), then the full scorecard (both periods, names, score, rank, trend) of every grid and every worker for a
-// month and for the year, on the embedded engine and on PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL;
-// own schema, dropped afterwards). Also due-time computations per second on the seeded calendar.
-// Ends with RESULT {"pglite": {scorecard_month_ms, scorecard_year_ms}, "postgres": {…}, "due_calc_per_s"}.
+// (50 grids a community, 10 communities a subdistrict; the per-day rollup kept by its triggers as for any
+// bulk write), then the full scorecard (both periods, names, score, rank, trend) of every grid and every
+// worker for a month and for the year from the rollup, and in the same run the old direct method (every
+// case of the period scanned) with the ratio, on the embedded engine and on PostgreSQL (BENCH_DATABASE_URL
+// or DATABASE_URL; own schema, dropped afterwards); the two must give the same scorecards (`same`). Also
+// due-time computations per second on the seeded calendar.
+// Ends with RESULT {"pglite": {scorecard_month_ms, scorecard_year_ms, scorecard_month_direct_ms,
+// scorecard_year_direct_ms, year_speedup, same, …}, "postgres": {…}, "due_calc_per_s", "same"}.
 import { openDb, type Db } from '../../src/lib/server/db';
 import { buildScorecard } from '../../src/lib/server/cases/scorecard';
 import { loadCalendar } from '../../src/lib/server/cases/taxonomy';
@@ -85,17 +89,40 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 async function measure(db: Db, engine: string) {
 	const seedMs = await seed(db);
 	const now = new Date('2026-01-15T12:00:00+08:00');
-	const out: Record<string, number> = { seed_s: Math.round(seedMs / 100) / 10 };
+	const [{ rows: rollupRows }] = await db.query<{ rows: number }>(
+		`SELECT (SELECT count(*) FROM case_score_days) + (SELECT count(*) FROM case_score_worker_days) + (SELECT count(*) FROM case_score_months)
+			+ (SELECT count(*) FROM case_score_worker_months) AS rows`
+	);
+	const out: Record<string, number | boolean> = { seed_s: Math.round(seedMs / 100) / 10, rollup_rows: Number(rollupRows) };
+	const month = { month: '2025-06' };
+	const year = { from: '2025-01-01', to: '2025-12-31' };
+	let same = true;
 	for (const level of ['grid', 'worker'] as const) {
-		out[`${level}_month_ms`] = await timed(() => buildScorecard(db, { level, month: '2025-06' }, null, now));
-		out[`${level}_year_ms`] = await timed(() => buildScorecard(db, { level, from: '2025-01-01', to: '2025-12-31' }, null, now));
+		for (const [name, period] of [
+			['month', month],
+			['year', year]
+		] as const) {
+			out[`${level}_${name}_ms`] = await timed(() => buildScorecard(db, { level, ...period }, null, now));
+			out[`${level}_${name}_direct_ms`] = await timed(() => buildScorecard(db, { level, ...period }, null, now, { direct: true }));
+			const card = JSON.stringify(await buildScorecard(db, { level, ...period }, null, now));
+			same &&= card === JSON.stringify(await buildScorecard(db, { level, ...period }, null, now, { direct: true }));
+		}
 	}
+	const ms = (k: string) => out[k] as number;
 	const card = await buildScorecard(db, { level: 'grid', month: '2025-06' }, null, now);
 	out.units_month = card.rows.length;
-	out.scorecard_month_ms = Math.max(out.grid_month_ms, out.worker_month_ms);
-	out.scorecard_year_ms = Math.max(out.grid_year_ms, out.worker_year_ms);
+	out.scorecard_month_ms = Math.max(ms('grid_month_ms'), ms('worker_month_ms'));
+	out.scorecard_year_ms = Math.max(ms('grid_year_ms'), ms('worker_year_ms'));
+	out.scorecard_month_direct_ms = Math.max(ms('grid_month_direct_ms'), ms('worker_month_direct_ms'));
+	out.scorecard_year_direct_ms = Math.max(ms('grid_year_direct_ms'), ms('worker_year_direct_ms'));
+	out.year_speedup = Math.round((ms('scorecard_year_direct_ms') / Math.max(1, ms('scorecard_year_ms'))) * 10) / 10;
+	out.same = same;
 	console.log(
-		`${engine}: ${N} cases seeded in ${out.seed_s} s; month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms (grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ${out.units_month} grids scored`
+		`${engine}: ${N} cases seeded in ${out.seed_s} s (${out.rollup_rows} rollup rows); rollup: month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms ` +
+			`(grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ` +
+			`direct: month ${out.scorecard_month_direct_ms} ms, year ${out.scorecard_year_direct_ms} ms ` +
+			`(grid ${out.grid_month_direct_ms}/${out.grid_year_direct_ms}, worker ${out.worker_month_direct_ms}/${out.worker_year_direct_ms}); ` +
+			`year ×${out.year_speedup} faster; same scorecards: ${same}; ${out.units_month} grids scored`
 	);
 	return out;
 }
@@ -139,4 +166,7 @@ if (serverUrl && only !== 'pglite') {
 		await admin.close();
 	}
 } else console.log('(no BENCH_DATABASE_URL / DATABASE_URL: the server engine is not measured)');
+// Both methods gave the same scorecards on every engine measured (the bench fails otherwise).
+result.same = [result.pglite, result.postgres].every((r) => !r || (r as { same: boolean }).same);
 console.log(`RESULT ${JSON.stringify(result)}`);
+if (!result.same) process.exit(1);

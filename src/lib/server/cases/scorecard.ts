@@ -1,8 +1,8 @@
-// KPI scorecards from the case operations: counts per unit in one grouped query (the period's
-// cohort = cases registered in it), then geo/cases/scorecard for rates, score, rank and trend. Every
-// count is of the reader's jurisdiction only. Also the monthly report's CSV.
+// KPI scorecards from the case operations: counts per unit (the period's cohort = cases registered
+// in it; score-counts.ts, from the per-day rollup), then geo/cases/scorecard for rates, score, rank
+// and trend. Every count is of the reader's jurisdiction only. Also the monthly report's CSV.
 import type { Queryable } from '../db';
-import { caseScopeSql, type Scope } from '../auth/scope';
+import type { Scope } from '../auth/scope';
 import { csvDocument } from '../../csv';
 import {
 	checkScheme,
@@ -15,59 +15,12 @@ import {
 	scorecard,
 	SchemeError,
 	type Period,
-	type ScoreCounts,
 	type ScoreScheme
 } from '$geo/cases/scorecard';
 import { SCORE_LEVELS, type ScoreLevel, type Scorecard } from '../../cases/types';
+import { scoreCounts, scoreCountsDirect } from './score-counts';
 
-export { SchemeError };
-
-/** The grouping key of each level (worker: each assigned worker of the case). */
-const LEVEL_KEY: Record<ScoreLevel, string> = {
-	grid: 'c.grid_code',
-	community: 'c.community_code',
-	subdistrict: 'c.subdistrict_code',
-	department: 'o.department_code',
-	worker: 'w.worker'
-};
-
-const COUNT_SQL = `
-	count(*)::int AS registered,
-	count(*) FILTER (WHERE o.registered_at <= o.register_due_at)::int AS "registeredOnTime",
-	count(o.dispatched_at)::int AS dispatched,
-	count(*) FILTER (WHERE o.dispatched_at <= o.dispatch_due_at)::int AS "dispatchedOnTime",
-	count(*) FILTER (WHERE d.due)::int AS due,
-	count(*) FILTER (WHERE d.due AND o.closed_at <= $3)::int AS closed,
-	count(*) FILTER (WHERE d.due AND o.closed_at <= $3 AND o.postponement IS DISTINCT FROM 'approved' AND o.handled_at <= o.handle_due_at)::int AS "closedOnTime",
-	count(*) FILTER (WHERE d.due AND o.postponement = 'approved')::int AS postponed,
-	count(o.handled_at)::int AS handled,
-	count(*) FILTER (WHERE o.rework_count > 0)::int AS reworked,
-	count(*) FILTER (WHERE o.rework_count >= 3)::int AS reworked3,
-	count(*) FILTER (WHERE o.voided_at IS NULL AND (o.late OR coalesce(o.handled_at, $3) > o.handle_due_at
-		OR (o.closed_at IS NULL AND o.stage_due_at < $3)))::int AS overdue,
-	count(o.voided_at)::int AS voided`;
-
-/** Counts per unit of `level` for cases registered in [from, to), evaluated at `asOf`, inside `scope`. */
-export async function scoreCounts(
-	q: Queryable,
-	level: ScoreLevel,
-	period: { from: number; to: number },
-	asOf: Date,
-	scope: Scope
-): Promise<Map<string, ScoreCounts>> {
-	const params: unknown[] = [new Date(period.from), new Date(period.to), asOf];
-	const where = caseScopeSql(scope, params, 'c.');
-	const rows = await q.query<ScoreCounts & { key: string | null }>(
-		`SELECT ${LEVEL_KEY[level]} AS key, ${COUNT_SQL}
-		 FROM case_ops o JOIN cases c ON c.id = o.case_id
-		 ${level === 'worker' ? 'CROSS JOIN LATERAL unnest(o.assignees) AS w(worker)' : ''}
-		 CROSS JOIN LATERAL (SELECT o.voided_at IS NULL AND (o.closed_at <= $3 OR o.handle_due_at <= $3) AS due) d
-		 WHERE o.registered_at >= $1 AND o.registered_at < $2${where}
-		 GROUP BY 1`,
-		params
-	);
-	return new Map(rows.map(({ key, ...counts }) => [key ?? '', counts]));
-}
+export { SchemeError, scoreCounts, scoreCountsDirect };
 
 interface SchemeRow {
 	id: string;
@@ -123,8 +76,11 @@ export function scorecardQuery(params: URLSearchParams): ScorecardQuery {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The scorecard of every unit of a level for a period, with the previous period's trend. */
-export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope: Scope, now = new Date()): Promise<Scorecard> {
+/**
+ * The scorecard of every unit of a level for a period, with the previous period's trend. `direct`
+ * counts from every case instead of the rollup (the same figures; the sla bench's comparison).
+ */
+export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope: Scope, now = new Date(), opts: { direct?: boolean } = {}): Promise<Scorecard> {
 	const spec = query.day || query.month || query.from || query.to ? query : { month: beijingMonth(now) };
 	const { current, previous } = periodOf(spec);
 	const schemes = await listSchemes(q);
@@ -134,8 +90,9 @@ export async function buildScorecard(q: Queryable, query: ScorecardQuery, scope:
 	checkScheme(scheme);
 	// Both periods are evaluated now: a case of the month closed since still counts as closed.
 	const asOf = now;
-	const counts = await scoreCounts(q, query.level, current, asOf, scope);
-	const before = await scoreCounts(q, query.level, previous, asOf, scope);
+	const count = opts.direct ? scoreCountsDirect : scoreCounts;
+	const counts = await count(q, query.level, current, asOf, scope);
+	const before = await count(q, query.level, previous, asOf, scope);
 	const rows = scorecard(counts, scheme, before);
 	const names = await unitNames(
 		q,
