@@ -107,6 +107,13 @@ describe('job pool', () => {
 		configureJobs({});
 	});
 
+	it('fails the waiting jobs, with the reason, when its workers cannot start', async () => {
+		const p = make({ taskModule: projectPath('tests/fixtures/job-tasks-broken.ts') });
+		const err = await run(p, 'echo', ['x']).catch((e) => e);
+		expect(err).toBeInstanceOf(Error);
+		expect(err.message).toMatch(/job workers fail to start: .*this task module is broken/);
+	});
+
 	it('runs inline when it has no workers (the command line)', async () => {
 		const p = make({ size: 0 });
 		expect(await run(p, 'echo', ['x'])).toEqual({ result: 'x', parts: ['first', 'second'] });

@@ -3,7 +3,7 @@
 // tests and the sla bench compare it with — directly from every case of the period.
 import type { Queryable } from '../db';
 import { caseScopeSql, type Scope } from '../auth/scope';
-import { EMPTY_COUNTS, type ScoreCounts } from '../../../../geo/cases/scorecard';
+import { EMPTY_COUNTS, type ScoreCounts } from '$geo/cases/scorecard';
 import type { ScoreLevel } from '../../cases/types';
 
 export interface CountPeriod {

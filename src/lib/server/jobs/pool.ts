@@ -20,6 +20,9 @@ export { JobError, type JobKind } from './errors';
 /** Seconds a job of each kind may run before it is stopped (GRIDATLAS_JOB_BUDGET_<KIND>_S). */
 const DEFAULT_BUDGET_S: Record<JobKind, number> = { plan: 30, import: 180, coverage: 120 };
 
+/** Workers in a row that may die before they are ready before the waiting jobs are failed. */
+const MAX_FAILED_STARTS = 3;
+
 /** Error classes a task may throw that callers test with instanceof: rebuilt on this side. */
 const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, IsochroneError, SplitLineError, ProjectionError, OptimizeError };
 
@@ -95,6 +98,8 @@ export class JobPool {
 	private nextId = 1;
 	private closed = false;
 	private inlineTasks: Promise<Record<string, (...a: unknown[]) => unknown>> | null = null;
+	/** Workers that died before they were ready, in a row. */
+	private failedStarts = 0;
 	readonly completed = new Map<string, number>();
 
 	constructor(readonly options: PoolOptions) {}
@@ -183,6 +188,7 @@ export class JobPool {
 			(msg: { ready?: boolean; id?: number; part?: unknown; ok?: boolean; result?: unknown; error?: Parameters<typeof rebuildError>[0] }) => {
 				if (msg.ready) {
 					slot.ready = true;
+					this.failedStarts = 0;
 					return this.next(slot);
 				}
 				const job = slot.job;
@@ -256,6 +262,14 @@ export class JobPool {
 		slot.worker.removeAllListeners('exit');
 		void slot.worker.terminate();
 		job?.reject(err);
+		// A worker that dies before it is ready (its code does not load) would be replaced forever while the
+		// queue waits: after a few in a row, the waiting jobs fail with the reason, and the next job tries again.
+		if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
+			const reason = err instanceof Error ? err.message : String(err);
+			for (const waiting of this.queue.splice(0)) waiting.reject(new Error(`job workers fail to start: ${reason}`));
+			this.failedStarts = 0;
+			return;
+		}
 		if (!this.closed && (this.queue.length > 0 || this.slots.length < this.options.size)) this.warm();
 	}
 }
