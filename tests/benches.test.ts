@@ -57,7 +57,18 @@ describe('benches at smoke size (core)', () => {
 	}, 620_000);
 
 	it('import: an OSM extract through the command line, beside osm2pgsql', async () => {
-		const r = await smokeBench('import', ['buildings', 'buildings_per_s', 'vs_osm2pgsql', 'peak_rss_mb', 'embedded_s'], { env: { DATABASE_URL: server } });
+		const keys = [
+			'buildings',
+			'buildings_per_s',
+			'vs_osm2pgsql',
+			'peak_rss_mb',
+			'embedded_s',
+			'embedded_peak_rss_mb',
+			'server_s',
+			'server_peak_rss_mb',
+			'osm2pgsql_s'
+		];
+		const r = await smokeBench('import', keys, { env: { DATABASE_URL: server } });
 		expect(r.buildings).toBe(3000);
 		expect(r.embedded_s).not.toBeNull();
 		if (!server) expect(r.vs_osm2pgsql).toBeNull();

@@ -25,6 +25,9 @@ describe('osmPbfBuildings', () => {
 		expect(features.length).toBe(whole.length);
 		expect(byId(features)).toEqual(byId(whole));
 		expect(whole.some((f) => String(f.id).startsWith('relation/'))).toBe(true);
+		// Ways in the file's order (the database numbers buildings in the order they come).
+		const ways = (fs: Feature[]) => fs.map((f) => String(f.id)).filter((id) => id.startsWith('way/'));
+		expect(ways(features)).toEqual(ways(whole));
 		expect(fractions.at(-1)).toBe(1);
 		expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
 	});

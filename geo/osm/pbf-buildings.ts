@@ -99,16 +99,13 @@ function closedWayPolygon(nodes: NodeStore, way: OsmWay): Feature | null {
 	return { type: 'Feature', id, properties: { ...way.tags, '@id': id }, geometry };
 }
 
-/** Building ways as features: directly where they are simple closed rings, through osmtogeojson otherwise. */
+/** Building ways as features, in the file's order: directly where they are simple closed rings, through osmtogeojson otherwise. */
 function wayFeatures(nodes: NodeStore, ways: OsmWay[]): Feature[] {
-	const direct: Feature[] = [];
-	const rest: OsmWay[] = [];
-	for (const way of ways) {
-		const f = closedWayPolygon(nodes, way);
-		if (f) direct.push(f);
-		else rest.push(way);
-	}
-	return rest.length ? [...direct, ...assemble(nodes, rest, (f) => String(f.id).startsWith('way/'))] : direct;
+	const direct = ways.map((way) => closedWayPolygon(nodes, way));
+	const rest = ways.filter((_, i) => !direct[i]);
+	if (rest.length === 0) return direct as Feature[];
+	const assembled = new Map(assemble(nodes, rest, (f) => String(f.id).startsWith('way/')).map((f) => [String(f.id), f]));
+	return ways.flatMap((way, i) => direct[i] ?? assembled.get(`way/${way.id}`) ?? []);
 }
 
 /** Features of these ways and relations with the nodes their ways use, through osmtogeojson; `keep` picks the ones wanted. */
