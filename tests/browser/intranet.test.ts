@@ -34,6 +34,28 @@ describe.skipIf(!hasChromium)('signing in on a plain-HTTP intranet address', () 
 
 	const bases = () => [`http://${HOST_NAME}:${port}`, `http://${lanAddress() ?? '127.0.0.2'}:${port}`];
 
+	it('keeps what was typed into the sign-in form before the page’s script ran (slow intranet)', async () => {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		// The app's scripts wait until the person has typed: as on a slow link.
+		let release!: () => void;
+		const typed = new Promise<void>((r) => (release = r));
+		await page.route('**/_app/immutable/**', async (route) => {
+			await typed;
+			await route.continue();
+		});
+		// Module scripts hold DOMContentLoaded back: wait for the form itself.
+		await page.goto(`${bases()[0]}/login`, { waitUntil: 'commit' });
+		await page.waitForSelector('[data-testid=login-form] button[type=submit]');
+		await page.fill('input[name=username]', 'leader');
+		await page.fill('input[name=password]', TEST_DEMO_PASSWORD);
+		release();
+		await page.waitForSelector('html[data-hydrated]');
+		expect(await page.inputValue('input[name=username]')).toBe('leader');
+		expect(await page.inputValue('input[name=password]')).toBe(TEST_DEMO_PASSWORD);
+		await context.close();
+	}, 120_000);
+
 	it.each([0, 1])(
 		'signs in through the form and uses the app (address %i: host name, then LAN address)',
 		async (i) => {
