@@ -31,7 +31,9 @@ export interface Kpi {
 	today: number;
 	inProgress: number;
 	overdue: number;
+	/** Cases due so far (the closure rates' denominator). */
 	due: number;
+	/** Of those, closed (the closure rate's numerator) and closed by their due time (the on-time rate's). */
 	closedOfDue: number;
 	onTime: number;
 	closureRate: number | null;

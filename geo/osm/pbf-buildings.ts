@@ -12,6 +12,8 @@ import { osmPbfBlocks } from './pbf';
 
 /** Ways assembled per osmtogeojson call: large enough to amortise it, small enough to stay a few MB. */
 const WAYS_PER_BATCH = 2000;
+/** Relations per call: each brings its member ways along. */
+const RELATIONS_PER_BATCH = 200;
 
 /** Node coordinates by id in typed arrays; ids are looked up by binary search once sorted. */
 export class NodeStore {
@@ -99,28 +101,35 @@ function closedWayPolygon(nodes: NodeStore, way: OsmWay): Feature | null {
 	return { type: 'Feature', id, properties: { ...way.tags, '@id': id }, geometry };
 }
 
-/** Building ways as features, in the file's order: directly where they are simple closed rings, through osmtogeojson otherwise. */
-function wayFeatures(nodes: NodeStore, ways: OsmWay[]): Feature[] {
+/**
+ * Building ways as features, in the file's order: directly where they are simple closed rings, through
+ * osmtogeojson otherwise. With `waiting`, a way missing a node goes there instead (its node may come
+ * later in a file not in the standard order).
+ */
+function wayFeatures(nodes: NodeStore, ways: OsmWay[], waiting?: OsmWay[]): Feature[] {
 	const direct = ways.map((way) => closedWayPolygon(nodes, way));
-	const rest = ways.filter((_, i) => !direct[i]);
-	if (rest.length === 0) return direct as Feature[];
+	const rest: OsmWay[] = [];
+	ways.forEach((way, i) => {
+		if (direct[i]) return;
+		if (waiting && way.nodes.some((id) => nodes.node(id) === null)) waiting.push(way);
+		else rest.push(way);
+	});
 	const assembled = new Map(assemble(nodes, rest, (f) => String(f.id).startsWith('way/')).map((f) => [String(f.id), f]));
 	return ways.flatMap((way, i) => direct[i] ?? assembled.get(`way/${way.id}`) ?? []);
 }
 
 /** Features of these ways and relations with the nodes their ways use, through osmtogeojson; `keep` picks the ones wanted. */
 function assemble(nodes: NodeStore, elements: OsmElement[], keep: (f: Feature) => boolean): Feature[] {
-	const seen = new Set<number>();
-	for (const way of elements.slice()) {
+	if (elements.length === 0) return [];
+	const used = new Map<number, OsmNode>();
+	for (const way of elements) {
 		if (way.type !== 'way') continue;
 		for (const id of way.nodes) {
-			if (seen.has(id)) continue;
-			seen.add(id);
-			const node = nodes.node(id);
-			if (node) elements.push(node);
+			const node = used.has(id) ? null : nodes.node(id);
+			if (node) used.set(id, node);
 		}
 	}
-	return osmElementsToGeoJSON(elements).features.filter((f) => keep(f) && isOsmBuilding(f));
+	return osmElementsToGeoJSON([...elements, ...used.values()]).features.filter((f) => keep(f) && isOsmBuilding(f));
 }
 
 /**
@@ -137,8 +146,6 @@ export async function* osmPbfBuildings(bytes: Uint8Array, limits: ArchiveLimits 
 	const wayBlocks = new Set<number>();
 	let pending: OsmWay[] = [];
 	const waiting: OsmWay[] = [];
-
-	const complete = (way: OsmWay) => way.nodes.every((id) => nodes.node(id) !== null);
 	for await (const block of osmPbfBlocks(bytes, limits)) {
 		for (const e of block.elements) {
 			if (e.type === 'node') nodes.add(e.id, e.lon, e.lat);
@@ -148,9 +155,9 @@ export async function* osmPbfBuildings(bytes: Uint8Array, limits: ArchiveLimits 
 			} else if (e.tags?.type === 'multipolygon' && isBuildingTag(e.tags)) relations.push(e);
 		}
 		if (pending.length >= WAYS_PER_BATCH) {
-			const ready = pending.filter((w) => complete(w) || (waiting.push(w), false));
+			const batch = pending;
 			pending = [];
-			yield { features: wayFeatures(nodes, ready), fraction: block.end / bytes.length };
+			yield { features: wayFeatures(nodes, batch, waiting), fraction: block.end / bytes.length };
 		}
 	}
 	const rest = [...waiting, ...pending];
@@ -167,8 +174,8 @@ export async function* osmPbfBuildings(bytes: Uint8Array, limits: ArchiveLimits 
 		for (const e of block.elements) if (e.type === 'way' && wanted.has(e.id)) members.set(e.id, e);
 	}
 	const isRelation = (f: Feature) => String(f.id).startsWith('relation/');
-	for (let i = 0; i < relations.length; i += WAYS_PER_BATCH / 10) {
-		const batch = relations.slice(i, i + WAYS_PER_BATCH / 10);
+	for (let i = 0; i < relations.length; i += RELATIONS_PER_BATCH) {
+		const batch = relations.slice(i, i + RELATIONS_PER_BATCH);
 		const ways = new Set(batch.flatMap((r) => r.members.flatMap((m) => (m.type === 'way' && members.has(m.ref) ? [members.get(m.ref)!] : []))));
 		yield { features: assemble(nodes, [...batch, ...ways], isRelation), fraction: 1 };
 	}

@@ -1,5 +1,5 @@
 // The wall screen's shapes the browser reads too (page data and the live answers); no server code here.
-import type { PeriodKpi } from '$geo/density';
+import type { Kpi, PeriodKpi } from '$geo/density';
 import type { BBox } from '../map/display-crs';
 import type { UnitFacts } from '../map/types';
 
@@ -43,18 +43,9 @@ export interface WallCase {
 	description: string | null;
 }
 
-export interface WallLive {
+/** The KPI strip's figures (geo/density's Kpi, without the all-time total) and what the wall lists beside them. */
+export interface WallLive extends Omit<Kpi, 'total'> {
 	at: string;
-	today: number;
-	inProgress: number;
-	overdue: number;
-	/** Cases due so far (the closure rates' denominator). */
-	due: number;
-	/** Of those, closed (the closure rate's numerator) and closed by their due time (the on-time rate's). */
-	closedOfDue: number;
-	onTime: number;
-	closureRate: number | null;
-	onTimeRate: number | null;
 	/** Cases reported in the last 7 days by category (largest first), and today. */
 	byCategory: { code: string; week: number; today: number }[];
 	byDay: PeriodKpi[];
