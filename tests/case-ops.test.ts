@@ -259,8 +259,8 @@ for (const engine of testEngines()) {
 			const step = (id: string, action: string, local: string, extra: Record<string, unknown> = {}) =>
 				takeStep(db, id, { action, reason: '测试', ...extra }, ['handle', 'send_back', 'postpone_request'].includes(action) ? worker : leader, at(local));
 			// Registered on the evening of 10-31 Beijing time (still 10-31 UTC+8, 15:40 UTC): the day boundary.
-			await step('RU-2', 'register', '2025-10-31T23:40:00');
-			await step('RU-1', 'register', '2025-10-30T09:30:00');
+			await step('RU-2', 'register', '2025-10-31T23:40:00', { urgent: true });
+			await step('RU-1', 'register', '2025-10-30T09:30:00', { urgent: true });
 			await step('RU-1', 'dispatch', '2025-10-30T10:00:00');
 			await step('RU-1', 'handle', '2025-10-30T15:00:00');
 			await step('RU-1', 'verify_fail', '2025-10-30T16:00:00');
@@ -278,7 +278,7 @@ for (const engine of testEngines()) {
 			await step('RU-4', 'register', '2025-11-03T12:00:00');
 			await step('RU-4', 'dispatch', '2025-11-03T12:10:00');
 			await step('RU-4', 'void', '2025-11-03T12:20:00');
-			await step('RU-5', 'register', '2025-11-04T08:30:00');
+			await step('RU-5', 'register', '2025-11-04T08:30:00', { urgent: true });
 			await step('RU-5', 'dispatch', '2025-11-04T08:40:00');
 
 			const periods = [
@@ -323,13 +323,94 @@ for (const engine of testEngines()) {
 				UPDATE case_ops SET closed_at = NULL WHERE case_id = (SELECT id FROM cases WHERE source_id = 'OPS-1');
 				DELETE FROM cases WHERE source_id = 'RU-2';
 				UPDATE cases SET status = 'closed' WHERE source_id = 'OPS-4';
+				UPDATE case_ops SET urgent = true WHERE case_id = (SELECT id FROM cases WHERE source_id = 'OPS-1');
+				UPDATE case_ops SET urgent = false WHERE case_id = (SELECT id FROM cases WHERE source_id = 'RU-5');
 			`);
 			await same('after plain SQL');
 			await db.exec(`DELETE FROM case_ops WHERE case_id = (SELECT id FROM cases WHERE source_id = 'RU-3')`);
 			await same('after a case_ops delete');
-			// The migration run again (forward-only, idempotent) rebuilds the same rollup.
-			await db.transaction((tx) => tx.exec(fs.readFileSync(path.join(import.meta.dirname, '../migrations/019_case_score_days.sql'), 'utf8')));
-			await same('after the migration ran again');
+			// The migrations run again (forward-only, idempotent) rebuild the same rollup.
+			for (const file of ['019_case_score_days.sql', '020_case_urgent_scores.sql'])
+				await db.transaction((tx) => tx.exec(fs.readFileSync(path.join(import.meta.dirname, '../migrations', file), 'utf8')));
+			await same('after the migrations ran again');
 		}, 120_000);
+
+		it('scores urgent cases on their own: counts (rollup = direct), rates with their denominators, a scheme item, the CSV', async () => {
+			const item = (id: string) => ({ id, category: 'environment', lon: 118.15, lat: 32.05, reported_at: '2025-12-01T08:50:00+08:00' });
+			await ingestCases(db, ['UR-1', 'UR-2', 'UR-3', 'UR-4'].map(item));
+			const step = (id: string, action: string, time: string, extra: Record<string, unknown> = {}) =>
+				takeStep(db, id, { action, ...extra }, action === 'handle' ? worker : leader, at(`2025-12-01T${time}:00`));
+			// UR-1 urgent: handled within its 2 clock hours (E0102), closed. UR-2 urgent: dispatched, never handled.
+			// UR-3 normal: handled within its working day, closed. UR-4 normal: registered, never dispatched.
+			await step('UR-1', 'register', '09:00', { urgent: true });
+			await step('UR-2', 'register', '09:00', { urgent: true });
+			await step('UR-3', 'register', '09:00', { urgent: false });
+			await step('UR-4', 'register', '09:00', { urgent: false });
+			for (const id of ['UR-1', 'UR-2', 'UR-3']) await step(id, 'dispatch', '09:10');
+			for (const id of ['UR-1', 'UR-3']) {
+				await step(id, 'handle', '09:40');
+				await step(id, 'verify_pass', '09:50');
+				await step(id, 'close', '10:00');
+			}
+			const now = at('2025-12-02T12:00:00');
+			const card = await buildScorecard(db, { level: 'grid', month: '2025-12' }, null, now);
+			const g2 = card.rows.find((r) => r.key === G2)!;
+			expect(g2.counts).toMatchObject({
+				registered: 4,
+				due: 3,
+				closed: 2,
+				closedOnTime: 2,
+				overdue: 2, // UR-2 past its handling deadline, UR-4 past its dispatch limit
+				urgentRegistered: 2,
+				urgentDue: 2,
+				urgentClosed: 1,
+				urgentClosedOnTime: 1,
+				urgentPostponed: 0,
+				urgentOverdue: 1
+			});
+			expect(g2.rates.urgentOnTimeClosureRate).toEqual({ value: 0.5, num: 1, den: 2 });
+			expect(g2.rates.urgentClosureRate).toEqual({ value: 0.5, num: 1, den: 2 });
+			expect(g2.rates.onTimeClosureRate).toEqual({ value: 2 / 3, num: 2, den: 3 });
+			// The rollup gives the direct count, for every level, before and after the deadline passes.
+			const month = { from: at('2025-12-01T00:00:00').getTime(), to: at('2026-01-01T00:00:00').getTime() };
+			for (const level of SCORE_LEVELS)
+				for (const asOf of [at('2025-12-01T10:30:00'), now])
+					expect(await scoreCounts(db, level, month, asOf, null), `${level} ${asOf.toISOString()}`).toEqual(
+						await scoreCountsDirect(db, level, month, asOf, null)
+					);
+			expect(card).toEqual(await buildScorecard(db, { level: 'grid', month: '2025-12' }, null, now, { direct: true }));
+
+			// A scheme with urgent items (an example, not a city's published figures).
+			await db.query(
+				`INSERT INTO case_score_schemes (id, name_zh, name_en, source, items, min_due) VALUES ('urgent_example', '紧急案件示例', 'Urgent example', '示例', $1::jsonb, 1)`,
+				[
+					JSON.stringify([
+						{ indicator: 'onTimeClosureRate', points: 50, target: 0.7, perPoint: 1 },
+						{ indicator: 'urgentOnTimeClosureRate', points: 10, target: 0.9, perPoint: 0.5 },
+						{ indicator: 'urgentOverdue', points: 5, perCase: 1 }
+					])
+				]
+			);
+			const urgent = await buildScorecard(db, { level: 'grid', month: '2025-12', scheme: 'urgent_example' }, null, now);
+			const row = urgent.rows.find((r) => r.key === G2)!;
+			// 按期 66.7 % (3.3 points short of 70 %) → 46.67; 紧急按期 50 % (40 points short of 90 %, 0.5 each) → 10 − 20 → 0; one urgent case overdue → 4.
+			expect(row.items.map((i) => [i.indicator, i.score])).toEqual([
+				['onTimeClosureRate', 46.67],
+				['urgentOnTimeClosureRate', 0],
+				['urgentOverdue', 4]
+			]);
+			expect(row.score).toBe(50.67);
+			expect(row.rank).toBe(1);
+
+			const csv = scorecardCsv(card);
+			const [header, ...lines] = csv.slice(1).split('\n');
+			const cols = header.split(',');
+			const g2Line = lines.find((l) => l.includes(G2))!.split(',');
+			const cell = (name: string) => g2Line[cols.indexOf(name)];
+			expect(cell('紧急立案数 / urgent registered')).toBe('2');
+			expect(cell('紧急案件超期数 / urgent overdue')).toBe('1');
+			expect(cell('紧急案件按期结案率 % / Urgent on-time closure rate %')).toBe('50');
+			expect(cell('紧急案件按期结案率分母（紧急应结案数 − 紧急缓办数）/ denominator (urgent due − urgent postponed)')).toBe('2');
+		});
 	});
 }

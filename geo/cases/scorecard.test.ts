@@ -39,6 +39,12 @@ describe('rates', () => {
 		expect(r.timelyRegistrationRate.value).toBe(0.95);
 		expect(r.timelyDispatchRate.value).toBe(1);
 	});
+	it('urgent cases on their own: 紧急按期结案率 = 紧急按期结案数 ÷ (紧急应结案数 − 紧急缓办数), 紧急结案率 = 紧急结案数 ÷ 紧急应结案数', () => {
+		const r = rates(counts({ due: 50, closed: 45, closedOnTime: 40, urgentDue: 10, urgentPostponed: 2, urgentClosed: 9, urgentClosedOnTime: 6 }));
+		expect(r.urgentOnTimeClosureRate).toEqual({ value: 0.75, num: 6, den: 8 });
+		expect(r.urgentClosureRate).toEqual({ value: 0.9, num: 9, den: 10 });
+		expect(rates(counts({ due: 5, closed: 5 })).urgentClosureRate).toEqual({ value: null, num: 0, den: 0 });
+	});
 	it('no denominator → no rate (null), not 0 and not 100 %', () => {
 		expect(rates(EMPTY_COUNTS).closureRate).toEqual({ value: null, num: 0, den: 0 });
 	});
@@ -54,6 +60,20 @@ describe('score', () => {
 	it('never below 0 nor above the item’s points; nothing due is not held against a unit', () => {
 		expect(score(counts({ due: 10, closed: 0, reworked: 100 }), JINHUA).items.map((i) => i.score)).toEqual([0, 0, 0]);
 		expect(score(EMPTY_COUNTS, JINHUA).score).toBe(75);
+	});
+	it('scores urgent items as any rate or count item (a scheme of the city’s own; no urgent case due costs nothing)', () => {
+		const scheme: ScoreScheme = {
+			...JINHUA,
+			items: [
+				{ indicator: 'urgentOnTimeClosureRate', points: 10, target: 0.95, perPoint: 0.5 },
+				{ indicator: 'urgentOverdue', points: 5, perCase: 1 }
+			]
+		};
+		// 紧急按期 80 % (15 points under 95 % → −7.5), two urgent cases overdue (−2)
+		expect(score(counts({ urgentDue: 5, urgentClosed: 5, urgentClosedOnTime: 4, urgentOverdue: 2 }), checkScheme(scheme)).items.map((i) => i.score)).toEqual([
+			2.5, 3
+		]);
+		expect(score(EMPTY_COUNTS, scheme).score).toBe(15);
 	});
 	it('refuses unknown indicators and negative numbers', () => {
 		expect(() => checkScheme({ ...JINHUA, items: [{ indicator: 'bogus' as never, points: 1 }] })).toThrow(SchemeError);

@@ -30,6 +30,14 @@ export interface ScoreCounts {
 	overdue: number;
 	/** 作废数. */
 	voided: number;
+	/** 紧急案件 (urgent cases, `case_ops.urgent`): registered (voided ones included), and the figures above of those only —
+	 * 紧急应结案数, 紧急结案数, 紧急按期结案数, 紧急缓办数, 紧急案件超期数 — with the same definitions. */
+	urgentRegistered: number;
+	urgentDue: number;
+	urgentClosed: number;
+	urgentClosedOnTime: number;
+	urgentPostponed: number;
+	urgentOverdue: number;
 }
 
 export const EMPTY_COUNTS: ScoreCounts = {
@@ -45,12 +53,26 @@ export const EMPTY_COUNTS: ScoreCounts = {
 	reworked: 0,
 	reworked3: 0,
 	overdue: 0,
-	voided: 0
+	voided: 0,
+	urgentRegistered: 0,
+	urgentDue: 0,
+	urgentClosed: 0,
+	urgentClosedOnTime: 0,
+	urgentPostponed: 0,
+	urgentOverdue: 0
 };
 
-export const RATE_KEYS = ['onTimeClosureRate', 'closureRate', 'reworkRate', 'timelyRegistrationRate', 'timelyDispatchRate'] as const;
+export const RATE_KEYS = [
+	'onTimeClosureRate',
+	'closureRate',
+	'reworkRate',
+	'timelyRegistrationRate',
+	'timelyDispatchRate',
+	'urgentOnTimeClosureRate',
+	'urgentClosureRate'
+] as const;
 export type RateKey = (typeof RATE_KEYS)[number];
-export const COUNT_KEYS = ['overdue', 'reworked', 'reworked3'] as const;
+export const COUNT_KEYS = ['overdue', 'reworked', 'reworked3', 'urgentOverdue'] as const;
 export type CountKey = (typeof COUNT_KEYS)[number];
 
 export interface Rate {
@@ -83,7 +105,23 @@ export const RATE_DEFINITIONS: Record<
 		denZh: '立案数',
 		denEn: 'registered'
 	},
-	timelyDispatchRate: { zh: '及时派遣率', en: 'Timely dispatch rate', num: 'dispatchedOnTime', den: (c) => c.dispatched, denZh: '派遣数', denEn: 'dispatched' }
+	timelyDispatchRate: { zh: '及时派遣率', en: 'Timely dispatch rate', num: 'dispatchedOnTime', den: (c) => c.dispatched, denZh: '派遣数', denEn: 'dispatched' },
+	urgentOnTimeClosureRate: {
+		zh: '紧急案件按期结案率',
+		en: 'Urgent on-time closure rate',
+		num: 'urgentClosedOnTime',
+		den: (c) => c.urgentDue - c.urgentPostponed,
+		denZh: '紧急应结案数 − 紧急缓办数',
+		denEn: 'urgent due − urgent postponed'
+	},
+	urgentClosureRate: {
+		zh: '紧急案件结案率',
+		en: 'Urgent closure rate',
+		num: 'urgentClosed',
+		den: (c) => c.urgentDue,
+		denZh: '紧急应结案数',
+		denEn: 'urgent due'
+	}
 };
 
 export function rates(c: ScoreCounts): Record<RateKey, Rate> {

@@ -8,10 +8,19 @@
 // case of the period scanned) with the ratio, on the embedded engine and on PostgreSQL (BENCH_DATABASE_URL
 // or DATABASE_URL; own schema, dropped afterwards); the two must give the same scorecards (`same`). Also
 // due-time computations per second on the seeded calendar.
+// Then the rollup triggers' cost on the write path, in the same database at its full size: cases
+// ingested through the API's ingestCases and taken through 立案 → 派遣 → 处置 → 核查 → 结案 by takeStep,
+// in rounds alternately with the rollup's triggers enabled and disabled (ALTER TABLE … DISABLE
+// TRIGGER, this bench's own database; order with, without, without, with…), the ratio of the means.
 // Ends with RESULT {"pglite": {scorecard_month_ms, scorecard_year_ms, scorecard_month_direct_ms,
-// scorecard_year_direct_ms, year_speedup, same, …}, "postgres": {…}, "due_calc_per_s", "same"}.
+// scorecard_year_direct_ms, year_speedup, same, step_ms, step_ms_no_rollup, rollup_overhead_ratio,
+// ingest_ms_per_1000, ingest_ms_per_1000_no_rollup, ingest_overhead_ratio, …}, "postgres": {…},
+// "due_calc_per_s", "rollup_overhead_ratio" (the highest of the engines measured), "same"}.
 import { openDb, type Db } from '../../src/lib/server/db';
+import { ingestCases } from '../../src/lib/server/cases';
+import { takeStep } from '../../src/lib/server/cases/ops';
 import { buildScorecard } from '../../src/lib/server/cases/scorecard';
+import { ROLE_CAPABILITIES, type Principal } from '../../src/lib/auth/capabilities';
 import { loadCalendar } from '../../src/lib/server/cases/taxonomy';
 import { addWorkingTime, type LimitUnit } from '$geo/cases/worktime';
 
@@ -117,14 +126,114 @@ async function measure(db: Db, engine: string) {
 	out.scorecard_year_direct_ms = Math.max(ms('grid_year_direct_ms'), ms('worker_year_direct_ms'));
 	out.year_speedup = Math.round((ms('scorecard_year_direct_ms') / Math.max(1, ms('scorecard_year_ms'))) * 10) / 10;
 	out.same = same;
+	Object.assign(out, await rollupOverhead(db));
 	console.log(
 		`${engine}: ${N} cases seeded in ${out.seed_s} s (${out.rollup_rows} rollup rows); rollup: month ${out.scorecard_month_ms} ms, year ${out.scorecard_year_ms} ms ` +
 			`(grid ${out.grid_month_ms}/${out.grid_year_ms}, worker ${out.worker_month_ms}/${out.worker_year_ms}); ` +
 			`direct: month ${out.scorecard_month_direct_ms} ms, year ${out.scorecard_year_direct_ms} ms ` +
 			`(grid ${out.grid_month_direct_ms}/${out.grid_year_direct_ms}, worker ${out.worker_month_direct_ms}/${out.worker_year_direct_ms}); ` +
-			`year ×${out.year_speedup} faster; same scorecards: ${same}; ${out.units_month} grids scored`
+			`year ×${out.year_speedup} faster; same scorecards: ${same}; ${out.units_month} grids scored; ` +
+			`a step ${out.step_ms} ms with the rollup's triggers, ${out.step_ms_no_rollup} ms without (×${out.rollup_overhead_ratio}); ` +
+			`ingest ${out.ingest_ms_per_1000} ms per 1,000 cases with, ${out.ingest_ms_per_1000_no_rollup} ms without (×${out.ingest_overhead_ratio})`
 	);
 	return out;
+}
+
+/** The rollup's statement triggers (migrations/019_case_score_days.sql). */
+const ROLLUP_TRIGGERS: [table: string, triggers: string[]][] = [
+	['case_ops', ['case_ops_counted_insert', 'case_ops_counted_update', 'case_ops_counted_delete', 'case_ops_counted_truncate']],
+	['cases', ['cases_ops_counted_insert', 'cases_ops_counted_update', 'cases_ops_counted_delete', 'cases_ops_counted_truncate']]
+];
+const setRollupTriggers = async (db: Db, on: boolean) => {
+	for (const [table, triggers] of ROLLUP_TRIGGERS)
+		await db.exec(`ALTER TABLE ${table} ${triggers.map((t) => `${on ? 'ENABLE' : 'DISABLE'} TRIGGER ${t}`).join(', ')}`);
+};
+
+/**
+ * The write path with and without the rollup's triggers: per round, `ingest` cases through ingestCases
+ * (batches of 500) and `steps` of them from 立案 to 结案 (five steps each, one worker per grid as
+ * assignee), rounds alternating after one not counted. Leaves the triggers enabled; the rollup misses the cases written
+ * without them (this database is dropped afterwards).
+ */
+async function rollupOverhead(db: Db): Promise<Record<string, number>> {
+	const rounds = 4;
+	const ingest = smoke ? 100 : 2000;
+	const steps = smoke ? 4 : 50;
+	const grids = 20;
+	const admin: Principal = {
+		kind: 'user',
+		id: 0,
+		name: 'bench',
+		displayName: 'bench',
+		role: 'admin',
+		capabilities: [...ROLE_CAPABILITIES.admin],
+		units: ['*']
+	};
+	// Grid workers of the first grids, so registration assigns them (the worker rows of the rollup are written too).
+	await db.query(
+		`INSERT INTO users (username, display_name, role, password_hash)
+		 SELECT 'w' || g, 'w' || g, 'worker', 'x' FROM (SELECT '320100' || lpad((i / 500)::text, 3, '0') || lpad(((i / 50) % 10)::text, 3, '0') || lpad((i % 50)::text, 3, '0') AS g
+		 FROM generate_series(0, $1::int - 1) i) x ON CONFLICT DO NOTHING`,
+		[grids]
+	);
+	await db.query(
+		`INSERT INTO user_jurisdictions (user_id, unit_code) SELECT id, substring(username FROM 2) FROM users WHERE username LIKE 'w320100%' ON CONFLICT DO NOTHING`
+	);
+	const time = { with: { step: 0, ingest: 0 }, without: { step: 0, ingest: 0 } };
+	const reported = Date.parse('2025-12-20T09:00:00+08:00');
+	// Round -1 warms up (plans, caches) and is not counted.
+	for (let round = -1; round < rounds; round++) {
+		const mode = round < 0 || round % 4 === 0 || round % 4 === 3 ? 'with' : 'without';
+		const count = round >= 0;
+		await setRollupTriggers(db, mode === 'with');
+		try {
+			const ids = Array.from({ length: ingest }, (_, k) => `OVH-${round}-${k}`);
+			let t = performance.now();
+			for (let k = 0; k < ids.length; k += 500) {
+				const r = await ingestCases(
+					db,
+					ids
+						.slice(k, k + 500)
+						.map((id, j) => ({ id, category: 'environment', lon: 118.7 + j * 1e-4, lat: 32.0, reported_at: new Date(reported).toISOString() }))
+				);
+				if (r.errors.length) throw new Error(`ingest refused ${r.errors.length} cases: ${JSON.stringify(r.errors[0])}`);
+			}
+			if (count) time[mode].ingest += performance.now() - t;
+			// The cases lie outside the bench's (absent) boundaries: give the stepped ones a grid.
+			await db.query(
+				`UPDATE cases SET grid_code = g, community_code = left(g, 12), subdistrict_code = left(g, 9)
+				 FROM (SELECT k, '320100' || lpad(((k % $3) / 500)::text, 3, '0') || lpad((((k % $3) / 50) % 10)::text, 3, '0') || lpad(((k % $3) % 50)::text, 3, '0') AS g
+					FROM generate_series(0, $2::int - 1) k) x
+				 WHERE source_id = $1 || k`,
+				[`OVH-${round}-`, steps, grids]
+			);
+			t = performance.now();
+			for (let k = 0; k < steps; k++) {
+				const id = ids[k];
+				const at = (min: number) => new Date(reported + (10 + min) * 60_000);
+				await takeStep(db, id, { action: 'register' }, admin, at(0));
+				await takeStep(db, id, { action: 'dispatch' }, admin, at(5));
+				await takeStep(db, id, { action: 'handle' }, admin, at(60));
+				await takeStep(db, id, { action: 'verify_pass' }, admin, at(70));
+				await takeStep(db, id, { action: 'close' }, admin, at(80));
+			}
+			if (count) time[mode].step += performance.now() - t;
+		} finally {
+			await setRollupTriggers(db, true);
+		}
+	}
+	const half = rounds / 2;
+	const stepMs = (m: 'with' | 'without') => Math.round((time[m].step / (half * steps * 5)) * 100) / 100;
+	const ingestMs = (m: 'with' | 'without') => Math.round((time[m].ingest / (half * ingest)) * 1000);
+	const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 1e-9)) * 100) / 100;
+	return {
+		step_ms: stepMs('with'),
+		step_ms_no_rollup: stepMs('without'),
+		rollup_overhead_ratio: ratio(time.with.step, time.without.step),
+		ingest_ms_per_1000: ingestMs('with'),
+		ingest_ms_per_1000_no_rollup: ingestMs('without'),
+		ingest_overhead_ratio: ratio(time.with.ingest, time.without.ingest)
+	};
 }
 
 async function dueCalcPerSecond(db: Db): Promise<number> {
@@ -166,6 +275,8 @@ if (serverUrl && only !== 'pglite') {
 		await admin.close();
 	}
 } else console.log('(no BENCH_DATABASE_URL / DATABASE_URL: the server engine is not measured)');
+const ratios = [result.pglite, result.postgres].filter(Boolean).map((r) => (r as { rollup_overhead_ratio: number }).rollup_overhead_ratio);
+result.rollup_overhead_ratio = ratios.length ? Math.max(...ratios) : null;
 // Both methods gave the same scorecards on every engine measured (the bench fails otherwise).
 result.same = [result.pglite, result.postgres].every((r) => !r || (r as { same: boolean }).same);
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -69,8 +69,11 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		expect(table).toMatch(/合计\s+6\s+3\s+3\s+0/);
 		expect(table).toContain('3/3'); // closure: closed / due
 		expect(table).toContain('1/4'); // rework: one of four handled
+		expect(table).toContain('紧急按期结案率'); // the urgent cases' own figures (none urgent here: 0 of 0, "—")
+		expect(table).toContain('紧急案件超期数');
 		const text = await page.locator('main').innerText();
 		expect(text).toContain('按期结案率 = 按期结案数 ÷（应结案数 − 缓办数）');
+		expect(text).toContain('紧急按期结案率 = 紧急按期结案数 ÷（紧急应结案数 − 紧急缓办数）');
 		expect(text).toContain('金华市区数字化城市管理工作考核细则');
 		await page.screenshot({ path: '/tmp/gridatlas-scorecard.png', fullPage: true });
 		await page.emulateMedia({ media: 'print' });
@@ -90,6 +93,7 @@ describe.skipIf(!hasChromium)('case scorecards', () => {
 		const csv = bytes.toString('utf8');
 		expect(csv.startsWith('\ufeff排名 / rank,')).toBe(true);
 		expect(csv).toContain('合计 / total');
+		expect(csv).toContain('紧急案件超期数 / urgent overdue');
 		await page.goto(`${app.url}/cases/scorecard?level=worker&lang=zh`);
 		expect(await page.getByTestId('scorecard').innerText()).toMatch(/合计/);
 	});

@@ -43,6 +43,12 @@ export const caseOpsZh = {
 	'score.rate.reworkRate': '返工率',
 	'score.rate.timelyRegistrationRate': '及时立案率',
 	'score.rate.timelyDispatchRate': '及时派遣率',
+	'score.rate.urgentOnTimeClosureRate': '紧急按期结案率',
+	'score.rate.urgentClosureRate': '紧急结案率',
+	'score.urgentOverdue': '紧急案件超期数',
+	'score.ofUrgent': '紧急 {n} 件',
+	'score.def.urgent':
+		'紧急案件（立案时定为紧急）单独计分：紧急按期结案率 = 紧急按期结案数 ÷（紧急应结案数 − 紧急缓办数）；紧急结案率 = 紧急结案数 ÷ 紧急应结案数；紧急案件超期数按超期案件数的定义只计紧急案件。',
 	'caseops.loading': '正在读取案件…',
 	'caseops.notFound': '找不到此案件（可能不在您的辖区）',
 	'caseops.id': '案件编号',
@@ -101,7 +107,20 @@ export const caseOpsZh = {
 	'taxonomy.save': '保存',
 	'taxonomy.saved': '小类 {code} 已保存',
 	'taxonomy.categories': '事件类别对应的小类',
-	'taxonomy.unmapped': '未对应（立案时归入“其他”）'
+	'taxonomy.unmapped': '未对应（立案时归入“其他”）',
+	'taxonomy.mapping.save': '保存对应关系',
+	'taxonomy.mapping.saved': '对应关系已保存（{n} 个类别有变化）',
+	'taxonomy.departments': '责任部门',
+	'taxonomy.dept.code': '编码',
+	'taxonomy.dept.nameZh': '中文名称',
+	'taxonomy.dept.nameEn': '英文名称',
+	'taxonomy.dept.subclasses': '派往此部门的小类',
+	'taxonomy.dept.rename': '改名',
+	'taxonomy.dept.delete': '删除',
+	'taxonomy.dept.add': '添加部门',
+	'taxonomy.dept.addHint': '新部门：编码用小写字母、数字和下划线，添加后不能改',
+	'taxonomy.dept.saved': '部门 {code} 已保存',
+	'taxonomy.dept.deleted': '部门 {code} 已删除'
 } as const;
 
 export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
@@ -149,6 +168,12 @@ export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
 	'score.rate.reworkRate': 'Rework',
 	'score.rate.timelyRegistrationRate': 'Timely registration',
 	'score.rate.timelyDispatchRate': 'Timely dispatch',
+	'score.rate.urgentOnTimeClosureRate': 'Urgent on-time closure',
+	'score.rate.urgentClosureRate': 'Urgent closure',
+	'score.urgentOverdue': 'Urgent overdue',
+	'score.ofUrgent': 'of {n} urgent',
+	'score.def.urgent':
+		'Urgent cases (made urgent at registration) are scored on their own: urgent on-time closure rate = urgent closed on time ÷ (urgent due − urgent postponed); urgent closure rate = urgent closed ÷ urgent due; urgent overdue counts the overdue cases that are urgent.',
 	'caseops.loading': 'Reading the case…',
 	'caseops.notFound': 'Case not found (it may lie outside your jurisdiction)',
 	'caseops.id': 'Case id',
@@ -208,5 +233,18 @@ export const caseOpsEn: Record<keyof typeof caseOpsZh, string> = {
 	'taxonomy.save': 'Save',
 	'taxonomy.saved': 'Subclass {code} saved',
 	'taxonomy.categories': 'Subclass of each case category',
-	'taxonomy.unmapped': 'none (registered as "other")'
+	'taxonomy.unmapped': 'none (registered as "other")',
+	'taxonomy.mapping.save': 'Save the mapping',
+	'taxonomy.mapping.saved': 'Mapping saved ({n} categories changed)',
+	'taxonomy.departments': 'Departments',
+	'taxonomy.dept.code': 'Code',
+	'taxonomy.dept.nameZh': 'Chinese name',
+	'taxonomy.dept.nameEn': 'English name',
+	'taxonomy.dept.subclasses': 'Subclasses dispatched here',
+	'taxonomy.dept.rename': 'Rename',
+	'taxonomy.dept.delete': 'Delete',
+	'taxonomy.dept.add': 'Add department',
+	'taxonomy.dept.addHint': 'New department: lowercase letters, digits and underscores; the code cannot change later',
+	'taxonomy.dept.saved': 'Department {code} saved',
+	'taxonomy.dept.deleted': 'Department {code} deleted'
 };

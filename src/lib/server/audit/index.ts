@@ -43,6 +43,9 @@ export const AUDIT_ENTITIES = [
 	'api_tokens',
 	'cases',
 	'plan_revisions',
+	'case_departments',
+	'case_subclasses',
+	'case_categories',
 	'bulk_load'
 ];
 

@@ -22,13 +22,19 @@ const LEVEL_KEY: Record<ScoreLevel, string> = {
 
 // $3 = the time of evaluation. `d.due`: 应结案 (see geo/cases/scorecard ScoreCounts).
 const DUE_SQL = 'CROSS JOIN LATERAL (SELECT o.voided_at IS NULL AND (o.closed_at <= $3 OR o.handle_due_at <= $3) AS due) d';
-const TIMED_SQL = `
-	count(*) FILTER (WHERE d.due)::int AS due,
-	count(*) FILTER (WHERE d.due AND o.closed_at <= $3)::int AS closed,
-	count(*) FILTER (WHERE d.due AND o.closed_at <= $3 AND o.postponement IS DISTINCT FROM 'approved' AND o.handled_at <= o.handle_due_at)::int AS "closedOnTime",
-	count(*) FILTER (WHERE d.due AND o.postponement = 'approved')::int AS postponed,
-	count(*) FILTER (WHERE o.voided_at IS NULL AND (o.late OR coalesce(o.handled_at, $3) > o.handle_due_at
-		OR (o.closed_at IS NULL AND o.stage_due_at < $3)))::int AS overdue`;
+/** The time-dependent counts, of every case (prefix '') or of the urgent ones ('urgent'). */
+const timedSql = (prefix: '' | 'urgent') => {
+	const u = prefix ? ' AND o.urgent' : '';
+	const as = (name: string) => `"${prefix ? prefix + name[0].toUpperCase() + name.slice(1) : name}"`;
+	return `
+	count(*) FILTER (WHERE d.due${u})::int AS ${as('due')},
+	count(*) FILTER (WHERE d.due${u} AND o.closed_at <= $3)::int AS ${as('closed')},
+	count(*) FILTER (WHERE d.due${u} AND o.closed_at <= $3 AND o.postponement IS DISTINCT FROM 'approved' AND o.handled_at <= o.handle_due_at)::int AS ${as('closedOnTime')},
+	count(*) FILTER (WHERE d.due${u} AND o.postponement = 'approved')::int AS ${as('postponed')},
+	count(*) FILTER (WHERE o.voided_at IS NULL${u} AND (o.late OR coalesce(o.handled_at, $3) > o.handle_due_at
+		OR (o.closed_at IS NULL AND o.stage_due_at < $3)))::int AS ${as('overdue')}`;
+};
+const TIMED_SQL = `${timedSql('')},${timedSql('urgent')}`;
 
 const COUNT_SQL = `
 	count(*)::int AS registered,
@@ -38,7 +44,8 @@ const COUNT_SQL = `
 	count(o.handled_at)::int AS handled,
 	count(*) FILTER (WHERE o.rework_count > 0)::int AS reworked,
 	count(*) FILTER (WHERE o.rework_count >= 3)::int AS reworked3,
-	count(o.voided_at)::int AS voided,${TIMED_SQL}`;
+	count(o.voided_at)::int AS voided,
+	count(*) FILTER (WHERE o.urgent)::int AS "urgentRegistered",${TIMED_SQL}`;
 
 const workerJoin = (level: ScoreLevel) => (level === 'worker' ? 'CROSS JOIN LATERAL unnest(o.assignees) AS w(worker)' : '');
 
@@ -95,24 +102,66 @@ const ROLLUP_KEY: Record<ScoreLevel, string> = {
 	worker: 'r.worker'
 };
 
-interface RollupRow extends Omit<ScoreCounts, 'due' | 'closed' | 'closedOnTime' | 'postponed' | 'overdue'> {
-	key: string | null;
+/** The time-dependent counts (every case's, then the urgent ones'): the rollup keeps them for settled cases only. */
+const TIMED_KEYS = [
+	'due',
+	'closed',
+	'closedOnTime',
+	'postponed',
+	'overdue',
+	'urgentDue',
+	'urgentClosed',
+	'urgentClosedOnTime',
+	'urgentPostponed',
+	'urgentOverdue'
+] as const;
+type Timed = Pick<ScoreCounts, (typeof TIMED_KEYS)[number]>;
+
+/** What the rollup holds for settled cases (closed and handled, not voided), all and urgent. */
+interface Settled {
 	settled: number;
 	settledOnTime: number;
 	settledPostponed: number;
 	settledOverdue: number;
+	urgentSettled: number;
+	urgentSettledOnTime: number;
+	urgentSettledPostponed: number;
+	urgentSettledOverdue: number;
 }
+type RollupRow = Omit<ScoreCounts, keyof Timed> & Settled & { key: string | null };
 
-type Settled = Pick<RollupRow, 'settled' | 'settledOnTime' | 'settledPostponed' | 'settledOverdue'>;
-type Timed = Pick<ScoreCounts, 'due' | 'closed' | 'closedOnTime' | 'postponed' | 'overdue'>;
+// What the rollup holds for a settled case: the migrations' settled_* and urgent_settled_* columns, the same conditions.
+const settledSql = (prefix: '' | 'urgent') => {
+	const u = prefix ? ' AND o.urgent' : '';
+	const as = (name: string) => `"${prefix ? prefix + name[0].toUpperCase() + name.slice(1) : name}"`;
+	return `
+	count(*) FILTER (WHERE s.settled${u})::int AS ${as('settled')},
+	count(*) FILTER (WHERE s.settled${u} AND o.postponement IS DISTINCT FROM 'approved' AND o.handled_at <= o.handle_due_at)::int AS ${as('settledOnTime')},
+	count(*) FILTER (WHERE s.settled${u} AND o.postponement = 'approved')::int AS ${as('settledPostponed')},
+	count(*) FILTER (WHERE s.settled${u} AND (o.late OR o.handled_at > o.handle_due_at))::int AS ${as('settledOverdue')}`;
+};
+const SETTLED_SQL = `${settledSql('')},${settledSql('urgent')}`;
 
-// What the rollup holds for a settled case (closed and handled, not voided): the migration's
-// settled_* columns, the same conditions.
-const SETTLED_SQL = `
-	count(*) FILTER (WHERE s.settled)::int AS settled,
-	count(*) FILTER (WHERE s.settled AND o.postponement IS DISTINCT FROM 'approved' AND o.handled_at <= o.handle_due_at)::int AS "settledOnTime",
-	count(*) FILTER (WHERE s.settled AND o.postponement = 'approved')::int AS "settledPostponed",
-	count(*) FILTER (WHERE s.settled AND (o.late OR o.handled_at > o.handle_due_at))::int AS "settledOverdue"`;
+/** The rollup's columns and the counts they sum into. */
+const ROLLUP_COLUMNS: [column: string, as: keyof RollupRow][] = [
+	['registered', 'registered'],
+	['registered_on_time', 'registeredOnTime'],
+	['dispatched', 'dispatched'],
+	['dispatched_on_time', 'dispatchedOnTime'],
+	['handled', 'handled'],
+	['reworked', 'reworked'],
+	['reworked3', 'reworked3'],
+	['voided', 'voided'],
+	['urgent', 'urgentRegistered'],
+	['settled', 'settled'],
+	['settled_on_time', 'settledOnTime'],
+	['settled_postponed', 'settledPostponed'],
+	['settled_overdue', 'settledOverdue'],
+	['urgent_settled', 'urgentSettled'],
+	['urgent_settled_on_time', 'urgentSettledOnTime'],
+	['urgent_settled_postponed', 'urgentSettledPostponed'],
+	['urgent_settled_overdue', 'urgentSettledOverdue']
+];
 
 /**
  * Counts per unit of `level` for cases registered in [from, to), evaluated at `asOf`, inside `scope`:
@@ -129,16 +178,10 @@ export async function scoreCounts(q: Queryable, level: ScoreLevel, period: Count
 	const rollupParams: unknown[] = [lead[0], lead[1], trail[0], trail[1], months[0], months[1]];
 	const rollupWhere = caseScopeSql(scope, rollupParams, 'r.');
 	const cols = (table: string, range: string) =>
-		`SELECT ${ROLLUP_KEY[level]} AS key, r.registered, r.registered_on_time, r.dispatched, r.dispatched_on_time, r.handled, r.reworked, r.reworked3, r.voided,
-			r.settled, r.settled_on_time, r.settled_postponed, r.settled_overdue
-		 FROM ${table} r WHERE ${range}${rollupWhere}`;
-	const sum = (column: string, as: string) => `sum(${column})::int AS "${as}"`;
+		`SELECT ${ROLLUP_KEY[level]} AS key, ${ROLLUP_COLUMNS.map(([c]) => `r.${c}`).join(', ')} FROM ${table} r WHERE ${range}${rollupWhere}`;
 	const worker = level === 'worker' ? '_worker' : '';
 	const rollup = q.query<RollupRow>(
-		`SELECT key, ${sum('registered', 'registered')}, ${sum('registered_on_time', 'registeredOnTime')},
-			${sum('dispatched', 'dispatched')}, ${sum('dispatched_on_time', 'dispatchedOnTime')}, ${sum('handled', 'handled')},
-			${sum('reworked', 'reworked')}, ${sum('reworked3', 'reworked3')}, ${sum('voided', 'voided')}, ${sum('settled', 'settled')},
-			${sum('settled_on_time', 'settledOnTime')}, ${sum('settled_postponed', 'settledPostponed')}, ${sum('settled_overdue', 'settledOverdue')}
+		`SELECT key, ${ROLLUP_COLUMNS.map(([c, as]) => `sum(${c})::int AS "${as}"`).join(', ')}
 		 FROM (
 			${cols(`case_score${worker}_days`, '((r.day >= $1::date AND r.day < $2::date) OR (r.day >= $3::date AND r.day < $4::date))')}
 			UNION ALL
@@ -168,20 +211,22 @@ export async function scoreCounts(q: Queryable, level: ScoreLevel, period: Count
 	);
 	const [rows, open] = await Promise.all([rollup, live]);
 	const openBy = new Map(open.map(({ key, ...x }) => [key ?? '', x]));
-	const none: Timed & Settled = {
-		due: 0,
-		closed: 0,
-		closedOnTime: 0,
-		postponed: 0,
-		overdue: 0,
-		settled: 0,
-		settledOnTime: 0,
-		settledPostponed: 0,
-		settledOverdue: 0
-	};
+	const none = Object.fromEntries([...TIMED_KEYS, ...ROLLUP_COLUMNS.map(([, as]) => as)].map((k) => [k, 0])) as unknown as Timed & Settled;
 	const out = new Map<string, ScoreCounts>();
-	for (const { key, settled, settledOnTime, settledPostponed, settledOverdue, ...state } of rows) {
+	for (const {
+		key,
+		settled,
+		settledOnTime,
+		settledPostponed,
+		settledOverdue,
+		urgentSettled,
+		urgentSettledOnTime,
+		urgentSettledPostponed,
+		urgentSettledOverdue,
+		...state
+	} of rows) {
 		const o = openBy.get(key ?? '') ?? none;
+		// The settled cases as rolled up, less those the live read counted (closed after asOf), plus the live read.
 		out.set(key ?? '', {
 			...EMPTY_COUNTS,
 			...state,
@@ -189,7 +234,12 @@ export async function scoreCounts(q: Queryable, level: ScoreLevel, period: Count
 			closed: settled - o.settled + o.closed,
 			closedOnTime: settledOnTime - o.settledOnTime + o.closedOnTime,
 			postponed: settledPostponed - o.settledPostponed + o.postponed,
-			overdue: settledOverdue - o.settledOverdue + o.overdue
+			overdue: settledOverdue - o.settledOverdue + o.overdue,
+			urgentDue: urgentSettled - o.urgentSettled + o.urgentDue,
+			urgentClosed: urgentSettled - o.urgentSettled + o.urgentClosed,
+			urgentClosedOnTime: urgentSettledOnTime - o.urgentSettledOnTime + o.urgentClosedOnTime,
+			urgentPostponed: urgentSettledPostponed - o.urgentSettledPostponed + o.urgentPostponed,
+			urgentOverdue: urgentSettledOverdue - o.urgentSettledOverdue + o.urgentOverdue
 		});
 	}
 	return out;

@@ -9,12 +9,20 @@ import type { CaseClass, CaseDepartment, CaseSubclass, StageLimits, Taxonomy } f
 
 export class TaxonomyError extends GridAtlasError {
 	constructor(
-		readonly code: 'bad_limits' | 'unknown_subclass' | 'unknown_department' | 'bad_calendar',
+		readonly code:
+			| 'bad_limits'
+			| 'unknown_subclass'
+			| 'unknown_department'
+			| 'bad_calendar'
+			| 'unknown_category'
+			| 'bad_department'
+			| 'duplicate_department'
+			| 'department_in_use',
 		readonly zh: string,
 		readonly en: string
 	) {
 		// Bad time limits are the database's fault (an administrator fixes them), not the request's.
-		super(`${zh} / ${en}`, { code, zh, en, status: code === 'bad_limits' ? 500 : 400 });
+		super(`${zh} / ${en}`, { code, zh, en, status: code === 'bad_limits' ? 500 : code === 'duplicate_department' || code === 'department_in_use' ? 409 : 400 });
 		this.name = 'TaxonomyError';
 	}
 }
