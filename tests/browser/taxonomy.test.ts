@@ -14,6 +14,14 @@ describe.skipIf(!hasChromium)('case taxonomy editing', () => {
 	let page: Page;
 	let rec: PageRecord;
 	const taxonomy = async () => (await app.fetch(`${app.url}/api/cases/taxonomy`)).json();
+	// The page's status line (saved / refused) once the action's answer has replaced the previous one.
+	const said = (id: 'taxonomy-saved' | 'taxonomy-error') =>
+		expect.poll(() =>
+			page
+				.getByTestId(id)
+				.textContent({ timeout: 500 })
+				.catch(() => '')
+		);
 
 	beforeAll(async () => {
 		ensureBuild();
@@ -34,7 +42,7 @@ describe.skipIf(!hasChromium)('case taxonomy editing', () => {
 		await page.waitForSelector('html[data-hydrated]');
 		await page.getByTestId('mapping-dispute').selectOption('E0699');
 		await page.getByTestId('mapping-save').click();
-		await expect(page.getByTestId('taxonomy-saved').innerText()).resolves.toContain('1 个类别有变化');
+		await said('taxonomy-saved').toContain('1 个类别有变化');
 		expect((await taxonomy()).categories.find((c: { code: string }) => c.code === 'dispute').subclass_code).toBe('E0699');
 
 		const add = page.getByTestId('department-add');
@@ -42,16 +50,18 @@ describe.skipIf(!hasChromium)('case taxonomy editing', () => {
 		await add.locator('input[name="name_zh"]').fill('河道管理处');
 		await add.locator('input[name="name_en"]').fill('River management');
 		await page.getByTestId('department-add-button').click();
-		await expect(page.getByTestId('taxonomy-saved').innerText()).resolves.toContain('部门 river 已保存');
+		await said('taxonomy-saved').toContain('部门 river 已保存');
 		await page.getByTestId('department-river').waitFor();
 		await page.getByTestId('department-river').locator('input[name="name_zh"]').fill('河湖管理处');
 		await page.getByTestId('department-rename-river').click();
-		await expect(page.getByTestId('taxonomy-saved').innerText()).resolves.toContain('river');
-		expect((await taxonomy()).departments.find((d: { code: string }) => d.code === 'river')).toEqual({
-			code: 'river',
-			name_zh: '河湖管理处',
-			name_en: 'River management'
-		});
+		await expect
+			.poll(async () => (await taxonomy()).departments.find((d: { code: string }) => d.code === 'river'))
+			.toEqual({
+				code: 'river',
+				name_zh: '河湖管理处',
+				name_en: 'River management'
+			});
+		await said('taxonomy-saved').toContain('部门 river 已保存');
 		// The new department is offered for subclasses at once.
 		expect(await page.locator('[data-testid="subclass-form-E0102"] select[name="department"] option[value="river"]').count()).toBe(1);
 
@@ -60,14 +70,14 @@ describe.skipIf(!hasChromium)('case taxonomy editing', () => {
 		await add.locator('input[name="name_zh"]').fill('水务');
 		await add.locator('input[name="name_en"]').fill('Water');
 		await page.getByTestId('department-add-button').click();
-		await expect(page.getByTestId('taxonomy-error').innerText()).resolves.toContain('部门编码“water”已存在');
+		await said('taxonomy-error').toContain('部门编码“water”已存在');
 		await expect(add.locator('input[name="code"]').inputValue()).resolves.toBe('water'); // what was typed stays
 		await page.getByTestId('department-delete-sanitation').click();
-		await expect(page.getByTestId('taxonomy-error').innerText()).resolves.toMatch(/部门“sanitation”仍是小类 .*E0102/);
+		await said('taxonomy-error').toMatch(/部门“sanitation”仍是小类 .*E0102/);
 		await page.screenshot({ path: '/tmp/gridatlas-taxonomy-edit.png', fullPage: true });
 
 		await page.getByTestId('department-delete-river').click();
-		await expect(page.getByTestId('taxonomy-saved').innerText()).resolves.toContain('部门 river 已删除');
+		await said('taxonomy-saved').toContain('部门 river 已删除');
 		expect((await taxonomy()).departments.some((d: { code: string }) => d.code === 'river')).toBe(false);
 		expect(rec.errors).toEqual([]);
 	});
