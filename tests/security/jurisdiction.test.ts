@@ -102,7 +102,7 @@ const NO_CASE_DATA: Record<string, string> = {
 	'POST /api/cases/[id]/steps': "a write: refused outside the jurisdiction before the route runs; answers that case's own operations",
 	'PUT /api/cases/calendar/[year]': "replaces a year's holidays (admins only); no case",
 	'POST /cases/calendar': "replaces a year's holidays (admins only); no case",
-	'POST /cases/taxonomy': "changes a subclass's department and time limits (admins only); no case",
+	'POST /cases/taxonomy': "changes a subclass's department and time limits, the departments and the category mapping (admins only); no case",
 	'POST /api/plans/[community]': 'saves a grid plan (boundaries and households; no case)',
 	'POST /api/plans/[community]/propose': 'proposes grid boundaries from buildings and roads; no case',
 	'POST /api/plans/[community]/import': 'imports grid boundaries into a plan; no case',
