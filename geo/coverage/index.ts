@@ -6,7 +6,7 @@ export { rulerAt, distFrom, segDistFrom, distanceM, type Ruler } from '../measur
 export { FacilityIndex } from './facility-index';
 export { distanceToGeometry } from './facility-parts';
 export { nearestFacilityDistances, prepareBuildings, type NearestOptions } from './nearest';
-export { evaluateRules, isJudged, withFacilityCount } from './evaluate';
+export { evaluateRules, isJudged, unitResult, withFacilityCount } from './evaluate';
 export { CoverageWhatIf, moveGeometry, type WhatIfOptions, type WhatIfChange } from './whatif';
 export { suggestSites, greedyPicks, type GreedyPick, type SuggestedSite } from './suggest';
 export { demandBuildings, siteReach, householdWeight, type SiteCandidate, type SiteReach } from './reach';

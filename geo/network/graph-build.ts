@@ -45,8 +45,12 @@ export function buildWalkGraph(roads: NetworkRoad[]): WalkGraph {
 	return g;
 }
 
-/** Keeps the largest connected component (by nodes) of an edge list and lays it out as CSR. */
-export function graphFromEdgeList(list: EdgeList): WalkGraph {
+/**
+ * Keeps the largest connected component (by nodes) of an edge list and lays it out as CSR; with
+ * allComponents every component (a scenario's edited network: a closure that cuts a neighbourhood
+ * off leaves it walkable within itself).
+ */
+export function graphFromEdgeList(list: EdgeList, opts: { allComponents?: boolean } = {}): WalkGraph {
 	const n0 = list.nodeLon.length;
 	const m0 = list.edgeFrom.length;
 	// Union–find by size with path halving.
@@ -72,7 +76,7 @@ export function graphFromEdgeList(list: EdgeList): WalkGraph {
 	for (let i = 0; i < n0; i++) if (parent[i] === i && (best < 0 || size[i] > size[best])) best = i;
 	// Kept nodes, numbered along a Hilbert curve over their bounding box.
 	const kept: number[] = [];
-	for (let i = 0; i < n0; i++) if (best >= 0 && find(i) === best) kept.push(i);
+	for (let i = 0; i < n0; i++) if (best >= 0 && (opts.allComponents || find(i) === best)) kept.push(i);
 	const n = kept.length;
 	let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity; // prettier-ignore
 	for (const i of kept) {

@@ -118,6 +118,16 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 			DELETE: { path: '/api/rules/no_such_rule', allowed: ['admin'], expect: 'handled' }
 		},
 		'/api/coverage': { GET: { path: `/api/coverage?subdistrict=${c.subdistrict}`, allowed: READERS } },
+		'/api/scenarios': {
+			GET: { path: '/api/scenarios', allowed: READERS },
+			POST: { path: '/api/scenarios', body: { name: '', edits: [] }, allowed: ['admin', 'planner'], expect: 'handled' }
+		},
+		'/api/scenarios/[id]': {
+			GET: { path: '/api/scenarios/999999?result=1', allowed: READERS, expect: 'handled' },
+			PUT: { path: '/api/scenarios/999999', body: {}, allowed: ['admin', 'planner'], expect: 'handled' },
+			DELETE: { path: '/api/scenarios/999999', allowed: ['admin', 'planner'], expect: 'handled' }
+		},
+		'/coverage/scenarios': { GET: { path: '/coverage/scenarios', allowed: READERS } },
 		'/api/coverage/cell': { GET: { path: `/api/coverage/cell?community=${c.community}&rule=${c.rule}`, allowed: READERS } },
 		'/api/coverage/suggest': { POST: { path: `/api/coverage/suggest?community=${c.community}&rule=${c.rule}`, body: {}, allowed: READERS, expect: 'handled' } },
 		'/api/coverage/whatif': {

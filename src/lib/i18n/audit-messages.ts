@@ -14,6 +14,7 @@ export const auditZh = {
 	'audit.entity.api_tokens': '令牌',
 	'audit.entity.cases': '事件',
 	'audit.entity.plan_revisions': '规划版本',
+	'audit.entity.walk_scenarios': '路网情景',
 	'audit.entity.bulk_load': '批量载入',
 	'audit.atZone': '时间（北京时间，UTC+8）'
 };
@@ -32,6 +33,7 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
 	'audit.entity.api_tokens': 'Token',
 	'audit.entity.cases': 'Case',
 	'audit.entity.plan_revisions': 'Plan revision',
+	'audit.entity.walk_scenarios': 'Network scenario',
 	'audit.entity.bulk_load': 'Bulk load',
 	'audit.atZone': 'When (Beijing time, UTC+8)'
 };

@@ -7,6 +7,7 @@ import { caseOpsEn, caseOpsZh } from './case-ops-messages';
 import { capacityEn, capacityZh } from './capacity-messages';
 import { workerEn, workerZh } from './worker-messages';
 import { sitesEn, sitesZh } from './sites-messages';
+import { scenarioEn, scenarioZh } from './scenario-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
@@ -15,6 +16,7 @@ export const zh = {
 	...capacityZh,
 	...workerZh,
 	...sitesZh,
+	...scenarioZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -518,6 +520,7 @@ export const en: Record<MessageKey, string> = {
 	...planEn,
 	...caseOpsEn,
 	...capacityEn,
+	...scenarioEn,
 	...workerEn,
 	...sitesEn,
 	...readinessEn,

@@ -78,6 +78,10 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/api/rules': { GET: read('coverage:read'), POST: change('rules:write') },
 	'/api/rules/[id]': { GET: read('coverage:read'), PATCH: change('rules:write'), DELETE: change('rules:write') },
 	'/api/coverage': { GET: read('coverage:read') },
+	// Network scenarios: city-wide planning drafts, read like coverage, kept by planners.
+	'/api/scenarios': { GET: read('coverage:read'), POST: change('plans:write') },
+	'/api/scenarios/[id]': { GET: read('coverage:read'), PUT: change('plans:write'), DELETE: change('plans:write') },
+	'/coverage/scenarios': { GET: read('coverage:read') },
 	'/api/coverage/cell': { GET: read('coverage:read', query('community')) },
 	'/api/coverage/suggest': { POST: read('coverage:read') },
 	'/api/coverage/whatif': { GET: read('coverage:read'), POST: read('coverage:read') },

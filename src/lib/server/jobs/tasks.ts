@@ -42,6 +42,8 @@ import {
 } from '$geo/capacity';
 
 import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
+import { keptGraph } from './kept-graph';
+import { scenarioDistances } from './scenario-task';
 
 export interface TaskContext {
 	/** Sends a piece of the result ahead of the answer; resolves once it is taken (streamed jobs). */
@@ -148,11 +150,6 @@ function numberLayout(communityCode: string, geometries: Areal[], previous: { co
 	);
 	return numbered.map((n) => ({ index: n.feature.properties.i, kept: n.previous }));
 }
-
-// The last graph received, by id: the same object again means its snap and search indexes (kept by
-// geo/network per graph object) are reused.
-let lastGraph: { graph: WalkGraph; id: number } | null = null;
-const keptGraph = (g: { graph: WalkGraph; id: number }) => (lastGraph?.id === g.id ? lastGraph.graph : (lastGraph = g).graph);
 
 export interface DistanceSearch {
 	/** distanceKey(metric, category) */
@@ -291,6 +288,7 @@ export const tasks = {
 	numberLayout,
 	parseImport,
 	coverageDistances,
-	capacityEvaluate
+	capacityEvaluate,
+	scenarioDistances
 };
 export type Tasks = typeof tasks;
