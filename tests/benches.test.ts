@@ -35,6 +35,19 @@ describe('benches at smoke size (core)', () => {
 		expect(r.mclp_gap).toBe(0);
 	}, 620_000);
 
+	it('scenario: a network scenario recomputed near its edits, against the whole city walked again', async () => {
+		const r = await smokeBench('scenario', [
+			'scenario_ms',
+			'full_recompute_ms',
+			'vs_full',
+			'buildings',
+			'recomputed_buildings',
+			'households_changed',
+			'identical'
+		]);
+		expect(r.households_changed).toBeGreaterThan(0);
+	}, 620_000);
+
 	it('density', async () => {
 		await smokeBench('density', ['bytes_per_case', 'encode_ms', 'hex_ms', 'hex_warm_ms', 'spikes_ms', 'cases', 'grids']);
 	}, 620_000);

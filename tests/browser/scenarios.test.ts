@@ -95,6 +95,8 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 		await page.waitForSelector('[data-testid="scenario-rules"]', { timeout: 5_000 });
 		const table = await page.locator('[data-testid="scenario-rules"]').innerText();
 		expect(table).toMatch(/−[1-9]/);
+		// closing ways brings nobody nearer
+		expect(table).not.toMatch(/\+[1-9]/);
 		expect(await page.locator('[data-testid="scenario-cells"] tbody tr').count()).toBeGreaterThan(0);
 		const features = (source: string) =>
 			page.evaluate(async (id) => ((await (window as any).gridatlasMap.getSource(id)?.getData())?.features?.length ?? 0) as number, source);
