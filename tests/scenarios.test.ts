@@ -8,6 +8,7 @@ import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/imports/demo';
 import { getCoverage, distanceKey } from '../src/lib/server/coverage';
 import { ruleReachM } from '../src/lib/server/coverage/rules';
+import { lifeCircles } from '../src/lib/server/coverage/life-circle';
 import { getWalkGraph } from '../src/lib/server/map/walk-network';
 import { createScenario, deleteScenario, getScenario, listScenarios, scenarioResult, ScenarioError, updateScenario } from '../src/lib/server/scenarios';
 import { runAs } from '../src/lib/server/auth/actor';
@@ -146,6 +147,33 @@ for (const engine of testEngines()) {
 					expect(Math.abs(got - expected), `${r.id} ${c.code}`).toBeLessThan(1e-6);
 				});
 			}
+			// the life circles: every building's circles on the whole edited network, against the answer
+			const life = await lifeCircles(db);
+			expect(result.lifeCircles?.speedMPerMin).toBe(life.speedMPerMin);
+			const minutes = new Map<string, Float64Array>();
+			for (const l of life.levels)
+				for (const cat of l.categories)
+					if (!minutes.has(cat))
+						minutes.set(
+							cat,
+							walkNearest(edited, snap, state.facilitiesByCategory.get(cat) ?? [], 15 * life.speedMPerMin).distanceM.map((d) => d / life.speedMPerMin)
+						);
+			expect(result.lifeCircles!.communities.length).toBeGreaterThan(0);
+			const changedLife = new Map(result.lifeCircles!.communities.map((c) => [c.community, c]));
+			communities.forEach((c, ci) => {
+				const today = life.communities[ci];
+				life.levels.forEach((l, li) => {
+					let complete = 0;
+					state.buildingCommunity.forEach((b, i) => {
+						const h = state.buildings.households[i];
+						if (b === ci && h > 0 && l.categories.every((cat) => l.absent.includes(cat) || minutes.get(cat)![i] <= l.minutes)) complete += h;
+					});
+					const expected = today.households > 0 && today.levels[li].completeShare !== null ? complete / today.households : today.levels[li].completeShare;
+					const got = changedLife.get(c.code)?.levels[li].after ?? today.levels[li].completeShare;
+					if (expected === null) expect(got).toBeNull();
+					else expect(Math.abs(got! - expected), `${c.code} ${l.level}`).toBeLessThan(1e-9);
+				});
+			});
 			await db.transaction((tx) => deleteScenario(tx, saved.id));
 		}, 120_000);
 	});

@@ -98,6 +98,7 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 		// closing ways brings nobody nearer
 		expect(table).not.toMatch(/\+[1-9]/);
 		expect(await page.locator('[data-testid="scenario-cells"] tbody tr').count()).toBeGreaterThan(0);
+		await expect(page.locator('[data-testid="scenario-life"] h3').innerText()).resolves.toContain('生活圈');
 		const features = (source: string) =>
 			page.evaluate(async (id) => ((await (window as any).gridatlasMap.getSource(id)?.getData())?.features?.length ?? 0) as number, source);
 		await expect.poll(() => features('scenario-buildings')).toBeGreaterThan(0);

@@ -62,4 +62,14 @@ export interface ScenarioResult {
 	buildings: ScenarioBuilding[];
 	/** More buildings changed than the answer lists (MAX_SCENARIO_BUILDINGS). */
 	buildingsTruncated: boolean;
+	/** The 5/10/15-minute life circles (at the default walking speed) where they change; null without walking rules. */
+	lifeCircles: { speedMPerMin: number; communities: ScenarioLifeCircle[] } | null;
+}
+
+/** A community whose walking life circles change: per level the share of households with a complete circle. */
+export interface ScenarioLifeCircle {
+	community: string;
+	communityName: string;
+	households: number;
+	levels: { level: string; before: number | null; after: number | null }[];
 }

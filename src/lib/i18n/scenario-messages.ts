@@ -42,7 +42,9 @@ export const scenarioZh = {
 	'scenario.unattached': '第 {n} 处编辑的端点距道路超过 {m} 米，未接入路网',
 	'scenario.closedNothing': '第 {n} 处关闭编辑没有穿过任何道路',
 	'scenario.truncated': '变化的建筑较多，地图只显示前 {n} 栋',
-	'scenario.readOnly': '只有规划人员可以新建或删除情景。'
+	'scenario.readOnly': '只有规划人员可以新建或删除情景。',
+	'scenario.life': '步行生活圈：生活圈完整的住户比例（现状 → 情景，步速 {speed} 米/分钟）',
+	'scenario.lifeSame': '各社区的生活圈不变。'
 };
 
 export const scenarioEn: Record<keyof typeof scenarioZh, string> = {
@@ -88,5 +90,7 @@ export const scenarioEn: Record<keyof typeof scenarioZh, string> = {
 	'scenario.unattached': 'Edit {n}: an end is over {m} m from any road and does not join the network',
 	'scenario.closedNothing': 'Edit {n} closes nothing: it crosses no road',
 	'scenario.truncated': 'Many buildings change; the map shows the first {n}',
-	'scenario.readOnly': 'Only planners can create or delete scenarios.'
+	'scenario.readOnly': 'Only planners can create or delete scenarios.',
+	'scenario.life': 'Walking life circles: share of households with a complete circle (today → scenario, {speed} m/min)',
+	'scenario.lifeSame': 'No community’s life circles change.'
 };

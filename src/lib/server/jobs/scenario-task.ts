@@ -20,6 +20,12 @@ export interface ScenarioDistances {
 	buildings: Int32Array;
 	/** Per search key: the distance of each recomputed building (Infinity beyond the search's maxM). */
 	results: Record<string, Float64Array>;
+	/**
+	 * Per `before` search key: the same buildings' distances on the network as it is (cut to the same
+	 * region: equal to the whole city's, by the same argument), for figures whose per-building values
+	 * are not kept (the life circles).
+	 */
+	before: Record<string, Float64Array>;
 	outcomes: EditOutcome[];
 	/** Ways of the edited network the recompute used. */
 	edges: number;
@@ -32,31 +38,35 @@ export function scenarioDistances(
 		graph: { graph: WalkGraph; id: number };
 		edits: ScenarioEdit[];
 		searches: ScenarioSearch[];
+		/** Also walked on the network as it is (see ScenarioDistances.before). */
+		before?: ScenarioSearch[];
 	},
 	_ctx: TaskContext
 ): ScenarioDistances {
 	const base = keptGraph(input.graph);
 	const changes = scenarioChanges(base, input.edits);
-	const maxM = Math.max(0, ...input.searches.map((s) => s.maxM));
+	const maxM = Math.max(0, ...[...input.searches, ...(input.before ?? [])].map((s) => s.maxM));
 	const reach = scenarioReach(changes, maxM, MAX_SNAP_M);
 	const near: number[] = [];
 	for (let i = 0; i < input.lon.length; i++) if (inBoxes(reach.buildings, input.lon[i], input.lat[i])) near.push(i);
 	const results: Record<string, Float64Array> = {};
-	if (near.length === 0) return { buildings: new Int32Array(0), results, outcomes: changes.outcomes, edges: 0 };
-	const graph = scenarioGraph(base, changes, reach.network);
-	const snap = snapBuildings(graph, { lon: Float64Array.from(near, (i) => input.lon[i]), lat: Float64Array.from(near, (i) => input.lat[i]) });
-	for (const s of input.searches) {
-		const entrances = facilityEntrances(s.facilities);
+	const before: Record<string, Float64Array> = {};
+	if (near.length === 0) return { buildings: new Int32Array(0), results, before, outcomes: changes.outcomes, edges: 0 };
+	const points = { lon: Float64Array.from(near, (i) => input.lon[i]), lat: Float64Array.from(near, (i) => input.lat[i]) };
+	const reachable = (facilities: CoverageFacility[]) => {
+		const entrances = facilityEntrances(facilities);
 		const keep = new Set<number>();
 		entrances.owner.forEach((f, k) => {
 			if (inBoxes(reach.facilities, entrances.lon[k], entrances.lat[k])) keep.add(f);
 		});
-		results[s.key] = walkNearest(
-			graph,
-			snap,
-			s.facilities.filter((_, f) => keep.has(f)),
-			s.maxM
-		).distanceM;
-	}
-	return { buildings: Int32Array.from(near), results, outcomes: changes.outcomes, edges: graph.edgeCount };
+		return facilities.filter((_, f) => keep.has(f));
+	};
+	const walkAll = (graph: WalkGraph, searches: ScenarioSearch[], into: Record<string, Float64Array>) => {
+		const snap = snapBuildings(graph, points);
+		for (const s of searches) into[s.key] = walkNearest(graph, snap, reachable(s.facilities), s.maxM).distanceM;
+	};
+	const graph = scenarioGraph(base, changes, reach.network);
+	walkAll(graph, [...input.searches, ...(input.before ?? [])], results);
+	if (input.before?.length) walkAll(scenarioGraph(base, scenarioChanges(base, []), reach.network), input.before, before);
+	return { buildings: Int32Array.from(near), results, before, outcomes: changes.outcomes, edges: graph.edgeCount };
 }

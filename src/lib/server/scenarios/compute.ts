@@ -11,8 +11,10 @@ import { getWalkGraph } from '../map/walk-network';
 import { jobs } from '../jobs/pool';
 import { sharedGraph } from '../jobs/shared';
 import type { ScenarioSearch } from '../jobs/scenario-task';
+import { lifeCircles } from '../coverage/life-circle';
 import { getScenario, ScenarioError } from './store';
-import type { ScenarioBuilding, ScenarioCell, ScenarioResult, ScenarioRuleTotal } from '../../coverage/scenario-types';
+import type { LifeCircleReport } from '../../coverage/types';
+import type { ScenarioBuilding, ScenarioCell, ScenarioLifeCircle, ScenarioResult, ScenarioRuleTotal } from '../../coverage/scenario-types';
 
 /** Buildings listed for the difference map at most (the totals count every one). */
 export const MAX_SCENARIO_BUILDINGS = 20_000;
@@ -50,9 +52,14 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		facilities: state.facilitiesByCategory.get(category) ?? [],
 		maxM
 	}));
+	// the life circles today (cached); their categories walked before and after near the edits
+	const life = await lifeCircles(db).catch(() => null);
+	const lifeSearches: ScenarioSearch[] = (life ? [...new Set(life.levels.flatMap((l) => l.categories.filter((c) => !l.absent.includes(c))))] : []).map(
+		(category) => ({ key: `life:${category}`, facilities: state.facilitiesByCategory.get(category) ?? [], maxM: 15 * life!.speedMPerMin })
+	);
 	const { result } = await jobs().run(
 		'scenarioDistances',
-		[{ lon: state.buildings.lon, lat: state.buildings.lat, graph: sharedGraph(graph), edits: scenario.edits, searches }],
+		[{ lon: state.buildings.lon, lat: state.buildings.lat, graph: sharedGraph(graph), edits: scenario.edits, searches, before: lifeSearches }],
 		{ kind: 'coverage' }
 	);
 	const near = result.buildings;
@@ -137,6 +144,53 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		rules: totals,
 		cells,
 		buildings,
-		buildingsTruncated: changed.size > buildings.length
+		buildingsTruncated: changed.size > buildings.length,
+		lifeCircles: life ? { speedMPerMin: life.speedMPerMin, communities: lifeCircleChanges(life, state.buildingCommunity, households, result) } : null
 	};
+}
+
+/**
+ * The communities whose life circles change: today's complete shares (the report) moved by the
+ * households of the buildings walked again whose circle completes or breaks (minutes as the report
+ * counts them: distance ÷ speed against the level's minutes).
+ */
+function lifeCircleChanges(
+	life: LifeCircleReport,
+	buildingCommunity: Int32Array,
+	households: Float64Array,
+	r: { buildings: Int32Array; results: Record<string, Float64Array>; before: Record<string, Float64Array> }
+): ScenarioLifeCircle[] {
+	const speed = life.speedMPerMin;
+	const delta = life.levels.map(() => new Map<number, number>());
+	const complete = (d: Record<string, Float64Array>, n: number, li: number) => {
+		const l = life.levels[li];
+		return l.categories.every((c) => l.absent.includes(c) || d[`life:${c}`][n] / speed <= l.minutes);
+	};
+	r.buildings.forEach((i, n) => {
+		const ci = buildingCommunity[i];
+		const h = households[i];
+		if (ci < 0 || !(h > 0)) return;
+		life.levels.forEach((_, li) => {
+			const was = complete(r.before, n, li);
+			const is = complete(r.results, n, li);
+			if (was !== is) delta[li].set(ci, (delta[li].get(ci) ?? 0) + (is ? h : -h));
+		});
+	});
+	const touched = [...new Set(delta.flatMap((m) => [...m].filter(([, v]) => v !== 0).map(([ci]) => ci)))].sort((a, b) => a - b);
+	return touched.map((ci) => {
+		const c = life.communities[ci];
+		return {
+			community: c.code,
+			communityName: c.name,
+			households: c.households,
+			levels: c.levels.map((l, li) => {
+				const d = delta[li].get(ci) ?? 0;
+				return {
+					level: l.level,
+					before: l.completeShare,
+					after: l.completeShare === null || !(c.households > 0) ? null : (l.completeShare * c.households + d) / c.households
+				};
+			})
+		};
+	});
 }
