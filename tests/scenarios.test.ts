@@ -15,19 +15,7 @@ import { runAs } from '../src/lib/server/auth/actor';
 import { scenarioChanges, scenarioGraph, ScenarioEditError, type ScenarioEdit } from '$geo/network/scenario';
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
 import { testEngines } from './helpers/engines';
-
-/** A closed ring of `side` metres round a point: closing it cuts every way crossing it. */
-function ring(lon: number, lat: number, side: number): [number, number][] {
-	const dx = side / 2 / (111_320 * Math.cos((lat * Math.PI) / 180));
-	const dy = side / 2 / 110_574;
-	return [
-		[lon - dx, lat - dy],
-		[lon + dx, lat - dy],
-		[lon + dx, lat + dy],
-		[lon - dx, lat + dy],
-		[lon - dx, lat - dy]
-	];
-}
+import { ringAround } from './helpers/ring';
 
 for (const engine of testEngines()) {
 	describe(`network scenarios (${engine.name})`, () => {
@@ -105,7 +93,7 @@ for (const engine of testEngines()) {
 			const far = Array.from(d.keys()).find((i) => !(d[i] <= R) && Number.isFinite(state.buildings.lon[i]))!;
 			const [glon, glat] = (facilities[1].geometry as Point).coordinates;
 			const edits: ScenarioEdit[] = [
-				{ kind: 'road_close', coordinates: ring(flon, flat, 160) },
+				{ kind: 'road_close', coordinates: ringAround(flon, flat, 160) },
 				{
 					kind: 'footpath',
 					coordinates: [

@@ -10,21 +10,9 @@ import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium } from './helpers/browser';
 import { screenPoint, waitForMap } from './helpers/map-page';
 import { sessionCookie, signIn } from './helpers/session';
+import { ringAround } from '../helpers/ring';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
-
-/** A closed ring of `side` metres round a point, as [lon, lat] corners (the first repeated last). */
-function ring(lon: number, lat: number, side: number): [number, number][] {
-	const dx = side / 2 / (111_320 * Math.cos((lat * Math.PI) / 180));
-	const dy = side / 2 / 110_574;
-	return [
-		[lon - dx, lat - dy],
-		[lon + dx, lat - dy],
-		[lon + dx, lat + dy],
-		[lon - dx, lat + dy],
-		[lon - dx, lat - dy + dy / 10]
-	];
-}
 
 describe.skipIf(!hasChromium)('network scenarios', () => {
 	let app: AppServer;
@@ -56,7 +44,7 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 			(f) => categories.has(f.properties.category) && f.geometry.type === 'Point'
 		);
 		for (const f of facilities.slice(0, 12)) {
-			const edits = [{ kind: 'road_close', coordinates: ring(f.geometry.coordinates[0], f.geometry.coordinates[1], 160) }];
+			const edits = [{ kind: 'road_close', coordinates: ringAround(f.geometry.coordinates[0], f.geometry.coordinates[1], 160) }];
 			const saved = await (
 				await api(planner, '/api/scenarios', { method: 'POST', body: JSON.stringify({ name: `probe-${f.properties.id ?? Math.random()}`, edits }) })
 			).json();
@@ -80,7 +68,10 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 		await waitForMap(page);
 		await page.waitForFunction(() => !!(window as any).gridatlasScenarioDraw);
 		await page.locator('[data-testid="scenario-editor"] input[value="road_close"]').check();
-		for (const p of ring(target[0], target[1], 160)) {
+		// the last click a little short of the first point: Terra Draw would take a click on the first point as closing
+		const corners = ringAround(target[0], target[1], 160);
+		corners[4] = [corners[4][0], corners[4][1] + (corners[3][1] - corners[0][1]) / 20];
+		for (const p of corners) {
 			const s = await screenPoint(page, p);
 			await page.mouse.move(s.x, s.y, { steps: 3 });
 			await page.mouse.click(s.x, s.y);
@@ -98,7 +89,7 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 		// closing ways brings nobody nearer
 		expect(table).not.toMatch(/\+[1-9]/);
 		expect(await page.locator('[data-testid="scenario-cells"] tbody tr').count()).toBeGreaterThan(0);
-		await expect(page.locator('[data-testid="scenario-life"] h3').innerText()).resolves.toContain('生活圈');
+		await expect(page.locator('[data-testid="scenario-life"]').innerText()).resolves.toContain('生活圈');
 		const features = (source: string) =>
 			page.evaluate(async (id) => ((await (window as any).gridatlasMap.getSource(id)?.getData())?.features?.length ?? 0) as number, source);
 		await expect.poll(() => features('scenario-buildings')).toBeGreaterThan(0);
