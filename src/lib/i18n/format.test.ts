@@ -38,6 +38,7 @@ describe.each(['UTC', 'America/New_York'])('times are Beijing time on a machine 
 	it('ISO-like date-time, the same in both languages', () => {
 		expect(isoDateTime(AT)).toBe('2026-11-26 00:05:09');
 		expect(isoDateTime('2026-12-07T03:59:35.123Z')).toBe('2026-12-07 11:59:35');
+		expect(isoDateTime('2026-12-07 03:59:35.123456+00', { seconds: false })).toBe('2026-12-07 11:59');
 	});
 	it("the wall's clock", () => {
 		const zh = wallClock(new Date(AT), 'zh');

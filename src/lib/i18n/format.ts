@@ -44,13 +44,16 @@ export function formatDate(at: At, lang: Lang): string {
 	return formatter(langTag(lang), 'ymd', { year: 'numeric', month: 'numeric', day: 'numeric' }).format(instant(at));
 }
 
-/** "2026-12-07 09:05:09", the same digits in both languages (the audit log, tokens, the scorecard's "as of"). */
-export function isoDateTime(at: At): string {
+/**
+ * "2026-12-07 09:05:09" ("2026-12-07 09:05" without seconds), the same digits in both languages (the audit log,
+ * users and tokens, the scorecard's "as of"). Takes PostgreSQL's timestamptz text too ("2026-12-07 01:05:09.12+00").
+ */
+export function isoDateTime(at: At, opts: { seconds?: boolean } = {}): string {
 	const p = partsOf(
 		formatter('en-GB', 'iso', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
 		at
 	);
-	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${opts.seconds === false ? '' : `:${p.second}`}`;
 }
 
 /** The wall's clock: the date with the weekday in the page's words, and the time with and without seconds. */
