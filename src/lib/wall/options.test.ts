@@ -72,16 +72,3 @@ describe('wall layout', () => {
 		expect(new Set(perTile).size).toBe(1);
 	});
 });
-
-describe('wall formats', async () => {
-	const { beijingClock, percent } = await import('./format');
-	it('shows Beijing time and rates', () => {
-		const c = beijingClock(new Date('2026-11-25T16:05:09Z'), 'zh');
-		expect(c.hms).toBe('00:05:09');
-		expect(c.hm).toBe('00:05');
-		expect(c.date).toContain('2026年11月26日');
-		expect(percent(0.8734)).toBe('87.3%');
-		expect(percent(1)).toBe('100%');
-		expect(percent(null)).toBeNull();
-	});
-});

@@ -4,7 +4,7 @@ import { localName, translator, type Lang, type MessageKey } from '$lib/i18n';
 import type { WallBase, WallLive } from './types';
 import type { Kpi } from '$lib/components/wall/KpiStrip.svelte';
 import type { HotGrid } from '$lib/components/wall/HotGrids.svelte';
-import { beijingClock, percent } from './format';
+import { formatNumber, percentCompact as percent, wallClock } from '$lib/i18n/format';
 
 type Tr = ReturnType<typeof translator>;
 
@@ -26,7 +26,7 @@ export class WallText {
 		this.categoryIndex = new Map(base.categories.map((c, i) => [c.code, i]));
 	}
 
-	fmt = (n: number) => n.toLocaleString(this.lang === 'zh' ? 'zh-CN' : 'en');
+	fmt = (n: number) => formatNumber(n, this.lang);
 
 	categoryName(code: string): string {
 		const row = this.base.categories.find((x) => x.code === code);
@@ -112,7 +112,7 @@ export class WallText {
 	latestRows(d: WallLive) {
 		return d.latest.map((c) => ({
 			id: c.id,
-			time: beijingClock(new Date(c.reported_at), this.lang).hm,
+			time: wallClock(new Date(c.reported_at), this.lang).hm,
 			category: this.categoryName(c.category),
 			place: c.community_code ? shortCommunity(this.communityName.get(c.community_code) ?? c.community_code) : this.tr('wall.latest.outside'),
 			status: this.tr(`cases.status.${c.status}` as MessageKey),

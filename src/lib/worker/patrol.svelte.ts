@@ -2,6 +2,7 @@
 // every N seconds, kept for today's track and figures, and sent through the outbox in small batches
 // (queued offline like reports, each point with its own id: stored once).
 import type { MultiPolygon } from 'geojson';
+import { clockTime } from '$lib/i18n/format';
 import { newClientId } from './outbox';
 import { trackStats, type TrackPoint } from './patrol-stats';
 import type { FieldOutbox } from './field.svelte';
@@ -89,10 +90,7 @@ export class Patrol {
 		if (!this.buffer.length) return;
 		const batch = this.buffer;
 		this.buffer = [];
-		void this.outbox.patrol(
-			batch,
-			`${batch.length} × ${new Date(batch[0].at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' })}`
-		);
+		void this.outbox.patrol(batch, `${batch.length} × ${clockTime(batch[0].at, 'zh')}`);
 	}
 
 	async loadServer(): Promise<void> {
