@@ -18,6 +18,7 @@ import { forbiddenPage } from '$lib/server/auth/forbidden-page';
 import type { Credential } from '$lib/server/auth/live-credentials';
 import { BadTextError, bodyLimit, boundedRequest, BodyTooLargeError, dropUnreadBody, nulInUrl } from '$lib/server/http/body';
 import { setCookieHeader } from '$lib/server/http/cookies';
+import { apiError } from '$lib/server/http/api-errors';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { withReadContext } from '$lib/server/db/read-context';
 import { planReads, parseSeen, replicaTopics, SEEN_COOKIE, SEEN_MAX_AGE_S, seenAfterWrite } from '$lib/server/db/replica';
@@ -38,12 +39,9 @@ export const init: ServerInit = () => {
 
 const isApi = (path: string) => path.startsWith('/api/') || path.startsWith('/tiles/');
 
-function jsonError(status: number, message: string, code: string, headers: Record<string, string> = {}): Response {
-	return new Response(JSON.stringify({ message, code }), {
-		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
-	});
-}
+/** Refusals made before any route runs: the one answer shape of http/api-errors. */
+const jsonError = (status: number, message: string, code: string, headers: Record<string, string> = {}): Response =>
+	apiError(status, message, { code }, headers);
 
 // The rest of an oversized body is never parsed: Node discards it after the answer (closing the
 // connection instead would reset it under a client still sending, and lose the answer).

@@ -323,10 +323,11 @@ export interface TileResponse {
 	body: Uint8Array | string | null;
 }
 
-const jsonError = (status: number, message: string): TileResponse => ({
+/** A refusal in the one answer shape (http/api-errors: `{message, code}`), as a TileResponse. */
+const jsonError = (status: number, message: string, code: string): TileResponse => ({
 	status,
 	headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-	body: JSON.stringify({ message })
+	body: JSON.stringify({ message, code })
 });
 
 /** The whole answer to GET /tiles/{layer}/{z}/{x}/{y}.pbf; the route only adapts it to a Response. */
@@ -338,19 +339,20 @@ export async function serveTile(
 ): Promise<TileResponse> {
 	const crs = (crsParam ?? 'wgs84').toLowerCase() as TileCrs;
 	if (!TILE_CRS.includes(crs)) {
-		return jsonError(400, `坐标系“${crsParam}”无效，瓦片可用 wgs84、gcj02 / unknown crs "${crsParam}"; tiles come in wgs84 or gcj02`);
+		return jsonError(400, `坐标系“${crsParam}”无效，瓦片可用 wgs84、gcj02 / unknown crs "${crsParam}"; tiles come in wgs84 or gcj02`, 'bad_crs');
 	}
 	if (!isTileLayer(params.layer)) {
 		return jsonError(
 			404,
-			`未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`
+			`未知图层「${params.layer}」，可用图层：${TILE_LAYERS.join('、')} / unknown layer "${params.layer}"; known: ${TILE_LAYERS.join(', ')}`,
+			'unknown_layer'
 		);
 	}
 	let tile: TileCoord;
 	try {
 		tile = parseTileCoord(params.z, params.x, params.y);
 	} catch (err) {
-		if (err instanceof TileCoordError) return jsonError(err.status, err.message);
+		if (err instanceof TileCoordError) return jsonError(err.status, err.message, err.code);
 		throw err;
 	}
 	const entry = await getTile(db, params.layer, tile, crs);
