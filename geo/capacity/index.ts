@@ -16,3 +16,20 @@ export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
 export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
 export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';
 export { reaches, unitsReached, type UnitsReached } from './units-reached';
+export {
+	ACCESS_H3_RESOLUTION,
+	ACCESS_PROFILES,
+	AccessError,
+	accessFigure,
+	accessScore,
+	buildingCells,
+	checkProfile,
+	profileAccess,
+	SLOW_SHARE,
+	slowReachM,
+	unitAccess,
+	type AccessProfile,
+	type H3Cells,
+	type ProfileAccess,
+	type UnitAccess
+} from './access';

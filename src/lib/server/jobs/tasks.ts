@@ -29,8 +29,11 @@ import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFaci
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '$geo/network/graph';
 import {
+	buildingCells,
 	decayFunction,
 	evaluateCapacity,
+	profileAccess,
+	type AccessProfile,
 	straightCatchments,
 	unitsReached,
 	walkCatchments,
@@ -251,6 +254,39 @@ function capacityEvaluate(
 	return { results };
 }
 
+export interface AccessSearch {
+	lon: Float64Array;
+	lat: Float64Array;
+	graph: { graph: WalkGraph; id: number } | null;
+	metric: 'walk' | 'straight';
+	reachM: number;
+	speedMPerMin: number;
+	facilities: CoverageFacility[];
+	/** per facility, NaN where not recorded */
+	capacity: Float64Array;
+	/** per building (geo/capacity buildingDemand) */
+	demand: Float64Array;
+	decay: Omit<DecaySpec, 'reachM'>;
+	profile: AccessProfile;
+	/** also the H3 cell of every building (the server keeps them per city) */
+	cells: boolean;
+}
+
+/**
+ * Demand-weighted access (geo/capacity profileAccess): the buildings each facility reaches — on foot
+ * when there is a walk graph, else in a straight line — then E2SFCA for the demand profile.
+ */
+function accessEvaluate(input: AccessSearch, _ctx: TaskContext) {
+	const points = { lon: input.lon, lat: input.lat };
+	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	const walked = input.metric === 'walk' && graph !== null;
+	const catchments = walked
+		? walkCatchments(graph, snapBuildings(graph, points), points, input.facilities, input.reachM)
+		: straightCatchments(points, input.facilities, input.reachM);
+	const r = profileAccess({ ...input, catchments });
+	return { access: r.access, weight: r.weight, reachM: r.reachM, walked, cells: input.cells ? buildingCells(input.lon, input.lat) : null };
+}
+
 /**
  * Optimal sites for one community's buildings (geo/optimize): MCLP or LSCP by HiGHS within the time
  * limit, the greedy beside it. A solve blocks its thread: this is why it runs here.
@@ -291,6 +327,7 @@ export const tasks = {
 	numberLayout,
 	parseImport,
 	coverageDistances,
-	capacityEvaluate
+	capacityEvaluate,
+	accessEvaluate
 };
 export type Tasks = typeof tasks;
