@@ -7,6 +7,7 @@ import { caseOpsEn, caseOpsZh } from './case-ops-messages';
 import { capacityEn, capacityZh } from './capacity-messages';
 import { workerEn, workerZh } from './worker-messages';
 import { sitesEn, sitesZh } from './sites-messages';
+import { accessEn, accessZh } from './access-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
@@ -15,6 +16,7 @@ export const zh = {
 	...capacityZh,
 	...workerZh,
 	...sitesZh,
+	...accessZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -520,6 +522,7 @@ export const en: Record<MessageKey, string> = {
 	...capacityEn,
 	...workerEn,
 	...sitesEn,
+	...accessEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',
