@@ -12,6 +12,7 @@ export type {
 } from './types';
 export { buildingDemand, PERSONS_PER_HOUSEHOLD } from './demand';
 export { straightCatchments, walkCatchments } from './catchment';
+export { edgeBuildings, walkCatchmentsByEdge, type EdgeBuildings } from './edge-catchment';
 export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
 export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
 export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';

@@ -36,7 +36,7 @@ import {
 	type AccessProfile,
 	straightCatchments,
 	unitsReached,
-	walkCatchments,
+	walkCatchmentsByEdge,
 	type CapacityRuleSpec,
 	type UnitsReached,
 	type DecaySpec,
@@ -244,7 +244,7 @@ function capacityEvaluate(
 	for (const rule of input.rules) {
 		const walked = rule.metric === 'walk' && graph !== null;
 		if (walked) snap ??= snapBuildings(graph, points);
-		const catchments = walked ? walkCatchments(graph, snap!, points, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
+		const catchments = walked ? walkCatchmentsByEdge(graph, snap!, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
 		const weight = !rule.decay || rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
 		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec, weight);
 		// The units (communities) each facility reaches, for the detail of a community's cell: typed arrays, no object per facility.
@@ -281,7 +281,7 @@ function accessEvaluate(input: AccessSearch, _ctx: TaskContext) {
 	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
 	const walked = input.metric === 'walk' && graph !== null;
 	const catchments = walked
-		? walkCatchments(graph, snapBuildings(graph, points), points, input.facilities, input.reachM)
+		? walkCatchmentsByEdge(graph, snapBuildings(graph, points), input.facilities, input.reachM)
 		: straightCatchments(points, input.facilities, input.reachM);
 	const r = profileAccess({ ...input, catchments });
 	return { access: r.access, weight: r.weight, reachM: r.reachM, walked, cells: input.cells ? buildingCells(input.lon, input.lat) : null };
