@@ -114,6 +114,15 @@ for (const engine of testEngines()) {
 			expect(c.max).toBeGreaterThan(a.max);
 		});
 
+		it('a walking rule is measured on the walking network (the demo has its roads)', async () => {
+			const a = await accessAnswer(db, { rule: 'capacity_kindergarten_places', level: 'h3' }, null);
+			expect([a.walked, a.reachM, a.decay.kind]).toEqual([true, 300, 'none']);
+			expect(a.items.filter((i) => (i.access ?? 0) > 0).length).toBeGreaterThan(0);
+			// On foot never reaches more than in a straight line: fewer cells with access than the straight-line 300 m.
+			const straight = await accessAnswer(db, { rule: straightRule.id, level: 'h3' }, null);
+			expect(a.items.filter((i) => (i.access ?? 0) > 0).length).toBeLessThanOrEqual(straight.items.filter((i) => (i.access ?? 0) > 0).length);
+		});
+
 		it('a category without facilities says so', async () => {
 			const a = await accessAnswer(db, { rule: 'capacity_service_space_m2' }, null);
 			expect(a.noFacilities).toBe(true);
