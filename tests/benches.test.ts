@@ -30,6 +30,22 @@ describe('benches at smoke size (core)', () => {
 		expect(r.buildings).toBe(5000);
 	}, 620_000);
 
+	it('access: E2SFCA for one category from the search, beside the naive peer, and the optimize figures', async () => {
+		const r = await smokeBench('access', [
+			'buildings',
+			'facilities',
+			'category_facilities',
+			'e2sfca_ms',
+			'naive_ms',
+			'speedup',
+			'identical',
+			'mclp_ms',
+			'mclp_gap',
+			'greedy_shortfall_pct'
+		]);
+		expect(r.identical).toBe(true);
+		expect(r.mclp_gap).toBe(0);
+	}, 300_000);
 	it('optimize: MCLP / LSCP solved by HiGHS beside the greedy', async () => {
 		const r = await smokeBench('optimize', ['mclp_ms', 'mclp_gap', 'greedy_shortfall_pct', 'lscp_ms']);
 		expect(r.mclp_gap).toBe(0);

@@ -7,32 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/imports/demo';
-import { importFile } from '../src/lib/server/imports';
 import { getCoverage } from '../src/lib/server/coverage';
 import { capacityCellDetail } from '../src/lib/server/coverage/views';
 import { coverageCsv } from '../src/lib/server/coverage/export';
 import { createRule, getRule, listRules, updateRule, validateRule, RuleValidationError } from '../src/lib/server/coverage/rules';
 import { PERSONS_PER_HOUSEHOLD } from '$geo/capacity';
 import { testEngines } from './helpers/engines';
+import { importKindergartens, testCapacityRule } from './helpers/capacity-rule';
 
-const capacityRule = {
-	id: 'test_places',
-	kind: 'capacity' as const,
-	category: 'kindergarten',
-	nameZh: '测试托位',
-	nameEn: 'Test places',
-	level: '5min' as const,
-	metric: 'straight' as const,
-	maxDistanceM: 500,
-	capacityAttribute: 'seats' as const,
-	demandBasis: 'population' as const,
-	demandPer: 1000,
-	capacityPer: 20,
-	capacityUnitZh: '托位',
-	capacityUnitEn: 'places',
-	source: 'GB 50180-2018 附录C 表C.0.2',
-	status: 'D' as const
-};
+const capacityRule = testCapacityRule;
 
 describe('capacity rule validation', () => {
 	const fieldsOf = (input: object) => {
@@ -76,26 +59,13 @@ for (const engine of testEngines()) {
 			db = await engine.open();
 			await loadDemo(db);
 			// Three kindergartens at demo buildings (the demo has none): 120 and 15 seats, one unrecorded.
-			const spots = await db.query<{ lon: number; lat: number }>(
-				`SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p, source_id FROM buildings
-				 WHERE community_code IS NOT NULL ORDER BY source_id) b LIMIT 400`
-			);
-			kindergartens = [
-				{ id: 'kg-a', ...spots[0], seats: 120 },
-				{ id: 'kg-b', ...spots[200], seats: 15 },
-				{ id: 'kg-c', ...spots[399], seats: null }
-			];
-			const fc = {
-				type: 'FeatureCollection',
-				features: kindergartens.map((k) => ({
-					type: 'Feature',
-					id: k.id,
-					properties: { category: 'kindergarten', name: `幼儿园 ${k.id}`, ...(k.seats === null ? {} : { seats: k.seats }) },
-					geometry: { type: 'Point', coordinates: [k.lon, k.lat] }
-				}))
-			};
-			const summary = await importFile(db, { fileName: 'kindergartens.geojson', bytes: new TextEncoder().encode(JSON.stringify(fc)), layer: 'facilities' });
-			expect(summary.written).toBe(3);
+			const made = await importKindergartens(db, [
+				{ id: 'kg-a', at: 0, seats: 120 },
+				{ id: 'kg-b', at: 200, seats: 15 },
+				{ id: 'kg-c', at: 399, seats: null }
+			]);
+			kindergartens = made.kindergartens;
+			expect(made.written).toBe(3);
 			await createRule(db, capacityRule);
 		}, 300_000);
 		afterAll(() => engine.cleanup());

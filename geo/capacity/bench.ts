@@ -8,8 +8,7 @@
 // Ends with RESULT {"buildings", "facilities", "catchments_ms", "e2sfca_ms", "identical"}: identical is
 // the plain (no decay) E2SFCA equal to the capacity rules' two-step allocation, building by building,
 // and the capacity allocated equal to the capacity of the facilities with demand.
-import { graphFromEdgeList, metresPerDegree } from '../network/graph';
-import { seededRandom, syntheticLattice } from '../network/synthetic';
+import { benchCity } from './bench-city';
 import { snapBuildings } from '../coverage/walk';
 import { decayFunction, e2sfca, evaluateCapacity, walkCatchments } from './index';
 
@@ -20,21 +19,7 @@ const nb = env('BENCH_BUILDINGS', 1_000_000, 5_000);
 const nf = env('BENCH_FACILITIES', 50_000, 50);
 const REACH_M = 975;
 
-const rand = seededRandom(21);
-const graph = graphFromEdgeList(syntheticLattice({ side, seed: 21 }));
-const lon0 = 118.6,
-	lat0 = 32.3;
-const { kx, ky } = metresPerDegree(lat0);
-const w = (side * 80) / kx,
-	h = (side * 80) / ky;
-const lon = Float64Array.from({ length: nb }, () => lon0 + rand() * w);
-const lat = Float64Array.from({ length: nb }, () => lat0 + rand() * h);
-const demand = Float64Array.from({ length: nb }, () => 10 + Math.floor(rand() * 90));
-const facilities = Array.from({ length: nf }, (_, i) => ({
-	id: `f${i}`,
-	category: 'kindergarten',
-	geometry: { type: 'Point' as const, coordinates: [lon0 + rand() * w, lat0 + rand() * h] }
-}));
+const { graph, lon, lat, demand, facilities, rand } = benchCity({ side, buildings: nb, facilities: nf });
 const capacity = Float64Array.from({ length: nf }, () => 20 + Math.floor(rand() * 200));
 console.log(`graph ${graph.edgeCount} edges, ${nb} buildings, ${nf} facilities, reach ${REACH_M} m`);
 

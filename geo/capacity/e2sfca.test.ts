@@ -1,34 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FeatureCollection, Point } from 'geojson';
-import { accessByUnit, decayFunction, DecayError, e2sfca, evaluateCapacity, straightCatchments, type DecaySpec } from './index';
+import { accessByUnit, decayFunction, DecayError, e2sfca, evaluateCapacity, type DecaySpec } from './index';
 import { expectedOutput } from '../test-fixture';
+import { fixtureDir, loadLineFixture } from './line-fixture';
 
-const dir = path.join(import.meta.dirname, 'test');
-
-function load() {
-	const fc = JSON.parse(fs.readFileSync(path.join(dir, 'in', 'decay-line.geojson'), 'utf8')) as FeatureCollection & {
-		reachM: number;
-		decays: Omit<DecaySpec, 'reachM'>[];
-	};
-	const bs = fc.features.filter((f) => f.properties!.kind === 'building');
-	const fs_ = fc.features.filter((f) => f.properties!.kind === 'facility');
-	const buildings = {
-		lon: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[0]),
-		lat: Float64Array.from(bs, (f) => (f.geometry as Point).coordinates[1])
-	};
-	const facilities = fs_.map((f) => ({ id: String(f.id), category: 'k', geometry: f.geometry }));
-	return {
-		fc,
-		ids: bs.map((f) => String(f.id)),
-		demand: Float64Array.from(bs, (f) => f.properties!.demand),
-		unitOf: Int32Array.from(bs, (f) => f.properties!.unit),
-		capacity: Float64Array.from(fs_, (f) => f.properties!.capacity),
-		catchments: straightCatchments(buildings, facilities, fc.reachM),
-		facilities
-	};
-}
+const dir = fixtureDir;
+const load = () => loadLineFixture<{ decays: Omit<DecaySpec, 'reachM'>[] }>('decay-line.geojson');
 
 const r4 = (v: number | null) => (v === null ? null : Math.round(v * 1e4) / 1e4);
 

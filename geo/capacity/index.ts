@@ -12,7 +12,25 @@ export type {
 } from './types';
 export { buildingDemand, PERSONS_PER_HOUSEHOLD } from './demand';
 export { straightCatchments, walkCatchments } from './catchment';
+export { edgeBuildings, walkCatchmentsByEdge, type EdgeBuildings } from './edge-catchment';
 export { evaluateCapacity, type CapacityEvaluation } from './evaluate';
 export { decayFunction, DecayError, DECAY_KINDS, type DecayKind, type DecaySpec } from './decay';
 export { e2sfca, accessByUnit, type AccessResult } from './e2sfca';
 export { reaches, unitsReached, type UnitsReached } from './units-reached';
+export {
+	ACCESS_H3_RESOLUTION,
+	ACCESS_PROFILES,
+	AccessError,
+	accessFigure,
+	accessScore,
+	buildingCells,
+	checkProfile,
+	profileAccess,
+	SLOW_SHARE,
+	slowReachM,
+	unitAccess,
+	type AccessProfile,
+	type H3Cells,
+	type ProfileAccess,
+	type UnitAccess
+} from './access';

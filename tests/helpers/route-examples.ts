@@ -134,6 +134,7 @@ export function examples(c: Ctx): Record<string, Record<string, Example>> {
 			GET: { path: `/api/coverage/whatif?rule=${c.rule}`, allowed: READERS, expect: 'handled' },
 			POST: { path: `/api/coverage/whatif?rule=${c.rule}`, body: {}, allowed: READERS, expect: 'handled' }
 		},
+		'/api/access': { GET: { path: `/api/access?rule=capacity_childcare_places&level=building&community=${c.community}`, allowed: READERS } },
 		'/api/wall': { GET: { path: `/api/wall?unit=${c.subdistrict}`, allowed: ['admin', 'leader'] } },
 		'/api/cases': {
 			GET: { path: '/api/cases?limit=5', allowed: CASE_READERS },

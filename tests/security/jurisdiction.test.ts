@@ -175,6 +175,12 @@ function probes(c: Ctx): Record<string, Probe[]> {
 		'GET /api/coverage': [{ path: (u) => `/api/coverage${q('subdistrict', u)}`, units: [9] }],
 		'GET /api/coverage/cell': [{ path: (u) => (u ? `/api/coverage/cell?community=${u}&rule=${c.rule}` : null), units: [12] }],
 		'GET /api/coverage/whatif': plain(`/api/coverage/whatif?rule=${c.rule}`),
+		'GET /api/access': [
+			{
+				path: (u) => (u ? `/api/access?rule=capacity_childcare_places&level=building&community=${u}` : '/api/access?rule=capacity_childcare_places&level=h3'),
+				units: [12]
+			}
+		],
 		'GET /api/wall': [{ path: (u) => `/api/wall${q('unit', u)}`, units: [9], figures: true, lists: true }],
 		'GET /api/cases': [{ path: (u) => (u ? null : '/api/cases?limit=5000'), figures: true, lists: true }],
 		'GET /api/cases/[id]': [...ids, 'JUR-unknown-1'].map((id) => ({ path: (u) => (u ? null : `/api/cases/${id}`), echo: id, lists: id === caseId('own', 1) })),

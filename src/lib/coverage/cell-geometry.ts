@@ -63,3 +63,14 @@ export function lineToFacility(from: Position, facility: Feature): [Position, Po
 	}
 	return best ? [from, best] : null;
 }
+
+/** The box around points given as lon / lat (a capacity cell's facilities). */
+export const pointsBox = (points: { lon: number; lat: number }[]): BBox | null =>
+	bboxOf({
+		type: 'FeatureCollection',
+		features: points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } }))
+	});
+
+/** What the cell panel says of the building clicked on the map: its id, distance to the nearest facility, covered. */
+export const buildingFacts = (f: Feature | null) =>
+	f ? { id: String(f.properties!.id), distanceM: (f.properties!.distance_m as number | null) ?? null, covered: Boolean(f.properties!.covered) } : null;

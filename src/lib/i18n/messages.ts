@@ -8,6 +8,7 @@ import { capacityEn, capacityZh } from './capacity-messages';
 import { workerEn, workerZh } from './worker-messages';
 import { sitesEn, sitesZh } from './sites-messages';
 import { scenarioEn, scenarioZh } from './scenario-messages';
+import { accessEn, accessZh } from './access-messages';
 export const zh = {
 	...planZh,
 	...readinessZh,
@@ -17,6 +18,7 @@ export const zh = {
 	...workerZh,
 	...sitesZh,
 	...scenarioZh,
+	...accessZh,
 	'app.name': 'GridAtlas 网格图谱',
 	'app.short': '网格图谱',
 	'error.notFound': '找不到这个页面',
@@ -523,6 +525,7 @@ export const en: Record<MessageKey, string> = {
 	...scenarioEn,
 	...workerEn,
 	...sitesEn,
+	...accessEn,
 	...readinessEn,
 	...auditEn,
 	'app.name': 'GridAtlas 网格图谱',

@@ -85,6 +85,8 @@ export const ROUTE_RULES: Record<string, RouteRules> = {
 	'/api/coverage/cell': { GET: read('coverage:read', query('community')) },
 	'/api/coverage/suggest': { POST: read('coverage:read') },
 	'/api/coverage/whatif': { GET: read('coverage:read'), POST: read('coverage:read') },
+	// Demand-weighted access: the route narrows buildings, cells and communities to the jurisdiction.
+	'/api/access': { GET: read('coverage:read', query('community')) },
 	'/api/wall': { GET: read('wall:read', (e) => e.url.searchParams.get('unit') || CITY) },
 	'/api/cases': { GET: read('cases:read'), POST: change('cases:write') },
 	// A case has nothing below it to drill down to: the route reads it within the jurisdiction only

@@ -29,7 +29,8 @@ export interface CapacityResult {
 	walked: Map<string, boolean>;
 }
 
-const capacityOf = (attributes: Record<string, unknown> | null, key: string) => {
+/** A facility's capacity attribute as a number (NaN where absent, negative or not a number). */
+export const capacityOf = (attributes: Record<string, unknown> | null, key: string) => {
 	const v = attributes?.[key];
 	const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
 	return Number.isFinite(n) && n >= 0 ? n : Number.NaN;

@@ -203,6 +203,7 @@ export async function computeCoverage(db: Db): Promise<CoverageState> {
 			subdistricts
 		},
 		buildings,
+		population,
 		buildingCommunity,
 		buildingGrid,
 		gridCodes,

@@ -11,6 +11,8 @@ export type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, Subdi
 export interface CoverageState {
 	report: CoverageReport;
 	buildings: BuildingSet;
+	/** per building: registered population (NaN where no register gave one) */
+	population: Float64Array;
 	buildingCommunity: Int32Array;
 	buildingGrid: Int32Array;
 	gridCodes: string[];

@@ -29,11 +29,14 @@ import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFaci
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
 import type { SnapResult, WalkGraph } from '$geo/network/graph';
 import {
+	buildingCells,
 	decayFunction,
 	evaluateCapacity,
+	profileAccess,
+	type AccessProfile,
 	straightCatchments,
 	unitsReached,
-	walkCatchments,
+	walkCatchmentsByEdge,
 	type CapacityRuleSpec,
 	type UnitsReached,
 	type DecaySpec,
@@ -238,7 +241,7 @@ function capacityEvaluate(
 	for (const rule of input.rules) {
 		const walked = rule.metric === 'walk' && graph !== null;
 		if (walked) snap ??= snapBuildings(graph, points);
-		const catchments = walked ? walkCatchments(graph, snap!, points, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
+		const catchments = walked ? walkCatchmentsByEdge(graph, snap!, rule.facilities, rule.reachM) : straightCatchments(points, rule.facilities, rule.reachM);
 		const weight = !rule.decay || rule.decay.kind === 'none' ? undefined : decayFunction({ ...rule.decay, reachM: rule.reachM });
 		const ev = evaluateCapacity(rule.demand, input.unitOf, input.units, catchments, rule.capacity, rule.spec, weight);
 		// The units (communities) each facility reaches, for the detail of a community's cell: typed arrays, no object per facility.
@@ -246,6 +249,39 @@ function capacityEvaluate(
 		results[rule.spec.id] = { units: ev.units, facilities: ev.facilities, reaches, walked };
 	}
 	return { results };
+}
+
+export interface AccessSearch {
+	lon: Float64Array;
+	lat: Float64Array;
+	graph: { graph: WalkGraph; id: number } | null;
+	metric: 'walk' | 'straight';
+	reachM: number;
+	speedMPerMin: number;
+	facilities: CoverageFacility[];
+	/** per facility, NaN where not recorded */
+	capacity: Float64Array;
+	/** per building (geo/capacity buildingDemand) */
+	demand: Float64Array;
+	decay: Omit<DecaySpec, 'reachM'>;
+	profile: AccessProfile;
+	/** also the H3 cell of every building (the server keeps them per city) */
+	cells: boolean;
+}
+
+/**
+ * Demand-weighted access (geo/capacity profileAccess): the buildings each facility reaches — on foot
+ * when there is a walk graph, else in a straight line — then E2SFCA for the demand profile.
+ */
+function accessEvaluate(input: AccessSearch, _ctx: TaskContext) {
+	const points = { lon: input.lon, lat: input.lat };
+	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	const walked = input.metric === 'walk' && graph !== null;
+	const catchments = walked
+		? walkCatchmentsByEdge(graph, snapBuildings(graph, points), input.facilities, input.reachM)
+		: straightCatchments(points, input.facilities, input.reachM);
+	const r = profileAccess({ ...input, catchments });
+	return { access: r.access, weight: r.weight, reachM: r.reachM, walked, cells: input.cells ? buildingCells(input.lon, input.lat) : null };
 }
 
 /**
@@ -289,6 +325,7 @@ export const tasks = {
 	parseImport,
 	coverageDistances,
 	capacityEvaluate,
-	scenarioDistances
+	scenarioDistances,
+	accessEvaluate
 };
 export type Tasks = typeof tasks;

@@ -1,0 +1,97 @@
+// `npm run bench -- access` (issue 21): demand-weighted access on the benchmark city. A synthetic street
+// lattice (80 m blocks, 700 × 700 nodes ≈ 56 km × 56 km) with 1,000,000 buildings and 50,000 facilities
+// in 20 categories of 2,500 each; one category's E2SFCA (Gaussian decay, 975 m = 15 minutes on foot)
+// for every building, timed from the facilities to the per-building result: the buildings each
+// facility reaches on foot (geo/capacity walkCatchmentsByEdge: the buildings read off each reached
+// edge) and the allocation. The naive peer, in the same run on the same data: walkCatchments (a KDBush
+// box of candidates and one target list per facility) and the same allocation; their ratio is printed
+// and the two catchments are checked equal pair by pair. Snapping the buildings to the network is
+// once per city (kept with the walk graph) and timed apart. Then the optimize bench (geo/optimize
+// runOptimizeBench: MCLP k = 5 among 2,000 candidates in a 3,000-building community) for its figures.
+// Smoke size (--smoke, tests/benches.test.ts): 20,000 buildings, 1,000 facilities, a 120 × 120 lattice.
+// BENCH_SIDE, BENCH_BUILDINGS, BENCH_FACILITIES, BENCH_CATEGORIES change the size.
+// RESULT {"buildings", "facilities", "category_facilities", "e2sfca_ms", "naive_ms", "speedup", "identical",
+//         "mclp_ms", "mclp_gap", "greedy_shortfall_pct"} — no scenario_ms: network scenarios (issue 21 part 3) are not built.
+import { benchCity } from '../../geo/capacity/bench-city';
+import { snapBuildings } from '../../geo/coverage/walk';
+import { decayFunction, e2sfca, walkCatchments, type Catchments } from '../../geo/capacity';
+import { walkCatchmentsByEdge } from '../../geo/capacity/edge-catchment';
+import { runOptimizeBench } from '../../geo/optimize/bench-run';
+
+const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
+const env = (k: string, full: number, smoke: number) => Number(process.env[k] ?? (SMOKE ? smoke : full));
+const side = env('BENCH_SIDE', 700, 120);
+const nb = env('BENCH_BUILDINGS', 1_000_000, 20_000);
+const nf = env('BENCH_FACILITIES', 50_000, 1_000);
+const categories = env('BENCH_CATEGORIES', 20, 20);
+const REACH_M = 975;
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+let t = performance.now();
+const { graph, lon, lat, demand, facilities: all, rand } = benchCity({ side, buildings: nb, facilities: nf, categories, seed: 2021 });
+const facilities = all.filter((f) => f.category === 'c0');
+const capacity = Float64Array.from(facilities, () => 20 + Math.floor(rand() * 200));
+console.log(
+	`access bench: ${graph.edgeCount.toLocaleString('en')} street edges, ${nb.toLocaleString('en')} buildings, ${nf.toLocaleString('en')} facilities in ` +
+		`${categories} categories — one category: ${facilities.length.toLocaleString('en')} facilities; reach ${REACH_M} m on foot (made in ${fmt(performance.now() - t)})`
+);
+
+t = performance.now();
+const snap = snapBuildings(graph, { lon, lat });
+console.log(`buildings snapped to the network (once per city): ${fmt(performance.now() - t)}`);
+const weight = decayFunction({ kind: 'gaussian', reachM: REACH_M });
+
+const timed = (make: () => Catchments) => {
+	const t0 = performance.now();
+	const c = make();
+	const t1 = performance.now();
+	const r = e2sfca(demand, c, capacity, weight);
+	const t2 = performance.now();
+	return { c, r, catchmentsMs: t1 - t0, allocationMs: t2 - t1, ms: t2 - t0 };
+};
+// Both compiled by the JIT before either is timed (a few facilities each).
+walkCatchmentsByEdge(graph, snap, facilities.slice(0, 20), REACH_M);
+walkCatchments(graph, snap, { lon, lat }, facilities.slice(0, 20), REACH_M);
+e2sfca(demand, walkCatchmentsByEdge(graph, snap, facilities.slice(0, 20), REACH_M), capacity.subarray(0, 20), weight);
+const fast = timed(() => walkCatchmentsByEdge(graph, snap, facilities, REACH_M));
+console.log(
+	`E2SFCA, every building, one category: ${fmt(fast.ms)} (goal ≤ 2 s) — catchments from the search ${fmt(fast.catchmentsMs)} ` +
+		`(${fast.c.building.length.toLocaleString('en')} facility–building pairs), allocation ${fmt(fast.allocationMs)}`
+);
+const naive = timed(() => walkCatchments(graph, snap, { lon, lat }, facilities, REACH_M));
+console.log(
+	`naive peer (KDBush box + one target list per facility): ${fmt(naive.ms)} — catchments ${fmt(naive.catchmentsMs)}, allocation ${fmt(naive.allocationMs)}`
+);
+const speedup = naive.ms / fast.ms;
+console.log(`speed-up ${speedup.toFixed(1)}×`);
+
+// The same pairs at the same distances, and the same access per building.
+const key = (c: Catchments, f: number) => {
+	const out: [number, number][] = [];
+	for (let k = c.start[f]; k < c.start[f + 1]; k++) out.push([c.building[k], c.distanceM[k]]);
+	return out.sort((a, b) => a[0] - b[0]);
+};
+let identical = fast.c.building.length === naive.c.building.length;
+for (let f = 0; identical && f < facilities.length; f++) {
+	const a = key(fast.c, f),
+		b = key(naive.c, f);
+	if (a.length !== b.length || a.some((p, k) => p[0] !== b[k][0] || Math.abs(p[1] - b[k][1]) > 1e-6)) identical = false;
+}
+for (let i = 0; identical && i < nb; i++) if (Math.abs(fast.r.access[i] - naive.r.access[i]) > 1e-9 * Math.max(1e-9, naive.r.access[i])) identical = false;
+console.log(`same catchments and access as the peer: ${identical}`);
+
+const opt = await runOptimizeBench();
+const result = {
+	buildings: nb,
+	facilities: nf,
+	category_facilities: facilities.length,
+	e2sfca_ms: Math.round(fast.ms),
+	naive_ms: Math.round(naive.ms),
+	speedup: Number(speedup.toFixed(2)),
+	identical,
+	mclp_ms: opt.mclp_ms,
+	mclp_gap: opt.mclp_gap,
+	greedy_shortfall_pct: opt.greedy_shortfall_pct
+};
+console.log(`RESULT ${JSON.stringify(result)}`);
+if (!identical) process.exitCode = 1;
