@@ -2,18 +2,28 @@
 // geo/ turns bytes into validated, WGS-84 LayerRecords; the server writes them in one transaction.
 import { GridAtlasError } from './errors';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
-import type { ArchiveLimits } from './archive/limits';
 import type { ImportCrs } from './crs/epsg-codes';
 
 export type { ImportCrs };
 
 export type { Feature, FeatureCollection, Geometry, Position };
 
+/** Bounds on what one archive (a zip, a gzip, an OSM PBF's blocks) may inflate to (values: archive/limits.ts). */
+export interface ArchiveLimits {
+	/** Uncompressed bytes one archive may inflate to, all the entries read from it together. */
+	maxTotalBytes: number;
+	/** Uncompressed ÷ compressed bytes of one entry, checked once the entry passes ratioFloorBytes. */
+	maxRatio: number;
+	/** Below this an entry may compress as well as it likes: it cannot hurt, and tiny files compress oddly. */
+	ratioFloorBytes: number;
+	/** Entries in a zip's central directory. */
+	maxEntries: number;
+}
+
 export const LAYERS = ['subdistricts', 'communities', 'grids', 'buildings', 'facilities', 'roads', 'landcover', 'cases', 'registers'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
-export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
-export type CrsName = (typeof CRS_NAMES)[number];
+export { CRS_NAMES, type CrsName } from './crs/names';
 
 export type SourceFormat = 'geojson' | 'shapefile-zip' | 'csv' | 'xlsx' | 'osm-xml' | 'osm-pbf';
 

@@ -30,7 +30,7 @@ describe('benches at smoke size (core)', () => {
 		expect(r.buildings).toBe(5000);
 	}, 620_000);
 
-	it('access: E2SFCA for one category from the search, beside the naive peer, and the optimize figures', async () => {
+	it('access: E2SFCA for one category from the search, beside the naive peer, a network scenario, and the optimize figures', async () => {
 		const r = await smokeBench('access', [
 			'buildings',
 			'facilities',
@@ -39,6 +39,7 @@ describe('benches at smoke size (core)', () => {
 			'naive_ms',
 			'speedup',
 			'identical',
+			'scenario_ms',
 			'mclp_ms',
 			'mclp_gap',
 			'greedy_shortfall_pct'
@@ -57,6 +58,7 @@ describe('benches at smoke size (core)', () => {
 			'full_recompute_ms',
 			'vs_full',
 			'buildings',
+			'facilities',
 			'recomputed_buildings',
 			'households_changed',
 			'identical'

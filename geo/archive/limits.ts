@@ -1,21 +1,13 @@
 // How far an upload's compressed parts may inflate. One home for the numbers and for the words
 // that refuse an archive, so the Shapefile zip, the OSM PBF and the backup say it the same way.
 import { FileProblem, type BilingualText } from '../issues';
+import type { ArchiveLimits } from '../types';
 
 /** What is refused: a file name (the same in both languages) or words for it. */
 export type Named = string | BilingualText;
 export const named = (what: Named): BilingualText => (typeof what === 'string' ? { zh: what, en: what } : what);
 
-export interface ArchiveLimits {
-	/** Uncompressed bytes one archive may inflate to, all the entries read from it together. */
-	maxTotalBytes: number;
-	/** Uncompressed ÷ compressed bytes of one entry, checked once the entry passes ratioFloorBytes. */
-	maxRatio: number;
-	/** Below this an entry may compress as well as it likes: it cannot hurt, and tiny files compress oddly. */
-	ratioFloorBytes: number;
-	/** Entries in a zip's central directory. */
-	maxEntries: number;
-}
+export type { ArchiveLimits };
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

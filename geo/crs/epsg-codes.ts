@@ -8,8 +8,8 @@
 //   4502–4512  the same 6° zones by central meridian, false easting 500 000 (no zone prefix)
 //   4513–4533  3° zones 25–45, central meridian 3·zone (75°…135°), false easting zone·10⁶ + 500 000
 //   4534–4554  the same 3° zones by central meridian, false easting 500 000
-import type { BilingualText } from '../issues';
-import { CRS_NAMES, type CrsName } from '../types';
+import type { BilingualText } from '../bilingual';
+import { CRS_NAMES, type CrsName } from './names';
 
 export type EpsgCrs = `EPSG:${number}`;
 /** What an import may be told its coordinates are in. */

@@ -14,11 +14,8 @@ export interface FeatureLocation {
 	csvRow?: boolean;
 }
 
-/** A Chinese and an English sentence saying the same thing. */
-export interface BilingualText {
-	zh: string;
-	en: string;
-}
+import type { BilingualText } from '../bilingual';
+export type { BilingualText };
 
 function featureLabelZh(at: FeatureLocation): string {
 	const position = at.csvRow ? `第 ${at.index + 2} 行` : `第 ${at.index + 1} 个要素`;

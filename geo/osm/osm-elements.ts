@@ -5,32 +5,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { FileProblem } from '../issues';
 import type { ArchiveLimits } from '../archive';
 import { parseOsmPbf } from './pbf';
-
-export interface OsmNode {
-	type: 'node';
-	id: number;
-	lat: number;
-	lon: number;
-	tags?: Record<string, string>;
-}
-export interface OsmWay {
-	type: 'way';
-	id: number;
-	nodes: number[];
-	tags?: Record<string, string>;
-}
-export interface OsmRelationMember {
-	type: 'node' | 'way' | 'relation';
-	ref: number;
-	role: string;
-}
-export interface OsmRelation {
-	type: 'relation';
-	id: number;
-	members: OsmRelationMember[];
-	tags?: Record<string, string>;
-}
-export type OsmElement = OsmNode | OsmWay | OsmRelation;
+import type { OsmElement, OsmRelationMember } from './element-types';
+export type { OsmElement, OsmNode, OsmRelation, OsmRelationMember, OsmWay } from './element-types';
 
 /** Elements that repeat in OSM XML; the parser must always give arrays for them, even with one child. */
 const REPEATED_XML_ELEMENTS = new Set(['node', 'way', 'relation', 'tag', 'nd', 'member']);

@@ -5,7 +5,7 @@
 import tinyOsmPbf from 'tiny-osmpbf';
 import { FileProblem } from '../issues';
 import { checkDeclaredRatio, concatBytes, DEFAULT_ARCHIVE_LIMITS, inflateCapped, tooLargeProblem, type ArchiveLimits } from '../archive';
-import type { OsmElement } from './osm-elements';
+import type { OsmElement } from './element-types';
 
 /** The spec's limit for one uncompressed blob; a raw_size above it is refused before anything is inflated. */
 const MAX_BLOB_BYTES = 32 * 1024 * 1024;

@@ -10,13 +10,17 @@
 // runOptimizeBench: MCLP k = 5 among 2,000 candidates in a 3,000-building community) for its figures.
 // Smoke size (--smoke, tests/benches.test.ts): 20,000 buildings, 1,000 facilities, a 120 × 120 lattice.
 // BENCH_SIDE, BENCH_BUILDINGS, BENCH_FACILITIES, BENCH_CATEGORIES change the size.
+// Then a network scenario on the same city (./scenario-run.ts, the first ten categories with reaches of
+// 300 m, 500 m and 975 m; its peer and identity check are the `scenario` bench's) for `scenario_ms`.
 // RESULT {"buildings", "facilities", "category_facilities", "e2sfca_ms", "naive_ms", "speedup", "identical",
-//         "mclp_ms", "mclp_gap", "greedy_shortfall_pct"} — no scenario_ms: network scenarios (issue 21 part 3) are not built.
+//         "scenario_ms", "mclp_ms", "mclp_gap", "greedy_shortfall_pct"}
 import { benchCity } from '../../geo/capacity/bench-city';
 import { snapBuildings } from '../../geo/coverage/walk';
 import { decayFunction, e2sfca, walkCatchments, type Catchments } from '../../geo/capacity';
 import { walkCatchmentsByEdge } from '../../geo/capacity/edge-catchment';
 import { runOptimizeBench } from '../../geo/optimize/bench-run';
+import { runScenarioBench } from './scenario-run';
+import type { CoverageFacility } from '../../geo/coverage';
 
 const SMOKE = process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const env = (k: string, full: number, smoke: number) => Number(process.env[k] ?? (SMOKE ? smoke : full));
@@ -80,6 +84,12 @@ for (let f = 0; identical && f < facilities.length; f++) {
 for (let i = 0; identical && i < nb; i++) if (Math.abs(fast.r.access[i] - naive.r.access[i]) > 1e-9 * Math.max(1e-9, naive.r.access[i])) identical = false;
 console.log(`same catchments and access as the peer: ${identical}`);
 
+const scenarioCategories: CoverageFacility[][] = Array.from({ length: Math.min(10, categories) }, (_, c) => all.filter((f) => f.category === `c${c}`));
+const scenario = runScenarioBench(
+	{ graph, lon, lat, households: demand, categories: scenarioCategories, reaches: scenarioCategories.map((_, c) => [300, 500, 975][c % 3]) },
+	{ peer: false }
+);
+
 const opt = await runOptimizeBench();
 const result = {
 	buildings: nb,
@@ -89,6 +99,7 @@ const result = {
 	naive_ms: Math.round(naive.ms),
 	speedup: Number(speedup.toFixed(2)),
 	identical,
+	scenario_ms: scenario.scenario_ms,
 	mclp_ms: opt.mclp_ms,
 	mclp_gap: opt.mclp_gap,
 	greedy_shortfall_pct: opt.greedy_shortfall_pct

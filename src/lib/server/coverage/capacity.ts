@@ -2,7 +2,7 @@
 // (seats, beds or floor area from facilities.attributes) against the demand of the residents or
 // households within their reach, per community and per facility (geo/capacity, run by a job worker
 // off the request thread). Called by computeCoverage, whose cells and cache it shares.
-import { buildingDemand, PERSONS_PER_HOUSEHOLD, type UnitsReached } from '$geo/capacity';
+import { buildingDemand, PERSONS_PER_HOUSEHOLD } from '$geo/capacity';
 import type { BuildingSet, CoverageFacility } from '$geo/coverage';
 import type { Db } from '../db';
 import { ruleReachM, type CoverageRule } from './rules';
@@ -12,22 +12,9 @@ import { sharedGraph } from '../jobs/shared';
 import type { CapacitySearch } from '../jobs/tasks';
 import type { FacilityFacts } from './load';
 import type { CapacityFacilityRow, CapacityFigures } from '../../coverage/types';
+import type { CapacityResult } from './types';
 
-export type { CapacityFacilityRow, CapacityFigures };
-
-export interface CapacityResult {
-	/** rule id → per community (index as in the communities given) */
-	units: Map<
-		string,
-		{ status: 'pass' | 'fail' | 'no_data' | 'no_facilities' | 'no_capacity'; share: number | null; buildings: number; figures: CapacityFigures }[]
-	>;
-	/** rule id → its facilities */
-	facilities: Map<string, CapacityFacilityRow[]>;
-	/** rule id → the communities each of its facilities reaches (geo/capacity `reaches`) */
-	reaches: Map<string, UnitsReached>;
-	/** rule id → measured on foot (false: straight line, also for a walk rule without a network) */
-	walked: Map<string, boolean>;
-}
+export type { CapacityFacilityRow, CapacityFigures, CapacityResult };
 
 /** A facility's capacity attribute as a number (NaN where absent, negative or not a number). */
 export const capacityOf = (attributes: Record<string, unknown> | null, key: string) => {

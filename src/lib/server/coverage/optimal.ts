@@ -4,7 +4,7 @@
 // thread, as a solve blocks its thread.
 import type { BuildingSet } from '$geo/coverage';
 import { jobs } from '../jobs/pool';
-import type { SiteSuggestion } from './cells';
+import type { SiteSuggestion } from '../../coverage/types';
 import type { OptimalSummary } from '../../coverage/types';
 
 export type { OptimalSummary };

@@ -2,8 +2,8 @@
 // live browser-side in $lib/coverage/types (re-exported here).
 import { GridAtlasError } from '$geo/errors';
 import { FacilityIndex, type BuildingSet, type CoverageFacility, UnitResultTable } from '$geo/coverage';
-import type { CapacityResult } from './capacity';
-import type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal } from '../../coverage/types';
+import type { UnitsReached } from '$geo/capacity';
+import type { CapacityFacilityRow, CapacityFigures, CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal } from '../../coverage/types';
 
 export type { CellStatus, CoverageCell, CoverageCommunity, CoverageReport, SubdistrictTotal };
 
@@ -60,4 +60,19 @@ export function distanceCell(
 		uncovered: res.uncoveredCount,
 		metricUsed
 	};
+}
+
+/** Capacity rules' results (./capacity.ts computes them). */
+export interface CapacityResult {
+	/** rule id → per community (index as in the communities given) */
+	units: Map<
+		string,
+		{ status: 'pass' | 'fail' | 'no_data' | 'no_facilities' | 'no_capacity'; share: number | null; buildings: number; figures: CapacityFigures }[]
+	>;
+	/** rule id → its facilities */
+	facilities: Map<string, CapacityFacilityRow[]>;
+	/** rule id → the communities each of its facilities reaches (geo/capacity `reaches`) */
+	reaches: Map<string, UnitsReached>;
+	/** rule id → measured on foot (false: straight line, also for a walk rule without a network) */
+	walked: Map<string, boolean>;
 }

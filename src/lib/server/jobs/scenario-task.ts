@@ -7,7 +7,7 @@ import { facilityEntrances, MAX_SNAP_M, snapBuildings, walkNearest } from '$geo/
 import type { WalkGraph } from '$geo/network/graph';
 import { inBoxes, scenarioChanges, scenarioGraph, scenarioReach, type EditOutcome, type ScenarioEdit } from '$geo/network/scenario';
 import { keptGraph } from './kept-graph';
-import type { TaskContext } from './tasks';
+import type { TaskContext } from './task-context';
 
 export interface ScenarioSearch {
 	key: string;

@@ -48,10 +48,8 @@ import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
 import { keptGraph } from './kept-graph';
 import { scenarioDistances } from './scenario-task';
 
-export interface TaskContext {
-	/** Sends a piece of the result ahead of the answer; resolves once it is taken (streamed jobs). */
-	part: (value: unknown) => Promise<void>;
-}
+import type { TaskContext } from './task-context';
+export type { TaskContext };
 
 interface LayoutGrid {
 	code: string;
