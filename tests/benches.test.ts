@@ -40,6 +40,7 @@ describe('benches at smoke size (core)', () => {
 			'speedup',
 			'identical',
 			'scenario_ms',
+			'scenario_access_ms',
 			'mclp_ms',
 			'mclp_gap',
 			'greedy_shortfall_pct'

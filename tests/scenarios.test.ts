@@ -7,7 +7,7 @@ import type { Point } from 'geojson';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/imports/demo';
 import { getCoverage, distanceKey } from '../src/lib/server/coverage';
-import { ruleReachM } from '../src/lib/server/coverage/rules';
+import { getRule, ruleReachM } from '../src/lib/server/coverage/rules';
 import { lifeCircles } from '../src/lib/server/coverage/life-circle';
 import { getWalkGraph } from '../src/lib/server/map/walk-network';
 import { createScenario, deleteScenario, getScenario, listScenarios, scenarioResult, ScenarioError, updateScenario } from '../src/lib/server/scenarios';
@@ -16,6 +16,8 @@ import { scenarioChanges, scenarioGraph, ScenarioEditError, type ScenarioEdit } 
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
 import { testEngines } from './helpers/engines';
 import { ringAround } from './helpers/ring';
+import { importKindergartens } from './helpers/capacity-rule';
+import { accessAnswer } from '../src/lib/server/coverage/access';
 
 for (const engine of testEngines()) {
 	describe(`network scenarios (${engine.name})`, () => {
@@ -162,6 +164,34 @@ for (const engine of testEngines()) {
 					else expect(Math.abs(got! - expected), `${c.code} ${l.level}`).toBeLessThan(1e-9);
 				});
 			});
+			await db.transaction((tx) => deleteScenario(tx, saved.id));
+		}, 120_000);
+
+		it("a walking capacity rule's access scores: today's as /api/access gives them, and a kindergarten closed off loses its reach", async () => {
+			const made = await importKindergartens(db, [
+				{ id: 'kg-scenario-a', at: 0, seats: 120 },
+				{ id: 'kg-scenario-b', at: 300, seats: 40 }
+			]);
+			expect(made.written).toBe(2);
+			const rule = (await getRule(db, 'capacity_childcare_places'))!;
+			expect(rule.enabled && rule.metric === 'walk').toBe(true);
+			const kg = made.kindergartens[0];
+			const saved = await db.transaction((tx) =>
+				createScenario(tx, { name: '幼儿园封闭', edits: [{ kind: 'road_close', coordinates: ringAround(kg.lon, kg.lat, 400) }] }, 'planner')
+			);
+			const result = await scenarioResult(db, saved.id);
+			const a = result.access.find((x) => x.rule === rule.id)!;
+			expect(a).toBeDefined();
+			const today = await accessAnswer(db, { rule: rule.id, level: 'community' }, null);
+			const todayScore = new Map(today.items.map((it) => [it.id, it.score]));
+			expect(a.communities.length).toBeGreaterThan(0);
+			for (const c of a.communities) {
+				const t = todayScore.get(c.community) ?? null;
+				if (t === null) expect(c.before).toBeNull();
+				else expect(Math.abs(c.before! - t)).toBeLessThan(1e-3); // the route rounds to 4 places
+			}
+			// the kindergarten walled in serves only the homes inside the ring: someone outside loses
+			expect(a.communities.some((c) => c.before !== null && c.after !== null && c.after < c.before - 1e-9)).toBe(true);
 			await db.transaction((tx) => deleteScenario(tx, saved.id));
 		}, 120_000);
 	});

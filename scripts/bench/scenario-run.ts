@@ -29,6 +29,8 @@ export interface ScenarioBenchFigures {
 	recomputed_edges: number;
 	households_changed: number;
 	identical: boolean | null;
+	/** The scenario's edits (for benches that measure more on the same scenario). */
+	edits: ScenarioEdit[];
 }
 
 export const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
@@ -90,7 +92,8 @@ export function runScenarioBench(city: ScenarioBenchCity, opts: { peer: boolean 
 		recomputed_buildings: r.buildings.length,
 		recomputed_edges: r.edges,
 		households_changed: Math.round(changed),
-		identical: null
+		identical: null,
+		edits
 	};
 	if (!opts.peer) return figures;
 

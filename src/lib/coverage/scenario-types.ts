@@ -64,6 +64,16 @@ export interface ScenarioResult {
 	buildingsTruncated: boolean;
 	/** The 5/10/15-minute life circles (at the default walking speed) where they change; null without walking rules. */
 	lifeCircles: { speedMPerMin: number; communities: ScenarioLifeCircle[] } | null;
+	/** Demand-weighted access of each enabled walking capacity rule: the communities whose score changes. */
+	access: ScenarioAccessRule[];
+}
+
+/** One capacity rule's access score (1 = its standard met) per community, today and with the scenario. */
+export interface ScenarioAccessRule {
+	rule: string;
+	nameZh: string;
+	nameEn: string;
+	communities: { community: string; communityName: string; before: number | null; after: number | null }[];
 }
 
 /** A community whose walking life circles change: per level the share of households with a complete circle. */

@@ -44,7 +44,9 @@ export const scenarioZh = {
 	'scenario.truncated': '变化的建筑较多，地图只显示前 {n} 栋',
 	'scenario.readOnly': '只有规划人员可以新建或删除情景。',
 	'scenario.life': '步行生活圈：生活圈完整的住户比例（现状 → 情景，步速 {speed} 米/分钟）',
-	'scenario.lifeSame': '各社区的生活圈不变。'
+	'scenario.lifeSame': '各社区的生活圈不变。',
+	'scenario.access': '需求加权可达性得分：{rule}（1 = 恰好达到千人指标；整个路网按情景重算）',
+	'scenario.accessSame': '各社区的得分不变。'
 };
 
 export const scenarioEn: Record<keyof typeof scenarioZh, string> = {
@@ -92,5 +94,7 @@ export const scenarioEn: Record<keyof typeof scenarioZh, string> = {
 	'scenario.truncated': 'Many buildings change; the map shows the first {n}',
 	'scenario.readOnly': 'Only planners can create or delete scenarios.',
 	'scenario.life': 'Walking life circles: share of households with a complete circle (today → scenario, {speed} m/min)',
-	'scenario.lifeSame': 'No community’s life circles change.'
+	'scenario.lifeSame': 'No community’s life circles change.',
+	'scenario.access': 'Demand-weighted access score: {rule} (1 = the per-1,000 standard met; the whole network walked with the scenario)',
+	'scenario.accessSame': 'No community’s score changes.'
 };

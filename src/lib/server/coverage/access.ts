@@ -31,6 +31,7 @@ import { getCoverage } from './compute';
 import { loadFacilities } from './load';
 import { DEFAULT_WALK_SPEED, getRule, ruleReachM, type CoverageRule } from './rules';
 import type { CoverageState } from './types';
+import type { ScenarioEdit } from '$geo/network/scenario';
 import { ACCESS_LEVELS, type AccessAnswer, type AccessItem, type AccessLevel } from '../../coverage/access-types';
 
 export type { AccessAnswer, AccessItem, AccessLevel };
@@ -99,7 +100,8 @@ async function compute(
 	state: CoverageState,
 	rule: CoverageRule,
 	decay: { kind: DecayKind; beta: number | null },
-	profile: AccessProfile
+	profile: AccessProfile,
+	edits: ScenarioEdit[] | null = null
 ): Promise<Computed> {
 	const fp = state.report.fingerprint;
 	const reuse = cellsKept?.fingerprint === fp ? cellsKept.cells : null;
@@ -124,7 +126,8 @@ async function compute(
 				demand,
 				decay: { kind: decay.kind, ...(decay.beta !== null ? { beta: decay.beta } : {}) },
 				profile,
-				cells: reuse === null
+				cells: reuse === null,
+				...(edits ? { edits } : {})
 			}
 		],
 		{ kind: 'coverage' }
@@ -140,6 +143,46 @@ async function compute(
 		noCapacity: facilities.length > 0 && !capacity.some((c) => Number.isFinite(c)),
 		computedAt: new Date().toISOString()
 	};
+}
+
+/** The access of a rule, decay and profile on today's network: computed once per data versions. */
+function computed(
+	db: Db,
+	state: CoverageState,
+	rule: CoverageRule,
+	decay: { kind: DecayKind; beta: number | null },
+	profile: AccessProfile
+): Promise<Computed> {
+	const key = `${state.report.fingerprint}|${rule.id}|${decay.kind}|${decay.beta}|${profile}`;
+	let pending = kept.get(key);
+	if (!pending) {
+		for (const k of kept.keys()) if (!k.startsWith(`${state.report.fingerprint}|`) || kept.size >= MAX_KEPT) kept.delete(k);
+		pending = compute(db, state, rule, decay, profile);
+		kept.set(key, pending);
+		pending.catch(() => kept.get(key) === pending && kept.delete(key));
+	}
+	return pending;
+}
+
+/**
+ * Per community, the score of a capacity rule's access (its own decay, all residents; accessScore: 1 =
+ * the standard met) — today, and with a network scenario's edits walked on the whole edited network. Null
+ * where a community has no known demand. For the scenario's comparison (src/lib/server/scenarios).
+ */
+export async function communityAccessScores(
+	db: Db,
+	state: CoverageState,
+	rule: CoverageRule,
+	edits: ScenarioEdit[]
+): Promise<{ before: (number | null)[]; after: (number | null)[]; walked: boolean }> {
+	const decay = checkDecay(rule, null);
+	const today = await computed(db, state, rule, decay, 'all');
+	const edited = await compute(db, state, rule, decay, 'all', edits);
+	const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
+	const units = state.report.communities.length;
+	const scores = (c: Computed) =>
+		Array.from(unitAccess(c.access, c.weight, state.buildingCommunity, units).mean, (m) => (m === null || !Number.isFinite(m) ? null : accessScore(m, spec)));
+	return { before: scores(today), after: scores(edited), walked: edited.walked };
 }
 
 /** Per building: 1 when it lies inside the scope (its community, or its grid for a grid's reader). */
@@ -175,15 +218,7 @@ export async function accessAnswer(db: Db, q: AccessQuery, scope: Scope): Promis
 	const decay = checkDecay(rule, q.decay);
 	const profile = checkProfile(q.profile || 'all');
 	const state = await getCoverage(db);
-	const key = `${state.report.fingerprint}|${rule.id}|${decay.kind}|${decay.beta}|${profile}`;
-	let pending = kept.get(key);
-	if (!pending) {
-		for (const k of kept.keys()) if (!k.startsWith(`${state.report.fingerprint}|`) || kept.size >= MAX_KEPT) kept.delete(k);
-		pending = compute(db, state, rule, decay, profile);
-		kept.set(key, pending);
-		pending.catch(() => kept.get(key) === pending && kept.delete(key));
-	}
-	const done = await pending;
+	const done = await computed(db, state, rule, decay, profile);
 	const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
 	const mask = scopeMask(state, scope);
 	const inScope = (i: number) => !mask || mask[i] === 1;

@@ -9,6 +9,18 @@ import { inBoxes, scenarioChanges, scenarioGraph, scenarioReach, type EditOutcom
 import { keptGraph } from './kept-graph';
 import type { TaskContext } from './task-context';
 
+/** The last edited network made (whole, every component), kept for the next rule of the same scenario. */
+let lastEdited: { base: WalkGraph; key: string; graph: WalkGraph } | null = null;
+
+/** The whole network with a scenario's edits (for figures that are not local, such as demand-weighted access). */
+export function editedGraph(base: WalkGraph, edits: ScenarioEdit[]): WalkGraph {
+	const key = JSON.stringify(edits);
+	if (lastEdited?.base === base && lastEdited.key === key) return lastEdited.graph;
+	const graph = scenarioGraph(base, scenarioChanges(base, edits));
+	lastEdited = { base, key, graph };
+	return graph;
+}
+
 export interface ScenarioSearch {
 	key: string;
 	facilities: CoverageFacility[];

@@ -46,7 +46,8 @@ import {
 
 import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
 import { keptGraph } from './kept-graph';
-import { scenarioDistances } from './scenario-task';
+import { editedGraph, scenarioDistances } from './scenario-task';
+import type { ScenarioEdit } from '$geo/network/scenario';
 
 import type { TaskContext } from './task-context';
 export type { TaskContext };
@@ -265,6 +266,8 @@ export interface AccessSearch {
 	profile: AccessProfile;
 	/** also the H3 cell of every building (the server keeps them per city) */
 	cells: boolean;
+	/** a network scenario's edits: walk the whole network with them (docs/coverage.md#network-scenarios-路网情景) */
+	edits?: ScenarioEdit[];
 }
 
 /**
@@ -273,7 +276,8 @@ export interface AccessSearch {
  */
 function accessEvaluate(input: AccessSearch, _ctx: TaskContext) {
 	const points = { lon: input.lon, lat: input.lat };
-	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	const base = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
+	const graph = base && input.edits?.length ? editedGraph(base, input.edits) : base;
 	const walked = input.metric === 'walk' && graph !== null;
 	const catchments = walked
 		? walkCatchmentsByEdge(graph, snapBuildings(graph, points), input.facilities, input.reachM)

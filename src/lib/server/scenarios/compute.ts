@@ -12,9 +12,10 @@ import { jobs } from '../jobs/pool';
 import { sharedGraph } from '../jobs/shared';
 import type { ScenarioSearch } from '../jobs/scenario-task';
 import { lifeCircles } from '../coverage/life-circle';
+import { communityAccessScores } from '../coverage/access';
 import { getScenario, ScenarioError } from './store';
 import type { LifeCircleReport } from '../../coverage/types';
-import type { ScenarioBuilding, ScenarioCell, ScenarioLifeCircle, ScenarioResult, ScenarioRuleTotal } from '../../coverage/scenario-types';
+import type { ScenarioAccessRule, ScenarioBuilding, ScenarioCell, ScenarioLifeCircle, ScenarioResult, ScenarioRuleTotal } from '../../coverage/scenario-types';
 
 /** Buildings listed for the difference map at most (the totals count every one). */
 export const MAX_SCENARIO_BUILDINGS = 20_000;
@@ -134,6 +135,16 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		if (buildings.length >= MAX_SCENARIO_BUILDINGS) break;
 		buildings.push({ id: state.buildings.ids[i], lon: state.buildings.lon[i], lat: state.buildings.lat[i], gained: [...c.gained], lost: [...c.lost] });
 	}
+	// Demand-weighted access is not local (a facility's share moves with every building it serves): each
+	// walking capacity rule's E2SFCA runs again on the whole edited network, in the job worker.
+	const access: ScenarioAccessRule[] = [];
+	for (const rule of state.report.rules.filter((r) => r.kind === 'capacity' && r.category && r.metric === 'walk')) {
+		const s = await communityAccessScores(db, state, rule, scenario.edits);
+		const moved = communities
+			.map((c, ci) => ({ community: c.code, communityName: c.name, before: s.before[ci], after: s.after[ci] }))
+			.filter((c) => c.before !== c.after && !(c.before !== null && c.after !== null && Math.abs(c.before - c.after) < 1e-9));
+		access.push({ rule: rule.id, nameZh: rule.nameZh, nameEn: rule.nameEn, communities: moved });
+	}
 	return {
 		scenario,
 		baselineComputedAt: state.report.computedAt,
@@ -145,7 +156,8 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		cells,
 		buildings,
 		buildingsTruncated: changed.size > buildings.length,
-		lifeCircles: life ? { speedMPerMin: life.speedMPerMin, communities: lifeCircleChanges(life, state.buildingCommunity, households, result) } : null
+		lifeCircles: life ? { speedMPerMin: life.speedMPerMin, communities: lifeCircleChanges(life, state.buildingCommunity, households, result) } : null,
+		access
 	};
 }
 
