@@ -192,6 +192,12 @@ for (const engine of testEngines()) {
 			}
 			// the kindergarten walled in serves only the homes inside the ring: someone outside loses
 			expect(a.communities.some((c) => c.before !== null && c.after !== null && c.after < c.before - 1e-9)).toBe(true);
+			// narrowed to a reader's jurisdiction, as /api/access is: each subdistrict sees its own communities only
+			for (const sub of new Set(a.communities.map((c) => c.community.slice(0, 9)))) {
+				const scoped = (await scenarioResult(db, saved.id, [sub])).access.find((x) => x.rule === rule.id)!;
+				expect(scoped.communities.map((c) => c.community)).toEqual(a.communities.filter((c) => c.community.startsWith(sub)).map((c) => c.community));
+			}
+			expect((await scenarioResult(db, saved.id, ['999999999'])).access.every((x) => x.communities.length === 0)).toBe(true);
 			await db.transaction((tx) => deleteScenario(tx, saved.id));
 		}, 120_000);
 	});

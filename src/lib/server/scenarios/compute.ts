@@ -5,6 +5,7 @@
 // version and coverage fingerprint.
 import { unitResult, type CoverageRuleSpec } from '$geo/coverage';
 import type { Db } from '../db';
+import type { Scope } from '../auth/scope';
 import { getCoverage, distanceKey } from '../coverage';
 import { ruleReachM } from '../coverage/rules';
 import { getWalkGraph } from '../map/walk-network';
@@ -22,7 +23,18 @@ export const MAX_SCENARIO_BUILDINGS = 20_000;
 
 const cache = new Map<string, Promise<ScenarioResult>>();
 
-export async function scenarioResult(db: Db, id: number): Promise<ScenarioResult> {
+/**
+ * A scenario's comparison with today. Coverage and life circles are city-wide for coverage readers (as
+ * /api/coverage); the access scores are narrowed to the reader's jurisdiction, as /api/access narrows them.
+ */
+export async function scenarioResult(db: Db, id: number, scope: Scope = null): Promise<ScenarioResult> {
+	const whole = await wholeResult(db, id);
+	if (!scope) return whole;
+	const inside = (code: string) => scope.some((u) => u.length <= code.length && code.startsWith(u));
+	return { ...whole, access: whole.access.map((a) => ({ ...a, communities: a.communities.filter((c) => inside(c.community)) })) };
+}
+
+async function wholeResult(db: Db, id: number): Promise<ScenarioResult> {
 	const scenario = await getScenario(db, id);
 	const state = await getCoverage(db);
 	const key = `${id}|${scenario.updatedAt}|${state.report.fingerprint}`;

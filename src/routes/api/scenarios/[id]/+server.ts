@@ -6,13 +6,14 @@ import { json } from '@sveltejs/kit';
 import { requireDb } from '$lib/server/runtime';
 import { deleteScenario, getScenario, parseScenarioId, scenarioResult, updateScenario } from '$lib/server/scenarios';
 import { apiError, apiErrorFrom, readJson } from '$lib/server/http/api-errors';
+import { readScope } from '$lib/server/auth/scope';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params, url }) => {
+export const GET: RequestHandler = async ({ params, url, locals }) => {
 	try {
 		const db = requireDb();
 		const id = parseScenarioId(params.id);
-		const body = url.searchParams.get('result') === '1' ? await scenarioResult(db, id) : await getScenario(db, id);
+		const body = url.searchParams.get('result') === '1' ? await scenarioResult(db, id, readScope(locals.user)) : await getScenario(db, id);
 		return json(body, { headers: { 'cache-control': 'no-store' } });
 	} catch (err) {
 		return apiErrorFrom(err);
