@@ -50,17 +50,18 @@ for (const engine of testEngines()) {
 			expect(saved).toMatchObject({ name: '新桥方案', createdBy: 'planner', edits: [line] });
 			expect((await listScenarios(db)).map((s) => s.id)).toContain(saved.id);
 			const before = await count();
-			const refusals: [Promise<unknown>, string][] = [
-				[db.transaction((tx) => createScenario(tx, { name: '新桥方案', edits: [] }, 'x')), 'duplicate_scenario'],
-				[db.transaction((tx) => createScenario(tx, { name: '', edits: [] }, 'x')), 'bad_scenario_name'],
-				[db.transaction((tx) => createScenario(tx, { name: 'x'.repeat(61), edits: [] }, 'x')), 'bad_scenario_name'],
-				[db.transaction((tx) => createScenario(tx, { name: 'ok', edits: [{ kind: 'tunnel', coordinates: [] }] }, 'x')), 'bad_scenario_edit'],
-				[db.transaction((tx) => createScenario(tx, { name: 'ok', edits: 'road' }, 'x')), 'bad_scenario_edit'],
-				[db.transaction((tx) => updateScenario(tx, 999_999, { name: 'y' })), 'unknown_scenario'],
-				[db.transaction((tx) => deleteScenario(tx, 999_999)), 'unknown_scenario']
+			// each refusal started only when the one before has settled (a rejection nobody awaits yet is an unhandled one)
+			const refusals: [() => Promise<unknown>, string][] = [
+				[() => db.transaction((tx) => createScenario(tx, { name: '新桥方案', edits: [] }, 'x')), 'duplicate_scenario'],
+				[() => db.transaction((tx) => createScenario(tx, { name: '', edits: [] }, 'x')), 'bad_scenario_name'],
+				[() => db.transaction((tx) => createScenario(tx, { name: 'x'.repeat(61), edits: [] }, 'x')), 'bad_scenario_name'],
+				[() => db.transaction((tx) => createScenario(tx, { name: 'ok', edits: [{ kind: 'tunnel', coordinates: [] }] }, 'x')), 'bad_scenario_edit'],
+				[() => db.transaction((tx) => createScenario(tx, { name: 'ok', edits: 'road' }, 'x')), 'bad_scenario_edit'],
+				[() => db.transaction((tx) => updateScenario(tx, 999_999, { name: 'y' })), 'unknown_scenario'],
+				[() => db.transaction((tx) => deleteScenario(tx, 999_999)), 'unknown_scenario']
 			];
-			for (const [p, code] of refusals) {
-				const err = await failure(p);
+			for (const [attempt, code] of refusals) {
+				const err = await failure(attempt());
 				expect(err.code, String(err)).toBe(code);
 				expect((err as unknown) instanceof ScenarioError || (err as unknown) instanceof ScenarioEditError).toBe(true);
 			}
