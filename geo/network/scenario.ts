@@ -25,8 +25,8 @@ export const opensWay = (kind: ScenarioEditKind) => kind === 'footpath' || kind 
 
 /** An end of a new way joins the nearest way within this many metres. */
 export const SCENARIO_ATTACH_M = 50;
-/** Bounds of one scenario: edits, vertices per edit, metres per edit. */
-export const SCENARIO_LIMITS = { edits: 100, vertices: 200, lengthM: 5000 } as const;
+/** Bounds of one scenario: edits, vertices per edit and in all (every saved scenario is listed whole), metres per edit. */
+export const SCENARIO_LIMITS = { edits: 100, vertices: 200, totalVertices: 2000, lengthM: 5000 } as const;
 
 export interface ScenarioEdit {
 	kind: ScenarioEditKind;
@@ -47,6 +47,12 @@ export function parseScenarioEdits(input: unknown): ScenarioEdit[] {
 	if (!Array.isArray(input)) throw new ScenarioEditError('edits 应为编辑的列表', 'edits must be a list of edits');
 	if (input.length > SCENARIO_LIMITS.edits)
 		throw new ScenarioEditError(`一个情景最多 ${SCENARIO_LIMITS.edits} 处编辑`, `a scenario holds at most ${SCENARIO_LIMITS.edits} edits`);
+	const total = input.reduce((n: number, e) => n + (Array.isArray((e as ScenarioEdit | null)?.coordinates) ? (e as ScenarioEdit).coordinates.length : 0), 0);
+	if (total > SCENARIO_LIMITS.totalVertices)
+		throw new ScenarioEditError(
+			`一个情景的编辑合计最多 ${SCENARIO_LIMITS.totalVertices} 个点（收到 ${total}）`,
+			`a scenario's edits hold at most ${SCENARIO_LIMITS.totalVertices} points in all (got ${total})`
+		);
 	return input.map((raw, i) => {
 		const n = i + 1;
 		const e = raw as Partial<ScenarioEdit> | null;

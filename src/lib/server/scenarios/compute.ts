@@ -12,7 +12,7 @@ import { getWalkGraph } from '../map/walk-network';
 import { jobs } from '../jobs/pool';
 import { sharedGraph } from '../jobs/shared';
 import type { ScenarioSearch } from '../jobs/scenario-task';
-import { lifeCircles } from '../coverage/life-circle';
+import { lifeCircles, LifeCircleError } from '../coverage/life-circle';
 import { communityAccessScores } from '../coverage/access';
 import { getScenario, ScenarioError } from './store';
 import type { LifeCircleReport } from '../../coverage/types';
@@ -66,7 +66,11 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		maxM
 	}));
 	// the life circles today (cached); their categories walked before and after near the edits
-	const life = await lifeCircles(db).catch(() => null);
+	// no life circles to compare only when the city has none to compute (no walking rule or network); anything else is an error
+	const life = await lifeCircles(db).catch((err) => {
+		if (err instanceof LifeCircleError) return null;
+		throw err;
+	});
 	const lifeSearches: ScenarioSearch[] = (life ? [...new Set(life.levels.flatMap((l) => l.categories.filter((c) => !l.absent.includes(c))))] : []).map(
 		(category) => ({ key: `life:${category}`, facilities: state.facilitiesByCategory.get(category) ?? [], maxM: 15 * life!.speedMPerMin })
 	);
