@@ -354,7 +354,7 @@ for (const engine of testEngines()) {
 			expect(counts[12]).toBe(grids.length);
 		});
 
-		it('caches with an ETag and a short max-age; If-None-Match gives 304', async () => {
+		it('caches privately with an ETag and a short max-age; If-None-Match gives 304', async () => {
 			const t = at(15, CENTRE);
 			const first = await serve('buildings', t.z, t.x, t.y);
 			const second = await serve('buildings', t.z, t.x, t.y);
@@ -362,6 +362,8 @@ for (const engine of testEngines()) {
 			expect(second.body).toEqual(first.body);
 			expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
 			expect(first.headers['cache-control']).toMatch(/max-age=\d+/);
+			// tiles are for signed-in readers: a shared cache (a proxy) must never hand one to anyone else
+			expect(first.headers['cache-control']).toMatch(/^private,/);
 			const revalidated = await serve('buildings', t.z, t.x, t.y, first.headers.etag);
 			expect(revalidated.status).toBe(304);
 			expect(revalidated.body).toBeNull();

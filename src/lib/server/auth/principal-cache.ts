@@ -12,17 +12,30 @@ const MAX_ENTRIES = 2_000;
 const cache = new Map<string, { principal: Principal | null; until: number; version: number }>();
 let generation = 0;
 
+/** Lookups under way: a map page's dozens of tiles arriving together wait for one lookup, not one each. */
+const pending = new Map<string, Promise<Principal | null>>();
+
 /** `version`: the accounts data version the request was planned with (see db/versions). */
 export async function cachedPrincipal(key: string, resolve: () => Promise<Principal | null>, version = 0, now = Date.now()): Promise<Principal | null> {
 	const hit = cache.get(key);
 	if (hit && hit.until > now && hit.version === version) return hit.principal;
+	// a lookup started before a revocation is never shared with a request that came after it
 	const started = generation;
-	const principal = await resolve();
-	// Something was revoked while this lookup ran: its answer may predate the change.
-	if (started !== generation) return principal;
-	if (cache.size >= MAX_ENTRIES) cache.clear();
-	cache.set(key, { principal, until: now + TTL_MS, version });
-	return principal;
+	const flight = `${key}#${version}#${started}`;
+	let lookup = pending.get(flight);
+	if (!lookup) {
+		lookup = (async () => {
+			const principal = await resolve();
+			// Something was revoked while this lookup ran: its answer may predate the change.
+			if (started === generation) {
+				if (cache.size >= MAX_ENTRIES) cache.clear();
+				cache.set(key, { principal, until: now + TTL_MS, version });
+			}
+			return principal;
+		})().finally(() => pending.delete(flight));
+		pending.set(flight, lookup);
+	}
+	return lookup;
 }
 
 export function forgetPrincipals(): void {

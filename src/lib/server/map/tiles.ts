@@ -34,7 +34,10 @@ export function isTileLayer(name: string): name is TileLayerName {
 }
 
 export const TILE_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
-/** Browsers may reuse a tile this long without asking; after that the ETag makes asking cheap. */
+/**
+ * Browsers may reuse a tile this long without asking; after that the ETag makes asking cheap. Private:
+ * a tile is for signed-in readers, and a shared cache (a proxy) must not hand it to anyone else.
+ */
 export const TILE_MAX_AGE_S = 60;
 
 interface LayerSql {
@@ -164,13 +167,8 @@ export async function buildTile(
 	const params = [tile.z, tile.x, tile.y];
 	if (crs === 'gcj02') method = 'js';
 	if (method === 'postgis') {
-		// A tile query is short, but PostGIS functions are costed high, so the planner reaches for
-		// parallel workers and JIT compilation: starting them took longer than the tile (z12: 60 ms
-		// with them, 26 without).
-		const [row] = await db.transaction(async (tx) => {
-			await tx.exec('SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off');
-			return tx.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis', tile.z), params);
-		});
+		// one round trip: parallel workers and JIT are off for every app connection (db SESSION_SETTINGS)
+		const [row] = await db.query<{ tile: Uint8Array | null }>(tileSql(layer, 'postgis', tile.z), params);
 		return row?.tile ? new Uint8Array(row.tile.buffer, row.tile.byteOffset, row.tile.byteLength) : new Uint8Array(0);
 	}
 	const [row] = await db.query<{ n: number; props: string | null; geoms: Uint8Array | null }>(tileSql(layer, 'js', tile.z, crs), params);
@@ -358,7 +356,7 @@ export async function serveTile(
 	const entry = await getTile(db, params.layer, tile, crs);
 	const headers: Record<string, string> = {
 		'content-type': TILE_CONTENT_TYPE,
-		'cache-control': `public, max-age=${TILE_MAX_AGE_S}`,
+		'cache-control': `private, max-age=${TILE_MAX_AGE_S}`,
 		etag: entry.etag,
 		'x-tile-cache': entry.cached ? 'hit' : 'miss'
 	};

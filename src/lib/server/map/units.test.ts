@@ -193,6 +193,47 @@ for (const engine of testEngines()) {
 			expect(r.truncated).toBe(true);
 		});
 
+		it('ranks as the SQL it replaced does, for every query of a name part or a code prefix', async () => {
+			// the previous implementation, kept as the oracle of the ranking
+			const oracle = async (q: string, n: number) => {
+				const like = (t: string) => t.replace(/[\\%_]/g, (c) => `\\${c}`);
+				const rows = await db.query<{ code: string }>(
+					`SELECT code FROM (
+						SELECT s.code, s.name, s.geom IS NOT NULL AS has_boundary, 1 AS level FROM subdistricts s WHERE s.name ILIKE $1 ESCAPE '\\' OR s.code LIKE $2
+						UNION ALL SELECT c.code, c.name, c.geom IS NOT NULL, 2 FROM communities c JOIN subdistricts s ON s.code = c.subdistrict_code
+							WHERE c.name ILIKE $1 ESCAPE '\\' OR c.code LIKE $2
+						UNION ALL SELECT g.code, g.name, true, 3 FROM grids g JOIN communities c ON c.code = g.community_code WHERE g.name ILIKE $1 ESCAPE '\\' OR g.code LIKE $2
+					) x ORDER BY code = $3 DESC, has_boundary DESC, name ILIKE $4 ESCAPE '\\' DESC, level, length(name), code LIMIT $5`,
+					[`%${like(q)}%`, /^[0-9]+$/.test(q) ? `${q}%` : null, q, `${like(q)}%`, n + 1]
+				);
+				return rows.map((r) => r.code);
+			};
+			const names = ['新街口街道', '梅园新村街道', '香铺营社区居委会', '长江路社区居委会', '测试社区居委会', '香铺营第1网格', '长江路第1网格'];
+			const queries = new Set(['3', '32', '320102', '320102003', '320102003001', '320102003002001', '1', '网格', '社区', '街道', '新']);
+			for (const name of names)
+				for (let i = 0; i < name.length; i++) for (const len of [1, 2, 3]) if (i + len <= name.length) queries.add(name.slice(i, i + len));
+			for (const q of queries)
+				for (const n of [1, 2, 10]) {
+					const r = await searchUnits(db, q, n);
+					const want = await oracle(q, n);
+					expect([q, n, r.hits.map((h) => h.code)]).toEqual([q, n, want.slice(0, n)]);
+					expect([q, n, r.truncated]).toEqual([q, n, want.length > n]);
+				}
+		});
+
+		it('finds a unit written after the last search, by whatever wrote it (plain SQL here)', async () => {
+			expect((await searchUnits(db, '新建测试网格')).hits).toEqual([]);
+			await db.exec(
+				`INSERT INTO grids (code, community_code, seq, name, kind, geom, illustrative) VALUES ('320102003002009', '320102003002', 9, '新建测试网格', 'basic', ST_SetSRID(ST_GeomFromGeoJSON('${box(118.795, 32.04, 118.8, 32.045)}'), 4326), true)`
+			);
+			try {
+				expect((await searchUnits(db, '新建测试网格')).hits.map((h) => h.code)).toEqual(['320102003002009']);
+			} finally {
+				await db.exec(`DELETE FROM grids WHERE code = '320102003002009'`);
+			}
+			expect((await searchUnits(db, '新建测试网格')).hits).toEqual([]);
+		});
+
 		it('matches nothing for unknown text, and treats wildcards literally', async () => {
 			expect((await searchUnits(db, '不存在的地方')).hits).toEqual([]);
 			expect((await searchUnits(db, '%')).hits).toEqual([]);
