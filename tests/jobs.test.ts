@@ -53,6 +53,25 @@ describe('job pool', () => {
 		expect(await spinning).toBeInstanceOf(Error);
 	});
 
+	it('queues each kind within its own limit, and a waiting plan check starts before older heavy jobs', async () => {
+		// the spinning job (coverage) is stopped by its budget; nothing else can run out of time
+		const p = make({ queueLimit: { plan: 2, import: 1, coverage: 1 }, budgetMs: { plan: 600_000, import: 600_000, coverage: 300 } });
+		const started: string[] = [];
+		await run(p, 'echo', ['the worker is ready']);
+		const spinning = run(p, 'spin', [], 'coverage' as 'plan').catch((e) => e);
+		const heavy = run(p, 'echo', ['heavy'], 'import').then((r) => (started.push('heavy'), r));
+		// the import queue is full: another import is refused, while plan checks still wait in theirs
+		expect(await run(p, 'echo', ['second heavy'], 'import').catch((e) => e)).toMatchObject({ code: 'job_busy', status: 503 });
+		const plans = ['plan 1', 'plan 2'].map((name) => run(p, 'echo', [name]).then((r) => (started.push(name), r)));
+		// settled by the assertions below; handled now so a failure there cannot leave them unhandled
+		for (const job of [heavy, ...plans]) job.catch(() => {});
+		expect(await run(p, 'echo', ['plan 3']).catch((e) => e)).toMatchObject({ code: 'job_busy' });
+		expect(p.stats().queued).toBe(3);
+		expect(await spinning).toMatchObject({ code: 'job_budget' });
+		await Promise.all([heavy, ...plans]);
+		expect(started).toEqual(['plan 1', 'plan 2', 'heavy']);
+	});
+
 	it('stops a worker that runs out of memory with 413', async () => {
 		const p = make({ memoryMb: 64 });
 		const err = await run(p, 'hog', []).catch((e) => e);

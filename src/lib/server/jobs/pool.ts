@@ -29,8 +29,11 @@ const ERROR_CLASSES: Record<string, { prototype: Error }> = { ImportFileError, I
 export interface PoolOptions {
 	/** Worker threads (0: run jobs inline on the calling thread, no budget). */
 	size: number;
-	/** Jobs that may wait for a worker before new ones are refused with 503. */
-	queueLimit: number;
+	/**
+	 * Jobs of one kind that may wait for a worker before new ones of that kind are refused with 503
+	 * (one figure: every kind).
+	 */
+	queueLimit: number | Record<JobKind, number>;
 	/** Heap limit per worker (MB). */
 	memoryMb: number;
 	budgetMs: Record<JobKind, number>;
@@ -75,7 +78,12 @@ export function defaultPoolOptions(): PoolOptions {
 	) as Record<JobKind, number>;
 	return {
 		size: Math.floor(envNumber('GRIDATLAS_JOB_WORKERS', Math.max(1, Math.min(4, cores - 1)))),
-		queueLimit: Math.floor(envNumber('GRIDATLAS_JOB_QUEUE', 8)),
+		queueLimit: {
+			// a plan check is small and a planner waits for it: saves are never refused while heavy work queues
+			plan: Math.floor(envNumber('GRIDATLAS_JOB_QUEUE_PLAN', 32)),
+			import: Math.floor(envNumber('GRIDATLAS_JOB_QUEUE', 8)),
+			coverage: Math.floor(envNumber('GRIDATLAS_JOB_QUEUE', 8))
+		},
 		memoryMb: envNumber('GRIDATLAS_JOB_MEMORY_MB', 4096),
 		budgetMs,
 		taskModule: defaultTaskModule()
@@ -148,7 +156,8 @@ export class JobPool {
 			};
 			const idle = this.slots.find((s) => s.ready && !s.job);
 			if (idle) return this.start(idle, job);
-			if (this.queue.length >= this.options.queueLimit) return reject(JobError.busy());
+			const limit = typeof this.options.queueLimit === 'number' ? this.options.queueLimit : this.options.queueLimit[job.kind];
+			if (this.queue.filter((q) => q.kind === job.kind).length >= limit) return reject(JobError.busy());
 			this.queue.push(job);
 			this.warm();
 		});
@@ -247,8 +256,10 @@ export class JobPool {
 		slot.worker.unref();
 	}
 
+	/** The next job: a waiting plan check first (a planner is waiting on it, and it is short), else the oldest. */
 	private next(slot: Slot) {
-		const job = this.queue.shift();
+		const plan = this.queue.findIndex((j) => j.kind === 'plan');
+		const [job] = this.queue.splice(plan >= 0 ? plan : 0, 1);
 		if (job) this.start(slot, job);
 	}
 
