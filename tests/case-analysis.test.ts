@@ -3,6 +3,7 @@
 // case read limited to the reader's jurisdiction even when it asks for a unit above it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
+import { kpis } from '$geo/density';
 import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/cases/analysis';
 import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '$geo/density';
 import { wallLive } from '../src/lib/server/wall';
@@ -155,6 +156,62 @@ for (const engine of testEngines()) {
 			expect(k.byCategory.dispute.total).toBe(3);
 			const mine = await caseKpis(db, NOW, COMM, null);
 			expect(mine.total).toBe(k.total - 1); // the case outside every community is not the community's
+		});
+
+		it("keeps each case's closure time (migration 023) equal to its latest closed event, whatever writes the events", async () => {
+			const drift = async () =>
+				(
+					await db.query<{ n: number }>(
+						`SELECT count(*)::int AS n FROM cases c
+						 WHERE c.closed_at IS DISTINCT FROM (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed')`
+					)
+				)[0].n;
+			expect(await drift()).toBe(0);
+			await add(G1, hours(-30), { closed: hours(-20) });
+			const [{ id }] = await db.query<{ id: number }>(`SELECT id FROM cases WHERE source_id = $1`, [`t-${n}`]);
+			const closedAt = async () => (await db.query<{ t: string | null }>('SELECT closed_at::text AS t FROM cases WHERE id = $1', [id]))[0].t;
+			expect(await closedAt()).not.toBeNull();
+			// a later closure (reopened and closed again), in one statement with another event
+			await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'dispatched', $2), ($1, 'status', 'closed', $3)`, [
+				id,
+				hours(-10),
+				hours(-5)
+			]);
+			expect(await drift()).toBe(0);
+			// an event's status or time changed, then the closures deleted: open again
+			await db.query(`UPDATE case_events SET at = $2 WHERE case_id = $1 AND status = 'closed' AND at = $3`, [id, hours(-4), hours(-5)]);
+			expect(await drift()).toBe(0);
+			await db.query(`UPDATE case_events SET status = 'handled' WHERE case_id = $1 AND status = 'closed' AND at = $2`, [id, hours(-4)]);
+			expect(await drift()).toBe(0);
+			await db.query(`DELETE FROM case_events WHERE case_id = $1 AND status = 'closed'`, [id]);
+			expect(await closedAt()).toBeNull();
+			expect(await drift()).toBe(0);
+			// the KPIs read it: the same as reading each case's events, closed again or not
+			const fromEvents = async () => {
+				const rows = await db.query<{
+					reported: number;
+					status: string;
+					due: number | null;
+					closed: number | null;
+					category: string;
+					grid_code: string | null;
+				}>(
+					`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status, (extract(epoch FROM c.due_at) * 1000)::float8 AS due,
+						(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
+						c.category, c.grid_code
+					 FROM cases c WHERE c.reported_at >= $1 AND c.status <> 'voided'`,
+					[new Date(NOW.getTime() - 370 * 86400_000)]
+				);
+				return kpis(
+					rows.map((r) => ({ reportedAt: r.reported, status: r.status, dueAt: r.due, closedAt: r.closed, category: r.category, grid: r.grid_code })),
+					NOW
+				);
+			};
+			expect(await caseKpis(db, NOW, null, null)).toEqual(await fromEvents());
+			await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'closed', $2)`, [id, hours(-2)]);
+			expect(await caseKpis(db, NOW, null, null)).toEqual(await fromEvents());
+			await db.query(`DELETE FROM cases WHERE id = $1`, [id]);
+			expect(await drift()).toBe(0);
 		});
 
 		it('refuses bad windows and unknown categories with a clear message', async () => {

@@ -229,7 +229,7 @@ export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | nul
 	const rows = await q.query<{ reported: number; status: string; due: number | null; closed: number | null; category: string; grid_code: string | null }>(
 		`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status,
 			(extract(epoch FROM c.due_at) * 1000)::float8 AS due,
-			(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
+			(extract(epoch FROM c.closed_at) * 1000)::float8 AS closed,
 			c.category, c.grid_code
 		 FROM cases c
 		 WHERE c.reported_at >= $1 AND c.status <> 'voided'${filter}`,
