@@ -28,35 +28,31 @@ BEGIN
 	WHERE c.id = x.id AND c.closed_at IS DISTINCT FROM x.closed;
 END $$;
 
--- An inserted event moves a case's closure only when it is a closure.
-CREATE OR REPLACE FUNCTION case_closed_at_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Only closures move a case's closure time: the cases of the changed rows that are (or were) closed.
+-- Each branch names only the transition tables its operation has (PL/pgSQL plans a statement when it
+-- first runs it).
+CREATE OR REPLACE FUNCTION case_closed_at_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM case_closed_at_refresh(ARRAY(SELECT case_id FROM new_rows WHERE status = 'closed'));
-	RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION case_closed_at_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM case_closed_at_refresh(ARRAY(
-		SELECT case_id FROM old_rows WHERE status = 'closed' UNION SELECT case_id FROM new_rows WHERE status = 'closed'));
-	RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION case_closed_at_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM case_closed_at_refresh(ARRAY(SELECT case_id FROM old_rows WHERE status = 'closed'));
+	IF TG_OP = 'INSERT' THEN
+		PERFORM case_closed_at_refresh(ARRAY(SELECT case_id FROM new_rows WHERE status = 'closed'));
+	ELSIF TG_OP = 'DELETE' THEN
+		PERFORM case_closed_at_refresh(ARRAY(SELECT case_id FROM old_rows WHERE status = 'closed'));
+	ELSE
+		PERFORM case_closed_at_refresh(ARRAY(
+			SELECT case_id FROM old_rows WHERE status = 'closed' UNION SELECT case_id FROM new_rows WHERE status = 'closed'));
+	END IF;
 	RETURN NULL;
 END $$;
 
 DROP TRIGGER IF EXISTS case_events_closed_at_insert ON case_events;
 CREATE TRIGGER case_events_closed_at_insert AFTER INSERT ON case_events
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_inserted();
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_changed();
 DROP TRIGGER IF EXISTS case_events_closed_at_update ON case_events;
 CREATE TRIGGER case_events_closed_at_update AFTER UPDATE ON case_events
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_updated();
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_changed();
 DROP TRIGGER IF EXISTS case_events_closed_at_delete ON case_events;
 CREATE TRIGGER case_events_closed_at_delete AFTER DELETE ON case_events
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_deleted();
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION case_closed_at_changed();
 
 CREATE OR REPLACE FUNCTION case_closed_at_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
