@@ -18,6 +18,7 @@ import { writeSynthCity } from '../../src/lib/server/imports/synth';
 import { ensureBuild, startApp, type AppServer } from '../../tests/browser/helpers/app-server';
 import { sessionCookie } from '../../tests/browser/helpers/session';
 import { quantile, runWorkload, Stats, warm, type CityFacts, type Sizes } from './load-workload';
+import { cpuCores, sampleCpu } from './cpu-share';
 
 const SMOKE = process.env.BENCH_LOAD_SMOKE === '1' || process.env.GRIDATLAS_BENCH_SIZE === 'smoke';
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS) || (SMOKE ? 2 : 60);
@@ -104,7 +105,9 @@ type Running = { app: AppServer; cookies: Cookies };
 async function measure(label: string, { app, cookies }: Running, city: CityFacts, sizes: Sizes, seconds: number, seed: number): Promise<Measured> {
 	const stats = new Stats();
 	const cpu0 = os.cpus().map((c) => c.times);
+	const share0 = sampleCpu(app.pid);
 	const { requests, seconds: took } = await runWorkload({ base: app.url, cookies, sizes, city, seconds, seed }, stats);
+	const cores = cpuCores(share0, sampleCpu(app.pid));
 	const busy = os.cpus().map((c, i) => {
 		const d = (k: keyof typeof c.times) => c.times[k] - cpu0[i][k];
 		const total = d('user') + d('nice') + d('sys') + d('idle') + d('irq');
@@ -136,7 +139,7 @@ async function measure(label: string, { app, cookies }: Running, city: CityFacts
 		`  ${label}: ${requests.toLocaleString('en')} requests in ${took.toFixed(0)} s = ${m.requestsPerS.toFixed(0)}/s · errors ${m.errors} · ` +
 			`tiles p95 ${f(m.tilesP95)} ms (${stats.ms.tile.length}) · page APIs p95 ${f(m.apiP95)} ms (${stats.ms.api.length}) · ` +
 			`plan saves p95 ${f(m.writeP95)} ms · case POST p95 ${f(m.ingestP95)} ms · POST → wall p99 ${f(m.wallP99)} ms (${m.deliveries} deliveries) · ` +
-			`CPU busy ${busy.map((b) => `${Math.round(b * 100)}%`).join('/')}`
+			`CPU busy ${busy.map((b) => `${Math.round(b * 100)}%`).join('/')} (cores used: app ${cores.app}, PostgreSQL ${cores.database}, load generator ${cores.load})`
 	);
 	return m;
 }
