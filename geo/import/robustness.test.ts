@@ -1,5 +1,5 @@
 // The pieces that keep damaged uploads from crashing the importer: geometry shape checks, the bounded
-// self-intersection count, and text made storable and short. (End to end: tests/fuzz-import.test.ts.)
+// self-intersection count, and text made storable and short. (End to end: tests/fuzz-import/.)
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { geometryShape } from './geometry-shape';

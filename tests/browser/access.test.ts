@@ -10,6 +10,7 @@ import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium } from './helpers/browser';
 import { canvasImage, openMap, waitForMap } from './helpers/map-page';
 import type { Image } from './helpers/png';
+import { importKindergartensOverHttp } from './helpers/kindergartens';
 import { cellToLatLng } from 'h3-js';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
@@ -40,24 +41,7 @@ describe.skipIf(!hasChromium)('demand-weighted access on the map', () => {
 		page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 		await signIn(page, app.url);
 		// Kindergartens with seats at buildings of six communities (the demo has none).
-		const report = await (await app.fetch(`${app.url}/api/coverage`)).json();
-		const mapped = [...new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community as string))].slice(0, 6);
-		const features = [];
-		for (const [i, code] of mapped.entries()) {
-			const b = (await (await app.fetch(`${app.url}/api/coverage/cell?community=${code}&rule=culture_500`)).json()).buildings.features[0].properties;
-			features.push({
-				type: 'Feature',
-				id: `kg-${i}`,
-				properties: { category: 'kindergarten', name: `幼儿园 ${i}`, seats: [60, 200, 45, 90, 30, 120][i] },
-				geometry: { type: 'Point', coordinates: [b.lon, b.lat] }
-			});
-		}
-		const form = new FormData();
-		form.set('layer', 'facilities');
-		form.set('crs', 'wgs84');
-		form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })]), 'kindergartens.geojson');
-		const imported = await app.fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { origin: app.url, accept: 'application/json' } });
-		expect((await imported.json()).type).toBe('success');
+		expect((await importKindergartensOverHttp(app, '幼儿园', [60, 200, 45, 90, 30, 120])).type).toBe('success');
 	}, 900_000); // a build first when the sources changed: minutes on a loaded machine
 	afterAll(async () => {
 		await browser?.close();

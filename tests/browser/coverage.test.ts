@@ -8,6 +8,7 @@ import { ensureBuild, startApp, type AppServer } from './helpers/app-server';
 import { hasChromium, launchChromium, offHostRequests, recordPage, type PageRecord } from './helpers/browser';
 import { featuresAt, openMap, screenPoint, waitForMap } from './helpers/map-page';
 import { pdfPageCount } from './helpers/pdf';
+import { importKindergartensOverHttp } from './helpers/kindergartens';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -229,24 +230,7 @@ describe.skipIf(!hasChromium)('coverage screen', () => {
 
 	it('capacity rules (千人指标): added in the editor, shortfall in the rule unit in the table, facilities in the panel', async () => {
 		// Kindergartens with seats at buildings of six communities (the demo has none).
-		const report = await (await api('/api/coverage')).json();
-		const mapped = [...new Set(report.cells.filter((c: any) => c.buildings > 0).map((c: any) => c.community as string))].slice(0, 6);
-		const features = [];
-		for (const [i, code] of mapped.entries()) {
-			const b = (await (await api(`/api/coverage/cell?community=${code}&rule=culture_500`)).json()).buildings.features[0].properties;
-			features.push({
-				type: 'Feature',
-				id: `kg-${i}`,
-				properties: { category: 'kindergarten', name: `托育园 ${i}`, seats: [10, 200, 15, 40, 5, 25][i] },
-				geometry: { type: 'Point', coordinates: [b.lon, b.lat] }
-			});
-		}
-		const form = new FormData();
-		form.set('layer', 'facilities');
-		form.set('crs', 'wgs84');
-		form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })]), 'kindergartens.geojson');
-		const imported = await app.fetch(`${app.url}/import`, { method: 'POST', body: form, headers: { origin: app.url, accept: 'application/json' } });
-		const answer = await imported.json();
+		const answer = await importKindergartensOverHttp(app, '托育园', [10, 200, 15, 40, 5, 25]);
 		expect(answer.type, JSON.stringify(answer)).toBe('success');
 		expect(answer.data).toContain('kindergartens.geojson');
 		// The editor: a new rule of the capacity kind, status D (draft).

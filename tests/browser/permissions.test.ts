@@ -109,7 +109,7 @@ describe('permissions over HTTP', () => {
 		const outside = await as('worker', '/api/cases/PERM-OUT', { method: 'PATCH', body: JSON.stringify({ status: 'registered' }) });
 		expect(outside.status).toBe(403);
 		expect((await outside.json()).code).toBe('outside_jurisdiction');
-		// Reading it: unknown (404), as if it did not exist (tests/security/jurisdiction.test.ts has the rest).
+		// Reading it: unknown (404), as if it did not exist (tests/security/jurisdiction-reads.test.ts has the rest).
 		expect((await as('worker', '/api/cases/PERM-OUT')).status).toBe(404);
 		// Reporting a new case elsewhere is refused item by item, nothing stored.
 		const far = await as('worker', '/api/cases', { method: 'POST', body: JSON.stringify({ id: 'PERM-FAR', category: 'other', lon: 118.9, lat: 32.2 }) });
