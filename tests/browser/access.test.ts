@@ -72,9 +72,11 @@ describe.skipIf(!hasChromium)('demand-weighted access on the map', () => {
 		await page.locator('[data-testid="access-toggle"]').check();
 		await page.locator('[data-testid="access-card"]').waitFor();
 		await page.locator('[data-testid="access-rule"]').selectOption(RULE);
-		await page.locator('[data-testid="access-legend"]').waitFor();
-		// The legend: the rule's unit per 1,000 residents, its top the largest access shown, the standard marked.
-		const legend = await page.locator('[data-testid="access-legend"]').innerText();
+		// The legend: the rule's unit per 1,000 residents, its top the largest access shown, the standard marked —
+		// once the chosen rule's answer has replaced the first rule's (the card shows that one meanwhile)
+		const legendText = () => page.locator('[data-testid="access-legend"]').innerText();
+		await expect.poll(legendText, { timeout: 30_000 }).toContain('标准 30');
+		const legend = await legendText();
 		expect(legend).toContain('学位');
 		expect(legend).toContain('每1,000人');
 		expect(legend).toContain('标准 30');
