@@ -5,7 +5,11 @@ import type { AccessAnswer } from '$lib/coverage/access-types';
 import type { CoverageRule, Decay } from '$lib/coverage/types';
 import type { AccessProfile } from '$geo/capacity/access';
 
-/** The access ramp: light to dark blue, by the access figure ÷ the largest shown (more is better). */
+/**
+ * The access ramp: light to dark blue (more is better). Anchored to the rule's standard, not to the
+ * largest value shown (one small, well-served cell then made every other look pale): four classes of a
+ * quarter of the standard each, and the darkest for cells that meet it.
+ */
 export const ACCESS_RAMP: readonly [number, number, number][] = [
 	[239, 243, 255],
 	[189, 215, 231],
@@ -14,10 +18,24 @@ export const ACCESS_RAMP: readonly [number, number, number][] = [
 	[8, 81, 156]
 ];
 
-/** The ramp's colour at t ∈ [0, 1], in classes; no demand known: transparent grey. */
-export function accessColor(t: number | null, alpha = 200): [number, number, number, number] {
-	if (t === null) return [160, 160, 160, 60];
-	const c = ACCESS_RAMP[Math.min(ACCESS_RAMP.length - 1, Math.floor(Math.max(0, t) * ACCESS_RAMP.length))];
+/** The class of an access figure against the standard: 0–3 by quarters of it, 4 at or above it. */
+export function accessClass(access: number, standard: number): number {
+	if (!(standard > 0)) return 0;
+	const r = Math.max(0, access / standard);
+	return r >= 1 ? ACCESS_RAMP.length - 1 : Math.floor(r * (ACCESS_RAMP.length - 1));
+}
+
+/**
+ * A cell's colour: by its class against the standard; a rule without a standard figure by the share
+ * of the largest shown. No demand known: transparent grey.
+ */
+export function accessColor(access: number | null, scale: { standard: number; max: number }, alpha = 200): [number, number, number, number] {
+	if (access === null) return [160, 160, 160, 60];
+	const k =
+		scale.standard > 0
+			? accessClass(access, scale.standard)
+			: Math.min(ACCESS_RAMP.length - 1, Math.floor((Math.max(0, access) / (scale.max > 0 ? scale.max : 1)) * ACCESS_RAMP.length));
+	const c = ACCESS_RAMP[k];
 	return [c[0], c[1], c[2], alpha];
 }
 
