@@ -3,7 +3,8 @@
 // case read limited to the reader's jurisdiction even when it asks for a unit above it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/lib/server/db';
-import { kpis } from '$geo/density';
+import { dayStartMs, kpis, localDay } from '$geo/density';
+import { mulberry32 } from '$geo/synth';
 import { caseColumns, caseKpis, gridDensity, hexDensity, parseWindow, CaseQueryError } from '../src/lib/server/cases/analysis';
 import { decodeCases, BYTES_PER_CASE, HEADER_BYTES } from '$geo/density';
 import { wallLive } from '../src/lib/server/wall';
@@ -212,6 +213,76 @@ for (const engine of testEngines()) {
 			expect(await caseKpis(db, NOW, null, null)).toEqual(await fromEvents());
 			await db.query(`DELETE FROM cases WHERE id = $1`, [id]);
 			expect(await drift()).toBe(0);
+		});
+
+		it('counts the KPIs from groups of alike cases exactly as from every case, around every boundary of time', async () => {
+			// cases at times around now, local midnight, the first day and month of the by-day and by-month
+			// figures and the year's start, due and closed before, at and after each other and now
+			const r = mulberry32(23);
+			const around = [
+				0,
+				-1,
+				1,
+				-3600_000,
+				3600_000,
+				-86400_000,
+				-6 * 86400_000,
+				-7 * 86400_000,
+				-40 * 86400_000,
+				-200 * 86400_000,
+				-369 * 86400_000,
+				86400_000
+			];
+			const midnight = dayStartMs(localDay(NOW.getTime()));
+			const anchors = [NOW.getTime(), midnight, midnight - 6 * 86400_000, Date.UTC(2025, 0, 1) - 8 * 3600_000];
+			const at = () => new Date(anchors[Math.floor(r() * anchors.length)] + around[Math.floor(r() * around.length)]);
+			const statuses = ['reported', 'dispatched', 'closed', 'escalated', 'handled'];
+			const categories = ['environment', 'dispute'];
+			const made: number[] = [];
+			for (let i = 0; i < 160; i++) {
+				const reported = at();
+				const due = r() < 0.8 ? at() : undefined;
+				const closed = r() < 0.5 ? at() : undefined;
+				const status = closed && r() < 0.8 ? 'closed' : statuses[Math.floor(r() * statuses.length)];
+				await add(r() < 0.5 ? G1 : G2, reported, { status, due, closed, category: categories[i % 2] });
+				made.push(n);
+			}
+			const fromRows = async (unit: string | null, grids: boolean) => {
+				const rows = await db.query<{
+					reported: number;
+					status: string;
+					due: number | null;
+					closed: number | null;
+					category: string;
+					grid_code: string | null;
+				}>(
+					`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status, (extract(epoch FROM c.due_at) * 1000)::float8 AS due,
+						(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
+						c.category, c.grid_code
+					 FROM cases c WHERE c.reported_at >= $1 AND c.status <> 'voided' AND ($2::text IS NULL OR c.grid_code LIKE $2 || '%')`,
+					[new Date(NOW.getTime() - 370 * 86400_000), unit]
+				);
+				return kpis(
+					rows.map((x) => ({
+						reportedAt: x.reported,
+						status: x.status,
+						dueAt: x.due,
+						closedAt: x.closed,
+						category: x.category,
+						grid: grids ? x.grid_code : null
+					})),
+					NOW
+				);
+			};
+			try {
+				expect(await caseKpis(db, NOW, null, null)).toEqual(await fromRows(null, true));
+				expect(await caseKpis(db, NOW, null, null, { byGrid: false })).toEqual(await fromRows(null, false));
+				expect(await caseKpis(db, NOW, G2, null)).toEqual(await fromRows(G2, true));
+				const later = new Date(NOW.getTime() + 86400_000);
+				expect((await caseKpis(db, later, null, null)).byDay.at(-1)!.period).not.toBe((await caseKpis(db, NOW, null, null)).byDay.at(-1)!.period);
+			} finally {
+				await db.query(`DELETE FROM cases WHERE source_id = ANY($1::text[])`, [made.map((k) => `t-${k}`)]);
+			}
 		});
 
 		it('refuses bad windows and unknown categories with a clear message', async () => {

@@ -410,6 +410,19 @@ describe('kpis (test/in/kpi-cases.json → test/out/kpis.json)', () => {
 		expect(actual).toEqual(expectedOutput(new URL('./test/out/kpis.json', import.meta.url), actual));
 	});
 
+	it('counts a row standing for n cases as n copies of it', () => {
+		const input = read('in', 'kpi-cases.json');
+		const rows = input.rows.map((r: Record<string, unknown>, i: number) => ({
+			...r,
+			reportedAt: new Date(r.reportedAt as string),
+			dueAt: r.dueAt ? new Date(r.dueAt as string) : null,
+			closedAt: r.closedAt ? t(r.closedAt as string) : undefined,
+			count: 1 + (i % 4)
+		}));
+		const copies = rows.flatMap((r: { count: number }) => Array.from({ length: r.count }, () => ({ ...r, count: undefined })));
+		expect(kpis(rows, new Date(input.now))).toEqual(kpis(copies, new Date(input.now)));
+	});
+
 	it('gives null rates, not 0 or 1, when nothing is due', () => {
 		const k = kpis([], t('2025-03-10T12:00:00+08:00'));
 		expect(k).toMatchObject({ total: 0, today: 0, inProgress: 0, overdue: 0, due: 0, closureRate: null, onTimeRate: null });

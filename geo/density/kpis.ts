@@ -24,6 +24,11 @@ export interface KpiCase {
 	closedAt?: TimeLike | null;
 	category: string;
 	grid?: string | number | null;
+	/**
+	 * How many cases the row stands for (default 1): cases alike in every fact these figures read (the
+	 * database groups them), with any one's times.
+	 */
+	count?: number;
 }
 
 export interface Kpi {
@@ -95,6 +100,7 @@ export function kpis(rows: KpiCase[], now: TimeLike, options: KpiOptions = {}): 
 	};
 
 	for (const r of rows) {
+		const n = r.count ?? 1;
 		const rep = ms(r.reportedAt);
 		if (!(rep <= nowMs)) continue; // not reported yet (or no valid time)
 		const closedAtMs = ms(r.closedAt);
@@ -105,29 +111,29 @@ export function kpis(rows: KpiCase[], now: TimeLike, options: KpiOptions = {}): 
 		const isToday = rep >= todayStart;
 		const grid = r.grid == null ? 'none' : String(r.grid);
 		for (const k of [all, (byCategory[r.category] ??= emptyKpi()), (byGrid[grid] ??= emptyKpi())]) {
-			k.total++;
-			if (isToday) k.today++;
-			if (!closed) k.inProgress++;
+			k.total += n;
+			if (isToday) k.today += n;
+			if (!closed) k.inProgress += n;
 			if (due) {
-				k.due++;
-				if (closed) k.closedOfDue++;
-				else k.overdue++;
-				if (onTime) k.onTime++;
+				k.due += n;
+				if (closed) k.closedOfDue += n;
+				else k.overdue += n;
+				if (onTime) k.onTime += n;
 			}
 		}
 		for (const at of [dayAt, monthAt]) {
 			const p = at(rep);
-			if (p) p.reported++;
+			if (p) p.reported += n;
 			if (closed && closedAtMs <= nowMs) {
 				const q = at(closedAtMs);
-				if (q) q.closed++;
+				if (q) q.closed += n;
 			}
 			if (due) {
 				const q = at(dueMs);
 				if (q) {
-					q.due++;
-					if (closed) q.closedOfDue++;
-					if (onTime) q.onTime++;
+					q.due += n;
+					if (closed) q.closedOfDue += n;
+					if (onTime) q.onTime += n;
 				}
 			}
 		}

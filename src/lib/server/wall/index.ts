@@ -91,7 +91,7 @@ export async function wallBase(db: Db, code: string | null): Promise<WallBase | 
 export async function wallLive(q: Queryable, code: string | null, scope: Scope, now = new Date(), latest = 30): Promise<WallLive> {
 	// Rows of the wall's unit that lie inside the reader's jurisdiction.
 	const within = (params: unknown[], alias = '') => caseScopeSql(code ? [code] : null, params, alias) + caseScopeSql(scope, params, alias);
-	const k = await caseKpis(q, now, code, scope);
+	const k = await caseKpis(q, now, code, scope, { byGrid: false });
 	const weekParams: unknown[] = [new Date(now.getTime() - 7 * 86400_000), now];
 	const week = await q.query<{ category: string; n: number }>(
 		`SELECT category, count(*)::int AS n FROM cases
