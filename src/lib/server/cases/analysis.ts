@@ -14,6 +14,7 @@ import {
 	CHINA_OFFSET_MIN,
 	dayStartMs,
 	localDay,
+	localMonth,
 	makeDict,
 	selectWindow,
 	spikeCounts,
@@ -26,8 +27,9 @@ import {
 } from '$geo/density';
 import type { Queryable } from '../db';
 
-/** Days of the dashboards' by-day figures. */
+/** Days and months of the dashboards' by-day and by-month figures. */
 const KPI_DAYS = 7;
+const KPI_MONTHS = 12;
 
 export const CASE_STATUSES = ['reported', 'registered', 'dispatched', 'handled', 'closed', 'escalated', 'voided'] as const;
 /** k of the k-suppression (cells and grids with fewer cases are hidden). */
@@ -225,27 +227,37 @@ export async function gridSpikes(q: Queryable, grids: string[], now: Date, categ
 }
 
 /**
- * A timestamp's calendar bucket for the KPIs (geo/density/kpis): its local day from the first day the
- * by-day figures show ($3) on, its local month before that ($4: the offset, seconds). Cases alike in
- * these buckets and in every comparison kpis() makes (below) give the same figures, so the database
- * sends one row per such group, with its count and any member's times (the smallest).
+ * The boundaries of the KPIs' calendar (geo/density/kpis): the local months the by-month figures show
+ * (and the one before), the local days the by-day figures show, and tomorrow. Between two of them a
+ * time falls in one local day of the by-day figures (or none) and one local month (or none).
  */
-const kpiBucket = (t: string) =>
-	`CASE WHEN ${t} >= $3 THEN floor((extract(epoch FROM ${t}) + $4) / 86400)::bigint
-		ELSE -(12 * extract(year FROM (${t} AT TIME ZONE 'UTC') + make_interval(secs => $4)) + extract(month FROM (${t} AT TIME ZONE 'UTC') + make_interval(secs => $4)))::bigint END`;
+function kpiBoundaries(now: Date): Date[] {
+	const nowMs = now.getTime();
+	const today = localDay(nowMs);
+	const month = localMonth(nowMs);
+	const off = CHINA_OFFSET_MIN * 60_000;
+	const monthStart = (m: number) => Date.UTC(Math.floor(m / 12), m % 12, 1) - off;
+	const times = [
+		...Array.from({ length: KPI_MONTHS + 2 }, (_, i) => monthStart(month - KPI_MONTHS + i)),
+		...Array.from({ length: KPI_DAYS + 1 }, (_, i) => dayStartMs(today - KPI_DAYS + 1 + i))
+	];
+	return [...new Set(times)].sort((a, b) => a - b).map((t) => new Date(t));
+}
 
 /**
  * The dashboards' numbers: today, in progress, overdue, closure and on-time closure rates, by
  * category / grid / day / month — of the cases in `unitPrefix` (a subdistrict or community; null:
  * all) that lie inside the reader's jurisdiction `units` (null: the whole city). Counted by
- * geo/density kpis() over groups of alike cases (the wall asks after every news: sending each case of
- * the year to be counted here held this thread for tens of milliseconds at 40,000 cases). `byGrid`
+ * geo/density kpis() over groups of cases alike in everything kpis() reads — status, category, grid,
+ * the calendar interval (kpiBoundaries) of each of their times, and each comparison it makes with now
+ * and between them — one row per group with its count and its smallest times (the wall asks after
+ * every news: sending each case of the year to be counted here held this thread for tens of
+ * milliseconds at 40,000 cases). `byGrid`
  * false leaves the grids out (everything under 'none'), making far fewer groups.
  */
 export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | null, units: Scope, options: { byGrid?: boolean } = {}): Promise<Kpis> {
 	const byGrid = options.byGrid ?? true;
-	const today = localDay(now.getTime());
-	const params: unknown[] = [new Date(now.getTime() - 370 * 86400_000), now, new Date(dayStartMs(today - KPI_DAYS + 1)), CHINA_OFFSET_MIN * 60];
+	const params: unknown[] = [new Date(now.getTime() - 370 * 86400_000), now, kpiBoundaries(now)];
 	const filter = caseScopeSql(unitPrefix ? [unitPrefix] : null, params, 'c.') + caseScopeSql(units, params, 'c.');
 	const grid = byGrid ? 'c.grid_code' : 'NULL::text';
 	const rows = await q.query<{
@@ -263,14 +275,15 @@ export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | nul
 			(extract(epoch FROM min(c.closed_at)) * 1000)::float8 AS closed
 		 FROM cases c
 		 WHERE c.reported_at >= $1 AND c.status <> 'voided'${filter}
-		 GROUP BY c.status, c.category, ${byGrid ? 'c.grid_code, ' : ''}${kpiBucket('c.reported_at')}, ${kpiBucket('c.due_at')}, ${kpiBucket('c.closed_at')},
+		 GROUP BY c.status, c.category, ${byGrid ? 'c.grid_code, ' : ''}width_bucket(c.reported_at, $3::timestamptz[]),
+			width_bucket(c.due_at, $3::timestamptz[]), width_bucket(c.closed_at, $3::timestamptz[]),
 			c.reported_at <= $2, c.due_at < $2, c.closed_at <= $2, c.closed_at <= c.due_at`,
 		params
 	);
 	return kpis(
 		rows.map((r) => ({ reportedAt: r.reported, status: r.status, dueAt: r.due, closedAt: r.closed, category: r.category, grid: r.grid_code, count: r.n })),
 		now,
-		{ days: KPI_DAYS }
+		{ days: KPI_DAYS, months: KPI_MONTHS }
 	);
 }
 
