@@ -323,7 +323,9 @@ function cutEdge(base: WalkGraph, e: number, ts: number[]): { coords: number[]; 
  * The edited network: the base network's ways (only those meeting `region` when given — a scenario's
  * local recompute), cut where closing lines cross them, split where new ways join them, plus the new ways. Every component
  * is kept (a closure may cut a neighbourhood off; it still walks within itself); the base network's
- * separate pieces (islands) stay for snapping.
+ * separate pieces (islands) stay for snapping. The ways keep the base network's order (the pieces of a
+ * cut way in its place, the new ways last), so a point equally near two ways attaches as on the base
+ * network and on any other cut of it.
  */
 export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region: Float64Array[] | null = null): WalkGraph {
 	const nodeLon: number[] = [];
@@ -360,11 +362,14 @@ export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region:
 	const c = base.edgeCoords;
 	const off = base.edgeCoordOffsets;
 	const eb = emptyBox();
+	// the box round every region box first: most ways of a city meet none (a local recompute's many boxes)
+	const all = emptyBox();
+	for (const r of region ?? []) lineBox(r, 0, 2, all);
 	for (let e = 0; e < base.edgeCount; e++) {
 		if (region) {
 			eb.set([Infinity, Infinity, -Infinity, -Infinity]);
 			lineBox(c, off[e], off[e + 1], eb);
-			if (!region.some((r) => boxesMeet(eb, r))) continue;
+			if (!boxesMeet(eb, all) || !region.some((r) => boxesMeet(eb, r))) continue;
 		}
 		const attach = changes.splits.get(e);
 		const cut = changes.cuts.get(e);
@@ -425,7 +430,7 @@ export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region:
 		edgeCoordOffsets: Uint32Array.from(offsets),
 		edgeCoords: Float64Array.from(coords)
 	};
-	const g = graphFromEdgeList(list, { allComponents: true });
+	const g = graphFromEdgeList(list, { allComponents: true, keepOrder: true });
 	if (base.islandCoords && base.islandCoordOffsets) {
 		g.islandCoords = base.islandCoords;
 		g.islandCoordOffsets = base.islandCoordOffsets;
