@@ -15,7 +15,7 @@
 import type { CoverageFacility } from '../coverage/types';
 import { facilityEntrances, MAX_SNAP_M, snapBuildings } from '../coverage/walk';
 import type { WalkGraph } from '../network/graph';
-import { inBoxes, scenarioChanges, scenarioGraph, scenarioReach, type ScenarioEdit } from '../network/scenario';
+import { edgesMeeting, inBoxes, scenarioChanges, scenarioGraph, scenarioReach, type ScenarioEdit } from '../network/scenario';
 import { bandOf, expandBox } from '../measure/ruler';
 import { addFacilityAccess, facilityRatio, profileWeights, type ProfileAccessInput } from './access';
 import { walkCatchmentsByEdge } from './edge-catchment';
@@ -99,8 +99,9 @@ export function scenarioAccess(input: ScenarioAccessInput): ScenarioAccess {
 		}
 		return out;
 	};
-	const was = shares(walk(scenarioGraph(base, scenarioChanges(base, []), region)));
-	const edited = scenarioGraph(base, changes, region);
+	const ways = edgesMeeting(base, region);
+	const was = shares(walk(scenarioGraph(base, scenarioChanges(base, []), ways)));
+	const edited = scenarioGraph(base, changes, ways);
 	const is = shares(walk(edited));
 
 	const buildings: number[] = [];
