@@ -2,7 +2,7 @@
 // on the catchments of the whole edited network, for every kind of edit, both profiles and several decays.
 import { describe, expect, it } from 'vitest';
 import type { Position } from 'geojson';
-import { graphFromEdgeList, metresPerDegree, type WalkGraph } from '../network/graph';
+import { graphBounds, graphFromEdgeList, metresPerDegree, type WalkGraph } from '../network/graph';
 import { seededRandom, syntheticLattice } from '../network/synthetic';
 import { scenarioChanges, scenarioGraph, type ScenarioEdit } from '../network/scenario';
 import { snapBuildings } from '../coverage/walk';
@@ -17,13 +17,7 @@ const REACH_M = 500;
 function city() {
 	const base = graphFromEdgeList(syntheticLattice({ side: 80, seed: 5, removeShare: 0.08 }));
 	const rand = seededRandom(23);
-	let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-	for (let i = 0; i < base.nodeCount; i++) {
-		x0 = Math.min(x0, base.nodeLon[i]);
-		x1 = Math.max(x1, base.nodeLon[i]);
-		y0 = Math.min(y0, base.nodeLat[i]);
-		y1 = Math.max(y1, base.nodeLat[i]);
-	}
+	const [x0, y0, x1, y1] = graphBounds(base)!;
 	const at = (u: number, v: number): [number, number] => [x0 + u * (x1 - x0), y0 + v * (y1 - y0)];
 	const n = 8000;
 	const lon = new Float64Array(n);
