@@ -41,11 +41,14 @@ describe('benches at smoke size (core)', () => {
 			'identical',
 			'scenario_ms',
 			'scenario_access_ms',
+			'scenario_access_peer_ms',
+			'scenario_access_identical',
 			'mclp_ms',
 			'mclp_gap',
 			'greedy_shortfall_pct'
 		]);
 		expect(r.identical).toBe(true);
+		expect(r.scenario_access_identical).toBe(true);
 		expect(r.mclp_gap).toBe(0);
 	}, 300_000);
 	it('optimize: MCLP / LSCP solved by HiGHS beside the greedy', async () => {

@@ -7,13 +7,16 @@ import type { Point } from 'geojson';
 import type { Db } from '../src/lib/server/db';
 import { loadDemo } from '../src/lib/server/imports/demo';
 import { getCoverage, distanceKey } from '../src/lib/server/coverage';
-import { getRule, ruleReachM } from '../src/lib/server/coverage/rules';
+import { DEFAULT_WALK_SPEED, getRule, ruleReachM } from '../src/lib/server/coverage/rules';
+import { loadFacilities } from '../src/lib/server/coverage/load';
+import { capacityOf } from '../src/lib/server/coverage/capacity';
 import { lifeCircles } from '../src/lib/server/coverage/life-circle';
 import { getWalkGraph } from '../src/lib/server/map/walk-network';
 import { createScenario, deleteScenario, getScenario, listScenarios, scenarioResult, ScenarioError, updateScenario } from '../src/lib/server/scenarios';
 import { runAs } from '../src/lib/server/auth/actor';
 import { scenarioChanges, scenarioGraph, ScenarioEditError, type ScenarioEdit } from '$geo/network/scenario';
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
+import { accessScore, buildingDemand, PERSONS_PER_HOUSEHOLD, profileAccess, unitAccess, walkCatchmentsByEdge } from '$geo/capacity';
 import { testEngines } from './helpers/engines';
 import { ringAround } from './helpers/ring';
 import { importKindergartens } from './helpers/capacity-rule';
@@ -193,6 +196,41 @@ for (const engine of testEngines()) {
 			}
 			// the kindergarten walled in serves only the homes inside the ring: someone outside loses
 			expect(a.communities.some((c) => c.before !== null && c.after !== null && c.after < c.before - 1e-9)).toBe(true);
+			// the oracle: E2SFCA for every building on the whole edited network (and today's on the whole network), the
+			// rule's facilities, capacity and demand read as the app reads them
+			const state = await getCoverage(db);
+			const base = await getWalkGraph(db);
+			const { byCategory, facts } = await loadFacilities(db, [rule.category!]);
+			const facilities = byCategory.get(rule.category!) ?? [];
+			const input = {
+				capacity: Float64Array.from(facts.get(rule.category!) ?? [], (f) => capacityOf(f.attributes, rule.capacityAttribute!)),
+				demand: buildingDemand(
+					state.buildings.households,
+					state.population,
+					rule.demandBasis ?? 'population',
+					rule.personsPerHousehold ?? PERSONS_PER_HOUSEHOLD
+				),
+				decay: { kind: rule.decay ?? 'none', ...(rule.decay && rule.decayBeta !== null ? { beta: rule.decayBeta } : {}) },
+				reachM: ruleReachM(rule),
+				speedMPerMin: rule.walkSpeedMPerMin ?? DEFAULT_WALK_SPEED,
+				profile: 'all' as const
+			};
+			const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
+			const communities = state.report.communities;
+			const scores = (g: typeof base) => {
+				const catchments = walkCatchmentsByEdge(g, snapBuildings(g, state.buildings), facilities, input.reachM);
+				const r = profileAccess({ ...input, catchments });
+				return unitAccess(r.access, r.weight, state.buildingCommunity, communities.length).mean.map((m) => (m === null ? null : accessScore(m, spec)));
+			};
+			const wasScores = scores(base);
+			const isScores = scores(scenarioGraph(base, scenarioChanges(base, saved.edits)));
+			const listed = new Map(a.communities.map((c) => [c.community, c]));
+			const near = (x: number | null, y: number | null) => (x === null || y === null ? x === y : Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)));
+			communities.forEach((c, ci) => {
+				const got = listed.get(c.code);
+				expect(near(got ? got.before : wasScores[ci], wasScores[ci]), `${c.code} before`).toBe(true);
+				expect(near(got ? got.after : wasScores[ci], isScores[ci]), `${c.code} after: ${got?.after} against ${isScores[ci]}`).toBe(true);
+			});
 			// narrowed to a reader's jurisdiction, as /api/access is: each subdistrict sees its own communities only
 			for (const sub of new Set(a.communities.map((c) => c.community.slice(0, 9)))) {
 				const scoped = (await scenarioResult(db, saved.id, [sub])).access.find((x) => x.rule === rule.id)!;

@@ -21,7 +21,6 @@ import { latLngToCell } from 'h3-js';
 import { GridAtlasError } from '../errors';
 import { SLOW_WALK_SPEED_M_PER_MIN, WALK_SPEED_M_PER_MIN } from '../network/speed';
 import { decayFunction, type DecaySpec } from './decay';
-import { e2sfca } from './e2sfca';
 import type { CapacityRuleSpec, Catchments } from './types';
 
 export type AccessProfile = 'all' | 'slow';
@@ -88,41 +87,75 @@ export interface ProfileAccess {
 	reachM: number;
 }
 
-export function profileAccess(input: ProfileAccessInput): ProfileAccess {
-	const { demand, catchments, capacity, decay, reachM, profile } = input;
+/**
+ * The weights of a profile's two steps, shared by profileAccess and a scenario's local recompute
+ * (scenario-access.ts), so both apply the same formulas in the same order.
+ */
+export interface ProfileWeights {
+	/** step 1: the weight of building i's demand at d metres from a facility (the full and the slow reach mixed by its slow share) */
+	demandWeight: (i: number, d: number) => number;
+	/** step 2: the weight of a facility's ratio for a building d metres away */
+	supplyWeight: (d: number) => number;
+	/** per building: the profile's demand (the slow share of it for slow walkers; NaN unknown) */
+	weight: (demand: Float64Array) => Float64Array;
+	/** the reach of the profile (metres) */
+	reachM: number;
+}
+
+export function profileWeights(input: Pick<ProfileAccessInput, 'decay' | 'reachM' | 'profile' | 'speedMPerMin' | 'slowShare'>): ProfileWeights {
+	const { decay, reachM, profile } = input;
 	const full = decayFunction({ ...decay, reachM });
-	if (profile === 'all') return { access: e2sfca(demand, catchments, capacity, full).access, weight: demand, reachM };
+	if (profile === 'all') return { demandWeight: (_i, d) => full(d), supplyWeight: full, weight: (demand) => demand, reachM };
 	checkProfile(profile);
 	const slowM = slowReachM(reachM, input.speedMPerMin);
 	const slow = decayFunction({ ...decay, reachM: slowM });
 	const share = input.slowShare ?? SLOW_SHARE;
-	const shareOf = typeof share === 'number' ? () => share : (i: number) => share[i];
 	if (typeof share === 'number' && !(share >= 0 && share <= 1))
 		throw new AccessError('bad_share', '慢行人群比例须在 0–1 之间 / the slow share must be within 0–1');
-	const { start, building, distanceM } = catchments;
-	const n = demand.length;
-	const access = new Float64Array(n);
-	for (let f = 0; f < capacity.length; f++) {
-		const s = capacity[f];
-		if (!Number.isFinite(s)) continue;
-		let weighted = 0;
-		for (let k = start[f]; k < start[f + 1]; k++) {
-			const i = building[k];
-			const v = demand[i];
-			if (!Number.isFinite(v)) continue;
+	const shareOf = typeof share === 'number' ? () => share : (i: number) => share[i];
+	return {
+		demandWeight: (i, d) => {
 			const p = shareOf(i);
-			weighted += v * ((1 - p) * full(distanceM[k]) + p * slow(distanceM[k]));
-		}
-		if (!(weighted > 0)) continue;
-		const ratio = s / weighted;
-		for (let k = start[f]; k < start[f + 1]; k++) {
-			const w = slow(distanceM[k]);
-			if (w > 0) access[building[k]] += ratio * w;
-		}
+			return (1 - p) * full(d) + p * slow(d);
+		},
+		supplyWeight: slow,
+		weight: (demand) => Float64Array.from(demand, (v, i) => (Number.isFinite(v) ? v * shareOf(i) : Number.NaN)),
+		reachM: slowM
+	};
+}
+
+/**
+ * Step 1 for facility f: its capacity per unit of weighted demand over its catchment rows; 0 when it
+ * offers nothing (capacity not recorded, or no weighted demand within reach).
+ */
+export function facilityRatio(catchments: Catchments, f: number, demand: Float64Array, capacity: Float64Array, weights: ProfileWeights): number {
+	const s = capacity[f];
+	if (!Number.isFinite(s)) return 0;
+	const { start, building, distanceM } = catchments;
+	let weighted = 0;
+	for (let k = start[f]; k < start[f + 1]; k++) {
+		const i = building[k];
+		const v = demand[i];
+		if (Number.isFinite(v)) weighted += v * weights.demandWeight(i, distanceM[k]);
 	}
-	const weight = new Float64Array(n);
-	for (let i = 0; i < n; i++) weight[i] = Number.isFinite(demand[i]) ? demand[i] * shareOf(i) : Number.NaN;
-	return { access, weight, reachM: slowM };
+	return weighted > 0 ? s / weighted : 0;
+}
+
+/** Step 2 for facility f: adds ratio × w(d) to the access of every building of its catchment. */
+export function addFacilityAccess(access: Float64Array, catchments: Catchments, f: number, ratio: number, weights: ProfileWeights): void {
+	const { start, building, distanceM } = catchments;
+	for (let k = start[f]; k < start[f + 1]; k++) access[building[k]] += ratio * weights.supplyWeight(distanceM[k]);
+}
+
+export function profileAccess(input: ProfileAccessInput): ProfileAccess {
+	const { demand, catchments, capacity } = input;
+	const weights = profileWeights(input);
+	const access = new Float64Array(demand.length);
+	for (let f = 0; f < capacity.length; f++) {
+		const ratio = facilityRatio(catchments, f, demand, capacity, weights);
+		if (ratio > 0) addFacilityAccess(access, catchments, f, ratio, weights);
+	}
+	return { access, weight: weights.weight(demand), reachM: weights.reachM };
 }
 
 /** The access figure in the rule's terms: capacity per demandPer residents (or households), comparable with capacityPer. */

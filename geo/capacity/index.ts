@@ -23,14 +23,19 @@ export {
 	AccessError,
 	accessFigure,
 	accessScore,
+	addFacilityAccess,
 	buildingCells,
 	checkProfile,
+	facilityRatio,
 	profileAccess,
+	profileWeights,
 	SLOW_SHARE,
 	slowReachM,
 	unitAccess,
 	type AccessProfile,
 	type H3Cells,
 	type ProfileAccess,
+	type ProfileWeights,
 	type UnitAccess
 } from './access';
+export { scenarioAccess, withScenarioAccess, type ScenarioAccess, type ScenarioAccessInput } from './scenario-access';

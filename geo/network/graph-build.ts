@@ -48,9 +48,12 @@ export function buildWalkGraph(roads: NetworkRoad[]): WalkGraph {
 /**
  * Keeps the largest connected component (by nodes) of an edge list and lays it out as CSR; with
  * allComponents every component (a scenario's edited network: a closure that cuts a neighbourhood
- * off leaves it walkable within itself).
+ * off leaves it walkable within itself). Nodes are numbered along a Hilbert curve and edges by their
+ * first node, unless keepOrder: then both keep the list's order (a scenario's network, whose ways keep
+ * the base network's order, so that a point as near to two ways as to their common node attaches to
+ * the same one as on the base network — snapping breaks ties by order).
  */
-export function graphFromEdgeList(list: EdgeList, opts: { allComponents?: boolean } = {}): WalkGraph {
+export function graphFromEdgeList(list: EdgeList, opts: { allComponents?: boolean; keepOrder?: boolean } = {}): WalkGraph {
 	const n0 = list.nodeLon.length;
 	const m0 = list.edgeFrom.length;
 	// Union–find by size with path halving.
@@ -91,7 +94,7 @@ export function graphFromEdgeList(list: EdgeList, opts: { allComponents?: boolea
 	const sy = by1 > by0 ? 65535 / (by1 - by0) : 0;
 	const hkeys = new Uint32Array(n);
 	for (let j = 0; j < n; j++) hkeys[j] = hilbert16(Math.floor((list.nodeLon[kept[j]] - bx0) * sx), Math.floor((list.nodeLat[kept[j]] - by0) * sy));
-	const byCurve = radixOrder(hkeys);
+	const byCurve = opts.keepOrder ? Uint32Array.from(hkeys, (_, j) => j) : radixOrder(hkeys);
 	const newId = new Int32Array(n0).fill(-1);
 	for (let j = 0; j < n; j++) newId[kept[byCurve[j]]] = j;
 
@@ -108,9 +111,10 @@ export function graphFromEdgeList(list: EdgeList, opts: { allComponents?: boolea
 	}
 	for (let i = 0; i < n; i++) firstCount[i + 1] += firstCount[i];
 	const edgeOrder = new Uint32Array(m);
+	let listed = 0;
 	for (let e = 0; e < m0; e++) {
 		const a = newId[list.edgeFrom[e]];
-		if (a >= 0) edgeOrder[firstCount[a]++] = e;
+		if (a >= 0) edgeOrder[opts.keepOrder ? listed++ : firstCount[a]++] = e;
 	}
 
 	const nodeLon = new Float64Array(n);

@@ -135,6 +135,34 @@ function lineBox(coords: ArrayLike<number>, from: number, to: number, box: Float
 const emptyBox = () => Float64Array.of(Infinity, Infinity, -Infinity, -Infinity);
 const boxesMeet = (a: ArrayLike<number>, b: ArrayLike<number>) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 
+/** The edges of g whose box meets any of the boxes, in order: one tight pass over the city, no object per edge. */
+export function edgesMeeting(g: WalkGraph, boxes: ArrayLike<number>[]): Uint32Array {
+	const all = emptyBox();
+	for (const b of boxes) lineBox(b, 0, 2, all);
+	const c = g.edgeCoords;
+	const off = g.edgeCoordOffsets;
+	const out: number[] = [];
+	for (let e = 0; e < g.edgeCount; e++) {
+		let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity; // prettier-ignore
+		for (let k = off[e]; k < off[e + 1]; k++) {
+			const x = c[2 * k];
+			const y = c[2 * k + 1];
+			if (x < x0) x0 = x;
+			if (x > x1) x1 = x;
+			if (y < y0) y0 = y;
+			if (y > y1) y1 = y;
+		}
+		if (x0 > all[2] || x1 < all[0] || y0 > all[3] || y1 < all[1]) continue;
+		for (const b of boxes) {
+			if (x0 <= b[2] && b[0] <= x1 && y0 <= b[3] && b[1] <= y1) {
+				out.push(e);
+				break;
+			}
+		}
+	}
+	return Uint32Array.from(out);
+}
+
 function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
 	const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
 	return v > 0 ? 1 : v < 0 ? -1 : 0;
@@ -203,23 +231,13 @@ export function scenarioChanges(base: WalkGraph, edits: ScenarioEdit[]): Scenari
 	const c = base.edgeCoords;
 	const off = base.edgeCoordOffsets;
 	const edgeBox = (e: number, box = emptyBox()) => lineBox(c, off[e], off[e + 1], box);
-	// every edge's box, once, when some edit closes ways
-	let boxes: Float64Array | null = null;
-	const boxOf = (e: number) => {
-		if (!boxes) {
-			boxes = new Float64Array(4 * base.edgeCount);
-			const b = emptyBox();
-			for (let k = 0; k < base.edgeCount; k++) {
-				b.set([Infinity, Infinity, -Infinity, -Infinity]);
-				boxes.set(edgeBox(k, b), 4 * k);
-			}
-		}
-		return boxes.subarray(4 * e, 4 * e + 4);
-	};
+	const lineBoxOf = (edit: ScenarioEdit) => lineBox(edit.coordinates.flat(), 0, edit.coordinates.length, emptyBox());
+	// the ways any closing line can cross, in one pass over the city
+	const closing = edits.filter((e) => !opensWay(e.kind));
+	const crossable = closing.length > 0 ? edgesMeeting(base, closing.map(lineBoxOf)) : new Uint32Array(0);
 	for (const edit of edits) {
 		const box = emptyBox();
-		const flat = edit.coordinates.flat();
-		lineBox(flat, 0, edit.coordinates.length, box);
+		lineBox(edit.coordinates.flat(), 0, edit.coordinates.length, box);
 		if (opensWay(edit.kind)) {
 			const first = edit.coordinates[0];
 			const last = edit.coordinates[edit.coordinates.length - 1];
@@ -238,10 +256,10 @@ export function scenarioChanges(base: WalkGraph, edits: ScenarioEdit[]): Scenari
 			ends.push(pair);
 			outcomes.push({ edges: touched, attached: [pair[0] !== null, pair[1] !== null] });
 		} else {
-			const lineB = lineBox(flat, 0, edit.coordinates.length, emptyBox());
+			const lineB = lineBoxOf(edit);
 			let count = 0;
-			for (let e = 0; e < base.edgeCount; e++) {
-				if (!boxesMeet(boxOf(e), lineB)) continue;
+			for (const e of crossable) {
+				if (!boxesMeet(edgeBox(e), lineB)) continue;
 				const ts = crossings(base, e, edit.coordinates);
 				if (ts.length === 0) continue;
 				if (!cuts.has(e)) count++;
@@ -321,11 +339,14 @@ function cutEdge(base: WalkGraph, e: number, ts: number[]): { coords: number[]; 
 
 /**
  * The edited network: the base network's ways (only those meeting `region` when given — a scenario's
- * local recompute), cut where closing lines cross them, split where new ways join them, plus the new ways. Every component
+ * local recompute; boxes, or the edges meeting them from edgesMeeting when several networks are cut
+ * to the same region), cut where closing lines cross them, split where new ways join them, plus the new ways. Every component
  * is kept (a closure may cut a neighbourhood off; it still walks within itself); the base network's
- * separate pieces (islands) stay for snapping.
+ * separate pieces (islands) stay for snapping. The ways keep the base network's order (the pieces of a
+ * cut way in its place, the new ways last), so a point equally near two ways attaches as on the base
+ * network and on any other cut of it.
  */
-export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region: Float64Array[] | null = null): WalkGraph {
+export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region: Float64Array[] | Uint32Array | null = null): WalkGraph {
 	const nodeLon: number[] = [];
 	const nodeLat: number[] = [];
 	const nodeOf = new Map<number, number>();
@@ -359,13 +380,10 @@ export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region:
 	const splitNode = new Map<string, number>();
 	const c = base.edgeCoords;
 	const off = base.edgeCoordOffsets;
-	const eb = emptyBox();
-	for (let e = 0; e < base.edgeCount; e++) {
-		if (region) {
-			eb.set([Infinity, Infinity, -Infinity, -Infinity]);
-			lineBox(c, off[e], off[e + 1], eb);
-			if (!region.some((r) => boxesMeet(eb, r))) continue;
-		}
+	const inRegion = region === null ? null : region instanceof Uint32Array ? region : edgesMeeting(base, region);
+	const count = inRegion ? inRegion.length : base.edgeCount;
+	for (let n = 0; n < count; n++) {
+		const e = inRegion ? inRegion[n] : n;
 		const attach = changes.splits.get(e);
 		const cut = changes.cuts.get(e);
 		if (!attach && !cut) {
@@ -425,7 +443,7 @@ export function scenarioGraph(base: WalkGraph, changes: ScenarioChanges, region:
 		edgeCoordOffsets: Uint32Array.from(offsets),
 		edgeCoords: Float64Array.from(coords)
 	};
-	const g = graphFromEdgeList(list, { allComponents: true });
+	const g = graphFromEdgeList(list, { allComponents: true, keepOrder: true });
 	if (base.islandCoords && base.islandCoordOffsets) {
 		g.islandCoords = base.islandCoords;
 		g.islandCoordOffsets = base.islandCoordOffsets;

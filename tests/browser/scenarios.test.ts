@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('network scenarios', () => {
 		expect(table).not.toMatch(/\+[1-9]/);
 		expect(await page.locator('[data-testid="scenario-cells"] tbody tr').count()).toBeGreaterThan(0);
 		await expect(page.locator('[data-testid="scenario-life"]').innerText()).resolves.toContain('生活圈');
-		// the walking capacity rule's access, recomputed on the whole edited network (the demo has no kindergarten: unchanged)
+		// the walking capacity rule's access with the edits (the demo has no kindergarten: unchanged)
 		await expect(page.locator('[data-testid="scenario-access"]').first().innerText()).resolves.toContain('可达性');
 		const features = (source: string) =>
 			page.evaluate(async (id) => ((await (window as any).gridatlasMap.getSource(id)?.getData())?.features?.length ?? 0) as number, source);

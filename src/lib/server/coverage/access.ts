@@ -15,6 +15,7 @@ import {
 	PERSONS_PER_HOUSEHOLD,
 	SLOW_SHARE,
 	unitAccess,
+	withScenarioAccess,
 	type AccessProfile,
 	type DecayKind,
 	type H3Cells
@@ -95,44 +96,43 @@ async function capacityRule(db: Db, id: string): Promise<CoverageRule> {
 	return rule;
 }
 
-async function compute(
-	db: Db,
-	state: CoverageState,
-	rule: CoverageRule,
-	decay: { kind: DecayKind; beta: number | null },
-	profile: AccessProfile,
-	edits: ScenarioEdit[] | null = null
-): Promise<Computed> {
-	const fp = state.report.fingerprint;
-	const reuse = cellsKept?.fingerprint === fp ? cellsKept.cells : null;
+/** What the workers' access tasks read for a rule, decay and profile: the buildings, facilities, capacity, demand and network. */
+async function accessInput(db: Db, state: CoverageState, rule: CoverageRule, decay: { kind: DecayKind; beta: number | null }, profile: AccessProfile) {
 	const { byCategory, facts } = await loadFacilities(db, [rule.category!]);
 	const facilities = byCategory.get(rule.category!) ?? [];
 	const capacity = Float64Array.from(facts.get(rule.category!) ?? [], (f) => capacityOf(f.attributes, rule.capacityAttribute!));
 	const basis = rule.demandBasis ?? 'population';
 	const demand = buildingDemand(state.buildings.households, state.population, basis, rule.personsPerHousehold ?? PERSONS_PER_HOUSEHOLD);
 	const graph = rule.metric === 'walk' ? await getWalkGraph(db) : null;
-	const { result } = await jobs().run(
-		'accessEvaluate',
-		[
-			{
-				lon: state.buildings.lon,
-				lat: state.buildings.lat,
-				graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null,
-				metric: rule.metric === 'walk' ? 'walk' : 'straight',
-				reachM: ruleReachM(rule),
-				speedMPerMin: rule.walkSpeedMPerMin ?? DEFAULT_WALK_SPEED,
-				facilities,
-				capacity,
-				demand,
-				decay: { kind: decay.kind, ...(decay.beta !== null ? { beta: decay.beta } : {}) },
-				profile,
-				cells: reuse === null,
-				...(edits ? { edits } : {})
-			}
-		],
-		{ kind: 'coverage' }
-	);
+	return {
+		lon: state.buildings.lon,
+		lat: state.buildings.lat,
+		graph: graph && graph.edgeCount > 0 ? sharedGraph(graph) : null,
+		reachM: ruleReachM(rule),
+		speedMPerMin: rule.walkSpeedMPerMin ?? DEFAULT_WALK_SPEED,
+		facilities,
+		capacity,
+		demand,
+		decay: { kind: decay.kind, ...(decay.beta !== null ? { beta: decay.beta } : {}) },
+		profile
+	};
+}
+
+async function compute(
+	db: Db,
+	state: CoverageState,
+	rule: CoverageRule,
+	decay: { kind: DecayKind; beta: number | null },
+	profile: AccessProfile
+): Promise<Computed> {
+	const fp = state.report.fingerprint;
+	const reuse = cellsKept?.fingerprint === fp ? cellsKept.cells : null;
+	const input = await accessInput(db, state, rule, decay, profile);
+	const { result } = await jobs().run('accessEvaluate', [{ ...input, metric: rule.metric === 'walk' ? 'walk' : 'straight', cells: reuse === null }], {
+		kind: 'coverage'
+	});
 	if (result.cells) cellsKept = { fingerprint: fp, cells: result.cells };
+	const { facilities, capacity } = input;
 	return {
 		cells: result.cells ?? reuse!,
 		access: result.access,
@@ -143,6 +143,27 @@ async function compute(
 		noCapacity: facilities.length > 0 && !capacity.some((c) => Number.isFinite(c)),
 		computedAt: new Date().toISOString()
 	};
+}
+
+/**
+ * Today's access with a network scenario's edits: only the buildings whose access can move are
+ * recomputed, from today's, in a job worker (geo/capacity/scenario-access: local and exact).
+ */
+async function scenarioCompute(
+	db: Db,
+	state: CoverageState,
+	rule: CoverageRule,
+	decay: { kind: DecayKind; beta: number | null },
+	profile: AccessProfile,
+	edits: ScenarioEdit[],
+	today: Computed
+): Promise<Computed> {
+	if (!today.walked || edits.length === 0) return today;
+	const input = await accessInput(db, state, rule, decay, profile);
+	const graph = input.graph;
+	if (!graph) return today;
+	const { result } = await jobs().run('scenarioAccessEvaluate', [{ ...input, graph, edits, access: today.access }], { kind: 'coverage' });
+	return { ...today, access: withScenarioAccess(today.access, result), computedAt: new Date().toISOString() };
 }
 
 /** The access of a rule, decay and profile on today's network: computed once per data versions. */
@@ -166,8 +187,8 @@ function computed(
 
 /**
  * Per community, the score of a capacity rule's access (its own decay, all residents; accessScore: 1 =
- * the standard met) — today, and with a network scenario's edits walked on the whole edited network. Null
- * where a community has no known demand. For the scenario's comparison (src/lib/server/scenarios).
+ * the standard met) — today, and with a network scenario's edits. Null where a community has no known
+ * demand. For the scenario's comparison (src/lib/server/scenarios).
  */
 export async function communityAccessScores(
 	db: Db,
@@ -177,7 +198,7 @@ export async function communityAccessScores(
 ): Promise<{ before: (number | null)[]; after: (number | null)[]; walked: boolean }> {
 	const decay = checkDecay(rule, null);
 	const today = await computed(db, state, rule, decay, 'all');
-	const edited = await compute(db, state, rule, decay, 'all', edits);
+	const edited = await scenarioCompute(db, state, rule, decay, 'all', edits, today);
 	const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
 	const units = state.report.communities.length;
 	const scores = (c: Computed) =>

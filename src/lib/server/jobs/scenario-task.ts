@@ -1,25 +1,15 @@
 // A network scenario's walking distances, in a job worker: the edits applied to the shared walk graph
 // (geo/network/scenario), then, for the buildings the edits can reach only, the nearest facility of each
 // searched category on the edited network cut to the region those walks can use. Every other building
-// keeps its distance (the locality argument of geo/network/scenario.ts).
+// keeps its distance (the locality argument of geo/network/scenario.ts). And a capacity rule's
+// demand-weighted access with the edits, from today's, near them only (geo/capacity/scenario-access).
 import type { CoverageFacility } from '$geo/coverage';
+import { scenarioAccess, type ScenarioAccess, type ScenarioAccessInput } from '$geo/capacity/scenario-access';
 import { facilityEntrances, MAX_SNAP_M, snapBuildings, walkNearest } from '$geo/coverage/walk';
 import type { WalkGraph } from '$geo/network/graph';
 import { inBoxes, scenarioChanges, scenarioGraph, scenarioReach, type EditOutcome, type ScenarioEdit } from '$geo/network/scenario';
 import { keptGraph } from './kept-graph';
 import type { TaskContext } from './task-context';
-
-/** The last edited network made (whole, every component), kept for the next rule of the same scenario. */
-let lastEdited: { base: WalkGraph; key: string; graph: WalkGraph } | null = null;
-
-/** The whole network with a scenario's edits (for figures that are not local, such as demand-weighted access). */
-export function editedGraph(base: WalkGraph, edits: ScenarioEdit[]): WalkGraph {
-	const key = JSON.stringify(edits);
-	if (lastEdited?.base === base && lastEdited.key === key) return lastEdited.graph;
-	const graph = scenarioGraph(base, scenarioChanges(base, edits));
-	lastEdited = { base, key, graph };
-	return graph;
-}
 
 export interface ScenarioSearch {
 	key: string;
@@ -81,4 +71,13 @@ export function scenarioDistances(
 	walkAll(graph, [...input.searches, ...(input.before ?? [])], results);
 	if (input.before?.length) walkAll(scenarioGraph(base, scenarioChanges(base, []), reach.network), input.before, before);
 	return { buildings: Int32Array.from(near), results, before, outcomes: changes.outcomes, edges: graph.edgeCount };
+}
+
+export interface ScenarioAccessSearch extends Omit<ScenarioAccessInput, 'graph'> {
+	graph: { graph: WalkGraph; id: number };
+}
+
+/** Today's access (the main thread keeps it) and the scenario's edits in; the buildings whose access moves out. */
+export function scenarioAccessEvaluate(input: ScenarioAccessSearch, _ctx: TaskContext): ScenarioAccess {
+	return scenarioAccess({ ...input, graph: keptGraph(input.graph) });
 }

@@ -46,8 +46,7 @@ import {
 
 import { optimizeSites, type OptimizeOptions } from '$geo/optimize';
 import { keptGraph } from './kept-graph';
-import { editedGraph, scenarioDistances } from './scenario-task';
-import type { ScenarioEdit } from '$geo/network/scenario';
+import { scenarioAccessEvaluate, scenarioDistances } from './scenario-task';
 
 import type { TaskContext } from './task-context';
 export type { TaskContext };
@@ -266,8 +265,6 @@ export interface AccessSearch {
 	profile: AccessProfile;
 	/** also the H3 cell of every building (the server keeps them per city) */
 	cells: boolean;
-	/** a network scenario's edits: walk the whole network with them (docs/coverage.md#network-scenarios-路网情景) */
-	edits?: ScenarioEdit[];
 }
 
 /**
@@ -276,8 +273,7 @@ export interface AccessSearch {
  */
 function accessEvaluate(input: AccessSearch, _ctx: TaskContext) {
 	const points = { lon: input.lon, lat: input.lat };
-	const base = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
-	const graph = base && input.edits?.length ? editedGraph(base, input.edits) : base;
+	const graph = input.graph && input.graph.graph.edgeCount > 0 ? keptGraph(input.graph) : null;
 	const walked = input.metric === 'walk' && graph !== null;
 	const catchments = walked
 		? walkCatchmentsByEdge(graph, snapBuildings(graph, points), input.facilities, input.reachM)
@@ -328,6 +324,7 @@ export const tasks = {
 	coverageDistances,
 	capacityEvaluate,
 	scenarioDistances,
-	accessEvaluate
+	accessEvaluate,
+	scenarioAccessEvaluate
 };
 export type Tasks = typeof tasks;

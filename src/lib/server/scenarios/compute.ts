@@ -151,8 +151,8 @@ async function compute(db: Db, scenario: ScenarioResult['scenario'], state: Awai
 		if (buildings.length >= MAX_SCENARIO_BUILDINGS) break;
 		buildings.push({ id: state.buildings.ids[i], lon: state.buildings.lon[i], lat: state.buildings.lat[i], gained: [...c.gained], lost: [...c.lost] });
 	}
-	// Demand-weighted access is not local (a facility's share moves with every building it serves): each
-	// walking capacity rule's E2SFCA runs again on the whole edited network, in the job worker.
+	// Each walking capacity rule's demand-weighted access: today's, moved near the edits only (two hops:
+	// the facilities whose catchment can change, then the buildings they serve; geo/capacity/scenario-access).
 	const access: ScenarioAccessRule[] = [];
 	for (const rule of state.report.rules.filter((r) => r.kind === 'capacity' && r.category && r.metric === 'walk')) {
 		const s = await communityAccessScores(db, state, rule, scenario.edits);
