@@ -47,6 +47,16 @@ const jsonError = (status: number, message: string, code: string, headers: Recor
 // connection instead would reset it under a client still sending, and lose the answer).
 const tooLarge = (err: BodyTooLargeError) => jsonError(err.status, err.message, err.code);
 
+function preferJson(request: Request) {
+	const accept = request.headers.get('accept') ?? '';
+	if (/json|\*\/\*/.test(accept)) return;
+	try {
+		request.headers.set('accept', 'application/json');
+	} catch {
+		// headers that cannot change (not so under adapter-node): the client gets kit's page
+	}
+}
+
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 
 const tokenCredential = (db: Db, token: string): Credential => ({ key: `t:${token}`, resolve: () => resolveToken(db, token) });
@@ -106,6 +116,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 
 	const nul = nulInUrl(event.url);
 	if (nul) return jsonError(400, nul.message, 'bad_text');
+	// An API answers in JSON whatever the client accepts: kit renders a refusal (error()) as an HTML page
+	// for a request that accepts no JSON (no Accept header: curl, a city's scripts; a browser opening the URL)
+	if (isApi(path)) preferJson(event.request);
 
 	const method = event.request.method;
 	const limit = bodyLimit(event.route.id, method);

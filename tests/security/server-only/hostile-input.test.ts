@@ -5,6 +5,7 @@
 // and in each field of its JSON or form body. No answer may be a 5xx, and none may carry internal
 // text (a database message, a stack, a file path): bad input is a 4xx that names the parameter.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startApp, type AppServer } from '../../browser/helpers/app-server';
@@ -168,4 +169,43 @@ describe('hostile values in every parameter of every route', () => {
 		// The rule is unchanged.
 		expect((await (await app.fetch(`${app.url}/api/rules/${ctx.rule}`)).json()).source).not.toMatch(/\u0000/);
 	});
+
+	it('every API refusal is JSON {message, code}, whatever the client accepts (none, a browser page, anything)', async () => {
+		const table = examples(ctx);
+		const shapes: string[] = [];
+		let refusals = 0;
+		for (const { id, method } of routesOnDisk()) {
+			const ex = table[id]?.[method];
+			if (method !== 'GET' || !ex || !(id.startsWith('/api/') || id.startsWith('/tiles/'))) continue;
+			const role: DemoRole = ex.allowed === 'public' || ex.allowed.includes('admin') ? 'admin' : ex.allowed[0];
+			for (const name of paramNamesOf(id)) {
+				for (const accept of [null, 'text/html,application/xhtml+xml', '*/*']) {
+					const headers: Record<string, string> = { cookie: cookies.get(role)! };
+					if (accept) headers.accept = accept;
+					// node:http sends no Accept header unless asked (fetch always sends one)
+					const got = await new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+						const req = http.get(`${app.url}${withQueryParam(ex.path, name, 'Infinity')}`, { headers }, (res) => {
+							let text = '';
+							res.setEncoding('utf8');
+							res.on('data', (c) => (text += c));
+							res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text }));
+						});
+						req.on('error', reject);
+					});
+					if (got.status < 400 || got.status >= 500) continue;
+					refusals++;
+					let body: { message?: unknown; code?: unknown } | null = null;
+					try {
+						body = JSON.parse(got.text);
+					} catch {
+						// not JSON: reported below
+					}
+					if (!got.type.includes('json') || typeof body?.message !== 'string' || typeof body?.code !== 'string')
+						shapes.push(`GET ${id} ?${name}=Infinity, accept ${accept ?? '(none)'}: ${got.status} ${got.type} ${got.text.slice(0, 120)}`);
+				}
+			}
+		}
+		expect(refusals).toBeGreaterThan(20);
+		expect(shapes).toEqual([]);
+	}, 300_000);
 });
