@@ -50,4 +50,20 @@ describe('streamedJson', () => {
 		expect(res.headers.get('cache-control')).toBe('no-store');
 		expect(await res.text()).toBe(JSON.stringify(big));
 	});
+
+	it('sends a small answer whole and a large one in slices, the same text either way', async () => {
+		const small = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '320102003001001' }, geometry: null }] };
+		expect(await streamedJson(small).text()).toBe(JSON.stringify(small));
+		const huge = { cells: Array.from({ length: 60_000 }, (_, i) => ({ i, s: 'y'.repeat(20) })) };
+		const reader = streamedJson(huge).body!.getReader();
+		let chunks = 0;
+		let text = '';
+		const decoder = new TextDecoder();
+		for (let r = await reader.read(); !r.done; r = await reader.read()) {
+			chunks++;
+			text += decoder.decode(r.value, { stream: true });
+		}
+		expect(chunks).toBeGreaterThan(3);
+		expect(text).toBe(JSON.stringify(huge));
+	});
 });

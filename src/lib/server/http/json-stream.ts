@@ -47,32 +47,58 @@ function* pieces(value: unknown, depth: number): Generator<string> {
 	yield '}';
 }
 
-/** The JSON text of `value` in slices of about SLICE_MS of work each (for tests and other writers). */
-export function* jsonSlices(value: unknown): Generator<string> {
+/**
+ * The JSON text of `value` in slices of about SLICE_MS of work each, each saying whether it is the last
+ * (one piece is read ahead to know).
+ */
+function* slicesOf(value: unknown): Generator<{ text: string; last: boolean }> {
+	const it = pieces(value, 0);
+	let next = it.next();
 	let buffer = '';
 	let started = performance.now();
-	for (const piece of pieces(value, 0)) {
-		buffer += piece;
-		if (buffer.length >= SLICE_CHARS || performance.now() - started >= SLICE_MS) {
-			yield buffer;
+	while (!next.done) {
+		buffer += next.value;
+		next = it.next();
+		if (!next.done && (buffer.length >= SLICE_CHARS || performance.now() - started >= SLICE_MS)) {
+			yield { text: buffer, last: false };
 			buffer = '';
 			started = performance.now();
 		}
 	}
-	if (buffer) yield buffer;
+	yield { text: buffer, last: true };
 }
 
-/** A JSON response written in slices, the event loop free between them (see above). */
+/** The JSON text of `value` in slices of about SLICE_MS of work each (for tests and other writers). */
+export function* jsonSlices(value: unknown): Generator<string> {
+	for (const slice of slicesOf(value)) if (slice.text) yield slice.text;
+}
+
+/**
+ * A JSON response written in slices, the event loop free between them (see above). An answer made
+ * within its first slice is sent whole, as json() would: one write, no stream.
+ */
 export function streamedJson(value: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-	const slices = jsonSlices(value);
+	const headers = { 'content-type': 'application/json', ...init.headers };
+	const slices = slicesOf(value);
+	const first = slices.next().value!;
+	if (first.last) return new Response(first.text, { status: init.status ?? 200, headers });
 	const encoder = new TextEncoder();
+	let pending: string | null = first.text;
 	const body = new ReadableStream<Uint8Array>({
 		async pull(controller) {
+			if (pending !== null) {
+				controller.enqueue(encoder.encode(pending));
+				pending = null;
+				return;
+			}
 			await new Promise((resolve) => setImmediate(resolve));
 			const next = slices.next();
 			if (next.done) controller.close();
-			else controller.enqueue(encoder.encode(next.value));
+			else {
+				if (next.value.text) controller.enqueue(encoder.encode(next.value.text));
+				if (next.value.last) controller.close();
+			}
 		}
 	});
-	return new Response(body, { status: init.status ?? 200, headers: { 'content-type': 'application/json', ...init.headers } });
+	return new Response(body, { status: init.status ?? 200, headers });
 }
