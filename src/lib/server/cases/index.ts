@@ -6,9 +6,12 @@
 import { CASE_UNIT_SQL, caseScopeSql, likePatterns, unitInScope, type Scope } from '../auth/scope';
 import type { Db, Queryable } from '../db';
 import type { UpsertCounts } from '../layers/types';
-import { categoryKey, parseCaseBatch, planIngest, type CaseItem, type CaseItemError, type IngestPlan, type ItemOutcome, type StoredCase } from '$geo/cases';
+import { categoryKey, parseCaseBatch, planIngest, type CaseItem, type CaseItemError, type IngestPlan, type StoredCase } from '$geo/cases';
 import type { CrsName } from '$geo/types';
 import { afterCaseCommit, CASE_CHANNEL } from './events';
+import { ingestInGroup, type IngestResult } from './ingest-group';
+
+export type { IngestResult };
 import { CASE_VIEW_COLUMNS, type CaseView } from './view';
 import { attributorFor, lockBoundaries } from './attribution';
 import { timestampMicros, type Attributor } from '$geo/cases/attribution';
@@ -33,19 +36,6 @@ export function categoryLookup(categories: CaseCategory[]): Map<string, string> 
 		for (const name of [...c.aliases, c.name_en, c.name_zh, c.code]) map.set(categoryKey(name), c.code);
 	}
 	return map;
-}
-
-export interface IngestResult {
-	received: number;
-	inserted: number;
-	updated: number;
-	unchanged: number;
-	rejected: number;
-	/** Per-item errors: {index, id, field, code, message, zh, en}. */
-	errors: CaseItemError[];
-	outcomes: { index: number; id: string; outcome: ItemOutcome }[];
-	/** The last case_events id written (the stream's event id), or null if nothing changed. */
-	lastEventId: number | null;
 }
 
 export interface IngestOptions {
@@ -114,9 +104,19 @@ async function outsideScope(q: Queryable, items: CaseItem[], scope: string[]): P
 	return errors;
 }
 
-/** Stores already-validated items in one transaction; notifies the live stream once. */
+/**
+ * Stores already-validated items in one transaction; notifies the live stream once. Live reports (no
+ * file, the clock's own time) are written together with the others waiting in this process
+ * (./ingest-group): the writers' lock is then taken once for all of them.
+ */
 export async function ingestItems(db: Db, items: CaseItem[], options: IngestOptions & { categories?: CaseCategory[] } = {}): Promise<IngestResult> {
 	const categories = options.categories ?? (await listCaseCategories(db));
+	if (!options.file && !options.now) return ingestInGroup(db, items, (group) => writeItems(db, group, { ...options, categories }));
+	return writeItems(db, items, { ...options, categories });
+}
+
+async function writeItems(db: Db, items: CaseItem[], options: IngestOptions & { categories: CaseCategory[] }): Promise<IngestResult> {
+	const categories = options.categories;
 	const dueHours = new Map(categories.map((c) => [c.code, c.due_hours]));
 	const { plan, lastEventId } = await db.transaction(async (tx) => {
 		const plan = await planAndWrite(tx, db.engine, items, { ...options, dueHours, attributeIn: db });

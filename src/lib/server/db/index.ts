@@ -260,19 +260,27 @@ async function inTransaction<T>(pool: PgPool, begin: string, fn: (tx: Queryable)
  */
 export const SESSION_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0';
 
+/** Connections per process: for single statements (reads, mostly), and for transactions. */
+const READ_CONNECTIONS = 10;
+const TRANSACTION_CONNECTIONS = 4;
+
 async function openPostgres(url: string, readUrl?: string, steps?: StartupReporter): Promise<Db> {
 	steps?.step('engine_open', 'connecting to PostgreSQL');
 	const { default: pgModule } = await import('pg');
 	// bigint counts (count(*)) come back as strings by default; these tables stay far below 2^53.
 	pgModule.types.setTypeParser(20, (v: string) => Number(v));
 	pgModule.types.setTypeParser(1700, (v: string) => Number(v));
-	const pool = new pgModule.Pool({ connectionString: url, max: 10, options: SESSION_SETTINGS });
+	const pool = new pgModule.Pool({ connectionString: url, max: READ_CONNECTIONS, options: SESSION_SETTINGS });
+	// Transactions (every write of the app: case ingest, plan saves, imports) on connections of their
+	// own: behind a map's hundreds of tile queries in one queue, a wall's case report waited seconds.
+	const txPool = new pgModule.Pool({ connectionString: url, max: TRANSACTION_CONNECTIONS, options: SESSION_SETTINGS });
+	for (const p of [pool, txPool]) p.on('error', (err) => console.warn(`GridAtlas: 数据库连接中断 / a database connection dropped: ${err.message}`));
 	await pool.query('SELECT 1');
 	let replica: ReplicaPool | undefined;
 	let readPool: PgPool | undefined;
 	if (readUrl) {
 		// Not checked here: an unreachable replica only means reads stay on the primary (./replica).
-		const rp = (readPool = new pgModule.Pool({ connectionString: readUrl, max: 10, options: SESSION_SETTINGS }));
+		const rp = (readPool = new pgModule.Pool({ connectionString: readUrl, max: READ_CONNECTIONS, options: SESSION_SETTINGS }));
 		rp.on('error', () => {}); // an idle replica connection dropped (a restart): the next read reconnects
 		replica = {
 			url: readUrl,
@@ -284,9 +292,9 @@ async function openPostgres(url: string, readUrl?: string, steps?: StartupReport
 	return handle(
 		'postgres',
 		wrapPg(pool),
-		(fn) => inTransaction(pool, 'BEGIN', fn),
+		(fn) => inTransaction(txPool, 'BEGIN', fn),
 		async () => {
-			await Promise.all([pool.end(), readPool?.end()]);
+			await Promise.all([pool.end(), txPool.end(), readPool?.end()]);
 		},
 		{ url, replica }
 	);
