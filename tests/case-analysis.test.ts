@@ -65,6 +65,27 @@ for (const engine of testEngines()) {
 			if (opts.closed) await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'closed', $2)`, [row.id, opts.closed]);
 		};
 		const hours = (h: number) => new Date(NOW.getTime() + h * 3600_000);
+		/** The oracle: the KPIs of every case of the year read one by one, each closure from its events. */
+		const kpisFromEveryCase = async (unit: string | null, grids: boolean) => {
+			const rows = await db.query<{ reported: number; status: string; due: number | null; closed: number | null; category: string; grid_code: string | null }>(
+				`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status, (extract(epoch FROM c.due_at) * 1000)::float8 AS due,
+					(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
+					c.category, c.grid_code
+				 FROM cases c WHERE c.reported_at >= $1 AND c.status <> 'voided' AND ($2::text IS NULL OR c.grid_code LIKE $2 || '%')`,
+				[new Date(NOW.getTime() - 370 * 86400_000), unit]
+			);
+			return kpis(
+				rows.map((x) => ({
+					reportedAt: x.reported,
+					status: x.status,
+					dueAt: x.due,
+					closedAt: x.closed,
+					category: x.category,
+					grid: grids ? x.grid_code : null
+				})),
+				NOW
+			);
+		};
 
 		beforeAll(async () => {
 			db = await engine.open();
@@ -188,29 +209,9 @@ for (const engine of testEngines()) {
 			expect(await closedAt()).toBeNull();
 			expect(await drift()).toBe(0);
 			// the KPIs read it: the same as reading each case's events, closed again or not
-			const fromEvents = async () => {
-				const rows = await db.query<{
-					reported: number;
-					status: string;
-					due: number | null;
-					closed: number | null;
-					category: string;
-					grid_code: string | null;
-				}>(
-					`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status, (extract(epoch FROM c.due_at) * 1000)::float8 AS due,
-						(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
-						c.category, c.grid_code
-					 FROM cases c WHERE c.reported_at >= $1 AND c.status <> 'voided'`,
-					[new Date(NOW.getTime() - 370 * 86400_000)]
-				);
-				return kpis(
-					rows.map((r) => ({ reportedAt: r.reported, status: r.status, dueAt: r.due, closedAt: r.closed, category: r.category, grid: r.grid_code })),
-					NOW
-				);
-			};
-			expect(await caseKpis(db, NOW, null, null)).toEqual(await fromEvents());
+			expect(await caseKpis(db, NOW, null, null)).toEqual(await kpisFromEveryCase(null, true));
 			await db.query(`INSERT INTO case_events (case_id, kind, status, at) VALUES ($1, 'status', 'closed', $2)`, [id, hours(-2)]);
-			expect(await caseKpis(db, NOW, null, null)).toEqual(await fromEvents());
+			expect(await caseKpis(db, NOW, null, null)).toEqual(await kpisFromEveryCase(null, true));
 			await db.query(`DELETE FROM cases WHERE id = $1`, [id]);
 			expect(await drift()).toBe(0);
 		});
@@ -247,37 +248,10 @@ for (const engine of testEngines()) {
 				await add(r() < 0.5 ? G1 : G2, reported, { status, due, closed, category: categories[i % 2] });
 				made.push(n);
 			}
-			const fromRows = async (unit: string | null, grids: boolean) => {
-				const rows = await db.query<{
-					reported: number;
-					status: string;
-					due: number | null;
-					closed: number | null;
-					category: string;
-					grid_code: string | null;
-				}>(
-					`SELECT (extract(epoch FROM c.reported_at) * 1000)::float8 AS reported, c.status, (extract(epoch FROM c.due_at) * 1000)::float8 AS due,
-						(SELECT (extract(epoch FROM max(e.at)) * 1000)::float8 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') AS closed,
-						c.category, c.grid_code
-					 FROM cases c WHERE c.reported_at >= $1 AND c.status <> 'voided' AND ($2::text IS NULL OR c.grid_code LIKE $2 || '%')`,
-					[new Date(NOW.getTime() - 370 * 86400_000), unit]
-				);
-				return kpis(
-					rows.map((x) => ({
-						reportedAt: x.reported,
-						status: x.status,
-						dueAt: x.due,
-						closedAt: x.closed,
-						category: x.category,
-						grid: grids ? x.grid_code : null
-					})),
-					NOW
-				);
-			};
 			try {
-				expect(await caseKpis(db, NOW, null, null)).toEqual(await fromRows(null, true));
-				expect(await caseKpis(db, NOW, null, null, { byGrid: false })).toEqual(await fromRows(null, false));
-				expect(await caseKpis(db, NOW, G2, null)).toEqual(await fromRows(G2, true));
+				expect(await caseKpis(db, NOW, null, null)).toEqual(await kpisFromEveryCase(null, true));
+				expect(await caseKpis(db, NOW, null, null, { byGrid: false })).toEqual(await kpisFromEveryCase(null, false));
+				expect(await caseKpis(db, NOW, G2, null)).toEqual(await kpisFromEveryCase(G2, true));
 				const later = new Date(NOW.getTime() + 86400_000);
 				expect((await caseKpis(db, later, null, null)).byDay.at(-1)!.period).not.toBe((await caseKpis(db, NOW, null, null)).byDay.at(-1)!.period);
 			} finally {
