@@ -15,7 +15,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const bboxText = url.searchParams.get('bbox');
 	const bbox = bboxText === null ? undefined : parseBBox(bboxText);
 	if (bbox === null) {
-		return apiError(400, `bbox 格式错误 / bad bbox "${bboxText.slice(0, 80)}": expected minLon,minLat,maxLon,maxLat in WGS-84`, { code: 'bad_bbox' });
+		return apiError(400, `bbox 格式错误 / bad bbox "${String(bboxText).slice(0, 80)}": expected minLon,minLat,maxLon,maxLat in WGS-84`, { code: 'bad_bbox' });
 	}
 	const labels = url.searchParams.get('labels') === '1';
 	const code = url.searchParams.get('code') ?? undefined;
