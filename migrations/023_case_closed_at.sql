@@ -1,9 +1,9 @@
 -- When each case was closed (the latest 'closed' event), kept on the case itself: the dashboards'
 -- KPIs (/api/wall, /api/cases/kpis) read it for every case of the last 370 days, and looking it up in
--- case_events per case was most of their time (71 ms of a wall's 80 at 20,000 cases; every wall
--- screen asks again after news). Kept by statement-level triggers on case_events in the transaction of
--- every write — the ingest, the workflow's steps, imports and plain SQL alike — so it cannot drift
--- from the events. Run twice, this migration fills it again from the events.
+-- case_events per case was most of their time (every wall screen asks again after news). Kept by
+-- statement-level triggers on case_events in the transaction of every write — the ingest, the
+-- workflow's steps, imports and plain SQL alike — so it cannot drift from the events. Run twice, this
+-- migration fills it again from the events.
 
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS closed_at timestamptz;
 

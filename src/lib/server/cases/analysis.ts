@@ -251,8 +251,7 @@ function kpiBoundaries(now: Date): Date[] {
  * geo/density kpis() over groups of cases alike in everything kpis() reads — status, category, grid,
  * the calendar interval (kpiBoundaries) of each of their times, and each comparison it makes with now
  * and between them — one row per group with its count and its smallest times (the wall asks after
- * every news: sending each case of the year to be counted here held this thread for tens of
- * milliseconds at 40,000 cases). `byGrid`
+ * every news, and sending each case of the year to be counted here held this thread). `byGrid`
  * false leaves the grids out (everything under 'none'), making far fewer groups.
  */
 export async function caseKpis(q: Queryable, now: Date, unitPrefix: string | null, units: Scope, options: { byGrid?: boolean } = {}): Promise<Kpis> {

@@ -111,7 +111,8 @@ async function outsideScope(q: Queryable, items: CaseItem[], scope: string[]): P
  */
 export async function ingestItems(db: Db, items: CaseItem[], options: IngestOptions & { categories?: CaseCategory[] } = {}): Promise<IngestResult> {
 	const categories = options.categories ?? (await listCaseCategories(db));
-	if (!options.file && !options.now) return ingestInGroup(db, items, (group) => writeItems(db, group, { ...options, categories }));
+	// the group's writer holds nothing of one request: the categories' due hours are read for the group
+	if (!options.file && !options.now) return ingestInGroup(db, items, async (group) => writeItems(db, group, { categories: await listCaseCategories(db) }));
 	return writeItems(db, items, { ...options, categories });
 }
 

@@ -160,7 +160,7 @@ export function tileSql(layer: TileLayerName, method: TileMethod, z: number, crs
 
 /** Builds one tile without the cache. Zero bytes when the area holds nothing of the layer. */
 export async function buildTile(
-	db: Pick<Db, 'engine' | 'query' | 'transaction'>,
+	db: Pick<Db, 'engine' | 'query'>,
 	layer: TileLayerName,
 	tile: TileCoord,
 	method: TileMethod = defaultTileMethod(db),
@@ -264,8 +264,8 @@ class TileCache {
  * Tile builds in flight at once per process (GRIDATLAS_TILE_BUILDS; default the cores, at least 2);
  * the others wait here. A map asks for dozens of tiles together, a hundred users for hundreds: queued
  * in the database pool instead, they held every connection, and a case report, a search or a plan
- * save waited behind them for seconds (load bench, 2 cores: page APIs p95 812 → 156 ms, a report
- * 3.4 s → 0.25 s; tiles, bounded by the database's cores either way, as many a second).
+ * save waited behind them for seconds (`npm run bench -- load`; tiles, bounded by the database's
+ * cores either way, are built as many a second).
  */
 const tileBuilds = new Gate(Math.max(1, Math.floor(Number(process.env.GRIDATLAS_TILE_BUILDS) || Math.max(2, os.availableParallelism()))));
 
