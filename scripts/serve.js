@@ -19,12 +19,15 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseTrustedProxies, requestFacts } from './request-facts.js';
 import { superviseWorkers } from './cluster.js';
+import { precompileEngine } from './precompile-engine.js';
 
 // The supervising process of GRIDATLAS_WORKERS serves nothing (loading the app would open the
 // database): the rest of this file runs in each worker. It stays here until process.exit.
 if (superviseWorkers()) await new Promise(() => {});
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// the embedded engine's WebAssembly compiles while the app's modules load (a warm start's largest wait)
+precompileEngine(root);
 
 // Headers only this layer writes: whatever a client sends under these names is removed first.
 const PROTO_HEADER = 'x-gridatlas-proto';

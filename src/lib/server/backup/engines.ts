@@ -29,8 +29,17 @@ type PGliteInstance = PGlite;
 
 export async function openPglite(dir: string, loadDataDir?: File): Promise<PGliteInstance> {
 	// PostGIS from the engine cache, as the app opens it (../db/engine-cache)
-	const [{ PGlite }, { postgisExtension }] = await Promise.all([import('@electric-sql/pglite'), import('../db/engine-cache')]);
-	return PGlite.create(dir, { extensions: { postgis: await postgisExtension() }, parsers: { 20: Number, 1700: Number }, loadDataDir });
+	const [{ PGlite }, { postgisExtension }, { pgliteWasmModule }] = await Promise.all([
+		import('@electric-sql/pglite'),
+		import('../db/engine-cache'),
+		import('../db/wasm-modules')
+	]);
+	return PGlite.create(dir, {
+		extensions: { postgis: await postgisExtension() },
+		pgliteWasmModule: await pgliteWasmModule(),
+		parsers: { 20: Number, 1700: Number },
+		loadDataDir
+	});
 }
 
 export function wrapPglite(pg: PGliteInstance): Queryable {

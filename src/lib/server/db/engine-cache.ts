@@ -18,11 +18,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { Extension, PGlite as PGliteClass } from '@electric-sql/pglite';
 import { projectPath } from '../runtime/paths';
+import { compiledWasm, pgliteWasmFile, writeWasmManifest } from './wasm-modules';
 
 const FORMAT = 1;
+/** The unpacked bundle's layout (1 was a trimmed .tar.gz). */
+const BUNDLE_FORMAT = 2;
 
 export function engineCacheDir(): string {
 	return path.resolve(process.env.GRIDATLAS_ENGINE_CACHE || projectPath('.cache', 'engine'));
@@ -30,7 +32,8 @@ export function engineCacheDir(): string {
 
 /** The files of pglite-postgis's bundle that GridAtlas never uses (other extensions, loose install scripts). */
 const UNUSED = /(^|\/)(postgis_raster|postgis_topology|postgis_tiger_geocoder|address_standardizer)[-._]|^share\/postgresql\/contrib\/|--unpackaged/;
-const NEEDED = ['lib/postgresql/postgis-3.so', 'share/postgresql/extension/postgis.control'];
+const LIBRARY = 'lib/postgresql/postgis-3.so';
+const NEEDED = [LIBRARY, 'share/postgresql/extension/postgis.control'];
 
 function packageVersion(name: string): string {
 	try {
@@ -62,11 +65,10 @@ function writeAtomically(file: string, data: Uint8Array) {
 	fs.renameSync(tmp, file);
 }
 
-/** The tar's entries that GridAtlas uses, as a new tar (ustar: 512-byte headers, data padded to 512). */
-export function trimBundle(tar: Uint8Array): { tar: Buffer; kept: string[] } {
+/** A ustar archive's regular files, read in place: [path, contents] (512-byte headers, data padded to 512). */
+export function tarFiles(tar: Uint8Array): [string, Uint8Array][] {
 	const buf = Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength);
-	const parts: Buffer[] = [];
-	const kept: string[] = [];
+	const files: [string, Uint8Array][] = [];
 	const text = (from: number, to: number, at: number) => buf.toString('latin1', at + from, at + to).replace(/\0[\s\S]*$/, '');
 	let at = 0;
 	while (at + 512 <= buf.length) {
@@ -74,45 +76,143 @@ export function trimBundle(tar: Uint8Array): { tar: Buffer; kept: string[] } {
 		const name = text(0, 100, at);
 		const prefix = text(345, 500, at);
 		const size = parseInt(text(124, 136, at).trim() || '0', 8);
+		const type = text(156, 157, at);
 		const full = prefix ? `${prefix}/${name}` : name;
-		const length = 512 + Math.ceil(size / 512) * 512;
-		if (!UNUSED.test(full)) {
-			parts.push(buf.subarray(at, at + length));
-			kept.push(full);
-		}
-		at += length;
+		if ((type === '0' || type === '') && !full.endsWith('/')) files.push([full, buf.subarray(at + 512, at + 512 + size)]);
+		at += 512 + Math.ceil(size / 512) * 512;
 	}
-	parts.push(Buffer.alloc(1024));
-	return { tar: Buffer.concat(parts), kept };
+	return files;
 }
 
-/** The trimmed bundle in the cache (made from the package's on first use), or the package's own on failure. */
-function postgisBundle(stock: URL): URL {
+/** The unpacked bundle's folder in the cache (made from the package's bundle on first use), or undefined when it cannot be had. */
+function unpackedBundle(stock: URL): string | undefined {
 	try {
 		const size = fs.statSync(stock).size;
-		const file = path.join(engineCacheDir(), `postgis-${packageVersion('@electric-sql/pglite-postgis')}-${size}-f${FORMAT}.tar.gz`);
-		if (!fs.existsSync(file)) {
-			const { tar, kept } = trimBundle(zlib.gunzipSync(fs.readFileSync(stock)));
-			const missing = NEEDED.filter((n) => !kept.includes(n));
-			if (missing.length) throw new Error(`the PostGIS bundle has no ${missing.join(', ')}`);
-			writeAtomically(file, zlib.gzipSync(tar, { level: 0 }));
+		const dir = path.join(engineCacheDir(), `postgis-${packageVersion('@electric-sql/pglite-postgis')}-${size}-f${BUNDLE_FORMAT}`);
+		if (NEEDED.every((n) => fs.existsSync(path.join(dir, n)))) return dir;
+		const files = tarFiles(zlib.gunzipSync(fs.readFileSync(stock))).filter(([name]) => !UNUSED.test(name) && !path.basename(name).startsWith('.'));
+		const missing = NEEDED.filter((n) => !files.some(([name]) => name === n));
+		if (missing.length) throw new Error(`the PostGIS bundle has no ${missing.join(', ')}`);
+		// made whole under another name, then renamed: a second process may be making the same one
+		const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+		try {
+			for (const [name, data] of files) {
+				const file = path.join(tmp, name);
+				if (path.relative(tmp, file).startsWith('..')) throw new Error(`the PostGIS bundle names a file outside it: ${name}`);
+				fs.mkdirSync(path.dirname(file), { recursive: true });
+				fs.writeFileSync(file, data);
+			}
+			try {
+				fs.renameSync(tmp, dir);
+			} catch (err) {
+				if (!NEEDED.every((n) => fs.existsSync(path.join(dir, n)))) throw err;
+			}
+		} finally {
+			fs.rmSync(tmp, { recursive: true, force: true });
 		}
-		return pathToFileURL(file);
+		return dir;
 	} catch (err) {
 		warnOnce('PostGIS bundle', err);
-		return stock;
+		return undefined;
 	}
 }
 
-/** pglite-postgis's extension, reading the cached bundle: the same settings, fewer files, no inflating. */
+/** Every file under `dir`, relative to it: listed once per process. */
+const bundles = new Map<string, string[]>();
+function bundleFiles(dir: string): string[] {
+	let files = bundles.get(dir);
+	if (!files) {
+		const found: string[] = [];
+		const walk = (rel: string) => {
+			for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+				const name = rel ? `${rel}/${entry.name}` : entry.name;
+				if (entry.isDirectory()) walk(name);
+				else found.push(name);
+			}
+		};
+		walk('');
+		bundles.set(dir, (files = found));
+	}
+	return files;
+}
+
+/** The part of Emscripten's module the bundle is installed through (FS calls PGlite's own loaders make). */
+interface EngineModule {
+	WASM_PREFIX?: string;
+	FS: {
+		filesystems: { NODEFS: unknown };
+		analyzePath(p: string): { exists: boolean };
+		mkdir(p: string): void;
+		mkdirTree(p: string): void;
+		mount(type: unknown, opts: { root: string }, mountpoint: string): void;
+		symlink(target: string, p: string): void;
+		createPreloadedFile(
+			parent: string,
+			name: string,
+			data: Uint8Array | WebAssembly.Module,
+			canRead: boolean,
+			canWrite: boolean,
+			onload?: () => void,
+			onerror?: () => void,
+			dontCreateFile?: boolean
+		): void;
+	};
+}
+
+/** Where the cached bundle's folder appears inside the engine. */
+const BUNDLE_MOUNT = '/gridatlas-postgis';
+
+/**
+ * Puts the bundle's files where PGlite's extension loader would (a preRun hook, before the engine
+ * starts): the cache folder is mounted read through (NODEFS, as PGlite mounts the data directory) and
+ * each file linked into place, so nothing is read until the engine opens it (the 15 MB of install
+ * scripts, only on CREATE EXTENSION). The library is handed over to be linked: compiled ahead when that
+ * could be done, else its bytes (compiled there); Emscripten waits for it before the engine starts.
+ */
+function installBundle(mod: EngineModule, dir: string, files: string[], library: WebAssembly.Module | undefined) {
+	const prefix = mod.WASM_PREFIX ?? '/pglite';
+	mod.FS.mkdir(BUNDLE_MOUNT);
+	mod.FS.mount(mod.FS.filesystems.NODEFS, { root: dir }, BUNDLE_MOUNT);
+	for (const name of files) {
+		const file = `${prefix}/${name}`;
+		const parent = path.posix.dirname(file);
+		if (!mod.FS.analyzePath(parent).exists) mod.FS.mkdirTree(parent);
+		mod.FS.symlink(`${BUNDLE_MOUNT}/${name}`, file);
+		if (name.endsWith('.so')) {
+			const code = (name === LIBRARY && library) || new Uint8Array(fs.readFileSync(path.join(dir, name)));
+			const failed = () => console.warn(`GridAtlas: ${name} could not be linked ahead; the engine loads it when first used`);
+			mod.FS.createPreloadedFile(parent, path.posix.basename(file), code, true, false, undefined, failed, true);
+		}
+	}
+}
+
+/**
+ * pglite-postgis's extension, from the engine cache: the same settings, only the files the app uses,
+ * written straight into the engine's file system, and the library compiled once per process (and, in
+ * the production server, while its modules load). Without the cache, the package's own bundle.
+ */
 export async function postgisExtension(): Promise<Extension> {
 	const { postgis } = await import('@electric-sql/pglite-postgis');
 	return {
 		name: postgis.name,
 		async setup(pg, emscriptenOpts) {
 			const result = await postgis.setup(pg, emscriptenOpts);
-			if (result.bundlePath) result.bundlePath = postgisBundle(result.bundlePath);
-			return result;
+			const dir = result.bundlePath && unpackedBundle(result.bundlePath);
+			if (!dir) return result;
+			const files = bundleFiles(dir);
+			const libraryFile = path.join(dir, LIBRARY);
+			writeWasmManifest(
+				engineCacheDir(),
+				[pgliteWasmFile(), libraryFile].filter((f): f is string => Boolean(f))
+			);
+			const library = await compiledWasm(libraryFile).catch(() => undefined);
+			const opts = result.emscriptenOpts ?? emscriptenOpts;
+			const preRun = [opts.preRun ?? []].flat();
+			return {
+				...result,
+				bundlePath: undefined,
+				emscriptenOpts: { ...opts, preRun: [...preRun, (mod: EngineModule) => installBundle(mod, dir, files, library)] }
+			};
 		}
 	};
 }

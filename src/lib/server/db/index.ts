@@ -175,8 +175,12 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function openPglite(dataDir: string, steps?: StartupReporter): Promise<Db> {
 	steps?.step('modules', 'loading the embedded engine');
-	const [{ PGlite }, { postgisExtension, newDatabase }] = await Promise.all([import('@electric-sql/pglite'), import('./engine-cache')]);
-	// PostGIS from the engine cache: the library only, read without inflating (./engine-cache).
+	const [{ PGlite }, { postgisExtension, newDatabase }, { pgliteWasmModule }] = await Promise.all([
+		import('@electric-sql/pglite'),
+		import('./engine-cache'),
+		import('./wasm-modules')
+	]);
+	// PostGIS from the engine cache: the library only, unpacked and compiled ahead (./engine-cache).
 	const postgis = await postgisExtension();
 	let fresh = dataDir.startsWith('memory://');
 	if (!fresh) {
@@ -194,6 +198,7 @@ async function openPglite(dataDir: string, steps?: StartupReporter): Promise<Db>
 	// Same JS types as the pg driver below: counts and numerics as numbers.
 	const pg = await PGlite.create(dataDir, {
 		extensions: { postgis },
+		pgliteWasmModule: await pgliteWasmModule(),
 		loadDataDir,
 		// bytea as a Buffer, as pg gives it, decoded natively (PGlite's own decoder is a JS loop:
 		// a megabyte of WKB took 80 ms instead of 2)
