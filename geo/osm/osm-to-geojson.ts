@@ -2,7 +2,7 @@
 // OSM (XML or PBF) → GeoJSON FeatureCollection via osmtogeojson, which assembles
 // multipolygon and boundary relations from their member ways.
 import osmtogeojson from 'osmtogeojson';
-import { rewind } from '@turf/turf';
+import { rewind } from '@turf/rewind';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { readOsmElements, type OsmElement } from './osm-elements';
 import type { ArchiveLimits } from '../archive';

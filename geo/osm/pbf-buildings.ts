@@ -3,7 +3,7 @@
 // extracts (a million buildings). Geometry is still assembled by osmtogeojson, a batch at a time, so it
 // is exactly what the whole-file reader gives.
 import type { Feature, Polygon } from 'geojson';
-import { rewind } from '@turf/turf';
+import { rewind } from '@turf/rewind';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive';
 import { isOsmBuilding } from './classify';
 import type { OsmElement, OsmNode, OsmRelation, OsmWay } from './osm-elements';

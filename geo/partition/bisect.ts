@@ -7,7 +7,13 @@
 // the piece exactly (up to floating point). Pieces without weight are cut by area.
 // Finally, stray fragments of multi-part results are handed to a neighbouring part so that each part
 // is in one piece where the input allows it. Pure: no I/O.
-import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, difference, featureCollection, intersect, union } from '@turf/turf';
+import { area as turfArea } from '@turf/area';
+import { bbox as turfBbox } from '@turf/bbox';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { difference } from '@turf/difference';
+import { featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { union } from '@turf/union';
 import type { BBox, Feature, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { expandBBox, fitCenterline, isLowSide, lowSidePolygon, metresPerDegree, straightCut, type Cut, type CutAxis } from './cut';
 import { orderWestToEastNorthToSouth } from './order';

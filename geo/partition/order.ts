@@ -1,7 +1,9 @@
 // Numbering order for parts: west→east, north→south (自西向东、自北向南), as grid codes are numbered
 // in DB11/T 2157-2023 and DB6101/T 3185-2024. Read like text: parts are grouped into rows from
 // north to south, and numbered west to east inside each row.
-import { area as turfArea, bbox as turfBbox, centerOfMass } from '@turf/turf';
+import { area as turfArea } from '@turf/area';
+import { bbox as turfBbox } from '@turf/bbox';
+import { centerOfMass } from '@turf/center-of-mass';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 
 /** Representative point of an areal feature: centre of mass of its largest polygon. */

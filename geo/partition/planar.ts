@@ -2,7 +2,10 @@
 // (exact for shapes cut in lon/lat, consistent with Turf's planar clipping), point-in-polygon,
 // label points, bboxes and safe wrappers around Turf's clipping. Pure: no I/O.
 import CheapRuler from 'cheap-ruler';
-import { difference, featureCollection, intersect, union } from '@turf/turf';
+import { difference } from '@turf/difference';
+import { featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { union } from '@turf/union';
 import type { BBox, Feature, MultiPolygon, Polygon, Position } from 'geojson';
 
 export type Areal = Polygon | MultiPolygon;

@@ -7,7 +7,9 @@
 // when no move reduces it, moves that keep it and bring the two grids closer to the band's middle
 // are allowed, up to `maxMoves`.
 import KDBush from 'kdbush';
-import { bboxClip, featureCollection, point, voronoi } from '@turf/turf';
+import { bboxClip } from '@turf/bbox-clip';
+import { featureCollection, point } from '@turf/helpers';
+import { voronoi } from '@turf/voronoi';
 import type { Feature } from 'geojson';
 import { assignBuildings, balanceStats, bandExcess, type BalanceStats, type Band, type GridFeature, type PlanBuilding } from './households';
 import { bboxOf, cleanAreal, clipDifference, clipIntersect, clipUnion, geometryOf, polygonsOf, scaleAt, type Areal } from './planar';

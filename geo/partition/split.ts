@@ -1,7 +1,10 @@
 // Split an area in two along one line: a road fitted as a centreline (splitByLine, for proposals and
 // the demo), or a planner's drawn polyline followed exactly (splitByPolyline); and tidy coordinates.
 import { GridAtlasError } from '../errors';
-import { bbox as turfBbox, difference, featureCollection, intersect } from '@turf/turf';
+import { bbox as turfBbox } from '@turf/bbox';
+import { difference } from '@turf/difference';
+import { featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
 import type { BBox, Feature, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { expandBBox, fitCenterline, lowSidePolygon, type CenterlineOptions, type CutAxis } from './cut';
 import { bboxOf, cleanAreal, clipDifference, clipIntersect, geometryOf, planarArea, pointInAreal, polygonsOf, scaleAt } from './planar';

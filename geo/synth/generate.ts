@@ -5,7 +5,7 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { communityCode, gridCode, MAX_COPIES, subdistrictCode, SynthOptionsError } from './codes';
 import { between, copyRandom } from './prng';
-import { booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { interiorPoint } from './interior-point';
 import { bboxOf, type SynthTemplate, type TemplateBuilding } from './template';
 

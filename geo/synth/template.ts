@@ -1,6 +1,6 @@
 // The block that a synthetic city repeats: the demo's subdistricts, communities and grids with every
 // building placed in its grid once, up front, so each copy only moves coordinates and renames codes.
-import { booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { BuildingRecord } from '../types';
 import { SynthOptionsError } from './codes';

@@ -1,5 +1,5 @@
 // Ring repairs and checks for polygons (after conversion to WGS-84).
-import { kinks } from '@turf/turf';
+import { kinks } from '@turf/kinks';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { ringsOf } from './positions';
 

@@ -1,4 +1,4 @@
-import { area } from '@turf/turf';
+import { area } from '@turf/area';
 import { FIELD_ALIASES as F } from '../properties';
 import { estimateHouseholds, parseHeightM, parseLevels } from '../../households';
 import { fail, MAX_COUNT, optionalCount, type LayerBuilder } from './types';

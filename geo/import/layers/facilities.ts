@@ -1,4 +1,4 @@
-import { area } from '@turf/turf';
+import { area } from '@turf/area';
 import { FIELD_ALIASES as F } from '../properties';
 import { FACILITY_CATEGORIES } from '../../osm/tag-mapping';
 import { osmFacilityCategory } from '../../osm/classify';

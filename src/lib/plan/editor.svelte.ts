@@ -1,7 +1,9 @@
 // The planner's working copy of a community's grid plan, in the browser: grids, painted buildings,
 // undo/redo, and the live validation (geo/partition validatePartition — the same code the server
 // runs on save). Every edit goes through commit(), so undo/redo and "unsaved changes" see it.
-import { featureCollection, intersect, union } from '@turf/turf';
+import { featureCollection } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { union } from '@turf/union';
 import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import {
 	assignBuildings,
