@@ -7,7 +7,7 @@
 // scanned them all — 97 ms of database time each, the busiest query of the map under load — where a
 // scan of the names in memory takes about a millisecond.
 import type { Db } from '../db';
-import { versionKey, versionsFor, type Topic } from '../db/versions';
+import { versionsFor, type Topic } from '../db/versions';
 import type { SearchHit, SearchResult } from '../../map/types';
 
 export type { SearchHit, SearchResult };
@@ -26,13 +26,18 @@ interface Unit extends SearchHit {
 	chars: number;
 }
 
-const indexes = new WeakMap<Db, { key: string; units: Promise<Unit[]> }>();
+const indexes = new WeakMap<Db, { versions: number[]; units: Promise<Unit[]> }>();
 
-function unitsOf(db: Db, key: string): Promise<Unit[]> {
+/**
+ * The units as of at least `versions` (TOPICS' versions the request was planned with). An index read
+ * at newer versions serves a request planned with older ones (it holds all that request must see), so
+ * requests planned on a replica a little behind the primary never make it reload.
+ */
+function unitsOf(db: Db, versions: number[]): Promise<Unit[]> {
 	const held = indexes.get(db);
-	if (held?.key === key) return held.units;
+	if (held && held.versions.every((v, i) => v >= versions[i])) return held.units;
 	const units = loadUnits(db);
-	indexes.set(db, { key, units });
+	indexes.set(db, { versions, units });
 	units.catch(() => indexes.get(db)?.units === units && indexes.delete(db));
 	return units;
 }
@@ -75,7 +80,11 @@ export async function searchUnits(db: Db, query: string, limit = SEARCH_DEFAULT_
 	const q = query.trim().slice(0, SEARCH_MAX_QUERY);
 	const n = Math.max(1, Math.min(SEARCH_MAX_LIMIT, Math.floor(limit) || SEARCH_DEFAULT_LIMIT));
 	if (q === '') return { query: q, hits: [], truncated: false };
-	const units = await unitsOf(db, versionKey(await versionsFor(db), TOPICS));
+	const planned = await versionsFor(db);
+	const units = await unitsOf(
+		db,
+		TOPICS.map((t) => planned[t])
+	);
 	const lower = q.toLowerCase();
 	// codes are digits only; anything else cannot be a code prefix
 	const byCode = /^[0-9]+$/.test(q);

@@ -1,7 +1,9 @@
 // Unit facts (the side panel's API) and unit search on a small hand-made city, on both engines.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testEngines } from '../../../../tests/helpers/engines';
 import type { Db } from '../db';
+import { versionTracker } from '../db/versions';
+import { withReadContext } from '../db/read-context';
 import { searchUnits } from './search';
 import { unitFacts, unitKindOf } from './units';
 import { configuredBasemaps } from './basemaps';
@@ -232,6 +234,27 @@ for (const engine of testEngines()) {
 				await db.exec(`DELETE FROM grids WHERE code = '320102003002009'`);
 			}
 			expect((await searchUnits(db, '新建测试网格')).hits).toEqual([]);
+		});
+
+		it('serves a request planned with older versions (a replica a little behind) from the newer index, without reading the units again', async () => {
+			const now = await versionTracker(db).current();
+			await searchUnits(db, '社区');
+			const reads = vi.spyOn(db, 'query');
+			try {
+				const older = { ...now, grids: now.grids - 1 };
+				const found = await withReadContext({ db, versions: older, replica: false }, () => searchUnits(db, '社区'));
+				expect(found.hits.length).toBeGreaterThan(0);
+				expect(reads).not.toHaveBeenCalled();
+				// a request planned after a write reads the units again
+				await db.exec(`UPDATE grids SET name = name WHERE code = (SELECT min(code) FROM grids)`);
+				const after = await versionTracker(db).current();
+				expect(after.grids).toBeGreaterThan(now.grids);
+				reads.mockClear();
+				await withReadContext({ db, versions: after, replica: false }, () => searchUnits(db, '社区'));
+				expect(reads).toHaveBeenCalledTimes(1);
+			} finally {
+				reads.mockRestore();
+			}
 		});
 
 		it('matches nothing for unknown text, and treats wildcards literally', async () => {
