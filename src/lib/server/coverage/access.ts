@@ -73,7 +73,20 @@ const MAX_KEPT = 8;
 const kept = new Map<string, Promise<Computed>>();
 let cellsKept: { fingerprint: string; cells: H3Cells } | null = null;
 
-function checkDecay(rule: CoverageRule, text: string | null | undefined): { kind: DecayKind; beta: number | null } {
+/** A decay checked against its rule: the curve, and the rule's β when it is the rule's own curve. */
+interface CheckedDecay {
+	kind: DecayKind;
+	beta: number | null;
+}
+
+/** What one access computation is of: a capacity rule, a decay of it, a demand profile. */
+interface AccessAsk {
+	rule: CoverageRule;
+	decay: CheckedDecay;
+	profile: AccessProfile;
+}
+
+function checkDecay(rule: CoverageRule, text: string | null | undefined): CheckedDecay {
 	const kind = (text || rule.decay || 'none') as DecayKind;
 	if (!DECAY_KINDS.includes(kind)) {
 		throw new DecayError(
@@ -97,7 +110,7 @@ async function capacityRule(db: Db, id: string): Promise<CoverageRule> {
 }
 
 /** What the workers' access tasks read for a rule, decay and profile: the buildings, facilities, capacity, demand and network. */
-async function accessInput(db: Db, state: CoverageState, rule: CoverageRule, decay: { kind: DecayKind; beta: number | null }, profile: AccessProfile) {
+async function accessInput(db: Db, state: CoverageState, { rule, decay, profile }: AccessAsk) {
 	const { byCategory, facts } = await loadFacilities(db, [rule.category!]);
 	const facilities = byCategory.get(rule.category!) ?? [];
 	const capacity = Float64Array.from(facts.get(rule.category!) ?? [], (f) => capacityOf(f.attributes, rule.capacityAttribute!));
@@ -118,17 +131,11 @@ async function accessInput(db: Db, state: CoverageState, rule: CoverageRule, dec
 	};
 }
 
-async function compute(
-	db: Db,
-	state: CoverageState,
-	rule: CoverageRule,
-	decay: { kind: DecayKind; beta: number | null },
-	profile: AccessProfile
-): Promise<Computed> {
+async function compute(db: Db, state: CoverageState, ask: AccessAsk): Promise<Computed> {
 	const fp = state.report.fingerprint;
 	const reuse = cellsKept?.fingerprint === fp ? cellsKept.cells : null;
-	const input = await accessInput(db, state, rule, decay, profile);
-	const { result } = await jobs().run('accessEvaluate', [{ ...input, metric: rule.metric === 'walk' ? 'walk' : 'straight', cells: reuse === null }], {
+	const input = await accessInput(db, state, ask);
+	const { result } = await jobs().run('accessEvaluate', [{ ...input, metric: ask.rule.metric === 'walk' ? 'walk' : 'straight', cells: reuse === null }], {
 		kind: 'coverage'
 	});
 	if (result.cells) cellsKept = { fingerprint: fp, cells: result.cells };
@@ -149,17 +156,9 @@ async function compute(
  * Today's access with a network scenario's edits: only the buildings whose access can move are
  * recomputed, from today's, in a job worker (geo/capacity/scenario-access: local and exact).
  */
-async function scenarioCompute(
-	db: Db,
-	state: CoverageState,
-	rule: CoverageRule,
-	decay: { kind: DecayKind; beta: number | null },
-	profile: AccessProfile,
-	edits: ScenarioEdit[],
-	today: Computed
-): Promise<Computed> {
+async function scenarioCompute(db: Db, state: CoverageState, ask: AccessAsk, edits: ScenarioEdit[], today: Computed): Promise<Computed> {
 	if (!today.walked || edits.length === 0) return today;
-	const input = await accessInput(db, state, rule, decay, profile);
+	const input = await accessInput(db, state, ask);
 	const graph = input.graph;
 	if (!graph) return today;
 	const { result } = await jobs().run('scenarioAccessEvaluate', [{ ...input, graph, edits, access: today.access }], { kind: 'coverage' });
@@ -167,18 +166,12 @@ async function scenarioCompute(
 }
 
 /** The access of a rule, decay and profile on today's network: computed once per data versions. */
-function computed(
-	db: Db,
-	state: CoverageState,
-	rule: CoverageRule,
-	decay: { kind: DecayKind; beta: number | null },
-	profile: AccessProfile
-): Promise<Computed> {
-	const key = `${state.report.fingerprint}|${rule.id}|${decay.kind}|${decay.beta}|${profile}`;
+function computed(db: Db, state: CoverageState, ask: AccessAsk): Promise<Computed> {
+	const key = `${state.report.fingerprint}|${ask.rule.id}|${ask.decay.kind}|${ask.decay.beta}|${ask.profile}`;
 	let pending = kept.get(key);
 	if (!pending) {
 		for (const k of kept.keys()) if (!k.startsWith(`${state.report.fingerprint}|`) || kept.size >= MAX_KEPT) kept.delete(k);
-		pending = compute(db, state, rule, decay, profile);
+		pending = compute(db, state, ask);
 		kept.set(key, pending);
 		pending.catch(() => kept.get(key) === pending && kept.delete(key));
 	}
@@ -196,9 +189,9 @@ export async function communityAccessScores(
 	rule: CoverageRule,
 	edits: ScenarioEdit[]
 ): Promise<{ before: (number | null)[]; after: (number | null)[]; walked: boolean }> {
-	const decay = checkDecay(rule, null);
-	const today = await computed(db, state, rule, decay, 'all');
-	const edited = await scenarioCompute(db, state, rule, decay, 'all', edits, today);
+	const ask: AccessAsk = { rule, decay: checkDecay(rule, null), profile: 'all' };
+	const today = await computed(db, state, ask);
+	const edited = await scenarioCompute(db, state, ask, edits, today);
 	const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
 	const units = state.report.communities.length;
 	const scores = (c: Computed) =>
@@ -239,7 +232,7 @@ export async function accessAnswer(db: Db, q: AccessQuery, scope: Scope): Promis
 	const decay = checkDecay(rule, q.decay);
 	const profile = checkProfile(q.profile || 'all');
 	const state = await getCoverage(db);
-	const done = await computed(db, state, rule, decay, profile);
+	const done = await computed(db, state, { rule, decay, profile });
 	const spec = { demandPer: rule.demandPer ?? 1000, capacityPer: rule.capacityPer ?? 0 };
 	const mask = scopeMask(state, scope);
 	const inScope = (i: number) => !mask || mask[i] === 1;
