@@ -111,11 +111,15 @@ describe('the PostGIS bundle from a new engine cache', () => {
 		const cache = path.join(scratch, 'fresh-cache');
 		const saved = process.env.GRIDATLAS_ENGINE_CACHE;
 		process.env.GRIDATLAS_ENGINE_CACHE = cache;
+		// a cache of the earlier layout: its trimmed .tar.gz is removed once the unpacked folder is made
+		fs.mkdirSync(cache, { recursive: true });
+		fs.writeFileSync(path.join(cache, 'postgis-0.2.8-19760150-f1.tar.gz'), 'old');
 		let pg: PGlite | undefined;
 		try {
 			pg = await PGlite.create('memory://', { extensions: { postgis: await postgisExtension() }, pgliteWasmModule: await pgliteWasmModule() });
 			const [bundle] = fs.readdirSync(cache).filter((name) => name.startsWith('postgis-') && fs.statSync(path.join(cache, name)).isDirectory());
 			expect(bundle).toBeDefined();
+			expect(fs.existsSync(path.join(cache, 'postgis-0.2.8-19760150-f1.tar.gz'))).toBe(false);
 			const libraries = fs.readdirSync(path.join(cache, bundle, 'lib', 'postgresql'));
 			expect(libraries).toEqual(['postgis-3.so']);
 			const manifest = JSON.parse(fs.readFileSync(path.join(cache, WASM_MANIFEST), 'utf8')) as { files: string[] };

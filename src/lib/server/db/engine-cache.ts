@@ -110,6 +110,8 @@ function unpackedBundle(stock: URL): string | undefined {
 		} finally {
 			fs.rmSync(tmp, { recursive: true, force: true });
 		}
+		// the earlier layout (a trimmed .tar.gz, read whole at every open) is never read again
+		for (const old of fs.readdirSync(engineCacheDir())) if (/^postgis-.*-f1\.tar\.gz$/.test(old)) fs.rmSync(path.join(engineCacheDir(), old), { force: true });
 		return dir;
 	} catch (err) {
 		warnOnce('PostGIS bundle', err);
