@@ -54,8 +54,8 @@ async function parseAndWrite(tx: Queryable, writer: StreamWriter, options: Parse
 	const onPart = async (part: unknown) => {
 		const batch = part as RecordBatch<LayerName>;
 		issues.repaired.push(...batch.repaired);
-		const records = await repairPolygons(tx, batch.records as RecordBase[], issues, req);
-		const c = await writer.batch(tx, records as never[], issues, quiet);
+		// the writer checks and repairs polygons itself, in the statement that writes them
+		const c = await writer.batch(tx, batch.records as never[], issues, quiet);
 		counts.inserted += c.inserted;
 		counts.updated += c.updated;
 		const done = counts.inserted + counts.updated;
@@ -163,7 +163,7 @@ const writers: { [L in LayerName]: Writer<L> } = {
 };
 
 async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, req: ImportRequest) {
-	const records = await repairPolygons(tx, parsed.records as RecordBase[], issues, req);
+	const records = streamWriters[parsed.layer] ? parsed.records : await repairPolygons(tx, parsed.records as RecordBase[], issues, req);
 	const writer = writers[parsed.layer] as Writer<LayerName>;
 	return writer(tx, records as never, issues, req);
 }

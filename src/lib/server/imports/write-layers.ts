@@ -3,7 +3,7 @@
 import { shown } from '$geo/import/text';
 import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
-import { applyRegister, upsertBuildings } from '../layers/buildings';
+import { applyRegister, type BuildingColumns, writeBuildingBatch } from '../layers/buildings';
 import { implausibleMessage, implausibleReasons } from '$geo/households/plausibility';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
@@ -13,7 +13,9 @@ import { rebuildWalkNetwork, upsertRoads } from '../layers/roads';
 import { upsertLandcover } from '../layers/landcover';
 import { pacedBatches } from '../db/sql';
 import { type ImportRequest, statementMs } from './request';
-import { inBatches, issue, type Issues, json, placeInCommunities, requireCommunityBoundaries, wkbHex } from './write-common';
+import { inBatches, issue, type Issues, json, noteRepair, outsideCommunities, repairedToNothing, requireCommunityBoundaries } from './write-common';
+import { writeWkb } from '$geo/tiles/wkb';
+import type { MultiPolygon, Polygon } from 'geojson';
 
 export async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
 	await buildingsWriter.start(tx, req);
@@ -24,46 +26,65 @@ export async function writeBuildings(tx: Queryable, records: LayerRecordMap['bui
 
 /**
  * Buildings written batch by batch as the file is read (importFile streams this layer: an extract's
- * million buildings are never in memory at once), then the communities' household totals.
+ * million buildings are never in memory at once), then the communities' household totals. Each batch
+ * is checked, repaired, placed and written by one statement (writeBuildingBatch).
  */
 export const buildingsWriter = {
 	start: (tx: Queryable, req: ImportRequest) => requireCommunityBoundaries(tx, req),
 	async batch(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
-		const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' }, req);
-		const counts = await inBatches(placed, req, (batch) =>
-			upsertBuildings(
-				tx,
-				batch.map(({ r, community_code, grid_code }) => ({
-					source_id: r.sourceId,
-					name: r.name ?? null,
-					wkb: wkbHex(r)!,
-					footprint_m2: r.footprintM2,
-					levels: r.levels ?? null,
-					levels_source: r.levelsSource,
-					height_m: r.heightM ?? null,
+		return inBatches(records, req, async (batch) => {
+			const written = await writeBuildingBatch(tx, buildingColumns(batch), req.fileName);
+			const byIndex = new Map(batch.map((r) => [r.index, r]));
+			const rejected = new Set<number>();
+			for (const x of written.exceptions) {
+				const r = byIndex.get(x.i)!;
+				if (x.fixed && x.empty) {
+					issues.rejected.push(repairedToNothing(r, x.reason));
+					rejected.add(x.i);
+					continue;
+				}
+				if (x.fixed) noteRepair(issues, r, x.reason);
+				if (!x.placed) {
+					issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
+					rejected.add(x.i);
+				}
+			}
+			for (const r of batch) {
+				if (rejected.has(r.index)) continue;
+				const reasons = implausibleReasons({
 					households: r.households,
-					households_estimated: r.householdsEstimated,
-					households_estimate: r.householdsEstimate,
-					community_code,
-					grid_code
-				})),
-				req.fileName
-			)
-		);
-		for (const { r } of placed) {
-			const reasons = implausibleReasons({
-				households: r.households,
-				estimated: r.householdsEstimated,
-				footprintM2: r.footprintM2,
-				levels: r.levels ?? null,
-				name: r.name
-			});
-			if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
-		}
-		return counts;
+					estimated: r.householdsEstimated,
+					footprintM2: r.footprintM2,
+					levels: r.levels ?? null,
+					name: r.name
+				});
+				if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
+			}
+			return written;
+		});
 	},
 	finish: (tx: Queryable) => refreshHouseholdEstimates(tx)
 };
+
+/** A batch as writeBuildingBatch's columns. */
+function buildingColumns(batch: LayerRecordMap['buildings'][]): BuildingColumns {
+	const wkb = batch.map((r) => writeWkb(r.geometry as Polygon | MultiPolygon));
+	return {
+		i: batch.map((r) => r.index),
+		len: wkb.map((w) => w.byteLength),
+		fix: batch.map((r) => r.repair === 'make-valid'),
+		source_id: batch.map((r) => r.sourceId),
+		name: batch.map((r) => r.name ?? null),
+		footprint_m2: batch.map((r) => r.footprintM2),
+		levels: batch.map((r) => r.levels ?? null),
+		levels_source: batch.map((r) => r.levelsSource),
+		height_m: batch.map((r) => r.heightM ?? null),
+		households: batch.map((r) => r.households),
+		households_estimated: batch.map((r) => r.householdsEstimated),
+		households_estimate: batch.map((r) => r.householdsEstimate),
+		wkb: Buffer.concat(wkb)
+	};
+}
 
 export async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilities'][], issues: Issues, req: ImportRequest) {
 	const known = new Set((await listCategories(tx)).map((c) => c.code));
