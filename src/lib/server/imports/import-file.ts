@@ -35,7 +35,8 @@ async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer
 /** A layer written as its file is read, a batch at a time (see importFile). */
 interface StreamWriter {
 	start(tx: Queryable, req: ImportRequest): Promise<void>;
-	batch(tx: Queryable, records: never[], issues: Issues, req: ImportRequest): Promise<UpsertCounts>;
+	/** A part the reading worker sent (parseImport, jobs/tasks: for buildings, their columns). */
+	batch(tx: Queryable, part: never, issues: Issues, req: ImportRequest): Promise<UpsertCounts>;
 	finish(tx: Queryable): Promise<void>;
 }
 
@@ -62,11 +63,11 @@ async function parseAndWrite(
 	const quiet = { ...req, onProgress: undefined };
 	let writing: Promise<void> = Promise.resolve();
 	const onPart = async (part: unknown) => {
-		const batch = part as RecordBatch<LayerName>;
+		const batch = part as Pick<RecordBatch<LayerName>, 'repaired' | 'fraction'>;
 		issues.repaired.push(...batch.repaired);
 		const previous = writing;
 		// the writer checks and repairs polygons itself, in the statement that writes them
-		writing = writer.batch(tx, batch.records as never[], issues, quiet).then(async (c) => {
+		writing = writer.batch(tx, part as never, issues, quiet).then(async (c) => {
 			await previous;
 			counts.inserted += c.inserted;
 			counts.updated += c.updated;

@@ -1,6 +1,7 @@
 // What every layer's writer shares: the issues it reports, batches paced to the statement budget,
 // polygon repair by the database.
-import { ImportFileError, type FeatureIssue, type RecordBase } from '$geo/types';
+import { ImportFileError, type RecordBase } from '$geo/types';
+import { issue } from './issue';
 import type { Queryable } from '../db';
 import { countCommunityBoundaries } from '../layers/hierarchy';
 import type { UpsertCounts } from '../layers/types';
@@ -35,15 +36,13 @@ export async function inBatches<T>(rows: T[], req: ImportRequest, write: (batch:
 	});
 	return counts;
 }
-export const issue = (r: RecordBase & { code?: string }, rule: string, message: string): FeatureIssue => ({
-	index: r.index,
-	id: r.code ?? r.sourceId,
-	rule,
-	message
-});
+export { issue } from './issue';
+
+/** What an issue names a feature by. */
+type Located = Pick<RecordBase, 'index' | 'sourceId'>;
 
 /** A geometry ST_MakeValid repairs to nothing: rejected. */
-export const repairedToNothing = (r: RecordBase, reason: string | null) =>
+export const repairedToNothing = (r: Located, reason: string | null) =>
 	issue(
 		r,
 		'invalid-geometry',
@@ -51,7 +50,7 @@ export const repairedToNothing = (r: RecordBase, reason: string | null) =>
 	);
 
 /** A geometry repaired with ST_MakeValid, reported once: not again when geo/ already reported its self-intersection. */
-export function noteRepair(issues: Issues, r: RecordBase, reason: string | null) {
+export function noteRepair(issues: Issues, r: Located, reason: string | null) {
 	if (issues.repaired.some((x) => x.index === r.index && x.rule === 'self-intersection')) return;
 	issues.repaired.push(
 		issue(
@@ -63,7 +62,7 @@ export function noteRepair(issues: Issues, r: RecordBase, reason: string | null)
 }
 
 /** A building or case outside every community: rejected. */
-export const outsideCommunities = (r: RecordBase, what: { zh: string; en: string }) =>
+export const outsideCommunities = (r: Located, what: { zh: string; en: string }) =>
 	issue(
 		r,
 		'outside-communities',

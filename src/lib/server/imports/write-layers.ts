@@ -3,8 +3,7 @@
 import { shown } from '$geo/import/text';
 import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
-import { applyRegister, type BuildingColumns, writeBuildingBatch } from '../layers/buildings';
-import { implausibleMessage, implausibleReasons } from '$geo/households/plausibility';
+import { applyRegister, writeBuildingBatch } from '../layers/buildings';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
 import { upsertFacilities } from '../layers/facilities';
@@ -14,12 +13,11 @@ import { upsertLandcover } from '../layers/landcover';
 import { pacedBatches } from '../db/sql';
 import { type ImportRequest, statementMs } from './request';
 import { inBatches, issue, type Issues, json, noteRepair, outsideCommunities, repairedToNothing, requireCommunityBoundaries } from './write-common';
-import { writeWkb } from '$geo/tiles/wkb';
-import type { MultiPolygon, Polygon } from 'geojson';
+import { buildingsPart, type BuildingsPart, sliceColumns } from './building-columns';
 
 export async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
 	await buildingsWriter.start(tx, req);
-	const counts = await buildingsWriter.batch(tx, records, issues, req);
+	const counts = await buildingsWriter.batch(tx, buildingsPart({ records, repaired: [], fraction: 1 }), issues, req);
 	await buildingsWriter.finish(tx);
 	return counts;
 }
@@ -27,64 +25,40 @@ export async function writeBuildings(tx: Queryable, records: LayerRecordMap['bui
 /**
  * Buildings written batch by batch as the file is read (importFile streams this layer: an extract's
  * million buildings are never in memory at once), then the communities' household totals. Each batch
- * is checked, repaired, placed and written by one statement (writeBuildingBatch).
+ * is checked, repaired, placed and written by one statement (writeBuildingBatch), from the columns
+ * the reading worker made (./building-columns).
  */
 export const buildingsWriter = {
 	start: (tx: Queryable, req: ImportRequest) => requireCommunityBoundaries(tx, req),
-	async batch(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
-		return inBatches(records, req, async (batch) => {
-			const written = await writeBuildingBatch(tx, buildingColumns(batch), req.fileName);
-			const byIndex = new Map(batch.map((r) => [r.index, r]));
-			const rejected = new Set<number>();
-			for (const x of written.exceptions) {
-				const r = byIndex.get(x.i)!;
-				if (x.fixed && x.empty) {
-					issues.rejected.push(repairedToNothing(r, x.reason));
-					rejected.add(x.i);
-					continue;
+	async batch(tx: Queryable, part: BuildingsPart, issues: Issues, req: ImportRequest) {
+		const { columns } = part;
+		const rejected = new Set<number>();
+		const counts = await inBatches(
+			columns.i.map((_, k) => k),
+			req,
+			async (ks) => {
+				const written = await writeBuildingBatch(tx, sliceColumns(columns, ks[0], ks[ks.length - 1] + 1), req.fileName);
+				for (const x of written.exceptions) {
+					const r = { index: x.i, sourceId: columns.source_id[columns.i.indexOf(x.i, ks[0])] };
+					if (x.fixed && x.empty) {
+						issues.rejected.push(repairedToNothing(r, x.reason));
+						rejected.add(x.i);
+						continue;
+					}
+					if (x.fixed) noteRepair(issues, r, x.reason);
+					if (!x.placed) {
+						issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
+						rejected.add(x.i);
+					}
 				}
-				if (x.fixed) noteRepair(issues, r, x.reason);
-				if (!x.placed) {
-					issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
-					rejected.add(x.i);
-				}
+				return written;
 			}
-			for (const r of batch) {
-				if (rejected.has(r.index)) continue;
-				const reasons = implausibleReasons({
-					households: r.households,
-					estimated: r.householdsEstimated,
-					footprintM2: r.footprintM2,
-					levels: r.levels ?? null,
-					name: r.name
-				});
-				if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
-			}
-			return written;
-		});
+		);
+		for (const f of part.flagged) if (!rejected.has(f.index)) issues.flagged.push(f);
+		return counts;
 	},
 	finish: (tx: Queryable) => refreshHouseholdEstimates(tx)
 };
-
-/** A batch as writeBuildingBatch's columns. */
-function buildingColumns(batch: LayerRecordMap['buildings'][]): BuildingColumns {
-	const wkb = batch.map((r) => writeWkb(r.geometry as Polygon | MultiPolygon));
-	return {
-		i: batch.map((r) => r.index),
-		len: wkb.map((w) => w.byteLength),
-		fix: batch.map((r) => r.repair === 'make-valid'),
-		source_id: batch.map((r) => r.sourceId),
-		name: batch.map((r) => r.name ?? null),
-		footprint_m2: batch.map((r) => r.footprintM2),
-		levels: batch.map((r) => r.levels ?? null),
-		levels_source: batch.map((r) => r.levelsSource),
-		height_m: batch.map((r) => r.heightM ?? null),
-		households: batch.map((r) => r.households),
-		households_estimated: batch.map((r) => r.householdsEstimated),
-		households_estimate: batch.map((r) => r.householdsEstimate),
-		wkb: Buffer.concat(wkb)
-	};
-}
 
 export async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilities'][], issues: Issues, req: ImportRequest) {
 	const known = new Set((await listCategories(tx)).map((c) => c.code));
