@@ -310,9 +310,16 @@ export function jobs(): JobPool {
  */
 export function streamJobs(): JobPool {
 	const base = jobs().options;
-	streams ??= new JobPool({ ...base, size: Math.min(1, base.size) });
+	streams ??= new JobPool({ ...base, size: Math.min(1, base.size), memoryMb: streamMemoryMb() });
 	return streams;
 }
+
+/**
+ * The streamed lane's heap limit: what a streamed import keeps is small (its node coordinates live
+ * outside the heap), and under a lower limit V8 collects before it grows — reading a 1,000,000-building
+ * extract peaked at 744 MB RSS under the 4 GB default, 460 MB under 1 GB, in the same time.
+ */
+const streamMemoryMb = () => envNumber('GRIDATLAS_JOB_STREAM_MEMORY_MB', 1024);
 
 /**
  * Replace the process's pools (tests; the CLI runs jobs inline). `streamed` sets the lane of streamed
@@ -323,6 +330,6 @@ export function configureJobs(options: Partial<PoolOptions>, streamed?: Partial<
 	void streams?.close();
 	streams = null;
 	shared = new JobPool({ ...defaultPoolOptions(), ...options });
-	if (streamed) streams = new JobPool({ ...shared.options, ...streamed });
+	if (streamed) streams = new JobPool({ ...shared.options, memoryMb: streamMemoryMb(), ...streamed });
 	return shared;
 }
