@@ -81,10 +81,12 @@ export interface BuildingException {
 
 /**
  * Checks, repairs, places and upserts a batch of buildings in one statement, each footprint read
- * once: what repairPolygons (imports/write-common), locateInHierarchy (./hierarchy) and
- * upsertBuildings did in three, with the same results — ST_MakeValid's repair as its 9-decimal
- * GeoJSON, the community and grid holding the interior point, rows inserted in the batch's order.
- * Each step is a MATERIALIZED CTE so that no expression is computed twice.
+ * once (three statements did it, each sending and parsing every footprint again), with the results
+ * the other layers' writers give: PostGIS's validity verdict and ST_MakeValid's repair as its
+ * 9-decimal GeoJSON (imports/write-common repairPolygons), the community and grid holding the
+ * interior point (as reassignToHierarchy, ./hierarchy), upsertBuildings' conflict rule, rows inserted
+ * in the batch's order. Each step is a MATERIALIZED CTE: without, the planner copies an expression
+ * into every place that uses it (the interior point was computed four times a building).
  */
 export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file: string): Promise<UpsertCounts & { exceptions: BuildingException[] }> {
 	const off: number[] = [];
