@@ -1,6 +1,6 @@
 // What every layer's writer shares: the issues it reports, batches paced to the statement budget,
 // polygon repair by the database.
-import { ImportFileError, type RecordBase } from '$geo/types';
+import { ImportFileError, type FeatureIssue, type RecordBase } from '$geo/types';
 import { issue } from './issue';
 import type { Queryable } from '../db';
 import { countCommunityBoundaries } from '../layers/hierarchy';
