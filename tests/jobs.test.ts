@@ -113,6 +113,26 @@ describe('job pool', () => {
 		});
 	}
 
+	it('reads a streamed job ahead of its consumer, a bounded number of parts, and answers once every part is taken', async () => {
+		const p = make();
+		const started = new Int32Array(new SharedArrayBuffer(4));
+		const streamed = p.run.bind(p) as (t: string, a: unknown[], o: object) => Promise<{ result: unknown; parts: unknown[] }>;
+		const seen: number[] = [];
+		const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+		const onPart = async (part: unknown) => {
+			if (part === 0) {
+				// The worker makes the next part while this one is being taken (it would wait here forever otherwise)…
+				while (Atomics.load(started, 0) < 2) await sleep(5);
+				await sleep(200);
+				// …and no further than the read-ahead (worker.mjs): part 1 sent, part 2 not begun.
+				expect(Atomics.load(started, 0)).toBe(2);
+			}
+			seen.push(part as number);
+		};
+		expect(await streamed('streamCounted', [5, started], { kind: 'plan', onPart })).toEqual({ result: 5, parts: [] });
+		expect(seen).toEqual([0, 1, 2, 3, 4]);
+	});
+
 	it('runs streamed jobs in a lane of their own: a long import never holds the workers plan saves need', async () => {
 		configureJobs({ size: 1, queueLimit: 4, taskModule: projectPath('tests/fixtures/job-tasks.ts') });
 		let release!: () => void;

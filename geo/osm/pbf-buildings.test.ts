@@ -40,4 +40,19 @@ describe('osmPbfBuildings', () => {
 		for (const id of [ids[0], ids[500], ids.at(-1)!]) expect(store.node(id)).toEqual({ type: 'node', id, lon: id / 1000, lat: -id / 1000 });
 		expect(store.node(100_002.5)).toBeNull();
 	});
+
+	it('gives back exactly the coordinates it was given: whole 1e-7 degrees, and finer ones once they come', () => {
+		const store = new NodeStore();
+		const given: [number, number, number][] = [
+			[1, 118.7812345, 32.0412345],
+			[2, -179.9999999, -89.9999999],
+			[3, 1234567 / 1e7, -7654321 / 1e7]
+		];
+		for (const [id, lon, lat] of given) store.add(id, lon, lat);
+		const back = () => given.map(([id]) => store.node(id)).map((n) => [n!.id, n!.lon, n!.lat]);
+		expect(back()).toEqual(given);
+		given.push([4, 118.78123456789, 0.1 + 0.2]);
+		store.add(...given[3]);
+		expect(back()).toEqual(given);
+	});
 });

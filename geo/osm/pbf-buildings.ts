@@ -1,4 +1,4 @@
-// The buildings of an OSM PBF extract, a batch at a time, in memory that grows with the nodes (24 bytes
+// The buildings of an OSM PBF extract, a batch at a time, in memory that grows with the nodes (16 bytes
 // each in typed arrays) rather than with the whole file as OSM JSON: the reader for city-sized
 // extracts (a million buildings). Geometry is still assembled by osmtogeojson, a batch at a time, so it
 // is exactly what the whole-file reader gives.
@@ -15,11 +15,17 @@ const WAYS_PER_BATCH = 2000;
 /** Relations per call: each brings its member ways along. */
 const RELATIONS_PER_BATCH = 200;
 
-/** Node coordinates by id in typed arrays; ids are looked up by binary search once sorted. */
+/**
+ * Node coordinates by id in typed arrays; ids are looked up by binary search once sorted. Coordinates
+ * are kept as OSM stores them, whole 1e-7 degrees (tiny-osmpbf gives lon = int / 1e7, read back here
+ * to the same number): 16 bytes a node instead of 24. A file with coordinates of finer granularity
+ * turns the store to doubles.
+ */
 export class NodeStore {
 	private ids = new Float64Array(1 << 16);
-	private lon = new Float64Array(1 << 16);
-	private lat = new Float64Array(1 << 16);
+	private lon: Int32Array | Float64Array = new Int32Array(1 << 16);
+	private lat: Int32Array | Float64Array = new Int32Array(1 << 16);
+	private fixed = true;
 	private n = 0;
 	private sorted = true;
 
@@ -31,6 +37,18 @@ export class NodeStore {
 		if (this.n === this.ids.length) this.grow();
 		if (this.n > 0 && id <= this.ids[this.n - 1]) this.sorted = false;
 		this.ids[this.n] = id;
+		if (this.fixed) {
+			// as stored (| 0: an Int32 has no -0), read back as node() reads it
+			const x = Math.round(lon * 1e7) | 0;
+			const y = Math.round(lat * 1e7) | 0;
+			if (Object.is(x / 1e7, lon) && Object.is(y / 1e7, lat)) {
+				this.lon[this.n] = x;
+				this.lat[this.n] = y;
+				this.n++;
+				return;
+			}
+			this.toDoubles();
+		}
 		this.lon[this.n] = lon;
 		this.lat[this.n] = lat;
 		this.n++;
@@ -44,18 +62,27 @@ export class NodeStore {
 		while (lo <= hi) {
 			const mid = (lo + hi) >>> 1;
 			const v = this.ids[mid];
-			if (v === id) return { type: 'node', id, lon: this.lon[mid], lat: this.lat[mid] };
+			if (v === id) {
+				const [lon, lat] = this.fixed ? [this.lon[mid] / 1e7, this.lat[mid] / 1e7] : [this.lon[mid], this.lat[mid]];
+				return { type: 'node', id, lon, lat };
+			}
 			if (v < id) lo = mid + 1;
 			else hi = mid - 1;
 		}
 		return null;
 	}
 
+	private toDoubles() {
+		for (const key of ['lon', 'lat'] as const) this[key] = Float64Array.from(this[key], (v) => v / 1e7);
+		this.fixed = false;
+	}
+
 	private grow() {
 		const size = this.ids.length * 2;
 		for (const key of ['ids', 'lon', 'lat'] as const) {
-			const next = new Float64Array(size);
-			next.set(this[key]);
+			const from = this[key];
+			const next = new (from.constructor as Float64ArrayConstructor)(size);
+			next.set(from);
 			this[key] = next;
 		}
 	}
@@ -65,7 +92,7 @@ export class NodeStore {
 		const order = Uint32Array.from({ length: this.n }, (_, i) => i).sort((a, b) => this.ids[a] - this.ids[b]);
 		for (const key of ['ids', 'lon', 'lat'] as const) {
 			const from = this[key];
-			const to = new Float64Array(from.length);
+			const to = new (from.constructor as Float64ArrayConstructor)(from.length);
 			for (let i = 0; i < this.n; i++) to[i] = from[order[i]];
 			this[key] = to;
 		}

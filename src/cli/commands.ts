@@ -147,6 +147,7 @@ async function runImport(args: string[], ctx: CommandContext): Promise<number> {
 			},
 			sheet: { name: values.sheet as string | undefined, headerRow: headerRow === undefined ? undefined : Number(headerRow) },
 			households,
+			statementMs: ctx.ownDatabase ? Infinity : undefined,
 			onProgress: (done, total) => {
 				if (total >= 2000) ctx.io.progress(label, done, total);
 			}

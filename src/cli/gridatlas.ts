@@ -48,8 +48,9 @@ isochrone, user, token and mapping run through it (its command channel); demo, s
 need it stopped.`;
 
 async function main(argv: string[]): Promise<number> {
-	// No other requests to keep answering here: heavy steps run on this thread (one copy of the data in memory).
-	configureJobs({ size: 0 });
+	// No other requests to keep answering here: heavy steps run on this thread (one copy of the data in
+	// memory), except a streamed import's reading, on a worker while this thread writes what it has read.
+	configureJobs({ size: 0 }, { size: 1 });
 	const [command, ...rest] = argv;
 	if (!command || command === 'help' || command === '--help' || command === '-h') {
 		console.log(USAGE);
@@ -199,7 +200,7 @@ async function runOnDatabase(argv: string[]): Promise<number> {
 			if (result !== 'gone') return result;
 		}
 	}
-	return runDatabaseCommand(argv, { io: terminalIO(), withDb, cwd: process.cwd() });
+	return runDatabaseCommand(argv, { io: terminalIO(), withDb, cwd: process.cwd(), ownDatabase: true });
 }
 
 // Changes made from the command line are audited as the operating-system user who made them.

@@ -23,4 +23,9 @@ export interface CommandContext {
 	withDb: WithDb;
 	/** Relative file names are resolved against this (the CLI's working directory). */
 	cwd: string;
+	/**
+	 * The database is this process's alone (the CLI opened it, not the running app): no request waits
+	 * between its statements, so an import need not keep them short.
+	 */
+	ownDatabase?: boolean;
 }

@@ -35,7 +35,8 @@ async function parseOffThread(bytes: Uint8Array, options: ParseOptions & { layer
 /** A layer written as its file is read, a batch at a time (see importFile). */
 interface StreamWriter {
 	start(tx: Queryable, req: ImportRequest): Promise<void>;
-	batch(tx: Queryable, records: never[], issues: Issues, req: ImportRequest): Promise<UpsertCounts>;
+	/** A part the reading worker sent (parseImport, jobs/tasks: for buildings, their columns). */
+	batch(tx: Queryable, part: never, issues: Issues, req: ImportRequest): Promise<UpsertCounts>;
 	finish(tx: Queryable): Promise<void>;
 }
 
@@ -44,28 +45,54 @@ const streamWriters: Partial<Record<LayerName, StreamWriter>> = { buildings: bui
 
 /**
  * Reads the file on a worker while this thread writes what it has read, inside the caller's
- * transaction: the worker waits for each batch to be written, so memory holds one batch, and the
- * import's time budget counts the reading only.
+ * transaction: the worker reads at most a few batches ahead, so memory holds a few batches, and the
+ * import's time budget counts the reading only. With `behind` (a server, which runs statements in a
+ * process of its own) the next batch is sent while the last is still being written, so the database
+ * never waits on this thread between two batches; results are taken in order all the same.
  */
-async function parseAndWrite(tx: Queryable, writer: StreamWriter, options: ParseOptions & { layer: LayerName }, issues: Issues, req: ImportRequest) {
+async function parseAndWrite(
+	tx: Queryable,
+	writer: StreamWriter,
+	options: ParseOptions & { layer: LayerName },
+	issues: Issues,
+	req: ImportRequest,
+	behind: boolean
+) {
 	await writer.start(tx, req);
 	const counts: UpsertCounts = { inserted: 0, updated: 0 };
 	const quiet = { ...req, onProgress: undefined };
+	let writing: Promise<void> = Promise.resolve();
 	const onPart = async (part: unknown) => {
-		const batch = part as RecordBatch<LayerName>;
+		const batch = part as Pick<RecordBatch<LayerName>, 'repaired' | 'fraction'>;
 		issues.repaired.push(...batch.repaired);
-		const records = await repairPolygons(tx, batch.records as RecordBase[], issues, req);
-		const c = await writer.batch(tx, records as never[], issues, quiet);
-		counts.inserted += c.inserted;
-		counts.updated += c.updated;
-		const done = counts.inserted + counts.updated;
-		req.onProgress?.(done, Math.max(done, Math.round(done / Math.max(batch.fraction, 1e-6))));
+		const previous = writing;
+		// the writer checks and repairs polygons itself, in the statement that writes them
+		writing = writer.batch(tx, part as never, issues, quiet).then(async (c) => {
+			await previous;
+			counts.inserted += c.inserted;
+			counts.updated += c.updated;
+			const done = counts.inserted + counts.updated;
+			req.onProgress?.(done, Math.max(done, Math.round(done / Math.max(batch.fraction, 1e-6))));
+		});
+		// a failure is thrown where it is awaited (below, or by the next part): not left unhandled meanwhile
+		writing.catch(() => {});
+		await (behind ? previous : writing);
 	};
-	const { result } = await streamJobs().run('parseImport', [req.bytes, options], { kind: 'import', onPart });
+	let result: Awaited<ReturnType<typeof parseLayerStreamJob>>['result'];
+	try {
+		({ result } = await parseLayerStreamJob(req.bytes, options, onPart));
+	} finally {
+		// the transaction ends after the last statement sent, whatever stopped the reading
+		await writing.catch(() => {});
+	}
+	await writing;
 	issues.rejected.push(...result.rejected);
 	await writer.finish(tx);
 	return { parsed: result as ParsedLayer, counts };
 }
+
+const parseLayerStreamJob = (bytes: Uint8Array, options: ParseOptions & { layer: LayerName }, onPart: (part: unknown) => Promise<void>) =>
+	streamJobs().run('parseImport', [bytes, options], { kind: 'import', onPart });
 
 export async function importFile(db: Db, request: ImportRequest): Promise<ImportSummary> {
 	const started = Date.now();
@@ -95,7 +122,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 
 	try {
 		await db.transaction(async (tx) => {
-			if (streamWriter) ({ parsed, counts } = await parseAndWrite(tx, streamWriter, options, issues, req));
+			if (streamWriter) ({ parsed, counts } = await parseAndWrite(tx, streamWriter, options, issues, req, db.engine !== 'pglite'));
 			else counts = await writeLayer(tx, parsed!, issues, req);
 			const { format, read } = parsed!;
 			if (req.strict && issues.rejected.length > 0) throw new ImportRejectedError(req.fileName, issues.rejected);
@@ -163,7 +190,7 @@ const writers: { [L in LayerName]: Writer<L> } = {
 };
 
 async function writeLayer(tx: Queryable, parsed: ParsedLayer, issues: Issues, req: ImportRequest) {
-	const records = await repairPolygons(tx, parsed.records as RecordBase[], issues, req);
+	const records = streamWriters[parsed.layer] ? parsed.records : await repairPolygons(tx, parsed.records as RecordBase[], issues, req);
 	const writer = writers[parsed.layer] as Writer<LayerName>;
 	return writer(tx, records as never, issues, req);
 }

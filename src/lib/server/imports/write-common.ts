@@ -1,8 +1,9 @@
 // What every layer's writer shares: the issues it reports, batches paced to the statement budget,
-// polygon repair by the database, and placing records in communities and grids.
+// polygon repair by the database.
 import { ImportFileError, type FeatureIssue, type RecordBase } from '$geo/types';
+import { issue } from './issue';
 import type { Queryable } from '../db';
-import { countCommunityBoundaries, locateInHierarchy } from '../layers/hierarchy';
+import { countCommunityBoundaries } from '../layers/hierarchy';
 import type { UpsertCounts } from '../layers/types';
 import { geomFromWkbHex, pacedBatches } from '../db/sql';
 import { writeWkb } from '$geo/tiles/wkb';
@@ -35,12 +36,38 @@ export async function inBatches<T>(rows: T[], req: ImportRequest, write: (batch:
 	});
 	return counts;
 }
-export const issue = (r: RecordBase & { code?: string }, rule: string, message: string): FeatureIssue => ({
-	index: r.index,
-	id: r.code ?? r.sourceId,
-	rule,
-	message
-});
+export { issue } from './issue';
+
+/** What an issue names a feature by. */
+type Located = Pick<RecordBase, 'index' | 'sourceId'>;
+
+/** A geometry ST_MakeValid repairs to nothing: rejected. */
+export const repairedToNothing = (r: Located, reason: string | null) =>
+	issue(
+		r,
+		'invalid-geometry',
+		`第 ${r.index + 1} 个要素：几何无效（${reason}），修复后为空，已拒绝 / feature ${r.index + 1}: invalid geometry (${reason}) repairs to nothing; rejected`
+	);
+
+/** A geometry repaired with ST_MakeValid, reported once: not again when geo/ already reported its self-intersection. */
+export function noteRepair(issues: Issues, r: Located, reason: string | null) {
+	if (issues.repaired.some((x) => x.index === r.index && x.rule === 'self-intersection')) return;
+	issues.repaired.push(
+		issue(
+			r,
+			'make-valid',
+			`第 ${r.index + 1} 个要素：几何无效（${reason}），已用 ST_MakeValid 修复 / feature ${r.index + 1}: invalid geometry (${reason}) repaired with ST_MakeValid`
+		)
+	);
+}
+
+/** A building or case outside every community: rejected. */
+export const outsideCommunities = (r: Located, what: { zh: string; en: string }) =>
+	issue(
+		r,
+		'outside-communities',
+		`第 ${r.index + 1} 个${what.zh}（${r.sourceId}）不在任何社区内 / ${what.en} ${r.index + 1} (${r.sourceId}) lies outside every community`
+	);
 
 /**
  * The database's verdict on polygon validity: anything invalid (or flagged by geo/ as
@@ -85,24 +112,10 @@ export async function repairPolygons<R extends RecordBase>(tx: Queryable, record
 			continue;
 		}
 		if (v.empty) {
-			issues.rejected.push(
-				issue(
-					r,
-					'invalid-geometry',
-					`第 ${r.index + 1} 个要素：几何无效（${v.reason}），修复后为空，已拒绝 / feature ${r.index + 1}: invalid geometry (${v.reason}) repairs to nothing; rejected`
-				)
-			);
+			issues.rejected.push(repairedToNothing(r, v.reason));
 			continue;
 		}
-		if (!issues.repaired.some((x) => x.index === r.index && x.rule === 'self-intersection')) {
-			issues.repaired.push(
-				issue(
-					r,
-					'make-valid',
-					`第 ${r.index + 1} 个要素：几何无效（${v.reason}），已用 ST_MakeValid 修复 / feature ${r.index + 1}: invalid geometry (${v.reason}) repaired with ST_MakeValid`
-				)
-			);
-		}
+		noteRepair(issues, r, v.reason);
 		kept.push({ ...r, geometry: JSON.parse(v.fixed) });
 	}
 	return kept;
@@ -116,35 +129,4 @@ export async function requireCommunityBoundaries(tx: Queryable, req: ImportReque
 			`图层「${req.layer}」需要社区边界，但数据库中还没有：请先导入社区边界 / the ${req.layer} layer needs community boundaries and there are none yet: import communities first`
 		);
 	}
-}
-
-/** Buildings and cases must fall inside a community; both are placed in a community and grid. */
-export async function placeInCommunities<R extends RecordBase>(
-	tx: Queryable,
-	records: R[],
-	issues: Issues,
-	what: { zh: string; en: string },
-	req: ImportRequest
-) {
-	const placed: { r: R; community_code: string; grid_code: string | null }[] = [];
-	await pacedBatches(records, statementMs(req), async (batch) => {
-		const locations = await locateInHierarchy(
-			tx,
-			batch.map((r) => ({ i: r.index, wkb: wkbHex(r)! }))
-		);
-		const byIndex = new Map(locations.map((l) => [l.i, l]));
-		for (const r of batch) {
-			const loc = byIndex.get(r.index);
-			if (!loc?.community_code) {
-				issues.rejected.push(
-					issue(
-						r,
-						'outside-communities',
-						`第 ${r.index + 1} 个${what.zh}（${r.sourceId}）不在任何社区内 / ${what.en} ${r.index + 1} (${r.sourceId}) lies outside every community`
-					)
-				);
-			} else placed.push({ r, community_code: loc.community_code, grid_code: loc.grid_code });
-		}
-	});
-	return placed;
 }

@@ -3,8 +3,7 @@
 import { shown } from '$geo/import/text';
 import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
-import { applyRegister, upsertBuildings } from '../layers/buildings';
-import { implausibleMessage, implausibleReasons } from '$geo/households/plausibility';
+import { applyRegister, writeBuildingBatch } from '../layers/buildings';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
 import { upsertFacilities } from '../layers/facilities';
@@ -13,53 +12,49 @@ import { rebuildWalkNetwork, upsertRoads } from '../layers/roads';
 import { upsertLandcover } from '../layers/landcover';
 import { pacedBatches } from '../db/sql';
 import { type ImportRequest, statementMs } from './request';
-import { inBatches, issue, type Issues, json, placeInCommunities, requireCommunityBoundaries, wkbHex } from './write-common';
+import { inBatches, issue, type Issues, json, noteRepair, outsideCommunities, repairedToNothing, requireCommunityBoundaries } from './write-common';
+import { buildingsPart, type BuildingsPart, sliceColumns } from './building-columns';
 
 export async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
 	await buildingsWriter.start(tx, req);
-	const counts = await buildingsWriter.batch(tx, records, issues, req);
+	const counts = await buildingsWriter.batch(tx, buildingsPart({ records, repaired: [], fraction: 1 }), issues, req);
 	await buildingsWriter.finish(tx);
 	return counts;
 }
 
 /**
  * Buildings written batch by batch as the file is read (importFile streams this layer: an extract's
- * million buildings are never in memory at once), then the communities' household totals.
+ * million buildings are never in memory at once), then the communities' household totals. Each batch
+ * is checked, repaired, placed and written by one statement (writeBuildingBatch), from the columns
+ * the reading worker made (./building-columns).
  */
 export const buildingsWriter = {
 	start: (tx: Queryable, req: ImportRequest) => requireCommunityBoundaries(tx, req),
-	async batch(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
-		const placed = await placeInCommunities(tx, records, issues, { zh: '建筑', en: 'building' }, req);
-		const counts = await inBatches(placed, req, (batch) =>
-			upsertBuildings(
-				tx,
-				batch.map(({ r, community_code, grid_code }) => ({
-					source_id: r.sourceId,
-					name: r.name ?? null,
-					wkb: wkbHex(r)!,
-					footprint_m2: r.footprintM2,
-					levels: r.levels ?? null,
-					levels_source: r.levelsSource,
-					height_m: r.heightM ?? null,
-					households: r.households,
-					households_estimated: r.householdsEstimated,
-					households_estimate: r.householdsEstimate,
-					community_code,
-					grid_code
-				})),
-				req.fileName
-			)
+	async batch(tx: Queryable, part: BuildingsPart, issues: Issues, req: ImportRequest) {
+		const { columns } = part;
+		const rejected = new Set<number>();
+		const counts = await inBatches(
+			columns.i.map((_, k) => k),
+			req,
+			async (ks) => {
+				const written = await writeBuildingBatch(tx, sliceColumns(columns, ks[0], ks[ks.length - 1] + 1), req.fileName);
+				for (const x of written.exceptions) {
+					const r = { index: x.i, sourceId: columns.source_id[columns.i.indexOf(x.i, ks[0])] };
+					if (x.fixed && x.empty) {
+						issues.rejected.push(repairedToNothing(r, x.reason));
+						rejected.add(x.i);
+						continue;
+					}
+					if (x.fixed) noteRepair(issues, r, x.reason);
+					if (!x.placed) {
+						issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
+						rejected.add(x.i);
+					}
+				}
+				return written;
+			}
 		);
-		for (const { r } of placed) {
-			const reasons = implausibleReasons({
-				households: r.households,
-				estimated: r.householdsEstimated,
-				footprintM2: r.footprintM2,
-				levels: r.levels ?? null,
-				name: r.name
-			});
-			if (reasons.length) issues.flagged.push(issue(r, 'implausible-households', implausibleMessage(r, reasons)));
-		}
+		for (const f of part.flagged) if (!rejected.has(f.index)) issues.flagged.push(f);
 		return counts;
 	},
 	finish: (tx: Queryable) => refreshHouseholdEstimates(tx)

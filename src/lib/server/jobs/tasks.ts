@@ -23,7 +23,8 @@ import { readShapefileZip } from '$geo/readers/shapefile';
 import { resolveFormat } from '$geo/import/sniff';
 import { fileError } from '$geo/issues';
 import { collectionToWgs84 } from '$geo/crs/project';
-import { parseLayerStream } from '$geo/import';
+import { parseLayerStream, type RecordBatch } from '$geo/import';
+import { buildingsPart } from '../imports/building-columns';
 import type { ImportCrs, LayerName, ParseOptions } from '$geo/types';
 import { evaluateRules, nearestFacilityDistances, packResults, type CoverageFacility, type CoverageRuleSpec, type PackedResults } from '$geo/coverage';
 import { snapBuildings, walkNearest } from '$geo/coverage/walk';
@@ -307,10 +308,13 @@ export const RECORDS_PER_PART = 2000;
 
 /**
  * An import file read, converted and checked (geo/import parseLayerStream); records arrive as parts
- * (RecordBatch) while the file is read, and the answer holds the rejected features and the counts.
+ * (RecordBatch; buildings as their writer's columns, imports/building-columns) while the file is read,
+ * and the answer holds the rejected features and the counts.
  */
 async function parseImport(bytes: Uint8Array, options: ParseOptions & { layer: LayerName }, ctx: TaskContext) {
-	return parseLayerStream(bytes, options, (batch) => ctx.part(batch), RECORDS_PER_PART);
+	// Buildings leave as the columns their writer sends: made here, off the writing thread.
+	const pack = (batch: RecordBatch<LayerName>) => (options.layer === 'buildings' ? buildingsPart(batch as RecordBatch<'buildings'>) : batch);
+	return parseLayerStream(bytes, options, (batch) => ctx.part(pack(batch)), RECORDS_PER_PART);
 }
 
 export const tasks = {

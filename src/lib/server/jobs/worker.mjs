@@ -36,28 +36,43 @@ function buffersIn(value, depth = 0, found = new Set()) {
 	return found;
 }
 
-/** The streamed job's part waiting to be taken by the pool's consumer. */
-let waitingAck = null;
+/**
+ * Parts of a streamed job sent but not yet taken by the pool's consumer. The task reads on while its
+ * consumer writes (the two overlap), but no further than READ_AHEAD parts: memory stays bounded.
+ */
+const READ_AHEAD = 2;
+let unacked = 0;
+/** Resolved when fewer than `below` parts wait. */
+let waiting = null;
+const fewerThan = (below) => (unacked < below ? Promise.resolve() : new Promise((resolve) => (waiting = { below, resolve })));
 
 parentPort.on('message', async ({ id, task, args, streamed, ack }) => {
 	if (ack) {
-		waitingAck?.();
-		waitingAck = null;
+		unacked--;
+		if (waiting && unacked < waiting.below) {
+			waiting.resolve();
+			waiting = null;
+		}
 		return;
 	}
+	unacked = 0;
+	waiting = null;
 	const fn = tasks[task];
 	try {
 		if (typeof fn !== 'function') throw new Error(`unknown job task ${task}`);
 		// A task may hand back its result in parts (ctx.part), each a message of its own, so that the
 		// request thread takes in a large result a slice at a time instead of in one long pause. A
-		// streamed job waits until each part is taken: what is read never piles up ahead of its writer.
+		// streamed job reads at most READ_AHEAD parts ahead of its writer, and answers once all are taken.
 		const ctx = {
 			part: (value) => {
 				parentPort.postMessage({ id, part: value });
-				return streamed ? new Promise((resolve) => (waitingAck = resolve)) : Promise.resolve();
+				if (!streamed) return Promise.resolve();
+				unacked++;
+				return fewerThan(READ_AHEAD);
 			}
 		};
 		const result = await fn(...args, ctx);
+		if (streamed) await fewerThan(1);
 		parentPort.postMessage({ id, ok: true, result }, [...buffersIn(result)]);
 	} catch (err) {
 		parentPort.postMessage({ id, ok: false, error: serialise(err) });

@@ -1,7 +1,7 @@
 // Building footprints with floors and households (estimated or given), placed in community and grid.
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
-import { multiFromWkbHex } from '../db/sql';
+import { geomFromJson, multiFromWkbHex } from '../db/sql';
 
 export interface BuildingRow {
 	source_id: string;
@@ -19,16 +19,8 @@ export interface BuildingRow {
 	grid_code: string | null;
 }
 
-export async function upsertBuildings(tx: Queryable, rows: BuildingRow[], file: string): Promise<UpsertCounts> {
-	const result = await tx.query<{ inserted: boolean }>(
-		`INSERT INTO buildings AS b (source_id, name, geom, footprint_m2, levels, levels_source, height_m,
-			households, households_estimated, households_estimate, community_code, grid_code, source_file)
-		 SELECT r.source_id, r.name, ${multiFromWkbHex('r.wkb')}, r.footprint_m2, r.levels, r.levels_source, r.height_m,
-			r.households, r.households_estimated, r.households_estimate, r.community_code, r.grid_code, $2
-		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, name text, wkb text, footprint_m2 float8,
-			levels float8, levels_source text, height_m float8, households int, households_estimated boolean,
-			households_estimate int, community_code text, grid_code text)
-		 ON CONFLICT (source_id) DO UPDATE SET
+/** What re-importing a building changes (both writers below). */
+const ON_CONFLICT = `ON CONFLICT (source_id) DO UPDATE SET
 			name = EXCLUDED.name, geom = EXCLUDED.geom, footprint_m2 = EXCLUDED.footprint_m2,
 			levels = EXCLUDED.levels, levels_source = EXCLUDED.levels_source, height_m = EXCLUDED.height_m,
 			-- a register's official count outlives re-importing the footprints; the estimate follows them
@@ -37,11 +29,128 @@ export async function upsertBuildings(tx: Queryable, rows: BuildingRow[], file: 
 			households_estimate = EXCLUDED.households_estimate,
 			community_code = EXCLUDED.community_code, grid_code = EXCLUDED.grid_code,
 			source_file = EXCLUDED.source_file, updated_at = now()
-		 RETURNING (xmax = 0) AS inserted`,
+		 RETURNING (xmax = 0) AS inserted`;
+
+const COLUMNS = `source_id, name, geom, footprint_m2, levels, levels_source, height_m,
+			households, households_estimated, households_estimate, community_code, grid_code, source_file`;
+
+export async function upsertBuildings(tx: Queryable, rows: BuildingRow[], file: string): Promise<UpsertCounts> {
+	const result = await tx.query<{ inserted: boolean }>(
+		`INSERT INTO buildings AS b (${COLUMNS})
+		 SELECT r.source_id, r.name, ${multiFromWkbHex('r.wkb')}, r.footprint_m2, r.levels, r.levels_source, r.height_m,
+			r.households, r.households_estimated, r.households_estimate, r.community_code, r.grid_code, $2
+		 FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, name text, wkb text, footprint_m2 float8,
+			levels float8, levels_source text, height_m float8, households int, households_estimated boolean,
+			households_estimate int, community_code text, grid_code text)
+		 ${ON_CONFLICT}`,
 		[JSON.stringify(rows), file]
 	);
 	const inserted = result.filter((r) => r.inserted).length;
 	return { inserted, updated: result.length - inserted };
+}
+
+/**
+ * An imported file's buildings, a column an array (`wkb`: their footprints' WKB end to end, `len`
+ * bytes each) — one statement per batch, with no text to print or parse.
+ */
+export interface BuildingColumns {
+	i: number[];
+	len: number[];
+	/** geo/ asks for ST_MakeValid whatever PostGIS thinks (a self-intersection it found). */
+	fix: boolean[];
+	source_id: string[];
+	name: (string | null)[];
+	footprint_m2: number[];
+	levels: (number | null)[];
+	levels_source: string[];
+	height_m: (number | null)[];
+	households: number[];
+	households_estimated: boolean[];
+	households_estimate: number[];
+	wkb: Uint8Array;
+}
+
+/** A building the batch did not simply write: repaired (fixed), repaired to nothing (empty), or outside every community (not placed). */
+export interface BuildingException {
+	i: number;
+	reason: string | null;
+	fixed: boolean;
+	empty: boolean;
+	placed: boolean;
+}
+
+/**
+ * Checks, repairs, places and upserts a batch of buildings in one statement, each footprint read
+ * once (three statements did it, each sending and parsing every footprint again), with the results
+ * the other layers' writers give: PostGIS's validity verdict and ST_MakeValid's repair as its
+ * 9-decimal GeoJSON (imports/write-common repairPolygons), the community and grid holding the
+ * interior point (as reassignToHierarchy, ./hierarchy), upsertBuildings' conflict rule, rows inserted
+ * in the batch's order. Each step is a MATERIALIZED CTE: without, the planner copies an expression
+ * into every place that uses it (the interior point was computed four times a building).
+ */
+export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file: string): Promise<UpsertCounts & { exceptions: BuildingException[] }> {
+	const off: number[] = [];
+	let at = 0;
+	for (const n of b.len) {
+		off.push(at);
+		at += n;
+	}
+	const rows = await tx.query<BuildingException & { inserted: number | null; updated: number | null }>(
+		`WITH r AS (
+			SELECT * FROM unnest($2::int[], $3::int[], $4::int[], $5::boolean[], $6::text[], $7::text[], $8::float8[], $9::float8[],
+				$10::text[], $11::float8[], $12::int[], $13::boolean[], $14::int[])
+				AS r(i, off, len, fix, source_id, name, footprint_m2, levels, levels_source, height_m, households, households_estimated, households_estimate)
+		), parsed AS MATERIALIZED (
+			SELECT r.*, ST_GeomFromWKB(substring($1::bytea FROM r.off + 1 FOR r.len), 4326) AS g FROM r
+		), checked AS MATERIALIZED (
+			SELECT p.*, ST_IsValid(p.g) AS valid FROM parsed p
+		), repaired AS MATERIALIZED (
+			SELECT c.*, CASE WHEN c.valid THEN 'Valid Geometry' ELSE ST_IsValidReason(c.g) END AS reason,
+				CASE WHEN c.fix OR NOT c.valid THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(c.g, 'method=structure'), 3)) END AS f
+			FROM checked c
+		), kept AS MATERIALIZED (
+			SELECT x.i, x.source_id, x.name, x.footprint_m2, x.levels, x.levels_source, x.height_m, x.households, x.households_estimated,
+				x.households_estimate, CASE WHEN x.f IS NULL THEN ST_Multi(x.g) ELSE ST_Multi(${geomFromJson('ST_AsGeoJSON(x.f, 9)')}) END AS geom
+			FROM repaired x WHERE NOT coalesce(ST_IsEmpty(x.f), false)
+		), points AS MATERIALIZED (
+			SELECT k.*, ST_PointOnSurface(k.geom) AS pt FROM kept k
+		), located AS MATERIALIZED (
+			SELECT p.*, c.code AS community_code, g.code AS grid_code FROM points p
+			LEFT JOIN LATERAL (SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, p.pt) ORDER BY code LIMIT 1) c ON true
+			LEFT JOIN LATERAL (SELECT code FROM grids WHERE ST_Intersects(geom, p.pt) ORDER BY code LIMIT 1) g ON true
+		), written AS (
+			INSERT INTO buildings AS b (${COLUMNS})
+			SELECT source_id, name, geom, footprint_m2, levels, levels_source, height_m,
+				households, households_estimated, households_estimate, community_code, grid_code, $15
+			FROM located WHERE community_code IS NOT NULL ORDER BY i
+			${ON_CONFLICT}
+		)
+		SELECT x.i, x.reason, x.f IS NOT NULL AS fixed, coalesce(ST_IsEmpty(x.f), false) AS empty, l.community_code IS NOT NULL AS placed,
+			NULL::int AS inserted, NULL::int AS updated
+		FROM repaired x LEFT JOIN located l ON l.i = x.i
+		WHERE x.f IS NOT NULL OR l.community_code IS NULL
+		UNION ALL
+		SELECT -1, NULL, false, false, false, (count(*) FILTER (WHERE inserted))::int, (count(*) FILTER (WHERE NOT inserted))::int FROM written`,
+		[
+			b.wkb,
+			b.i,
+			off,
+			b.len,
+			b.fix,
+			b.source_id,
+			b.name,
+			b.footprint_m2,
+			b.levels,
+			b.levels_source,
+			b.height_m,
+			b.households,
+			b.households_estimated,
+			b.households_estimate,
+			file
+		]
+	);
+	const total = rows.find((r) => r.i === -1)!;
+	return { inserted: total.inserted ?? 0, updated: total.updated ?? 0, exceptions: rows.filter((r) => r.i !== -1) };
 }
 
 /** SET clauses: the register's count (r.<field>) when it gives one, then no longer estimated and marked official. */

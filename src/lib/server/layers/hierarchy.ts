@@ -3,7 +3,7 @@
 import type { UpsertCounts } from './types';
 import type { Queryable } from '../db';
 import { reattributeCases } from '../cases';
-import { multiFromJson, multiFromWkbHex } from '../db/sql';
+import { multiFromJson } from '../db/sql';
 
 export interface SubdistrictRow {
 	code: string;
@@ -164,25 +164,6 @@ export async function refreshHouseholdEstimates(tx: Queryable): Promise<void> {
 		 FROM (SELECT community_code, sum(households)::int AS households FROM buildings
 			WHERE community_code IS NOT NULL GROUP BY community_code) s
 		 WHERE s.community_code = c.code AND (c.households IS NULL OR c.households_estimated)`
-	);
-}
-
-export interface Location {
-	i: number;
-	community_code: string | null;
-	grid_code: string | null;
-}
-
-/** The community and grid holding each geometry's interior point (buildings, cases). */
-export async function locateInHierarchy(tx: Queryable, items: { i: number; wkb: string }[]): Promise<Location[]> {
-	return tx.query<Location>(
-		`SELECT r.i, c.code AS community_code, g.code AS grid_code
-		 FROM jsonb_to_recordset($1::jsonb) AS r(i int, wkb text)
-		 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(${multiFromWkbHex('r.wkb')}) AS p) x
-		 LEFT JOIN LATERAL (SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, x.p) ORDER BY code LIMIT 1) c ON true
-		 LEFT JOIN LATERAL (SELECT code FROM grids WHERE ST_Intersects(geom, x.p) ORDER BY code LIMIT 1) g ON true
-		 ORDER BY r.i`,
-		[JSON.stringify(items)]
 	);
 }
 
