@@ -160,5 +160,34 @@ for (const engine of testEngines()) {
 			expect(s).toMatchObject({ written: 4201, inserted: 0, updated: 4201, rejected: 2 });
 			expect(await db.query('SELECT id, source_id FROM buildings ORDER BY id')).toEqual(before);
 		});
+
+		it('when grid boundaries change, every building follows the grid that now holds it', async () => {
+			const [community] = await db.query<{ code: string }>(
+				`SELECT community_code AS code FROM grids GROUP BY community_code HAVING count(*) >= 2 ORDER BY community_code LIMIT 1`
+			);
+			const grids = await db.query<{ code: string; name: string; geom: string; n: number }>(
+				`SELECT g.code, g.name, ST_AsGeoJSON(g.geom) AS geom, (SELECT count(*)::int FROM buildings b WHERE b.grid_code = g.code) AS n
+				 FROM grids g WHERE community_code = $1 ORDER BY code LIMIT 2`,
+				[community.code]
+			);
+			expect(grids[0].n).not.toBe(grids[1].n);
+			// the two grids trade boundaries: their buildings trade grids
+			const swapped: Feature[] = grids.map((g, i) => ({
+				type: 'Feature',
+				properties: { code: g.code, name: g.name },
+				geometry: JSON.parse(grids[1 - i].geom)
+			}));
+			await importFile(db, { fileName: 'grids.geojson', bytes: enc(JSON.stringify({ type: 'FeatureCollection', features: swapped })), layer: 'grids' });
+			const after = await db.query<{ code: string; n: number }>(
+				`SELECT code, (SELECT count(*)::int FROM buildings b WHERE b.grid_code = g.code) AS n FROM grids g WHERE code = ANY($1) ORDER BY code`,
+				[grids.map((g) => g.code)]
+			);
+			expect(after.map((g) => g.n)).toEqual([grids[1].n, grids[0].n]);
+			const misplaced = await db.query<{ source_id: string }>(
+				`SELECT source_id FROM buildings b
+				 WHERE b.grid_code IS DISTINCT FROM (SELECT code FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)`
+			);
+			expect(misplaced).toEqual([]);
+		});
 	});
 }

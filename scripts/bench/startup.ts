@@ -13,7 +13,8 @@
 // directory, with pglite-postgis's own bundle, and with the engine cache's (scripts/bench/engine-floor.ts).
 // With BENCH_DATABASE_URL, the server engine is measured too as the peer. Ends with RESULT {json}:
 // first_http_ms, cold_query_ms, warm_query_ms, warm_vs_cold_ratio, first_install_query_ms, cold_ready_ms,
-// warm_ready_ms, <cold|warm>_<step>_ms for each step, floor_<none|stock|cached>_ms (and server_query_ms,
+// warm_ready_ms, <cold|warm>_<step>_ms for each step, <cold|warm>_rss_mb and _peak_rss_mb (the server
+// process after its first spatial query), floor_<none|stock|cached>_ms (and server_query_ms,
 // embedded_warm_vs_server_ratio with the peer).
 // Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, run by tests/benches/server.test.ts): the cold and
 // warm starts (there is nothing smaller to start) on the project's engine cache, without the first
@@ -54,6 +55,20 @@ interface Run {
 	queryLatencyMs: number;
 	/** The server's own timing of its steps (ms), from /api/health. */
 	steps: Record<string, number>;
+	/** The server process's resident memory after its first spatial query, and its peak until then (MB; NaN off Linux). */
+	rssMb: number;
+	peakRssMb: number;
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB, from /proc (Linux). */
+function residentMb(pid: number | undefined): { rssMb: number; peakRssMb: number } {
+	try {
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+		return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+	} catch {
+		return { rssMb: NaN, peakRssMb: NaN };
+	}
 }
 
 async function measure(env: Record<string, string>): Promise<Run> {
@@ -96,6 +111,7 @@ async function measure(env: Record<string, string>): Promise<Run> {
 		if (!r.ok || !body.grid) throw new Error(`spatial probe failed: ${r.status} ${JSON.stringify(body)}`);
 		const firstQueryMs = performance.now() - t0;
 		const queryLatencyMs = performance.now() - q0;
+		const memory = residentMb(child.pid);
 		// The warm-up after ready reports itself when done: wait for it (briefly) to print its cost too.
 		let steps: Record<string, number> = {};
 		for (let i = 0; i < 100; i++) {
@@ -104,7 +120,7 @@ async function measure(env: Record<string, string>): Promise<Run> {
 			if ('warm_up' in steps || !('engine_open' in steps)) break;
 			await sleep(100);
 		}
-		return { firstHttpMs, readyMs, signInMs, firstQueryMs, queryLatencyMs, steps };
+		return { firstHttpMs, readyMs, signInMs, firstQueryMs, queryLatencyMs, steps, ...memory };
 	} finally {
 		// (a server that already exited, e.g. crashed, would never say 'exit' again)
 		if (child.exitCode === null && child.signalCode === null) {
@@ -118,7 +134,7 @@ async function measure(env: Record<string, string>): Promise<Run> {
 const fmt = (n: number) => `${n.toFixed(0).padStart(7)} ms`;
 function print(label: string, r: Run) {
 	console.log(
-		`${label.padEnd(30)} first HTTP ${fmt(r.firstHttpMs)}   ready ${fmt(r.readyMs)}   first spatial query ${fmt(r.firstQueryMs)} (sign-in ${r.signInMs.toFixed(0)} ms, query itself ${r.queryLatencyMs.toFixed(1)} ms)`
+		`${label.padEnd(30)} first HTTP ${fmt(r.firstHttpMs)}   ready ${fmt(r.readyMs)}   first spatial query ${fmt(r.firstQueryMs)} (sign-in ${r.signInMs.toFixed(0)} ms, query itself ${r.queryLatencyMs.toFixed(1)} ms)   RSS ${r.rssMb} MB (peak ${r.peakRssMb} MB)`
 	);
 	console.log(
 		`${''.padEnd(30)} steps: ${Object.entries(r.steps)
@@ -172,6 +188,8 @@ for (const [label, run] of [
 ] as const) {
 	for (const k of STEPS) result[`${label}_${k}_ms`] = run.steps[k] ?? 0;
 	result[`${label}_sign_in_ms`] = Math.round(run.signInMs);
+	result[`${label}_rss_mb`] = run.rssMb;
+	result[`${label}_peak_rss_mb`] = run.peakRssMb;
 }
 if (!SMOKE) {
 	// The engine's floor on the warm data directory, each in a process of its own.

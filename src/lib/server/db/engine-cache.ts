@@ -20,6 +20,7 @@ import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Extension, PGlite as PGliteClass } from '@electric-sql/pglite';
 import { projectPath } from '../runtime/paths';
+import { writeFileAtomically } from '../runtime/files';
 import { compiledWasm, pgliteWasmFile, writeWasmManifest } from './wasm-modules';
 
 const FORMAT = 1;
@@ -55,14 +56,6 @@ function warnOnce(what: string, err: unknown) {
 	if (warned) return;
 	warned = true;
 	console.warn(`GridAtlas: 引擎缓存不可用 / the engine cache is not used (${what}):`, err instanceof Error ? err.message : err);
-}
-
-/** Writes a file whole or not at all (a second process may be writing the same one). */
-function writeAtomically(file: string, data: Uint8Array) {
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-	fs.writeFileSync(tmp, data);
-	fs.renameSync(tmp, file);
 }
 
 /** A ustar archive's regular files, read in place: [path, contents] (512-byte headers, data padded to 512). */
@@ -237,7 +230,7 @@ async function makeTemplate(PGlite: typeof PGliteClass, extension: Extension, di
 		const pg = await PGlite.create(tmp, { extensions: { postgis: extension } });
 		try {
 			await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis; CHECKPOINT;');
-			writeAtomically(`${dir}.tar`, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
+			writeFileAtomically(`${dir}.tar`, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
 		} finally {
 			await pg.close();
 		}

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { writeFileAtomically } from '../runtime/files';
 
 /** Where scripts/precompile-engine.js leaves the compilations it started: file → Promise<Module>. */
 const PRECOMPILED = Symbol.for('gridatlas.precompiled-wasm');
@@ -49,9 +50,7 @@ export function writeWasmManifest(cacheDir: string, files: string[]) {
 	const text = JSON.stringify({ files });
 	try {
 		if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
-		const tmp = `${file}.${process.pid}.tmp`;
-		fs.writeFileSync(tmp, text);
-		fs.renameSync(tmp, file);
+		writeFileAtomically(file, text);
 	} catch {
 		// only a head start is lost
 	}

@@ -2,6 +2,7 @@
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { geomFromJson, multiFromWkbHex } from '../db/sql';
+import { unitsHoldingPoint } from './hierarchy';
 
 export interface BuildingRow {
 	source_id: string;
@@ -80,11 +81,10 @@ export interface BuildingException {
 }
 
 /**
- * Checks, repairs, places and upserts a batch of buildings in one statement, each footprint read
- * once (three statements did it, each sending and parsing every footprint again), with the results
- * the other layers' writers give: PostGIS's validity verdict and ST_MakeValid's repair as its
- * 9-decimal GeoJSON (imports/write-common repairPolygons), the community and grid holding the
- * interior point (as reassignToHierarchy, ./hierarchy), upsertBuildings' conflict rule, rows inserted
+ * Checks, repairs, places and upserts a batch of buildings in one statement, each footprint sent and
+ * parsed once, with the results the other layers' writers give: PostGIS's validity verdict and
+ * ST_MakeValid's repair as its 9-decimal GeoJSON (imports/write-common repairPolygons), the community
+ * and grid holding the interior point (unitsHoldingPoint, ./hierarchy), upsertBuildings' conflict rule, rows inserted
  * in the batch's order. Each step is a MATERIALIZED CTE: without, the planner copies an expression
  * into every place that uses it (the interior point was computed four times a building).
  */
@@ -115,9 +115,7 @@ export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file
 		), points AS MATERIALIZED (
 			SELECT k.*, ST_PointOnSurface(k.geom) AS pt FROM kept k
 		), located AS MATERIALIZED (
-			SELECT p.*, c.code AS community_code, g.code AS grid_code FROM points p
-			LEFT JOIN LATERAL (SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, p.pt) ORDER BY code LIMIT 1) c ON true
-			LEFT JOIN LATERAL (SELECT code FROM grids WHERE ST_Intersects(geom, p.pt) ORDER BY code LIMIT 1) g ON true
+			SELECT p.*, ${unitsHoldingPoint('p.pt')} FROM points p
 		), written AS (
 			INSERT INTO buildings AS b (${COLUMNS})
 			SELECT source_id, name, geom, footprint_m2, levels, levels_source, height_m,

@@ -168,6 +168,15 @@ export async function refreshHouseholdEstimates(tx: Queryable): Promise<void> {
 }
 
 /**
+ * SQL select-list of the community and grid holding the point expression `pt`, as community_code and
+ * grid_code (null outside every one; where boundaries overlap, the lowest code). Where a building
+ * belongs: imports place new ones with it and boundary changes re-place all of them.
+ */
+export const unitsHoldingPoint = (pt: string) =>
+	`(SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1) AS community_code,
+	 (SELECT code FROM grids WHERE ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1) AS grid_code`;
+
+/**
  * After boundaries change, buildings follow the boundaries they now fall in; cases are re-attributed
  * by the grid layout valid at their reported time (reattributeCases, src/lib/server/cases/index.ts).
  */
@@ -176,10 +185,8 @@ export async function reassignToHierarchy(tx: Queryable): Promise<void> {
 	for (const table of ['buildings']) {
 		await tx.query(
 			`UPDATE ${table} t SET community_code = loc.community_code, grid_code = loc.grid_code
-			 FROM (SELECT t2.id,
-					(SELECT code FROM communities c WHERE c.geom IS NOT NULL AND ST_Intersects(c.geom, ST_PointOnSurface(t2.geom)) ORDER BY code LIMIT 1) AS community_code,
-					(SELECT code FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(t2.geom)) ORDER BY code LIMIT 1) AS grid_code
-				FROM ${table} t2) loc
+			 FROM (SELECT t2.id, ${unitsHoldingPoint('p.pt')}
+				FROM ${table} t2 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(t2.geom) AS pt) p) loc
 			 WHERE loc.id = t.id AND (t.community_code IS DISTINCT FROM loc.community_code OR t.grid_code IS DISTINCT FROM loc.grid_code)`
 		);
 	}

@@ -13,6 +13,7 @@ import { caseInScope } from './notes';
 import { PHOTO_EXT, sniffImage, type PhotoMime } from './sniff';
 import { MAX_PHOTOS, MAX_THUMB_BYTES, maxPhotoBytes } from './limits';
 import { haversineMeters } from '$geo/measure';
+import { writeFileAtomically } from '../runtime/files';
 import type { CasePhoto } from '../../cases/types';
 
 const MB = 1024 * 1024;
@@ -43,12 +44,8 @@ async function fileBytes(value: FormDataEntryValue | null, name: string, max: nu
 	return new Uint8Array(await value.arrayBuffer());
 }
 
-function writeAtomic(file: string, bytes: Uint8Array): void {
-	fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 });
-	const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-	fs.writeFileSync(tmp, bytes, { mode: 0o640 });
-	fs.renameSync(tmp, file);
-}
+// photos are the residents' own: not readable by other OS users
+const PHOTO_FILE_MODES = { fileMode: 0o640, dirMode: 0o750 };
 
 const number = (v: FormDataEntryValue | null, min: number, max: number) => {
 	if (typeof v !== 'string' || v === '') return null;
@@ -88,8 +85,8 @@ export async function savePhoto(q: Queryable, principal: Principal, sourceId: st
 	const base = `${new Date().toISOString().slice(0, 7).replace('-', '/')}/${id}-${crypto.randomBytes(4).toString('hex')}`;
 	const rel = `${base}.${PHOTO_EXT[mime]}`;
 	const files = [path.join(photoDir(), rel), ...(thumb ? [path.join(photoDir(), `${base}.thumb.${PHOTO_EXT[thumbMime!]}`)] : [])];
-	writeAtomic(files[0], photo);
-	if (thumb) writeAtomic(files[1], thumb);
+	writeFileAtomically(files[0], photo, PHOTO_FILE_MODES);
+	if (thumb) writeFileAtomically(files[1], thumb, PHOTO_FILE_MODES);
 	const sha = crypto.createHash('sha256').update(photo).digest('hex');
 	let stored = false;
 	try {
