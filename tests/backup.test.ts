@@ -88,6 +88,12 @@ async function snapshot(db: Queryable) {
 	return { counts, grid, households: b.households, buildingArea: b.area, community: c, migrations };
 }
 
+/** The database's tile store epoch (migrations/024): a restore makes a new one, so tiles stored before are never read again. */
+async function tileStoreEpoch(db: Queryable): Promise<string> {
+	const [row] = await db.query<{ epoch: string }>(`SELECT value #>> '{}' AS epoch FROM app_settings WHERE key = 'tile_store_epoch'`);
+	return row.epoch;
+}
+
 async function rejects(p: Promise<unknown>, code: BackupErrorCode, message: RegExp): Promise<BackupError> {
 	const err = await p.then(
 		() => undefined,
@@ -117,6 +123,7 @@ describe('backup and restore (embedded engine)', () => {
 	const libFile = path.join(root, 'lib-backup.tar.gz');
 	const cliFile = path.join(root, 'cli-backup.tar.gz');
 	let original: Awaited<ReturnType<typeof snapshot>>;
+	let originalEpoch: string;
 	let sleeper: ChildProcess | undefined;
 
 	beforeAll(async () => {
@@ -124,11 +131,13 @@ describe('backup and restore (embedded engine)', () => {
 		try {
 			await seed(db);
 			original = await snapshot(db);
+			originalEpoch = await tileStoreEpoch(db);
 		} finally {
 			await db.close();
 		}
 		expect(original.counts).toEqual(EXPECTED);
 		expect(original.grid.same).toBe(true);
+		expect(originalEpoch).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	afterAll(() => {
@@ -176,6 +185,8 @@ describe('backup and restore (embedded engine)', () => {
 			expect(restored.grid).toEqual({ name: '一网格', wkt: GRID1_WKT, same: true });
 			expect(restored.community).toEqual({ name: '备份社区', households: 1234 });
 			expect(restored.households).toBe(245);
+			expect(await tileStoreEpoch(db)).toMatch(/^[0-9a-f]{32}$/);
+			expect(await tileStoreEpoch(db)).not.toBe(originalEpoch);
 			// The restored database is a working one: it takes writes and spatial queries.
 			await db.query(`INSERT INTO cases (source_id, category, geom) VALUES ('c3', 'environment', ST_SetSRID(ST_MakePoint(118.795, 32.045), 4326))`);
 			const [hit] = await db.query<{ code: string }>(`SELECT code FROM grids WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(118.795, 32.045), 4326))`);
@@ -382,6 +393,9 @@ describe.skipIf(!serverUrl)('backup and restore (server engine, pg_dump / pg_res
 		const restored = await withDb(dstUrl, snapshot);
 		expect(restored).toEqual(original);
 		expect(restored.grid).toEqual({ name: '一网格', wkt: GRID1_WKT, same: true });
+		const epochs = [await withDb(srcUrl, tileStoreEpoch), await withDb(dstUrl, tileStoreEpoch)];
+		expect(epochs[1]).toMatch(/^[0-9a-f]{32}$/);
+		expect(epochs[1]).not.toBe(epochs[0]);
 	}, 120_000);
 
 	it('through the CLI with DATABASE_URL: a .dump in the folder given, then refusals and --force', async () => {

@@ -12,7 +12,9 @@
 // Smoke size (--smoke / GRIDATLAS_BENCH_SIZE=smoke, or BENCH_LOAD_SMOKE=1): a seconds-long run of a
 // small city with a handful of users (tests/benches/load.test.ts runs it).
 // BENCH_LOAD_DB, BENCH_LOAD_SECONDS, BENCH_LOAD_BUILDINGS override the database, duration and city.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { writeSynthCity } from '../../src/lib/server/imports/synth';
 import { ensureBuild, startApp, type AppServer } from '../../tests/browser/helpers/app-server';
@@ -45,6 +47,11 @@ const inDatabase = (url: string, name: string) => {
 	return u.toString();
 };
 const dbUrl = inDatabase(primaryUrl, DB_NAME);
+// The app's files, the tile store among them (src/lib/server/map/tile-store.ts), as a deployment keeps
+// them: beside the reused city, across runs and processes. BENCH_LOAD_COLD_STORE=1 empties it first.
+const STORE_HOME = path.join(os.tmpdir(), `gridatlas-bench-load-files-${DB_NAME}`);
+if (process.env.BENCH_LOAD_COLD_STORE === '1') fs.rmSync(STORE_HOME, { recursive: true, force: true });
+fs.mkdirSync(STORE_HOME, { recursive: true });
 const readUrl = replicaBase ? inDatabase(replicaBase, DB_NAME) : undefined;
 
 async function ensureCity(): Promise<string> {
@@ -55,7 +62,11 @@ async function ensureCity(): Promise<string> {
 	try {
 		const want = { buildings: BUILDINGS, seed: 1 };
 		const [row] = await db.query<{ value: typeof want }>('SELECT value FROM app_settings WHERE key = $1', [MARKER]);
-		if (row?.value.buildings === want.buildings) return `reused (${BUILDINGS.toLocaleString('en')} buildings)`;
+		if (row?.value.buildings === want.buildings) {
+			// every invocation starts from the same city: the cases and plans of earlier runs removed
+			await db.exec('TRUNCATE cases, case_events, plan_revisions CASCADE');
+			return `reused (${BUILDINGS.toLocaleString('en')} buildings; earlier runs' cases and plans removed)`;
+		}
 		const t0 = performance.now();
 		console.log(`  generating the synthetic city (${BUILDINGS.toLocaleString('en')} buildings) once…`);
 		await db.exec('TRUNCATE cases, case_events, plan_revisions, buildings, grids, grid_history, communities, subdistricts CASCADE');
@@ -151,6 +162,7 @@ async function health(app: AppServer) {
 async function withApp<T>(workers: number, withReplica: boolean, fn: (running: Running) => Promise<T>): Promise<T> {
 	const app = await startApp({
 		database: dbUrl,
+		dataDir: STORE_HOME,
 		readDatabase: withReplica ? readUrl : undefined,
 		workers,
 		demo: false,
@@ -169,7 +181,7 @@ async function withApp<T>(workers: number, withReplica: boolean, fn: (running: R
 		await warm(app.url, '/api/coverage', cookies.viewer, workers * 4);
 		return await fn({ app, cookies });
 	} finally {
-		await app.stop();
+		await app.stop({ keepData: true });
 	}
 }
 

@@ -137,7 +137,9 @@ export async function startApp(options: StartOptions & { fromTemplate?: boolean 
 	if (options.database) env.DATABASE_URL = options.database;
 	if (options.readDatabase) env.DATABASE_READ_URL = options.readDatabase;
 	if (options.workers) env.GRIDATLAS_WORKERS = String(options.workers);
-	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	// BENCH_APP_NODE_ARGS: Node's own flags for the app (e.g. --cpu-prof --cpu-prof-dir=… to see where a bench's time goes)
+	const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'scripts/serve.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));

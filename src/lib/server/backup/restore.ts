@@ -7,6 +7,7 @@ import { checkPhotoTar, PHOTO_TAR_SUFFIX, PhotoArchiveError, restorePhotoTar } f
 import { BackupError, type BackupTarget, countKeyTables, isServer, redactUrl, type RestoreOptions, type RestoreResult, targetPhotoDir } from './common';
 import { archiveKind, corrupt, readEmbeddedArchive } from './archive';
 import { holdDataDir, openPglite, runTool, withoutPassword, withPgClient, wrapPglite } from './engines';
+import { NEW_TILE_STORE_EPOCH_SQL } from '../map/tile-store';
 
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	const file = path.resolve(options.file);
@@ -86,6 +87,7 @@ async function restoreEmbedded(dataDir: string, file: string, force: boolean): P
 			const pg = await openPglite(temp, new File([tar as BlobPart], 'backup.tar', { type: 'application/x-tar' }));
 			try {
 				counts = await countKeyTables(wrapPglite(pg));
+				await pg.exec(NEW_TILE_STORE_EPOCH_SQL);
 				await pg.exec('CHECKPOINT');
 			} finally {
 				await pg.close();
@@ -142,6 +144,7 @@ async function restoreServer(url: string, file: string, force: boolean): Promise
 			['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${withoutPassword(url)}`, file],
 			url
 		);
+		await db.query(NEW_TILE_STORE_EPOCH_SQL);
 		return { target: redactUrl(url), replaced, counts: await countKeyTables(db) };
 	});
 }

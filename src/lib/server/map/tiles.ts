@@ -3,8 +3,9 @@
 //   - PostgreSQL + PostGIS: ST_AsMVT over ST_AsMVTGeom, all in the database;
 //   - PGlite (built without protobuf, so ST_AsMVT and ST_AsMVTGeom fail there): the same rows with
 //     their geometry as WKB, tiled and encoded by geo/tiles, which follows ST_AsMVTGeom step by step.
-// Tiles are cached in process (LRU), keyed by the data version of the table they read (db/versions:
-// moved by the database at every committed write, whoever made it), so no process keeps a stale tile.
+// Tiles are cached in process (LRU) and in the tile store shared by processes (./tile-store), both keyed
+// by the data version of the table they read (db/versions: moved by the database at every committed
+// write, whoever made it), so no process keeps or hands out a stale tile.
 // Grid tiles below zoom 12 hold only the grids large enough to see there (migrations/011).
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import type { Db } from '../db';
 import { wkbAggregate, wkbRows } from '../db/sql';
 import { TILED_MIN_ZOOM } from '../../map/tile-zooms';
 import { versionsFor, versionTracker, type Topic } from '../db/versions';
+import { tileStoreFor, type StoredTile } from './tile-store';
 
 export const TILE_LAYERS = [
 	'subdistricts',
@@ -270,7 +272,7 @@ class TileCache {
 const tileBuilds = new Gate(Math.max(1, Math.floor(Number(process.env.GRIDATLAS_TILE_BUILDS) || Math.max(2, os.availableParallelism()))));
 
 const cache = new TileCache(Number(process.env.GRIDATLAS_TILE_CACHE_ENTRIES) || 20_000, (Number(process.env.GRIDATLAS_TILE_CACHE_MB) || 128) * 1024 * 1024);
-const pending = new Map<string, Promise<CacheEntry>>();
+const pending = new Map<string, Promise<CacheEntry & { source: TileSource }>>();
 // Tests run both engines in one process: cache keys carry which database a tile came from.
 const dbIds = new WeakMap<object, number>();
 let nextDbId = 1;
@@ -291,6 +293,11 @@ function dbId(db: Db): number {
 /** The data version (db/versions topic) a tile layer is made from: the table it reads, named alike. */
 const tileTopic = (layer: TileLayerName) => (LAYER_SQL[layer].table ?? layer) as Topic;
 
+/** Drops this process's cached tiles (as a restart would; the tile store keeps its own). */
+export function forgetCachedTiles(): void {
+	cache.clear();
+}
+
 export function tileCacheStats() {
 	return { entries: cache.size };
 }
@@ -299,28 +306,41 @@ function etagOf(body: Uint8Array): string {
 	return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
-/** A tile through the cache; concurrent requests for the same tile share one build. */
-export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord, crs: TileCrs = 'wgs84'): Promise<CacheEntry & { cached: boolean }> {
+/** Where a tile came from: this process's memory, the tile store (./tile-store), or built now. */
+export type TileSource = 'memory' | 'store' | 'built';
+
+/**
+ * A tile through the in-process cache, then the tile store, then built; concurrent requests for the
+ * same tile share one lookup and build.
+ */
+export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord, crs: TileCrs = 'wgs84'): Promise<CacheEntry & { source: TileSource }> {
 	const key = `${dbId(db)}|${layer}/${tile.z}/${tile.x}/${tile.y}${crs === 'wgs84' ? '' : `@${crs}`}`;
 	// Read before the rows: a tile built from rows at least this new may be kept under it.
 	const version = (await versionsFor(db))[tileTopic(layer)];
 	const hit = cache.get(key);
-	if (hit && hit.version === version) return { ...hit, cached: true };
+	if (hit && hit.version === version) return { ...hit, source: 'memory' };
 	// requests planned with different versions never share a build
 	const buildKey = `${key}#${version}`;
 	let build = pending.get(buildKey);
 	if (!build) {
 		build = (async () => {
-			const body = await tileBuilds.run(() => buildTile(db, layer, tile, defaultTileMethod(db), crs));
-			const entry = { body, etag: etagOf(body), version };
+			const store = tileStoreFor(db);
+			const stored: StoredTile = { layer, ...tile, crs: crs === 'wgs84' ? '' : crs, version };
+			let body = await store?.get(stored);
+			const source = body ? 'store' : 'built';
+			if (!body) {
+				body = await tileBuilds.run(() => buildTile(db, layer, tile, defaultTileMethod(db), crs));
+				store?.put(stored, body);
+			}
+			const entry = { body, etag: etagOf(body), version, source } as const;
 			// never replace a tile of a newer version (a slower build of an older one finishing last)
 			const held = cache.get(key);
-			if (!held || held.version <= version) cache.set(key, entry);
+			if (!held || held.version <= version) cache.set(key, { body, etag: entry.etag, version });
 			return entry;
 		})().finally(() => pending.delete(buildKey));
 		pending.set(buildKey, build);
 	}
-	return { ...(await build), cached: false };
+	return await build;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +389,8 @@ export async function serveTile(
 		'content-type': TILE_CONTENT_TYPE,
 		'cache-control': `private, max-age=${TILE_MAX_AGE_S}`,
 		etag: entry.etag,
-		'x-tile-cache': entry.cached ? 'hit' : 'miss'
+		// hit: this process had it; store: another process (or this one before a restart) built it; miss: built now
+		'x-tile-cache': entry.source === 'memory' ? 'hit' : entry.source === 'store' ? 'store' : 'miss'
 	};
 	if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`)) {
 		return { status: 304, headers, body: null };

@@ -14,6 +14,7 @@ import { versionTracker } from '../db/versions';
 import { openCliChannel, type CliChannel } from '../cli-channel/server';
 import { runInApp } from '../../../cli/in-app';
 import { StartupClock } from './startup-steps';
+import { attachTileStore, configuredTileStoreRoot } from '../map/tile-store';
 
 export type RuntimeStatus = 'starting' | 'ok' | 'error';
 
@@ -54,6 +55,8 @@ export function startRuntime(): Promise<Db> {
 				channel = await openChannel(defaultDataDir());
 			}
 			const db = await openDb({ databaseUrl, readUrl: process.env.DATABASE_READ_URL || undefined, steps });
+			const tileStore = configuredTileStoreRoot();
+			if (tileStore) attachTileStore(db, tileStore);
 			steps.step('versions', 'reading the data versions');
 			// Hear every writer's changes (server engine: LISTEN), so caches follow within a second; an
 			// account changed elsewhere ends the open streams it no longer allows just as fast.
