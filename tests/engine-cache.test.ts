@@ -1,12 +1,14 @@
 // The embedded engine's cache (src/lib/server/db/engine-cache.ts) and its compiled WebAssembly
-// (src/lib/server/db/wasm-modules.ts, scripts/precompile-engine.js): what a warm start relies on.
+// (src/lib/server/db/wasm-modules.ts, scripts/precompile-engine.js): what a warm start relies on; the
+// engine's shared buffers.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { postgisExtension, tarFiles } from '../src/lib/server/db/engine-cache';
-import { compiledWasm, pgliteWasmModule, WASM_MANIFEST } from '../src/lib/server/db/wasm-modules';
+import { compiledWasm, EMBEDDED_SHARED_BUFFERS, embeddedStartParams, pgliteWasmModule, WASM_MANIFEST } from '../src/lib/server/db/wasm-modules';
+import { openDb } from '../src/lib/server/db';
 import { precompileEngine } from '../scripts/precompile-engine.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-engine-cache-'));
@@ -138,6 +140,39 @@ describe('the PostGIS bundle from a new engine cache', () => {
 			await pg?.close();
 			if (saved === undefined) delete process.env.GRIDATLAS_ENGINE_CACHE;
 			else process.env.GRIDATLAS_ENGINE_CACHE = saved;
+		}
+	});
+});
+
+describe('shared buffers of the embedded engine', () => {
+	const withSetting = <T>(value: string | undefined, fn: () => T): T => {
+		const saved = process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS;
+		if (value === undefined) delete process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS;
+		else process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS = value;
+		try {
+			return fn();
+		} finally {
+			if (saved === undefined) delete process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS;
+			else process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS = saved;
+		}
+	};
+
+	it('are 32MB unless GRIDATLAS_EMBEDDED_SHARED_BUFFERS names a size, and a bad size is refused', () => {
+		const defaults = ['--single', '-c', 'search_path=public'];
+		expect(withSetting(undefined, () => embeddedStartParams(defaults))).toEqual([...defaults, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`]);
+		expect(EMBEDDED_SHARED_BUFFERS).toBe('32MB');
+		expect(withSetting('128MB', () => embeddedStartParams(defaults)).slice(-1)).toEqual(['shared_buffers=128MB']);
+		for (const bad of ['lots', '0MB', '32 MB', '32MB -c fsync=off']) {
+			expect(() => withSetting(bad, () => embeddedStartParams(defaults)), bad).toThrow(/GRIDATLAS_EMBEDDED_SHARED_BUFFERS=.*32MB or 128MB/);
+		}
+	});
+
+	it('are what the app’s embedded database opens with', async () => {
+		const db = await openDb({ dataDir: 'memory://', migrate: false });
+		try {
+			expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: EMBEDDED_SHARED_BUFFERS }]);
+		} finally {
+			await db.close();
 		}
 	});
 });

@@ -197,6 +197,9 @@ console.log(
 );
 ensureBuild();
 console.log(`  city: ${await ensureCity()}`);
+const storeFolder = process.env.GRIDATLAS_TILE_STORE || path.join(STORE_HOME, 'tiles');
+const storedTiles = fs.existsSync(storeFolder) ? (fs.readdirSync(storeFolder, { recursive: true }) as string[]).filter((f) => f.endsWith('.mvt')).length : 0;
+console.log(`  tile store: ${storeFolder === 'off' ? 'off' : `${storedTiles.toLocaleString('en')} tiles at the start (${storeFolder})`}`);
 const factsDb = await openDb({ databaseUrl: dbUrl, migrate: false });
 const city = await cityFacts(factsDb);
 await factsDb.close();

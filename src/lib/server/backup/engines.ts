@@ -29,7 +29,7 @@ type PGliteInstance = PGlite;
 
 export async function openPglite(dir: string, loadDataDir?: File): Promise<PGliteInstance> {
 	// PostGIS from the engine cache, as the app opens it (../db/engine-cache)
-	const [{ PGlite }, { postgisExtension }, { pgliteWasmModule }] = await Promise.all([
+	const [{ PGlite }, { postgisExtension }, { pgliteWasmModule, embeddedStartParams }] = await Promise.all([
 		import('@electric-sql/pglite'),
 		import('../db/engine-cache'),
 		import('../db/wasm-modules')
@@ -37,6 +37,7 @@ export async function openPglite(dir: string, loadDataDir?: File): Promise<PGlit
 	return PGlite.create(dir, {
 		extensions: { postgis: await postgisExtension() },
 		pgliteWasmModule: await pgliteWasmModule(),
+		startParams: embeddedStartParams(PGlite.defaultStartParams),
 		parsers: { 20: Number, 1700: Number },
 		loadDataDir
 	});

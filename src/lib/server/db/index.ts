@@ -175,7 +175,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function openPglite(dataDir: string, steps?: StartupReporter): Promise<Db> {
 	steps?.step('modules', 'loading the embedded engine');
-	const [{ PGlite }, { postgisExtension, newDatabase }, { pgliteWasmModule }] = await Promise.all([
+	const [{ PGlite }, { postgisExtension, newDatabase }, { pgliteWasmModule, embeddedStartParams }] = await Promise.all([
 		import('@electric-sql/pglite'),
 		import('./engine-cache'),
 		import('./wasm-modules')
@@ -199,6 +199,7 @@ async function openPglite(dataDir: string, steps?: StartupReporter): Promise<Db>
 	const pg = await PGlite.create(dataDir, {
 		extensions: { postgis },
 		pgliteWasmModule: await pgliteWasmModule(),
+		startParams: embeddedStartParams(PGlite.defaultStartParams),
 		loadDataDir,
 		// bytea as a Buffer, as pg gives it, decoded natively (PGlite's own decoder is a JS loop:
 		// a megabyte of WKB took 80 ms instead of 2)

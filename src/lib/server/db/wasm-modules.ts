@@ -55,3 +55,20 @@ export function writeWasmManifest(cacheDir: string, files: string[]) {
 		// only a head start is lost
 	}
 }
+
+/**
+ * Shared buffers of the embedded engine unless GRIDATLAS_EMBEDDED_SHARED_BUFFERS says otherwise. The
+ * engine zeroes them at every open and they stay resident; PostgreSQL's 128MB cost 0.3 s of every open
+ * and 100 MB of memory, with the same tile and import times (docs/benchmarks.md, startup): the pages
+ * that do not fit are read from the OS's cache.
+ */
+export const EMBEDDED_SHARED_BUFFERS = '32MB';
+
+/** PGlite's start parameters with the embedded engine's shared buffers. */
+export function embeddedStartParams(defaults: readonly string[]): string[] {
+	const setting = process.env.GRIDATLAS_EMBEDDED_SHARED_BUFFERS || EMBEDDED_SHARED_BUFFERS;
+	if (!/^\d+(kB|MB|GB)$/.test(setting) || parseInt(setting, 10) === 0) {
+		throw new Error(`GRIDATLAS_EMBEDDED_SHARED_BUFFERS=${setting}: give a size such as 32MB or 128MB`);
+	}
+	return [...defaults, '-c', `shared_buffers=${setting}`];
+}
