@@ -64,7 +64,7 @@ for (const engine of testEngines()) {
 			expect(built.source).toBe('miss');
 			expect(built.body.byteLength).toBeGreaterThan(0);
 			expect(storedFiles(root)).toHaveLength(1);
-			expect(storedFiles(root)[0]).toMatch(new RegExp(`^[0-9a-f]{16}/grids/15/${t.x}/${t.y}\\.v\\d+\\.mvt$`));
+			expect(storedFiles(root)[0]).toMatch(new RegExp(`^[0-9a-f]{16}/[0-9a-f]{12}/grids/15/${t.x}/${t.y}\\.v\\d+\\.mvt$`));
 			// the city's data: for the app's OS user and group only
 			expect(fs.statSync(path.join(root, storedFiles(root)[0])).mode & 0o777).toBe(0o640 & ~process.umask());
 			asAnotherProcess();

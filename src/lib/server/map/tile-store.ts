@@ -3,7 +3,8 @@
 // not once per process and again after each restart. Files are named by the data version they were
 // built at: a tile is only ever read back under the version it was built for, so it can never be stale.
 //
-// <root>/<database>/<layer>/<z>/<x>/<y>[@crs].v<version>.mvt
+// <root>/<database>/<format>/<layer>/<z>/<x>/<y>[@crs].v<version>.mvt
+//   <format>: what made the tile (map/tiles: its SQL and code), so an upgrade never reads old tiles.
 //   <database>: the database's tile_store_epoch (migrations/024) and name. A restore takes versions
 //   back (new data would reuse old numbers): gridatlas restore makes a new epoch, and a folder whose
 //   recorded highest version is above the database's is emptied before use (a restore made by hand).
@@ -19,6 +20,8 @@ import { Worker } from 'node:worker_threads';
 import { projectPath } from '../runtime/paths';
 
 export interface StoredTile {
+	/** What made it (map/tiles: its SQL and code): an upgrade that changes tiles stores them apart. */
+	format: string;
 	layer: string;
 	z: number;
 	x: number;
@@ -125,7 +128,7 @@ export class TileStore {
 	}
 
 	private file(dir: string, t: StoredTile) {
-		return path.join(dir, t.layer, String(t.z), String(t.x), `${t.y}${t.crs ? `@${t.crs}` : ''}.v${t.version}.mvt`);
+		return path.join(dir, t.format, t.layer, String(t.z), String(t.x), `${t.y}${t.crs ? `@${t.crs}` : ''}.v${t.version}.mvt`);
 	}
 
 	private databaseFolder(): Promise<string | null> {

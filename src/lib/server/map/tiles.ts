@@ -293,6 +293,26 @@ function dbId(db: Db): number {
 /** The data version (db/versions topic) a tile layer is made from: the table it reads, named alike. */
 const tileTopic = (layer: TileLayerName) => (LAYER_SQL[layer].table ?? layer) as Topic;
 
+/**
+ * What makes a tile, for the tile store (a folder of its own for each): the layers' SQL and properties,
+ * the tiling constants and the source of the functions that build and encode tiles. An upgrade that
+ * changes how tiles are made never reads the tiles the old code stored. Raise the revision when a change
+ * deeper down (geo/tiles' encoders) changes the bytes.
+ */
+const TILE_FORMAT_REVISION = 1;
+const tileFormat = createHash('sha256')
+	.update(
+		JSON.stringify({
+			revision: TILE_FORMAT_REVISION,
+			LAYER_SQL,
+			DEFAULT_EXTENT,
+			DEFAULT_BUFFER,
+			code: [buildTile, renderTile, mapFlatPositions, positionWgs84ToGcj02].map(String)
+		})
+	)
+	.digest('hex')
+	.slice(0, 12);
+
 /** Drops this process's cached tiles (as a restart would; the tile store keeps its own). */
 export function forgetCachedTiles(): void {
 	cache.clear();
@@ -325,7 +345,7 @@ export async function getTile(db: Db, layer: TileLayerName, tile: TileCoord, crs
 	if (!build) {
 		build = (async () => {
 			const store = tileStoreFor(db);
-			const stored: StoredTile = { layer, ...tile, crs: crs === 'wgs84' ? '' : crs, version };
+			const stored: StoredTile = { format: tileFormat, layer, ...tile, crs: crs === 'wgs84' ? '' : crs, version };
 			let body = await store?.get(stored);
 			const source = body ? 'store' : 'built';
 			if (!body) {
