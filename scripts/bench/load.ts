@@ -49,7 +49,10 @@ const inDatabase = (url: string, name: string) => {
 const dbUrl = inDatabase(primaryUrl, DB_NAME);
 // The app's files, the tile store among them (src/lib/server/map/tile-store.ts), as a deployment keeps
 // them: beside the reused city, across runs and processes. BENCH_LOAD_COLD_STORE=1 empties it first.
-const STORE_HOME = path.join(os.tmpdir(), `gridatlas-bench-load-files-${DB_NAME}`);
+// A smoke run's are its own, removed at the end.
+const STORE_HOME = SMOKE
+	? fs.mkdtempSync(path.join(os.tmpdir(), 'gridatlas-bench-load-smoke-'))
+	: path.join(os.tmpdir(), `gridatlas-bench-load-files-${DB_NAME}`);
 if (process.env.BENCH_LOAD_COLD_STORE === '1') fs.rmSync(STORE_HOME, { recursive: true, force: true });
 fs.mkdirSync(STORE_HOME, { recursive: true });
 const readUrl = replicaBase ? inDatabase(replicaBase, DB_NAME) : undefined;
@@ -248,4 +251,5 @@ for (const [k, goal] of Object.entries(GOALS)) {
 	console.log(`  ${k}: ${v} (goal ${k === 'scale_2_vs_1' ? '≥' : '≤'} ${goal}: ${met ? 'met' : 'NOT met on this machine'})`);
 }
 console.log(`RESULT ${JSON.stringify(result)}`);
+if (SMOKE) fs.rmSync(STORE_HOME, { recursive: true, force: true });
 process.exit(0);
