@@ -3,10 +3,18 @@
 // every stored footprint is the file's own (or its ST_MakeValid repair), every building sits in the
 // community and grid holding its interior point, the communities' estimates are the sums of their
 // buildings', re-importing updates, and a statement failing mid-import leaves nothing written.
+// Buildings are placed in memory (geo/placement): the interior points are ST_PointOnSurface's to the
+// last bit, buildings whose point is a vertex shared by grids go where SQL puts them, and boundaries
+// that change while an import runs send every building back through SQL.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Feature } from 'geojson';
-import type { Db } from '../src/lib/server/db';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { parseLayer } from '$geo/import';
+import { interiorPoint } from '$geo/placement/interior-point';
+import type { Db, Queryable } from '../src/lib/server/db';
 import { importFile, type ImportRequest } from '../src/lib/server/imports';
+import { buildingsPart } from '../src/lib/server/imports/building-columns';
+import { buildingsWriter } from '../src/lib/server/imports/write-layers';
 import { writeSynthCity } from '../src/lib/server/imports/synth';
 import { testEngines } from './helpers/engines';
 
@@ -30,6 +38,17 @@ async function cityAndFile(db: Db): Promise<Feature[]> {
 }
 
 const ring = (points: number[][]) => [...points, points[0]];
+
+/** A square centred on (x, y) whose interior point is (x, y) exactly: corners ± 2⁻²⁰ (0.1 m) are exact doubles. */
+function squareAround(x: number, y: number): Polygon {
+	const d = 2 ** -20;
+	return { type: 'Polygon', coordinates: [ring([[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d]])] }; // prettier-ignore
+}
+
+const MISPLACED = `SELECT source_id FROM buildings b
+	WHERE b.community_code IS DISTINCT FROM (SELECT code FROM communities c WHERE c.geom IS NOT NULL AND ST_Intersects(c.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)
+		OR b.grid_code IS DISTINCT FROM (SELECT code FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)
+	ORDER BY source_id`;
 
 for (const engine of testEngines()) {
 	describe(`buildings import on ${engine.name}`, () => {
@@ -77,12 +96,20 @@ for (const engine of testEngines()) {
 				[100.0001, 20.0001],
 				[100, 20.0001]
 			]);
+			// Buildings whose interior point is a vertex shared by three or more grids: on all their boundaries.
+			const vertices = await db.query<{ x: number; y: number }>(
+				`SELECT x, y FROM (SELECT DISTINCT ST_X(v.geom) AS x, ST_Y(v.geom) AS y FROM (SELECT (ST_DumpPoints(geom)).geom FROM grids) v) p
+				 WHERE (SELECT count(*) FROM grids g WHERE ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326))) >= 3
+				 ORDER BY x, y LIMIT 3`
+			);
+			expect(vertices).toHaveLength(3);
 			file = [
 				...features.slice(0, 2100),
 				{ type: 'Feature', properties: { id: 'bow-tie' }, geometry: { type: 'Polygon', coordinates: [bowTie] } },
 				{ type: 'Feature', properties: { id: 'hole' }, geometry: { type: 'Polygon', coordinates: [outer, larger] } },
 				{ type: 'Feature', properties: { id: 'far' }, geometry: { type: 'Polygon', coordinates: [far] } },
-				...features.slice(2100)
+				...features.slice(2100),
+				...vertices.map((v, k): Feature => ({ type: 'Feature', properties: { id: `vertex-${k}` }, geometry: squareAround(v.x, v.y) }))
 			];
 		}, 300_000);
 		afterAll(() => engine.cleanup());
@@ -104,7 +131,7 @@ for (const engine of testEngines()) {
 		it('writes each building as the file gives it, repaired or rejected with its reason', async () => {
 			const progress: [number, number][] = [];
 			const s = await run({ features: file, onProgress: (done, total) => progress.push([done, total]) });
-			expect(s).toMatchObject({ read: 4203, written: 4201, inserted: 4201, updated: 0, rejected: 2 });
+			expect(s).toMatchObject({ read: 4206, written: 4204, inserted: 4204, updated: 0, rejected: 2 });
 			const rules = (issues: { index: number; id?: string; rule: string }[]) => issues.map((i) => [i.index, i.id, i.rule]);
 			expect(rules(s.rejectedIssues)).toEqual([
 				[2101, 'hole', 'invalid-geometry'],
@@ -112,8 +139,8 @@ for (const engine of testEngines()) {
 			]);
 			expect(s.rejectedIssues[0].message).toMatch(/修复后为空.*repairs to nothing/);
 			expect(rules(s.repairedIssues)).toEqual([[2100, 'bow-tie', 'self-intersection']]);
-			expect(progress.at(-1)).toEqual([4201, 4201]);
-			expect(await count(db, 'SELECT count(*)::int AS n FROM buildings')).toBe(4201);
+			expect(progress.at(-1)).toEqual([4204, 4204]);
+			expect(await count(db, 'SELECT count(*)::int AS n FROM buildings')).toBe(4204);
 			// ids follow the file's order, as one insert per row would give them
 			const order = await db.query<{ source_id: string }>('SELECT source_id FROM buildings ORDER BY id');
 			const kept = file.map((f) => String(f.properties?.id)).filter((id) => id !== 'hole' && id !== 'far');
@@ -134,13 +161,29 @@ for (const engine of testEngines()) {
 			expect(await count(db, `SELECT ST_NumGeometries(geom)::int AS n FROM buildings WHERE source_id = 'bow-tie'`)).toBe(2);
 		});
 
-		it('places every building in the community and grid holding its interior point', async () => {
-			const misplaced = await db.query<{ source_id: string }>(
-				`SELECT source_id FROM buildings b
-				 WHERE b.community_code IS DISTINCT FROM (SELECT code FROM communities c WHERE c.geom IS NOT NULL AND ST_Intersects(c.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)
-					OR b.grid_code IS DISTINCT FROM (SELECT code FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)`
+		it('computes each interior point as ST_PointOnSurface does, to the last bit', async () => {
+			const shapes = JSON.parse(readFileSync(new URL('../geo/placement/test/in/interior-points.geojson', import.meta.url), 'utf8')) as FeatureCollection;
+			const all = [...file, ...shapes.features].map((f) => f.geometry as Polygon | MultiPolygon);
+			const stored = await db.query<{ x: number; y: number }>(
+				`SELECT ST_X(p) AS x, ST_Y(p) AS y FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS g(json, k)
+				 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(ST_GeomFromGeoJSON(g.json)) AS p) q ORDER BY k`,
+				[JSON.stringify(all.map((g) => JSON.stringify(g)))]
 			);
-			expect(misplaced).toEqual([]);
+			const differing = all.flatMap((g, k) => {
+				const p = interiorPoint(g);
+				return p && p[0] === stored[k].x && p[1] === stored[k].y ? [] : [{ k, ours: p, postgis: stored[k] }];
+			});
+			expect(differing).toEqual([]);
+		});
+
+		it('places every building in the community and grid holding its interior point', async () => {
+			expect(await db.query(MISPLACED)).toEqual([]);
+			// the vertex buildings: on three grids' boundaries, in the lowest of them
+			const atVertices = await db.query<{ grid_code: string; n: number }>(
+				`SELECT b.grid_code, (SELECT count(*)::int FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(b.geom)) AND g.code < b.grid_code) AS n
+				 FROM buildings b WHERE source_id LIKE 'vertex-%'`
+			);
+			expect(atVertices.map((b) => b.n)).toEqual([0, 0, 0]);
 			expect(await count(db, 'SELECT count(*)::int AS n FROM buildings WHERE community_code IS NULL')).toBe(0);
 			expect(await count(db, 'SELECT count(DISTINCT community_code)::int AS n FROM buildings')).toBeGreaterThan(10);
 		});
@@ -152,12 +195,32 @@ for (const engine of testEngines()) {
 				 WHERE c.households_estimated AND c.households IS DISTINCT FROM s.n`
 			);
 			expect(wrong).toEqual([]);
+			// each community whose estimate changed has its audit row, with what changed and nothing else
+			const audited = await db.query<{ code: string; unit_code: string; before: object; after: { households: number } }>(
+				`SELECT entity_id AS code, unit_code, before, after FROM audit_log WHERE entity = 'communities' AND action = 'update' ORDER BY entity_id`
+			);
+			const estimated = await db.query<{ code: string; households: number }>(
+				`SELECT code, households FROM communities WHERE households_estimated AND code IN (SELECT community_code FROM buildings) ORDER BY code`
+			);
+			expect(estimated.length).toBeGreaterThan(10);
+			expect(audited.map((a) => [a.code, a.unit_code, a.after])).toEqual(
+				estimated.map((c) => [c.code, c.code, { households: c.households, households_estimated: true }])
+			);
+			expect(Object.keys(audited[0].before).sort()).toEqual(['households', 'households_estimated']);
+			// the row trigger is on again afterwards: a community's edit is logged whole, as before
+			await db.transaction((tx) => tx.query(`UPDATE communities SET name = name || '·' WHERE code = $1`, [estimated[0].code]));
+			const [edit] = await db.query<{ after: Record<string, unknown> }>(
+				`SELECT after FROM audit_log WHERE entity = 'communities' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+				[estimated[0].code]
+			);
+			expect(edit.after).toHaveProperty('geom');
+			expect(edit.after.name).toMatch(/·$/);
 		});
 
 		it('re-importing updates every building and inserts none', async () => {
 			const before = await db.query<{ id: number; source_id: string }>('SELECT id, source_id FROM buildings ORDER BY id');
 			const s = await run({ features: file });
-			expect(s).toMatchObject({ written: 4201, inserted: 0, updated: 4201, rejected: 2 });
+			expect(s).toMatchObject({ written: 4204, inserted: 0, updated: 4204, rejected: 2 });
 			expect(await db.query('SELECT id, source_id FROM buildings ORDER BY id')).toEqual(before);
 		});
 
@@ -183,11 +246,39 @@ for (const engine of testEngines()) {
 				[grids.map((g) => g.code)]
 			);
 			expect(after.map((g) => g.n)).toEqual([grids[1].n, grids[0].n]);
-			const misplaced = await db.query<{ source_id: string }>(
-				`SELECT source_id FROM buildings b
-				 WHERE b.grid_code IS DISTINCT FROM (SELECT code FROM grids g WHERE ST_Intersects(g.geom, ST_PointOnSurface(b.geom)) ORDER BY code LIMIT 1)`
+			expect(await db.query(MISPLACED)).toEqual([]);
+		});
+
+		it('places with the boundaries it started with, and every building again in SQL when they changed before it ends', async () => {
+			const [a, b] = await db.query<{ code: string }>(
+				`SELECT grid_code AS code FROM buildings GROUP BY grid_code HAVING count(*) >= 5 ORDER BY count(*) DESC, grid_code LIMIT 2`
 			);
-			expect(misplaced).toEqual([]);
+			const ours = features.slice(0, 3000).map((f, k) => ({ ...f, properties: { id: `moved-${k}` } }));
+			const parsed = await parseLayer(enc(JSON.stringify({ type: 'FeatureCollection', features: ours })), {
+				layer: 'buildings',
+				crs: 'wgs84',
+				fileName: 'moved.geojson'
+			});
+			const req: ImportRequest = { fileName: 'moved.geojson', bytes: new Uint8Array(0), layer: 'buildings' };
+			const issues = { rejected: [], repaired: [], flagged: [] };
+			const misplaced = (tx: Queryable) =>
+				tx.query<{ source_id: string }>(MISPLACED).then((rows) => rows.filter((r) => r.source_id.startsWith('moved-')).length);
+			await db
+				.transaction(async (tx) => {
+					const writer = buildingsWriter(db);
+					await writer.start(tx, req);
+					// a boundary writer, as if it had committed meanwhile: the two grids trade boundaries
+					await tx.query(`UPDATE grids g SET geom = o.geom FROM grids o WHERE (g.code, o.code) IN (($1, $2), ($2, $1))`, [a.code, b.code]);
+					await writer.batch(tx, buildingsPart({ records: parsed.records, repaired: [], fraction: 1 }), issues, req);
+					// placed in memory by the boundaries read at the start: the buildings of the two grids are now in the wrong one
+					expect(await misplaced(tx)).toBeGreaterThanOrEqual(10);
+					await writer.finish(tx);
+					expect(await misplaced(tx)).toBe(0);
+					throw new Error('rolled back by the test');
+				})
+				.catch((e: Error) => {
+					if (e.message !== 'rolled back by the test') throw e;
+				});
 		});
 	});
 }

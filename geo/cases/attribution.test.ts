@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { Attributor, containsPoint, timestampMicros, type AttributionSource, type FlatPolygons } from './attribution';
+import { Attributor, timestampMicros, type AttributionSource } from './attribution';
+import { containsPoint, type FlatPolygons } from '../placement/point-location';
 import { expectedOutput } from '../test-fixture';
 
 const fixture = (dir: 'in' | 'out', name: string) => new URL(`./test/${dir}/${name}`, import.meta.url);

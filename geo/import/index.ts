@@ -89,8 +89,15 @@ function duplicateIssue(at: FeatureLocation, identity: Identity, firstIndex: num
 }
 
 /** Drops undefined fields so records only carry what the file said (or what was derived). */
-function withoutUndefined<T extends object>(record: T): T {
-	return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+function withoutUndefined<T extends object>(...parts: object[]): T {
+	const out: Record<string, unknown> = {};
+	for (const part of parts) {
+		for (const key in part) {
+			const value = (part as Record<string, unknown>)[key];
+			if (value !== undefined) out[key] = value;
+		}
+	}
+	return out as T;
 }
 
 /** Records and issues of a layer as its features are taken one at a time. */
@@ -143,7 +150,8 @@ function recordMaker<L extends LayerName>(options: ParseOptions & { layer: L }, 
 			rejected.push(verdict.issue);
 			return;
 		}
-		if (verdict.geometry && countSelfIntersections(verdict.geometry) > MAX_SELF_INTERSECTIONS) {
+		// Counted only where a crossing was found or could not be looked for: none found means none to count.
+		if (verdict.geometry && verdict.repair === 'make-valid' && countSelfIntersections(verdict.geometry) > MAX_SELF_INTERSECTIONS) {
 			rejected.push(
 				featureIssue(at, 'too-many-self-intersections', {
 					zh: `边界自相交超过 ${MAX_SELF_INTERSECTIONS} 处，无法自动修复；请在 GIS 软件中检查并修复该边界后重新导入`,
@@ -174,7 +182,7 @@ function recordMaker<L extends LayerName>(options: ParseOptions & { layer: L }, 
 		repaired.push(...verdict.repaired);
 		const base: RecordBase = { index, sourceId: identity.sourceId, geometry: verdict.geometry, repair: verdict.repair };
 		// Text goes to PostgreSQL as it is, minus what it cannot store (NUL, unpaired surrogates).
-		maker.records.push(withoutUndefined({ ...base, ...storable(built.fields) }) as LayerRecordMap[L]);
+		maker.records.push(withoutUndefined<LayerRecordMap[L]>(base, storable(built.fields)));
 	}
 	return maker;
 }

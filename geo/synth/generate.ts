@@ -6,7 +6,7 @@ import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { communityCode, gridCode, MAX_COPIES, subdistrictCode, SynthOptionsError } from './codes';
 import { between, copyRandom } from './prng';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
-import { interiorPoint } from './interior-point';
+import { interiorPoint } from '../placement/interior-point';
 import { bboxOf, type SynthTemplate, type TemplateBuilding } from './template';
 
 type Area = Polygon | MultiPolygon;
@@ -185,7 +185,7 @@ function gridLocator(grids: SynthGrid[]) {
 		return p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] && booleanPointInPolygon(p, grids[i].geometry);
 	};
 	return (geometry: Area, expected: number): number => {
-		const p = interiorPoint(geometry);
+		const p = interiorPoint(geometry)!;
 		if (holds(expected, p)) return expected;
 		for (let i = 0; i < grids.length; i++) if (i !== expected && holds(i, p)) return i;
 		return expected; // outside every grid of a partial copy: keep the template's grid

@@ -24,4 +24,4 @@ export {
 export { copyFeatures, SYNTH_LAYERS, type SynthLayer } from './geojson';
 export { SYNTH_PROVINCE, MAX_COPIES, SynthOptionsError, copyPrefix, subdistrictCode, communityCode, gridCode, isSyntheticCode } from './codes';
 export { mulberry32, copyRandom, type Random } from './prng';
-export { interiorPoint } from './interior-point';
+export { interiorPoint } from '../placement/interior-point';

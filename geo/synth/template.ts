@@ -4,7 +4,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { BuildingRecord } from '../types';
 import { SynthOptionsError } from './codes';
-import { interiorPoint } from './interior-point';
+import { interiorPoint } from '../placement/interior-point';
 
 type Area = Polygon | MultiPolygon;
 
@@ -143,7 +143,7 @@ export function buildTemplate(input: TemplateInput): SynthTemplate {
 
 /** The grid holding the building's interior point: the importers' rule (ST_PointOnSurface). */
 function findGrid(geometry: Area, grids: TemplateGrid[], boxes: [number, number, number, number][]): number {
-	const point = interiorPoint(geometry);
+	const point = interiorPoint(geometry)!;
 	for (let i = 0; i < grids.length; i++) {
 		const b = boxes[i];
 		if (point[0] < b[0] || point[0] > b[2] || point[1] < b[1] || point[1] > b[3]) continue;

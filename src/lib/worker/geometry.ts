@@ -1,7 +1,7 @@
 // Is the report's place inside the worker's own grid(s)? The same point-in-polygon rule as case
 // attribution (geo/cases/attribution: ST_Contains), over GeoJSON polygons. Pure.
 import type { MultiPolygon, Polygon } from 'geojson';
-import { containsPoint } from '$geo/cases/attribution';
+import { containsPoint } from '$geo/placement/point-location';
 
 export function insideAny(geoms: (Polygon | MultiPolygon)[], lon: number, lat: number): boolean {
 	return geoms.some((g) => {

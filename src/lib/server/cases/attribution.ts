@@ -1,6 +1,8 @@
 // The boundaries a case ingest attributes against, held in memory per database (geo/cases/attribution)
 // and reloaded whenever boundary_version (migrations/010_case_attribution.sql) has moved on.
-import { Attributor, type AttributionSource, type FlatPolygons } from '$geo/cases/attribution';
+import { Attributor, type AttributionSource } from '$geo/cases/attribution';
+import { Placer } from '$geo/placement';
+import type { FlatPolygons } from '$geo/placement/point-location';
 import type { FlatGeometry } from '$geo/tiles';
 import type { Queryable } from '../db';
 import { wkbAggregate, wkbRows } from '../db/sql';
@@ -21,11 +23,38 @@ const held = new WeakMap<object, Held>();
  */
 export async function attributorFor(tx: Queryable, database: object): Promise<Attributor> {
 	const [row] = await tx.query<{ version: string }>('SELECT version::text AS version FROM boundary_version FOR SHARE');
-	const version = row?.version ?? 'none';
+	return heldAt(tx, database, row?.version ?? 'none');
+}
+
+/**
+ * Where buildings go (geo/placement), by the committed boundaries, read without the lock, and their
+ * version: for a long transaction (an import) that must not hold boundary writers back and checks the
+ * version again before it commits (boundaryVersion), to place again in SQL what it placed by
+ * boundaries that have since changed. The boundaries held for case attribution when they are the
+ * current ones; else the communities and grids alone, read a page at a time and not kept.
+ */
+export async function placerFor(tx: Queryable, database: object): Promise<{ version: string; placer: Placer }> {
+	const version = await boundaryVersion(tx);
+	const hit = held.get(database);
+	if (hit && hit.version === version) return { version, placer: (await hit.attributor).placer };
+	const grids = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM grids', 'text');
+	const communities = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM communities', 'text');
+	// rings as typed arrays: outside the JS heap, whose collector would otherwise grow with them
+	const units = (g: typeof grids) =>
+		g.rows.map(([code], i) => ({ code, polygons: g.polygons[i]?.map((rings) => rings.map((r) => Float64Array.from(r))) ?? null }));
+	return { version, placer: new Placer(units(communities), units(grids)) };
+}
+
+export async function boundaryVersion(tx: Queryable): Promise<string> {
+	const [row] = await tx.query<{ version: string }>('SELECT version::text AS version FROM boundary_version');
+	return row?.version ?? 'none';
+}
+
+function heldAt(tx: Queryable, database: object, version: string): Promise<Attributor> {
 	const hit = held.get(database);
 	if (hit && hit.version === version) return hit.attributor;
-	// Every transaction waiting on this load holds the same version FOR SHARE: the load reads what
-	// they would. (Loading once per ingest instead ran dozens of loads at once under a steady feed.)
+	// Every transaction waiting on this load reads the same version: the load reads what they would.
+	// (Loading once per ingest instead ran dozens of loads at once under a steady feed.)
 	const attributor = loadBoundaries(tx).then((source) => new Attributor(source));
 	held.set(database, { version, attributor });
 	attributor.catch(() => {
@@ -39,16 +68,30 @@ export async function lockBoundaries(tx: Queryable): Promise<void> {
 	await tx.query('SELECT version FROM boundary_version FOR SHARE');
 }
 
-/** Rows and their geometries as WKB laid end to end: no text formatting of coordinates. */
-async function geometries<T>(tx: Queryable, select: string, from: string): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
-	const [r] = await tx.query<{ n: number; rows: string | null; geoms: Uint8Array | null }>(
-		`SELECT count(*)::int AS n, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
-			${wkbAggregate('t.geom', 't.id')} AS geoms
-		 FROM (${from}) t WHERE t.geom IS NOT NULL`
-	);
-	if (!r || !r.n) return { rows: [], polygons: [] };
-	return { rows: JSON.parse(r.rows ?? '[]') as T[], polygons: wkbRows(r.geoms ?? new Uint8Array(0), r.n).map(polygonsOf) };
+/**
+ * Rows and their geometries as WKB laid end to end (no text formatting of coordinates), in pages of
+ * ids (of SQL type `idType`): a city's boundaries are tens of megabytes, never held twice at once.
+ */
+async function geometries<T>(tx: Queryable, select: string, from: string, idType: 'int' | 'text'): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
+	const rows: T[] = [];
+	const polygons: (FlatPolygons | null)[] = [];
+	for (let after: string | null = null; ;) {
+		const [r]: { n: number; last: string | null; rows: string | null; geoms: Uint8Array | null }[] = await tx.query(
+			`SELECT count(*)::int AS n, max(t.id)::text AS last, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
+				${wkbAggregate('t.geom', 't.id')} AS geoms
+			 FROM (SELECT * FROM (${from}) f WHERE f.geom IS NOT NULL AND ($1::${idType} IS NULL OR f.id > $1::${idType}) ORDER BY f.id LIMIT ${GEOMETRY_PAGE}) t`,
+			[after]
+		);
+		if (!r || !r.n) break;
+		rows.push(...(JSON.parse(r.rows ?? '[]') as T[]));
+		polygons.push(...wkbRows(r.geoms ?? new Uint8Array(0), r.n).map(polygonsOf));
+		if (r.n < GEOMETRY_PAGE) break;
+		after = r.last;
+	}
+	return { rows, polygons };
 }
+
+const GEOMETRY_PAGE = 2000;
 
 function polygonsOf(g: FlatGeometry | null): FlatPolygons | null {
 	return g && g.type === 3 ? g.polygons : null;
@@ -60,12 +103,13 @@ async function loadBoundaries(tx: Queryable): Promise<AttributionSource> {
 	const history = await geometries<[string, string, string | null, string | null]>(
 		tx,
 		`t.grid_code, t.community_code, ${micros('t.valid_from')}, ${micros('t.valid_to')}`,
-		'SELECT id, grid_code, community_code, valid_from, valid_to, geom FROM grid_history'
+		'SELECT id, grid_code, community_code, valid_from, valid_to, geom FROM grid_history',
+		'int'
 	);
-	const grids = await geometries<[string, string]>(tx, 't.code, t.community_code', 'SELECT code AS id, code, community_code, geom FROM grids');
+	const grids = await geometries<[string, string]>(tx, 't.code, t.community_code', 'SELECT code AS id, code, community_code, geom FROM grids', 'text');
 	const communityRows = await tx.query<{ code: string; subdistrict_code: string }>('SELECT code, subdistrict_code FROM communities');
-	const communityShapes = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM communities');
-	const subdistricts = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM subdistricts');
+	const communityShapes = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM communities', 'text');
+	const subdistricts = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM subdistricts', 'text');
 	const shapeOf = new Map(communityShapes.rows.map(([code], i) => [code, communityShapes.polygons[i]]));
 	return {
 		versions: history.rows.map(([grid, community, from, to], i) => ({

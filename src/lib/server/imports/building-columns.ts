@@ -1,7 +1,8 @@
 // A batch of buildings as the writer sends it (layers/buildings writeBuildingBatch: a column an array,
 // the footprints' WKB end to end), made on the worker that reads the file: the writing thread, which
 // on the embedded engine is also the database's, only sends it. The implausible-household flags are
-// found here too; the writer keeps those of the buildings it does not reject.
+// found here too; the writer keeps those of the buildings it does not reject. So is each footprint's
+// interior point, by which the writer places it.
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { RecordBatch } from '$geo/import';
 import type { FeatureIssue } from '$geo/types';
@@ -9,6 +10,7 @@ import { writeWkb } from '$geo/tiles/wkb';
 import { concatBytes } from '$geo/archive';
 import { implausibleMessage, implausibleReasons } from '$geo/households/plausibility';
 import type { BuildingColumns } from '../layers/buildings';
+import { interiorPoint } from '$geo/placement/interior-point';
 import { issue } from './issue';
 
 export interface BuildingsPart {
@@ -21,6 +23,7 @@ export interface BuildingsPart {
 export function buildingsPart(batch: RecordBatch<'buildings'>): BuildingsPart {
 	const { records } = batch;
 	const wkb = records.map((r) => writeWkb(r.geometry as Polygon | MultiPolygon));
+	const points = records.map((r) => interiorPoint(r.geometry as Polygon | MultiPolygon));
 	const flagged: FeatureIssue[] = [];
 	for (const r of records) {
 		const reasons = implausibleReasons({
@@ -45,6 +48,8 @@ export function buildingsPart(batch: RecordBatch<'buildings'>): BuildingsPart {
 		households: records.map((r) => r.households),
 		households_estimated: records.map((r) => r.householdsEstimated),
 		households_estimate: records.map((r) => r.householdsEstimate),
+		x: points.map((p) => p?.[0] ?? NaN),
+		y: points.map((p) => p?.[1] ?? NaN),
 		wkb: concatBytes(wkb)
 	};
 	return { columns, flagged, repaired: batch.repaired, fraction: batch.fraction };
@@ -70,6 +75,8 @@ export function sliceColumns(c: BuildingColumns, from: number, to: number): Buil
 		households: cut(c.households),
 		households_estimated: cut(c.households_estimated),
 		households_estimate: cut(c.households_estimate),
+		x: cut(c.x),
+		y: cut(c.y),
 		wkb: c.wkb.subarray(start, end)
 	};
 }

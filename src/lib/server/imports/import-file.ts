@@ -40,8 +40,8 @@ interface StreamWriter {
 	finish(tx: Queryable): Promise<void>;
 }
 
-/** Layers whose files may be too large to hold as records (an OSM extract's million buildings). */
-const streamWriters: Partial<Record<LayerName, StreamWriter>> = { buildings: buildingsWriter };
+/** Layers whose files may be too large to hold as records (an OSM extract's million buildings): a writer per import. */
+const streamWriters: Partial<Record<LayerName, (db: Db) => StreamWriter>> = { buildings: buildingsWriter };
 
 /**
  * Reads the file on a worker while this thread writes what it has read, inside the caller's
@@ -115,7 +115,7 @@ export async function importFile(db: Db, request: ImportRequest): Promise<Import
 		syntheticCodes: req.syntheticCodes,
 		archiveLimits: archiveLimits(limit)
 	};
-	const streamWriter = streamWriters[req.layer];
+	const streamWriter = streamWriters[req.layer]?.(db);
 	let parsed = streamWriter ? null : await parseOffThread(req.bytes, options);
 	const issues: Issues = { rejected: [...(parsed?.rejected ?? [])], repaired: [...(parsed?.repaired ?? [])], flagged: [] };
 	let counts: UpsertCounts = { inserted: 0, updated: 0 };

@@ -3,11 +3,12 @@
 import { shown } from '$geo/import/text';
 import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
-import { applyRegister, writeBuildingBatch } from '../layers/buildings';
+import { applyRegister, type BuildingColumns, type BuildingPlaces, writeBuildingBatch } from '../layers/buildings';
+import { boundaryVersion, placerFor } from '../cases/attribution';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
 import { upsertFacilities } from '../layers/facilities';
-import { refreshHouseholdEstimates } from '../layers/hierarchy';
+import { placeBuildingsAgain, refreshHouseholdEstimates } from '../layers/hierarchy';
 import { rebuildWalkNetwork, upsertRoads } from '../layers/roads';
 import { upsertLandcover } from '../layers/landcover';
 import { pacedBatches } from '../db/sql';
@@ -16,9 +17,10 @@ import { inBatches, issue, type Issues, json, noteRepair, outsideCommunities, re
 import { buildingsPart, type BuildingsPart, sliceColumns } from './building-columns';
 
 export async function writeBuildings(tx: Queryable, records: LayerRecordMap['buildings'][], issues: Issues, req: ImportRequest) {
-	await buildingsWriter.start(tx, req);
-	const counts = await buildingsWriter.batch(tx, buildingsPart({ records, repaired: [], fraction: 1 }), issues, req);
-	await buildingsWriter.finish(tx);
+	const writer = buildingsWriter({});
+	await writer.start(tx, req);
+	const counts = await writer.batch(tx, buildingsPart({ records, repaired: [], fraction: 1 }), issues, req);
+	await writer.finish(tx);
 	return counts;
 }
 
@@ -26,39 +28,66 @@ export async function writeBuildings(tx: Queryable, records: LayerRecordMap['bui
  * Buildings written batch by batch as the file is read (importFile streams this layer: an extract's
  * million buildings are never in memory at once), then the communities' household totals. Each batch
  * is checked, repaired, placed and written by one statement (writeBuildingBatch), from the columns
- * the reading worker made (./building-columns).
+ * the reading worker made (./building-columns). Buildings are placed here, by their interior points,
+ * in the boundaries read at the start (geo/placement: the same rule as the SQL, without a spatial
+ * lookup per building in the database); should the boundaries change while the import runs,
+ * every building is placed again in SQL before it commits.
  */
-export const buildingsWriter = {
-	start: (tx: Queryable, req: ImportRequest) => requireCommunityBoundaries(tx, req),
-	async batch(tx: Queryable, part: BuildingsPart, issues: Issues, req: ImportRequest) {
-		const { columns } = part;
-		const rejected = new Set<number>();
-		const counts = await inBatches(
-			columns.i.map((_, k) => k),
-			req,
-			async (ks) => {
-				const written = await writeBuildingBatch(tx, sliceColumns(columns, ks[0], ks[ks.length - 1] + 1), req.fileName);
-				for (const x of written.exceptions) {
-					const r = { index: x.i, sourceId: columns.source_id[columns.i.indexOf(x.i, ks[0])] };
-					if (x.fixed && x.empty) {
-						issues.rejected.push(repairedToNothing(r, x.reason));
-						rejected.add(x.i);
-						continue;
+export function buildingsWriter(database: object) {
+	let boundaries: Awaited<ReturnType<typeof placerFor>> | null = null;
+	return {
+		async start(tx: Queryable, req: ImportRequest) {
+			await requireCommunityBoundaries(tx, req);
+			boundaries = await placerFor(tx, database);
+		},
+		async batch(tx: Queryable, part: BuildingsPart, issues: Issues, req: ImportRequest) {
+			const { columns } = part;
+			const rejected = new Set<number>();
+			const counts = await inBatches(
+				columns.i.map((_, k) => k),
+				req,
+				async (ks) => {
+					const slice = sliceColumns(columns, ks[0], ks[ks.length - 1] + 1);
+					const written = await writeBuildingBatch(tx, slice, placesOf(slice), req.fileName);
+					for (const x of written.exceptions) {
+						const r = { index: x.i, sourceId: columns.source_id[columns.i.indexOf(x.i, ks[0])] };
+						if (x.fixed && x.empty) {
+							issues.rejected.push(repairedToNothing(r, x.reason));
+							rejected.add(x.i);
+							continue;
+						}
+						if (x.fixed) noteRepair(issues, r, x.reason);
+						if (!x.placed) {
+							issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
+							rejected.add(x.i);
+						}
 					}
-					if (x.fixed) noteRepair(issues, r, x.reason);
-					if (!x.placed) {
-						issues.rejected.push(outsideCommunities(r, { zh: '建筑', en: 'building' }));
-						rejected.add(x.i);
-					}
+					return written;
 				}
-				return written;
-			}
-		);
-		for (const f of part.flagged) if (!rejected.has(f.index)) issues.flagged.push(f);
-		return counts;
-	},
-	finish: (tx: Queryable) => refreshHouseholdEstimates(tx)
-};
+			);
+			for (const f of part.flagged) if (!rejected.has(f.index)) issues.flagged.push(f);
+			return counts;
+		},
+		async finish(tx: Queryable) {
+			if (boundaries && (await boundaryVersion(tx)) !== boundaries.version) await placeBuildingsAgain(tx);
+			await refreshHouseholdEstimates(tx);
+		}
+	};
+
+	/** A building that geo/ repairs anyway, or has no interior point, is placed in SQL. */
+	function placesOf(c: BuildingColumns): BuildingPlaces {
+		const { placer } = boundaries!;
+		const places: BuildingPlaces = { community: [], grid: [], placed: [] };
+		for (let k = 0; k < c.i.length; k++) {
+			const placed = !c.fix[k] && Number.isFinite(c.x[k]) && Number.isFinite(c.y[k]);
+			const units = placed ? placer.holding(c.x[k], c.y[k]) : null;
+			places.community.push(units?.community ?? null);
+			places.grid.push(units?.grid ?? null);
+			places.placed.push(placed);
+		}
+		return places;
+	}
+}
 
 export async function writeFacilities(tx: Queryable, records: LayerRecordMap['facilities'][], issues: Issues, req: ImportRequest) {
 	const known = new Set((await listCategories(tx)).map((c) => c.code));

@@ -2,7 +2,7 @@
 import type { Queryable } from '../db';
 import type { UpsertCounts } from './types';
 import { geomFromJson, multiFromWkbHex } from '../db/sql';
-import { unitsHoldingPoint } from './hierarchy';
+import { communityHoldingPoint, gridHoldingPoint } from './hierarchy';
 
 export interface BuildingRow {
 	source_id: string;
@@ -68,7 +68,17 @@ export interface BuildingColumns {
 	households: number[];
 	households_estimated: boolean[];
 	households_estimate: number[];
+	/** The interior point (ST_PointOnSurface, computed as GEOS does: geo/placement); NaN for none. */
+	x: number[];
+	y: number[];
 	wkb: Uint8Array;
+}
+
+/** Where the caller placed each building (the units holding its interior point); null: place it in SQL. */
+export interface BuildingPlaces {
+	community: (string | null)[];
+	grid: (string | null)[];
+	placed: boolean[];
 }
 
 /** A building the batch did not simply write: repaired (fixed), repaired to nothing (empty), or outside every community (not placed). */
@@ -84,11 +94,17 @@ export interface BuildingException {
  * Checks, repairs, places and upserts a batch of buildings in one statement, each footprint sent and
  * parsed once, with the results the other layers' writers give: PostGIS's validity verdict and
  * ST_MakeValid's repair as its 9-decimal GeoJSON (imports/write-common repairPolygons), the community
- * and grid holding the interior point (unitsHoldingPoint, ./hierarchy), upsertBuildings' conflict rule, rows inserted
- * in the batch's order. Each step is a MATERIALIZED CTE: without, the planner copies an expression
- * into every place that uses it (the interior point was computed four times a building).
+ * and grid holding the interior point, upsertBuildings' conflict rule, rows inserted in the batch's
+ * order. A building the caller placed (`places`: the same rule in memory) and that needs no repair
+ * keeps its units; the others are placed here (communityHoldingPoint, ./hierarchy). Each step is a
+ * MATERIALIZED CTE: without, the planner copies an expression into every place that uses it.
  */
-export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file: string): Promise<UpsertCounts & { exceptions: BuildingException[] }> {
+export async function writeBuildingBatch(
+	tx: Queryable,
+	b: BuildingColumns,
+	places: BuildingPlaces,
+	file: string
+): Promise<UpsertCounts & { exceptions: BuildingException[] }> {
 	const off: number[] = [];
 	let at = 0;
 	for (const n of b.len) {
@@ -98,8 +114,9 @@ export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file
 	const rows = await tx.query<BuildingException & { inserted: number | null; updated: number | null }>(
 		`WITH r AS (
 			SELECT * FROM unnest($2::int[], $3::int[], $4::int[], $5::boolean[], $6::text[], $7::text[], $8::float8[], $9::float8[],
-				$10::text[], $11::float8[], $12::int[], $13::boolean[], $14::int[])
-				AS r(i, off, len, fix, source_id, name, footprint_m2, levels, levels_source, height_m, households, households_estimated, households_estimate)
+				$10::text[], $11::float8[], $12::int[], $13::boolean[], $14::int[], $16::text[], $17::text[], $18::boolean[])
+				AS r(i, off, len, fix, source_id, name, footprint_m2, levels, levels_source, height_m, households, households_estimated, households_estimate,
+					given_community, given_grid, given)
 		), parsed AS MATERIALIZED (
 			SELECT r.*, ST_GeomFromWKB(substring($1::bytea FROM r.off + 1 FOR r.len), 4326) AS g FROM r
 		), checked AS MATERIALIZED (
@@ -110,12 +127,15 @@ export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file
 			FROM checked c
 		), kept AS MATERIALIZED (
 			SELECT x.i, x.source_id, x.name, x.footprint_m2, x.levels, x.levels_source, x.height_m, x.households, x.households_estimated,
-				x.households_estimate, CASE WHEN x.f IS NULL THEN ST_Multi(x.g) ELSE ST_Multi(${geomFromJson('ST_AsGeoJSON(x.f, 9)')}) END AS geom
+				x.households_estimate, CASE WHEN x.f IS NULL THEN ST_Multi(x.g) ELSE ST_Multi(${geomFromJson('ST_AsGeoJSON(x.f, 9)')}) END AS geom,
+				x.given AND x.f IS NULL AS given, x.given_community, x.given_grid
 			FROM repaired x WHERE NOT coalesce(ST_IsEmpty(x.f), false)
 		), points AS MATERIALIZED (
-			SELECT k.*, ST_PointOnSurface(k.geom) AS pt FROM kept k
+			SELECT k.*, CASE WHEN NOT k.given THEN ST_PointOnSurface(k.geom) END AS pt FROM kept k
 		), located AS MATERIALIZED (
-			SELECT p.*, ${unitsHoldingPoint('p.pt')} FROM points p
+			SELECT p.*, CASE WHEN p.given THEN p.given_community ELSE ${communityHoldingPoint('p.pt')} END AS community_code,
+				CASE WHEN p.given THEN p.given_grid ELSE ${gridHoldingPoint('p.pt')} END AS grid_code
+			FROM points p
 		), written AS (
 			INSERT INTO buildings AS b (${COLUMNS})
 			SELECT source_id, name, geom, footprint_m2, levels, levels_source, height_m,
@@ -144,7 +164,10 @@ export async function writeBuildingBatch(tx: Queryable, b: BuildingColumns, file
 			b.households,
 			b.households_estimated,
 			b.households_estimate,
-			file
+			file,
+			places.community,
+			places.grid,
+			places.placed
 		]
 	);
 	const total = rows.find((r) => r.i === -1)!;

@@ -157,24 +157,46 @@ export async function upsertGrids(tx: Queryable, rows: GridRow[], meta: { file: 
 	return count(result);
 }
 
-/** Communities without an official household count take the sum of their buildings' estimates. */
+/**
+ * Communities without an official household count take the sum of their buildings' estimates. Only
+ * those whose figure changes are written, each with an audit row of what changed (migrations/025:
+ * the row trigger, which logs the whole row and boundary twice, is off for this statement).
+ */
 export async function refreshHouseholdEstimates(tx: Queryable): Promise<void> {
+	await tx.query(`SELECT set_config('gridatlas.row_audit', 'off', true)`);
 	await tx.query(
-		`UPDATE communities c SET households = s.households, households_estimated = true, updated_at = now()
-		 FROM (SELECT community_code, sum(households)::int AS households FROM buildings
-			WHERE community_code IS NOT NULL GROUP BY community_code) s
-		 WHERE s.community_code = c.code AND (c.households IS NULL OR c.households_estimated)`
+		`WITH changed AS (
+			UPDATE communities c SET households = s.households, households_estimated = true, updated_at = now()
+			FROM (SELECT c2.code, c2.households AS before, c2.households_estimated AS was_estimated, b.households
+				FROM communities c2
+				JOIN (SELECT community_code, sum(households)::int AS households FROM buildings
+					WHERE community_code IS NOT NULL GROUP BY community_code) b ON b.community_code = c2.code
+				WHERE (c2.households IS NULL OR c2.households_estimated)
+					AND (c2.households IS DISTINCT FROM b.households OR NOT c2.households_estimated)) s
+			WHERE s.code = c.code
+			RETURNING c.code, s.before, s.was_estimated, c.households AS after
+		)
+		INSERT INTO audit_log (actor, action, entity, entity_id, unit_code, before, after)
+		SELECT coalesce(nullif(current_setting('gridatlas.actor', true), ''), 'system'), 'update', 'communities', code, code,
+			jsonb_build_object('households', before, 'households_estimated', was_estimated),
+			jsonb_build_object('households', after, 'households_estimated', true)
+		FROM changed WHERE coalesce(current_setting('gridatlas.bulk', true), '') <> 'on'`
 	);
+	await tx.query(`SELECT set_config('gridatlas.row_audit', 'on', true)`);
 }
 
 /**
- * SQL select-list of the community and grid holding the point expression `pt`, as community_code and
- * grid_code (null outside every one; where boundaries overlap, the lowest code). Where a building
- * belongs: imports place new ones with it and boundary changes re-place all of them.
+ * SQL expressions for the community and the grid holding the point expression `pt` (null outside
+ * every one; where boundaries overlap, the lowest code). Where a building belongs: imports place new
+ * ones with it (or with the same rule in memory, geo/cases/attribution holding) and boundary changes
+ * re-place all of them.
  */
-export const unitsHoldingPoint = (pt: string) =>
-	`(SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1) AS community_code,
-	 (SELECT code FROM grids WHERE ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1) AS grid_code`;
+export const communityHoldingPoint = (pt: string) =>
+	`(SELECT code FROM communities WHERE geom IS NOT NULL AND ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1)`;
+export const gridHoldingPoint = (pt: string) => `(SELECT code FROM grids WHERE ST_Intersects(geom, ${pt}) ORDER BY code LIMIT 1)`;
+
+/** SQL select-list: community_code and grid_code holding `pt` (see communityHoldingPoint). */
+export const unitsHoldingPoint = (pt: string) => `${communityHoldingPoint(pt)} AS community_code, ${gridHoldingPoint(pt)} AS grid_code`;
 
 /**
  * After boundaries change, buildings follow the boundaries they now fall in; cases are re-attributed
@@ -182,14 +204,17 @@ export const unitsHoldingPoint = (pt: string) =>
  */
 export async function reassignToHierarchy(tx: Queryable): Promise<void> {
 	await reattributeCases(tx);
-	for (const table of ['buildings']) {
-		await tx.query(
-			`UPDATE ${table} t SET community_code = loc.community_code, grid_code = loc.grid_code
-			 FROM (SELECT t2.id, ${unitsHoldingPoint('p.pt')}
-				FROM ${table} t2 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(t2.geom) AS pt) p) loc
-			 WHERE loc.id = t.id AND (t.community_code IS DISTINCT FROM loc.community_code OR t.grid_code IS DISTINCT FROM loc.grid_code)`
-		);
-	}
+	await placeBuildingsAgain(tx);
+}
+
+/** Every building whose interior point's units changed moves to them. */
+export async function placeBuildingsAgain(tx: Queryable): Promise<void> {
+	await tx.query(
+		`UPDATE buildings t SET community_code = loc.community_code, grid_code = loc.grid_code
+		 FROM (SELECT t2.id, ${unitsHoldingPoint('p.pt')}
+			FROM buildings t2 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(t2.geom) AS pt) p) loc
+		 WHERE loc.id = t.id AND (t.community_code IS DISTINCT FROM loc.community_code OR t.grid_code IS DISTINCT FROM loc.grid_code)`
+	);
 }
 
 export interface PointLocation {
