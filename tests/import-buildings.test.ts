@@ -280,5 +280,29 @@ for (const engine of testEngines()) {
 					if (e.message !== 'rolled back by the test') throw e;
 				});
 		});
+
+		it.runIf(engine.name === 'postgres')('a grid another connection deletes while the import runs leaves no building with its code', async () => {
+			const [victim] = await db.query<{ code: string }>(
+				`SELECT grid_code AS code FROM buildings GROUP BY grid_code HAVING count(*) >= 5 ORDER BY count(*) DESC, grid_code LIMIT 1`
+			);
+			const ours = features.slice(0, 3000).map((f, k) => ({ ...f, properties: { id: `late-${k}` } }));
+			const parsed = await parseLayer(enc(JSON.stringify({ type: 'FeatureCollection', features: ours })), {
+				layer: 'buildings',
+				crs: 'wgs84',
+				fileName: 'late.geojson'
+			});
+			const req: ImportRequest = { fileName: 'late.geojson', bytes: new Uint8Array(0), layer: 'buildings' };
+			await db.transaction(async (tx) => {
+				const writer = buildingsWriter(db);
+				await writer.start(tx, req);
+				await writer.batch(tx, buildingsPart({ records: parsed.records, repaired: [], fraction: 1 }), { rejected: [], repaired: [], flagged: [] }, req);
+				// committed by another connection while the import's transaction is open: nothing of the import holds it back
+				await db.query('DELETE FROM grids WHERE code = $1', [victim.code]);
+				await writer.finish(tx);
+			});
+			expect(await count(db, 'SELECT count(*)::int AS n FROM buildings WHERE grid_code = $1', [victim.code])).toBe(0);
+			expect(await count(db, 'SELECT count(*)::int AS n FROM buildings WHERE grid_code IS NOT NULL AND grid_code NOT IN (SELECT code FROM grids)')).toBe(0);
+			expect(await db.query(MISPLACED)).toEqual([]);
+		});
 	});
 }

@@ -46,6 +46,27 @@ for (const engine of testEngines()) {
 			await expect(db.query(`INSERT INTO subdistricts (code, name) VALUES ('12345', 'x')`)).rejects.toThrow(/check/i);
 		});
 
+		it('keeps a building’s unit codes true without foreign keys: a renamed code follows, a deleted unit leaves it without', async () => {
+			await db.exec(`INSERT INTO subdistricts (code, name) VALUES ('320102777', 's');
+				INSERT INTO communities (code, subdistrict_code, name) VALUES ('320102777001', '320102777', 'c');
+				INSERT INTO buildings (source_id, geom, footprint_m2, households, community_code) VALUES ('unit-codes',
+					ST_Multi(ST_GeomFromText('POLYGON((118.001 32.001, 118.002 32.001, 118.002 32.002, 118.001 32.001))', 4326)), 100, 1, '320102777001');`);
+			const codes = async () =>
+				(await db.query<{ c: string | null; g: string | null }>(`SELECT community_code c, grid_code g FROM buildings WHERE source_id = 'unit-codes'`))[0];
+			await db.exec(`UPDATE communities SET code = '320102777009' WHERE code = '320102777001'`);
+			expect(await codes()).toEqual({ c: '320102777009', g: null });
+			await db.exec(`INSERT INTO grids (code, community_code, seq, name, geom) VALUES ('320102777009001', '320102777009', 1, 'g',
+					ST_Multi(ST_GeomFromText('POLYGON((118 32, 118.01 32, 118.01 32.01, 118 32.01, 118 32))', 4326)));
+				UPDATE buildings SET grid_code = '320102777009001' WHERE source_id = 'unit-codes';
+				UPDATE grids SET code = '320102777009009', seq = 9 WHERE code = '320102777009001';`);
+			expect(await codes()).toEqual({ c: '320102777009', g: '320102777009009' });
+			await db.exec(`DELETE FROM grids WHERE code = '320102777009009'`);
+			expect(await codes()).toEqual({ c: '320102777009', g: null });
+			await db.exec(`DELETE FROM communities WHERE code = '320102777009'`);
+			expect(await codes()).toEqual({ c: null, g: null });
+			await db.exec(`DELETE FROM buildings WHERE source_id = 'unit-codes'; DELETE FROM subdistricts WHERE code = '320102777'`);
+		});
+
 		it('rolls a failed transaction back completely', async () => {
 			await expect(
 				db.transaction(async (tx) => {

@@ -20,6 +20,8 @@ export interface HouseholdEstimate {
 
 const FEET_TO_METRES = 0.3048;
 
+const PLAIN_NUMBER = /^\d{1,15}(\.\d{1,15})?$/;
+
 /**
  * First number in an OSM-style value. OSM values can hold several values ("6;7" — take the first),
  * units ("20 m", "65 ft"), decimal commas ("12,5") or junk ("unknown" → undefined).
@@ -27,6 +29,7 @@ const FEET_TO_METRES = 0.3048;
 export function parseOsmNumber(value: number | string | null | undefined): number | undefined {
 	if (value === null || value === undefined) return undefined;
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (PLAIN_NUMBER.test(value)) return Number(value); // most values: "6", "12.5"
 	const first = value
 		.split(';')[0]
 		.trim()

@@ -28,14 +28,15 @@ function position(value: unknown, type: string): Position {
 			en: `a position of the ${type} must be a [longitude, latitude] array, got ${shown(value, 40)}`
 		});
 	}
-	const [x, y] = value;
+	const x: unknown = value[0],
+		y: unknown = value[1];
 	if (typeof x !== 'number' || typeof y !== 'number') {
 		throw new Malformed({
 			zh: `${type} 的坐标 ${shown(value, 40)} 不是数字（坐标必须是数字，不能是文本或空值）`,
 			en: `coordinate ${shown(value, 40)} of the ${type} is not a pair of numbers (coordinates must be numbers, not text or null)`
 		});
 	}
-	return [x, y];
+	return value.length === 2 ? (value as Position) : [x, y];
 }
 
 function nested(value: unknown, depth: number, type: string): unknown {
@@ -46,7 +47,14 @@ function nested(value: unknown, depth: number, type: string): unknown {
 			en: `the coordinates of the ${type} are malformed: ${depth + 1} levels of nested arrays expected, found ${kindOf(value)} (${shown(value, 40)})`
 		});
 	}
-	return value.map((v) => nested(v, depth - 1, type));
+	// The arrays as they are where they are already well-formed 2D (a reader's own output): no copies.
+	let out: unknown[] | null = null;
+	for (let i = 0; i < value.length; i++) {
+		const member = nested(value[i], depth - 1, type);
+		if (out) out.push(member);
+		else if (member !== value[i]) out = [...value.slice(0, i), member];
+	}
+	return out ?? value;
 }
 
 function shape(value: unknown, nesting: number): Geometry {

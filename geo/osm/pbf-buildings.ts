@@ -56,20 +56,31 @@ export class NodeStore {
 
 	/** The node as an OSM element, or null when the file does not have it. */
 	node(id: number): OsmNode | null {
+		const at = this.find(id);
+		return at < 0 ? null : { type: 'node', id, lon: this.lonAt(at), lat: this.latAt(at) };
+	}
+
+	/** Where the node is kept (for lonAt, latAt), or -1 when the file does not have it. */
+	find(id: number): number {
 		if (!this.sorted) this.sort();
 		let lo = 0;
 		let hi = this.n - 1;
 		while (lo <= hi) {
 			const mid = (lo + hi) >>> 1;
 			const v = this.ids[mid];
-			if (v === id) {
-				const [lon, lat] = this.fixed ? [this.lon[mid] / 1e7, this.lat[mid] / 1e7] : [this.lon[mid], this.lat[mid]];
-				return { type: 'node', id, lon, lat };
-			}
+			if (v === id) return mid;
 			if (v < id) lo = mid + 1;
 			else hi = mid - 1;
 		}
-		return null;
+		return -1;
+	}
+
+	lonAt(at: number): number {
+		return this.fixed ? this.lon[at] / 1e7 : this.lon[at];
+	}
+
+	latAt(at: number): number {
+		return this.fixed ? this.lat[at] / 1e7 : this.lat[at];
 	}
 
 	private toDoubles() {
@@ -119,9 +130,9 @@ function closedWayPolygon(nodes: NodeStore, way: OsmWay): Feature | null {
 	if (refs.length < 4 || refs[0] !== refs[refs.length - 1] || way.tags?.area === 'no') return null;
 	const ring: number[][] = [];
 	for (const id of refs) {
-		const node = nodes.node(id);
-		if (!node) return null;
-		ring.push([+node.lon, +node.lat]);
+		const at = nodes.find(id);
+		if (at < 0) return null;
+		ring.push([nodes.lonAt(at), nodes.latAt(at)]);
 	}
 	const id = `way/${way.id}`;
 	const geometry = rewind({ type: 'Polygon', coordinates: [ring] }, { mutate: true }) as Polygon;

@@ -220,49 +220,62 @@ const WKB_TYPES = { Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLin
 
 /** A 2D geometry (no collections) as ISO WKB, little-endian; extra ordinates are dropped. */
 export function writeWkb(geometry: Exclude<Geometry, { type: 'GeometryCollection' }>): Uint8Array {
-	const parts: (readonly [number, Position[][][] | Position[][] | Position[] | Position])[] = [];
-	let size = 0;
-	const plan = (type: keyof typeof WKB_TYPES, coordinates: unknown) => {
-		parts.push([WKB_TYPES[type], coordinates as Position[]] as const);
-		size += 5;
-		if (type === 'Point') return void (size += 16);
-		if (type === 'LineString') return void (size += 4 + (coordinates as Position[]).length * 16);
-		if (type === 'Polygon') {
-			size += 4;
-			for (const ring of coordinates as Position[][]) size += 4 + ring.length * 16;
-			return;
-		}
-		size += 4;
-		const member = type === 'MultiPoint' ? 'Point' : type === 'MultiLineString' ? 'LineString' : 'Polygon';
-		for (const c of coordinates as unknown[]) plan(member, c);
-	};
-	plan(geometry.type, geometry.coordinates);
-	const out = new Uint8Array(size);
-	const view = new DataView(out.buffer);
-	let pos = 0;
-	const u32 = (v: number) => {
-		view.setUint32(pos, v, true);
-		pos += 4;
-	};
-	const xy = (p: Position) => {
+	const out = new Uint8Array(wkbSize(WKB_TYPES[geometry.type], geometry.coordinates));
+	const w: WkbWriter = { view: new DataView(out.buffer), pos: 0 };
+	writeWkbPart(w, WKB_TYPES[geometry.type], geometry.coordinates);
+	return out;
+}
+
+// Module-level steps rather than closures: every building of an import is written through here.
+interface WkbWriter {
+	view: DataView;
+	pos: number;
+}
+
+function wkbSize(type: number, coordinates: unknown): number {
+	if (type === 1) return 21;
+	if (type === 2) return 9 + (coordinates as Position[]).length * 16;
+	if (type === 3) {
+		let size = 9;
+		for (const ring of coordinates as Position[][]) size += 4 + ring.length * 16;
+		return size;
+	}
+	let size = 9;
+	for (const member of coordinates as unknown[]) size += wkbSize(type - 3, member);
+	return size;
+}
+
+function writeU32(w: WkbWriter, v: number) {
+	w.view.setUint32(w.pos, v, true);
+	w.pos += 4;
+}
+
+function writePositions(w: WkbWriter, positions: Position[]) {
+	writeU32(w, positions.length);
+	const view = w.view;
+	let pos = w.pos;
+	for (const p of positions) {
 		view.setFloat64(pos, p[0], true);
 		view.setFloat64(pos + 8, p[1], true);
 		pos += 16;
-	};
-	for (const [type, coordinates] of parts) {
-		out[pos++] = 1;
-		u32(type);
-		if (type === 1) xy(coordinates as Position);
-		else if (type === 2) {
-			u32((coordinates as Position[]).length);
-			for (const p of coordinates as Position[]) xy(p);
-		} else if (type === 3) {
-			u32((coordinates as Position[][]).length);
-			for (const ring of coordinates as Position[][]) {
-				u32(ring.length);
-				for (const p of ring) xy(p);
-			}
-		} else u32((coordinates as unknown[]).length);
 	}
-	return out;
+	w.pos = pos;
+}
+
+function writeWkbPart(w: WkbWriter, type: number, coordinates: unknown) {
+	w.view.setUint8(w.pos++, 1);
+	writeU32(w, type);
+	if (type === 1) {
+		const p = coordinates as Position;
+		w.view.setFloat64(w.pos, p[0], true);
+		w.view.setFloat64(w.pos + 8, p[1], true);
+		w.pos += 16;
+	} else if (type === 2) writePositions(w, coordinates as Position[]);
+	else if (type === 3) {
+		writeU32(w, (coordinates as Position[][]).length);
+		for (const ring of coordinates as Position[][]) writePositions(w, ring);
+	} else {
+		writeU32(w, (coordinates as unknown[]).length);
+		for (const member of coordinates as unknown[]) writeWkbPart(w, type - 3, member);
+	}
 }

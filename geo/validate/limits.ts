@@ -28,35 +28,42 @@ export interface VertexCount {
 
 /** Positions of a geometry, counted without copying; null for something that is not a geometry. */
 export function countVertices(geometry: Geometry | null | undefined): VertexCount {
-	let total = 0,
-		largestRing = 0;
-	const line = (l: unknown) => {
-		const n = Array.isArray(l) ? l.length : 0;
-		total += n;
-		if (n > largestRing) largestRing = n;
-	};
-	const lines = (ls: unknown) => Array.isArray(ls) && ls.forEach(line);
-	const visit = (g: Geometry | null | undefined): void => {
-		if (!g || typeof g !== 'object') return;
-		const c = (g as { coordinates?: unknown }).coordinates;
-		switch (g.type) {
-			case 'Point':
-				total += 1;
-				return;
-			case 'MultiPoint':
-			case 'LineString':
-				return line(c);
-			case 'MultiLineString':
-			case 'Polygon':
-				return void lines(c);
-			case 'MultiPolygon':
-				return void (Array.isArray(c) && c.forEach(lines));
-			case 'GeometryCollection':
-				return void (Array.isArray(g.geometries) && g.geometries.forEach(visit));
-		}
-	};
-	visit(geometry);
-	return { total, largestRing };
+	const count: VertexCount = { total: 0, largestRing: 0 };
+	countGeometry(geometry, count);
+	return count;
+}
+
+// Module-level steps rather than closures: this runs for every feature of every import.
+function countLine(l: unknown, count: VertexCount) {
+	const n = Array.isArray(l) ? l.length : 0;
+	count.total += n;
+	if (n > count.largestRing) count.largestRing = n;
+}
+
+function countLines(ls: unknown, count: VertexCount) {
+	if (Array.isArray(ls)) for (const l of ls) countLine(l, count);
+}
+
+function countGeometry(g: Geometry | null | undefined, count: VertexCount): void {
+	if (!g || typeof g !== 'object') return;
+	const c = (g as { coordinates?: unknown }).coordinates;
+	switch (g.type) {
+		case 'Point':
+			count.total += 1;
+			return;
+		case 'MultiPoint':
+		case 'LineString':
+			return countLine(c, count);
+		case 'MultiLineString':
+		case 'Polygon':
+			return countLines(c, count);
+		case 'MultiPolygon':
+			if (Array.isArray(c)) for (const p of c) countLines(p, count);
+			return;
+		case 'GeometryCollection':
+			if (Array.isArray(g.geometries)) for (const member of g.geometries) countGeometry(member, count);
+			return;
+	}
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

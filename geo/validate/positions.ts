@@ -1,6 +1,6 @@
 import type { Geometry, Position } from 'geojson';
 
-/** Every position of a geometry, in order (GeometryCollections included). */
+/** Every position of a geometry, in order (GeometryCollections included); the geometry's own array where it has one. Read only. */
 export function positionsOf(geometry: Geometry): Position[] {
 	switch (geometry.type) {
 		case 'Point':
@@ -10,9 +10,9 @@ export function positionsOf(geometry: Geometry): Position[] {
 			return geometry.coordinates;
 		case 'MultiLineString':
 		case 'Polygon':
-			return geometry.coordinates.flat();
+			return geometry.coordinates.length === 1 ? geometry.coordinates[0] : geometry.coordinates.flat();
 		case 'MultiPolygon':
-			return geometry.coordinates.flat(2);
+			return geometry.coordinates.length === 1 && geometry.coordinates[0].length === 1 ? geometry.coordinates[0][0] : geometry.coordinates.flat(2);
 		case 'GeometryCollection':
 			return geometry.geometries.flatMap(positionsOf);
 	}

@@ -29,7 +29,7 @@ export async function attributorFor(tx: Queryable, database: object): Promise<At
 /**
  * Where buildings go (geo/placement), by the committed boundaries, read without the lock, and their
  * version: for a long transaction (an import) that must not hold boundary writers back and checks the
- * version again before it commits (boundaryVersion), to place again in SQL what it placed by
+ * version again before it commits (holdBoundaries), to place again in SQL what it placed by
  * boundaries that have since changed. The boundaries held for case attribution when they are the
  * current ones; else the communities and grids alone, read a page at a time and not kept.
  */
@@ -45,7 +45,7 @@ export async function placerFor(tx: Queryable, database: object): Promise<{ vers
 	return { version, placer: new Placer(units(communities), units(grids)) };
 }
 
-export async function boundaryVersion(tx: Queryable): Promise<string> {
+async function boundaryVersion(tx: Queryable): Promise<string> {
 	const [row] = await tx.query<{ version: string }>('SELECT version::text AS version FROM boundary_version');
 	return row?.version ?? 'none';
 }
@@ -61,6 +61,18 @@ function heldAt(tx: Queryable, database: object, version: string): Promise<Attri
 		if (held.get(database)?.attributor === attributor) held.delete(database);
 	});
 	return attributor;
+}
+
+/**
+ * For a writer that placed by boundaries read earlier without the lock (an import, placerFor): the
+ * communities' rows, then the version row, exclusively — the order a boundary writer takes them in
+ * (its rows, then its statement's version bump) — so that no boundary change commits before this
+ * transaction does. Returns the version, to compare with the one placed by.
+ */
+export async function holdBoundaries(tx: Queryable): Promise<string> {
+	await tx.query('SELECT 1 FROM communities FOR NO KEY UPDATE');
+	const [row] = await tx.query<{ version: string }>('SELECT version::text AS version FROM boundary_version FOR UPDATE');
+	return row?.version ?? 'none';
 }
 
 /** Takes the boundary lock only (for writers that attribute in SQL): the same lock order. */

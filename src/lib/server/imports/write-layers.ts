@@ -4,7 +4,7 @@ import { shown } from '$geo/import/text';
 import type { LayerRecordMap } from '$geo/types';
 import type { Queryable } from '../db';
 import { applyRegister, type BuildingColumns, type BuildingPlaces, writeBuildingBatch } from '../layers/buildings';
-import { boundaryVersion, placerFor } from '../cases/attribution';
+import { holdBoundaries, placerFor } from '../cases/attribution';
 import { upsertCases } from '../cases';
 import { listCategories } from '../layers/facilities';
 import { upsertFacilities } from '../layers/facilities';
@@ -69,7 +69,9 @@ export function buildingsWriter(database: object) {
 			return counts;
 		},
 		async finish(tx: Queryable) {
-			if (boundaries && (await boundaryVersion(tx)) !== boundaries.version) await placeBuildingsAgain(tx);
+			// From here until commit no boundary change can commit: the codes placed stay true (the
+			// buildings' unit codes have no foreign keys: migrations/026).
+			if (boundaries && (await holdBoundaries(tx)) !== boundaries.version) await placeBuildingsAgain(tx);
 			await refreshHouseholdEstimates(tx);
 		}
 	};
