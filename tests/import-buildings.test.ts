@@ -55,6 +55,18 @@ for (const engine of testEngines()) {
 		let db: Db;
 		let features: Feature[];
 		let file: Feature[];
+		/** The writer driven by hand over the city's first 3,000 footprints under new ids, in `tx`: start, then `between`, then the batch. */
+		async function writeByHand(tx: Queryable, prefix: string, between: () => Promise<unknown>) {
+			const ours = features.slice(0, 3000).map((f, k) => ({ ...f, properties: { id: `${prefix}-${k}` } }));
+			const fileName = `${prefix}.geojson`;
+			const parsed = await parseLayer(enc(JSON.stringify({ type: 'FeatureCollection', features: ours })), { layer: 'buildings', crs: 'wgs84', fileName });
+			const req: ImportRequest = { fileName, bytes: new Uint8Array(0), layer: 'buildings' };
+			const writer = buildingsWriter(db);
+			await writer.start(tx, req);
+			await between();
+			await writer.batch(tx, buildingsPart({ records: parsed.records, repaired: [], fraction: 1 }), { rejected: [], repaired: [], flagged: [] }, req);
+			return writer;
+		}
 		const run = (req: Partial<ImportRequest> & { features: Feature[] }) =>
 			importFile(db, {
 				fileName: 'city-buildings.geojson',
@@ -253,23 +265,14 @@ for (const engine of testEngines()) {
 			const [a, b] = await db.query<{ code: string }>(
 				`SELECT grid_code AS code FROM buildings GROUP BY grid_code HAVING count(*) >= 5 ORDER BY count(*) DESC, grid_code LIMIT 2`
 			);
-			const ours = features.slice(0, 3000).map((f, k) => ({ ...f, properties: { id: `moved-${k}` } }));
-			const parsed = await parseLayer(enc(JSON.stringify({ type: 'FeatureCollection', features: ours })), {
-				layer: 'buildings',
-				crs: 'wgs84',
-				fileName: 'moved.geojson'
-			});
-			const req: ImportRequest = { fileName: 'moved.geojson', bytes: new Uint8Array(0), layer: 'buildings' };
-			const issues = { rejected: [], repaired: [], flagged: [] };
 			const misplaced = (tx: Queryable) =>
 				tx.query<{ source_id: string }>(MISPLACED).then((rows) => rows.filter((r) => r.source_id.startsWith('moved-')).length);
 			await db
 				.transaction(async (tx) => {
-					const writer = buildingsWriter(db);
-					await writer.start(tx, req);
 					// a boundary writer, as if it had committed meanwhile: the two grids trade boundaries
-					await tx.query(`UPDATE grids g SET geom = o.geom FROM grids o WHERE (g.code, o.code) IN (($1, $2), ($2, $1))`, [a.code, b.code]);
-					await writer.batch(tx, buildingsPart({ records: parsed.records, repaired: [], fraction: 1 }), issues, req);
+					const writer = await writeByHand(tx, 'moved', () =>
+						tx.query(`UPDATE grids g SET geom = o.geom FROM grids o WHERE (g.code, o.code) IN (($1, $2), ($2, $1))`, [a.code, b.code])
+					);
 					// placed in memory by the boundaries read at the start: the buildings of the two grids are now in the wrong one
 					expect(await misplaced(tx)).toBeGreaterThanOrEqual(10);
 					await writer.finish(tx);
@@ -285,17 +288,8 @@ for (const engine of testEngines()) {
 			const [victim] = await db.query<{ code: string }>(
 				`SELECT grid_code AS code FROM buildings GROUP BY grid_code HAVING count(*) >= 5 ORDER BY count(*) DESC, grid_code LIMIT 1`
 			);
-			const ours = features.slice(0, 3000).map((f, k) => ({ ...f, properties: { id: `late-${k}` } }));
-			const parsed = await parseLayer(enc(JSON.stringify({ type: 'FeatureCollection', features: ours })), {
-				layer: 'buildings',
-				crs: 'wgs84',
-				fileName: 'late.geojson'
-			});
-			const req: ImportRequest = { fileName: 'late.geojson', bytes: new Uint8Array(0), layer: 'buildings' };
 			await db.transaction(async (tx) => {
-				const writer = buildingsWriter(db);
-				await writer.start(tx, req);
-				await writer.batch(tx, buildingsPart({ records: parsed.records, repaired: [], fraction: 1 }), { rejected: [], repaired: [], flagged: [] }, req);
+				const writer = await writeByHand(tx, 'late', async () => {});
 				// committed by another connection while the import's transaction is open: nothing of the import holds it back
 				await db.query('DELETE FROM grids WHERE code = $1', [victim.code]);
 				await writer.finish(tx);
