@@ -13,12 +13,14 @@ export interface Unit {
 	polygons: FlatPolygons | null;
 }
 
+type Coded = { code: string };
+
 export class Placer {
-	private readonly communities: PolygonIndex<Unit>;
-	private readonly grids: PolygonIndex<Unit>;
+	private readonly communities: PolygonIndex<Coded>;
+	private readonly grids: PolygonIndex<Coded>;
 
 	/** From the units, or from indexes already built over them (geo/cases/attribution shares its own). */
-	constructor(communities: Unit[] | PolygonIndex<Unit>, grids: Unit[] | PolygonIndex<Unit>) {
+	constructor(communities: Unit[] | PolygonIndex<Coded>, grids: Unit[] | PolygonIndex<Coded>) {
 		this.communities = communities instanceof PolygonIndex ? communities : new PolygonIndex(communities);
 		this.grids = grids instanceof PolygonIndex ? grids : new PolygonIndex(grids);
 	}

@@ -10,11 +10,10 @@ export const OUTSIDE = -1;
 export const BOUNDARY = 0;
 export const INSIDE = 1;
 
-function ringLocate(ring: ArrayLike<number>, x: number, y: number): number {
+function ringLocate(ring: ArrayLike<number>, x: number, y: number, start = 0, end = ring.length): number {
 	let wn = 0;
-	const n = ring.length;
 	// Rings may arrive closed (WKB) or open: the closing edge of a closed ring has zero length.
-	for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
+	for (let i = start, j = end - 2; i < end; j = i, i += 2) {
 		const x1 = ring[j],
 			y1 = ring[j + 1],
 			x2 = ring[i],
@@ -60,26 +59,103 @@ export interface Shaped {
 	polygons: FlatPolygons | null;
 }
 
-/** Items with a boundary (at least a triangle), their boxes in one Flatbush. */
-export class PolygonIndex<T extends Shaped> {
-	readonly items: T[];
-	readonly index: Flatbush | null;
-	constructor(all: T[]) {
-		this.items = all.filter((item) => item.polygons?.some((rings) => (rings[0]?.length ?? 0) >= 6));
-		this.index = this.items.length ? new Flatbush(this.items.length) : null;
-		if (!this.index) return;
-		for (const item of this.items) {
-			let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity; // prettier-ignore
-			for (const rings of item.polygons!)
-				for (let k = 0, ring = rings[0] ?? []; k < ring.length; k += 2) {
-					if (ring[k] < minX) minX = ring[k];
-					if (ring[k] > maxX) maxX = ring[k];
-					if (ring[k + 1] < minY) minY = ring[k + 1];
-					if (ring[k + 1] > maxY) maxY = ring[k + 1];
-				}
-			this.index.add(minX, minY, maxX, maxY);
+/** Doubles per block of packed coordinates (8 MB): a city's boundaries in a few blocks, none copied to grow. */
+const BLOCK = 1 << 20;
+
+/**
+ * Items with a boundary (at least a triangle), their boxes in one Flatbush and their rings packed
+ * into a few large typed arrays: a city of 165,000 grids holds its boundaries in about the bytes of
+ * their coordinates, not in an array per ring. Items are kept without their polygons.
+ */
+export class PolygonIndex<T extends object> {
+	readonly items: T[] = [];
+	index: Flatbush | null = null;
+	private readonly blocks: Float64Array[] = [];
+	private used = BLOCK;
+	/** Per ring: its block and [start, end) in it. Per polygon: its first ring; per item: its first polygon (each with an end sentinel). */
+	private readonly ringBlock: number[] = [];
+	private readonly ringStart: number[] = [];
+	private readonly ringEnd: number[] = [];
+	private readonly polygonRing: number[] = [0];
+	private readonly itemPolygon: number[] = [0];
+	private readonly boxes: number[] = [];
+
+	/** From items that carry their polygons (`polygons`, dropped from the item kept). */
+	constructor(all: (T & Shaped)[] = []) {
+		for (const item of all) {
+			const { polygons, ...meta } = item;
+			this.add(meta as T, polygons);
 		}
-		this.index.finish();
+		if (all.length) this.finish();
+	}
+
+	/** One item and its polygons (ignored without a ring of at least three points). Then finish(). */
+	add(item: T, polygons: FlatPolygons | null): void {
+		if (!polygons?.some((rings) => (rings[0]?.length ?? 0) >= 6)) return;
+		let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity; // prettier-ignore
+		for (const rings of polygons) {
+			if (!rings.length) continue;
+			const outer = rings[0];
+			for (let k = 0; k < outer.length; k += 2) {
+				if (outer[k] < minX) minX = outer[k];
+				if (outer[k] > maxX) maxX = outer[k];
+				if (outer[k + 1] < minY) minY = outer[k + 1];
+				if (outer[k + 1] > maxY) maxY = outer[k + 1];
+			}
+			for (const ring of rings) this.addRing(ring);
+			this.polygonRing.push(this.ringStart.length);
+		}
+		this.itemPolygon.push(this.polygonRing.length - 1);
+		this.items.push(item);
+		this.boxes.push(minX, minY, maxX, maxY);
+	}
+
+	private addRing(ring: ArrayLike<number>) {
+		if (this.used + ring.length > BLOCK) {
+			this.blocks.push(new Float64Array(Math.max(BLOCK, ring.length)));
+			this.used = 0;
+		}
+		const block = this.blocks[this.blocks.length - 1];
+		for (let k = 0; k < ring.length; k++) block[this.used + k] = ring[k];
+		this.ringBlock.push(this.blocks.length - 1);
+		this.ringStart.push(this.used);
+		this.used += ring.length;
+		this.ringEnd.push(this.used);
+	}
+
+	/** After the last add: builds the spatial index. */
+	finish(): this {
+		this.index = this.items.length ? new Flatbush(this.items.length) : null;
+		for (let i = 0; i < this.items.length; i++) this.index!.add(this.boxes[4 * i], this.boxes[4 * i + 1], this.boxes[4 * i + 2], this.boxes[4 * i + 3]);
+		this.index?.finish();
+		this.boxes.length = 0;
+		return this;
+	}
+
+	/** Where (x, y) lies against item i's polygons: INSIDE, BOUNDARY or OUTSIDE (as pointLocation). */
+	locate(i: number, x: number, y: number): number {
+		let result = OUTSIDE;
+		for (let p = this.itemPolygon[i]; p < this.itemPolygon[i + 1]; p++) {
+			const first = this.polygonRing[p];
+			const outer = this.ringLocateAt(first, x, y);
+			if (outer === OUTSIDE) continue;
+			if (outer === BOUNDARY) return BOUNDARY;
+			result = INSIDE;
+			for (let h = first + 1; h < this.polygonRing[p + 1]; h++) {
+				const inHole = this.ringLocateAt(h, x, y);
+				if (inHole === BOUNDARY) return BOUNDARY;
+				if (inHole === INSIDE) {
+					result = OUTSIDE;
+					break;
+				}
+			}
+			if (result === INSIDE) return INSIDE;
+		}
+		return result;
+	}
+
+	private ringLocateAt(r: number, x: number, y: number): number {
+		return ringLocate(this.blocks[this.ringBlock[r]], x, y, this.ringStart[r], this.ringEnd[r]);
 	}
 
 	/**
@@ -88,12 +164,13 @@ export class PolygonIndex<T extends Shaped> {
 	 */
 	lowest(codeOf: (item: T) => string, x: number, y: number, accept: (item: T) => boolean = () => true, boundary = false): T | null {
 		if (!this.index) return null;
-		const holds = boundary ? intersectsPoint : containsPoint;
 		let best: T | null = null;
 		for (const i of this.index.search(x, y, x, y)) {
 			const item = this.items[i];
 			if (best && codeOf(item) >= codeOf(best)) continue;
-			if (accept(item) && holds(item.polygons!, x, y)) best = item;
+			if (!accept(item)) continue;
+			const at = this.locate(i, x, y);
+			if (at === INSIDE || (boundary && at === BOUNDARY)) best = item;
 		}
 		return best;
 	}

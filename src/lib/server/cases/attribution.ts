@@ -1,7 +1,7 @@
 // The boundaries a case ingest attributes against, held in memory per database (geo/cases/attribution)
 // and reloaded whenever boundary_version (migrations/010_case_attribution.sql) has moved on.
 import { Attributor, type AttributionSource } from '$geo/cases/attribution';
-import { Placer } from '$geo/placement';
+import { Placer, PolygonIndex } from '$geo/placement';
 import type { FlatPolygons } from '$geo/placement/point-location';
 import type { FlatGeometry } from '$geo/tiles';
 import type { Queryable } from '../db';
@@ -37,12 +37,13 @@ export async function placerFor(tx: Queryable, database: object): Promise<{ vers
 	const version = await boundaryVersion(tx);
 	const hit = held.get(database);
 	if (hit && hit.version === version) return { version, placer: (await hit.attributor).placer };
-	const grids = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM grids', 'text');
-	const communities = await geometries<[string]>(tx, 't.code', 'SELECT code AS id, code, geom FROM communities', 'text');
-	// rings as typed arrays: outside the JS heap, whose collector would otherwise grow with them
-	const units = (g: typeof grids) =>
-		g.rows.map(([code], i) => ({ code, polygons: g.polygons[i]?.map((rings) => rings.map((r) => Float64Array.from(r))) ?? null }));
-	return { version, placer: new Placer(units(communities), units(grids)) };
+	// Page by page into the packed indexes: never the whole city as arrays of arrays.
+	const index = async (table: string) => {
+		const units = new PolygonIndex<{ code: string }>();
+		await eachGeometry<[string]>(tx, 't.code', `SELECT code AS id, code, geom FROM ${table}`, 'text', ([code], polygons) => units.add({ code }, polygons));
+		return units.finish();
+	};
+	return { version, placer: new Placer(await index('communities'), await index('grids')) };
 }
 
 async function boundaryVersion(tx: Queryable): Promise<string> {
@@ -81,12 +82,16 @@ export async function lockBoundaries(tx: Queryable): Promise<void> {
 }
 
 /**
- * Rows and their geometries as WKB laid end to end (no text formatting of coordinates), in pages of
- * ids (of SQL type `idType`): a city's boundaries are tens of megabytes, never held twice at once.
+ * Rows and their geometries as WKB laid end to end (no text formatting of coordinates), handed to
+ * `each` in pages of ids (of SQL type `idType`): a city's boundaries are tens of megabytes.
  */
-async function geometries<T>(tx: Queryable, select: string, from: string, idType: 'int' | 'text'): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
-	const rows: T[] = [];
-	const polygons: (FlatPolygons | null)[] = [];
+async function eachGeometry<T>(
+	tx: Queryable,
+	select: string,
+	from: string,
+	idType: 'int' | 'text',
+	each: (row: T, polygons: FlatPolygons | null) => void
+): Promise<void> {
 	for (let after: string | null = null; ;) {
 		const [r]: { n: number; last: string | null; rows: string | null; geoms: Uint8Array | null }[] = await tx.query(
 			`SELECT count(*)::int AS n, max(t.id)::text AS last, json_agg(json_build_array(${select}) ORDER BY t.id)::text AS rows,
@@ -95,11 +100,21 @@ async function geometries<T>(tx: Queryable, select: string, from: string, idType
 			[after]
 		);
 		if (!r || !r.n) break;
-		rows.push(...(JSON.parse(r.rows ?? '[]') as T[]));
-		polygons.push(...wkbRows(r.geoms ?? new Uint8Array(0), r.n).map(polygonsOf));
+		const rows = JSON.parse(r.rows ?? '[]') as T[];
+		const geometries = wkbRows(r.geoms ?? new Uint8Array(0), r.n);
+		rows.forEach((row, i) => each(row, polygonsOf(geometries[i])));
 		if (r.n < GEOMETRY_PAGE) break;
 		after = r.last;
 	}
+}
+
+async function geometries<T>(tx: Queryable, select: string, from: string, idType: 'int' | 'text'): Promise<{ rows: T[]; polygons: (FlatPolygons | null)[] }> {
+	const rows: T[] = [];
+	const polygons: (FlatPolygons | null)[] = [];
+	await eachGeometry<T>(tx, select, from, idType, (row, p) => {
+		rows.push(row);
+		polygons.push(p);
+	});
 	return { rows, polygons };
 }
 
