@@ -27,17 +27,25 @@ function ringLocate(ring: ArrayLike<number>, x: number, y: number, start = 0, en
 	return wn === 0 ? OUTSIDE : INSIDE;
 }
 
-/** INSIDE, BOUNDARY (on any ring, holes included) or OUTSIDE (a hole is outside). */
-export function pointLocation(polygons: FlatPolygons, x: number, y: number): number {
+/** Rings as PostGIS walks them: the rings of polygon p are [polygonStart(p), polygonStart(p + 1)), outer first. */
+interface Rings {
+	polygonStart(p: number): number;
+	locateRing(r: number, x: number, y: number): number;
+}
+
+/** PostGIS's point_in_multipolygon over polygons [from, to): on any ring is BOUNDARY, in a hole OUTSIDE. */
+function locateInPolygons(rings: Rings, from: number, to: number, x: number, y: number): number {
 	let result = OUTSIDE;
-	for (const rings of polygons) {
-		if (!rings.length) continue;
-		const outer = ringLocate(rings[0], x, y);
+	for (let p = from; p < to; p++) {
+		const first = rings.polygonStart(p),
+			end = rings.polygonStart(p + 1);
+		if (first === end) continue;
+		const outer = rings.locateRing(first, x, y);
 		if (outer === OUTSIDE) continue;
 		if (outer === BOUNDARY) return BOUNDARY;
 		result = INSIDE;
-		for (let h = 1; h < rings.length; h++) {
-			const inHole = ringLocate(rings[h], x, y);
+		for (let h = first + 1; h < end; h++) {
+			const inHole = rings.locateRing(h, x, y);
 			if (inHole === BOUNDARY) return BOUNDARY;
 			if (inHole === INSIDE) {
 				result = OUTSIDE;
@@ -47,6 +55,29 @@ export function pointLocation(polygons: FlatPolygons, x: number, y: number): num
 		if (result === INSIDE) return INSIDE;
 	}
 	return result;
+}
+
+/** FlatPolygons seen as Rings. */
+class FlatRings implements Rings {
+	private readonly starts: number[] = [0];
+	private readonly all: ArrayLike<number>[] = [];
+	constructor(polygons: FlatPolygons) {
+		for (const rings of polygons) {
+			this.all.push(...rings);
+			this.starts.push(this.all.length);
+		}
+	}
+	polygonStart(p: number) {
+		return this.starts[p];
+	}
+	locateRing(r: number, x: number, y: number) {
+		return ringLocate(this.all[r], x, y);
+	}
+}
+
+/** INSIDE, BOUNDARY (on any ring, holes included) or OUTSIDE (a hole is outside). */
+export function pointLocation(polygons: FlatPolygons, x: number, y: number): number {
+	return locateInPolygons(new FlatRings(polygons), 0, polygons.length, x, y);
 }
 
 /** ST_Contains(polygons, point): strictly inside (a point on any ring, holes included, is not). */
@@ -67,7 +98,7 @@ const BLOCK = 1 << 20;
  * into a few large typed arrays: a city of 165,000 grids holds its boundaries in about the bytes of
  * their coordinates, not in an array per ring. Items are kept without their polygons.
  */
-export class PolygonIndex<T extends object> {
+export class PolygonIndex<T extends object> implements Rings {
 	readonly items: T[] = [];
 	index: Flatbush | null = null;
 	private readonly blocks: Float64Array[] = [];
@@ -134,27 +165,14 @@ export class PolygonIndex<T extends object> {
 
 	/** Where (x, y) lies against item i's polygons: INSIDE, BOUNDARY or OUTSIDE (as pointLocation). */
 	locate(i: number, x: number, y: number): number {
-		let result = OUTSIDE;
-		for (let p = this.itemPolygon[i]; p < this.itemPolygon[i + 1]; p++) {
-			const first = this.polygonRing[p];
-			const outer = this.ringLocateAt(first, x, y);
-			if (outer === OUTSIDE) continue;
-			if (outer === BOUNDARY) return BOUNDARY;
-			result = INSIDE;
-			for (let h = first + 1; h < this.polygonRing[p + 1]; h++) {
-				const inHole = this.ringLocateAt(h, x, y);
-				if (inHole === BOUNDARY) return BOUNDARY;
-				if (inHole === INSIDE) {
-					result = OUTSIDE;
-					break;
-				}
-			}
-			if (result === INSIDE) return INSIDE;
-		}
-		return result;
+		return locateInPolygons(this, this.itemPolygon[i], this.itemPolygon[i + 1], x, y);
 	}
 
-	private ringLocateAt(r: number, x: number, y: number): number {
+	polygonStart(p: number): number {
+		return this.polygonRing[p];
+	}
+
+	locateRing(r: number, x: number, y: number): number {
 		return ringLocate(this.blocks[this.ringBlock[r]], x, y, this.ringStart[r], this.ringEnd[r]);
 	}
 
