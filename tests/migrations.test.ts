@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations, loadMigrations } from '../src/lib/server/db/migrate';
 import type { Db } from '../src/lib/server/db';
@@ -65,6 +66,14 @@ for (const engine of testEngines()) {
 			await db.exec(`DELETE FROM communities WHERE code = '320102777009'`);
 			expect(await codes()).toEqual({ c: null, g: null });
 			await db.exec(`DELETE FROM buildings WHERE source_id = 'unit-codes'; DELETE FROM subdistricts WHERE code = '320102777'`);
+		});
+
+		it('passes bytea both ways byte for byte (the embedded engine encodes and decodes it natively)', async () => {
+			const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
+			const [r] = await db.query<{ b: Uint8Array; n: number; md5: string }>('SELECT $1::bytea AS b, length($1::bytea) AS n, md5($1::bytea) AS md5', [bytes]);
+			expect(r.n).toBe(512);
+			expect(Buffer.from(r.b).equals(Buffer.from(bytes))).toBe(true);
+			expect(r.md5).toBe(createHash('md5').update(bytes).digest('hex'));
 		});
 
 		it('rolls a failed transaction back completely', async () => {
