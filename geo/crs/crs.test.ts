@@ -20,6 +20,15 @@ describe('toWgs84 / wgs84ToGcj02', () => {
 		expectPositionsClose(toWgs84({ type: 'Point', coordinates: [116.41661560068297, 39.92196580126834] }, 'bd09').coordinates, [116.403988, 39.914266], 5);
 	});
 
+	it('converts a position the input holds twice once, and leaves the input as it was', () => {
+		const corner = [118.79, 32.05];
+		const ring = [corner, [118.8, 32.05], [118.8, 32.06], corner];
+		const out = toWgs84({ type: 'Polygon', coordinates: [ring] }, 'gcj02');
+		expect(out.coordinates[0][3]).toEqual(out.coordinates[0][0]);
+		expectPositionsClose(out.coordinates[0][0], toWgs84({ type: 'Point', coordinates: [118.79, 32.05] }, 'gcj02').coordinates);
+		expect(corner).toEqual([118.79, 32.05]);
+	});
+
 	it('converts the GCJ-02 fixture to the expected WGS-84 output (test/in → test/out)', () => {
 		const input = JSON.parse(readFileSync(fixture('in', 'gcj02-block.geojson'), 'utf8')) as FeatureCollection;
 		const actual = toWgs84(input, 'gcj02');

@@ -20,8 +20,21 @@ function convert<T extends GeoJSON | null>(geojson: T, from: CrsName, to: CrsNam
 	if (geojson === null || from === to) return geojson;
 	// gcoord declares its own GeoJSON types, structurally a little different from @types/geojson.
 	type GcoordInput = Parameters<typeof gcoord.transform>[0];
-	const copy = structuredClone(geojson) as unknown as GcoordInput;
+	const copy = ownCopy(geojson) as unknown as GcoordInput;
 	return gcoord.transform(copy, GCOORD_CRS[from], GCOORD_CRS[to]) as unknown as T;
+}
+
+/**
+ * A deep copy in which every position array is its own: a position the input holds twice (a reader
+ * may share one array between a ring's first and last point) must not be converted twice in place,
+ * which structuredClone, keeping shared references shared, would let happen.
+ */
+function ownCopy<T>(value: T): T {
+	if (Array.isArray(value)) return (typeof value[0] === 'number' ? value.slice() : value.map(ownCopy)) as T;
+	if (value === null || typeof value !== 'object') return value;
+	const out: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) out[key] = ownCopy((value as Record<string, unknown>)[key]);
+	return out as T;
 }
 
 /** Converts GeoJSON in `crs` to WGS-84 (returns a converted copy; the input is not modified). */
