@@ -3,34 +3,27 @@
 // with PostGIS's point-in-polygon decisions (./point-location) and GEOS's interior point
 // (./interior-point), so an import places a million buildings without a spatial lookup each in the
 // database and puts every one where the SQL would.
-import { PolygonIndex, type FlatPolygons } from './point-location';
+import type { PolygonIndex } from './point-location';
 
 export { interiorPoint } from './interior-point';
 export { PolygonIndex, containsPoint, intersectsPoint, pointLocation, type FlatPolygons } from './point-location';
 
-export interface Unit {
-	code: string;
-	polygons: FlatPolygons | null;
-}
-
 type Coded = { code: string };
+const codeOf = (unit: Coded) => unit.code;
+const every = () => true;
 
 export class Placer {
-	private readonly communities: PolygonIndex<Coded>;
-	private readonly grids: PolygonIndex<Coded>;
-
-	/** From the units, or from indexes already built over them (geo/cases/attribution shares its own). */
-	constructor(communities: Unit[] | PolygonIndex<Coded>, grids: Unit[] | PolygonIndex<Coded>) {
-		this.communities = communities instanceof PolygonIndex ? communities : new PolygonIndex(communities);
-		this.grids = grids instanceof PolygonIndex ? grids : new PolygonIndex(grids);
-	}
+	/** Over indexes of the communities and the grids (geo/cases/attribution shares its own). */
+	constructor(
+		private readonly communities: PolygonIndex<Coded>,
+		private readonly grids: PolygonIndex<Coded>
+	) {}
 
 	/** The community and grid holding (x, y), boundary included (ST_Intersects); the lowest code where they overlap. */
 	holding(x: number, y: number): { community: string | null; grid: string | null } {
-		const all = () => true;
 		return {
-			community: this.communities.lowest((c) => c.code, x, y, all, true)?.code ?? null,
-			grid: this.grids.lowest((g) => g.code, x, y, all, true)?.code ?? null
+			community: this.communities.lowest(codeOf, x, y, every, true)?.code ?? null,
+			grid: this.grids.lowest(codeOf, x, y, every, true)?.code ?? null
 		};
 	}
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { interiorPoint } from './interior-point';
+import { Placer } from './index';
 import { BOUNDARY, INSIDE, intersectsPoint, OUTSIDE, pointLocation, PolygonIndex, type FlatPolygons } from './point-location';
 import { expectedOutput } from '../test-fixture';
 
@@ -58,5 +59,17 @@ describe('point location', () => {
 		expect(code(1, 1, true)).toBe('a'); // the vertex of all four
 		expect(code(1, 1, false)).toBeNull(); // strictly inside none
 		expect(code(2.5, 0.5, true)).toBeNull();
+	});
+
+	it('places a point in the lowest community and grid it touches', () => {
+		const square = (code: string, x: number, y: number, size: number) => ({ code, polygons: [[[x, y, x + size, y, x + size, y + size, x, y + size, x, y]]] });
+		const placer = new Placer(
+			new PolygonIndex([square('b', 0, 0, 2), square('a', 2, 0, 2)]),
+			new PolygonIndex([square('b2', 0, 0, 1), square('b1', 1, 0, 1), square('a1', 2, 0, 1)])
+		);
+		expect(placer.holding(0.5, 0.5)).toEqual({ community: 'b', grid: 'b2' });
+		expect(placer.holding(1, 0.5)).toEqual({ community: 'b', grid: 'b1' }); // the edge of b1 and b2
+		expect(placer.holding(2, 0.5)).toEqual({ community: 'a', grid: 'a1' }); // on both communities' edge
+		expect(placer.holding(9, 9)).toEqual({ community: null, grid: null });
 	});
 });
